@@ -1,0 +1,30 @@
+/**
+ * Where time comes from. Stores default to their own clock (Redis `TIME`, Postgres `now()`);
+ * passing a clock makes every time-dependent decision use it instead, which is how tests move
+ * time forward without waiting.
+ */
+export interface Clock {
+  /** Milliseconds since the Unix epoch. */
+  now(): number
+}
+
+export const systemClock: Clock = { now: () => Date.now() }
+
+/** A clock that only moves when told to. */
+export interface ManualClock extends Clock {
+  advance(ms: number): void
+  set(ms: number): void
+}
+
+export function createManualClock(start = Date.UTC(2026, 0, 1)): ManualClock {
+  let t = start
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms
+    },
+    set: (ms) => {
+      t = ms
+    },
+  }
+}

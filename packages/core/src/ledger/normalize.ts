@@ -1,0 +1,166 @@
+import { toMs } from '../duration.js'
+import {
+  debitInputSchema,
+  grantInputSchema,
+  historyOptionsSchema,
+  parse,
+  releaseInputSchema,
+  reserveInputSchema,
+  revokeInputSchema,
+  settleInputSchema,
+  toEpoch,
+} from '../schemas.js'
+import type {
+  DebitInput,
+  EntryType,
+  GrantInput,
+  HistoryOptions,
+  Metadata,
+  ReleaseInput,
+  ReserveInput,
+  RevokeInput,
+  SettleInput,
+} from './types.js'
+
+/**
+ * Validated, defaulted ledger inputs. Every adapter normalises first, so bad input is refused
+ * the same way everywhere before anything reaches a store.
+ */
+export interface NormalizedGrant {
+  account: string
+  amount: number
+  source: string
+  expiresAt: number | null
+  priority: number
+  idempotencyKey: string
+  metadata: Metadata | null
+}
+
+export interface NormalizedDebit {
+  account: string
+  amount: number
+  reason: string
+  idempotencyKey: string | null
+  metadata: Metadata | null
+}
+
+export interface NormalizedReserve {
+  account: string
+  amount: number
+  ttlMs: number
+  reason: string
+  idempotencyKey: string | null
+  metadata: Metadata | null
+}
+
+export interface NormalizedSettle {
+  holdId: string
+  amount: number
+  metadata: Metadata | null
+}
+
+export interface NormalizedRevoke {
+  grantId: string | null
+  grantIdempotencyKey: string | null
+  amount: number | null
+  reason: string
+  idempotencyKey: string | null
+  metadata: Metadata | null
+}
+
+export interface NormalizedHistory {
+  cursor: string | null
+  limit: number
+  types: EntryType[] | null
+}
+
+export function normalizeGrant(input: GrantInput): NormalizedGrant {
+  const v = parse(grantInputSchema, input, 'grant')
+  return {
+    account: v.account,
+    amount: v.amount,
+    source: v.source,
+    expiresAt: v.expiresAt == null ? null : toEpoch(v.expiresAt),
+    priority: v.priority ?? 0,
+    idempotencyKey: v.idempotencyKey,
+    metadata: v.metadata ?? null,
+  }
+}
+
+export function normalizeDebit(input: DebitInput): NormalizedDebit {
+  const v = parse(debitInputSchema, input, 'debit')
+  return {
+    account: v.account,
+    amount: v.amount,
+    reason: v.reason,
+    idempotencyKey: v.idempotencyKey ?? null,
+    metadata: v.metadata ?? null,
+  }
+}
+
+export function normalizeReserve(input: ReserveInput): NormalizedReserve {
+  const v = parse(reserveInputSchema, input, 'reserve')
+  return {
+    account: v.account,
+    amount: v.amount,
+    ttlMs: toMs(v.ttl as never, 'ttl'),
+    reason: v.reason ?? 'hold',
+    idempotencyKey: v.idempotencyKey ?? null,
+    metadata: v.metadata ?? null,
+  }
+}
+
+export function normalizeSettle(input: SettleInput): NormalizedSettle {
+  const v = parse(settleInputSchema, input, 'settle')
+  return { holdId: v.holdId, amount: v.amount, metadata: v.metadata ?? null }
+}
+
+export function normalizeRelease(input: ReleaseInput): ReleaseInput {
+  return parse(releaseInputSchema, input, 'release')
+}
+
+export function normalizeRevoke(input: RevokeInput): NormalizedRevoke {
+  const v = parse(revokeInputSchema, input, 'revoke')
+  return {
+    grantId: v.grantId ?? null,
+    grantIdempotencyKey: v.grantIdempotencyKey ?? null,
+    amount: v.amount ?? null,
+    reason: v.reason,
+    idempotencyKey: v.idempotencyKey ?? null,
+    metadata: v.metadata ?? null,
+  }
+}
+
+export function normalizeHistory(options: HistoryOptions | undefined): NormalizedHistory {
+  const v = parse(historyOptionsSchema, options ?? {}, 'history options')
+  return { cursor: v.cursor ?? null, limit: v.limit ?? 50, types: v.types ?? null }
+}
+
+/**
+ * What an idempotency key is bound to: the operation and the parameters that change its effect
+ * (metadata is left out, so a retry carrying a fresh timestamp is still a replay). Stores keep
+ * this string with the key and throw `IdempotencyConflictError` when a reuse differs.
+ */
+export function fingerprint(
+  op: 'grant' | 'debit' | 'reserve' | 'revoke',
+  n: NormalizedGrant | NormalizedDebit | NormalizedReserve | NormalizedRevoke,
+): string {
+  switch (op) {
+    case 'grant': {
+      const g = n as NormalizedGrant
+      return `grant|${g.account}|${g.amount}|${g.source}|${g.expiresAt ?? ''}|${g.priority}`
+    }
+    case 'debit': {
+      const d = n as NormalizedDebit
+      return `debit|${d.account}|${d.amount}|${d.reason}`
+    }
+    case 'reserve': {
+      const r = n as NormalizedReserve
+      return `reserve|${r.account}|${r.amount}|${r.ttlMs}|${r.reason}`
+    }
+    case 'revoke': {
+      const r = n as NormalizedRevoke
+      return `revoke|${r.grantId ?? ''}|${r.grantIdempotencyKey ?? ''}|${r.amount ?? ''}|${r.reason}`
+    }
+  }
+}

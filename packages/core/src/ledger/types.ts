@@ -1,0 +1,245 @@
+import type { Duration } from '../duration.js'
+
+/**
+ * Amounts are positive safe integers of the ledger's unit (like Stripe's cents). What a unit is
+ * belongs to the app: see `unitsPerCredit` in pricing.
+ */
+export type Amount = number
+
+/** Free-form JSON-serialisable data stored with a record. */
+export type Metadata = Record<string, unknown>
+
+/** A time given as epoch milliseconds or a Date. Results always use epoch milliseconds. */
+export type Instant = number | Date
+
+export interface GrantInput {
+  /** Who receives the credits: a user id, an org id, any string up to 200 characters. */
+  account: string
+  /** Units granted, a positive safe integer. */
+  amount: Amount
+  /** Where the credits come from, e.g. `'purchase'`, `'signup'`, `'allowance'`, `'admin'`. */
+  source: string
+  /** When what is left of the grant stops counting. Default: never. */
+  expiresAt?: Instant | null
+  /**
+   * Grants with a higher priority are spent first; ties go to the soonest expiry, then the oldest.
+   * @default 0
+   */
+  priority?: number
+  /** Required: the same key grants once, whatever the number of retries. */
+  idempotencyKey: string
+  metadata?: Metadata
+}
+
+export interface GrantResult {
+  ok: true
+  grantId: string
+  entryId: string
+  amount: Amount
+  /** Available units of the account after the grant. On replay: as it was at the original grant. */
+  available: Amount
+  /** True when this key was seen before and the original result is returned. */
+  replayed: boolean
+}
+
+export interface DebitInput {
+  account: string
+  amount: Amount
+  /** Why: the feature or operation, shown in history. */
+  reason: string
+  /** Retries with the same key return the original result. Refusals are not stored: a retry is evaluated afresh. */
+  idempotencyKey?: string
+  metadata?: Metadata
+}
+
+export interface InsufficientCredits {
+  ok: false
+  reason: 'insufficient_credits'
+  available: Amount
+  required: Amount
+}
+
+export type DebitResult =
+  | { ok: true; entryId: string; amount: Amount; available: Amount; replayed: boolean }
+  | InsufficientCredits
+
+export interface ReserveInput {
+  account: string
+  amount: Amount
+  /** How long the hold lasts if never settled or released; then it expires and the credits return. */
+  ttl: Duration
+  /** Shown on the debit entry written when the hold is settled. @default 'hold' */
+  reason?: string
+  idempotencyKey?: string
+  metadata?: Metadata
+}
+
+export interface Hold {
+  id: string
+  account: string
+  amount: Amount
+  reason: string
+  /** Epoch ms. */
+  expiresAt: number
+  createdAt: number
+}
+
+export type ReserveResult = { ok: true; hold: Hold; available: Amount; replayed: boolean } | InsufficientCredits
+
+export interface SettleInput {
+  holdId: string
+  /**
+   * Units actually used. Below the hold: the rest returns to the account. Above it: the extra
+   * is taken from available credits as far as they go, never below zero, and the rest is
+   * reported as `shortfall`. Zero charges nothing.
+   *
+   * The hold id is the idempotency key: settling a settled hold again with the same amount
+   * returns the original result (`replayed: true`); with another amount it throws
+   * `IdempotencyConflictError`.
+   */
+  amount: Amount
+  /** Stored on the debit entry. */
+  metadata?: Metadata
+}
+
+export type SettleResult =
+  | {
+      ok: true
+      /** Units charged in all (from the hold and, above it, from available credits). */
+      charged: Amount
+      /** Units of the hold returned to the account. */
+      released: Amount
+      /** Units asked for but not charged because the balance ran out. */
+      shortfall: Amount
+      /** Units of the hold lost because their grant expired or was revoked while held. */
+      forfeited: Amount
+      /** The debit entry, or null when nothing was charged. */
+      entryId: string | null
+      available: Amount
+      /** True when the hold had expired before settle; the charge then came from available credits. */
+      holdExpired: boolean
+      replayed: boolean
+    }
+  | { ok: false; reason: 'hold_not_found' | 'hold_closed' }
+
+export interface ReleaseInput {
+  holdId: string
+}
+
+export type ReleaseResult =
+  | { ok: true; released: Amount; forfeited: Amount; available: Amount; replayed: boolean }
+  | { ok: false; reason: 'hold_not_found' | 'hold_closed' }
+
+export interface RevokeInput {
+  /** The grant, by id ... */
+  grantId?: string
+  /** ... or by the idempotency key it was granted with. Exactly one of the two. */
+  grantIdempotencyKey?: string
+  /** Units to claw back at most. Default: all that is left of the grant. */
+  amount?: Amount
+  reason: string
+  /** Retries with the same key return the original result. */
+  idempotencyKey?: string
+  metadata?: Metadata
+}
+
+export type RevokeResult =
+  | {
+      ok: true
+      /** Units clawed back: at most what was left of the grant. */
+      revoked: Amount
+      account: string
+      grantId: string
+      entryId: string | null
+      available: Amount
+      replayed: boolean
+    }
+  | { ok: false; reason: 'grant_not_found' }
+
+export interface GrantBalance {
+  id: string
+  source: string
+  /** Units left in the grant (not counting units held from it). */
+  remaining: Amount
+  amount: Amount
+  priority: number
+  /** Epoch ms or null for never. */
+  expiresAt: number | null
+  createdAt: number
+}
+
+export interface Balance {
+  account: string
+  /** Units that can be spent now. */
+  available: Amount
+  /** Units held by open holds. */
+  held: Amount
+  /** Live grants with something left, in the order they will be spent. */
+  grants: GrantBalance[]
+}
+
+export type EntryType = 'grant' | 'debit' | 'expire' | 'revoke'
+
+/** One line of the append-only ledger. Positive amounts add, negative amounts take. */
+export interface Entry {
+  id: string
+  account: string
+  type: EntryType
+  /** Signed units. */
+  amount: number
+  /** The grant for `grant`, `revoke` and grant `expire` entries; null otherwise. */
+  grantId: string | null
+  /** The hold a `debit` settled, or whose units were forfeited; null otherwise. */
+  holdId: string | null
+  /** Grant source, debit reason or revoke reason. */
+  reason: string
+  metadata: Metadata | null
+  createdAt: number
+}
+
+export interface HistoryOptions {
+  /** The `nextCursor` of the previous page. */
+  cursor?: string | null
+  /** @default 50, at most 500 */
+  limit?: number
+  types?: EntryType[]
+}
+
+export interface HistoryPage {
+  /** Newest first. */
+  entries: Entry[]
+  nextCursor: string | null
+}
+
+export interface VerifyResult {
+  ok: boolean
+  account: string
+  available: Amount
+  held: Amount
+  /** Sum of remainders of live grants. Must equal `available`. */
+  liveRemainders: Amount
+  /** Sum of all entries. Must equal `available + held`. */
+  entriesSum: number
+  /** Sum of open holds. Must equal `held`. */
+  openHolds: Amount
+  problems: string[]
+}
+
+/**
+ * The credits ledger port. Memory, Postgres and Redis implement it with the same semantics,
+ * proven by `ledgerSuite` from `@metered/core/testing`.
+ *
+ * Invariants after any sequence of calls, concurrent or not:
+ * `available == Σ live grant remainders`, `available + held == Σ entries`, nothing below zero.
+ */
+export interface Ledger {
+  grant(input: GrantInput): Promise<GrantResult>
+  debit(input: DebitInput): Promise<DebitResult>
+  reserve(input: ReserveInput): Promise<ReserveResult>
+  settle(input: SettleInput): Promise<SettleResult>
+  release(input: ReleaseInput): Promise<ReleaseResult>
+  revoke(input: RevokeInput): Promise<RevokeResult>
+  balance(account: string): Promise<Balance>
+  history(account: string, options?: HistoryOptions): Promise<HistoryPage>
+  verify(account: string): Promise<VerifyResult>
+}

@@ -1,0 +1,196 @@
+import { z } from 'zod'
+import { toMs } from './duration.js'
+import { ValidationError } from './errors.js'
+
+/**
+ * zod schemas for every public input, and `parse()` which turns zod's failure into a
+ * `ValidationError` naming the fields. Adapters call the `normalize*` helpers before touching
+ * their store, so bad input is refused identically everywhere and nothing is written.
+ */
+
+export const accountSchema = z.string().min(1).max(200)
+export const keySchema = z.string().min(1).max(200)
+export const reasonSchema = z.string().min(1).max(200)
+export const amountSchema = z
+  .number({ error: 'must be a number' })
+  .refine((n) => Number.isSafeInteger(n), 'must be a safe integer')
+  .refine((n) => n > 0, 'must be greater than 0')
+export const nonNegativeAmountSchema = z
+  .number({ error: 'must be a number' })
+  .refine((n) => Number.isSafeInteger(n), 'must be a safe integer')
+  .refine((n) => n >= 0, 'must be 0 or more')
+export const metadataSchema = z.record(z.string(), z.unknown())
+export const instantSchema = z.union([
+  z.number().refine((n) => Number.isSafeInteger(n) && n >= 0, 'must be epoch milliseconds'),
+  z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date'),
+])
+export const durationSchema = z.union([
+  z.number().refine((n) => Number.isSafeInteger(n) && n > 0, 'must be positive milliseconds'),
+  z.string().refine((s) => {
+    try {
+      toMs(s as never)
+      return true
+    } catch {
+      return false
+    }
+  }, 'must be a duration such as "30 s"'),
+])
+
+export const grantInputSchema = z.strictObject({
+  account: accountSchema,
+  amount: amountSchema,
+  source: reasonSchema,
+  expiresAt: instantSchema.nullable().optional(),
+  priority: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+  idempotencyKey: keySchema,
+  metadata: metadataSchema.optional(),
+})
+
+export const debitInputSchema = z.strictObject({
+  account: accountSchema,
+  amount: amountSchema,
+  reason: reasonSchema,
+  idempotencyKey: keySchema.optional(),
+  metadata: metadataSchema.optional(),
+})
+
+export const reserveInputSchema = z.strictObject({
+  account: accountSchema,
+  amount: amountSchema,
+  ttl: durationSchema,
+  reason: reasonSchema.optional(),
+  idempotencyKey: keySchema.optional(),
+  metadata: metadataSchema.optional(),
+})
+
+export const settleInputSchema = z.strictObject({
+  holdId: keySchema,
+  amount: nonNegativeAmountSchema,
+  metadata: metadataSchema.optional(),
+})
+
+export const releaseInputSchema = z.strictObject({ holdId: keySchema })
+
+export const revokeInputSchema = z
+  .strictObject({
+    grantId: keySchema.optional(),
+    grantIdempotencyKey: keySchema.optional(),
+    amount: amountSchema.optional(),
+    reason: reasonSchema,
+    idempotencyKey: keySchema.optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .refine((v) => (v.grantId === undefined) !== (v.grantIdempotencyKey === undefined), {
+    message: 'give exactly one of grantId and grantIdempotencyKey',
+    path: ['grantId'],
+  })
+
+export const historyOptionsSchema = z.strictObject({
+  cursor: z.string().max(200).nullable().optional(),
+  limit: z.number().int().min(1).max(500).optional(),
+  types: z.array(z.enum(['grant', 'debit', 'expire', 'revoke'])).optional(),
+})
+
+export const ruleSpecSchema = z.strictObject({
+  kind: z.enum(['fixed_window', 'sliding_window', 'token_bucket']),
+  limit: amountSchema,
+  windowMs: amountSchema,
+  refillAmount: nonNegativeAmountSchema,
+})
+
+export const consumeRequestSchema = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        key: keySchema,
+        name: z.string().min(1).max(100),
+        rule: ruleSpecSchema,
+        cost: nonNegativeAmountSchema,
+      }),
+    )
+    .min(1)
+    .max(32),
+  dryRun: z.boolean().optional(),
+})
+
+export const usageEventInputSchema = z.strictObject({
+  account: accountSchema,
+  userId: z.string().max(200).nullable().optional(),
+  feature: z.string().min(1).max(100),
+  amount: nonNegativeAmountSchema,
+  shortfall: nonNegativeAmountSchema.optional(),
+  model: z.string().max(200).nullable().optional(),
+  inputTokens: nonNegativeAmountSchema.optional(),
+  cachedInputTokens: nonNegativeAmountSchema.optional(),
+  outputTokens: nonNegativeAmountSchema.optional(),
+  quantity: nonNegativeAmountSchema.optional(),
+  status: z.enum(['ok', 'error', 'aborted', 'refused']),
+  latencyMs: nonNegativeAmountSchema.nullable().optional(),
+  metadata: metadataSchema.nullable().optional(),
+  at: instantSchema.optional(),
+})
+
+export const usageStatsQuerySchema = z
+  .strictObject({
+    from: instantSchema,
+    to: instantSchema,
+    bucket: z.enum(['hour', 'day']),
+    by: z.literal('feature').optional(),
+  })
+  .refine((q) => toEpoch(q.from) < toEpoch(q.to), { message: 'from must be before to', path: ['from'] })
+  .refine((q) => toEpoch(q.to) - toEpoch(q.from) <= 400 * 86_400_000, {
+    message: 'range is at most 400 days',
+    path: ['to'],
+  })
+
+export const usageListQuerySchema = z.strictObject({
+  account: accountSchema,
+  from: instantSchema,
+  to: instantSchema,
+  cursor: z.string().max(200).nullable().optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+})
+
+export const roleSchema = z.enum(['admin', 'user'])
+
+export const userProfileInputSchema = z.strictObject({
+  id: accountSchema,
+  email: z.string().max(320).nullable().optional(),
+  name: z.string().max(200).nullable().optional(),
+  image: z.string().max(2000).nullable().optional(),
+  role: roleSchema.optional(),
+  plan: z.string().max(100).nullable().optional(),
+})
+
+export const loginInputSchema = z.strictObject({
+  userId: accountSchema,
+  provider: z.string().min(1).max(100),
+  ip: z.string().max(100).nullable().optional(),
+  userAgent: z.string().max(1000).nullable().optional(),
+  at: instantSchema.optional(),
+})
+
+export const userListQuerySchema = z.strictObject({
+  search: z.string().max(200).nullable().optional(),
+  cursor: z.string().max(200).nullable().optional(),
+  limit: z.number().int().min(1).max(200).optional(),
+})
+
+export const pageOptionsSchema = z.strictObject({
+  cursor: z.string().max(200).nullable().optional(),
+  limit: z.number().int().min(1).max(200).optional(),
+})
+
+export function toEpoch(instant: number | Date): number {
+  return typeof instant === 'number' ? instant : instant.getTime()
+}
+
+/** Validates `input` against `schema`; throws `ValidationError` listing every bad field. */
+export function parse<T extends z.ZodType>(schema: T, input: unknown, what?: string): z.output<T> {
+  const result = schema.safeParse(input)
+  if (result.success) return result.data
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    what,
+  )
+}

@@ -1,0 +1,5 @@
+export * from './ledger-suite.js'
+export * from './limiter-store-suite.js'
+export type * from './types.js'
+export * from './usage-suite.js'
+export * from './users-suite.js'

@@ -1,0 +1,57 @@
+import type { ManualClock } from '../clock.js'
+import type { EntryType, Ledger } from '../ledger/types.js'
+import type { LimiterStore } from '../limiter/types.js'
+import type { UsageStore } from '../usage/types.js'
+import type { UserStore } from '../users/types.js'
+
+/**
+ * What a conformance suite gets from the adapter under test. The factory runs once per suite
+ * (in `beforeAll`); tests isolate themselves with unique account ids and keys, so adapters may
+ * share one database or Redis between tests and suites.
+ */
+export interface SuiteContext {
+  /** The clock the adapter must use for every time decision. Tests move it; it starts at 2026-01-01. */
+  clock: ManualClock
+}
+
+/**
+ * Reads straight from the store, bypassing the adapter's own queries, so the suite can check
+ * what was actually written (e.g. that a refused call wrote nothing).
+ */
+export interface LedgerRawReaders {
+  /** Every entry of the account, any order. */
+  entries(account: string): Promise<Array<{ type: EntryType; amount: number }>>
+  /** Every grant of the account, live or not, with its stored remainder. */
+  grants(account: string): Promise<Array<{ id: string; amount: number; remaining: number }>>
+}
+
+export interface LedgerHarness {
+  ledger: Ledger
+  raw: LedgerRawReaders
+  /** Called in `afterAll`. */
+  close?(): Promise<void>
+}
+
+export interface LimiterStoreHarness {
+  store: LimiterStore
+  close?(): Promise<void>
+}
+
+export interface UsageHarness {
+  usage: UsageStore
+  close?(): Promise<void>
+}
+
+export interface UsersHarness {
+  users: UserStore
+  close?(): Promise<void>
+}
+
+export type HarnessFactory<H> = (ctx: SuiteContext) => Promise<H> | H
+
+export interface SuiteOptions {
+  /** Parallel callers in the concurrency tests. @default 200 */
+  concurrency?: number
+  /** fast-check runs per property. @default 30 */
+  numRuns?: number
+}

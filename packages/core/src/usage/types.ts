@@ -1,0 +1,99 @@
+import type { Metadata } from '../ledger/types.js'
+
+export type UsageStatus = 'ok' | 'error' | 'aborted' | 'refused'
+
+/** One metered call, recorded when it is settled (or refused). */
+export interface UsageEventInput {
+  account: string
+  /** The signed-in user who made the call when the account is shared (an org). */
+  userId?: string | null
+  /** The metered feature, e.g. `'generate'`, `'image'`. */
+  feature: string
+  /** Ledger units charged. */
+  amount: number
+  /** Units asked for but not charged because the balance ran out. @default 0 */
+  shortfall?: number
+  model?: string | null
+  inputTokens?: number
+  cachedInputTokens?: number
+  outputTokens?: number
+  /** Images, tool calls or other countable things the call produced. */
+  quantity?: number
+  status: UsageStatus
+  latencyMs?: number | null
+  metadata?: Metadata | null
+  /** When it happened. @default the store's now */
+  at?: number | Date
+}
+
+export interface UsageEvent {
+  id: string
+  account: string
+  userId: string | null
+  feature: string
+  amount: number
+  shortfall: number
+  model: string | null
+  inputTokens: number
+  cachedInputTokens: number
+  outputTokens: number
+  quantity: number
+  status: UsageStatus
+  latencyMs: number | null
+  metadata: Metadata | null
+  /** Epoch ms. */
+  at: number
+}
+
+export interface UsageStatsQuery {
+  /** Epoch ms or Date, inclusive. */
+  from: number | Date
+  /** Epoch ms or Date, exclusive. */
+  to: number | Date
+  bucket: 'hour' | 'day'
+  /** Split each bucket by feature. */
+  by?: 'feature'
+}
+
+export interface UsageBucket {
+  /** Start of the bucket, epoch ms, aligned to UTC hours or days. */
+  start: number
+  /** The feature when `by: 'feature'`, else null. */
+  feature: string | null
+  events: number
+  amount: number
+  inputTokens: number
+  cachedInputTokens: number
+  outputTokens: number
+  quantity: number
+  errors: number
+}
+
+export interface UsageStats {
+  /** Only buckets with events, ordered by start then feature. */
+  buckets: UsageBucket[]
+  totals: Omit<UsageBucket, 'start' | 'feature'>
+}
+
+export interface UsageListQuery {
+  /** An account, or `'all'`. */
+  account: string | 'all'
+  from: number | Date
+  to: number | Date
+  cursor?: string | null
+  /** @default 100, at most 1000 */
+  limit?: number
+}
+
+export interface UsagePage {
+  /** Oldest first (export order). */
+  events: UsageEvent[]
+  nextCursor: string | null
+}
+
+/** The usage store port: an append-only log of metered calls with aggregate queries. */
+export interface UsageStore {
+  record(event: UsageEventInput): Promise<UsageEvent>
+  stats(account: string | 'all', query: UsageStatsQuery): Promise<UsageStats>
+  list(query: UsageListQuery): Promise<UsagePage>
+}
