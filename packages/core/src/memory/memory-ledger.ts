@@ -1,1 +1,367 @@
-export {}
+import { type Clock, systemClock } from '../clock.js'
+import { IdempotencyConflictError } from '../errors.js'
+import {
+  fingerprint,
+  normalizeDebit,
+  normalizeGrant,
+  normalizeRelease,
+  normalizeReserve,
+  normalizeRevoke,
+  normalizeSettle,
+} from '../ledger/normalize.js'
+import type {
+  DebitResult,
+  GrantResult,
+  Hold,
+  Ledger,
+  ReleaseResult,
+  ReserveResult,
+  RevokeResult,
+  SettleResult,
+} from '../ledger/types.js'
+import { accountSchema, parse } from '../schemas.js'
+import type { LedgerRawReaders } from '../testing/types.js'
+import { readBalance, readHistory, readVerify } from './ledger-reads.js'
+import {
+  type AccountState,
+  type Allocation,
+  accountState,
+  appendEntry,
+  closeHold,
+  createLedgerState,
+  giveBack,
+  grantByKey,
+  type HoldRow,
+  housekeep,
+  isLive,
+  nextId,
+  take,
+} from './ledger-state.js'
+
+/** The memory ledger: a {@link Ledger} plus readers over its rows for the conformance suite. */
+export interface MemoryLedger extends Ledger {
+  /** Reads the stored rows directly (what `ledgerSuite` uses to check what was written). */
+  raw: LedgerRawReaders
+}
+
+export interface MemoryLedgerOptions {
+  /** Where time comes from. @default systemClock */
+  clock?: Clock
+}
+
+/**
+ * The reference ledger: docs/semantics.md executed literally, in memory. Adapters are proven
+ * against it by `ledgerSuite`; apps use it in tests and single-process demos (state is lost on
+ * restart and not shared between processes).
+ *
+ * Every operation validates first, then runs synchronously from housekeeping to the last write,
+ * so concurrent async callers never interleave inside one: check and write are one step.
+ */
+export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLedger {
+  const clock = options.clock ?? systemClock
+  const state = createLedgerState()
+
+  /** Runs housekeeping for `account` at the operation's `now` and returns its state. */
+  function touch(account: string, now: number): AccountState {
+    const acc = accountState(state, account)
+    housekeep(state, acc, now)
+    return acc
+  }
+
+  /** A stored result for `key`, replayed; a conflict if the key was bound to other parameters. */
+  function replay<T extends object>(key: string | null, print: string): (T & { replayed: true }) | undefined {
+    if (key === null) return undefined
+    const record = state.keys.get(key)
+    if (!record) return undefined
+    if (record.fingerprint !== print) throw new IdempotencyConflictError(key)
+    return { ...(record.result as T), replayed: true }
+  }
+
+  function remember(key: string | null, print: string, result: object): void {
+    if (key !== null) state.keys.set(key, { fingerprint: print, result })
+  }
+
+  const ledger: MemoryLedger = {
+    async grant(input) {
+      const n = normalizeGrant(input)
+      const now = clock.now()
+      const acc = touch(n.account, now)
+      const print = fingerprint('grant', n)
+      const replayed = replay<GrantResult>(n.idempotencyKey, print)
+      if (replayed) return replayed
+      const grant = {
+        id: nextId(state, 'grant'),
+        account: n.account,
+        source: n.source,
+        amount: n.amount,
+        remaining: n.amount,
+        priority: n.priority,
+        expiresAt: n.expiresAt,
+        createdAt: now,
+        seq: state.seq + 1,
+        status: 'live' as const,
+      }
+      state.grants.set(grant.id, grant)
+      acc.grants.push(grant)
+      acc.available += grant.amount
+      const entry = appendEntry(state, acc, {
+        account: n.account,
+        type: 'grant',
+        amount: n.amount,
+        grantId: grant.id,
+        holdId: null,
+        reason: n.source,
+        metadata: n.metadata,
+        createdAt: now,
+      })
+      // A grant already past its expiry is expired at once rather than on the next touch:
+      // the same end state, and `available` in the result is then already right.
+      housekeep(state, acc, now)
+      const result: GrantResult = {
+        ok: true,
+        grantId: grant.id,
+        entryId: entry.id,
+        amount: n.amount,
+        available: acc.available,
+        replayed: false,
+      }
+      remember(n.idempotencyKey, print, result)
+      return result
+    },
+
+    async debit(input) {
+      const n = normalizeDebit(input)
+      const now = clock.now()
+      const acc = touch(n.account, now)
+      const print = fingerprint('debit', n)
+      const replayed = replay<DebitResult>(n.idempotencyKey, print)
+      if (replayed) return replayed
+      if (acc.available < n.amount) {
+        // Refusals are not stored under the key: a retry after a top-up is evaluated afresh.
+        return { ok: false, reason: 'insufficient_credits', available: acc.available, required: n.amount }
+      }
+      take(acc, n.amount, now)
+      const entry = appendEntry(state, acc, {
+        account: n.account,
+        type: 'debit',
+        amount: -n.amount,
+        grantId: null,
+        holdId: null,
+        reason: n.reason,
+        metadata: n.metadata,
+        createdAt: now,
+      })
+      const result: DebitResult = {
+        ok: true,
+        entryId: entry.id,
+        amount: n.amount,
+        available: acc.available,
+        replayed: false,
+      }
+      remember(n.idempotencyKey, print, result)
+      return result
+    },
+
+    async reserve(input) {
+      const n = normalizeReserve(input)
+      const now = clock.now()
+      const acc = touch(n.account, now)
+      const print = fingerprint('reserve', n)
+      const replayed = replay<ReserveResult>(n.idempotencyKey, print)
+      if (replayed) return replayed
+      if (acc.available < n.amount) {
+        return { ok: false, reason: 'insufficient_credits', available: acc.available, required: n.amount }
+      }
+      const hold: HoldRow = {
+        id: nextId(state, 'hold'),
+        account: n.account,
+        amount: n.amount,
+        reason: n.reason,
+        expiresAt: now + n.ttlMs,
+        createdAt: now,
+        metadata: n.metadata,
+        status: 'open',
+        allocations: take(acc, n.amount, now),
+      }
+      state.holds.set(hold.id, hold)
+      acc.holds.push(hold)
+      acc.held += hold.amount
+      const result: ReserveResult = { ok: true, hold: publicHold(hold), available: acc.available, replayed: false }
+      remember(n.idempotencyKey, print, result)
+      return result
+    },
+
+    async settle(input) {
+      const n = normalizeSettle(input)
+      const now = clock.now()
+      const hold = state.holds.get(n.holdId)
+      if (!hold) return { ok: false, reason: 'hold_not_found' }
+      const acc = touch(hold.account, now)
+      if (hold.status === 'released') return { ok: false, reason: 'hold_closed' }
+      if (hold.settled) {
+        // The hold id is the settle's idempotency key; the amount is its only parameter.
+        if (hold.settled.amount !== n.amount) throw new IdempotencyConflictError(hold.id)
+        return { ...(hold.settled.result as SettleResult & { ok: true }), replayed: true }
+      }
+      let fromHold = 0
+      let released = 0
+      let forfeited = 0
+      const holdExpired = hold.status === 'expired'
+      if (!holdExpired) {
+        fromHold = Math.min(n.amount, hold.amount)
+        const back = giveBack(state, acc, hold, leftover(hold.allocations, fromHold), now)
+        released = back.released
+        forfeited = back.forfeited
+        closeHold(acc, hold, 'settled')
+      } else {
+        hold.status = 'settled'
+      }
+      // Above the hold (or after it expired), the rest comes from available credits as far as they go.
+      const wanted = n.amount - fromHold
+      const extra = Math.min(wanted, acc.available)
+      if (extra > 0) take(acc, extra, now)
+      const charged = fromHold + extra
+      const entry =
+        charged > 0
+          ? appendEntry(state, acc, {
+              account: hold.account,
+              type: 'debit',
+              amount: -charged,
+              grantId: null,
+              holdId: hold.id,
+              reason: hold.reason,
+              metadata: n.metadata ?? hold.metadata,
+              createdAt: now,
+            })
+          : null
+      const result: SettleResult = {
+        ok: true,
+        charged,
+        released,
+        shortfall: wanted - extra,
+        forfeited,
+        entryId: entry?.id ?? null,
+        available: acc.available,
+        holdExpired,
+        replayed: false,
+      }
+      hold.settled = { amount: n.amount, result }
+      return result
+    },
+
+    async release(input) {
+      const n = normalizeRelease(input)
+      const now = clock.now()
+      const hold = state.holds.get(n.holdId)
+      if (!hold) return { ok: false, reason: 'hold_not_found' }
+      const acc = touch(hold.account, now)
+      if (hold.status === 'settled') return { ok: false, reason: 'hold_closed' }
+      if (hold.status !== 'open') {
+        return { ok: true, released: 0, forfeited: 0, available: acc.available, replayed: true }
+      }
+      const back = giveBack(state, acc, hold, hold.allocations, now)
+      closeHold(acc, hold, 'released')
+      const result: ReleaseResult = { ok: true, ...back, available: acc.available, replayed: false }
+      return result
+    },
+
+    async revoke(input) {
+      const n = normalizeRevoke(input)
+      const now = clock.now()
+      const print = fingerprint('revoke', n)
+      const replayed = replay<RevokeResult>(n.idempotencyKey, print)
+      if (replayed) return replayed
+      const grant = n.grantId !== null ? state.grants.get(n.grantId) : grantByKey(state, n.grantIdempotencyKey ?? '')
+      if (!grant) return { ok: false, reason: 'grant_not_found' }
+      const acc = touch(grant.account, now)
+      const revoked = isLive(grant, now) ? Math.min(grant.remaining, n.amount ?? grant.remaining) : 0
+      grant.remaining -= revoked
+      acc.available -= revoked
+      // A full revoke also ends the grant, so units now held from it are forfeited when returned.
+      if (n.amount === null) grant.status = 'revoked'
+      const entry =
+        revoked > 0
+          ? appendEntry(state, acc, {
+              account: grant.account,
+              type: 'revoke',
+              amount: -revoked,
+              grantId: grant.id,
+              holdId: null,
+              reason: n.reason,
+              metadata: n.metadata,
+              createdAt: now,
+            })
+          : null
+      const result: RevokeResult = {
+        ok: true,
+        revoked,
+        account: grant.account,
+        grantId: grant.id,
+        entryId: entry?.id ?? null,
+        available: acc.available,
+        replayed: false,
+      }
+      remember(n.idempotencyKey, print, result)
+      return result
+    },
+
+    async balance(account) {
+      return readBalance(touchChecked(account), account, clock.now())
+    },
+
+    async history(account, options) {
+      return readHistory(touchChecked(account), account, options)
+    },
+
+    async verify(account) {
+      return readVerify(touchChecked(account), account, clock.now())
+    },
+
+    raw: {
+      async entries(account) {
+        return (state.accounts.get(account)?.entries ?? []).map((e) => ({ type: e.type, amount: e.amount }))
+      },
+      async grants(account) {
+        return (state.accounts.get(account)?.grants ?? []).map((g) => ({
+          id: g.id,
+          amount: g.amount,
+          remaining: g.remaining,
+        }))
+      },
+    },
+  }
+
+  /** Validates an account id, then housekeeps it: reads expire things too, as the contract says. */
+  function touchChecked(account: string): AccountState {
+    return touch(parseAccount(account), clock.now())
+  }
+
+  return ledger
+}
+
+/** What is left of `allocations` after charging `charged` units from them in order. */
+function leftover(allocations: Allocation[], charged: number): Allocation[] {
+  const rest: Allocation[] = []
+  let toCharge = charged
+  for (const a of allocations) {
+    const c = Math.min(a.units, toCharge)
+    toCharge -= c
+    if (a.units > c) rest.push({ grant: a.grant, units: a.units - c })
+  }
+  return rest
+}
+
+function publicHold(hold: HoldRow): Hold {
+  return {
+    id: hold.id,
+    account: hold.account,
+    amount: hold.amount,
+    reason: hold.reason,
+    expiresAt: hold.expiresAt,
+    createdAt: hold.createdAt,
+  }
+}
+
+function parseAccount(account: string): string {
+  return parse(accountSchema, account, 'account')
+}

@@ -1,0 +1,218 @@
+import type { EntryType, GrantResult, Metadata } from '../ledger/types.js'
+
+/**
+ * In-memory rows of the reference ledger, shaped like the state in docs/semantics.md.
+ * Everything here is synchronous on purpose: each ledger operation runs start to finish
+ * without yielding, which is what makes the memory ledger atomic under concurrent callers.
+ */
+
+export interface GrantRow {
+  id: string
+  account: string
+  source: string
+  amount: number
+  remaining: number
+  priority: number
+  expiresAt: number | null
+  createdAt: number
+  seq: number
+  status: 'live' | 'revoked'
+}
+
+export interface Allocation {
+  grant: GrantRow
+  units: number
+}
+
+export interface HoldRow {
+  id: string
+  account: string
+  amount: number
+  reason: string
+  expiresAt: number
+  createdAt: number
+  metadata: Metadata | null
+  status: 'open' | 'settled' | 'released' | 'expired'
+  allocations: Allocation[]
+  /** The settle result, kept so a repeated settle can be replayed or refused. */
+  settled?: { amount: number; result: object }
+}
+
+export interface EntryRow {
+  id: string
+  seq: number
+  account: string
+  type: EntryType
+  amount: number
+  grantId: string | null
+  holdId: string | null
+  reason: string
+  metadata: Metadata | null
+  createdAt: number
+}
+
+export interface AccountState {
+  grants: GrantRow[]
+  holds: HoldRow[]
+  /** Append-only, in seq order. */
+  entries: EntryRow[]
+  /**
+   * Running totals kept alongside the rows, like the account row of a SQL store. `verify`
+   * recomputes both from the rows, so a bookkeeping slip in this model shows up there.
+   */
+  available: number
+  held: number
+}
+
+export interface IdempotencyRecord {
+  fingerprint: string
+  result: object
+}
+
+export interface LedgerState {
+  accounts: Map<string, AccountState>
+  grants: Map<string, GrantRow>
+  holds: Map<string, HoldRow>
+  /** One key namespace for grants, debits, reserves and revokes. */
+  keys: Map<string, IdempotencyRecord>
+  seq: number
+  ids: number
+}
+
+export function createLedgerState(): LedgerState {
+  return { accounts: new Map(), grants: new Map(), holds: new Map(), keys: new Map(), seq: 0, ids: 0 }
+}
+
+export function nextId(state: LedgerState, prefix: string): string {
+  state.ids += 1
+  return `${prefix}_${state.ids}`
+}
+
+export function accountState(state: LedgerState, account: string): AccountState {
+  let acc = state.accounts.get(account)
+  if (!acc) {
+    acc = { grants: [], holds: [], entries: [], available: 0, held: 0 }
+    state.accounts.set(account, acc)
+  }
+  return acc
+}
+
+export function appendEntry(state: LedgerState, acc: AccountState, entry: Omit<EntryRow, 'id' | 'seq'>): EntryRow {
+  state.seq += 1
+  const row: EntryRow = { ...entry, id: nextId(state, 'entry'), seq: state.seq }
+  acc.entries.push(row)
+  return row
+}
+
+export function isLive(grant: GrantRow, now: number): boolean {
+  return grant.status === 'live' && (grant.expiresAt === null || grant.expiresAt > now)
+}
+
+/** Live grants with something left: priority desc, soonest expiry (never last), then oldest. */
+export function spendingOrder(acc: AccountState, now: number): GrantRow[] {
+  return acc.grants
+    .filter((g) => g.remaining > 0 && isLive(g, now))
+    .sort(
+      (a, b) =>
+        b.priority - a.priority ||
+        (a.expiresAt ?? Number.POSITIVE_INFINITY) - (b.expiresAt ?? Number.POSITIVE_INFINITY) ||
+        a.seq - b.seq,
+    )
+}
+
+/** Takes `units` in spending order. The caller has checked `acc.available >= units`. */
+export function take(acc: AccountState, units: number, now: number): Allocation[] {
+  const allocations: Allocation[] = []
+  let left = units
+  for (const grant of spendingOrder(acc, now)) {
+    if (left === 0) break
+    const n = Math.min(grant.remaining, left)
+    grant.remaining -= n
+    left -= n
+    allocations.push({ grant, units: n })
+  }
+  if (left !== 0) throw new Error(`memory ledger: took ${units - left} of ${units}; available was stale`)
+  acc.available -= units
+  return allocations
+}
+
+/**
+ * Returns held units to their grants, last taken first. A grant that is no longer live does
+ * not get them back: they are forfeited, recorded by one `expire` entry naming the hold, so
+ * the entries keep summing to available + held.
+ */
+export function giveBack(
+  state: LedgerState,
+  acc: AccountState,
+  hold: HoldRow,
+  allocations: Allocation[],
+  now: number,
+): { released: number; forfeited: number } {
+  let released = 0
+  let forfeited = 0
+  for (let i = allocations.length - 1; i >= 0; i--) {
+    const { grant, units } = allocations[i]!
+    if (isLive(grant, now)) {
+      grant.remaining += units
+      acc.available += units
+      released += units
+    } else {
+      forfeited += units
+    }
+  }
+  if (forfeited > 0) {
+    appendEntry(state, acc, {
+      account: hold.account,
+      type: 'expire',
+      amount: -forfeited,
+      grantId: null,
+      holdId: hold.id,
+      reason: hold.reason,
+      metadata: null,
+      createdAt: now,
+    })
+  }
+  return { released, forfeited }
+}
+
+/** Closes an open hold: it no longer counts as held. */
+export function closeHold(acc: AccountState, hold: HoldRow, status: 'settled' | 'released' | 'expired'): void {
+  hold.status = status
+  acc.held -= hold.amount
+}
+
+/**
+ * Lazy expiry, run first by every read and write of an account: expired grants lose what is
+ * left (an `expire` entry each), then expired holds return their units as a release would.
+ */
+export function housekeep(state: LedgerState, acc: AccountState, now: number): void {
+  for (const grant of acc.grants) {
+    if (grant.status === 'live' && grant.remaining > 0 && grant.expiresAt !== null && grant.expiresAt <= now) {
+      appendEntry(state, acc, {
+        account: grant.account,
+        type: 'expire',
+        amount: -grant.remaining,
+        grantId: grant.id,
+        holdId: null,
+        reason: grant.source,
+        metadata: null,
+        createdAt: now,
+      })
+      acc.available -= grant.remaining
+      grant.remaining = 0
+    }
+  }
+  for (const hold of acc.holds) {
+    if (hold.status === 'open' && hold.expiresAt <= now) {
+      giveBack(state, acc, hold, hold.allocations, now)
+      closeHold(acc, hold, 'expired')
+    }
+  }
+}
+
+/** Looks up a grant by the idempotency key it was granted with. */
+export function grantByKey(state: LedgerState, key: string): GrantRow | undefined {
+  const record = state.keys.get(key)
+  if (!record?.fingerprint.startsWith('grant|')) return undefined
+  return state.grants.get((record.result as GrantResult).grantId)
+}
