@@ -1,0 +1,121 @@
+import type { Clock } from '../clock.js'
+import { MeteredError } from '../errors.js'
+import type { Ledger, Metadata } from '../ledger/types.js'
+import type { MeteredUsage } from '../pricing/types.js'
+import type { UsageStatus, UsageStore } from '../usage/types.js'
+import type { MeteredEvent, SettleTicketInput, Ticket, TicketSettlement } from './types.js'
+
+interface TicketDeps {
+  ledger: Ledger
+  usage: UsageStore | null
+  clock: Clock
+  emit: (event: MeteredEvent) => void
+  /** Units for a settle input (pricer, credits or units). */
+  unitsFor: (feature: string, input: SettleTicketInput) => number
+  lowBalanceUnits: number | null
+}
+
+interface TicketInit {
+  account: string
+  feature: string
+  mode: 'debit' | 'reserve'
+  holdId: string
+  amount: number
+  /** For debit mode: what was charged at authorize. */
+  charged: TicketSettlement | null
+  userId: string | null
+  metadata: Metadata | null
+}
+
+function quantityOf(usage: MeteredUsage | undefined): number {
+  if (!usage) return 0
+  const tools = Object.values(usage.toolCalls ?? {}).reduce((a, b) => a + b, 0)
+  return (usage.images?.count ?? 0) + tools
+}
+
+/** A ticket settles or cancels once; later calls return the first outcome. */
+export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
+  const startedAt = deps.clock.now()
+  let outcome: Promise<TicketSettlement> | null = null
+
+  async function record(
+    status: UsageStatus,
+    usage: MeteredUsage | undefined,
+    result: TicketSettlement,
+    metadata: Metadata | null,
+  ) {
+    if (result.shortfall > 0) {
+      deps.emit({ type: 'shortfall', account: init.account, feature: init.feature, shortfall: result.shortfall })
+    }
+    if (deps.lowBalanceUnits !== null && result.charged > 0 && result.available < deps.lowBalanceUnits) {
+      deps.emit({
+        type: 'low_balance',
+        account: init.account,
+        available: result.available,
+        threshold: deps.lowBalanceUnits,
+      })
+    }
+    if (!deps.usage) return
+    await deps.usage.record({
+      account: init.account,
+      userId: init.userId,
+      feature: init.feature,
+      amount: result.charged,
+      shortfall: result.shortfall,
+      model: usage?.model ?? null,
+      inputTokens: usage?.inputTokens ?? 0,
+      cachedInputTokens: usage?.cachedInputTokens ?? 0,
+      outputTokens: usage?.outputTokens ?? 0,
+      quantity: quantityOf(usage),
+      status,
+      latencyMs: Math.max(0, deps.clock.now() - startedAt),
+      metadata: metadata ?? init.metadata,
+    })
+  }
+
+  async function doSettle(input: SettleTicketInput): Promise<TicketSettlement> {
+    let result: TicketSettlement
+    if (init.mode === 'debit') {
+      result = init.charged!
+    } else {
+      const units = deps.unitsFor(init.feature, input)
+      const settled = await deps.ledger.settle({
+        holdId: init.holdId,
+        amount: units,
+        ...(input.metadata ? { metadata: input.metadata } : {}),
+      })
+      if (!settled.ok) throw new MeteredError('invariant_violation', `hold could not be settled: ${settled.reason}`)
+      result = { charged: settled.charged, shortfall: settled.shortfall, available: settled.available }
+    }
+    await record(input.status ?? 'ok', input.usage, result, input.metadata ?? null)
+    return result
+  }
+
+  async function doCancel(status: UsageStatus, usage: MeteredUsage | undefined): Promise<TicketSettlement> {
+    let result: TicketSettlement
+    if (init.mode === 'debit') {
+      result = init.charged!
+    } else {
+      const released = await deps.ledger.release({ holdId: init.holdId })
+      result = { charged: 0, shortfall: 0, available: released.ok ? released.available : 0 }
+    }
+    await record(status, usage, result, null)
+    return result
+  }
+
+  return {
+    account: init.account,
+    feature: init.feature,
+    mode: init.mode,
+    holdId: init.holdId,
+    amount: init.amount,
+    settle(input = {}) {
+      outcome ??= doSettle(input)
+      return outcome
+    },
+    cancel(input = {}) {
+      outcome ??= doCancel(input.status ?? 'error', input.usage)
+      return outcome
+    },
+  }
+}

@@ -1,0 +1,140 @@
+import type { Clock } from '../clock.js'
+import type { Duration } from '../duration.js'
+import type { Ledger, Metadata } from '../ledger/types.js'
+import type { LimitContext, Limiter, LimitResult } from '../limiter/limiter-types.js'
+import type { MeteredUsage, Pricer } from '../pricing/types.js'
+import type { UsageStatus, UsageStore } from '../usage/types.js'
+import type { UserStore } from '../users/types.js'
+
+/** A plan's recurring credits, granted lazily once per period and expiring at its end. */
+export interface Allowance {
+  /** Credits per period (decimals allowed when units are finer than credits). */
+  credits: number
+  every: 'day' | 'month'
+  /** Grant source, also part of the idempotency key. @default 'allowance' */
+  source?: string
+  /** Spent before purchased credits (priority 0). @default 10 */
+  priority?: number
+}
+
+export type MeteredEvent =
+  | {
+      type: 'denied'
+      account: string
+      feature: string
+      reason: 'rate_limited' | 'insufficient_credits' | 'store_unavailable'
+    }
+  | { type: 'low_balance'; account: string; available: number; threshold: number }
+  | { type: 'shortfall'; account: string; feature: string; shortfall: number }
+  | { type: 'allowance_granted'; account: string; amount: number; source: string; expiresAt: number; replayed: boolean }
+
+export interface MeteredOptions {
+  ledger: Ledger
+  /** Rate limits checked by `authorize`. Optional. */
+  limiter?: Limiter | null
+  /** Where settled calls are recorded. Optional. */
+  usage?: UsageStore | null
+  users?: UserStore | null
+  /** Pricers by feature name, used to price `estimate` and `settle({ usage })`. */
+  pricing?: Record<string, Pricer>
+  /**
+   * Ledger units per credit. 1000 keeps milli-credits, so a 0.39-credit call is charged 390
+   * units instead of being rounded up to a whole credit.
+   * @default 1
+   */
+  unitsPerCredit?: number
+  /** How long a hold lives if never settled (a crashed request). @default '10 m' */
+  holdTtl?: Duration
+  /** Recurring credits per account; a function can depend on the caller's plan. */
+  allowances?: Allowance[] | ((ctx: { account: string; plan?: string | null }) => Allowance[])
+  /** Emit `low_balance` when a settle leaves fewer credits than this. */
+  lowBalanceCredits?: number
+  /** Notified of denials, low balances, shortfalls and allowance grants. Errors thrown here are ignored. */
+  onEvent?: (event: MeteredEvent) => void | Promise<void>
+  /** Time source for allowance periods and latency. @default system clock */
+  clock?: Clock
+}
+
+export interface AuthorizeInput {
+  account: string
+  /** The metered feature; picks the pricer and labels usage. */
+  feature: string
+  /** A known price in credits: charged at authorize (the ticket's settle only records usage). */
+  price?: number
+  /** The worst case: credits, or usage priced with the feature's pricer. A hold of that size is placed. */
+  estimate?: number | MeteredUsage
+  /** The limiter key. @default the account; null skips rate limiting */
+  limitKey?: string | null
+  limitContext?: LimitContext
+  /** Only these limiter rules. @default all */
+  limitRules?: string[]
+  /** Limiter rules whose cost is the credits held (spend caps), in ledger units; others cost 1. */
+  spendCaps?: string[]
+  /** The signed-in user when the account is shared. */
+  userId?: string | null
+  /** For plan allowances. */
+  plan?: string | null
+  /** Makes the hold (or fixed charge) idempotent across retries. */
+  idempotencyKey?: string
+  /** @default options.holdTtl */
+  ttl?: Duration
+  metadata?: Metadata
+}
+
+export interface SettleTicketInput {
+  /** What the call used; priced with the feature's pricer. */
+  usage?: MeteredUsage
+  /** Or the charge in credits, overriding the pricer. */
+  credits?: number
+  /** Or the charge in ledger units. */
+  units?: number
+  /** @default 'ok' */
+  status?: UsageStatus
+  metadata?: Metadata
+}
+
+export interface TicketSettlement {
+  /** Units charged by this ticket in all. */
+  charged: number
+  /** Units asked for but not charged because the balance ran out. */
+  shortfall: number
+  /** Units available after settling. */
+  available: number
+}
+
+export interface Ticket {
+  readonly account: string
+  readonly feature: string
+  /** `debit`: charged at authorize (fixed price); `reserve`: a hold waiting for the actual amount. */
+  readonly mode: 'debit' | 'reserve'
+  readonly holdId: string
+  /** Units held or charged at authorize. */
+  readonly amount: number
+  /** Charges the actual amount (reserve mode) and records usage. Calling it again returns the first result. */
+  settle(input?: SettleTicketInput): Promise<TicketSettlement>
+  /** Gives the hold back (reserve mode) and records the call as failed. No-op once settled. */
+  cancel(input?: { status?: UsageStatus; usage?: MeteredUsage }): Promise<TicketSettlement>
+}
+
+export type AuthorizeResult =
+  | { ok: true; ticket: Ticket; limit: LimitResult | null; available: number }
+  | { ok: false; reason: 'rate_limited' | 'store_unavailable'; limit: LimitResult | null; available: number | null }
+  | { ok: false; reason: 'insufficient_credits'; available: number; required: number; limit: null }
+
+export interface Metered {
+  readonly ledger: Ledger
+  readonly limiter: Limiter | null
+  readonly usage: UsageStore | null
+  readonly users: UserStore | null
+  readonly unitsPerCredit: number
+  /** Rate limit, then hold (or charge) credits, as one decision: a refusal consumes nothing. */
+  authorize(input: AuthorizeInput): Promise<AuthorizeResult>
+  /** Exact price of a usage for a feature, in ledger units (rounded up once). */
+  priceUnits(feature: string, usage: MeteredUsage): number
+  /** Ledger units -> credits (may have decimals). */
+  toCredits(units: number): number
+  /** Credits -> ledger units, rounded up. */
+  toUnits(credits: number): number
+  /** Grants the account's allowances for the current period if not yet granted. */
+  ensureAllowances(account: string, plan?: string | null): Promise<void>
+}

@@ -1,0 +1,5 @@
+export * from './openai-prices.js'
+export * from './pricers.js'
+export { ceil as ceilRational, type Rational, rational, toNumber as rationalToNumber } from './rational.js'
+export type * from './types.js'
+export * from './usage-readers.js'

@@ -1,0 +1,132 @@
+import { ValidationError } from '../errors.js'
+import { type ImagePrices, openaiImagePrices, openaiTextPrices, type TokenPrice } from './openai-prices.js'
+import { add, div, mul, type Rational, rational, sum, ZERO } from './rational.js'
+import type { MeteredUsage, Pricer } from './types.js'
+
+const MILLION = rational(1_000_000)
+
+/** Converts provider cost (USD) to credits: cost x markup / creditValue. */
+interface Economics {
+  /**
+   * Multiplier on provider cost, e.g. 1.3 to charge cost + 30%.
+   * @default 1
+   */
+  markup?: number
+  /**
+   * USD value of one credit, e.g. 0.001 when 1 credit = $0.001.
+   * @default 1
+   */
+  creditValue?: number
+}
+
+function factor(e: Economics): Rational {
+  return div(rational(e.markup ?? 1), rational(e.creditValue ?? 1))
+}
+
+function count(value: number | undefined, field: string): Rational {
+  const n = value ?? 0
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new ValidationError([{ path: field, message: 'must be a whole number of 0 or more' }])
+  }
+  return rational(n)
+}
+
+/** Finds a model's price, accepting dated snapshots (`gpt-4.1-nano-2025-04-14` -> `gpt-4.1-nano`). */
+function lookup<T>(table: Record<string, T>, model: string | null | undefined, kind: string): T {
+  if (!model) throw new ValidationError([{ path: 'model', message: `a model is required to price ${kind}` }])
+  const found = table[model] ?? table[model.replace(/-\d{4}-\d{2}-\d{2}$/, '')]
+  if (found === undefined) {
+    throw new ValidationError([{ path: 'model', message: `no ${kind} price for model "${model}"` }])
+  }
+  return found
+}
+
+/**
+ * A fixed price per call, in credits (decimals allowed: `fixed(0.5)`).
+ * @example fixed(10) // every call costs 10 credits
+ */
+export function fixed(credits: number): Pricer {
+  const price = rational(credits)
+  return { price: () => price }
+}
+
+/**
+ * Prices tokens from a per-model table of USD per 1M tokens.
+ * @example perToken({ markup: 1.3, creditValue: 0.001 }) // OpenAI list prices, cost x 1.3, 1 credit = $0.001
+ */
+export function perToken(
+  options: Economics & {
+    /** USD per 1M tokens by model. @default openaiTextPrices */
+    models?: Record<string, TokenPrice>
+  } = {},
+): Pricer {
+  const models = options.models ?? openaiTextPrices
+  const f = factor(options)
+  return {
+    price(usage: MeteredUsage) {
+      if (!usage.inputTokens && !usage.outputTokens) return ZERO
+      const p = lookup(models, usage.model, 'token')
+      const input = count(usage.inputTokens, 'inputTokens')
+      const cached = count(usage.cachedInputTokens, 'cachedInputTokens')
+      const uncached = input.n * cached.d >= cached.n * input.d ? { n: input.n - cached.n, d: 1n } : ZERO
+      const usd = sum([
+        mul(uncached, rational(p.input)),
+        mul(cached, rational(p.cachedInput ?? p.input)),
+        mul(count(usage.outputTokens, 'outputTokens'), rational(p.output)),
+      ])
+      return mul(div(usd, MILLION), f)
+    },
+  }
+}
+
+/**
+ * Prices generated images by model, quality and size (USD per image). Unknown or `auto`
+ * quality is priced as `high`, the worst case.
+ * @example perImage({ markup: 1.3, creditValue: 0.001 })
+ */
+export function perImage(
+  options: Economics & {
+    /** @default openaiImagePrices */
+    models?: Record<string, ImagePrices>
+  } = {},
+): Pricer {
+  const models = options.models ?? openaiImagePrices
+  const f = factor(options)
+  return {
+    price(usage: MeteredUsage) {
+      if (!usage.images || usage.images.count === 0) return ZERO
+      const table = lookup(models, usage.model, 'image')
+      const quality = (usage.images.quality ?? 'high') in table ? (usage.images.quality as keyof ImagePrices) : 'high'
+      const bySize = table[quality]
+      const size = usage.images.size ?? '1024x1024'
+      const usd = bySize[size as keyof typeof bySize]
+      if (usd === undefined) {
+        throw new ValidationError([{ path: 'size', message: `no image price for size "${size}"` }])
+      }
+      return mul(mul(count(usage.images.count, 'images.count'), rational(usd)), f)
+    },
+  }
+}
+
+/**
+ * A price in credits per hosted tool call; tools not listed are free.
+ * @example perToolCall({ web_search: 13 })
+ */
+export function perToolCall(credits: Record<string, number>): Pricer {
+  const prices = Object.fromEntries(Object.entries(credits).map(([k, v]) => [k, rational(v)]))
+  return {
+    price(usage: MeteredUsage) {
+      let total = ZERO
+      for (const [tool, calls] of Object.entries(usage.toolCalls ?? {})) {
+        const p = prices[tool]
+        if (p) total = add(total, mul(count(calls, `toolCalls.${tool}`), p))
+      }
+      return total
+    },
+  }
+}
+
+/** The sum of several pricers, e.g. tokens plus tool calls; still rounded once. */
+export function combine(...pricers: Pricer[]): Pricer {
+  return { price: (usage) => sum(pricers.map((p) => p.price(usage))) }
+}
