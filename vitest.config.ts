@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config'
 
 // One run over every package. Each package keeps its own vitest config (a "project");
-// tooling/global-setup starts throwaway PostgreSQL and Redis servers once for all of them.
+// tooling/src/global-setup.ts starts throwaway PostgreSQL and Redis servers once for all of them
+// (unless DATABASE_URL / REDIS_URL are set) and exports their URLs to every test worker.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*'],
+    projects: ['packages/*', 'examples/*', 'tooling'],
+    globalSetup: ['./tooling/src/global-setup.ts'],
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'reports/vitest.json' }]] : ['default'],
   },
 })
