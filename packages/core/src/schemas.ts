@@ -109,7 +109,12 @@ export const consumeRequestSchema = z.strictObject({
       }),
     )
     .min(1)
-    .max(32),
+    .max(32)
+    // Two items on one (key, name) would read the same state and race each other's write;
+    // stores would disagree on the outcome, so such a request is refused everywhere.
+    .refine((items) => new Set(items.map((i) => JSON.stringify([i.key, i.name]))).size === items.length, {
+      message: 'each (key, name) pair may appear only once',
+    }),
   dryRun: z.boolean().optional(),
 })
 

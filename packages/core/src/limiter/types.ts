@@ -64,6 +64,6 @@ export interface ConsumeResult {
  */
 export interface LimiterStore {
   consume(request: ConsumeRequest): Promise<ConsumeResult>
-  /** Forget the state of these (key, name) pairs, or of every rule name of the key when names is omitted. */
+  /** Forget the state of these (key, name) pairs. Names the key has no state for are ignored. */
   reset(key: string, names: string[]): Promise<void>
 }
