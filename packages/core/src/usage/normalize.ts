@@ -1,0 +1,97 @@
+import {
+  accountSchema,
+  parse,
+  toEpoch,
+  usageEventInputSchema,
+  usageListQuerySchema,
+  usageStatsQuerySchema,
+} from '../schemas.js'
+import { decodeKeysetCursor, type KeysetPosition } from './keyset-cursor.js'
+import type { UsageBucket, UsageEvent, UsageEventInput, UsageListQuery, UsageStatsQuery } from './types.js'
+
+export const HOUR_MS = 3_600_000
+export const DAY_MS = 86_400_000
+
+/** A usage event as every store writes it: validated, defaults filled in, `at` in epoch ms. */
+export type NormalizedUsageEvent = Omit<UsageEvent, 'id'>
+
+export interface NormalizedUsageStatsQuery {
+  /** An account id or `'all'`. */
+  account: string
+  from: number
+  to: number
+  bucket: 'hour' | 'day'
+  byFeature: boolean
+}
+
+export interface NormalizedUsageListQuery {
+  /** An account id or `'all'`. */
+  account: string
+  from: number
+  to: number
+  /** Start strictly after this (at, id); null for the first page. */
+  after: KeysetPosition | null
+  limit: number
+}
+
+/** Validates a usage event and fills in its defaults; `now` is the store's clock reading. */
+export function normalizeUsageEvent(input: UsageEventInput, now: number): NormalizedUsageEvent {
+  const v = parse(usageEventInputSchema, input, 'usage event')
+  return {
+    account: v.account,
+    userId: v.userId ?? null,
+    feature: v.feature,
+    amount: v.amount,
+    shortfall: v.shortfall ?? 0,
+    model: v.model ?? null,
+    inputTokens: v.inputTokens ?? 0,
+    cachedInputTokens: v.cachedInputTokens ?? 0,
+    outputTokens: v.outputTokens ?? 0,
+    quantity: v.quantity ?? 0,
+    status: v.status,
+    latencyMs: v.latencyMs ?? null,
+    metadata: v.metadata ?? null,
+    at: v.at === undefined ? now : toEpoch(v.at),
+  }
+}
+
+/** Validates a stats query (`from < to`, at most 400 days) and its account (or `'all'`). */
+export function normalizeUsageStatsQuery(account: string, query: UsageStatsQuery): NormalizedUsageStatsQuery {
+  const a = parse(accountSchema, account, 'account')
+  const v = parse(usageStatsQuerySchema, query, 'usage stats query')
+  return { account: a, from: toEpoch(v.from), to: toEpoch(v.to), bucket: v.bucket, byFeature: v.by === 'feature' }
+}
+
+/** Validates a list query; the cursor is decoded here so a forged one is a `ValidationError`. */
+export function normalizeUsageListQuery(query: UsageListQuery): NormalizedUsageListQuery {
+  const v = parse(usageListQuerySchema, query, 'usage list query')
+  return {
+    account: v.account,
+    from: toEpoch(v.from),
+    to: toEpoch(v.to),
+    after: v.cursor == null ? null : decodeKeysetCursor(v.cursor),
+    limit: v.limit ?? 100,
+  }
+}
+
+/** Start of the UTC hour or day holding `at`. Epoch ms has no leap seconds, so days are exact. */
+export function bucketStart(at: number, bucket: 'hour' | 'day'): number {
+  const size = bucket === 'hour' ? HOUR_MS : DAY_MS
+  return Math.floor(at / size) * size
+}
+
+/** An empty aggregate, to add events into. */
+export function emptyTotals(): Omit<UsageBucket, 'start' | 'feature'> {
+  return { events: 0, amount: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, quantity: 0, errors: 0 }
+}
+
+/** Adds one event into an aggregate in place. */
+export function addToTotals(totals: Omit<UsageBucket, 'start' | 'feature'>, event: NormalizedUsageEvent): void {
+  totals.events += 1
+  totals.amount += event.amount
+  totals.inputTokens += event.inputTokens
+  totals.cachedInputTokens += event.cachedInputTokens
+  totals.outputTokens += event.outputTokens
+  totals.quantity += event.quantity
+  if (event.status === 'error') totals.errors += 1
+}

@@ -1,0 +1,86 @@
+import {
+  accountSchema,
+  loginInputSchema,
+  pageOptionsSchema,
+  parse,
+  roleSchema,
+  toEpoch,
+  userListQuerySchema,
+  userProfileInputSchema,
+} from '../schemas.js'
+import { decodeKeysetCursor, type KeysetPosition } from '../usage/keyset-cursor.js'
+import type { LoginInput, Role, UserListQuery, UserProfileInput } from './types.js'
+
+/**
+ * A validated profile change. `undefined` fields keep the stored value, `null` clears it: a
+ * sign-in that does not know the user's plan must not wipe it, and an explicit null must win.
+ */
+export interface NormalizedProfile {
+  id: string
+  email: string | null | undefined
+  name: string | null | undefined
+  image: string | null | undefined
+  role: Role | undefined
+  plan: string | null | undefined
+}
+
+export interface NormalizedLogin {
+  userId: string
+  provider: string
+  ip: string | null
+  userAgent: string | null
+  at: number
+}
+
+export interface NormalizedUserListQuery {
+  /** Lower-cased; null when absent or empty (every user matches). */
+  search: string | null
+  after: KeysetPosition | null
+  limit: number
+}
+
+export interface NormalizedPageOptions {
+  after: KeysetPosition | null
+  limit: number
+}
+
+export function normalizeProfile(input: UserProfileInput): NormalizedProfile {
+  const v = parse(userProfileInputSchema, input, 'user profile')
+  return { id: v.id, email: v.email, name: v.name, image: v.image, role: v.role, plan: v.plan }
+}
+
+/** Validates a login; `now` (the store's clock) fills in a missing `at`. */
+export function normalizeLogin(input: LoginInput, now: number): NormalizedLogin {
+  const v = parse(loginInputSchema, input, 'login')
+  return {
+    userId: v.userId,
+    provider: v.provider,
+    ip: v.ip ?? null,
+    userAgent: v.userAgent ?? null,
+    at: v.at === undefined ? now : toEpoch(v.at),
+  }
+}
+
+export function normalizeUserListQuery(query: UserListQuery | undefined): NormalizedUserListQuery {
+  const v = parse(userListQuerySchema, query ?? {}, 'user list query')
+  return {
+    search: v.search ? v.search.toLowerCase() : null,
+    after: v.cursor == null ? null : decodeKeysetCursor(v.cursor),
+    limit: v.limit ?? 50,
+  }
+}
+
+export function normalizePageOptions(
+  options: { cursor?: string | null; limit?: number } | undefined,
+): NormalizedPageOptions {
+  const v = parse(pageOptionsSchema, options ?? {}, 'page options')
+  return { after: v.cursor == null ? null : decodeKeysetCursor(v.cursor), limit: v.limit ?? 50 }
+}
+
+export function normalizeUserId(id: string): string {
+  return parse(accountSchema, id, 'user id')
+}
+
+export function normalizeRole(role: Role): Role {
+  return parse(roleSchema, role, 'role')
+}
