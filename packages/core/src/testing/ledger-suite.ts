@@ -1,1 +1,75 @@
-export {}
+import { afterAll, beforeAll, describe, it } from 'vitest'
+import { createManualClock } from '../clock.js'
+import type { LedgerCheck, LedgerCheckContext } from './ledger-check-kit.js'
+import { matchesModel } from './ledger-check-property.js'
+import { basics, grantExpiry, refusals, revoke, spendingOrder } from './ledger-checks-basic.js'
+import {
+  concurrentDebits,
+  concurrentHolds,
+  concurrentMixedDebits,
+  concurrentReplays,
+} from './ledger-checks-concurrency.js'
+import { forfeits, holdExpiry, holdLifecycle, settleAmounts } from './ledger-checks-holds.js'
+import { history, invalidInput } from './ledger-checks-input.js'
+import type { HarnessFactory, LedgerHarness, SuiteOptions } from './types.js'
+
+export type { LedgerCheck, LedgerCheckContext } from './ledger-check-kit.js'
+export { type LedgerOp, ledgerOps, runAgainstModel } from './ledger-check-property.js'
+
+/**
+ * Every check of the ledger contract (docs/semantics.md), by name. `ledgerSuite` registers each
+ * as a test; they are exported so a check can also be run directly, e.g. to prove that it fails
+ * for a deliberately broken adapter.
+ */
+export const ledgerChecks = {
+  'grant, debit and balance': basics,
+  'refusals write nothing and are not stored under their key': refusals,
+  'concurrent debits: exact admits, zero overdraft': concurrentDebits,
+  'concurrent debits of mixed sizes across grants': concurrentMixedDebits,
+  'concurrent reserves, settles and releases': concurrentHolds,
+  'concurrent idempotent replays: one effect': concurrentReplays,
+  'spending order: priority, soonest expiry, oldest': spendingOrder,
+  'grant expiry': grantExpiry,
+  'hold expiry and settle after expiry': holdExpiry,
+  'settle below, equal to and above the hold': settleAmounts,
+  'settle and release: replays, conflicts, closed and unknown holds': holdLifecycle,
+  'forfeit of held units whose grant ended': forfeits,
+  'revoke: full, partial, by key, idempotent, not found': revoke,
+  'history: keyset pages, newest first, type filter': history,
+  'invalid input: ValidationError, nothing written': invalidInput,
+  'property: random sequences match the memory model': matchesModel,
+} satisfies Record<string, LedgerCheck>
+
+export type LedgerCheckName = keyof typeof ledgerChecks
+
+/**
+ * Registers the ledger conformance tests for an adapter. `factory` runs once (in `beforeAll`)
+ * with a manual clock the adapter must use for every time decision; tests isolate themselves
+ * with fresh accounts and keys, so the store may be shared and need not be empty.
+ *
+ * ```ts
+ * ledgerSuite('postgres', async ({ clock }) => {
+ *   const stores = createPostgresStores(db, { clock, schema: 'test_1' })
+ *   return { ledger: stores.ledger, raw: rawReaders(db), close: () => db.destroy() }
+ * }, { concurrency: 200, numRuns: 30 })
+ * ```
+ */
+export function ledgerSuite(name: string, factory: HarnessFactory<LedgerHarness>, options: SuiteOptions = {}): void {
+  describe(`ledger conformance: ${name}`, () => {
+    const clock = createManualClock()
+    let ctx: LedgerCheckContext | undefined
+    beforeAll(async () => {
+      const harness = await factory({ clock })
+      ctx = { harness, clock, concurrency: options.concurrency ?? 200, numRuns: options.numRuns ?? 30 }
+    })
+    afterAll(async () => {
+      await ctx?.harness.close?.()
+    })
+    for (const [title, check] of Object.entries(ledgerChecks)) {
+      it(title, async () => {
+        if (!ctx) throw new Error('the ledger harness factory did not finish')
+        await check(ctx)
+      }, 120_000) // against a real store the property and concurrency checks take seconds, not ms
+    }
+  })
+}
