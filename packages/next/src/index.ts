@@ -1,1 +1,2 @@
-export {}
+export * from './server/identify.js'
+export * from './server/problem.js'
