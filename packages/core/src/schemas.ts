@@ -177,7 +177,8 @@ export const loginInputSchema = z.strictObject({
 
 export const userListQuerySchema = z.strictObject({
   search: z.string().max(200).nullable().optional(),
-  cursor: z.string().max(200).nullable().optional(),
+  // A keyset cursor carries the last user's id (up to 200 characters) plus its createdAt.
+  cursor: z.string().max(1000).nullable().optional(),
   limit: z.number().int().min(1).max(200).optional(),
 })
 

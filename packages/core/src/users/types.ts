@@ -20,6 +20,7 @@ export interface UserProfile {
   /** Epoch ms. */
   createdAt: number
   updatedAt: number
+  /** The latest login's `at`; a login recorded late (older `at`) counts but does not move it back. */
   lastLoginAt: number | null
   loginCount: number
 }
