@@ -164,7 +164,7 @@ export const grantExpiry: LedgerCheck = async ({ harness, clock }) => {
   expect((await ledger.balance(account)).available).toBe(120)
   clock.advance(1)
   const balance = await ledger.balance(account)
-  expect(balance.available).toBe(50)
+  expect(balance.available, 'available once the grant expired').toBe(50)
   expect(balance.grants.map((g) => g.source)).toEqual(['paid'])
   const expired = await ledger.history(account, { types: ['expire'] })
   expect(expired.entries.map((e) => [e.type, e.amount, e.grantId])).toEqual([['expire', -70, x.grantId]])

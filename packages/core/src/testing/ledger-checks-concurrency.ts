@@ -88,7 +88,10 @@ export const concurrentReplays: LedgerCheck = async ({ harness }) => {
   const grants = await Promise.all(
     Array.from({ length: n }, () => ledger.grant({ account, amount: 10, source: 'pack', idempotencyKey: gk })),
   )
-  expect(grants.filter((g) => !g.replayed)).toHaveLength(1)
+  expect(
+    grants.filter((g) => !g.replayed),
+    'one grant effect for one key',
+  ).toHaveLength(1)
   expect(new Set(grants.map((g) => `${g.grantId}|${g.entryId}|${g.available}|${g.amount}`)).size).toBe(1)
   expect(await raw.grants(account)).toHaveLength(1)
   expect(await raw.entries(account)).toHaveLength(1)
@@ -100,7 +103,10 @@ export const concurrentReplays: LedgerCheck = async ({ harness }) => {
     Array.from({ length: n }, () => ledger.debit({ account, amount: 10, reason: 'once', idempotencyKey: dk })),
   )
   for (const d of debits) expect(d.ok).toBe(true)
-  expect(debits.filter((d) => d.ok && !d.replayed)).toHaveLength(1)
+  expect(
+    debits.filter((d) => d.ok && !d.replayed),
+    'one debit effect for one key',
+  ).toHaveLength(1)
   expect(new Set(debits.map((d) => (d.ok ? d.entryId : ''))).size).toBe(1)
   expect((await ledger.balance(account)).available).toBe(0)
 
@@ -110,7 +116,10 @@ export const concurrentReplays: LedgerCheck = async ({ harness }) => {
     Array.from({ length: n }, () => ledger.reserve({ account, amount: 10, ttl: '1 h', idempotencyKey: rk })),
   )
   for (const r of reserves) expect(r.ok).toBe(true)
-  expect(reserves.filter((r) => r.ok && !r.replayed)).toHaveLength(1)
+  expect(
+    reserves.filter((r) => r.ok && !r.replayed),
+    'one hold for one key',
+  ).toHaveLength(1)
   expect(new Set(reserves.map((r) => (r.ok ? r.hold.id : ''))).size).toBe(1)
   expect(await ledger.balance(account)).toMatchObject({ available: 0, held: 10 })
 
@@ -121,7 +130,10 @@ export const concurrentReplays: LedgerCheck = async ({ harness }) => {
       ledger.revoke({ grantId: target.grantId, amount: 4, reason: 'refund', idempotencyKey: vk }),
     ),
   )
-  expect(revokes.filter((r) => r.ok && !r.replayed)).toHaveLength(1)
+  expect(
+    revokes.filter((r) => r.ok && !r.replayed),
+    'one revoke effect for one key',
+  ).toHaveLength(1)
   for (const r of revokes) expect(r).toMatchObject({ ok: true, revoked: 4 })
   // Distinct revokes race for what is left: together they take it exactly.
   const distinct = await Promise.all(

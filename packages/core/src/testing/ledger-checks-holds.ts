@@ -8,13 +8,18 @@ export const holdExpiry: LedgerCheck = async ({ harness, clock }) => {
   await grant(ledger, account, 100)
   const r = okResult(await ledger.reserve({ account, amount: 40, ttl: 1000 }), 'reserve')
   expect(r).toMatchObject({ available: 60, replayed: false })
-  expect(r.hold).toMatchObject({ account, amount: 40, reason: 'hold', expiresAt: clock.now() + 1000 })
+  expect(r.hold, 'the hold as reserved').toMatchObject({
+    account,
+    amount: 40,
+    reason: 'hold',
+    expiresAt: clock.now() + 1000,
+  })
   expect(r.hold.createdAt).toBe(clock.now())
   expect(await ledger.balance(account)).toMatchObject({ available: 60, held: 40 })
   clock.advance(999)
   expect(await ledger.balance(account)).toMatchObject({ available: 60, held: 40 })
   clock.advance(1)
-  expect(await ledger.balance(account)).toMatchObject({ available: 100, held: 0 })
+  expect(await ledger.balance(account), 'balance once the hold expired').toMatchObject({ available: 100, held: 0 })
   await expectSound(harness, account)
   expect(await ledger.release({ holdId: r.hold.id })).toMatchObject({
     ok: true,
@@ -75,7 +80,7 @@ export const settleAmounts: LedgerCheck = async ({ harness }) => {
   expect(equal).toMatchObject({ charged: 40, released: 0, shortfall: 0, available: 35 })
 
   const above = okResult(await ledger.settle({ holdId: await reserve(20), amount: 30 }), 'above')
-  expect(above).toMatchObject({ charged: 30, released: 0, shortfall: 0, available: 5 })
+  expect(above, 'settle above the hold').toMatchObject({ charged: 30, released: 0, shortfall: 0, available: 5 })
 
   const short = okResult(await ledger.settle({ holdId: await reserve(5), amount: 20 }), 'shortfall')
   expect(short).toMatchObject({ charged: 5, released: 0, shortfall: 15, available: 0 })
@@ -92,6 +97,17 @@ export const settleAmounts: LedgerCheck = async ({ harness }) => {
   })
   expect(await entriesSum(harness.raw, account)).toBe(0)
   await expectSound(harness, account)
+
+  // Settle charges the hold's allocations in the order they were taken; the rest goes back to
+  // the grants it came from, so the order shows in the remainders.
+  const split = uid('settle-split')
+  await grant(ledger, split, 10, { source: 'first', priority: 1 })
+  await grant(ledger, split, 10, { source: 'second' })
+  const h = okResult(await ledger.reserve({ account: split, amount: 15, ttl: '1 h' }), 'reserve').hold
+  expect(await ledger.settle({ holdId: h.id, amount: 12 })).toMatchObject({ charged: 12, released: 3 })
+  const remainders = (await ledger.balance(split)).grants.map((g) => [g.source, g.remaining])
+  expect(remainders, 'charged from the first allocation first').toEqual([['second', 8]])
+  await expectSound(harness, split)
 }
 
 /** Replays, conflicts and closed holds across settle and release. */
@@ -169,6 +185,21 @@ export const forfeits: LedgerCheck = async ({ harness, clock }) => {
     available: 100,
   })
   await expectSound(harness, account)
+
+  // A hold across an ended grant and a live one: each returned unit goes where it came from.
+  const mixed = uid('forfeit-mixed')
+  await grant(ledger, mixed, 10, { source: 'ending', expiresAt: clock.now() + 1000 })
+  await grant(ledger, mixed, 10, { source: 'lasting' })
+  const h5 = okResult(await ledger.reserve({ account: mixed, amount: 15, ttl: '1 h' }), 'reserve').hold
+  clock.advance(1000)
+  expect(await ledger.settle({ holdId: h5.id, amount: 5 })).toMatchObject({
+    ok: true,
+    charged: 5,
+    released: 5,
+    forfeited: 5,
+    available: 10,
+  })
+  await expectSound(harness, mixed)
 
   // Full revoke ends the grant: its held units are forfeited; a partial revoke does not.
   const full = uid('revoke-held')

@@ -25,7 +25,10 @@ export const history: LedgerCheck = async ({ harness }) => {
   expect((await ledger.history(account)).entries.map((e) => e.id)).toEqual(newestFirst)
 
   const grants = await walk(ledger, account, 2, ['grant'])
-  expect(grants.flat().map((e) => e.id)).toEqual([g.entryId])
+  expect(
+    grants.flat().map((e) => e.id),
+    'types filter',
+  ).toEqual([g.entryId])
   const debits = await walk(ledger, account, 4, ['debit'])
   expect(debits.map((p) => p.length)).toEqual([4, 4, 3])
   expect(debits.flat().every((e) => e.type === 'debit' && e.amount === -1)).toBe(true)

@@ -10,6 +10,7 @@ import {
   concurrentReplays,
 } from './ledger-checks-concurrency.js'
 import { forfeits, holdExpiry, holdLifecycle, settleAmounts } from './ledger-checks-holds.js'
+import { idempotencyConflicts } from './ledger-checks-idempotency.js'
 import { history, invalidInput } from './ledger-checks-input.js'
 import type { HarnessFactory, LedgerHarness, SuiteOptions } from './types.js'
 
@@ -28,6 +29,7 @@ export const ledgerChecks = {
   'concurrent debits of mixed sizes across grants': concurrentMixedDebits,
   'concurrent reserves, settles and releases': concurrentHolds,
   'concurrent idempotent replays: one effect': concurrentReplays,
+  'idempotency conflicts: other parameters throw, nothing written': idempotencyConflicts,
   'spending order: priority, soonest expiry, oldest': spendingOrder,
   'grant expiry': grantExpiry,
   'hold expiry and settle after expiry': holdExpiry,

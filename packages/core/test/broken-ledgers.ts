@@ -1,0 +1,148 @@
+import { normalizeDebit, normalizeGrant } from '../src/ledger/normalize.js'
+import type { DebitInput, GrantInput, Ledger, ReserveInput, RevokeInput } from '../src/ledger/types.js'
+import type { MemoryLedger } from '../src/memory/memory-ledger.js'
+import type { LedgerHarness } from '../src/testing/types.js'
+
+/**
+ * Deliberately broken ledgers, each with one classic bug, for proving that the conformance
+ * suite catches it. Most wrap a correct memory ledger and break one thing on the way in or out.
+ */
+
+function harnessOf(inner: MemoryLedger, overrides: Partial<Ledger>): LedgerHarness {
+  const ledger: Ledger = {
+    grant: (i) => inner.grant(i),
+    debit: (i) => inner.debit(i),
+    reserve: (i) => inner.reserve(i),
+    settle: (i) => inner.settle(i),
+    release: (i) => inner.release(i),
+    revoke: (i) => inner.revoke(i),
+    balance: (a) => inner.balance(a),
+    history: (a, o) => inner.history(a, o),
+    verify: (a) => inner.verify(a),
+    ...overrides,
+  }
+  return { ledger, raw: inner.raw }
+}
+
+/** Never stores keys: every retry is a new effect (the bug of a missing unique constraint). */
+export function forgetsKeys(inner: MemoryLedger): LedgerHarness {
+  const fresh = () => `fresh-${crypto.randomUUID()}`
+  const strip = <T extends { idempotencyKey?: string }>(input: T): T => {
+    const { idempotencyKey: _dropped, ...rest } = input
+    return rest as T
+  }
+  return harnessOf(inner, {
+    grant: (i: GrantInput) => inner.grant({ ...i, idempotencyKey: fresh() }),
+    debit: (i: DebitInput) => inner.debit(strip(i)),
+    reserve: (i: ReserveInput) => inner.reserve(strip(i)),
+    revoke: (i: RevokeInput) => inner.revoke(strip(i)),
+  })
+}
+
+/** Drops `expiresAt` and stretches hold TTLs (the bug of a column never written or read). */
+export function ignoresExpiry(inner: MemoryLedger): LedgerHarness {
+  return harnessOf(inner, {
+    grant: ({ expiresAt: _dropped, ...rest }: GrantInput) => inner.grant(rest),
+    reserve: (i: ReserveInput) => inner.reserve({ ...i, ttl: '3650 d' }),
+  })
+}
+
+/** Ignores the `types` filter of history (the bug of a WHERE clause left out). */
+export function ignoresHistoryTypes(inner: MemoryLedger): LedgerHarness {
+  return harnessOf(inner, {
+    history: (account, options) => {
+      const { types: _dropped, ...rest } = options ?? {}
+      return inner.history(account, rest)
+    },
+  })
+}
+
+/** Settles at most the hold: the charge above the hold is silently dropped. */
+export function capsSettleAtHold(inner: MemoryLedger): LedgerHarness {
+  const held = new Map<string, number>()
+  return harnessOf(inner, {
+    reserve: async (i) => {
+      const r = await inner.reserve(i)
+      if (r.ok) held.set(r.hold.id, r.hold.amount)
+      return r
+    },
+    settle: (i) => inner.settle({ ...i, amount: Math.min(i.amount, held.get(i.holdId) ?? i.amount) }),
+  })
+}
+
+/**
+ * Check-then-act in application code: reads the grants, awaits (a round trip), then writes
+ * remainders computed from the stale read. Only grant, debit, balance and verify exist; enough
+ * for the concurrency checks, which is where this bug lives.
+ */
+export function checksThenActs(): LedgerHarness {
+  const grants = new Map<string, Array<{ id: string; amount: number; remaining: number }>>()
+  const entries = new Map<string, Array<{ type: 'grant' | 'debit'; amount: number }>>()
+  let ids = 0
+  const roundTrip = () => new Promise((resolve) => setImmediate(resolve))
+  const list = <T>(m: Map<string, T[]>, k: string) => m.get(k) ?? (m.set(k, []).get(k) as T[])
+  const available = (account: string) => list(grants, account).reduce((s, g) => s + g.remaining, 0)
+  const notHere = () => Promise.reject(new Error('not implemented by this broken ledger'))
+
+  const ledger: Ledger = {
+    async grant(input) {
+      const n = normalizeGrant(input)
+      const id = `g${++ids}`
+      list(grants, n.account).push({ id, amount: n.amount, remaining: n.amount })
+      list(entries, n.account).push({ type: 'grant', amount: n.amount })
+      return {
+        ok: true,
+        grantId: id,
+        entryId: `e${++ids}`,
+        amount: n.amount,
+        available: available(n.account),
+        replayed: false,
+      }
+    },
+    async debit(input) {
+      const n = normalizeDebit(input)
+      const snapshot = list(grants, n.account).map((g) => ({ g, remaining: g.remaining }))
+      const before = snapshot.reduce((s, x) => s + x.remaining, 0)
+      await roundTrip()
+      if (before < n.amount) return { ok: false, reason: 'insufficient_credits', available: before, required: n.amount }
+      let left = n.amount
+      for (const s of snapshot) {
+        const take = Math.min(s.remaining, left)
+        s.g.remaining = s.remaining - take
+        left -= take
+      }
+      list(entries, n.account).push({ type: 'debit', amount: -n.amount })
+      return { ok: true, entryId: `e${++ids}`, amount: n.amount, available: before - n.amount, replayed: false }
+    },
+    async balance(account) {
+      return { account, available: available(account), held: 0, grants: [] }
+    },
+    async verify(account) {
+      const a = available(account)
+      const entriesSum = list(entries, account).reduce((s, e) => s + e.amount, 0)
+      const problems = a === entriesSum ? [] : [`available ${a} != sum of entries ${entriesSum}`]
+      return {
+        ok: problems.length === 0,
+        account,
+        available: a,
+        held: 0,
+        liveRemainders: a,
+        entriesSum,
+        openHolds: 0,
+        problems,
+      }
+    },
+    reserve: notHere,
+    settle: notHere,
+    release: notHere,
+    revoke: notHere,
+    history: notHere,
+  }
+  return {
+    ledger,
+    raw: {
+      entries: async (account) => list(entries, account),
+      grants: async (account) => list(grants, account),
+    },
+  }
+}
