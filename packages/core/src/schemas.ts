@@ -91,12 +91,23 @@ export const historyOptionsSchema = z.strictObject({
   types: z.array(z.enum(['grant', 'debit', 'expire', 'revoke'])).optional(),
 })
 
-export const ruleSpecSchema = z.strictObject({
-  kind: z.enum(['fixed_window', 'sliding_window', 'token_bucket']),
-  limit: amountSchema,
-  windowMs: amountSchema,
-  refillAmount: nonNegativeAmountSchema,
-})
+export const ruleSpecSchema = z
+  .strictObject({
+    kind: z.enum(['fixed_window', 'sliding_window', 'token_bucket']),
+    limit: amountSchema,
+    windowMs: amountSchema,
+    refillAmount: nonNegativeAmountSchema,
+  })
+  // A bucket that never refills divides by a zero rate (reset and retryAfter become Infinity).
+  .refine((r) => r.kind !== 'token_bucket' || r.refillAmount > 0, {
+    message: 'a token bucket needs refillAmount > 0',
+    path: ['refillAmount'],
+  })
+  // The sliding window compares limit * windowMs in integers; past 2^53 doubles (JS, Lua) lose them.
+  .refine((r) => r.kind !== 'sliding_window' || Number.isSafeInteger(r.limit * r.windowMs), {
+    message: 'limit * windowMs must stay below 2^53 for a sliding window',
+    path: ['limit'],
+  })
 
 export const consumeRequestSchema = z.strictObject({
   items: z

@@ -1,1 +1,195 @@
-export {}
+import { type Duration, toMs } from '../duration.js'
+import { StoreUnavailableError, ValidationError } from '../errors.js'
+import { consumeRequestSchema, keySchema, parse } from '../schemas.js'
+import { isConsumeResult, ruleResults, summarise, unavailableResult } from './limit-result.js'
+import { limiterOptionsSchema, limitOptionsSchema, resetOptionsSchema, rulesSchema } from './limiter-options.js'
+import type {
+  LimitContext,
+  Limiter,
+  LimiterOptions,
+  LimitOptions,
+  LimitResult,
+  RuleResult,
+  Rules,
+} from './limiter-types.js'
+import type { ConsumeRequest, ConsumeResult, LimiterStore } from './types.js'
+import { withTimeout } from './with-timeout.js'
+
+/**
+ * A rate limiter over a `LimiterStore`: every call checks and consumes all its rules in ONE
+ * store call, all or nothing (docs/semantics.md, Limiter store).
+ *
+ * - `limit(key, { cost, rules, ctx })` consumes `cost` (default 1; a record gives per-rule costs,
+ *   rules it does not name cost 1, names that are not among the applied rules are ignored, so
+ *   one cost record fits callers whose rule sets differ).
+ * - `peek(key)` consumes nothing. `remaining` and `reset` are the state as it is; `success`
+ *   says whether a call of cost 1 would pass now, and `retryAfter` when it would. (A second,
+ *   dry store call asks the exhausted rules for their `retryAfter`, only when some are.)
+ * - `reset(key)` forgets the key's state for all (or the given) rules, in the fallback store too.
+ *
+ * Bad input (empty key, negative or fractional cost, unknown rule names in `rules`) throws
+ * `ValidationError` before the store is touched. Store failures never throw from `limit` or
+ * `peek`: a store that throws or answers later than `timeout` gives the `onStoreError` policy's
+ * result, with `reason: 'store_unavailable'`. The store port has no AbortSignal, so a timeout
+ * abandons the wait, not the call: a late store may still consume.
+ * @example
+ * const limiter = createLimiter({
+ *   store: createMemoryLimiterStore(),
+ *   rules: { burst: tokenBucket({ capacity: 10, refillEvery: '1 s' }), day: fixedWindow({ limit: 1000, window: '1 d' }) },
+ *   onStoreError: 'deny',
+ *   timeout: '200 ms',
+ * })
+ * const r = await limiter.limit(userId)
+ * if (!r.success) return new Response('Too many requests', { status: 429 })
+ */
+export function createLimiter(options: LimiterOptions): Limiter {
+  const parsed = parse(limiterOptionsSchema, options, 'limiter options')
+  const store = parsed.store
+  const policy = parsed.onStoreError ?? 'deny'
+  const timeoutMs = toMs((parsed.timeout ?? '1 s') as Duration, 'timeout')
+  const prefix = parsed.prefix ?? ''
+  const onError = parsed.onError
+  function report(error: unknown): void {
+    try {
+      onError?.(error)
+    } catch {
+      // A failing error hook must not turn a policy result into an exception.
+    }
+  }
+  const ruleSource = options.rules
+  // Rules returned by a rules function are validated once per object they return.
+  const validated = new WeakSet<Rules>()
+  if (typeof ruleSource !== 'function') validated.add(ruleSource)
+
+  function rulesFor(ctx: LimitContext = {}): Rules {
+    const rules = typeof ruleSource === 'function' ? ruleSource(ctx) : ruleSource
+    if (!validated.has(rules)) {
+      parse(rulesSchema, rules, 'rules')
+      validated.add(rules)
+    }
+    return rules
+  }
+
+  function fullKey(key: unknown): string {
+    if (typeof key !== 'string' || key.length === 0) {
+      throw new ValidationError([{ path: 'key', message: 'must be a non-empty string' }], 'limiter key')
+    }
+    return parse(keySchema, `${prefix}${key}`, 'limiter key (with prefix)')
+  }
+
+  function selectRules(rules: Rules, names: string[] | undefined): string[] {
+    if (!names) return Object.keys(rules)
+    const unknown = names.filter((n) => !Object.hasOwn(rules, n))
+    if (unknown.length > 0) {
+      throw new ValidationError(
+        unknown.map((n) => ({ path: 'rules', message: `no rule named "${n}"` })),
+        'limit options',
+      )
+    }
+    return [...new Set(names)]
+  }
+
+  function buildRequest(key: string, opts: LimitOptions, dryRun: boolean): ConsumeRequest {
+    const k = fullKey(key)
+    const { cost, rules: names, ctx } = parse(limitOptionsSchema, opts, 'limit options')
+    const rules = rulesFor(ctx as LimitContext | undefined)
+    const items = selectRules(rules, names).map((name) => ({
+      key: k,
+      name,
+      rule: rules[name]!,
+      cost: typeof cost === 'number' ? cost : (cost?.[name] ?? 1),
+    }))
+    const request: ConsumeRequest = { items }
+    if (dryRun) request.dryRun = true
+    // Same validation as every store runs, so bad input is a ValidationError here, never
+    // mistaken for a store failure.
+    return parse(consumeRequestSchema, request, 'limit request') as ConsumeRequest
+  }
+
+  async function consume(target: LimiterStore, request: ConsumeRequest): Promise<ConsumeResult> {
+    let result: unknown
+    try {
+      result = await withTimeout(() => target.consume(request), timeoutMs)
+    } catch (error) {
+      throw error instanceof StoreUnavailableError ? error : toStoreError(error)
+    }
+    if (!isConsumeResult(result, request)) throw new StoreUnavailableError('The limiter store gave a malformed result')
+    return result
+  }
+
+  /** Runs `decide` on the store, and on failure applies the policy. Never throws. */
+  async function withPolicy(
+    request: ConsumeRequest,
+    decide: (target: LimiterStore) => Promise<LimitResult>,
+  ): Promise<LimitResult> {
+    try {
+      return await decide(store)
+    } catch (error) {
+      report(error)
+    }
+    if (policy === 'deny' || policy === 'allow') return unavailableResult(request, policy === 'allow', Date.now())
+    try {
+      const result = await decide(policy.fallback)
+      return { ...result, reason: 'store_unavailable' }
+    } catch (error) {
+      report(error)
+      return unavailableResult(request, false, Date.now())
+    }
+  }
+
+  async function peekOn(target: LimiterStore, request: ConsumeRequest): Promise<LimitResult> {
+    const seen = await consume(target, request)
+    const rules: RuleResult[] = ruleResults(seen, request).map((r) => ({ ...r, success: r.remaining >= 1 }))
+    // remaining >= 1 is exactly "a cost-1 call would pass" for all three algorithms; only
+    // exhausted rules need asking when such a call would pass.
+    const exhausted = request.items.filter((_, i) => !rules[i]!.success).map((item) => ({ ...item, cost: 1 }))
+    if (exhausted.length > 0) {
+      const retryRequest: ConsumeRequest = { items: exhausted, dryRun: true }
+      const retry = await consume(target, retryRequest)
+      for (const [i, item] of exhausted.entries()) {
+        const rule = rules.find((r) => r.name === item.name)!
+        rule.retryAfter = retry.rules[i]!.retryAfter
+        rule.success = retry.rules[i]!.allowed
+      }
+    }
+    return summarise(rules)
+  }
+
+  return {
+    async limit(key, opts = {}) {
+      const request = buildRequest(key, opts, false)
+      return withPolicy(request, async (target) => {
+        const result = await consume(target, request)
+        return summarise(ruleResults(result, request))
+      })
+    },
+
+    async peek(key, opts = {}) {
+      const request = buildRequest(key, { ...opts, cost: 0 }, true)
+      return withPolicy(request, (target) => peekOn(target, request))
+    },
+
+    async reset(key, opts = {}) {
+      const k = fullKey(key)
+      const { rules: names, ctx } = parse(resetOptionsSchema, opts, 'reset options')
+      // Any name may be reset, even one the current rules no longer have (stale state).
+      const all = names ?? Object.keys(rulesFor(ctx as LimitContext | undefined))
+      try {
+        await withTimeout(() => store.reset(k, all), timeoutMs)
+      } catch (error) {
+        throw error instanceof StoreUnavailableError ? error : toStoreError(error)
+      }
+      if (typeof policy === 'object') {
+        // Best effort: the fallback only matters while the main store is down.
+        await withTimeout(() => policy.fallback.reset(k, all), timeoutMs).catch(report)
+      }
+    },
+
+    rulesFor,
+  }
+}
+
+function toStoreError(error: unknown): Error {
+  if (error instanceof Error && 'code' in error && error.code === 'store_timeout') return error
+  return new StoreUnavailableError('The limiter store failed', { cause: error })
+}

@@ -28,6 +28,13 @@ export interface LimiterOptions {
   timeout?: Duration
   /** Prepended to every key, so several limiters can share a store. @default '' */
   prefix?: string
+  /**
+   * Told about every store failure the policy absorbed (error or `StoreTimeoutError`), for
+   * logs and metrics; `limit()` itself never throws them.
+   * @default none
+   * @example onError: (error) => console.warn('rate limiter store failed', error)
+   */
+  onError?: (error: unknown) => void
 }
 
 export interface LimitOptions {

@@ -169,6 +169,8 @@ export const invalidRequestsRejected: LimiterCheck = async ({ store, clock, key 
     ['window 0', withBad({ rule: { ...rule, windowMs: 0 } })],
     ['unknown kind', withBad({ rule: { ...rule, kind: 'leaky_bucket' } })],
     ['negative refill', withBad({ rule: { ...rule, refillAmount: -1 } })],
+    ['bucket without refill', withBad({ rule: { ...rule, kind: 'token_bucket', refillAmount: 0 } })],
+    ['sliding limit * window past 2^53', withBad({ rule: { ...rule, kind: 'sliding_window', limit: 2 ** 40 } })],
     ['negative cost', withBad({ cost: -1 })],
     ['fractional cost', withBad({ cost: 1.5 })],
     ['NaN cost', withBad({ cost: Number.NaN })],
