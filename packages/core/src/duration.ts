@@ -64,8 +64,10 @@ export function toMs(duration: Duration, field = 'duration'): number {
     }
     ms = Number(match[1]) * unit
   }
-  if (!Number.isFinite(ms) || ms <= 0 || !Number.isSafeInteger(Math.round(ms))) {
+  // Checked after rounding: '0.4 ms' would otherwise become a 0 ms window (division by zero).
+  const rounded = Math.round(ms)
+  if (!Number.isFinite(ms) || rounded <= 0 || !Number.isSafeInteger(rounded)) {
     throw new ValidationError([{ path: field, message: 'must be a positive duration' }])
   }
-  return Math.round(ms)
+  return rounded
 }
