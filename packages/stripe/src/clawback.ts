@@ -1,0 +1,178 @@
+import type { RevokeInput, RevokeResult } from '@metered/core'
+import type { StripeCreditsConfig } from './config.js'
+import { sessionForPaymentIntent } from './find-session.js'
+import { fulfilSession, meteredTarget } from './fulfil.js'
+import { disputeKey, grantKey, refundKey } from './keys.js'
+import { isIdempotencyConflict } from './ledger-errors.js'
+import { packUnits } from './packs.js'
+import { idOf, type StripeCharge, type StripeCheckoutSession, type StripeRefund } from './stripe-client.js'
+import { parseCharge, parseDispute, parseRefunds } from './stripe-objects.js'
+
+export type ClawbackOutcome =
+  | { outcome: 'revoked'; account: string; revoked: number }
+  /** Not a charge of a metered Checkout Session, or its pack is unknown. */
+  | { outcome: 'not_metered' | 'unknown_pack' }
+  /** The session was never granted (and cannot be: unpaid, unknown pack, amount mismatch). */
+  | { outcome: 'not_granted' }
+
+/**
+ * `charge.refunded`: claws back the refunded share of the grant.
+ *
+ * Each refund of the charge is revoked under its own key (`stripe:refund:<refund id>`), so every
+ * redelivery, and every later `charge.refunded` that lists earlier refunds again, revokes each
+ * refund once. A refund's share is computed on the cumulative amount refunded, rounded down, in
+ * refund order: partial refunds claw back proportionally (rounding favours the buyer by less than
+ * one unit) and refunds adding up to the whole charge claw back the whole grant.
+ * The ledger caps every clawback at what is left of the grant: credits already spent stay spent.
+ */
+export async function handleChargeRefunded(config: StripeCreditsConfig, object: unknown): Promise<ClawbackOutcome> {
+  const charge = parseCharge(object)
+  const found = await grantTarget(config, idOf(charge.payment_intent))
+  if (found.outcome) return found.outcome
+  const { session, account, units } = found
+
+  let cumulative = 0
+  let clawed = 0
+  let revoked = 0
+  for (const refund of await refundsOf(config, charge)) {
+    cumulative = Math.min(charge.amount, cumulative + refund.amount)
+    const target = share(units, cumulative, charge.amount)
+    const amount = target - clawed
+    clawed = target
+    if (amount <= 0) continue
+    const result = await revokeGranting(config, session, {
+      grantIdempotencyKey: grantKey(session.id),
+      amount,
+      reason: 'refund',
+      idempotencyKey: refundKey(refund.id),
+      metadata: { stripeRefundId: refund.id, stripeChargeId: charge.id, refundedAmount: refund.amount },
+    })
+    if (result === 'not_granted') return { outcome: 'not_granted' }
+    revoked += result
+  }
+  return { outcome: 'revoked', account, revoked }
+}
+
+/**
+ * `charge.dispute.created`: a disputed payment's funds are withdrawn at once, so what is left of
+ * the grant is revoked at once (key `stripe:dispute:<dispute id>`). Winning the dispute later does
+ * not give the credits back automatically; grant them again from your admin if you want to.
+ */
+export async function handleDisputeCreated(config: StripeCreditsConfig, object: unknown): Promise<ClawbackOutcome> {
+  const dispute = parseDispute(object)
+  let paymentIntent = idOf(dispute.payment_intent)
+  if (!paymentIntent) {
+    const charge = parseCharge(await config.stripe.charges.retrieve(idOf(dispute.charge) ?? ''))
+    paymentIntent = idOf(charge.payment_intent)
+  }
+  const found = await grantTarget(config, paymentIntent)
+  if (found.outcome) return found.outcome
+  const { session, account } = found
+  const result = await revokeGranting(config, session, {
+    grantIdempotencyKey: grantKey(session.id),
+    reason: 'dispute',
+    idempotencyKey: disputeKey(dispute.id),
+    metadata: { stripeDisputeId: dispute.id, stripeChargeId: idOf(dispute.charge) },
+  })
+  if (result === 'not_granted') return { outcome: 'not_granted' }
+  return { outcome: 'revoked', account, revoked: result }
+}
+
+type GrantTarget =
+  | { outcome: ClawbackOutcome; session?: never; account?: never; units?: never }
+  | { outcome?: never; session: StripeCheckoutSession; account: string; units: number }
+
+async function grantTarget(config: StripeCreditsConfig, paymentIntent: string | null): Promise<GrantTarget> {
+  if (!paymentIntent) return { outcome: { outcome: 'not_metered' } }
+  const session = await sessionForPaymentIntent(config, paymentIntent)
+  const target = session && meteredTarget(config, session)
+  if (!session || !target) return { outcome: { outcome: 'not_metered' } }
+  if (!target.pack) {
+    config.logger.error('refund or dispute on a session whose pack is not in the catalog; nothing revoked', {
+      sessionId: session.id,
+      packId: target.packId,
+    })
+    return { outcome: { outcome: 'unknown_pack' } }
+  }
+  return { session, account: target.account, units: packUnits(target.pack, config.unitsPerCredit) }
+}
+
+/**
+ * Revokes, making sure the grant exists first. Stripe does not order events: a refund can arrive
+ * before the `checkout.session.completed` it follows. The session fetched from Stripe is
+ * authoritative, so granting it here (same key, same parameters: the later completion event is a
+ * replay) and then revoking gives the same end state in every order.
+ */
+async function revokeGranting(
+  config: StripeCreditsConfig,
+  session: StripeCheckoutSession,
+  input: RevokeInput,
+): Promise<number | 'not_granted'> {
+  let result = await revoke(config, input)
+  if (result === 'grant_not_found') {
+    const fulfilled = await fulfilSession(config, session)
+    if (fulfilled.outcome !== 'granted' && fulfilled.outcome !== 'already_granted') {
+      config.logger.warn('refund or dispute on a session that was never granted; nothing revoked', {
+        sessionId: session.id,
+        reason: fulfilled.outcome,
+      })
+      return 'not_granted'
+    }
+    result = await revoke(config, input)
+    if (result === 'grant_not_found') return 'not_granted'
+  }
+  return result
+}
+
+async function revoke(config: StripeCreditsConfig, input: RevokeInput): Promise<number | 'grant_not_found'> {
+  let result: RevokeResult
+  try {
+    result = await config.ledger.revoke(input)
+  } catch (err) {
+    // The same refund id revoked before with another share: an earlier refund of the charge has
+    // failed since, which changed the running total. That refund was clawed back once; keep it.
+    if (isIdempotencyConflict(err)) {
+      config.logger.warn('clawback already applied with another amount; left as it was', {
+        idempotencyKey: input.idempotencyKey,
+      })
+      return 0
+    }
+    throw err
+  }
+  return result.ok ? result.revoked : 'grant_not_found'
+}
+
+/** floor(units x part / whole) without leaving safe integers (units x cents can pass 2^53). */
+function share(units: number, part: number, whole: number): number {
+  if (whole <= 0) return 0
+  return Number((BigInt(units) * BigInt(part)) / BigInt(whole))
+}
+
+/**
+ * Refunds of the charge that count, oldest first. Recent API versions leave `refunds` out of
+ * charge events, so the list is fetched unless the event carries it complete.
+ */
+async function refundsOf(config: StripeCreditsConfig, charge: StripeCharge): Promise<StripeRefund[]> {
+  let refunds: StripeRefund[]
+  if (charge.refunds && !charge.refunds.has_more) {
+    refunds = charge.refunds.data
+  } else {
+    refunds = []
+    let startingAfter: string | undefined
+    for (let page = 0; page < 20; page++) {
+      const list = await config.stripe.refunds.list({
+        charge: charge.id,
+        limit: 100,
+        ...(startingAfter ? { starting_after: startingAfter } : {}),
+      })
+      const data = parseRefunds(list.data)
+      refunds.push(...data)
+      const last = data.at(-1)
+      if (!list.has_more || !last) break
+      startingAfter = last.id
+    }
+  }
+  return refunds
+    .filter((r) => r.status !== 'failed' && r.status !== 'canceled')
+    .sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+}

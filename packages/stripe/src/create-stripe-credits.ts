@@ -1,0 +1,48 @@
+import { type CheckoutInput, type CheckoutResult, createCheckout } from './checkout.js'
+import { type CheckoutStatus, checkoutStatus } from './checkout-status.js'
+import { normalizeOptions, type StripeCreditsOptions } from './config.js'
+import { type PublicPack, publicPack } from './packs.js'
+import { handleWebhook } from './webhook.js'
+
+export interface StripeCredits {
+  /** Active packs for the pricing page: ids, names, credits and prices, nothing secret. */
+  readonly packs: readonly PublicPack[]
+  /**
+   * Creates a Checkout Session for a pack of the catalog.
+   * @throws ValidationError for an unknown pack or bad input (answer 400)
+   * @throws StoreUnavailableError when Stripe is down or throttling (answer 503)
+   */
+  checkout(input: CheckoutInput): Promise<CheckoutResult>
+  /** The webhook endpoint: `export const POST = (req: Request) => credits.webhook(req)`. */
+  webhook(request: Request): Promise<Response>
+  /**
+   * Status of a session for the success page; never grants.
+   * @throws NotFoundError when the session does not exist or belongs to another account
+   */
+  getCheckoutStatus(sessionId: string, options: { account: string }): Promise<CheckoutStatus>
+}
+
+/**
+ * Credit packs sold through Stripe Checkout, granted by verified webhooks exactly once.
+ *
+ * @example
+ * const credits = createStripeCredits({
+ *   stripe: new Stripe(process.env.STRIPE_SECRET_KEY!),
+ *   ledger,
+ *   unitsPerCredit: 1000,
+ *   packs: [{ id: 'pack-1', credits: 1_000, unitAmount: 100, currency: 'usd' }],
+ *   webhookSecret: process.env.STRIPE_WEBHOOK_SECRET!,
+ *   successUrl: 'https://example.com/checkout/success?session_id={CHECKOUT_SESSION_ID}',
+ *   cancelUrl: 'https://example.com/checkout/cancel',
+ * })
+ */
+export function createStripeCredits(options: StripeCreditsOptions): StripeCredits {
+  const config = normalizeOptions(options)
+  const packs = Object.freeze([...config.catalog.values()].filter((p) => p.active).map(publicPack))
+  return {
+    packs,
+    checkout: (input) => createCheckout(config, input),
+    webhook: (request) => handleWebhook(config, request),
+    getCheckoutStatus: (sessionId, opts) => checkoutStatus(config, sessionId, opts),
+  }
+}

@@ -1,0 +1,21 @@
+export type { CheckoutInput, CheckoutResult } from './checkout.js'
+export type { CheckoutStatus } from './checkout-status.js'
+export type { StripeCreditsOptions, StripeCustomerStore } from './config.js'
+export { createStripeCredits, type StripeCredits } from './create-stripe-credits.js'
+export { disputeKey, grantKey, META_ACCOUNT, META_PACK, refundKey } from './keys.js'
+export type { StripeCreditsLogger } from './logger.js'
+export type { CreditPack, PublicPack } from './packs.js'
+export type { Problem } from './problem.js'
+export { type ReportUsageInput, reportUsage } from './report-usage.js'
+export type {
+  StripeCharge,
+  StripeCheckoutSession,
+  StripeCreditsClient,
+  StripeDispute,
+  StripeEvent,
+  StripeList,
+  StripeMeterClient,
+  StripeRefund,
+  StripeRequestOptions,
+} from './stripe-client.js'
+export type { WebhookOutcome } from './webhook.js'

@@ -1,0 +1,163 @@
+import { type Duration, durationSchema, toMs, ValidationError } from '@metered/core'
+import { z } from 'zod'
+
+/**
+ * One credit pack of the server-side catalog. The browser only ever sends a pack id; what the
+ * pack costs and how many credits it grants is decided here.
+ *
+ * @example
+ * { id: 'pack-5', credits: 5_050, unitAmount: 500, currency: 'usd', name: '5,050 credits' }
+ * { id: 'pack-10', credits: 11_000, price: 'price_1Q...' }
+ */
+export interface CreditPack {
+  /** Stable id the client sends and Stripe metadata carries. Letters, digits and `_.:-`, up to 64. */
+  id: string
+  /** Credits granted. With `unitsPerCredit` > 1 fractions are allowed as long as they come out as whole units. */
+  credits: number
+  /**
+   * Extra credits granted with the pack, shown separately on the pricing page.
+   * @default 0
+   */
+  bonus?: number
+  /** A Stripe Price id (`price_...`) for a one-time price. Give this or `unitAmount` + `currency`. */
+  price?: string
+  /**
+   * Amount in the currency's minor unit (cents), for an inline price. With `price` it is optional and
+   * only used to verify what was paid and to display the pack.
+   */
+  unitAmount?: number
+  /** Three-letter ISO currency code, lower case, e.g. `'usd'`. Required with `unitAmount`. */
+  currency?: string
+  /**
+   * Product name on the Checkout page (inline prices) and in the catalog.
+   * @default `${credits + bonus} credits`
+   */
+  name?: string
+  description?: string
+  /**
+   * The granted credits expire this long after the Checkout Session was created, e.g. `'365 d'`.
+   * @default never
+   */
+  expiresIn?: Duration
+  /**
+   * Inactive packs are no longer sold (checkout refuses them) but webhooks for sessions created
+   * while they were active still grant. Retire a pack this way rather than deleting it.
+   * @default true
+   */
+  active?: boolean
+}
+
+/** A pack after validation, with its defaults applied. */
+export interface NormalizedPack {
+  id: string
+  credits: number
+  bonus: number
+  price: string | null
+  unitAmount: number | null
+  currency: string | null
+  name: string
+  description: string | null
+  expiresInMs: number | null
+  active: boolean
+}
+
+const creditsSchema = z.number().positive().finite()
+
+export const packSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits and _ . : -'),
+    credits: creditsSchema,
+    bonus: z.number().min(0).finite().optional(),
+    price: z.string().min(1).max(255).optional(),
+    unitAmount: z.number().int().positive().max(99_999_999).optional(),
+    currency: z
+      .string()
+      .regex(/^[a-zA-Z]{3}$/, 'must be a three-letter ISO code')
+      .optional(),
+    name: z.string().min(1).max(250).optional(),
+    description: z.string().min(1).max(500).optional(),
+    expiresIn: durationSchema.optional(),
+    active: z.boolean().optional(),
+  })
+  .refine((p) => p.price !== undefined || p.unitAmount !== undefined, {
+    message: 'give a Stripe price id or unitAmount + currency',
+    path: ['price'],
+  })
+  .refine((p) => (p.unitAmount === undefined) === (p.currency === undefined), {
+    message: 'unitAmount and currency go together',
+    path: ['currency'],
+  })
+
+export function normalizePack(p: z.output<typeof packSchema>): NormalizedPack {
+  const bonus = p.bonus ?? 0
+  return {
+    id: p.id,
+    credits: p.credits,
+    bonus,
+    price: p.price ?? null,
+    unitAmount: p.unitAmount ?? null,
+    currency: p.currency?.toLowerCase() ?? null,
+    name: p.name ?? `${(p.credits + bonus).toLocaleString('en-US')} credits`,
+    description: p.description ?? null,
+    expiresInMs: p.expiresIn === undefined ? null : toMs(p.expiresIn as Duration, 'expiresIn'),
+    active: p.active ?? true,
+  }
+}
+
+/**
+ * Ledger units a pack grants: (credits + bonus) x unitsPerCredit, which must be a positive safe
+ * integer. Checked once when the catalog is built, so a webhook never meets a bad pack.
+ */
+export function packUnits(pack: Pick<NormalizedPack, 'credits' | 'bonus'>, unitsPerCredit: number): number {
+  // Round away float noise such as 0.1 * 1000 = 100.00000000000001; the catalog check below
+  // refuses packs whose product is really fractional.
+  return Math.round((pack.credits + pack.bonus) * unitsPerCredit)
+}
+
+/** Builds the catalog, refusing duplicate ids and packs that do not come out as whole units. */
+export function buildCatalog(packs: NormalizedPack[], unitsPerCredit: number): Map<string, NormalizedPack> {
+  const catalog = new Map<string, NormalizedPack>()
+  const issues: { path: string; message: string }[] = []
+  packs.forEach((pack, i) => {
+    if (catalog.has(pack.id)) issues.push({ path: `packs.${i}.id`, message: `duplicate pack id "${pack.id}"` })
+    const exact = (pack.credits + pack.bonus) * unitsPerCredit
+    const units = packUnits(pack, unitsPerCredit)
+    if (!Number.isSafeInteger(units) || units <= 0 || Math.abs(exact - units) > 1e-6) {
+      issues.push({
+        path: `packs.${i}.credits`,
+        message: `credits x unitsPerCredit must be a whole number of units (got ${exact})`,
+      })
+    }
+    catalog.set(pack.id, pack)
+  })
+  if (issues.length > 0) throw new ValidationError(issues, 'Stripe credits config')
+  return catalog
+}
+
+/** The catalog as the pricing page may show it: active packs, nothing secret. */
+export interface PublicPack {
+  id: string
+  name: string
+  description: string | null
+  credits: number
+  bonus: number
+  /** Minor units, or null when only a Stripe price id was configured. */
+  unitAmount: number | null
+  currency: string | null
+}
+
+export function publicPack(p: NormalizedPack): PublicPack {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    credits: p.credits,
+    bonus: p.bonus,
+    unitAmount: p.unitAmount,
+    currency: p.currency,
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The few parts of the `stripe` SDK this package calls, typed structurally so that any
+ * compatible version of the SDK (or a wrapper around it) fits without a type import from
+ * `stripe`. A `new Stripe(key)` instance satisfies it.
+ */
+
+/** Per-request options understood by the SDK; only the idempotency key is used here. */
+export interface StripeRequestOptions {
+  idempotencyKey?: string
+}
+
+/** A list page as the SDK returns it. */
+export interface StripeList<T> {
+  data: T[]
+  has_more: boolean
+}
+
+/** The fields of a Checkout Session this package reads. */
+export interface StripeCheckoutSession {
+  id: string
+  /** `'open' | 'complete' | 'expired'` */
+  status: string | null
+  /** `'paid' | 'unpaid' | 'no_payment_required'` */
+  payment_status: string
+  metadata: Record<string, string> | null
+  client_reference_id?: string | null
+  amount_total: number | null
+  currency: string | null
+  /** Set when Adaptive Pricing localised the session: amounts in the currency the session was created in. */
+  currency_conversion?: { amount_total: number; source_currency: string } | null
+  /** Unix seconds. */
+  created: number
+  payment_intent?: string | { id: string } | null
+  customer?: string | { id: string } | null
+  url?: string | null
+}
+
+export interface StripeRefund {
+  id: string
+  amount: number
+  /** `'pending' | 'requires_action' | 'succeeded' | 'failed' | 'canceled'` */
+  status: string | null
+  /** Unix seconds. */
+  created: number
+}
+
+export interface StripeCharge {
+  id: string
+  amount: number
+  amount_refunded: number
+  currency: string
+  payment_intent?: string | { id: string } | null
+  refunds?: StripeList<StripeRefund> | null
+}
+
+export interface StripeDispute {
+  id: string
+  charge: string | { id: string }
+  payment_intent?: string | { id: string } | null
+}
+
+/** A verified webhook event: only the fields used here. */
+export interface StripeEvent {
+  id: string
+  type: string
+  data: { object: unknown }
+}
+
+/** What `createStripeCredits` needs from the SDK. */
+export interface StripeCreditsClient {
+  checkout: {
+    sessions: {
+      // biome-ignore lint/suspicious/noExplicitAny: the SDK's params type varies by version; we build it ourselves
+      create(params: any, options?: StripeRequestOptions): Promise<StripeCheckoutSession>
+      retrieve(id: string): Promise<StripeCheckoutSession>
+      // biome-ignore lint/suspicious/noExplicitAny: see above
+      list(params: any): Promise<StripeList<StripeCheckoutSession>>
+    }
+  }
+  customers: {
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    create(params: any, options?: StripeRequestOptions): Promise<{ id: string }>
+  }
+  charges: {
+    retrieve(id: string): Promise<StripeCharge>
+  }
+  refunds: {
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    list(params: any): Promise<StripeList<StripeRefund>>
+  }
+  webhooks: {
+    constructEventAsync(
+      payload: string,
+      header: string,
+      secret: string,
+      tolerance?: number,
+      // biome-ignore lint/suspicious/noExplicitAny: crypto provider and receivedAt, unused here
+      ...rest: any[]
+    ): Promise<StripeEvent>
+  }
+}
+
+/** What `reportUsage` needs from the SDK: Billing meter events (stripe >= 15). */
+export interface StripeMeterClient {
+  billing: {
+    meterEvents: {
+      // biome-ignore lint/suspicious/noExplicitAny: see above
+      create(params: any, options?: StripeRequestOptions): Promise<{ identifier: string }>
+    }
+  }
+}
+
+/** The id of an expandable field, whether Stripe sent the id or the expanded object. */
+export function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (value == null) return null
+  return typeof value === 'string' ? value : value.id
+}

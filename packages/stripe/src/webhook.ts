@@ -1,0 +1,78 @@
+import { handleChargeRefunded, handleDisputeCreated } from './clawback.js'
+import type { StripeCreditsConfig } from './config.js'
+import { fulfilSession } from './fulfil.js'
+import { jsonResponse, problemResponse } from './problem.js'
+import type { StripeEvent } from './stripe-client.js'
+import { parseSession } from './stripe-objects.js'
+
+/** What the webhook did with an event; returned as `{ received: true, outcome }` (HTTP 200). */
+export type WebhookOutcome =
+  | 'granted'
+  | 'already_granted'
+  | 'unpaid'
+  | 'not_metered'
+  | 'unknown_pack'
+  | 'amount_mismatch'
+  | 'revoked'
+  | 'not_granted'
+  | 'ignored'
+
+/**
+ * The webhook endpoint. Web `Request` in, `Response` out, so it runs in Node route handlers and on
+ * the edge. Status codes tell Stripe what to do: 2xx done (including events it ignores), 400 never
+ * accepted (bad signature: retrying cannot help, and nothing was written), 500 retry later (the
+ * ledger or Stripe failed; every write is idempotent, so a retry finishes the job exactly once).
+ */
+export async function handleWebhook(config: StripeCreditsConfig, request: Request): Promise<Response> {
+  if (request.method !== 'POST') {
+    return problemResponse('method-not-allowed', 'Stripe webhooks are POST requests', { allow: 'POST' })
+  }
+  const signature = request.headers.get('stripe-signature')
+  if (!signature) return problemResponse('missing-signature', 'The Stripe-Signature header is missing')
+
+  // The signature covers the exact bytes Stripe sent: read the raw text, never a re-serialised JSON.
+  const body = await request.text()
+  const event = await verify(config, body, signature)
+  if (!event) {
+    return problemResponse('invalid-signature', 'The webhook signature could not be verified')
+  }
+
+  try {
+    const outcome = await dispatch(config, event)
+    return jsonResponse({ received: true, outcome })
+  } catch (err) {
+    const e = err as { name?: unknown; code?: unknown; message?: unknown } | null
+    config.logger.error('webhook event failed; Stripe will retry it', {
+      eventId: event.id,
+      eventType: event.type,
+      error: { name: e?.name, code: e?.code, message: e?.message },
+    })
+    return problemResponse('webhook-failed', 'The event could not be processed; it is safe to retry')
+  }
+}
+
+/** The verified event, or null. Each secret is tried in turn (two are live while one is rolled). */
+async function verify(config: StripeCreditsConfig, body: string, signature: string): Promise<StripeEvent | null> {
+  for (const secret of config.webhookSecrets) {
+    try {
+      return await config.stripe.webhooks.constructEventAsync(body, signature, secret, config.toleranceSeconds)
+    } catch {
+      // Wrong secret, tampered body, stale timestamp or not JSON: all the same to the caller.
+    }
+  }
+  return null
+}
+
+async function dispatch(config: StripeCreditsConfig, event: StripeEvent): Promise<WebhookOutcome> {
+  switch (event.type) {
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded':
+      return (await fulfilSession(config, parseSession(event.data.object))).outcome
+    case 'charge.refunded':
+      return (await handleChargeRefunded(config, event.data.object)).outcome
+    case 'charge.dispute.created':
+      return (await handleDisputeCreated(config, event.data.object)).outcome
+    default:
+      return 'ignored'
+  }
+}
