@@ -45,7 +45,7 @@ const usersCases: Array<[keyof typeof brokenUsers, UsersCheckName]> = [
   ['loginsLeakingOtherUsers', "another user's logins are never returned"],
   ['loginsRepeatingAcrossPages', 'logins are newest first and paginate exactly once'],
   ['caseSensitiveSearch', 'list search is a case-insensitive substring of email, name or id'],
-  ['searchWithLikeWildcards', 'list search treats % and _ as plain characters'],
+  ['searchWithLikeWildcards', 'list search treats %, _ and \\ as plain characters'],
 ]
 
 describe('usageSuite catches broken usage stores', () => {

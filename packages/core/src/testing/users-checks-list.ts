@@ -30,12 +30,16 @@ export const usersListChecks = {
     expect(await searchIds(users, `${token}-nothing`)).toEqual([])
   },
 
-  'list search treats % and _ as plain characters': async ({ users }) => {
+  'list search treats %, _ and \\ as plain characters': async ({ users }) => {
     const token = uniqueId('lit')
     const special = `${token}-a_b%c`
     const plain = `${token}-axbyc`
+    const slashed = `${token}-back\\slash`
     await users.upsert({ id: special })
     await users.upsert({ id: plain })
+    await users.upsert({ id: slashed })
+    expect(await searchIds(users, `${token}-back\\s`)).toEqual([slashed])
+    expect(await searchIds(users, `${token}-back\\`)).toEqual([slashed])
     expect(await searchIds(users, `${token}-a_b%c`)).toEqual([special])
     expect(await searchIds(users, `${token}-a_b`)).toEqual([special])
     expect(await searchIds(users, `${token}-a%c`)).toEqual([])
@@ -60,6 +64,9 @@ export const usersListChecks = {
     expect(seen.map((u) => u.createdAt)).toEqual(created.map((c) => c.createdAt).sort((a, b) => b - a))
     const again = (await walkUsers(users, { search: token, limit: 7 })).flat()
     expect(again.map((u) => u.id)).toEqual(seen.map((u) => u.id))
+    // Without a search every user is listed, still newest first.
+    const top = (await users.list({ limit: 30 })).users.map((u) => u.createdAt)
+    expect(top).toEqual([...top].sort((a, b) => b - a))
   },
 
   'list returns 50 users by default and refuses bad queries': async ({ users }) => {
