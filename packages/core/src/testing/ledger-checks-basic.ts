@@ -2,7 +2,7 @@ import { expect } from 'vitest'
 import { expectCode, expectSound, grant, type LedgerCheck, okResult, uid } from './ledger-check-kit.js'
 
 /** Grant, debit and balance; every result carries `available` after the operation. */
-export const basics: LedgerCheck = async ({ harness }) => {
+export const basics: LedgerCheck = async ({ harness, clock }) => {
   const { ledger } = harness
   const account = uid('basics')
   expect(await ledger.balance(account)).toEqual({ account, available: 0, held: 0, grants: [] })
@@ -43,7 +43,9 @@ export const basics: LedgerCheck = async ({ harness }) => {
   expect(entries[1]!.metadata).toEqual({ model: 'm' })
   expect(entries[3]).toMatchObject({ id: g1.entryId, reason: 'purchase', grantId: g1.grantId })
   expect(entries[3]!.metadata).toEqual({ order: 'o-1' })
-  expect(entries[3]!.createdAt).toBeTypeOf('number')
+  // Times come from the injected clock, never the store's or the machine's own.
+  expect(entries.map((e) => e.createdAt)).toEqual(entries.map(() => clock.now()))
+  expect(balance.grants.map((g) => g.createdAt)).toEqual([clock.now(), clock.now()])
 
   // Spending everything is allowed; one unit more is refused with the numbers.
   expect(await ledger.debit({ account, amount: 90, reason: 'all' })).toMatchObject({ ok: true, available: 0 })

@@ -163,3 +163,59 @@ export const concurrentReplays: LedgerCheck = async ({ harness }) => {
   expect((await ledger.balance(mixed)).available).toBe(100 - winner.amount)
   await expectSound(harness, mixed)
 }
+
+/**
+ * Expiry noticed by many callers at once is recorded once; a settle racing a release of the
+ * same hold closes it once, one way or the other.
+ */
+export const concurrentHousekeeping: LedgerCheck = async ({ harness, clock, concurrency }) => {
+  const { ledger, raw } = harness
+  const account = uid('race-expire')
+  await grant(ledger, account, 30, { expiresAt: clock.now() + 1000 })
+  await grant(ledger, account, 20, { expiresAt: clock.now() + 1000 })
+  await grant(ledger, account, 100)
+  // The hold takes 30 + 10 from the expiring grants (soonest expiry first). At expiry the 10
+  // left unheld expire, and the 40 held are forfeited as the hold expires with them.
+  okResult(await ledger.reserve({ account, amount: 40, ttl: 1000 }), 'reserve')
+  clock.advance(1000)
+  const n = Math.max(10, Math.floor(concurrency / 4))
+  await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      i % 3 === 0
+        ? ledger.balance(account)
+        : i % 3 === 1
+          ? ledger.debit({ account, amount: 1, reason: 'r' })
+          : ledger.reserve({ account, amount: 1, ttl: '1 h' }),
+    ),
+  )
+  const entries = await raw.entries(account)
+  const expired = entries.filter((e) => e.type === 'expire').reduce((s, e) => s + e.amount, 0)
+  expect(expired, 'each expiry recorded once').toBe(-50)
+  await expectSound(harness, account)
+
+  const races = uid('race-close')
+  await grant(ledger, races, 40)
+  const holds = await Promise.all(
+    Array.from({ length: 20 }, () => ledger.reserve({ account: races, amount: 2, ttl: '1 h' })),
+  )
+  const closes = await Promise.all(
+    holds.map(async (r) => {
+      const holdId = okResult(r, 'reserve').hold.id
+      const [settled, released] = await Promise.all([ledger.settle({ holdId, amount: 1 }), ledger.release({ holdId })])
+      return { settled, released }
+    }),
+  )
+  let charged = 0
+  for (const { settled, released } of closes) {
+    // Exactly one of the two took effect; the other saw a closed hold.
+    if (settled.ok) {
+      expect(released).toEqual({ ok: false, reason: 'hold_closed' })
+      charged += settled.charged
+    } else {
+      expect(settled).toEqual({ ok: false, reason: 'hold_closed' })
+      expect(released).toMatchObject({ ok: true, released: 2, replayed: false })
+    }
+  }
+  expect(await ledger.balance(races)).toMatchObject({ available: 40 - charged, held: 0 })
+  await expectSound(harness, races)
+}

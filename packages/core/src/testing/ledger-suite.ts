@@ -6,6 +6,7 @@ import { basics, grantExpiry, refusals, revoke, spendingOrder } from './ledger-c
 import {
   concurrentDebits,
   concurrentHolds,
+  concurrentHousekeeping,
   concurrentMixedDebits,
   concurrentReplays,
 } from './ledger-checks-concurrency.js'
@@ -29,6 +30,7 @@ export const ledgerChecks = {
   'concurrent debits of mixed sizes across grants': concurrentMixedDebits,
   'concurrent reserves, settles and releases': concurrentHolds,
   'concurrent idempotent replays: one effect': concurrentReplays,
+  'concurrent housekeeping and closing races': concurrentHousekeeping,
   'idempotency conflicts: other parameters throw, nothing written': idempotencyConflicts,
   'spending order: priority, soonest expiry, oldest': spendingOrder,
   'grant expiry': grantExpiry,
