@@ -21,8 +21,16 @@ function compareEvents(a: UsageEvent, b: UsageEvent): number {
   return a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
+/**
+ * Metadata goes through JSON, as it does into a jsonb or JSON column: the memory store then keeps
+ * and returns exactly what a database would (no Dates, no undefined), and callers cannot mutate it.
+ */
+function jsonCopy(metadata: UsageEvent['metadata']): UsageEvent['metadata'] {
+  return metadata === null ? null : (JSON.parse(JSON.stringify(metadata)) as UsageEvent['metadata'])
+}
+
 function copyEvent(event: UsageEvent): UsageEvent {
-  return { ...event, metadata: event.metadata === null ? null : structuredClone(event.metadata) }
+  return { ...event, metadata: jsonCopy(event.metadata) }
 }
 
 /**
@@ -39,8 +47,11 @@ export function createMemoryUsageStore(options: MemoryUsageStoreOptions = {}): U
       const normalized: NormalizedUsageEvent = normalizeUsageEvent(input, clock.now())
       seq += 1
       // Zero-padded so that string order equals insertion order, which `list` uses to break ties.
-      const event: UsageEvent = { id: `use_${seq.toString().padStart(12, '0')}`, ...normalized }
-      event.metadata = event.metadata === null ? null : structuredClone(event.metadata)
+      const event: UsageEvent = {
+        id: `use_${seq.toString().padStart(12, '0')}`,
+        ...normalized,
+        metadata: jsonCopy(normalized.metadata),
+      }
       events.push(event)
       return copyEvent(event)
     },

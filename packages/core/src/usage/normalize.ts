@@ -9,12 +9,15 @@ import {
 import { decodeKeysetCursor, type KeysetPosition } from './keyset-cursor.js'
 import type { UsageBucket, UsageEvent, UsageEventInput, UsageListQuery, UsageStatsQuery } from './types.js'
 
+/** One hour in ms, the size of an `'hour'` bucket. */
 export const HOUR_MS = 3_600_000
+/** One day in ms, the size of a `'day'` bucket (UTC days have no DST). */
 export const DAY_MS = 86_400_000
 
 /** A usage event as every store writes it: validated, defaults filled in, `at` in epoch ms. */
 export type NormalizedUsageEvent = Omit<UsageEvent, 'id'>
 
+/** A validated stats query, instants in epoch ms. */
 export interface NormalizedUsageStatsQuery {
   /** An account id or `'all'`. */
   account: string
@@ -24,6 +27,7 @@ export interface NormalizedUsageStatsQuery {
   byFeature: boolean
 }
 
+/** A validated list query, instants in epoch ms, cursor decoded. */
 export interface NormalizedUsageListQuery {
   /** An account id or `'all'`. */
   account: string

@@ -24,6 +24,7 @@ export interface NormalizedProfile {
   plan: string | null | undefined
 }
 
+/** A validated login with its defaults filled in and `at` in epoch ms. */
 export interface NormalizedLogin {
   userId: string
   provider: string
@@ -32,6 +33,7 @@ export interface NormalizedLogin {
   at: number
 }
 
+/** A validated user list query with its cursor decoded. */
 export interface NormalizedUserListQuery {
   /** Lower-cased; null when absent or empty (every user matches). */
   search: string | null
@@ -39,11 +41,13 @@ export interface NormalizedUserListQuery {
   limit: number
 }
 
+/** Validated page options (login history) with the cursor decoded. */
 export interface NormalizedPageOptions {
   after: KeysetPosition | null
   limit: number
 }
 
+/** Validates a profile for `upsert`; keeps the undefined/null distinction (see `NormalizedProfile`). */
 export function normalizeProfile(input: UserProfileInput): NormalizedProfile {
   const v = parse(userProfileInputSchema, input, 'user profile')
   return { id: v.id, email: v.email, name: v.name, image: v.image, role: v.role, plan: v.plan }
@@ -61,6 +65,7 @@ export function normalizeLogin(input: LoginInput, now: number): NormalizedLogin 
   }
 }
 
+/** Validates a user list query; the search is lower-cased for a case-insensitive match, a forged cursor refused. */
 export function normalizeUserListQuery(query: UserListQuery | undefined): NormalizedUserListQuery {
   const v = parse(userListQuerySchema, query ?? {}, 'user list query')
   return {
@@ -70,6 +75,7 @@ export function normalizeUserListQuery(query: UserListQuery | undefined): Normal
   }
 }
 
+/** Validates login-history page options (limit 1..200, default 50). */
 export function normalizePageOptions(
   options: { cursor?: string | null; limit?: number } | undefined,
 ): NormalizedPageOptions {
@@ -77,10 +83,12 @@ export function normalizePageOptions(
   return { after: v.cursor == null ? null : decodeKeysetCursor(v.cursor), limit: v.limit ?? 50 }
 }
 
+/** Validates a user id (1..200 characters). */
 export function normalizeUserId(id: string): string {
   return parse(accountSchema, id, 'user id')
 }
 
+/** Validates a role: `'admin'` or `'user'`. */
 export function normalizeRole(role: Role): Role {
   return parse(roleSchema, role, 'role')
 }
