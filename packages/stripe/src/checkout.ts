@@ -41,7 +41,7 @@ const checkoutInputSchema = z.strictObject({
 export async function createCheckout(config: StripeCreditsConfig, input: CheckoutInput): Promise<CheckoutResult> {
   const v = parse(checkoutInputSchema, input, 'checkout')
   const pack = config.catalog.get(v.packId)
-  if (!pack || !pack.active) {
+  if (!pack?.active) {
     throw new ValidationError([{ path: 'packId', message: `unknown pack "${v.packId}"` }], 'checkout')
   }
 
