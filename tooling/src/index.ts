@@ -80,3 +80,4 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
     await client.end()
   }
 }
+export { startUpstashBridge, type UpstashBridge } from './upstash-bridge.js'

@@ -1,0 +1,68 @@
+import type { Clock, Ledger, LimiterStore } from '@metered/core'
+import type { RedisScriptClient } from './client.js'
+import { checkPrefix, DEFAULT_PREFIX } from './keys.js'
+import { createRedisLedger } from './ledger.js'
+import { createRedisLimiterStore } from './limiter-store.js'
+
+export interface RedisStoresOptions {
+  /**
+   * Prepended to every key, so several apps or environments can share one Redis. Must not
+   * contain `{` or `}` (hash tags come after it).
+   * @default 'metered:'
+   */
+  prefix?: string
+  /**
+   * Where time comes from. By default every decision uses the Redis server's `TIME`, one clock
+   * for all app servers; pass a clock only in tests (e.g. core's `createManualClock()`).
+   * @default the Redis server's clock
+   */
+  clock?: Clock
+  /**
+   * Ledger entries kept per account. Older entries are trimmed from `history`; their sum is
+   * kept, so balances and `verify` are unaffected.
+   * @default 10000
+   */
+  historyLimit?: number
+  /**
+   * Closed (settled, released, expired) holds remembered per account, newest first. Settling or
+   * releasing an older one answers `hold_not_found`.
+   * @default 10000
+   */
+  closedHoldsLimit?: number
+}
+
+export interface RedisStores {
+  /** Rate limiter store for core's `createLimiter`. */
+  limiterStore: LimiterStore
+  /** Credits ledger. */
+  ledger: Ledger
+}
+
+function positive(value: number | undefined, fallback: number, field: string): number {
+  const v = value ?? fallback
+  if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${field} must be a positive integer`)
+  return v
+}
+
+/**
+ * The Redis stores: a limiter store and a credits ledger, each call one EVALSHA.
+ * @example
+ * import { Redis } from '@upstash/redis'
+ * import { createLimiter, slidingWindow } from '@metered/core'
+ * import { createRedisStores, fromUpstash } from '@metered/redis'
+ *
+ * const { limiterStore, ledger } = createRedisStores(fromUpstash(Redis.fromEnv()))
+ * const limiter = createLimiter({ store: limiterStore, rules: { minute: slidingWindow({ limit: 60, window: '1 m' }) } })
+ */
+export function createRedisStores(client: RedisScriptClient, options: RedisStoresOptions = {}): RedisStores {
+  const prefix = checkPrefix(options.prefix ?? DEFAULT_PREFIX)
+  return {
+    limiterStore: createRedisLimiterStore(client, { prefix, clock: options.clock }),
+    ledger: createRedisLedger(client, {
+      prefix,
+      clock: options.clock,
+      historyLimit: positive(options.historyLimit, 10_000, 'historyLimit'),
+      closedHoldsLimit: positive(options.closedHoldsLimit, 10_000, 'closedHoldsLimit'),
+    }),
+  }
+}

@@ -1,0 +1,235 @@
+import {
+  accountSchema,
+  type Balance,
+  type Clock,
+  type DebitResult,
+  type Entry,
+  fingerprint,
+  type GrantResult,
+  type HistoryPage,
+  IdempotencyConflictError,
+  type Ledger,
+  type Metadata,
+  normalizeDebit,
+  normalizeGrant,
+  normalizeHistory,
+  normalizeRelease,
+  normalizeReserve,
+  normalizeRevoke,
+  normalizeSettle,
+  parse,
+  type ReleaseResult,
+  type ReserveResult,
+  type RevokeResult,
+  type SettleResult,
+  ValidationError,
+  type VerifyResult,
+} from '@metered/core'
+import type { RedisScriptClient } from './client.js'
+import { accountKeys, accountOfId, encodeTagPart, idempotencyKey } from './keys.js'
+import { ledgerScripts } from './ledger-scripts.js'
+import { runScript, type Script } from './script.js'
+
+export interface RedisLedgerOptions {
+  prefix: string
+  clock?: Clock | undefined
+  /** Entries kept per account for `history` (the oldest are trimmed; `verify` still adds up). */
+  historyLimit: number
+  /** Closed holds remembered per account (settle replays, `hold_closed` answers). */
+  closedHoldsLimit: number
+}
+
+/** What every ledger script replies: the outcome and, unless it is a conflict, the result. */
+interface Reply {
+  s: 'ok' | 'replay' | 'conflict' | 'grant'
+  r?: Record<string, unknown>
+}
+
+const HOLD_NOT_FOUND = { ok: false, reason: 'hold_not_found' } as const
+const GRANT_NOT_FOUND = { ok: false, reason: 'grant_not_found' } as const
+
+function metadataJson(metadata: Metadata | null): string {
+  if (metadata === null) return ''
+  try {
+    return JSON.stringify(metadata)
+  } catch {
+    throw new ValidationError([{ path: 'metadata', message: 'must be JSON-serialisable' }])
+  }
+}
+
+/** Replies are JSON text; `@upstash/redis` may already have parsed them (automatic deserialisation). */
+function parseReply(raw: unknown): Reply {
+  return (typeof raw === 'string' ? JSON.parse(raw) : raw) as Reply
+}
+
+/**
+ * The credits ledger over Redis: docs/semantics.md in Lua, one script (one round trip) per
+ * operation, all of an account's keys under one hash tag. Idempotency records share one
+ * namespace (`<prefix>i:<key>`), like the memory and Postgres ledgers.
+ */
+export function createRedisLedger(client: RedisScriptClient, options: RedisLedgerOptions): Ledger {
+  const { prefix, clock } = options
+
+  async function call(script: Script, account: string, print: string, key: string | null, args: string[]) {
+    const keys = accountKeys(prefix, account)
+    keys.push(key === null ? (keys[0] as string) : idempotencyKey(prefix, key))
+    const head = [
+      clock ? String(clock.now()) : '',
+      String(options.historyLimit),
+      String(options.closedHoldsLimit),
+      encodeTagPart(account),
+      account,
+      key === null ? '' : print,
+    ]
+    const reply = parseReply(await runScript(client, script, keys, [...head, ...args]))
+    if (reply.s === 'conflict') throw new IdempotencyConflictError(key ?? '')
+    const result = reply.r as Record<string, unknown>
+    if (reply.s === 'replay') result.replayed = true
+    return result
+  }
+
+  const ledger: Ledger = {
+    async grant(input) {
+      const n = normalizeGrant(input)
+      const args = [
+        String(n.amount),
+        n.source,
+        n.expiresAt === null ? '' : String(n.expiresAt),
+        String(n.priority),
+        metadataJson(n.metadata),
+      ]
+      return (await call(
+        ledgerScripts.grant,
+        n.account,
+        fingerprint('grant', n),
+        n.idempotencyKey,
+        args,
+      )) as unknown as GrantResult
+    },
+
+    async debit(input) {
+      const n = normalizeDebit(input)
+      const args = [String(n.amount), n.reason, metadataJson(n.metadata)]
+      return (await call(
+        ledgerScripts.debit,
+        n.account,
+        fingerprint('debit', n),
+        n.idempotencyKey,
+        args,
+      )) as unknown as DebitResult
+    },
+
+    async reserve(input) {
+      const n = normalizeReserve(input)
+      const args = [String(n.amount), String(n.ttlMs), n.reason, metadataJson(n.metadata)]
+      return (await call(
+        ledgerScripts.reserve,
+        n.account,
+        fingerprint('reserve', n),
+        n.idempotencyKey,
+        args,
+      )) as unknown as ReserveResult
+    },
+
+    async settle(input) {
+      const n = normalizeSettle(input)
+      const account = accountOfId(n.holdId, 'h')
+      if (account === null) return HOLD_NOT_FOUND
+      try {
+        const args = [n.holdId, String(n.amount), metadataJson(n.metadata)]
+        return (await call(ledgerScripts.settle, account, '', null, args)) as unknown as SettleResult
+      } catch (error) {
+        // The hold id is the settle's idempotency key.
+        if (error instanceof IdempotencyConflictError) throw new IdempotencyConflictError(n.holdId)
+        throw error
+      }
+    },
+
+    async release(input) {
+      const n = normalizeRelease(input)
+      const account = accountOfId(n.holdId, 'h')
+      if (account === null) return HOLD_NOT_FOUND
+      return (await call(ledgerScripts.release, account, '', null, [n.holdId])) as unknown as ReleaseResult
+    },
+
+    async revoke(input) {
+      const n = normalizeRevoke(input)
+      const print = fingerprint('revoke', n)
+      let grantId = n.grantId
+      if (grantId === null) {
+        // Revoke by the grant's key: look the grant up first (a second round trip; see docs/redis.md).
+        const grantRecord = idempotencyKey(prefix, n.grantIdempotencyKey ?? '')
+        const ownRecord = n.idempotencyKey === null ? grantRecord : idempotencyKey(prefix, n.idempotencyKey)
+        const reply = parseReply(
+          await runScript(
+            client,
+            ledgerScripts.grantLookup,
+            [grantRecord, ownRecord],
+            [n.idempotencyKey === null ? '' : print],
+          ),
+        )
+        if (reply.s === 'conflict') throw new IdempotencyConflictError(n.idempotencyKey ?? '')
+        if (reply.s === 'replay') return { ...(reply.r as unknown as RevokeResult), replayed: true } as RevokeResult
+        if (reply.s === 'ok') return GRANT_NOT_FOUND
+        grantId = String(reply.r?.grantId)
+      }
+      const account = accountOfId(grantId, 'g')
+      if (account === null) return GRANT_NOT_FOUND
+      const args = [grantId, n.amount === null ? '' : String(n.amount), n.reason, metadataJson(n.metadata)]
+      return (await call(ledgerScripts.revoke, account, print, n.idempotencyKey, args)) as unknown as RevokeResult
+    },
+
+    async balance(account) {
+      const a = parse(accountSchema, account, 'account')
+      const r = await call(ledgerScripts.balance, a, '', null, [])
+      return { account: a, ...(r as Omit<Balance, 'account'>) }
+    },
+
+    async history(account, options) {
+      const a = parse(accountSchema, account, 'account')
+      const n = normalizeHistory(options)
+      if (n.cursor !== null && !/^[1-9]\d{0,15}$/.test(n.cursor)) {
+        throw new ValidationError(
+          [{ path: 'cursor', message: 'is not a cursor returned by this ledger' }],
+          'history options',
+        )
+      }
+      const args = [n.cursor ?? '', String(n.limit), n.types?.join(',') ?? '']
+      const r = (await call(ledgerScripts.history, a, '', null, args)) as {
+        entries: Array<Omit<Entry, 'account'> & { seq: number }>
+        nextCursor: string | null
+      }
+      const page: HistoryPage = {
+        entries: r.entries.map((e) => ({
+          id: e.id,
+          account: a,
+          type: e.type,
+          amount: e.amount,
+          grantId: e.grantId,
+          holdId: e.holdId,
+          reason: e.reason,
+          metadata: e.metadata,
+          createdAt: e.createdAt,
+        })),
+        nextCursor: r.nextCursor,
+      }
+      return page
+    },
+
+    async verify(account) {
+      const a = parse(accountSchema, account, 'account')
+      const r = (await call(ledgerScripts.verify, a, '', null, [])) as unknown as Omit<VerifyResult, 'ok' | 'account'>
+      const problems = [...r.problems]
+      if (r.available < 0) problems.push(`available ${r.available} is below zero`)
+      if (r.available !== r.liveRemainders) {
+        problems.push(`available ${r.available} != sum of live remainders ${r.liveRemainders}`)
+      }
+      if (r.held !== r.openHolds) problems.push(`held ${r.held} != sum of open holds ${r.openHolds}`)
+      if (r.available + r.held !== r.entriesSum) {
+        problems.push(`available + held ${r.available + r.held} != sum of entries ${r.entriesSum}`)
+      }
+      return { ok: problems.length === 0, account: a, ...r, problems }
+    },
+  }
+  return ledger
+}

@@ -1,0 +1,185 @@
+import { LUA_NOW } from './clock.js'
+
+/**
+ * Lua shared by every ledger script: docs/semantics.md's housekeeping, spending order, taking,
+ * giving back and entry writing, over one account's keys. Each operation's script is this
+ * prelude plus a short body, so every ledger call is one EVALSHA and runs atomically.
+ *
+ * KEYS  1 m (account row hash: seq, avail, held, closed, trimmed, trimmedCount)
+ *       2 g (grants: id -> msgpack)  3 gs (spending order zset)  4 h (holds: id -> msgpack)
+ *       5 ho (open holds by expiry)  6 hc (closed holds by closing order)  7 e (entries by seq)
+ *       8 idempotency record of this call (the m key again when the call has no key)
+ * ARGV  1 now or ''  2 entries kept per account  3 closed holds kept per account
+ *       4 account, tag-encoded (the tail of every id)  5 account  6 fingerprint or ''
+ *       7.. the operation's own arguments
+ *
+ * Records are msgpack (cmsgpack): it round-trips integers up to 2^53 exactly, where cjson
+ * prints numbers with 14 significant digits. Replies and entries are JSON built by hand for the
+ * same reason (`d()` prints integers in full); strings go through cjson.encode for escaping.
+ * Numbers passed to redis.call() are formatted with `d()` too: Lua would print them as %.14g.
+ */
+export const LEDGER_PRELUDE_LUA = `${LUA_NOW}
+local K_M, K_G, K_GS, K_H, K_HO, K_HC, K_E, K_I = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local HIST_CAP = tonumber(ARGV[2])
+local HOLD_CAP = tonumber(ARGV[3])
+local ACC = ARGV[4]
+local ACCOUNT = ARGV[5]
+local FP = ARGV[6]
+-- a grant that never expires sorts after every real expiry; 16 digits, below 2^53
+local NEVER = 9000000000000000
+
+local function d(n) return string.format('%d', n) end
+local function js(s) if s == nil then return 'null' end return cjson.encode(s) end
+local function meta(s) if s == nil or s == '' then return nil end return s end
+local function ok(result) return '{"s":"ok","r":' .. result .. '}' end
+
+local function next_seq() return redis.call('HINCRBY', K_M, 'seq', 1) end
+local function bump(field, delta) if delta ~= 0 then redis.call('HINCRBY', K_M, field, d(delta)) end end
+local function avail() return tonumber(redis.call('HGET', K_M, 'avail') or '0') end
+local function held() return tonumber(redis.call('HGET', K_M, 'held') or '0') end
+
+-- idempotency: a stored result for this key is replayed, another fingerprint is a conflict
+local function replay()
+  if FP == '' then return nil end
+  local rec = redis.call('HMGET', K_I, 'f', 'r')
+  if not rec[1] then return nil end
+  if rec[1] ~= FP then return '{"s":"conflict"}' end
+  return '{"s":"replay","r":' .. rec[2] .. '}'
+end
+local function remember(result) if FP ~= '' then redis.call('HSET', K_I, 'f', FP, 'r', result) end end
+
+-- grants: { a amount, r remaining, p priority, x expiresAt|nil, c createdAt, s seq, st 'l'|'r', src }
+local function load_grant(id)
+  local raw = redis.call('HGET', K_G, id)
+  if not raw then return nil end
+  return cmsgpack.unpack(raw)
+end
+local function save_grant(id, g) redis.call('HSET', K_G, id, cmsgpack.pack(g)) end
+local function is_live(g) return g.st == 'l' and (g.x == nil or g.x > now) end
+-- spending order as fixed-width text, so the zset (all scores 0) sorts by member bytes:
+-- priority desc (1e6 - p), expiry asc with never last, seq asc; the grant id from byte 40 on
+local function order_member(id, g)
+  return string.format('%07d%016d%016d', 1000000 - g.p, g.x or NEVER, g.s) .. id
+end
+local function member_id(m) return string.sub(m, 40) end
+local function member_expiry(m) return tonumber(string.sub(m, 8, 23)) end
+local function member_seq(m) return tonumber(string.sub(m, 24, 39)) end
+
+-- entries: JSON with seq, type and amount first so readers can pattern-match them cheaply
+local function add_entry(kind, amount, gid, hid, reason, md)
+  local s = next_seq()
+  local id = 'e' .. d(s) .. ':' .. ACC
+  local json = '{"seq":' .. d(s) .. ',"type":"' .. kind .. '","amount":' .. d(amount) .. ',"id":' .. js(id)
+    .. ',"grantId":' .. js(gid) .. ',"holdId":' .. js(hid) .. ',"reason":' .. js(reason)
+    .. ',"metadata":' .. (md or 'null') .. ',"createdAt":' .. d(now) .. '}'
+  redis.call('ZADD', K_E, d(s), json)
+  -- history is bounded: the oldest entries go, their sum is kept so verify still adds up
+  local count = redis.call('ZCARD', K_E)
+  if count > HIST_CAP then
+    local old = redis.call('ZRANGE', K_E, 0, count - HIST_CAP - 1)
+    local sum = 0
+    for _, m in ipairs(old) do sum = sum + tonumber(string.match(m, '"amount":(-?%d+)')) end
+    bump('trimmed', sum)
+    bump('trimmedCount', #old)
+    redis.call('ZREMRANGEBYRANK', K_E, 0, count - HIST_CAP - 1)
+  end
+  return id
+end
+
+-- takes units in spending order; the caller has checked avail() >= units
+local function take(units)
+  local allocs = {}
+  local left = units
+  for _, m in ipairs(redis.call('ZRANGE', K_GS, 0, -1)) do
+    if left == 0 then break end
+    local id = member_id(m)
+    local g = load_grant(id)
+    local n = math.min(g.r, left)
+    g.r = g.r - n
+    left = left - n
+    save_grant(id, g)
+    if g.r == 0 then redis.call('ZREM', K_GS, m) end
+    allocs[#allocs + 1] = id
+    allocs[#allocs + 1] = n
+  end
+  bump('avail', -(units - left))
+  return allocs
+end
+
+-- holds: { a amount, rs reason, x expiresAt, c createdAt, st 'o'|'s'|'r'|'e', al {id, units, ...},
+--          md metadata JSON|nil, sa settled amount|nil, res settle result JSON|nil }
+local function load_hold(id)
+  local raw = redis.call('HGET', K_H, id)
+  if not raw then return nil end
+  return cmsgpack.unpack(raw)
+end
+local function save_hold(id, h) redis.call('HSET', K_H, id, cmsgpack.pack(h)) end
+
+-- returns allocations to their grants, last taken first; units of a grant no longer live are
+-- forfeited, recorded by one expire entry naming the hold
+local function give_back(hid, h, allocs)
+  local released, forfeited = 0, 0
+  for i = #allocs - 1, 1, -2 do
+    local id, units = allocs[i], allocs[i + 1]
+    local g = load_grant(id)
+    if g and is_live(g) then
+      g.r = g.r + units
+      save_grant(id, g)
+      redis.call('ZADD', K_GS, 0, order_member(id, g))
+      released = released + units
+    else
+      forfeited = forfeited + units
+    end
+  end
+  bump('avail', released)
+  if forfeited > 0 then add_entry('expire', -forfeited, nil, hid, h.rs, nil) end
+  return released, forfeited
+end
+
+-- a closed hold stops counting as held; the newest HOLD_CAP closed holds are remembered
+-- (for settle replays and hold_closed answers), older ones are forgotten
+local function close_hold(hid, h, status)
+  h.st = status
+  save_hold(hid, h)
+  redis.call('ZREM', K_HO, hid)
+  bump('held', -h.a)
+  redis.call('ZADD', K_HC, d(redis.call('HINCRBY', K_M, 'closed', 1)), hid)
+  local count = redis.call('ZCARD', K_HC)
+  if count > HOLD_CAP then
+    local old = redis.call('ZRANGE', K_HC, 0, count - HOLD_CAP - 1)
+    redis.call('HDEL', K_H, unpack(old))
+    redis.call('ZREMRANGEBYRANK', K_HC, 0, count - HOLD_CAP - 1)
+  end
+end
+
+local function by_seq(a, b) return a[1] < b[1] end
+
+-- housekeeping, first in every read and write: expired grants lose what is left (one expire
+-- entry each, in creation order), then expired open holds give their units back
+local function housekeep()
+  local due = {}
+  for _, m in ipairs(redis.call('ZRANGE', K_GS, 0, -1)) do
+    if member_expiry(m) <= now then due[#due + 1] = { member_seq(m), m } end
+  end
+  table.sort(due, by_seq)
+  for _, item in ipairs(due) do
+    local id = member_id(item[2])
+    local g = load_grant(id)
+    add_entry('expire', -g.r, id, nil, g.src, nil)
+    bump('avail', -g.r)
+    g.r = 0
+    save_grant(id, g)
+    redis.call('ZREM', K_GS, item[2])
+  end
+  local holds = {}
+  for _, hid in ipairs(redis.call('ZRANGEBYSCORE', K_HO, '-inf', d(now))) do
+    holds[#holds + 1] = { tonumber(string.match(hid, '^h(%d+)')), hid }
+  end
+  table.sort(holds, by_seq)
+  for _, item in ipairs(holds) do
+    local h = load_hold(item[2])
+    give_back(item[2], h, h.al)
+    close_hold(item[2], h, 'e')
+  end
+end
+`
