@@ -14,19 +14,40 @@ export interface LimitContext {
 export type StoreErrorPolicy = 'deny' | 'allow' | { fallback: LimiterStore }
 
 export interface LimiterOptions {
+  /**
+   * Where rule state lives and decisions are made, in one call per `limit()`.
+   * @example store: createMemoryLimiterStore() // or createRedisStores(client).limiterStore
+   */
   store: LimiterStore
-  /** Fixed rules, or a function choosing rules per caller. */
+  /**
+   * Fixed rules, or a function choosing rules per caller (at least one rule, at most 32, names
+   * of 1-100 characters). A function's result is validated the first time each object is seen,
+   * so return constants rather than building new objects per call.
+   * @example rules: { minute: slidingWindow({ limit: 60, window: '1 m' }) }
+   * @example rules: (ctx) => (ctx.plan === 'pro' ? proRules : freeRules)
+   */
   rules: Rules | ((ctx: LimitContext) => Rules)
   /**
    * What to do when the store fails or is slower than `timeout`:
-   * refuse (`'deny'`), admit (`'allow'`), or ask another store (`{ fallback }`).
-   * Either way the result carries `reason: 'store_unavailable'`.
+   * refuse (`'deny'`), admit (`'allow'`), or ask another store (`{ fallback }`; if that fails
+   * too, refuse). Either way the result carries `reason: 'store_unavailable'`.
    * @default 'deny'
+   * @example onStoreError: { fallback: createMemoryLimiterStore() } // per-instance limits while Redis is down
    */
   onStoreError?: StoreErrorPolicy
-  /** The store call is abandoned after this long. @default '1 s' */
+  /**
+   * The wait for the store is abandoned after this long (the store call itself cannot be
+   * cancelled and may still complete). Applies to the fallback store as well.
+   * @default '1 s'
+   * @example timeout: '200 ms'
+   */
   timeout?: Duration
-  /** Prepended to every key, so several limiters can share a store. @default '' */
+  /**
+   * Prepended to every key, so several limiters can share a store (at most 100 characters;
+   * prefix + key at most 200).
+   * @default ''
+   * @example prefix: 'api:'
+   */
   prefix?: string
   /**
    * Told about every store failure the policy absorbed (error or `StoreTimeoutError`), for
@@ -38,11 +59,25 @@ export interface LimiterOptions {
 }
 
 export interface LimitOptions {
-  /** Units this call consumes: one number for every rule, or per rule name (missing names cost 1). @default 1 */
+  /**
+   * Units this call consumes: one number for every rule, or per rule name. Rules a record does
+   * not name cost 1; names that are not among the applied rules are ignored (a caller's rule set
+   * may lack them). Whole numbers, 0 only checks.
+   * @default 1
+   * @example cost: { spend: creditsCharged } // a spend cap counts credits, the other rules count calls
+   */
   cost?: number | Record<string, number>
-  /** Only these rules (by name). @default all */
+  /**
+   * Only these rules (by name); a name the caller's rules lack throws `ValidationError`.
+   * @default all
+   * @example rules: ['minute']
+   */
   rules?: string[]
-  /** Passed to a rules function. */
+  /**
+   * Passed to a rules function.
+   * @default {}
+   * @example ctx: { plan: user.plan }
+   */
   ctx?: LimitContext
 }
 
@@ -59,10 +94,13 @@ export interface RuleResult {
 
 export interface LimitResult {
   success: boolean
-  /** The limit of the tightest rule (fewest remaining). */
+  /**
+   * The limit of the deciding rule: the one with the fewest remaining, among the refusing rules
+   * when the call is refused (ties: the later reset). `remaining` and `reset` are that rule's.
+   */
   limit: number
   remaining: number
-  /** Epoch ms. */
+  /** Epoch ms when the deciding rule is fully replenished. */
   reset: number
   /** Ms to wait before retrying; 0 on success. */
   retryAfter: number
@@ -73,9 +111,16 @@ export interface LimitResult {
 
 export interface Limiter {
   limit(key: string, options?: LimitOptions): Promise<LimitResult>
-  /** Current state without consuming anything. */
+  /**
+   * Current state without consuming anything: `remaining` and `reset` as they are now;
+   * `success` and `retryAfter` say whether (and when) a call of cost 1 would pass.
+   */
   peek(key: string, options?: Omit<LimitOptions, 'cost'>): Promise<LimitResult>
-  /** Forgets the key's state for all (or the given) rules. */
+  /**
+   * Forgets the key's state for all (or the given) rules, in the fallback store too. Store
+   * failures throw here (`StoreUnavailableError` / `StoreTimeoutError`): there is no policy
+   * result to give.
+   */
   reset(key: string, options?: { rules?: string[]; ctx?: LimitContext }): Promise<void>
   /** The rules that would apply for this context. */
   rulesFor(ctx?: LimitContext): Rules

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
+import { ValidationError } from '../errors.js'
 import { evaluateRule, type RuleStateData } from '../limiter/algorithms.js'
 import { stateExpiresAt } from '../limiter/state-expiry.js'
 import type { ConsumeRequest, ConsumeResult, LimiterStore, RuleState } from '../limiter/types.js'
@@ -14,8 +15,8 @@ export interface MemoryLimiterStoreOptions {
   clock?: Clock
   /**
    * Writes between two sweeps of expired state, at least. A sweep walks every stored state, so
-   * it runs only after as many writes as there are states (amortised O(1) per write), and
-   * never less often than every `sweepEvery` writes.
+   * it waits for as many writes as there were states after the previous sweep (amortised O(1)
+   * per write), and at least `sweepEvery`.
    * @default 1000
    * @example createMemoryLimiterStore({ sweepEvery: 100 })
    */
@@ -52,11 +53,17 @@ const resetArgsSchema = z.strictObject({ key: keySchema, names: z.array(z.string
  */
 export function createMemoryLimiterStore(options: MemoryLimiterStoreOptions = {}): MemoryLimiterStore {
   const clock = options.clock ?? systemClock
-  const sweepEvery = Math.max(1, options.sweepEvery ?? 1000)
+  const sweepEvery = options.sweepEvery ?? 1000
+  if (!Number.isSafeInteger(sweepEvery) || sweepEvery < 1) {
+    throw new ValidationError([{ path: 'sweepEvery', message: 'must be a positive integer' }], 'memory limiter options')
+  }
   /** key -> rule name -> state. Nested so `reset(key)` finds a key's states without a scan. */
   const states = new Map<string, Map<string, Stored>>()
   let size = 0
   let writesSinceSweep = 0
+  // Compared with the size at the last sweep, not the current one: a store growing by fresh keys
+  // would otherwise never catch up with its own size and never sweep.
+  let sizeAtSweep = 0
 
   function read(key: string, name: string, now: number): RuleStateData | null {
     const byName = states.get(key)
@@ -91,6 +98,7 @@ export function createMemoryLimiterStore(options: MemoryLimiterStoreOptions = {}
       }
     }
     writesSinceSweep = 0
+    sizeAtSweep = size
   }
 
   return {
@@ -106,7 +114,7 @@ export function createMemoryLimiterStore(options: MemoryLimiterStoreOptions = {}
           write(item.key, item.name, { state: next, expiresAt: stateExpiresAt(item.rule, next) })
         })
         writesSinceSweep += items.length
-        if (writesSinceSweep >= Math.max(sweepEvery, size)) sweep(now)
+        if (writesSinceSweep >= Math.max(sweepEvery, sizeAtSweep)) sweep(now)
       }
       const rules: RuleState[] = items.map((item, i) => {
         const e = evaluations[i]!
