@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest'
+import { createManualClock } from '../src/clock.js'
+import { IdempotencyConflictError, ValidationError } from '../src/errors.js'
+import { readVerify } from '../src/memory/ledger-reads.js'
+import { accountState, createLedgerState, nextId } from '../src/memory/ledger-state.js'
+import { createMemoryLedger } from '../src/memory/memory-ledger.js'
+
+// Edge cases of the reference ledger that the conformance suite leaves to each adapter's
+// choice or cannot reach from outside (corrupted state, call-order atomicity).
+
+function setup() {
+  const clock = createManualClock()
+  const ledger = createMemoryLedger({ clock })
+  return { clock, ledger, account: `acc-${crypto.randomUUID()}` }
+}
+
+const key = () => crypto.randomUUID()
+
+describe('memory ledger', () => {
+  it('decides each operation when it is called, so callers never interleave inside one', async () => {
+    const { ledger, account } = setup()
+    // Not awaited: the debit is decided before the grant exists, whatever order they resolve in.
+    const debit = ledger.debit({ account, amount: 5, reason: 'r' })
+    const granted = ledger.grant({ account, amount: 10, source: 's', idempotencyKey: key() })
+    expect(await debit).toEqual({ ok: false, reason: 'insufficient_credits', available: 0, required: 5 })
+    expect((await granted).available).toBe(10)
+  })
+
+  it('rejects bad input asynchronously, never by a synchronous throw', async () => {
+    const { ledger, account } = setup()
+    let pending: Promise<unknown> | undefined
+    expect(() => {
+      pending = ledger.debit({ account, amount: -1, reason: 'r' })
+    }).not.toThrow()
+    await expect(pending).rejects.toBeInstanceOf(ValidationError)
+  })
+
+  it('throws IdempotencyConflictError carrying the key', async () => {
+    const { ledger, account } = setup()
+    const k = key()
+    await ledger.grant({ account, amount: 1, source: 's', idempotencyKey: k })
+    const error = await ledger.grant({ account, amount: 2, source: 's', idempotencyKey: k }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(IdempotencyConflictError)
+    expect(error).toMatchObject({ code: 'idempotency_conflict', idempotencyKey: k })
+  })
+
+  it('expires a grant born expired at once, with its entry, and leaves it out of the result', async () => {
+    const { ledger, account, clock } = setup()
+    await ledger.grant({ account, amount: 5, source: 'live', idempotencyKey: key() })
+    const late = await ledger.grant({
+      account,
+      amount: 10,
+      source: 'late',
+      idempotencyKey: key(),
+      expiresAt: clock.now(),
+    })
+    expect(late.available).toBe(5)
+    const { entries } = await ledger.history(account)
+    expect(entries.map((e) => [e.type, e.amount, e.grantId])).toEqual([
+      ['expire', -10, late.grantId],
+      ['grant', 10, late.grantId],
+      ['grant', 5, expect.any(String)],
+    ])
+  })
+
+  it('records a forfeit as one expire entry naming the hold', async () => {
+    const { ledger, account, clock } = setup()
+    await ledger.grant({ account, amount: 10, source: 'a', idempotencyKey: key(), expiresAt: clock.now() + 10 })
+    await ledger.grant({ account, amount: 10, source: 'b', idempotencyKey: key(), expiresAt: clock.now() + 10 })
+    const r = await ledger.reserve({ account, amount: 20, ttl: '1 h', reason: 'stream' })
+    if (!r.ok) throw new Error('reserve refused')
+    clock.advance(10)
+    expect(await ledger.release({ holdId: r.hold.id })).toMatchObject({ released: 0, forfeited: 20 })
+    const { entries } = await ledger.history(account, { types: ['expire'] })
+    expect(entries).toHaveLength(1)
+    expect(entries[0]).toMatchObject({ amount: -20, holdId: r.hold.id, grantId: null, reason: 'stream' })
+  })
+
+  it('puts settle metadata on the debit entry, falling back to the reserve metadata', async () => {
+    const { ledger, account } = setup()
+    await ledger.grant({ account, amount: 10, source: 's', idempotencyKey: key() })
+    const hold = async () => {
+      const r = await ledger.reserve({ account, amount: 2, ttl: '1 m', metadata: { from: 'reserve' } })
+      if (!r.ok) throw new Error('reserve refused')
+      return r.hold.id
+    }
+    await ledger.settle({ holdId: await hold(), amount: 1 })
+    await ledger.settle({ holdId: await hold(), amount: 1, metadata: { from: 'settle' } })
+    const { entries } = await ledger.history(account, { types: ['debit'] })
+    expect(entries.map((e) => e.metadata)).toEqual([{ from: 'settle' }, { from: 'reserve' }])
+  })
+
+  it('settles an expired hold from available credits even after a release was answered as a replay', async () => {
+    const { ledger, account, clock } = setup()
+    await ledger.grant({ account, amount: 10, source: 's', idempotencyKey: key() })
+    const r = await ledger.reserve({ account, amount: 4, ttl: 100 })
+    if (!r.ok) throw new Error('reserve refused')
+    clock.advance(100)
+    expect(await ledger.release({ holdId: r.hold.id })).toMatchObject({ ok: true, released: 0, replayed: true })
+    expect(await ledger.settle({ holdId: r.hold.id, amount: 0 })).toMatchObject({
+      ok: true,
+      charged: 0,
+      entryId: null,
+      holdExpired: true,
+    })
+    expect(await ledger.release({ holdId: r.hold.id })).toEqual({ ok: false, reason: 'hold_closed' })
+  })
+
+  it('refuses cursors it did not issue', async () => {
+    const { ledger, account } = setup()
+    for (const cursor of ['0', '-1', '1.5', '01', 'abc', ' 1', '12345678901234567']) {
+      await expect(ledger.history(account, { cursor })).rejects.toMatchObject({ code: 'validation_error' })
+    }
+    await ledger.grant({ account, amount: 1, source: 's', idempotencyKey: key() })
+    expect((await ledger.history(account, { cursor: '999999' })).entries).toHaveLength(1)
+  })
+
+  it('uses the system clock by default and keeps instances apart', async () => {
+    const a = createMemoryLedger()
+    const b = createMemoryLedger()
+    const before = Date.now()
+    await a.grant({ account: 'x', amount: 3, source: 's', idempotencyKey: 'k' })
+    const r = await a.reserve({ account: 'x', amount: 1, ttl: '1 m' })
+    if (!r.ok) throw new Error('reserve refused')
+    expect(r.hold.expiresAt).toBeGreaterThanOrEqual(before + 60_000)
+    expect(r.hold.expiresAt).toBeLessThanOrEqual(Date.now() + 60_000)
+    expect((await b.balance('x')).available).toBe(0)
+    expect((await b.grant({ account: 'x', amount: 5, source: 's', idempotencyKey: 'k' })).replayed).toBe(false)
+  })
+
+  it('handles amounts up to the largest safe integer', async () => {
+    const { ledger, account } = setup()
+    const max = Number.MAX_SAFE_INTEGER
+    await ledger.grant({ account, amount: max, source: 's', idempotencyKey: key() })
+    expect(await ledger.debit({ account, amount: max, reason: 'all' })).toMatchObject({ ok: true, available: 0 })
+    expect((await ledger.verify(account)).ok).toBe(true)
+  })
+
+  it('verify recomputes every total and reports what disagrees', () => {
+    const state = createLedgerState()
+    const acc = accountState(state, 'a')
+    acc.grants.push({
+      id: nextId(state, 'grant'),
+      account: 'a',
+      source: 's',
+      amount: 10,
+      remaining: -1,
+      priority: 0,
+      expiresAt: null,
+      createdAt: 0,
+      seq: 1,
+      status: 'live',
+    })
+    acc.available = 5
+    acc.held = 2
+    const result = readVerify(acc, 'a', 0)
+    expect(result.ok).toBe(false)
+    expect(result).toMatchObject({ available: 5, held: 2, liveRemainders: -1, entriesSum: 0, openHolds: 0 })
+    expect(result.problems).toHaveLength(4)
+    expect(result.problems.join('\n')).toMatch(/below zero/)
+    expect(result.problems.join('\n')).toMatch(/sum of live remainders/)
+    expect(result.problems.join('\n')).toMatch(/sum of open holds/)
+    expect(result.problems.join('\n')).toMatch(/sum of entries/)
+  })
+})
