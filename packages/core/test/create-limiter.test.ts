@@ -130,6 +130,17 @@ describe('createLimiter: results', () => {
     expect((await limiter.limit('f1', { ctx: { plan: 'pro' } })).success).toBe(true)
   })
 
+  it('admits exactly the limit under parallel callers', async () => {
+    const limiter = createLimiter({
+      store: createMemoryLimiterStore(),
+      rules: { tight: fixedWindow({ limit: 37, window: '1 h' }), loose: slidingWindow({ limit: 80, window: '1 h' }) },
+    })
+    const results = await Promise.all(Array.from({ length: 200 }, () => limiter.limit('crowd')))
+    expect(results.filter((r) => r.success)).toHaveLength(37)
+    expect(results.filter((r) => r.reason === 'rate_limited')).toHaveLength(163)
+    expect((await limiter.peek('crowd')).rules.map((r) => r.remaining)).toEqual([0, 43])
+  })
+
   it('prefixes keys so limiters can share a store', async () => {
     const clock = createManualClock()
     const store = createMemoryLimiterStore({ clock })

@@ -1,5 +1,5 @@
 import { type Duration, toMs } from '../duration.js'
-import { StoreUnavailableError, ValidationError } from '../errors.js'
+import { isMeteredError, type MeteredError, StoreUnavailableError, ValidationError } from '../errors.js'
 import { consumeRequestSchema, keySchema, parse } from '../schemas.js'
 import { isConsumeResult, ruleResults, summarise, unavailableResult } from './limit-result.js'
 import { limiterOptionsSchema, limitOptionsSchema, resetOptionsSchema, rulesSchema } from './limiter-options.js'
@@ -111,7 +111,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
     try {
       result = await withTimeout(() => target.consume(request), timeoutMs)
     } catch (error) {
-      throw error instanceof StoreUnavailableError ? error : toStoreError(error)
+      throw toStoreError(error)
     }
     if (!isConsumeResult(result, request)) throw new StoreUnavailableError('The limiter store gave a malformed result')
     return result
@@ -177,7 +177,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
       try {
         await withTimeout(() => store.reset(k, all), timeoutMs)
       } catch (error) {
-        throw error instanceof StoreUnavailableError ? error : toStoreError(error)
+        throw toStoreError(error)
       }
       if (typeof policy === 'object') {
         // Best effort: the fallback only matters while the main store is down.
@@ -189,7 +189,8 @@ export function createLimiter(options: LimiterOptions): Limiter {
   }
 }
 
-function toStoreError(error: unknown): Error {
-  if (error instanceof Error && 'code' in error && error.code === 'store_timeout') return error
+/** Store failures as metered errors: timeouts and adapters' own store errors pass, anything else is wrapped. */
+function toStoreError(error: unknown): MeteredError {
+  if (isMeteredError(error) && (error.code === 'store_timeout' || error.code === 'store_unavailable')) return error
   return new StoreUnavailableError('The limiter store failed', { cause: error })
 }
