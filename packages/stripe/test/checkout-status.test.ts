@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto'
+import { createMemoryLedger, NotFoundError, StoreUnavailableError, ValidationError } from '@metered/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { delivery, event } from './helpers/events.js'
+import { FakeStripe } from './helpers/fake-stripe.js'
+import { makeCredits } from './helpers/setup.js'
+
+const fake = new FakeStripe()
+beforeAll(() => fake.start())
+afterAll(() => fake.stop())
+
+describe('getCheckoutStatus', () => {
+  const setup = () => {
+    const ledger = createMemoryLedger()
+    const account = `acct-${randomBytes(6).toString('hex')}`
+    return { ledger, account, ...makeCredits(fake, ledger) }
+  }
+
+  it('follows a session from unpaid to processing to granted, and never grants by itself', async () => {
+    const { credits, ledger, account } = setup()
+    const { sessionId } = await credits.checkout({ account, packId: 'pack-5' })
+    const pack = {
+      id: 'pack-5',
+      name: '5,050 credits',
+      description: null,
+      credits: 5_000,
+      bonus: 50,
+      unitAmount: 500,
+      currency: 'usd',
+    }
+
+    expect(await credits.getCheckoutStatus(sessionId, { account })).toEqual({
+      status: 'unpaid',
+      sessionId,
+      credits: 5_050,
+      pack,
+    })
+
+    fake.completeSession(sessionId, { paymentStatus: 'unpaid' })
+    expect((await credits.getCheckoutStatus(sessionId, { account })).status).toBe('processing')
+
+    const paid = fake.completeSession(sessionId)
+    // Paid but the webhook has not arrived: still processing, however often the page polls.
+    for (let i = 0; i < 3; i++)
+      expect((await credits.getCheckoutStatus(sessionId, { account })).status).toBe('processing')
+    expect((await ledger.balance(account)).available).toBe(0)
+
+    await credits.webhook(delivery(event('checkout.session.completed', paid)))
+    expect((await credits.getCheckoutStatus(sessionId, { account })).status).toBe('granted')
+  })
+
+  it('finds the grant among many other grants of the account', async () => {
+    const { credits, ledger, account } = setup()
+    const { sessionId } = await credits.checkout({ account, packId: 'pack-1' })
+    await credits.webhook(delivery(event('checkout.session.completed', fake.completeSession(sessionId))))
+    for (let i = 0; i < 250; i++) {
+      await ledger.grant({ account, amount: 1, source: 'allowance', idempotencyKey: `${account}:a:${i}` })
+    }
+    expect((await credits.getCheckoutStatus(sessionId, { account })).status).toBe('granted')
+  })
+
+  it('reports an expired session', async () => {
+    const { credits, account } = setup()
+    const { sessionId } = await credits.checkout({ account, packId: 'pack-1' })
+    fake.expireSession(sessionId)
+    expect((await credits.getCheckoutStatus(sessionId, { account })).status).toBe('expired')
+  })
+
+  it("hides other accounts' sessions and unknown ids behind NotFoundError", async () => {
+    const { credits, account } = setup()
+    const { sessionId } = await credits.checkout({ account, packId: 'pack-1' })
+    await expect(credits.getCheckoutStatus(sessionId, { account: 'someone-else' })).rejects.toBeInstanceOf(
+      NotFoundError,
+    )
+    await expect(credits.getCheckoutStatus('cs_test_missing', { account })).rejects.toBeInstanceOf(NotFoundError)
+    await expect(credits.getCheckoutStatus('', { account })).rejects.toBeInstanceOf(ValidationError)
+  })
+
+  it('reports Stripe outages as StoreUnavailableError', async () => {
+    const { credits, account } = setup()
+    const { sessionId } = await credits.checkout({ account, packId: 'pack-1' })
+    fake.fail(/^GET \/v1\/checkout\/sessions\//, 502)
+    await expect(credits.getCheckoutStatus(sessionId, { account })).rejects.toBeInstanceOf(StoreUnavailableError)
+  })
+})
