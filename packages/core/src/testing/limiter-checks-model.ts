@@ -1,4 +1,4 @@
-import type { Arbitrary } from 'fast-check'
+import fc, { type Arbitrary } from 'fast-check'
 import { expect } from 'vitest'
 import { createManualClock } from '../clock.js'
 import { evaluateRule, type RuleStateData } from '../limiter/algorithms.js'
@@ -61,11 +61,9 @@ type Command =
 
 /**
  * fast-check: random sequences of consume / advance / reset give exactly the results of the
- * memory store (the model, on its own clock kept in step). fast-check is imported only here,
- * so adapters that skip this check do not need it installed.
+ * memory store (the model, on its own clock kept in step).
  */
 export const matchesMemoryModel: LimiterCheck = async ({ store, clock, key, numRuns }) => {
-  const fc = await import('fast-check')
   const ruleArb = fc
     .record({
       kind: fc.constantFrom('fixed_window' as const, 'sliding_window' as const, 'token_bucket' as const),
