@@ -13,15 +13,15 @@ export interface CheckoutInput {
   /** The only thing the browser chooses: a pack id from the catalog. */
   packId: string
   /** Prefills Checkout's email field (and the customer created for the account). */
-  customerEmail?: string
+  customerEmail?: string | undefined
   /** An existing Stripe customer to charge; overrides the `customers` store. */
-  customerId?: string
+  customerId?: string | undefined
   /**
    * Makes a retried request return the same session instead of creating another. Pass one
    * generated when the buy page rendered to absorb double submits; it is scoped to the account
    * and pack. Default: a fresh key per call, which still covers the SDK's own network retries.
    */
-  idempotencyKey?: string
+  idempotencyKey?: string | undefined
 }
 
 export interface CheckoutResult {

@@ -15,9 +15,9 @@ export interface ReportUsageInput {
    * retrying a report is safe. Use your usage event id or debit idempotency key.
    * @default a random id (retries then count twice)
    */
-  identifier?: string
+  identifier?: string | undefined
   /** When the usage happened. @default now */
-  timestamp?: number | Date
+  timestamp?: number | Date | undefined
 }
 
 const inputSchema = z.strictObject({
