@@ -1,2 +1,8 @@
+export type { After } from './server/after.js'
+export { type ClientIp, defaultClientIp } from './server/client-ip.js'
+export * from './server/create-metered-next.js'
+export { formatCredits } from './server/headers.js'
 export * from './server/identify.js'
 export * from './server/problem.js'
+export type { StandardSchemaLike } from './server/schema.js'
+export type * from './server/types.js'

@@ -1,0 +1,69 @@
+import { createMetered, type Metered } from '@metered/core'
+import { createAfter } from './after.js'
+import { defaultClientIp } from './client-ip.js'
+import { formatCredits } from './headers.js'
+import { resolveRole, runIdentify } from './identify.js'
+import type { CreateMeteredNextOptions, MeteredNextCore } from './types.js'
+import { createWithCredits } from './with-credits.js'
+import { createWithRateLimit } from './with-rate-limit.js'
+
+function defaultReport(error: unknown): void {
+  console.error('[metered]', error)
+}
+
+/**
+ * The shared parts of an instance (identify, role lookup, after, IP, error reporting), without
+ * the wrappers: what route factories build on.
+ */
+export function createMeteredNextCore(options: CreateMeteredNextOptions): MeteredNextCore {
+  const metered: Metered = 'metered' in options ? options.metered : createMetered(options)
+  const onError = options.onError ?? defaultReport
+  const identify = options.identify
+  return {
+    metered,
+    identify: (req) => runIdentify(identify, req),
+    role: (identity) => resolveRole(identity, metered.users),
+    buyUrl: options.buyUrl ?? null,
+    after: createAfter(options.after),
+    clientIp: options.clientIp ?? defaultClientIp,
+    report(error) {
+      try {
+        onError(error)
+      } catch {
+        // a failing logger must not turn a clean problem response into a crash
+      }
+    },
+    formatCredits: (units) => formatCredits(units, metered.unitsPerCredit),
+  }
+}
+
+/** What `createMeteredNext` returns. */
+export interface MeteredNext extends MeteredNextCore {
+  /** Wraps a route handler with identify, body checks, rate limit, hold and settle. */
+  withCredits: ReturnType<typeof createWithCredits>
+  /** Wraps a route handler with identify and the rate limiter only. */
+  withRateLimit: ReturnType<typeof createWithRateLimit>
+}
+
+/**
+ * Metered credits and rate limits for Next.js route handlers: one instance per app, holding the
+ * stores, the identify function and the wrappers.
+ * @example
+ * // lib/metered.ts
+ * export const metered = createMeteredNext({
+ *   ...createPostgresStores(db), limiter, unitsPerCredit: 1000,
+ *   pricing: { generate: perToken({ markup: 1.3, creditValue: 0.001 }) },
+ *   identify: nextAuthV4(getServerSession, authOptions),
+ *   buyUrl: '/buy-credits',
+ * })
+ * // app/api/turn_response/route.ts
+ * export const POST = metered.withCredits({ feature: 'generate', estimate }, handler)
+ */
+export function createMeteredNext(options: CreateMeteredNextOptions): MeteredNext {
+  const core = createMeteredNextCore(options)
+  return {
+    ...core,
+    withCredits: createWithCredits(core),
+    withRateLimit: createWithRateLimit(core),
+  }
+}

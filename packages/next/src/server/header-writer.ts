@@ -1,0 +1,30 @@
+import type { LimitContext, LimitResult } from '@metered/core'
+import { createPolicyFormatter, setMeteredHeaders } from './headers.js'
+import type { MeteredNextCore } from './types.js'
+
+export interface HeaderWriter {
+  /** Sets Credits-Remaining (from units, when known), RateLimit-Policy and RateLimit on `headers`. */
+  write(headers: Headers, availableUnits: number | null, limit: LimitResult | null): Headers
+}
+
+/**
+ * Writes the metered fields of docs/http-api.md. The policy comes from the limiter's rules for this
+ * caller (plan-dependent rules give plan-dependent policies), formatted once per rules object.
+ */
+export function createHeaderWriter(core: MeteredNextCore) {
+  const policyOf = createPolicyFormatter()
+  const { limiter, unitsPerCredit } = core.metered
+  return (ctx: LimitContext, only: string[] | undefined, limitKeyed = true): HeaderWriter => ({
+    write(headers, availableUnits, limit) {
+      let policy: string | null = null
+      if (limiter && limitKeyed) {
+        try {
+          policy = policyOf(limiter.rulesFor(ctx), only)
+        } catch {
+          // invalid rules already failed the call itself; the header is best effort
+        }
+      }
+      return setMeteredHeaders(headers, { availableUnits, unitsPerCredit, policy, limit, now: Date.now() })
+    },
+  })
+}

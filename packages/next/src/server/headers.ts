@@ -1,0 +1,109 @@
+import type { LimitResult, RuleSpec, Rules } from '@metered/core'
+
+/**
+ * The response fields of docs/http-api.md: `Credits-Remaining`, and the IETF
+ * draft-ietf-httpapi-ratelimit-headers structured fields `RateLimit-Policy` / `RateLimit`.
+ */
+
+/**
+ * Ledger units as a credits string, exact for power-of-ten `unitsPerCredit` (12345 units at 1000
+ * per credit -> `12.345`), so the header never shows float noise like `0.39000000000000001`.
+ */
+export function formatCredits(units: number, unitsPerCredit: number): string {
+  const sign = units < 0 ? '-' : ''
+  const abs = Math.abs(Math.trunc(units))
+  if (unitsPerCredit === 1) return sign + String(abs)
+  const digits = Math.log10(unitsPerCredit)
+  if (Number.isInteger(digits)) {
+    const whole = Math.floor(abs / unitsPerCredit)
+    const frac = String(abs % unitsPerCredit)
+      .padStart(digits, '0')
+      .replace(/0+$/, '')
+    return sign + (frac ? `${whole}.${frac}` : String(whole))
+  }
+  // Other unit sizes cannot be written exactly in decimal; six places round down, never up.
+  return sign + String(Math.floor((abs / unitsPerCredit) * 1e6) / 1e6)
+}
+
+/** Seconds a rule's quota `q` is measured over: the window, or a token bucket's full refill time. */
+function windowSeconds(rule: RuleSpec): number {
+  if (rule.kind === 'token_bucket') {
+    return Math.max(1, Math.ceil((rule.windowMs * rule.limit) / Math.max(1, rule.refillAmount) / 1000))
+  }
+  return Math.max(1, Math.ceil(rule.windowMs / 1000))
+}
+
+/** A structured-field string: names are quoted, `"` and `\` escaped. */
+function sfString(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`
+}
+
+/**
+ * `RateLimit-Policy: "minute";q=60;w=60, "day";q=1000;w=86400` for the rules that apply.
+ * Cached per rules object: a route sees the same few rule sets over and over.
+ */
+export function createPolicyFormatter(): (rules: Rules, only?: ReadonlyArray<string>) => string {
+  const cache = new WeakMap<Rules, string>()
+  return (rules, only) => {
+    if (!only) {
+      const hit = cache.get(rules)
+      if (hit !== undefined) return hit
+    }
+    const items: string[] = []
+    for (const [name, rule] of Object.entries(rules)) {
+      if (only && !only.includes(name)) continue
+      items.push(`${sfString(name)};q=${rule.limit};w=${windowSeconds(rule)}`)
+    }
+    const value = items.join(', ')
+    if (!only) cache.set(rules, value)
+    return value
+  }
+}
+
+/**
+ * `RateLimit: "minute";r=59;t=41` for the tightest rule (fewest remaining; on a tie, the later
+ * reset), `t` in whole seconds until it is replenished.
+ */
+export function formatRateLimit(limit: LimitResult, now: number): string | null {
+  let tightest: LimitResult['rules'][number] | undefined
+  for (const rule of limit.rules) {
+    if (
+      !tightest ||
+      rule.remaining < tightest.remaining ||
+      (rule.remaining === tightest.remaining && rule.reset > tightest.reset)
+    ) {
+      tightest = rule
+    }
+  }
+  if (!tightest) return null
+  const t = Math.max(0, Math.ceil((tightest.reset - now) / 1000))
+  return `${sfString(tightest.name)};r=${Math.max(0, tightest.remaining)};t=${t}`
+}
+
+/** Whole seconds for `Retry-After` (at least 1, so clients never spin). */
+export function retryAfterSeconds(limit: LimitResult): number {
+  return Math.max(1, Math.ceil(limit.retryAfter / 1000))
+}
+
+/** Sets the metered fields on `headers` (in place) and returns it. */
+export function setMeteredHeaders(
+  headers: Headers,
+  fields: {
+    /** Available units, or null when unknown. */
+    availableUnits?: number | null
+    unitsPerCredit: number
+    policy?: string | null
+    limit?: LimitResult | null
+    now: number
+  },
+): Headers {
+  if (fields.availableUnits !== undefined && fields.availableUnits !== null) {
+    headers.set('Credits-Remaining', formatCredits(fields.availableUnits, fields.unitsPerCredit))
+  }
+  if (fields.policy) headers.set('RateLimit-Policy', fields.policy)
+  if (fields.limit && fields.limit.rules.length > 0) {
+    const value = formatRateLimit(fields.limit, fields.now)
+    if (value) headers.set('RateLimit', value)
+  }
+  return headers
+}

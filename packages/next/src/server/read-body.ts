@@ -1,0 +1,53 @@
+import { invalidInput, payloadTooLarge } from './problem.js'
+
+/** 1 MB: far above any chat turn, far below what would hurt a serverless function. */
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576
+
+export type BodyResult = { ok: true; body: unknown } | { ok: false; response: Response }
+
+/**
+ * Reads a JSON body once, at most `maxBytes` (checked on `Content-Length` first, then counted
+ * while reading, since the header can lie or be absent on chunked uploads). An empty body reads
+ * as `undefined`. Malformed JSON -> 400, too large -> 413, both before anything is written.
+ */
+export async function readJsonBody(req: Request, maxBytes: number): Promise<BodyResult> {
+  const declared = req.headers.get('content-length')
+  if (declared !== null && Number(declared) > maxBytes) {
+    return { ok: false, response: payloadTooLarge(maxBytes) }
+  }
+  if (!req.body) return { ok: true, body: undefined }
+  const reader = req.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {})
+      return { ok: false, response: payloadTooLarge(maxBytes) }
+    }
+    chunks.push(value)
+  }
+  if (size === 0) return { ok: true, body: undefined }
+  const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks, size)
+  const text = new TextDecoder().decode(bytes)
+  try {
+    return { ok: true, body: JSON.parse(text) }
+  } catch {
+    return {
+      ok: false,
+      response: invalidInput([{ path: '', message: 'Malformed JSON' }], 'The body is not valid JSON.'),
+    }
+  }
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size)
+  let offset = 0
+  for (const c of chunks) {
+    out.set(c, offset)
+    offset += c.byteLength
+  }
+  return out
+}

@@ -1,0 +1,226 @@
+import type { Duration, LimitResult, Metadata, Metered, MeteredOptions, MeteredUsage, Ticket } from '@metered/core'
+import type { After } from './after.js'
+import type { ClientIp } from './client-ip.js'
+import type { Identify, Identity } from './identify.js'
+import type { InferOutput, StandardSchemaLike } from './schema.js'
+
+/** Dynamic route segments as Next passes them: `[id]` -> string, `[...slug]` -> string[]. */
+export type RouteParams = Record<string, string | string[] | undefined>
+
+/** The second argument of an App Router route handler (Next 15+: `params` is a promise). */
+export interface RouteContext<P = RouteParams> {
+  params: Promise<P>
+}
+
+/** An App Router route handler, e.g. `export const POST: RouteHandler = ...`. */
+export type RouteHandler<P = RouteParams> = (req: Request, routeCtx?: RouteContext<P>) => Promise<Response>
+
+/** What `createMeteredNext` needs besides the stores: how to tell who is calling. */
+export interface MeteredNextOptions {
+  /**
+   * Who sent the request, or null when nobody is signed in. Use `nextAuthV4(getServerSession,
+   * authOptions)`, `authjs(auth)`, or any function.
+   * @example identify: nextAuthV4(getServerSession, authOptions)
+   */
+  identify: Identify
+  /**
+   * Where to buy credits; sent as `buyUrl` in 402 problems so the client can link to it.
+   * @default null
+   * @example buyUrl: '/buy-credits'
+   */
+  buyUrl?: string
+  /**
+   * Runs bookkeeping (settling, usage events) after the response without delaying it.
+   * @default Next's `after` from 'next/server' when available, else the task runs un-awaited
+   * @example import { after } from 'next/server'; createMeteredNext({ ..., after })
+   */
+  after?: After
+  /**
+   * Reads the caller's IP for `limit: 'ip'` and `anonymous: 'ip'`.
+   * @default `x-real-ip`, then the first `x-forwarded-for` hop, then `cf-connecting-ip`
+   */
+  clientIp?: ClientIp
+  /**
+   * Sees every error that was answered 500/502/503 (the response never contains it). Log here.
+   * @default console.error
+   */
+  onError?: (error: unknown) => void
+}
+
+/** `createMeteredNext` options: a ready `Metered`, or the `createMetered` options spread in. */
+export type CreateMeteredNextOptions = MeteredNextOptions & ({ metered: Metered } | MeteredOptions)
+
+/**
+ * The instance's shared parts, handed to the wrappers and the route factories. Everything hangs
+ * off one instance: no module-level state, so two instances (tests, multi-tenant apps) never mix.
+ */
+export interface MeteredNextCore {
+  readonly metered: Metered
+  /** The app's identify, normalised (null for anything without an id). Role is the session's claim. */
+  identify(req: Request): Promise<Identity | null>
+  /** The role for admin checks: from the user store when there is one, never from the client. */
+  role(identity: Identity): Promise<'admin' | 'user'>
+  readonly buyUrl: string | null
+  readonly after: After
+  readonly clientIp: ClientIp
+  /** Logs an error (never throws). */
+  report(error: unknown): void
+  /** Ledger units -> the `Credits-Remaining` string. */
+  formatCredits(units: number): string
+}
+
+/** Who meters anonymous callers. */
+export type AnonymousPolicy = 'deny' | 'ip'
+
+/** Which limiter key a call consumes. */
+export type LimitKeyOption = 'user' | 'ip' | false | ((req: Request, identity: Identity) => string)
+
+/** What the handler reports it used. Several calls add up. */
+export type ChargeInput = number | { credits: number } | { units: number } | { usage: MeteredUsage }
+
+/** Who pays when the client goes away mid-stream. */
+export type AbortPolicy = 'charge-produced' | 'charge-hold' | 'release'
+
+interface CommonCreditsOptions<S> {
+  /** The metered feature: picks the pricer and labels usage events. @example feature: 'generate' */
+  feature: string
+  /**
+   * Validates the JSON body (any Standard Schema: zod, valibot, arktype); issues -> 400. The
+   * parsed value is `ctx.body`.
+   * @example schema: z.object({ messages: z.array(message) })
+   */
+  schema?: S
+  /**
+   * Read the JSON body once even without a schema, so `ctx.body` has it.
+   * @default 'json' when `schema` or an `estimate` function is given, else 'none' (the handler reads `req`)
+   */
+  body?: 'json' | 'none'
+  /**
+   * Which limiter key the call consumes: the user id, the client IP, none, or your own key.
+   * @default 'user'
+   */
+  limit?: LimitKeyOption
+  /** Only these limiter rules. @default all */
+  limitRules?: string[]
+  /** Limiter rules whose cost is the credits held (spend caps), in ledger units. @default [] */
+  spendCaps?: string[]
+  /**
+   * Anonymous callers: refuse (401), or meter them under the account `ip:<address>`.
+   * @default 'deny'
+   */
+  anonymous?: AnonymousPolicy
+  /** Larger bodies are refused with 413 before anything is written. @default 1_048_576 (1 MB) */
+  maxBodyBytes?: number
+  /** How long the hold lives if the process dies mid-call. @default the metered instance's holdTtl ('10 m') */
+  ttl?: Duration
+  /**
+   * Client abort mid-stream: charge what the handler reported so far (`ctx.charge`, which the AI
+   * stream helpers keep up to date), the whole hold, or nothing.
+   * @default 'charge-produced'
+   */
+  onAbort?: AbortPolicy
+  /**
+   * When to settle. `'auto'`: when the body ends for `text/event-stream` / NDJSON responses and
+   * for bodies returned before any `ctx.charge` in estimate mode (the charge is still to come);
+   * otherwise (fixed price, already charged, no body, an error status) right on return.
+   * @default 'auto'
+   */
+  settleOn?: 'auto' | 'return' | 'body-end'
+  /** Stored on the hold and the usage event. */
+  metadata?: Metadata
+}
+
+/** The worst case, priced before the call: credits, usage, or a function of the request. */
+export type EstimateOption<B> =
+  | number
+  | MeteredUsage
+  | ((
+      req: Request,
+      input: { body: B; user: Identity; account: string },
+    ) => number | MeteredUsage | Promise<number | MeteredUsage>)
+
+/** `withCredits` options: exactly one of `price` (fixed) and `estimate` (worst case, settled later). */
+export type WithCreditsOptions<S = undefined> = CommonCreditsOptions<S> &
+  (
+    | {
+        /**
+         * A fixed price in credits, taken up front (as a hold settled at exactly this price when
+         * the handler succeeds, so a failure before output is released). Decimals allowed.
+         * @example price: 5
+         */
+        price: number
+        estimate?: never
+      }
+    | {
+        /**
+         * The worst case in credits or usage (prompt + max output tokens). A hold of that size is
+         * placed and the actual amount (`ctx.charge`) is settled when the handler's work ends.
+         * @example estimate: (req, { body }) => estimateResponses(body, { model: 'gpt-4.1-nano' })
+         */
+        estimate: EstimateOption<BodyOf<S>>
+        price?: never
+      }
+  )
+
+/** The body type a schema gives (unknown without one). */
+export type BodyOf<S> = S extends StandardSchemaLike ? InferOutput<S> : unknown
+
+/** What a `withCredits` handler gets besides the request. */
+export interface CreditsContext<P = RouteParams, B = unknown> {
+  /** The account charged (the user id unless the identity names an org account). */
+  account: string
+  /** The caller; for anonymous callers `{ id: 'ip:<address>' }`. */
+  user: Identity
+  anonymous: boolean
+  /** The route's resolved params. */
+  params: P
+  /** The parsed (and validated) JSON body; undefined when the body was not read. */
+  body: B
+  /** The hold; settled by the wrapper, so handlers rarely touch it. */
+  ticket: Ticket
+  /** The estimate the hold was sized from (credits or usage). */
+  estimate: number | MeteredUsage
+  /** Credits available after the hold. */
+  available: number
+  /**
+   * Reports what the call used: credits, ledger units or provider usage (priced with the
+   * feature's pricer). Calls add up. Reported after a client abort, it is what 'charge-produced' charges.
+   */
+  charge(amount: ChargeInput): void
+  /** Aborted when the client goes away: pass it to the upstream call (`{ signal: ctx.signal }`). */
+  signal: AbortSignal
+  metered: Metered
+}
+
+export type CreditsHandler<P, B> = (req: Request, ctx: CreditsContext<P, B>) => Response | Promise<Response>
+
+/** `withRateLimit` options. */
+export interface WithRateLimitOptions {
+  /** Which limiter key the call consumes. @default 'user' */
+  limit?: Exclude<LimitKeyOption, false>
+  /** Only these limiter rules. @default all */
+  limitRules?: string[]
+  /** Units this call consumes from each rule. @default 1 */
+  cost?: number
+  /** Anonymous callers: refuse (401) or limit them by IP. @default 'deny' */
+  anonymous?: AnonymousPolicy
+  /**
+   * Add `Credits-Remaining` (one balance read, in parallel with the limiter).
+   * @default true for identified callers
+   */
+  creditsHeader?: boolean
+}
+
+/** What a `withRateLimit` handler gets. */
+export interface RateLimitContext<P = RouteParams> {
+  /** The caller; for anonymous callers `{ id: 'ip:<address>' }`. */
+  user: Identity
+  anonymous: boolean
+  account: string
+  params: P
+  /** The limiter's answer (null without a limiter). */
+  limit: LimitResult | null
+  signal: AbortSignal
+}
+
+export type RateLimitHandler<P> = (req: Request, ctx: RateLimitContext<P>) => Response | Promise<Response>

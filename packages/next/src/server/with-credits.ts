@@ -1,0 +1,216 @@
+import type { AuthorizeResult, MeteredUsage } from '@metered/core'
+import { limitKeyFor, resolveCaller } from './caller.js'
+import { createCharges } from './charges.js'
+import { createHeaderWriter } from './header-writer.js'
+import { meterBody } from './metered-body.js'
+import { errorProblem, invalidInput, payloadTooLarge, problem } from './problem.js'
+import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js'
+import { refusalResponse } from './refusal.js'
+import { type StandardSchemaLike, validate } from './schema.js'
+import { createSettlement } from './settlement.js'
+import { linkedAbort } from './signals.js'
+import type {
+  BodyOf,
+  CreditsContext,
+  CreditsHandler,
+  MeteredNextCore,
+  RouteContext,
+  RouteHandler,
+  RouteParams,
+  WithCreditsOptions,
+} from './types.js'
+import { isUpstreamError } from './upstream-error.js'
+
+/** Whether a response is a stream the client reads over time (so settle waits for its end). */
+function isEventStream(res: Response): boolean {
+  const type = res.headers.get('content-type') ?? ''
+  return type.startsWith('text/event-stream') || type.startsWith('application/x-ndjson')
+}
+
+/** A copy of `res` with the metered header fields and another body; handler headers may be immutable. */
+function withHeaders(res: Response, body: ReadableStream<Uint8Array> | null, fields: (h: Headers) => void): Response {
+  const headers = new Headers(res.headers)
+  fields(headers)
+  return new Response(body, { status: res.status, statusText: res.statusText, headers })
+}
+
+/** The `withCredits` wrapper of one `createMeteredNext` instance. */
+export function createWithCredits(core: MeteredNextCore) {
+  const { metered } = core
+  const headerWriter = createHeaderWriter(core)
+
+  /**
+   * Wraps an App Router route handler with identify -> body -> authorize (rate limit + hold) ->
+   * handler -> settle. See docs/nextjs.md for the statuses, headers and who pays when.
+   * @example
+   * export const POST = metered.withCredits(
+   *   { feature: 'generate', estimate: (req, { body }) => estimateResponses(body, { model }) },
+   *   async (req, ctx) => meteredResponsesStream(await openai.responses.create({ ...ctx.body, stream: true }), ctx),
+   * )
+   */
+  return function withCredits<P = RouteParams, S extends StandardSchemaLike | undefined = undefined>(
+    options: WithCreditsOptions<S>,
+    handler: CreditsHandler<P, BodyOf<S>>,
+  ): RouteHandler<P> {
+    const hasPrice = options.price !== undefined
+    if (hasPrice === (options.estimate !== undefined)) {
+      throw new TypeError(`withCredits("${options.feature}"): give exactly one of price and estimate`)
+    }
+    const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+    const readBody = options.body
+      ? options.body === 'json'
+      : options.schema !== undefined || typeof options.estimate === 'function'
+    const onAbort = options.onAbort ?? 'charge-produced'
+    const limitOption = options.limit ?? 'user'
+    const settleOn = options.settleOn ?? 'auto'
+
+    return async (req: Request, routeCtx?: RouteContext<P>): Promise<Response> => {
+      const caller = await resolveCaller(core, req, options.anonymous ?? 'deny')
+      if (!caller.ok) return caller.response
+      const { identity, account } = caller
+
+      // Body: read once, before anything is written, so 400/413 leave no trace.
+      let body: unknown
+      if (readBody) {
+        const read = await readJsonBody(req, maxBytes)
+        if (!read.ok) return read.response
+        body = read.body
+        if (options.schema) {
+          const checked = await validate(options.schema, body)
+          if (!checked.ok) return invalidInput(checked.issues)
+          body = checked.value
+        }
+      } else if (Number(req.headers.get('content-length') ?? 0) > maxBytes) {
+        return payloadTooLarge(maxBytes)
+      }
+      const typedBody = body as BodyOf<S>
+
+      let estimate: number | MeteredUsage
+      let auth: AuthorizeResult
+      const limitContext = { plan: identity.plan ?? null, role: identity.role ?? null }
+      try {
+        estimate =
+          typeof options.estimate === 'function'
+            ? await options.estimate(req, { body: typedBody, user: identity, account })
+            : (options.estimate ?? (options.price as number))
+        auth = await metered.authorize({
+          account,
+          feature: options.feature,
+          estimate,
+          limitKey: limitKeyFor(limitOption, req, identity, core),
+          limitContext,
+          ...(options.limitRules ? { limitRules: options.limitRules } : {}),
+          ...(options.spendCaps ? { spendCaps: options.spendCaps } : {}),
+          ...(account !== identity.id ? { userId: identity.id } : {}),
+          ...(identity.plan !== undefined ? { plan: identity.plan } : {}),
+          ...(options.ttl !== undefined ? { ttl: options.ttl } : {}),
+          ...(options.metadata ? { metadata: options.metadata } : {}),
+        })
+      } catch (error) {
+        return authorizeError(error)
+      }
+
+      const headers = headerWriter(limitContext, options.limitRules, limitOption !== false)
+      if (!auth.ok) {
+        return refusalResponse(core, auth, headers.write(new Headers(), auth.available, auth.limit))
+      }
+
+      const { ticket } = auth
+      const charges = createCharges(metered, options.feature)
+      const settlement = createSettlement({
+        ticket,
+        charges,
+        priceUnits: hasPrice ? ticket.amount : null,
+        estimate,
+        onAbort,
+        metadata: options.metadata,
+        report: core.report,
+      })
+      const abort = linkedAbort(req.signal)
+      const ctx: CreditsContext<P, BodyOf<S>> = {
+        account,
+        user: identity,
+        anonymous: caller.anonymous,
+        params: (routeCtx ? await routeCtx.params : {}) as P,
+        body: typedBody,
+        ticket,
+        estimate,
+        available: metered.toCredits(auth.available),
+        charge: (amount) => charges.add(amount),
+        signal: abort.signal,
+        metered,
+      }
+
+      /** Available units after settling `outcome` the way the settlement will (for the header). */
+      const holdUnits = Math.max(1, ticket.amount)
+      const availableAfter = (outcome: 'ok' | 'error'): number => {
+        let units: number | null
+        if (outcome === 'error') units = charges.any && !hasPrice ? safeUnits() : null
+        else units = hasPrice || !charges.any ? ticket.amount : safeUnits()
+        return units === null ? auth.available + holdUnits : Math.max(0, auth.available + holdUnits - units)
+      }
+      const safeUnits = (): number => {
+        try {
+          return charges.units()
+        } catch {
+          return ticket.amount
+        }
+      }
+      const failure = (outcome: 'error' | 'aborted', error: unknown): Response => {
+        core.after(settlement.finish(outcome))
+        abort.dispose()
+        const h = headers.write(new Headers(), outcome === 'error' ? availableAfter('error') : null, auth.limit)
+        if (outcome === 'aborted') return problem('internal', { detail: 'The request was aborted.', headers: h })
+        if (isUpstreamError(error)) {
+          core.report(error)
+          return problem('bad-gateway', { headers: h })
+        }
+        return errorProblem(error, { onError: core.report, headers: h })
+      }
+
+      let res: Response
+      try {
+        res = await handler(req, ctx)
+      } catch (error) {
+        return failure(req.signal.aborted || abort.signal.aborted ? 'aborted' : 'error', error)
+      }
+
+      const failed = res.status >= 400
+      const streaming =
+        res.body !== null &&
+        !failed &&
+        (settleOn === 'body-end' || (settleOn === 'auto' && (isEventStream(res) || (!hasPrice && !charges.any))))
+
+      if (!streaming) {
+        // The actual is known: the header shows the balance after settling, and the settle itself
+        // runs after the response (the hold keeps concurrent calls honest meanwhile).
+        const outcome = failed ? 'error' : 'ok'
+        const available = availableAfter(outcome)
+        core.after(settlement.finish(outcome))
+        abort.dispose()
+        return withHeaders(res, res.body, (h) => headers.write(h, available, auth.limit))
+      }
+
+      const first = await meterBody(res.body as ReadableStream<Uint8Array>, settlement.finish, abort)
+      if (!first.ok) return failure(first.outcome, first.error)
+      // Settles when the body ends or is cancelled; `after` keeps the function alive until then.
+      core.after(settlement.settled.finally(abort.dispose))
+      return withHeaders(res, first.body, (h) => headers.write(h, auth.available, auth.limit))
+    }
+  }
+
+  function authorizeError(error: unknown): Response {
+    // An unknown model in the estimate is the client's choice; any other validation failure here
+    // is server configuration (no pricer for the feature) and must not be blamed on the client.
+    const issues = (error as { issues?: Array<{ path: string }> } | null)?.issues
+    if (
+      (error as { code?: string } | null)?.code === 'validation_error' &&
+      Array.isArray(issues) &&
+      issues.length > 0 &&
+      issues.every((i) => i.path === 'model')
+    ) {
+      return errorProblem(error, { clientInput: true })
+    }
+    return errorProblem(error, { onError: core.report })
+  }
+}

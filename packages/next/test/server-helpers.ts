@@ -1,0 +1,88 @@
+import {
+  createLimiter,
+  createMemoryStores,
+  fixed,
+  type LimiterStore,
+  type MeteredOptions,
+  perToken,
+  type Rules,
+  slidingWindow,
+} from '@metered/core'
+import { createMeteredNext, type Identity } from '../src/index.js'
+
+export const generatePricer = perToken({ markup: 1.3, creditValue: 0.001 })
+
+/** An instance over the memory stores whose `after` tasks the test can await. */
+export function setup(
+  options: {
+    rules?: Rules
+    limiterStore?: LimiterStore
+    identify?: (req: Request) => Identity | null | Promise<Identity | null>
+    metered?: Partial<MeteredOptions>
+    onError?: (error: unknown) => void
+  } = {},
+) {
+  const stores = createMemoryStores()
+  const limiter = createLimiter({
+    store: options.limiterStore ?? stores.limiterStore,
+    rules: options.rules ?? { minute: slidingWindow({ limit: 1000, window: '1 m' }) },
+    onStoreError: 'deny',
+  })
+  const tasks: Promise<unknown>[] = []
+  const errors: unknown[] = []
+  const metered = createMeteredNext({
+    ...stores,
+    limiter,
+    unitsPerCredit: 1000,
+    pricing: { generate: generatePricer, image: fixed(5), chat: generatePricer },
+    ...options.metered,
+    identify:
+      options.identify ??
+      ((req) => {
+        const id = req.headers.get('x-user')
+        return id ? { id } : null
+      }),
+    buyUrl: '/buy-credits',
+    after: (task) => {
+      tasks.push(task)
+    },
+    onError: options.onError ?? ((error) => errors.push(error)),
+  })
+  return {
+    stores,
+    limiter,
+    metered,
+    errors,
+    /** Waits for every `after()` task, including ones scheduled while waiting. */
+    async flush() {
+      while (tasks.length > 0) await Promise.all(tasks.splice(0))
+    },
+    async grant(account: string, credits: number) {
+      await stores.ledger.grant({
+        account,
+        amount: credits * 1000,
+        source: 'test',
+        idempotencyKey: `g:${account}:${credits}:${Math.random()}`,
+      })
+    },
+    async available(account: string) {
+      return (await stores.ledger.balance(account)).available
+    },
+  }
+}
+
+export function post(
+  body: unknown,
+  init: { user?: string; headers?: Record<string, string>; signal?: AbortSignal; raw?: string } = {},
+) {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...init.headers }
+  if (init.user) headers['x-user'] = init.user
+  return new Request('http://localhost/api/test', {
+    method: 'POST',
+    headers,
+    body: init.raw ?? JSON.stringify(body),
+    ...(init.signal ? { signal: init.signal } : {}),
+  })
+}
+
+export const noParams = { params: Promise.resolve({}) }
