@@ -1,7 +1,5 @@
-import { z } from 'zod'
 import { toMs } from '../duration.js'
 import {
-  accountSchema,
   debitInputSchema,
   grantInputSchema,
   historyOptionsSchema,
@@ -131,14 +129,6 @@ export function normalizeRevoke(input: RevokeInput): NormalizedRevoke {
     idempotencyKey: v.idempotencyKey ?? null,
     metadata: v.metadata ?? null,
   }
-}
-
-// Wrapped in an object so the issue path names the argument, as it does for input fields.
-const accountArgumentSchema = z.strictObject({ account: accountSchema })
-
-/** Validates the account argument of `balance`, `history` and `verify` (issue path `account`). */
-export function normalizeAccount(account: string): string {
-  return parse(accountArgumentSchema, { account }, 'account').account
 }
 
 export function normalizeHistory(options: HistoryOptions | undefined): NormalizedHistory {

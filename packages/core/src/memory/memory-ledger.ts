@@ -2,7 +2,6 @@ import { type Clock, systemClock } from '../clock.js'
 import { IdempotencyConflictError } from '../errors.js'
 import {
   fingerprint,
-  normalizeAccount,
   normalizeDebit,
   normalizeGrant,
   normalizeRelease,
@@ -20,6 +19,7 @@ import type {
   RevokeResult,
   SettleResult,
 } from '../ledger/types.js'
+import { accountSchema, parse } from '../schemas.js'
 import type { LedgerRawReaders } from '../testing/types.js'
 import { readBalance, readHistory, readVerify } from './ledger-reads.js'
 import {
@@ -333,7 +333,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
   /** Validates an account id, then housekeeps it: reads expire things too, as the contract says. */
   function touchChecked(account: string): AccountState {
-    return touch(normalizeAccount(account), clock.now())
+    return touch(parse(accountSchema, account, 'account'), clock.now())
   }
 
   return ledger
