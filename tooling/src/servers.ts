@@ -209,7 +209,10 @@ export interface PostgresServer {
   readonly dir: string
   /** The postmaster's pid while it runs. */
   readonly pid: number | undefined
-  /** Stop the server, keeping its data (fast: disconnect clients; immediate: like a crash). */
+  /**
+   * Stop the server, keeping its data. fast (default): disconnect clients, checkpoint; immediate:
+   * like a crash, recovered at the next start (with synchronous_commit=off the last commits may be lost).
+   */
   stop(mode?: 'fast' | 'immediate'): Promise<void>
   /** Start it again on the same port with the same data. */
   start(): Promise<void>

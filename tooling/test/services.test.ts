@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import pg from 'pg'
 import { describe, expect, inject, it } from 'vitest'
 import {
@@ -6,6 +7,7 @@ import {
   redisCommand,
   redisPipeline,
   redisUrl,
+  spawnPostgresServer,
   spawnRedisServer,
   uniqueName,
   withClient,
@@ -77,5 +79,27 @@ describe('spawnRedisServer', () => {
     } finally {
       await server.destroy()
     }
+  })
+})
+
+describe('spawnPostgresServer', () => {
+  it('stops and starts a private PostgreSQL keeping its data', async () => {
+    const server = await spawnPostgresServer({ maxConnections: 20 })
+    try {
+      await withClient(server.url, (c) => c.query('create table kept (x int); insert into kept values (42)'))
+      await server.stop()
+      expect(server.pid).toBeUndefined()
+      await expect(withClient(server.url, (c) => c.query('select 1'))).rejects.toThrow()
+      await server.start()
+      const { rows } = await withClient(server.url, (c) => c.query('select x from kept'))
+      expect(rows).toEqual([{ x: 42 }])
+      // like a crash (synchronous_commit=off: the last commits may be lost), then recovery
+      await server.stop('immediate')
+      await server.start()
+      await withClient(server.url, (c) => c.query('select 1'))
+    } finally {
+      await server.destroy()
+    }
+    expect(existsSync(server.dir)).toBe(false)
   })
 })
