@@ -10,7 +10,7 @@ import { type LimiterCheckName, limiterCheckContext, limiterStoreChecks } from '
  * Deliberately broken stores, each failing the one check written to catch its bug, and passing
  * a check unrelated to it (so the failure is that bug, not a store too broken to run at all).
  */
-type Flaw = 'consumes-despite-refusal' | 'ignores-clock' | 'read-await-write'
+type Flaw = 'consumes-despite-refusal' | 'ignores-clock' | 'never-rolls-window' | 'read-await-write'
 
 function brokenStore(clock: Clock, flaw: Flaw): LimiterStore {
   const states = new Map<string, RuleStateData>()
@@ -22,7 +22,14 @@ function brokenStore(clock: Clock, flaw: Flaw): LimiterStore {
       // The classic race: the check and the write are two steps with a gap between them.
       if (flaw === 'read-await-write') await new Promise((resolve) => setImmediate(resolve))
       const now = flaw === 'ignores-clock' ? systemClock.now() : clock.now()
-      const evaluations = items.map((i, n) => evaluateRule(i.rule, read[n]!, now, i.cost))
+      const evaluations = items.map((i, n) => {
+        let state = read[n]!
+        // Counts kept forever: any stored window is taken for the current one.
+        if (flaw === 'never-rolls-window' && state && 'window' in state) {
+          state = { ...state, window: Math.floor(now / i.rule.windowMs) }
+        }
+        return evaluateRule(i.rule, state, now, i.cost)
+      })
       const allowed = evaluations.every((e) => e.allowed)
       items.forEach((i, n) => {
         const e = evaluations[n]!
@@ -50,6 +57,11 @@ const cases: Array<{ flaw: Flaw; fails: LimiterCheckName[]; passes: LimiterCheck
     flaw: 'ignores-clock',
     fails: ['fixedWindowResetsAtBoundary', 'slidingWindowWeighting', 'tokenBucketBurstAndRefill'],
     passes: 'invalidRequestsRejected',
+  },
+  {
+    flaw: 'never-rolls-window',
+    fails: ['fixedWindowResetsAtBoundary', 'slidingWindowWeighting'],
+    passes: 'tokenBucketBurstAndRefill',
   },
   { flaw: 'read-await-write', fails: ['concurrentConsumesAreExact'], passes: 'multiRuleAtomicity' },
 ]
