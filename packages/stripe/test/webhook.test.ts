@@ -277,6 +277,21 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
       expect((await ledger.verify(account)).ok).toBe(true)
     })
 
+    it('uses the refunds an older API version embeds in the charge, skipping failed ones', async () => {
+      const { credits } = await setup()
+      const { chargeId } = await grantPaid(credits, 'pack-1') // $1 -> 1,000,000 units
+      fake.refund(chargeId, 30, { status: 'failed', created: 1 })
+      const charge = fake.refund(chargeId, 10, { created: 2 })
+      const embedded = {
+        ...charge,
+        refunds: { object: 'list', data: fake.refunds.filter((r) => r.charge === chargeId).reverse(), has_more: false },
+      }
+      const listed = fake.requestsTo('GET', '/v1/refunds').length
+      expect((await send(credits, 'charge.refunded', embedded)).body.outcome).toBe('revoked')
+      expect(fake.requestsTo('GET', '/v1/refunds')).toHaveLength(listed)
+      expect(await available()).toBe(900_000)
+    })
+
     it('claws back only what is left when part of the grant was spent', async () => {
       const { credits } = await setup()
       const { chargeId } = await grantPaid(credits, 'pack-1') // 1,000,000 units
