@@ -1,0 +1,57 @@
+import type { Clock, Ledger, LimiterStore, UsageStore, UserStore } from '@metered/core'
+import type { Ctx } from './call.js'
+import type { AnyKysely } from './db.js'
+import { createPostgresLedger } from './ledger.js'
+import { createPostgresLimiterStore } from './limiter-store.js'
+import { DEFAULT_SCHEMA, quoteSchema } from './schema-name.js'
+import { createPostgresUsageStore } from './usage-store.js'
+import { createPostgresUserStore } from './user-store.js'
+
+export interface PostgresStoresOptions {
+  /**
+   * The schema `migrate()` created; every table and function of metered lives there.
+   * @default 'metered'
+   */
+  schema?: string
+  /**
+   * Where time comes from. By default every decision uses the database's clock, read inside
+   * the operation's transaction, so app servers with skewed clocks still agree. Pass a clock
+   * (e.g. `createManualClock()` from `@metered/core`) to move time by hand in tests.
+   * @default the database clock
+   */
+  clock?: Clock
+}
+
+export interface PostgresStores {
+  ledger: Ledger
+  limiterStore: LimiterStore
+  usage: UsageStore
+  users: UserStore
+}
+
+/**
+ * The Postgres implementations of metered's ports, on any kysely Postgres dialect (node-postgres
+ * `pg` Pool, Neon / `@vercel/postgres` pools, PGlite). Run `migrate(db)` once before use.
+ * Nothing global: call it once per database and schema, and share the result.
+ *
+ * @example
+ * ```ts
+ * import { Kysely, PostgresDialect } from 'kysely'
+ * import pg from 'pg'
+ * import { createPostgresStores, migrate } from '@metered/postgres'
+ *
+ * const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) }) })
+ * await migrate(db)
+ * const { ledger, limiterStore, usage, users } = createPostgresStores(db)
+ * await ledger.grant({ account: 'user_1', amount: 1000, source: 'signup', idempotencyKey: 'signup:user_1' })
+ * ```
+ */
+export function createPostgresStores(db: AnyKysely, options: PostgresStoresOptions = {}): PostgresStores {
+  const ctx: Ctx = { db, s: quoteSchema(options.schema ?? DEFAULT_SCHEMA), clock: options.clock }
+  return {
+    ledger: createPostgresLedger(ctx),
+    limiterStore: createPostgresLimiterStore(ctx),
+    usage: createPostgresUsageStore(ctx),
+    users: createPostgresUserStore(ctx),
+  }
+}

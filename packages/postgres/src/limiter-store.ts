@@ -1,0 +1,43 @@
+import { type ConsumeResult, consumeRequestSchema, keySchema, type LimiterStore, parse } from '@metered/core'
+import { sql } from 'kysely'
+import { arg, type Ctx, callFn, jsonArg, nowArg, queryRows } from './call.js'
+
+/** Rule names as the consume schema accepts them; an empty list resets nothing. */
+const ruleNamesSchema = consumeRequestSchema.shape.items.element.shape.name.array().max(100)
+
+/**
+ * The limiter store on Postgres: every consume is one call of `limiter_consume`, which locks the
+ * request's (key, name) pairs in a stable order, reads their state, decides every rule with the
+ * arithmetic of algorithms.ts, and stores the new states only when all rules admit the call.
+ */
+export function createPostgresLimiterStore(ctx: Ctx): LimiterStore {
+  return {
+    async consume(request) {
+      const r = parse(consumeRequestSchema, request, 'consume request')
+      const items = r.items.map((i) => ({
+        key: i.key,
+        name: i.name,
+        kind: i.rule.kind,
+        limit: i.rule.limit,
+        windowMs: i.rule.windowMs,
+        refillAmount: i.rule.refillAmount,
+        cost: i.cost,
+      }))
+      return await callFn<ConsumeResult>(ctx, 'limiter_consume', [
+        jsonArg(items),
+        arg(r.dryRun ?? false, 'boolean'),
+        nowArg(ctx),
+      ])
+    },
+
+    async reset(key, names) {
+      const k = parse(keySchema, key, 'key')
+      const n = parse(ruleNamesSchema, names, 'names')
+      if (n.length === 0) return
+      await queryRows(
+        ctx,
+        sql`DELETE FROM ${sql.raw(ctx.s)}.limiter_state WHERE key = ${k} AND name = ANY (${arg(n, 'text[]')})`,
+      )
+    },
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Version 2, part 2: one function per money operation. Each is called in one statement (one
+ * round trip), returns the operation's result as jsonb, and follows the same shape: `_open`
+ * (lock the account, take the time, housekeeping), idempotency replay, the work, `_remember`.
+ */
+export const ledgerOps = (s: string): string[] => [
+  `CREATE OR REPLACE FUNCTION ${s}.grant_credits(p_account text, p_amount bigint, p_source text,
+      p_expires_ms bigint, p_priority integer, p_key text, p_fp text, p_metadata jsonb, p_now_ms bigint)
+    RETURNS jsonb LANGUAGE plpgsql
+    AS $$
+    DECLARE v_now timestamptz; v_exp timestamptz; v_gid bigint; v_eid bigint; v_res jsonb; v_idem record;
+    BEGIN
+      v_now := ${s}._open(p_account, p_now_ms);
+      SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key;
+      IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
+      v_exp := ${s}._ts(p_expires_ms);
+      INSERT INTO ${s}.grants (account, source, amount, remaining, priority, expires_at, idempotency_key, metadata, created_at)
+      VALUES (p_account, p_source, p_amount, p_amount, p_priority, v_exp, p_key, p_metadata, v_now)
+      RETURNING id INTO v_gid;
+      INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
+      VALUES (p_account, 'grant', p_amount, v_gid, NULL, p_source, p_metadata, v_now)
+      RETURNING id INTO v_eid;
+      IF v_exp IS NOT NULL THEN
+        UPDATE ${s}.accounts SET next_check = least(next_check, v_exp) WHERE account = p_account;
+      END IF;
+      v_res := jsonb_build_object('ok', true, 'grantId', 'g_' || v_gid, 'entryId', 'e_' || v_eid, 'amount', p_amount,
+        'available', ${s}._available(p_account, v_now), 'replayed', false);
+      PERFORM ${s}._remember(p_key, p_fp, v_res, v_now);
+      RETURN v_res;
+    END $$`,
+
+  `CREATE OR REPLACE FUNCTION ${s}.debit(p_account text, p_amount bigint, p_reason text, p_key text, p_fp text,
+      p_metadata jsonb, p_now_ms bigint)
+    RETURNS jsonb LANGUAGE plpgsql
+    AS $$
+    DECLARE v_now timestamptz; v_take record; v_eid bigint; v_res jsonb; v_idem record;
+    BEGIN
+      v_now := ${s}._open(p_account, p_now_ms);
+      IF p_key IS NOT NULL THEN
+        SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key;
+        IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
+      END IF;
+      SELECT * INTO v_take FROM ${s}._take(p_account, p_amount, v_now, false);
+      IF v_take.total < p_amount THEN
+        RETURN jsonb_build_object('ok', false, 'reason', 'insufficient_credits',
+          'available', v_take.total, 'required', p_amount);
+      END IF;
+      INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
+      VALUES (p_account, 'debit', -p_amount, NULL, NULL, p_reason, p_metadata, v_now)
+      RETURNING id INTO v_eid;
+      v_res := jsonb_build_object('ok', true, 'entryId', 'e_' || v_eid, 'amount', p_amount,
+        'available', v_take.total - p_amount, 'replayed', false);
+      IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_key, p_fp, v_res, v_now); END IF;
+      RETURN v_res;
+    END $$`,
+
+  `CREATE OR REPLACE FUNCTION ${s}.reserve(p_account text, p_amount bigint, p_ttl_ms bigint, p_reason text,
+      p_key text, p_fp text, p_metadata jsonb, p_now_ms bigint)
+    RETURNS jsonb LANGUAGE plpgsql
+    AS $$
+    DECLARE v_now timestamptz; v_take record; v_hold ${s}.holds; v_res jsonb; v_idem record;
+    BEGIN
+      v_now := ${s}._open(p_account, p_now_ms);
+      IF p_key IS NOT NULL THEN
+        SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key;
+        IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
+      END IF;
+      SELECT * INTO v_take FROM ${s}._take(p_account, p_amount, v_now, false);
+      IF v_take.total < p_amount THEN
+        RETURN jsonb_build_object('ok', false, 'reason', 'insufficient_credits',
+          'available', v_take.total, 'required', p_amount);
+      END IF;
+      INSERT INTO ${s}.holds (account, amount, reason, alloc_grants, alloc_units, expires_at, created_at, metadata)
+      VALUES (p_account, p_amount, p_reason, v_take.grant_ids, v_take.units,
+        v_now + p_ttl_ms * interval '1 millisecond', v_now, p_metadata)
+      RETURNING * INTO v_hold;
+      UPDATE ${s}.accounts SET next_check = least(next_check, v_hold.expires_at) WHERE account = p_account;
+      v_res := jsonb_build_object('ok', true, 'hold', ${s}._hold_json(v_hold),
+        'available', v_take.total - p_amount, 'replayed', false);
+      IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_key, p_fp, v_res, v_now); END IF;
+      RETURN v_res;
+    END $$`,
+
+  `CREATE OR REPLACE FUNCTION ${s}.settle(p_hold text, p_amount bigint, p_metadata jsonb, p_now_ms bigint)
+    RETURNS jsonb LANGUAGE plpgsql
+    AS $$
+    DECLARE
+      v_id bigint := ${s}._id(p_hold, 'h'); v_account text; v_now timestamptz; v_hold ${s}.holds; v_take record;
+      v_from_hold bigint := 0; v_released bigint := 0; v_forfeited bigint := 0; v_extra bigint := 0;
+      v_shortfall bigint := 0; v_charged bigint; v_eid bigint; v_res jsonb; v_expired boolean;
+    BEGIN
+      SELECT account INTO v_account FROM ${s}.holds WHERE id = v_id;
+      IF NOT FOUND THEN RETURN '{"ok": false, "reason": "hold_not_found"}'::jsonb; END IF;
+      v_now := ${s}._open(v_account, p_now_ms);
+      -- Read the hold again: this statement's snapshot follows the lock and housekeeping.
+      SELECT * INTO v_hold FROM ${s}.holds WHERE id = v_id;
+      IF v_hold.status = 'released' THEN RETURN '{"ok": false, "reason": "hold_closed"}'::jsonb; END IF;
+      IF v_hold.status = 'settled' THEN
+        IF v_hold.settled_amount IS DISTINCT FROM p_amount THEN
+          RAISE EXCEPTION 'hold settled with another amount' USING ERRCODE = 'MT409';
+        END IF;
+        RETURN v_hold.result || '{"replayed": true}'::jsonb;
+      END IF;
+      v_expired := v_hold.status = 'expired';
+      IF v_expired THEN
+        -- Housekeeping already gave the hold back: charge from what is available.
+        SELECT * INTO v_take FROM ${s}._take(v_account, p_amount, v_now, true);
+        v_extra := v_take.taken;
+        v_shortfall := p_amount - v_take.taken;
+      ELSE
+        v_from_hold := least(p_amount, v_hold.amount);
+        v_released := ${s}._give_back(v_hold.alloc_grants, v_hold.alloc_units, v_from_hold, v_now);
+        v_forfeited := v_hold.amount - v_from_hold - v_released;
+        IF v_forfeited > 0 THEN
+          INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
+          VALUES (v_account, 'expire', -v_forfeited, NULL, v_id, v_hold.reason, NULL, v_now);
+        END IF;
+        IF p_amount > v_hold.amount THEN
+          SELECT * INTO v_take FROM ${s}._take(v_account, p_amount - v_hold.amount, v_now, true);
+          v_extra := v_take.taken;
+          v_shortfall := p_amount - v_hold.amount - v_take.taken;
+        END IF;
+      END IF;
+      v_charged := v_from_hold + v_extra;
+      IF v_charged > 0 THEN
+        INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
+        VALUES (v_account, 'debit', -v_charged, NULL, v_id, v_hold.reason, p_metadata, v_now)
+        RETURNING id INTO v_eid;
+      END IF;
+      v_res := jsonb_build_object('ok', true, 'charged', v_charged, 'released', v_released,
+        'shortfall', v_shortfall, 'forfeited', v_forfeited, 'entryId', 'e_' || v_eid,
+        'available', ${s}._available(v_account, v_now), 'holdExpired', v_expired, 'replayed', false);
+      UPDATE ${s}.holds SET status = 'settled', settled_amount = p_amount, result = v_res WHERE id = v_id;
+      RETURN v_res;
+    END $$`,
+
+  `CREATE OR REPLACE FUNCTION ${s}.release(p_hold text, p_now_ms bigint)
+    RETURNS jsonb LANGUAGE plpgsql
+    AS $$
+    DECLARE
+      v_id bigint := ${s}._id(p_hold, 'h'); v_account text; v_now timestamptz; v_hold ${s}.holds;
+      v_released bigint; v_forfeited bigint;
+    BEGIN
+      SELECT account INTO v_account FROM ${s}.holds WHERE id = v_id;
+      IF NOT FOUND THEN RETURN '{"ok": false, "reason": "hold_not_found"}'::jsonb; END IF;
+      v_now := ${s}._open(v_account, p_now_ms);
+      SELECT * INTO v_hold FROM ${s}.holds WHERE id = v_id;
+      IF v_hold.status = 'settled' THEN RETURN '{"ok": false, "reason": "hold_closed"}'::jsonb; END IF;
+      IF v_hold.status <> 'open' THEN
+        RETURN jsonb_build_object('ok', true, 'released', 0, 'forfeited', 0,
+          'available', ${s}._available(v_account, v_now), 'replayed', true);
+      END IF;
+      v_released := ${s}._give_back(v_hold.alloc_grants, v_hold.alloc_units, 0, v_now);
+      v_forfeited := v_hold.amount - v_released;
+      IF v_forfeited > 0 THEN
+        INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
+        VALUES (v_account, 'expire', -v_forfeited, NULL, v_id, v_hold.reason, NULL, v_now);
+      END IF;
+      UPDATE ${s}.holds SET status = 'released' WHERE id = v_id;
+      RETURN jsonb_build_object('ok', true, 'released', v_released, 'forfeited', v_forfeited,
+        'available', ${s}._available(v_account, v_now), 'replayed', false);
+    END $$`,
+
+  `CREATE OR REPLACE FUNCTION ${s}.revoke(p_grant text, p_grant_key text, p_amount bigint, p_reason text,
+      p_key text, p_fp text, p_metadata jsonb, p_now_ms bigint)
+    RETURNS jsonb LANGUAGE plpgsql
+    AS $$
+    DECLARE
+      v_gid bigint; v_account text; v_now timestamptz; v_grant ${s}.grants; v_live boolean;
+      v_revoked bigint := 0; v_eid bigint; v_res jsonb; v_idem record;
+    BEGIN
+      IF p_grant IS NOT NULL THEN
+        SELECT id, account INTO v_gid, v_account FROM ${s}.grants WHERE id = ${s}._id(p_grant, 'g');
+      ELSE
+        SELECT id, account INTO v_gid, v_account FROM ${s}.grants WHERE idempotency_key = p_grant_key
+        ORDER BY id LIMIT 1;
+      END IF;
+      IF v_gid IS NULL THEN RETURN '{"ok": false, "reason": "grant_not_found"}'::jsonb; END IF;
+      v_now := ${s}._open(v_account, p_now_ms);
+      IF p_key IS NOT NULL THEN
+        SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key;
+        IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
+      END IF;
+      SELECT * INTO v_grant FROM ${s}.grants WHERE id = v_gid;
+      v_live := v_grant.status = 'live' AND (v_grant.expires_at IS NULL OR v_grant.expires_at > v_now);
+      IF v_live THEN v_revoked := least(v_grant.remaining, coalesce(p_amount, v_grant.remaining)); END IF;
+      IF v_revoked > 0 THEN
+        INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
+        VALUES (v_account, 'revoke', -v_revoked, v_gid, NULL, p_reason, p_metadata, v_now)
+        RETURNING id INTO v_eid;
+      END IF;
+      UPDATE ${s}.grants SET remaining = remaining - v_revoked,
+        status = CASE WHEN p_amount IS NULL THEN 'revoked' ELSE status END
+      WHERE id = v_gid;
+      v_res := jsonb_build_object('ok', true, 'revoked', v_revoked, 'account', v_account, 'grantId', 'g_' || v_gid,
+        'entryId', 'e_' || v_eid, 'available', ${s}._available(v_account, v_now), 'replayed', false);
+      IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_key, p_fp, v_res, v_now); END IF;
+      RETURN v_res;
+    END $$`,
+]

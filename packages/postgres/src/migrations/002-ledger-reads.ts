@@ -1,0 +1,85 @@
+/**
+ * Version 2, part 3: reads. Housekeeping runs on reads too, but only when it may have work:
+ * `_peek` reads `next_check` without a lock, and only when something may have expired does the
+ * read take the account lock (`_open`). The figures are then computed in one statement, so they
+ * come from one snapshot and agree with each other.
+ */
+export const ledgerReads = (s: string): string[] => [
+  `CREATE OR REPLACE FUNCTION ${s}._peek(p_account text, p_now_ms bigint, OUT known boolean, OUT at timestamptz)
+    LANGUAGE plpgsql
+    AS $$
+    DECLARE v_next timestamptz;
+    BEGIN
+      at := coalesce(${s}._ts(p_now_ms), clock_timestamp());
+      SELECT next_check INTO v_next FROM ${s}.accounts WHERE account = p_account;
+      known := FOUND;
+      IF known AND v_next <= at THEN
+        at := ${s}._open(p_account, p_now_ms);
+      END IF;
+    END $$`,
+
+  `CREATE OR REPLACE FUNCTION ${s}.balance(p_account text, p_now_ms bigint)
+    RETURNS jsonb LANGUAGE plpgsql
+    AS $$
+    DECLARE v_peek record; v_res jsonb;
+    BEGIN
+      SELECT * INTO v_peek FROM ${s}._peek(p_account, p_now_ms);
+      SELECT jsonb_build_object(
+        'account', p_account,
+        'available', coalesce(sum(g.remaining), 0)::bigint,
+        'held', (SELECT coalesce(sum(amount), 0)::bigint FROM ${s}.holds WHERE account = p_account AND status = 'open'),
+        'grants', coalesce(jsonb_agg(jsonb_build_object('id', 'g_' || g.id, 'source', g.source,
+          'remaining', g.remaining, 'amount', g.amount, 'priority', g.priority,
+          'expiresAt', ${s}._ms(g.expires_at), 'createdAt', ${s}._ms(g.created_at))
+          ORDER BY g.priority DESC, g.expires_at ASC NULLS LAST, g.id), '[]'::jsonb))
+      INTO v_res
+      FROM ${s}.grants g
+      WHERE g.account = p_account AND g.status = 'live' AND g.remaining > 0
+        AND (g.expires_at IS NULL OR g.expires_at > v_peek.at);
+      RETURN v_res;
+    END $$`,
+
+  `CREATE OR REPLACE FUNCTION ${s}.history(p_account text, p_before bigint, p_limit integer, p_types text[],
+      p_now_ms bigint)
+    RETURNS jsonb LANGUAGE plpgsql
+    AS $$
+    DECLARE v_peek record; v_rows jsonb; v_count integer;
+    BEGIN
+      SELECT * INTO v_peek FROM ${s}._peek(p_account, p_now_ms);
+      WITH page AS (
+        SELECT * FROM ${s}.entries
+        WHERE account = p_account AND (p_before IS NULL OR id < p_before)
+          AND (p_types IS NULL OR type = ANY (p_types))
+        ORDER BY id DESC LIMIT p_limit + 1
+      )
+      SELECT count(*), coalesce(jsonb_agg(jsonb_build_object('id', 'e_' || id, 'account', account, 'type', type,
+        'amount', amount, 'grantId', 'g_' || grant_id, 'holdId', 'h_' || hold_id, 'reason', reason,
+        'metadata', metadata, 'createdAt', ${s}._ms(created_at)) ORDER BY id DESC), '[]'::jsonb)
+      INTO v_count, v_rows FROM page;
+      RETURN jsonb_build_object('entries', v_rows, 'more', v_count > p_limit);
+    END $$`,
+
+  // Always under the account lock: verify is for audits and tests, not hot paths.
+  `CREATE OR REPLACE FUNCTION ${s}.verify(p_account text, p_now_ms bigint)
+    RETURNS jsonb LANGUAGE plpgsql
+    AS $$
+    DECLARE v_now timestamptz; v_res jsonb;
+    BEGIN
+      PERFORM 1 FROM ${s}.accounts WHERE account = p_account;
+      IF FOUND THEN
+        v_now := ${s}._open(p_account, p_now_ms);
+      ELSE
+        v_now := coalesce(${s}._ts(p_now_ms), clock_timestamp());
+      END IF;
+      SELECT jsonb_build_object(
+        'live', (SELECT coalesce(sum(remaining), 0)::bigint FROM ${s}.grants
+          WHERE account = p_account AND status = 'live' AND (expires_at IS NULL OR expires_at > v_now)),
+        'stale', (SELECT coalesce(sum(remaining), 0)::bigint FROM ${s}.grants
+          WHERE account = p_account AND NOT (status = 'live' AND (expires_at IS NULL OR expires_at > v_now))),
+        'negative', (SELECT count(*) FROM ${s}.grants WHERE account = p_account AND remaining < 0),
+        'held', (SELECT coalesce(sum(amount), 0)::bigint FROM ${s}.holds WHERE account = p_account AND status = 'open'),
+        'entries', (SELECT coalesce(sum(amount), 0)::bigint FROM ${s}.entries WHERE account = p_account))
+      INTO v_res;
+      RETURN v_res;
+    END $$`,
+]

@@ -1,0 +1,60 @@
+import type { Clock, EntryType } from '@metered/core'
+import type { LedgerRawReaders } from '@metered/core/testing'
+import { databaseUrl, uniqueName } from '@metered/tooling'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { AnyKysely } from '../src/db.js'
+import { createPostgresStores, migrate } from '../src/index.js'
+
+export interface PgTestDb {
+  db: AnyKysely
+  pool: pg.Pool
+  schema: string
+  /** Queries the pool has run since creation (counted by kysely's log hook). */
+  queries: () => number
+  close(): Promise<void>
+}
+
+/** A kysely over its own pg Pool (20 connections by default) and a fresh, migrated schema. */
+export async function pgTestDb(options: { max?: number; schema?: string; migrate?: boolean } = {}): Promise<PgTestDb> {
+  const pool = new pg.Pool({ connectionString: databaseUrl(), max: options.max ?? 20 })
+  let count = 0
+  const db: AnyKysely = new Kysely({
+    dialect: new PostgresDialect({ pool }),
+    log: (event) => {
+      if (event.level === 'query' || event.level === 'error') count++
+    },
+  })
+  const schema = options.schema ?? uniqueName('m')
+  if (options.migrate !== false) await migrate(db, { schema })
+  return {
+    db,
+    pool,
+    schema,
+    queries: () => count,
+    async close() {
+      await db.destroy()
+    },
+  }
+}
+
+export function storesFor(t: { db: AnyKysely; schema: string }, clock?: Clock) {
+  return createPostgresStores(t.db, clock ? { schema: t.schema, clock } : { schema: t.schema })
+}
+
+/** Reads rows straight from the tables, bypassing the adapter's functions. */
+export function rawReaders(db: AnyKysely, schema: string): LedgerRawReaders {
+  const s = sql.raw(`"${schema}"`)
+  return {
+    async entries(account) {
+      const { rows } = await sql<{ type: EntryType; amount: string }>`
+        SELECT type, amount::text FROM ${s}.entries WHERE account = ${account}`.execute(db)
+      return rows.map((r) => ({ type: r.type, amount: Number(r.amount) }))
+    },
+    async grants(account) {
+      const { rows } = await sql<{ id: string; amount: string; remaining: string }>`
+        SELECT 'g_' || id AS id, amount::text, remaining::text FROM ${s}.grants WHERE account = ${account}`.execute(db)
+      return rows.map((r) => ({ id: r.id, amount: Number(r.amount), remaining: Number(r.remaining) }))
+    },
+  }
+}
