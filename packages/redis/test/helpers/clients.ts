@@ -37,6 +37,7 @@ export async function connect(flavour: Flavour, url = redisUrl()): Promise<TestC
     }
     case 'ioredis': {
       const redis = new IoRedis(url, { lazyConnect: true })
+      redis.on('error', () => {})
       await redis.connect()
       return { client: fromIoredis(redis), close: () => redis.quit().then(() => undefined) }
     }

@@ -1,4 +1,5 @@
-import type { EntryType, LedgerRawReaders } from '@metered/core'
+import type { EntryType } from '@metered/core'
+import type { LedgerRawReaders } from '@metered/core/testing'
 import type { RedisScriptClient } from '../../src/index.js'
 import { accountKeys } from '../../src/keys.js'
 
