@@ -119,7 +119,12 @@ describe('perImage, perToolCall, fixed, combine', () => {
 
   it('adds tool calls and tokens and rounds once', () => {
     const pricer = combine(perToken(economics), perToolCall({ web_search: 13 }), fixed(0.5))
-    const p = pricer.price({ model: 'gpt-4.1-nano', inputTokens: 1000, outputTokens: 500, toolCalls: { web_search: 2 } })
+    const p = pricer.price({
+      model: 'gpt-4.1-nano',
+      inputTokens: 1000,
+      outputTokens: 500,
+      toolCalls: { web_search: 2 },
+    })
     expect(p).toEqual(rational('26.89'))
     expect(toUnits(p)).toBe(26_890)
   })
