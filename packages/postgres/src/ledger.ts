@@ -6,7 +6,6 @@ import {
   type GrantResult,
   type HistoryPage,
   type Ledger,
-  normalizeAccount,
   normalizeDebit,
   normalizeGrant,
   normalizeHistory,
@@ -20,6 +19,7 @@ import {
   type SettleResult,
   type VerifyResult,
 } from '@metered/core'
+import { validAccount } from './account.js'
 import { arg, type Ctx, callFn, jsonArg, nowArg } from './call.js'
 import { decodeEntryCursor } from './cursor.js'
 
@@ -130,12 +130,12 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
     },
 
     async balance(account) {
-      const a = normalizeAccount(account)
+      const a = validAccount(account)
       return await callFn<Balance>(ctx, 'balance', [arg(a, 'text'), nowArg(ctx)])
     },
 
     async history(account, options) {
-      const a = normalizeAccount(account)
+      const a = validAccount(account)
       const o = normalizeHistory(options)
       const before = decodeEntryCursor(o.cursor)
       const page = await callFn<{ entries: Entry[]; more: boolean }>(ctx, 'history', [
@@ -151,7 +151,7 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
     },
 
     async verify(account) {
-      const a = normalizeAccount(account)
+      const a = validAccount(account)
       const v = await callFn<VerifyRow>(ctx, 'verify', [arg(a, 'text'), nowArg(ctx)])
       const problems: string[] = []
       if (v.stale !== 0) problems.push(`expired or revoked grants still hold ${v.stale} units`)
