@@ -1,0 +1,100 @@
+import { notFound } from '../server/problem.js'
+import { createDispatcher, type RouteRequest, type RouteSpec } from './dispatch.js'
+import { parseBody, parseQuery } from './input.js'
+import { json } from './respond.js'
+import { historyQuery, pageQuery, roleBody, usageQuery, userListQuery } from './schemas.js'
+import { balanceJson, historyJson } from './serialize.js'
+import type { CatchAllHandlers, RouteFactoryOptions, RoutesDeps } from './types.js'
+import { usageResponse } from './usage-stats.js'
+
+const DEFAULT_MAX_BODY = 16_384
+
+/**
+ * User administration for a catch-all route, admins only (401 without a session, 403 unless the
+ * user store says `role: 'admin'`), per docs/http-api.md:
+ * - `GET users?search=&cursor=&limit=` -> `{ users, nextCursor }`, newest first
+ * - `GET users/<id>` -> `{ user, balance }` (balance as `GET /api/credits/balance`)
+ * - `POST users/<id>/role` `{ role: 'admin' | 'user' }` -> `{ user }`
+ * - `GET users/<id>/history?cursor=&limit=&types=`, `GET users/<id>/usage?from=&to=&bucket=&by=`,
+ *   `GET users/<id>/logins?cursor=`
+ *
+ * A user's credits are read from the account named by their id (pooled org accounts: use
+ * `GET /api/credits/balance?account=<org>`).
+ * @example
+ * // app/api/admin/[...route]/route.ts
+ * export const { GET, POST } = metered.adminRoutes()
+ */
+export function createAdminRoutes(deps: RoutesDeps, options: RouteFactoryOptions = {}): CatchAllHandlers {
+  const { metered } = deps
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY
+  const usageSchema = usageQuery(() => Date.now())
+  // Admin routes only run once the store confirmed an admin, so `users` is there.
+  const users = () => {
+    if (!metered.users) throw new Error('adminRoutes need a user store')
+    return metered.users
+  }
+  const idOf = (r: RouteRequest) => r.params.id as string
+
+  const list = async (r: RouteRequest) => {
+    const q = parseQuery(r.url, userListQuery)
+    if (!q.ok) return q.response
+    const page = await users().list({
+      ...(q.value.search !== undefined ? { search: q.value.search } : {}),
+      ...(q.value.cursor !== undefined ? { cursor: q.value.cursor } : {}),
+      ...(q.value.limit !== undefined ? { limit: q.value.limit } : {}),
+    })
+    return json(page)
+  }
+
+  const show = async (r: RouteRequest) => {
+    const id = idOf(r)
+    const [user, balance] = await Promise.all([users().get(id), metered.ledger.balance(id)])
+    if (!user) return notFound('No such user.')
+    return json({ user, balance: balanceJson(balance, metered) })
+  }
+
+  const setRole = async (r: RouteRequest) => {
+    const body = await parseBody(r.req, roleBody, maxBody)
+    if (!body.ok) return body.response
+    // Unknown users throw NotFoundError, answered 404.
+    const user = await users().setRole(idOf(r), body.value.role)
+    return json({ user })
+  }
+
+  const history = async (r: RouteRequest) => {
+    const q = parseQuery(r.url, historyQuery.omit({ account: true }))
+    if (!q.ok) return q.response
+    const page = await metered.ledger.history(idOf(r), {
+      ...(q.value.cursor !== undefined ? { cursor: q.value.cursor } : {}),
+      ...(q.value.limit !== undefined ? { limit: q.value.limit } : {}),
+      ...(q.value.types !== undefined ? { types: q.value.types } : {}),
+    })
+    return json(historyJson(page, metered.toCredits))
+  }
+
+  const usage = async (r: RouteRequest) => {
+    const q = parseQuery(r.url, usageSchema)
+    if (!q.ok) return q.response
+    return usageResponse(metered, idOf(r), q.value)
+  }
+
+  const logins = async (r: RouteRequest) => {
+    const q = parseQuery(r.url, pageQuery.omit({ account: true }))
+    if (!q.ok) return q.response
+    const page = await users().logins(idOf(r), {
+      ...(q.value.cursor !== undefined ? { cursor: q.value.cursor } : {}),
+      ...(q.value.limit !== undefined ? { limit: q.value.limit } : {}),
+    })
+    return json(page)
+  }
+
+  const routes: RouteSpec[] = [
+    { method: 'GET', path: 'users', admin: true, handle: list },
+    { method: 'GET', path: 'users/:id', admin: true, handle: show },
+    { method: 'POST', path: 'users/:id/role', admin: true, handle: setRole },
+    { method: 'GET', path: 'users/:id/history', admin: true, handle: history },
+    { method: 'GET', path: 'users/:id/usage', admin: true, handle: usage },
+    { method: 'GET', path: 'users/:id/logins', admin: true, handle: logins },
+  ]
+  return createDispatcher(deps, routes, { basePath: options.basePath ?? '/api/admin' })
+}

@@ -1,0 +1,47 @@
+import type { z } from 'zod'
+import { invalidInput } from '../server/problem.js'
+import { readJsonBody } from '../server/read-body.js'
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response }
+
+function issuesOf(error: z.ZodError) {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+}
+
+/**
+ * Validates the query string with a zod schema (values are strings; a repeated key keeps its
+ * first value). Unknown keys are ignored so cache-busters and tracking parameters do not fail a
+ * read; every known key is checked.
+ */
+export function parseQuery<S extends z.ZodType>(url: URL, schema: S): Parsed<z.output<S>> {
+  const raw: Record<string, string> = {}
+  for (const [key, value] of url.searchParams) if (!(key in raw)) raw[key] = value
+  const result = schema.safeParse(raw)
+  if (result.success) return { ok: true, value: result.data }
+  return { ok: false, response: invalidInput(issuesOf(result.error), 'The query is not valid.') }
+}
+
+/**
+ * Reads and validates a JSON body: `Content-Type: application/json` required (a cross-site HTML
+ * form can only send form or text types, so this keeps a signed-in admin's browser from being
+ * made to post a grant), at most `maxBytes` (413), valid JSON (400), then the schema (400 listing
+ * the issues). Nothing is written before all of it passes.
+ */
+export async function parseBody<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  maxBytes: number,
+): Promise<Parsed<z.output<S>>> {
+  const type = req.headers.get('content-type') ?? ''
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+    return {
+      ok: false,
+      response: invalidInput([{ path: 'content-type', message: 'must be application/json' }], 'Send a JSON body.'),
+    }
+  }
+  const body = await readJsonBody(req, maxBytes)
+  if (!body.ok) return body
+  const result = schema.safeParse(body.body)
+  if (result.success) return { ok: true, value: result.data }
+  return { ok: false, response: invalidInput(issuesOf(result.error)) }
+}

@@ -1,0 +1,125 @@
+import { accountSchema } from '@metered/core'
+import { z } from 'zod'
+
+/**
+ * zod schemas for the routes' query strings and bodies. Query values arrive as strings, so
+ * numbers are parsed here; bounds match what the stores accept, so a bad value is a 400 listing
+ * the field rather than a store error.
+ */
+
+const DAY = 86_400_000
+
+/** An opaque page cursor, as the previous page's `nextCursor` gave it. */
+export const cursorParam = z.string().min(1).max(1000).optional()
+
+/** Page size. */
+export const limitParam = (max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,4}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max))
+    .optional()
+
+/** `?account=` on reads: someone else's account (admins only; checked by the route). */
+export const accountParam = accountSchema.optional()
+
+const entryTypes = ['grant', 'debit', 'expire', 'revoke'] as const
+
+/** `?types=grant,debit`. */
+export const typesParam = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== ''),
+  )
+  .pipe(z.array(z.enum(entryTypes)).min(1, 'name at least one entry type'))
+  .optional()
+
+/** A time as epoch milliseconds (docs/http-api.md), or an ISO 8601 date for hand-written URLs. */
+export const timeParam = z
+  .string()
+  .transform((s, ctx) => {
+    const t = /^\d{1,16}$/.test(s) ? Number(s) : Date.parse(s)
+    if (!Number.isSafeInteger(t) || t < 0) {
+      ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO 8601 date' })
+      return z.NEVER
+    }
+    return t
+  })
+  .optional()
+
+export const historyQuery = z.object({
+  cursor: cursorParam,
+  limit: limitParam(500),
+  types: typesParam,
+  account: accountParam,
+})
+
+export const pageQuery = z.object({ cursor: cursorParam, limit: limitParam(200), account: accountParam })
+
+export const balanceQuery = z.object({ account: accountParam })
+
+export const userListQuery = z.object({
+  search: z.string().max(200).optional(),
+  cursor: cursorParam,
+  limit: limitParam(200),
+})
+
+/** Longest range per bucket: hourly buckets for a month, daily ones for the stores' 400 days. */
+export const MAX_RANGE_MS = { hour: 31 * DAY, day: 400 * DAY } as const
+/** Default range when `from` is omitted. */
+export const DEFAULT_RANGE_MS = { hour: 2 * DAY, day: 30 * DAY } as const
+
+/**
+ * `?from=&to=&bucket=day|hour&by=feature`: `to` defaults to now, `from` to 30 days (daily) or 2
+ * days (hourly) before `to`; `from < to` and the range at most 31 days hourly / 400 days daily.
+ */
+export const usageQuery = (now: () => number) =>
+  z
+    .object({
+      from: timeParam,
+      to: timeParam,
+      bucket: z.enum(['hour', 'day']).default('day'),
+      by: z.literal('feature').optional(),
+      account: accountParam,
+    })
+    .transform((q) => {
+      const to = q.to ?? now()
+      const from = q.from ?? Math.max(0, to - DEFAULT_RANGE_MS[q.bucket])
+      return { ...q, from, to }
+    })
+    .superRefine((q, ctx) => {
+      if (q.from >= q.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' })
+      else if (q.to - q.from > MAX_RANGE_MS[q.bucket]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `the range is at most ${MAX_RANGE_MS[q.bucket] / DAY} days for ${q.bucket} buckets`,
+        })
+      }
+    })
+
+const reasonField = z.string().trim().min(1, 'must not be empty').max(200)
+/** Client idempotency keys are namespaced by the route (`admin-grant:`), so 150 leaves room. */
+const idempotencyKeyField = z.string().min(1).max(150).optional()
+const creditsField = z.number({ error: 'must be a number' }).finite().positive()
+
+export const grantBody = z.strictObject({
+  account: accountSchema,
+  credits: creditsField,
+  reason: reasonField,
+  idempotencyKey: idempotencyKeyField,
+  expiresAt: z.number().int().positive().optional(),
+})
+
+export const deductBody = z.strictObject({
+  account: accountSchema,
+  credits: creditsField,
+  reason: reasonField,
+  idempotencyKey: idempotencyKeyField,
+})
+
+export const roleBody = z.strictObject({ role: z.enum(['admin', 'user']) })

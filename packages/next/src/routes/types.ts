@@ -1,0 +1,53 @@
+import type { Metered } from '@metered/core'
+import type { Identify } from '../server/identify.js'
+
+/**
+ * What the route factories need from a `createMeteredNext` instance. The instance itself fits
+ * (`createCreditRoutes(metered)`), and so does a hand-built object for apps that use the
+ * factories without the wrappers.
+ */
+export interface RoutesDeps {
+  /** The stores and the credit conversion (`unitsPerCredit`). Admin checks read `metered.users`. */
+  readonly metered: Metered
+  /**
+   * Who is calling. Only the id (and `account`, for pooled org credits) is used: the role always
+   * comes from the user store.
+   */
+  readonly identify: Identify
+  /** Sees every error answered 500/503 (the response never contains it). @default console.error */
+  readonly report?: (error: unknown) => void
+  /** Sent as `buyUrl` in 402 problems. @default null */
+  readonly buyUrl?: string | null
+}
+
+/** Options shared by the three route factories. */
+export interface RouteFactoryOptions {
+  /**
+   * Request bodies larger than this are refused with 413 before anything is written. The
+   * routes take small JSON objects, so the default is small.
+   * @default 16_384 (16 KiB)
+   */
+  maxBodyBytes?: number
+  /**
+   * Where the catch-all is mounted. Only used when Next's route params are missing (tests, other
+   * frameworks): the path below it is split into segments instead.
+   * @default '/api/credits', '/api/profile' or '/api/admin'
+   * @example basePath: '/api/v1/credits'
+   */
+  basePath?: string
+}
+
+/** The handlers a catch-all route file exports: `export const { GET, POST } = metered.creditRoutes()`. */
+export interface CatchAllHandlers {
+  GET: CatchAllHandler
+  POST: CatchAllHandler
+}
+
+/**
+ * An App Router handler for `[...route]` / `[[...route]]`. Next 15+ passes `{ params: Promise<{
+ * route: string[] }> }` (`route` is undefined at the root of an optional catch-all).
+ */
+export type CatchAllHandler = (
+  req: Request,
+  routeCtx?: { params: Promise<Record<string, string | string[] | undefined>> },
+) => Promise<Response>
