@@ -1,23 +1,28 @@
 import { randomBytes } from 'node:crypto'
-import { createMemoryLedger, NotFoundError, StoreUnavailableError, ValidationError } from '@metered/core'
+import { NotFoundError, StoreUnavailableError, ValidationError } from '@metered/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { delivery, event } from './helpers/events.js'
 import { FakeStripe } from './helpers/fake-stripe.js'
+import { type LedgerUnderTest, memoryLedger } from './helpers/ledgers.js'
+import { postgresLedger } from './helpers/postgres-ledger.js'
 import { makeCredits } from './helpers/setup.js'
 
 const fake = new FakeStripe()
 beforeAll(() => fake.start())
 afterAll(() => fake.stop())
 
-describe('getCheckoutStatus', () => {
-  const setup = () => {
-    const ledger = createMemoryLedger()
+const ledgers: LedgerUnderTest[] = [memoryLedger, postgresLedger()]
+afterAll(() => Promise.all(ledgers.map((l) => l.close?.())))
+
+describe.each(ledgers)('getCheckoutStatus over the $name ledger', (under) => {
+  const setup = async () => {
+    const ledger = await under.fresh()
     const account = `acct-${randomBytes(6).toString('hex')}`
     return { ledger, account, ...makeCredits(fake, ledger) }
   }
 
   it('follows a session from unpaid to processing to granted, and never grants by itself', async () => {
-    const { credits, ledger, account } = setup()
+    const { credits, ledger, account } = await setup()
     const { sessionId } = await credits.checkout({ account, packId: 'pack-5' })
     const pack = {
       id: 'pack-5',
@@ -50,7 +55,7 @@ describe('getCheckoutStatus', () => {
   })
 
   it('finds the grant among many other grants of the account', async () => {
-    const { credits, ledger, account } = setup()
+    const { credits, ledger, account } = await setup()
     const { sessionId } = await credits.checkout({ account, packId: 'pack-1' })
     await credits.webhook(delivery(event('checkout.session.completed', fake.completeSession(sessionId))))
     for (let i = 0; i < 250; i++) {
@@ -60,14 +65,14 @@ describe('getCheckoutStatus', () => {
   })
 
   it('reports an expired session', async () => {
-    const { credits, account } = setup()
+    const { credits, account } = await setup()
     const { sessionId } = await credits.checkout({ account, packId: 'pack-1' })
     fake.expireSession(sessionId)
     expect((await credits.getCheckoutStatus(sessionId, { account })).status).toBe('expired')
   })
 
   it("hides other accounts' sessions and unknown ids behind NotFoundError", async () => {
-    const { credits, account } = setup()
+    const { credits, account } = await setup()
     const { sessionId } = await credits.checkout({ account, packId: 'pack-1' })
     await expect(credits.getCheckoutStatus(sessionId, { account: 'someone-else' })).rejects.toBeInstanceOf(
       NotFoundError,
@@ -77,7 +82,7 @@ describe('getCheckoutStatus', () => {
   })
 
   it('reports Stripe outages as StoreUnavailableError', async () => {
-    const { credits, account } = setup()
+    const { credits, account } = await setup()
     const { sessionId } = await credits.checkout({ account, packId: 'pack-1' })
     fake.fail(/^GET \/v1\/checkout\/sessions\//, 502)
     await expect(credits.getCheckoutStatus(sessionId, { account })).rejects.toBeInstanceOf(StoreUnavailableError)

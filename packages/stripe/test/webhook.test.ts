@@ -4,13 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { delivery, event, WEBHOOK_SECRET } from './helpers/events.js'
 import { FakeStripe } from './helpers/fake-stripe.js'
 import { flakyLedger, type LedgerUnderTest, memoryLedger } from './helpers/ledgers.js'
+import { postgresLedger } from './helpers/postgres-ledger.js'
 import { makeCredits, UNITS_PER_CREDIT } from './helpers/setup.js'
 
 const fake = new FakeStripe()
 beforeAll(() => fake.start())
 afterAll(() => fake.stop())
 
-const ledgers: LedgerUnderTest[] = [memoryLedger]
+const ledgers: LedgerUnderTest[] = [memoryLedger, postgresLedger()]
+afterAll(() => Promise.all(ledgers.map((l) => l.close?.())))
 
 describe.each(ledgers)('webhook over the $name ledger', (under) => {
   let ledger: Ledger
