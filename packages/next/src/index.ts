@@ -1,3 +1,6 @@
+export { meteredChatCompletionsStream } from './ai/chat-completions-stream.js'
+export { estimateChatCompletions, estimateResponses } from './ai/estimate.js'
+export { meteredResponsesStream } from './ai/responses-stream.js'
 export type { After } from './server/after.js'
 export { type ClientIp, defaultClientIp } from './server/client-ip.js'
 export * from './server/create-metered-next.js'

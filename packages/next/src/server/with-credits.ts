@@ -156,12 +156,12 @@ export function createWithCredits(core: MeteredNextCore) {
           return ticket.amount
         }
       }
-      const failure = (outcome: 'error' | 'aborted', error: unknown): Response => {
+      const failure = (outcome: 'error' | 'aborted', error: unknown, upstream = isUpstreamError(error)): Response => {
         core.after(settlement.finish(outcome))
         abort.dispose()
         const h = headers.write(new Headers(), outcome === 'error' ? availableAfter('error') : null, auth.limit)
         if (outcome === 'aborted') return problem('internal', { detail: 'The request was aborted.', headers: h })
-        if (isUpstreamError(error)) {
+        if (upstream) {
           core.report(error)
           return problem('bad-gateway', { headers: h })
         }
@@ -192,7 +192,8 @@ export function createWithCredits(core: MeteredNextCore) {
       }
 
       const first = await meterBody(res.body as ReadableStream<Uint8Array>, settlement.finish, abort)
-      if (!first.ok) return failure(first.outcome, first.error)
+      // The body failing before its first byte is the upstream failing (the handler already answered).
+      if (!first.ok) return failure(first.outcome, first.error, true)
       // Settles when the body ends or is cancelled; `after` keeps the function alive until then.
       core.after(settlement.settled.finally(abort.dispose))
       return withHeaders(res, first.body, (h) => headers.write(h, auth.available, auth.limit))

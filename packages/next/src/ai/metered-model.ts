@@ -1,0 +1,251 @@
+import { type AiSdkUsageLike, fromAiSdk, type Metered, type MeteredUsage, type Ticket } from '@metered/core'
+import type { AbortPolicy } from '../server/types.js'
+import { DEFAULT_MAX_OUTPUT_TOKENS, ESTIMATE_CHARS_PER_TOKEN } from './estimate.js'
+import { CHARS_PER_TOKEN } from './produced.js'
+import { MeteredRefusalError } from './refusal-error.js'
+
+/**
+ * The parts of an AI SDK language model (LanguageModelV3 / V4) this uses, structurally: `ai` is
+ * an optional peer and is never imported at runtime.
+ */
+export interface LanguageModelLike {
+  readonly specificationVersion: string
+  readonly provider: string
+  readonly modelId: string
+  doGenerate(options: CallOptionsLike): PromiseLike<GenerateResultLike>
+  doStream(options: CallOptionsLike): PromiseLike<StreamResultLike>
+}
+
+/** The call options this reads. */
+export interface CallOptionsLike {
+  prompt?: unknown
+  tools?: unknown
+  maxOutputTokens?: number | undefined
+  abortSignal?: AbortSignal | undefined
+}
+
+export interface GenerateResultLike {
+  usage: AiSdkUsageLike
+}
+
+/** A stream part, structurally: text/reasoning/tool-input deltas, `finish` with usage, `error`. */
+export interface StreamPartLike {
+  type: string
+  delta?: unknown
+  usage?: AiSdkUsageLike
+}
+
+export interface StreamResultLike {
+  stream: ReadableStream<StreamPartLike>
+}
+
+export interface MeteredModelOptions {
+  /** The metering instance: `createMetered(...)`, or a `createMeteredNext(...)` instance. */
+  metered: Metered | { metered: Metered }
+  /** The account to charge (the signed-in user's id). */
+  account: string
+  /** The feature whose pricer prices the tokens. @example feature: 'chat' */
+  feature: string
+  /** The limiter key. @default the account; null skips rate limiting */
+  limitKey?: string | null
+  /** The signed-in user when the account is shared. */
+  userId?: string | null
+  plan?: string | null
+  /** The model name to price with. @default model.modelId */
+  model?: string
+  /** Output tokens to hold for when the call sets no `maxOutputTokens`. @default 4096 */
+  maxOutputTokens?: number
+  /**
+   * A stream cancelled by its consumer: charge the prompt estimate plus ceil(streamed
+   * characters / 4) output tokens, the whole hold, or nothing.
+   * @default 'charge-produced'
+   */
+  onAbort?: AbortPolicy
+  /**
+   * Runs settling without delaying the stream's end (Next's `after`). Without it the stream's
+   * last read waits for the settle (one store round trip), which also keeps a serverless function
+   * alive until the money is booked.
+   * @default none: settle inline
+   */
+  after?: (task: Promise<unknown>) => void
+}
+
+type Middleware = {
+  readonly specificationVersion?: string
+  wrapGenerate(options: {
+    doGenerate: () => PromiseLike<GenerateResultLike>
+    params: CallOptionsLike
+    model: { modelId: string }
+  }): Promise<GenerateResultLike>
+  wrapStream(options: {
+    doStream: () => PromiseLike<StreamResultLike>
+    params: CallOptionsLike
+    model: { modelId: string }
+  }): Promise<StreamResultLike>
+}
+
+function meteredOf(value: MeteredModelOptions['metered']): Metered {
+  return 'authorize' in value ? value : value.metered
+}
+
+function promptTokens(params: CallOptionsLike): number {
+  const text = JSON.stringify(params.prompt ?? '') + (params.tools ? JSON.stringify(params.tools) : '')
+  return Math.ceil(text.length / ESTIMATE_CHARS_PER_TOKEN)
+}
+
+/**
+ * AI SDK middleware that meters every call: before it, a hold for the prompt (ceil(JSON chars /
+ * 3) tokens) plus `maxOutputTokens` (default 4096) at the model's price; after it, the usage the
+ * provider reported; for a stream cancelled by its consumer, the prompt estimate plus the streamed
+ * output (ceil(chars / 4) tokens) per `onAbort`; for a failure, released unless output was
+ * produced. A refusal throws `MeteredRefusalError`.
+ * @example
+ * const model = wrapLanguageModel({ model: openai('gpt-4.1-nano'),
+ *   middleware: meteredMiddleware({ metered, account: user.id, feature: 'chat' }) })
+ */
+export function meteredMiddleware(options: MeteredModelOptions): Middleware {
+  const metered = meteredOf(options.metered)
+  const onAbort = options.onAbort ?? 'charge-produced'
+  const book = (task: Promise<unknown>): Promise<unknown> => {
+    if (!options.after) return task.catch(() => {})
+    options.after(task.catch(() => {}))
+    return Promise.resolve()
+  }
+
+  async function authorize(
+    params: CallOptionsLike,
+    modelId: string,
+  ): Promise<{ ticket: Ticket; estimate: MeteredUsage }> {
+    const estimate: MeteredUsage = {
+      model: options.model ?? modelId,
+      inputTokens: promptTokens(params),
+      outputTokens: params.maxOutputTokens ?? options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+    }
+    const result = await metered.authorize({
+      account: options.account,
+      feature: options.feature,
+      estimate,
+      ...(options.limitKey !== undefined ? { limitKey: options.limitKey } : {}),
+      ...(options.userId !== undefined ? { userId: options.userId } : {}),
+      ...(options.plan !== undefined ? { plan: options.plan } : {}),
+    })
+    if (result.ok) return { ticket: result.ticket, estimate }
+    if (result.reason === 'insufficient_credits') {
+      throw new MeteredRefusalError({
+        reason: result.reason,
+        available: metered.toCredits(result.available),
+        required: metered.toCredits(result.required),
+      })
+    }
+    throw new MeteredRefusalError({
+      reason: result.reason,
+      available: result.available === null ? null : metered.toCredits(result.available),
+      retryAfter: result.limit ? Math.max(1, Math.ceil(result.limit.retryAfter / 1000)) : null,
+    })
+  }
+
+  return {
+    specificationVersion: 'v3',
+    async wrapGenerate({ doGenerate, params, model }) {
+      const modelName = options.model ?? model.modelId
+      const { ticket } = await authorize(params, model.modelId)
+      let result: GenerateResultLike
+      try {
+        result = await doGenerate()
+      } catch (error) {
+        await book(ticket.cancel({ status: params.abortSignal?.aborted ? 'aborted' : 'error' }))
+        throw error
+      }
+      await book(ticket.settle({ usage: fromAiSdk(result.usage, modelName) }))
+      return result
+    },
+
+    async wrapStream({ doStream, params, model }) {
+      const modelName = options.model ?? model.modelId
+      const { ticket, estimate } = await authorize(params, model.modelId)
+      let result: StreamResultLike
+      try {
+        result = await doStream()
+      } catch (error) {
+        await book(ticket.cancel({ status: params.abortSignal?.aborted ? 'aborted' : 'error' }))
+        throw error
+      }
+
+      let chars = 0
+      let usage: MeteredUsage | null = null
+      let failed = false
+      let settled: Promise<unknown> | null = null
+      const produced = (): MeteredUsage => ({
+        model: modelName,
+        inputTokens: estimate.inputTokens ?? 0,
+        outputTokens: Math.ceil(chars / CHARS_PER_TOKEN),
+      })
+      const finish = (outcome: 'ok' | 'error' | 'aborted'): Promise<unknown> => {
+        settled ??= book(
+          (() => {
+            if (usage) return ticket.settle({ usage, status: outcome })
+            if (outcome === 'aborted' && onAbort === 'release') return ticket.cancel({ status: 'aborted' })
+            if (outcome === 'aborted' && onAbort === 'charge-hold') {
+              return ticket.settle({ units: ticket.amount, usage: estimate, status: 'aborted' })
+            }
+            if (chars > 0) return ticket.settle({ usage: produced(), status: outcome })
+            return ticket.cancel({ status: outcome === 'ok' ? 'error' : outcome })
+          })(),
+        )
+        return settled
+      }
+
+      const reader = result.stream.getReader()
+      const stream = new ReadableStream<StreamPartLike>({
+        async pull(controller) {
+          let next: ReadableStreamReadResult<StreamPartLike>
+          try {
+            next = await reader.read()
+          } catch (error) {
+            await finish(params.abortSignal?.aborted ? 'aborted' : 'error')
+            controller.error(error)
+            return
+          }
+          if (next.done) {
+            await finish(failed ? 'error' : 'ok')
+            controller.close()
+            return
+          }
+          const part = next.value
+          if (typeof part.delta === 'string' && part.type.endsWith('-delta')) chars += part.delta.length
+          else if (part.type === 'finish' && part.usage) usage = fromAiSdk(part.usage, modelName)
+          else if (part.type === 'error') failed = true
+          controller.enqueue(part)
+        },
+        async cancel(reason) {
+          await finish('aborted')
+          await reader.cancel(reason).catch(() => {})
+        },
+      })
+      return { ...result, stream }
+    },
+  }
+}
+
+/**
+ * A metered AI SDK model: `model` with `meteredMiddleware(options)` applied, without importing
+ * `ai` (the wrapper delegates to the model's own `doGenerate`/`doStream`). Same as
+ * `wrapLanguageModel({ model, middleware: meteredMiddleware(options) })`.
+ * @example
+ * const result = streamText({ model: meteredModel(openai('gpt-4.1-nano'), { metered, account: user.id, feature: 'chat' }), prompt })
+ */
+export function meteredModel<M extends LanguageModelLike>(model: M, options: MeteredModelOptions): M {
+  const middleware = meteredMiddleware(options)
+  const wrapped = Object.create(model) as M & Record<string, unknown>
+  // Own properties shadow the prototype's methods; everything else (provider, modelId,
+  // supportedUrls getters) is read from the original model.
+  Object.defineProperty(wrapped, 'doGenerate', {
+    value: (params: CallOptionsLike) =>
+      middleware.wrapGenerate({ doGenerate: () => model.doGenerate(params), params, model }),
+  })
+  Object.defineProperty(wrapped, 'doStream', {
+    value: (params: CallOptionsLike) =>
+      middleware.wrapStream({ doStream: () => model.doStream(params), params, model }),
+  })
+  return wrapped
+}
