@@ -1,4 +1,6 @@
 import { createMetered, type Metered } from '@metered/core'
+import { createAdminRoutes, createCreditRoutes, createProfileRoutes } from '../routes/index.js'
+import type { CatchAllHandlers, RouteFactoryOptions } from '../routes/types.js'
 import { createAfter } from './after.js'
 import { defaultClientIp } from './client-ip.js'
 import { formatCredits } from './headers.js'
@@ -43,6 +45,12 @@ export interface MeteredNext extends MeteredNextCore {
   withCredits: ReturnType<typeof createWithCredits>
   /** Wraps a route handler with identify and the rate limiter only. */
   withRateLimit: ReturnType<typeof createWithRateLimit>
+  /** `app/api/credits/[...route]/route.ts`: `export const { GET, POST } = metered.creditRoutes()`. */
+  creditRoutes(options?: RouteFactoryOptions): CatchAllHandlers
+  /** `app/api/profile/[[...route]]/route.ts`: `export const { GET, POST } = metered.profileRoutes()`. */
+  profileRoutes(options?: RouteFactoryOptions): CatchAllHandlers
+  /** `app/api/admin/[...route]/route.ts`: `export const { GET, POST } = metered.adminRoutes()`. */
+  adminRoutes(options?: RouteFactoryOptions): CatchAllHandlers
 }
 
 /**
@@ -65,5 +73,8 @@ export function createMeteredNext(options: CreateMeteredNextOptions): MeteredNex
     ...core,
     withCredits: createWithCredits(core),
     withRateLimit: createWithRateLimit(core),
+    creditRoutes: (routeOptions) => createCreditRoutes(core, routeOptions),
+    profileRoutes: (routeOptions) => createProfileRoutes(core, routeOptions),
+    adminRoutes: (routeOptions) => createAdminRoutes(core, routeOptions),
   }
 }
