@@ -106,6 +106,22 @@ describe('memory ledger', () => {
     expect(await ledger.release({ holdId: r.hold.id })).toEqual({ ok: false, reason: 'hold_closed' })
   })
 
+  it('keeps a JSON copy of metadata, shared with no caller', async () => {
+    const { ledger, account } = setup()
+    const metadata = { order: 'o-1', at: new Date(0), nested: { n: 1 } }
+    await ledger.grant({ account, amount: 1, source: 's', idempotencyKey: key(), metadata })
+    metadata.nested.n = 2
+    const first = (await ledger.history(account)).entries[0]!
+    expect(first.metadata).toEqual({ order: 'o-1', at: '1970-01-01T00:00:00.000Z', nested: { n: 1 } })
+    ;(first.metadata as { order: string }).order = 'changed'
+    expect((await ledger.history(account)).entries[0]!.metadata).toMatchObject({ order: 'o-1' })
+    await expect(ledger.debit({ account, amount: 1, reason: 'r', metadata: { big: 1n } })).rejects.toMatchObject({
+      code: 'validation_error',
+      issues: [{ path: 'metadata' }],
+    })
+    expect((await ledger.balance(account)).available).toBe(1)
+  })
+
   it('refuses cursors it did not issue', async () => {
     const { ledger, account } = setup()
     for (const cursor of ['0', '-1', '1.5', '01', 'abc', ' 1', '12345678901234567']) {

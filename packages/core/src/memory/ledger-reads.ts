@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js'
 import { normalizeHistory } from '../ledger/normalize.js'
 import type { Balance, Entry, HistoryOptions, HistoryPage, VerifyResult } from '../ledger/types.js'
+import { jsonCopy } from './json-copy.js'
 import { type AccountState, isLive, spendingOrder } from './ledger-state.js'
 
 /** Balance of an account already housekept at `now`. */
@@ -45,7 +46,7 @@ export function readHistory(acc: AccountState, _account: string, options: Histor
       grantId: e.grantId,
       holdId: e.holdId,
       reason: e.reason,
-      metadata: e.metadata,
+      metadata: jsonCopy(e.metadata),
       createdAt: e.createdAt,
     })
   }

@@ -21,6 +21,7 @@ import type {
 } from '../ledger/types.js'
 import { accountSchema, parse } from '../schemas.js'
 import type { LedgerRawReaders } from '../testing/types.js'
+import { jsonCopy } from './json-copy.js'
 import { readBalance, readHistory, readVerify } from './ledger-reads.js'
 import {
   type AccountState,
@@ -44,6 +45,7 @@ export interface MemoryLedger extends Ledger {
   raw: LedgerRawReaders
 }
 
+/** Options of {@link createMemoryLedger}. */
 export interface MemoryLedgerOptions {
   /** Where time comes from. @default systemClock */
   clock?: Clock
@@ -84,6 +86,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
   const ledger: MemoryLedger = {
     async grant(input) {
       const n = normalizeGrant(input)
+      n.metadata = jsonCopy(n.metadata)
       const now = clock.now()
       const acc = touch(n.account, now)
       const print = fingerprint('grant', n)
@@ -131,6 +134,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async debit(input) {
       const n = normalizeDebit(input)
+      n.metadata = jsonCopy(n.metadata)
       const now = clock.now()
       const acc = touch(n.account, now)
       const print = fingerprint('debit', n)
@@ -164,6 +168,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async reserve(input) {
       const n = normalizeReserve(input)
+      n.metadata = jsonCopy(n.metadata)
       const now = clock.now()
       const acc = touch(n.account, now)
       const print = fingerprint('reserve', n)
@@ -193,6 +198,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async settle(input) {
       const n = normalizeSettle(input)
+      n.metadata = jsonCopy(n.metadata)
       const now = clock.now()
       const hold = state.holds.get(n.holdId)
       if (!hold) return { ok: false, reason: 'hold_not_found' }
@@ -267,6 +273,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async revoke(input) {
       const n = normalizeRevoke(input)
+      n.metadata = jsonCopy(n.metadata)
       const now = clock.now()
       const print = fingerprint('revoke', n)
       const replayed = replay<RevokeResult>(n.idempotencyKey, print)

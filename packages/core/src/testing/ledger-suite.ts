@@ -44,6 +44,7 @@ export const ledgerChecks = {
   'property: random sequences match the memory model': matchesModel,
 } satisfies Record<string, LedgerCheck>
 
+/** The name of one ledger check, as shown in the test report. */
 export type LedgerCheckName = keyof typeof ledgerChecks
 
 /**
