@@ -15,6 +15,7 @@ export {
 export {
   type CallOptionsLike,
   type LanguageModelLike,
+  type MeteredMiddleware,
   type MeteredModelOptions,
   meteredMiddleware,
   meteredModel,

@@ -70,18 +70,19 @@ export interface MeteredModelOptions {
   after?: (task: Promise<unknown>) => void
 }
 
-type Middleware = {
-  readonly specificationVersion?: string
-  wrapGenerate(options: {
-    doGenerate: () => PromiseLike<GenerateResultLike>
+/** The middleware object, generic so the AI SDK's own result types flow through unchanged. */
+export interface MeteredMiddleware {
+  readonly specificationVersion: 'v3'
+  wrapGenerate<R extends GenerateResultLike>(options: {
+    doGenerate: () => PromiseLike<R>
     params: CallOptionsLike
     model: { modelId: string }
-  }): Promise<GenerateResultLike>
-  wrapStream(options: {
-    doStream: () => PromiseLike<StreamResultLike>
+  }): Promise<R>
+  wrapStream<R extends StreamResultLike>(options: {
+    doStream: () => PromiseLike<R>
     params: CallOptionsLike
     model: { modelId: string }
-  }): Promise<StreamResultLike>
+  }): Promise<R>
 }
 
 function meteredOf(value: MeteredModelOptions['metered']): Metered {
@@ -103,7 +104,7 @@ function promptTokens(params: CallOptionsLike): number {
  * const model = wrapLanguageModel({ model: openai('gpt-4.1-nano'),
  *   middleware: meteredMiddleware({ metered, account: user.id, feature: 'chat' }) })
  */
-export function meteredMiddleware(options: MeteredModelOptions): Middleware {
+export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddleware {
   const metered = meteredOf(options.metered)
   const onAbort = options.onAbort ?? 'charge-produced'
   const book = (task: Promise<unknown>): Promise<unknown> => {
@@ -146,10 +147,18 @@ export function meteredMiddleware(options: MeteredModelOptions): Middleware {
 
   return {
     specificationVersion: 'v3',
-    async wrapGenerate({ doGenerate, params, model }) {
+    async wrapGenerate<R extends GenerateResultLike>({
+      doGenerate,
+      params,
+      model,
+    }: {
+      doGenerate: () => PromiseLike<R>
+      params: CallOptionsLike
+      model: { modelId: string }
+    }): Promise<R> {
       const modelName = options.model ?? model.modelId
       const { ticket } = await authorize(params, model.modelId)
-      let result: GenerateResultLike
+      let result: R
       try {
         result = await doGenerate()
       } catch (error) {
@@ -160,10 +169,18 @@ export function meteredMiddleware(options: MeteredModelOptions): Middleware {
       return result
     },
 
-    async wrapStream({ doStream, params, model }) {
+    async wrapStream<R extends StreamResultLike>({
+      doStream,
+      params,
+      model,
+    }: {
+      doStream: () => PromiseLike<R>
+      params: CallOptionsLike
+      model: { modelId: string }
+    }): Promise<R> {
       const modelName = options.model ?? model.modelId
       const { ticket, estimate } = await authorize(params, model.modelId)
-      let result: StreamResultLike
+      let result: R
       try {
         result = await doStream()
       } catch (error) {
@@ -222,7 +239,7 @@ export function meteredMiddleware(options: MeteredModelOptions): Middleware {
           await reader.cancel(reason).catch(() => {})
         },
       })
-      return { ...result, stream }
+      return { ...result, stream } as R
     },
   }
 }
