@@ -1,0 +1,75 @@
+import type { ReactNode } from 'react'
+import { type FormatCreditsOptions, formatCredits } from './format.js'
+import type { HistoryEntry } from './types.js'
+import { type UseCreditHistoryOptions, type UseCreditHistoryResult, useCreditHistory } from './use-credit-history.js'
+
+export interface CreditHistoryProps extends UseCreditHistoryOptions, FormatCreditsOptions {
+  className?: string
+  /** Accessible name of the list. @default 'Credit history' */
+  label?: string
+  /** Markup of one entry (inside its `<li>`). */
+  renderEntry?: (entry: HistoryEntry) => ReactNode
+  /** Replace the whole rendering, keeping the data. */
+  children?: (history: UseCreditHistoryResult) => ReactNode
+}
+
+type HistoryListProps = Omit<CreditHistoryProps, keyof UseCreditHistoryOptions | 'children'> & {
+  history: UseCreditHistoryResult
+}
+
+const dateTime = (ms: number, locale: string) =>
+  new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(ms)
+
+/**
+ * The account's credit entries, newest first, with a "Load more" button while pages remain.
+ * @example
+ * <CreditHistory limit={10} className="history" />
+ */
+export function CreditHistory({ limit, types, account, children, ...rest }: CreditHistoryProps) {
+  const history = useCreditHistory({
+    ...(limit !== undefined && { limit }),
+    ...(types !== undefined && { types }),
+    ...(account !== undefined && { account }),
+  })
+  return children ? children(history) : <HistoryList {...rest} history={history} />
+}
+
+/** The markup of `CreditHistory` for a history loaded elsewhere (CreditManagement refreshes its own). */
+export function HistoryList(props: HistoryListProps) {
+  const { className, label = 'Credit history', renderEntry, history, locale = 'en-US', maximumFractionDigits } = props
+  const { entries, hasMore, loading, error, loadMore } = history
+  const digits = maximumFractionDigits === undefined ? {} : { maximumFractionDigits }
+  return (
+    <section className={className} aria-label={label} aria-busy={loading || undefined}>
+      {entries.length > 0 ? (
+        <ul>
+          {entries.map((e) => (
+            <li key={e.id} data-type={e.type}>
+              {renderEntry ? (
+                renderEntry(e)
+              ) : (
+                <>
+                  <span>{e.reason}</span>{' '}
+                  <data value={e.amount}>
+                    {e.amount > 0 ? '+' : ''}
+                    {formatCredits(e.amount, { locale, ...digits })}
+                  </data>{' '}
+                  <time dateTime={new Date(e.createdAt).toISOString()}>{dateTime(e.createdAt, locale)}</time>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        !loading && !error && <p>No credit history yet.</p>
+      )}
+      {error && <p role="alert">{error.message}</p>}
+      {hasMore && (
+        <button type="button" onClick={() => void loadMore()} disabled={loading}>
+          {loading ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+      {loading && entries.length === 0 && <p>Loading…</p>}
+    </section>
+  )
+}

@@ -1,0 +1,26 @@
+export interface FormatCreditsOptions {
+  /**
+   * Fixed by default so the server and the browser print the same digits (no hydration mismatch).
+   * @default 'en-US'
+   */
+  locale?: string
+  /**
+   * Decimals shown; extra digits are cut, never rounded up, so a balance is never overstated.
+   * @default 2
+   */
+  maximumFractionDigits?: number
+}
+
+/**
+ * Credits for people: grouping, at most two decimals, no float noise.
+ * @example formatCredits(1234.567) // '1,234.56'
+ */
+export function formatCredits(credits: number, options: FormatCreditsOptions = {}): string {
+  const { locale = 'en-US', maximumFractionDigits = 2 } = options
+  return new Intl.NumberFormat(locale, { maximumFractionDigits, roundingMode: 'trunc' }).format(credits)
+}
+
+/** `'1,234.56 credits'`, `'1 credit'`. */
+export function creditsLabel(credits: number, options?: FormatCreditsOptions): string {
+  return `${formatCredits(credits, options)} ${credits === 1 ? 'credit' : 'credits'}`
+}

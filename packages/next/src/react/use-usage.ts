@@ -1,0 +1,42 @@
+import { useMeteredContext } from './context.js'
+import { query } from './request.js'
+import type { UsageStats } from './types.js'
+import { useJson } from './use-json.js'
+
+export interface UseUsageOptions {
+  /** Start, inclusive (epoch ms or Date). Omitted: the server's default range. */
+  from?: number | Date
+  /** End, exclusive. */
+  to?: number | Date
+  /** @default 'day' */
+  bucket?: 'day' | 'hour'
+  /** Split each bucket by feature. */
+  by?: 'feature'
+  /** Another user's usage (admins only; the server refuses anyone else). */
+  account?: string
+  /** False to skip the request (e.g. when the data is passed in). @default true */
+  enabled?: boolean
+}
+
+export interface UseUsageResult {
+  stats: UsageStats | null
+  loading: boolean
+  error: Error | null
+  refresh: () => Promise<void>
+}
+
+const ms = (d: number | Date | undefined) => (d instanceof Date ? d.getTime() : d)
+
+/**
+ * Usage stats of the signed-in account from `GET {baseUrl}/profile/usage`, amounts in credits.
+ * Refetched when the range changes.
+ * @example
+ * const { stats } = useUsage({ from: Date.now() - 30 * 86_400_000, bucket: 'day', by: 'feature' })
+ */
+export function useUsage(options: UseUsageOptions = {}): UseUsageResult {
+  const { fetch, rawFetch, baseUrl } = useMeteredContext()
+  const { from, to, bucket = 'day', by, account, enabled = true } = options
+  const url = `${baseUrl}/profile/usage${query({ from: ms(from), to: ms(to), bucket, by, account })}`
+  const { data, loading, error, refresh } = useJson<UsageStats>(account ? rawFetch : fetch, enabled ? url : null)
+  return { stats: data, loading, error, refresh }
+}
