@@ -204,10 +204,7 @@ export async function runAgainstModel(
       }
     }
     const [ab, mb] = [await ledger.balance(account), await model.balance(account)]
-    expect(
-      { available: ab.available, held: ab.held, grants: ab.grants.map((g) => [mapped(g.id), g.remaining]) },
-      `balance after ${where}`,
-    ).toEqual({ available: mb.available, held: mb.held, grants: mb.grants.map((g) => [g.id, g.remaining]) })
+    expect({ ...ab, grants: ab.grants.map((g) => ({ ...g, id: mapped(g.id) })) }, `balance after ${where}`).toEqual(mb)
   }
   const verified = await ledger.verify(account)
   expect(verified.problems).toEqual([])
