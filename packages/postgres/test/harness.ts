@@ -18,6 +18,11 @@ export interface PgTestDb {
 /** A kysely over its own pg Pool (20 connections by default) and a fresh, migrated schema. */
 export async function pgTestDb(options: { max?: number; schema?: string; migrate?: boolean } = {}): Promise<PgTestDb> {
   const pool = new pg.Pool({ connectionString: databaseUrl(), max: options.max ?? 20 })
+  // pg emits 'error' on the pool (idle clients) or on the client itself (checked-out clients,
+  // which kysely holds) when a connection dies; tests kill some on purpose. Without listeners Node
+  // treats the event as an uncaught exception. The query itself still rejects, typed.
+  pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
   let count = 0
   const db: AnyKysely = new Kysely({
     dialect: new PostgresDialect({ pool }),
