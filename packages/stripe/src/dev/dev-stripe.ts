@@ -1,0 +1,238 @@
+import type {
+  StripeCharge,
+  StripeCheckoutSession,
+  StripeCreditsClient,
+  StripeEvent,
+  StripeRefund,
+  StripeRequestOptions,
+} from '../stripe-client.js'
+import { signPayload, verifyPayload } from './signature.js'
+
+export interface DevStripeOptions {
+  /**
+   * Where `checkout()` sends the browser in development: your own "pay" page, which calls
+   * `dev.pay(sessionId)` and hands the result to `credits.webhook()`.
+   * @example (id) => `http://localhost:3000/checkout/dev?session_id=${id}`
+   */
+  checkoutUrl: (sessionId: string) => string
+  /** @default a random `whsec_dev_...` */
+  webhookSecret?: string
+  /** Amounts of packs that name a dashboard `price` (there is no dashboard in development). */
+  prices?: Record<string, { unitAmount: number; currency: string }>
+  /**
+   * The development client refuses to start when `NODE_ENV` is `production`, so a missing key in a
+   * deployment cannot turn purchases into free credits.
+   * @default false
+   */
+  allowInProduction?: boolean
+}
+
+export interface DevStripe {
+  /** Pass as `stripe` to `createStripeCredits`. */
+  client: StripeCreditsClient
+  /** Pass as `webhookSecret` to `createStripeCredits`. */
+  webhookSecret: string
+  /** The buyer pays: completes the session and returns the signed `checkout.session.completed` delivery. */
+  pay(sessionId: string): Promise<Request>
+  /** Refunds the session's charge (all that is left, or `amount` minor units): a signed `charge.refunded` delivery. */
+  refund(sessionId: string, amount?: number): Promise<Request>
+  /** Disputes the session's charge: a signed `charge.dispute.created` delivery. */
+  dispute(sessionId: string): Promise<Request>
+  /** A session created through the client, for the development pay page. */
+  session(sessionId: string): StripeCheckoutSession | undefined
+}
+
+type Json = Record<string, unknown>
+
+/**
+ * An in-memory stand-in for Stripe, for running an app with no Stripe account: Checkout
+ * Sessions, customers, charges and refunds live in this process, and `pay`/`refund`/`dispute`
+ * produce webhook deliveries signed with Stripe's scheme. Handing them to `credits.webhook()`
+ * runs the production path (signature check, grant keyed by session, clawback), so what works
+ * in development works the same once real keys are set. Never for production.
+ *
+ * @example
+ * const dev = createDevStripe({ checkoutUrl: (id) => `${appUrl}/checkout/dev?session_id=${id}` })
+ * const credits = createStripeCredits({ stripe: dev.client, webhookSecret: dev.webhookSecret, ... })
+ * // app/checkout/dev page, on "Pay": await credits.webhook(await dev.pay(sessionId))
+ */
+export function createDevStripe(options: DevStripeOptions): DevStripe {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+  if (env?.NODE_ENV === 'production' && !options.allowInProduction) {
+    throw new Error('createDevStripe is for development: set real Stripe keys in production')
+  }
+  const webhookSecret = options.webhookSecret ?? `whsec_dev_${randomId(24)}`
+  const sessions = new Map<string, StripeCheckoutSession & Json>()
+  const charges = new Map<string, StripeCharge & Json>()
+  const refunds: (StripeRefund & { charge: string })[] = []
+  const replies = new Map<string, unknown>()
+  const now = () => Math.floor(Date.now() / 1000)
+
+  /** Stripe's idempotency: the same key returns the first answer. */
+  function once<T>(scope: string, opts: StripeRequestOptions | undefined, make: () => T): T {
+    const key = opts?.idempotencyKey ? `${scope}|${opts.idempotencyKey}` : null
+    if (key && replies.has(key)) return structuredClone(replies.get(key)) as T
+    const made = make()
+    if (key) replies.set(key, structuredClone(made))
+    return made
+  }
+
+  function notFound(what: string): Error {
+    return Object.assign(new Error(`No such ${what}`), {
+      type: 'StripeInvalidRequestError',
+      statusCode: 404,
+      code: 'resource_missing',
+    })
+  }
+
+  function sessionOrThrow(id: string) {
+    const s = sessions.get(id)
+    if (!s) throw notFound(`checkout session: '${id}'`)
+    return s
+  }
+
+  function chargeOf(sessionId: string) {
+    const pi = sessionOrThrow(sessionId).payment_intent
+    const charge = [...charges.values()].find((c) => c.payment_intent === pi)
+    if (!charge) throw notFound(`charge for session '${sessionId}' (pay it first)`)
+    return charge
+  }
+
+  async function delivery(type: string, object: unknown): Promise<Request> {
+    const event: StripeEvent & Json = {
+      id: `evt_dev_${randomId(12)}`,
+      object: 'event',
+      created: now(),
+      livemode: false,
+      type,
+      data: { object: structuredClone(object) },
+    }
+    const payload = JSON.stringify(event)
+    return new Request('http://localhost/api/stripe/webhook', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': await signPayload(payload, webhookSecret) },
+      body: payload,
+    })
+  }
+
+  const client: StripeCreditsClient = {
+    checkout: {
+      sessions: {
+        async create(params: Json, opts) {
+          return once('sessions', opts, () => {
+            const item = ((params.line_items as Json[] | undefined)?.[0] ?? {}) as Json
+            const inline = item.price_data as { unit_amount?: number; currency?: string } | undefined
+            const known = typeof item.price === 'string' ? options.prices?.[item.price] : undefined
+            const id = `cs_dev_${randomId(16)}`
+            const session = {
+              id,
+              object: 'checkout.session',
+              status: 'open',
+              payment_status: 'unpaid',
+              metadata: { ...((params.metadata as Record<string, string> | undefined) ?? {}) },
+              client_reference_id: (params.client_reference_id as string | undefined) ?? null,
+              amount_total: inline?.unit_amount ?? known?.unitAmount ?? null,
+              currency: inline?.currency ?? known?.currency ?? null,
+              currency_conversion: null,
+              created: now(),
+              payment_intent: null,
+              customer: (params.customer as string | undefined) ?? null,
+              url: options.checkoutUrl(id),
+            }
+            sessions.set(id, session)
+            return structuredClone(session)
+          })
+        },
+        async retrieve(id) {
+          return structuredClone(sessionOrThrow(id))
+        },
+        async list(params: { payment_intent?: string }) {
+          const data = [...sessions.values()].filter(
+            (s) => !params.payment_intent || s.payment_intent === params.payment_intent,
+          )
+          return { data: structuredClone(data), has_more: false }
+        },
+      },
+    },
+    customers: {
+      async create(params: Json, opts) {
+        return once('customers', opts, () => ({ id: `cus_dev_${randomId(12)}`, object: 'customer', ...params }))
+      },
+    },
+    charges: {
+      async retrieve(id) {
+        const charge = charges.get(id)
+        if (!charge) throw notFound(`charge: '${id}'`)
+        return structuredClone(charge)
+      },
+    },
+    refunds: {
+      async list(params: { charge?: string }) {
+        const data = refunds.filter((r) => !params.charge || r.charge === params.charge).reverse()
+        return { data: structuredClone(data), has_more: false }
+      },
+    },
+    webhooks: {
+      async constructEventAsync(payload, header, secret, tolerance) {
+        await verifyPayload(payload, header, secret, tolerance)
+        return JSON.parse(payload) as StripeEvent
+      },
+    },
+  }
+
+  return {
+    client,
+    webhookSecret,
+    session: (id) => {
+      const s = sessions.get(id)
+      return s ? structuredClone(s) : undefined
+    },
+    async pay(sessionId) {
+      const session = sessionOrThrow(sessionId)
+      if (session.status === 'open') {
+        const pi = `pi_dev_${randomId(16)}`
+        Object.assign(session, { status: 'complete', payment_status: 'paid', payment_intent: pi })
+        const charge = {
+          id: `ch_dev_${randomId(16)}`,
+          object: 'charge',
+          amount: session.amount_total ?? 0,
+          amount_refunded: 0,
+          currency: session.currency ?? 'usd',
+          payment_intent: pi,
+          refunded: false,
+        }
+        charges.set(charge.id, charge)
+      }
+      return delivery('checkout.session.completed', session)
+    },
+    async refund(sessionId, amount) {
+      const charge = chargeOf(sessionId)
+      const left = charge.amount - charge.amount_refunded
+      const value = Math.min(amount ?? left, left)
+      refunds.push({
+        id: `re_dev_${randomId(16)}`,
+        amount: value,
+        status: 'succeeded',
+        created: now(),
+        charge: charge.id,
+      })
+      charge.amount_refunded += value
+      charge.refunded = charge.amount_refunded === charge.amount
+      return delivery('charge.refunded', charge)
+    },
+    async dispute(sessionId) {
+      const charge = chargeOf(sessionId)
+      return delivery('charge.dispute.created', {
+        id: `du_dev_${randomId(16)}`,
+        object: 'dispute',
+        charge: charge.id,
+        payment_intent: charge.payment_intent,
+        amount: charge.amount,
+      })
+    },
+  }
+}
+
+function randomId(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('')
+}

@@ -1,0 +1,101 @@
+import { createMemoryLedger } from '@metered/core'
+import Stripe from 'stripe'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { signPayload, verifyPayload } from '../src/dev/signature.js'
+import { createDevStripe, createStripeCredits } from '../src/index.js'
+import { STARTER_PACKS, UNITS_PER_CREDIT } from './helpers/setup.js'
+
+const sdk = new Stripe('sk_test_signer_only')
+
+function setup() {
+  const dev = createDevStripe({
+    checkoutUrl: (id) => `http://localhost:3000/checkout/dev?session_id=${id}`,
+    prices: { price_test_pack_10: { unitAmount: 1000, currency: 'usd' } },
+  })
+  const ledger = createMemoryLedger()
+  const credits = createStripeCredits({
+    stripe: dev.client,
+    ledger,
+    packs: STARTER_PACKS,
+    unitsPerCredit: UNITS_PER_CREDIT,
+    webhookSecret: dev.webhookSecret,
+    successUrl: 'http://localhost:3000/checkout/success?session_id={CHECKOUT_SESSION_ID}',
+    cancelUrl: 'http://localhost:3000/checkout/cancel',
+    logger: { warn: () => {}, error: () => {} },
+  })
+  return { dev, ledger, credits }
+}
+
+const outcome = async (res: Response) => ((await res.json()) as { outcome: string }).outcome
+
+describe('createDevStripe', () => {
+  afterEach(() => vi.unstubAllEnvs())
+
+  it('runs the production path without Stripe: checkout, signed webhook, status, once', async () => {
+    const { dev, ledger, credits } = setup()
+    const { url, sessionId } = await credits.checkout({ account: 'dev-user', packId: 'pack-10' })
+    expect(url).toBe(`http://localhost:3000/checkout/dev?session_id=${sessionId}`)
+    expect(dev.session(sessionId)).toMatchObject({ amount_total: 1000, metadata: { metered_pack: 'pack-10' } })
+    expect((await credits.getCheckoutStatus(sessionId, { account: 'dev-user' })).status).toBe('unpaid')
+
+    expect(await outcome(await credits.webhook(await dev.pay(sessionId)))).toBe('granted')
+    expect(await outcome(await credits.webhook(await dev.pay(sessionId)))).toBe('already_granted')
+    expect((await ledger.balance('dev-user')).available).toBe(11_000 * UNITS_PER_CREDIT)
+    expect((await credits.getCheckoutStatus(sessionId, { account: 'dev-user' })).status).toBe('granted')
+  })
+
+  it('refunds and disputes through the same clawback path', async () => {
+    const { dev, ledger, credits } = setup()
+    const { sessionId } = await credits.checkout({ account: 'dev-user', packId: 'pack-1' })
+    await credits.webhook(await dev.pay(sessionId))
+    expect(await outcome(await credits.webhook(await dev.refund(sessionId, 25)))).toBe('revoked')
+    expect((await ledger.balance('dev-user')).available).toBe(750_000)
+    expect(await outcome(await credits.webhook(await dev.dispute(sessionId)))).toBe('revoked')
+    expect((await ledger.balance('dev-user')).available).toBe(0)
+  })
+
+  it('refuses a delivery signed with another secret or tampered with', async () => {
+    const { dev, credits } = setup()
+    const { sessionId } = await credits.checkout({ account: 'dev-user', packId: 'pack-1' })
+    const real = await dev.pay(sessionId)
+    const body = await real.text()
+    const tampered = new Request(real.url, {
+      method: 'POST',
+      headers: real.headers,
+      body: body.replace('paid', 'paid '),
+    })
+    expect((await credits.webhook(tampered)).status).toBe(400)
+    const other = new Request(real.url, {
+      method: 'POST',
+      headers: { 'stripe-signature': await signPayload(body, 'whsec_someone_else') },
+      body,
+    })
+    expect((await credits.webhook(other)).status).toBe(400)
+  })
+
+  it("signs exactly like Stripe: the SDK verifies the dev signature and the dev verifier accepts the SDK's", async () => {
+    const payload = JSON.stringify({ id: 'evt_1', object: 'event', type: 'ping', data: { object: {} } })
+    const secret = 'whsec_interop_0123456789'
+    await expect(
+      sdk.webhooks.constructEventAsync(payload, await signPayload(payload, secret), secret),
+    ).resolves.toMatchObject({
+      id: 'evt_1',
+    })
+    await expect(
+      verifyPayload(payload, sdk.webhooks.generateTestHeaderString({ payload, secret }), secret),
+    ).resolves.toBeUndefined()
+    const stale = await signPayload(payload, secret, Math.floor(Date.now() / 1000) - 301)
+    await expect(verifyPayload(payload, stale, secret)).rejects.toMatchObject({
+      type: 'StripeSignatureVerificationError',
+    })
+    await expect(sdk.webhooks.constructEventAsync(payload, stale, secret)).rejects.toMatchObject({
+      type: 'StripeSignatureVerificationError',
+    })
+  })
+
+  it('refuses to start in production unless told to', () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    expect(() => createDevStripe({ checkoutUrl: (id) => `/dev/${id}` })).toThrow(/development/)
+    expect(() => createDevStripe({ checkoutUrl: (id) => `/dev/${id}`, allowInProduction: true })).not.toThrow()
+  })
+})
