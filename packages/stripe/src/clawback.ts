@@ -1,4 +1,4 @@
-import type { RevokeInput, RevokeResult } from '@metered/core'
+import { type RevokeInput, type RevokeResult, StoreUnavailableError } from '@metered/core'
 import type { StripeCreditsConfig } from './config.js'
 import { sessionForPaymentIntent } from './find-session.js'
 import { fulfilSession, meteredTarget } from './fulfil.js'
@@ -172,7 +172,11 @@ async function refundsOf(config: StripeCreditsConfig, charge: StripeCharge): Pro
       startingAfter = last.id
     }
   }
-  return refunds
-    .filter((r) => r.status !== 'failed' && r.status !== 'canceled')
-    .sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const counted = refunds.filter((r) => r.status !== 'failed' && r.status !== 'canceled')
+  // The event's `amount_refunded` includes the refund that triggered it. A list that adds up to
+  // less has not caught up yet: fail (500) so Stripe redelivers, rather than miss a clawback.
+  if (counted.reduce((sum, r) => sum + r.amount, 0) < charge.amount_refunded) {
+    throw new StoreUnavailableError('Stripe refund list is behind the charge.refunded event')
+  }
+  return counted.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }

@@ -294,6 +294,19 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
       expect(await available()).toBe(900_000)
     })
 
+    it('answers 500 when the refund list has not caught up with the event, and claws back on redelivery', async () => {
+      const { credits } = await setup()
+      const { chargeId } = await grantPaid(credits, 'pack-1')
+      const charge = fake.refund(chargeId, 50)
+      const newest = fake.refunds.pop() // Stripe's list does not show the new refund yet
+      const refunded = event('charge.refunded', charge)
+      expect((await credits.webhook(delivery(refunded))).status).toBe(500)
+      expect(await available()).toBe(1_000_000)
+      if (newest) fake.refunds.push(newest)
+      expect((await credits.webhook(delivery(refunded))).status).toBe(200)
+      expect(await available()).toBe(500_000)
+    })
+
     it('claws back only what is left when part of the grant was spent', async () => {
       const { credits } = await setup()
       const { chargeId } = await grantPaid(credits, 'pack-1') // 1,000,000 units

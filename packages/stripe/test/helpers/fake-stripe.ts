@@ -135,6 +135,8 @@ export class FakeStripe {
       status: options.status ?? 'succeeded',
     }
     this.refunds.push(refund)
+    // A failed refund gives the money back to the charge: it no longer counts as refunded.
+    if (refund.status === 'failed') return structuredClone(charge)
     charge.amount_refunded = (charge.amount_refunded as number) + (refund.amount as number)
     charge.refunded = charge.amount_refunded === charge.amount
     // Recent API versions leave `refunds` out of the charge; the webhook then lists them.
