@@ -2,7 +2,6 @@ import {
   type Clock,
   type ConsumeRequest,
   type ConsumeResult,
-  consumeRequestSchema,
   keySchema,
   type LimiterStore,
   parse,
@@ -10,6 +9,7 @@ import {
   ValidationError,
 } from '@metered/core'
 import type { RedisScriptClient } from './client.js'
+import { checkConsumeRequest } from './consume-request.js'
 import { limiterKey } from './keys.js'
 import { LIMITER_CONSUME_LUA } from './lua/limiter-consume.js'
 import { LIMITER_RESET_LUA } from './lua/limiter-reset.js'
@@ -57,7 +57,7 @@ export function createRedisLimiterStore(client: RedisScriptClient, options: Redi
   const { prefix, clock } = options
   return {
     async consume(request: ConsumeRequest): Promise<ConsumeResult> {
-      const { items, dryRun } = parse(consumeRequestSchema, request, 'consume request')
+      const { items, dryRun } = checkConsumeRequest(request)
       const keys: string[] = []
       const args: string[] = [
         clock ? String(clock.now()) : '',

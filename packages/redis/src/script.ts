@@ -6,19 +6,26 @@ import { sha1Hex } from './sha1.js'
 export interface Script {
   readonly name: string
   readonly source: string
+  /** The SHA1 once known (after the first `sha()`), so later calls skip an await. */
+  readonly knownSha: string | undefined
   sha(): Promise<string>
 }
 
 export function defineScript(name: string, source: string): Script {
-  let sha: Promise<string> | undefined
-  return {
+  let pending: Promise<string> | undefined
+  const script: { -readonly [K in keyof Script]: Script[K] } = {
     name,
     source,
+    knownSha: undefined,
     sha: () => {
-      sha ??= sha1Hex(source)
-      return sha
+      pending ??= sha1Hex(source).then((hex) => {
+        script.knownSha = hex
+        return hex
+      })
+      return pending
     },
   }
+  return script
 }
 
 function isNoScript(error: unknown): boolean {
@@ -38,7 +45,7 @@ export async function runScript(
   args: string[],
 ): Promise<unknown> {
   try {
-    const sha = await script.sha()
+    const sha = script.knownSha ?? (await script.sha())
     try {
       return await client.evalsha(sha, keys, args)
     } catch (error) {
