@@ -92,7 +92,13 @@ export function UsageChart(props: UsageChartProps) {
       : `${fmt(stats.totals[metric])}${unit} in total. ${features.map((f) => `${f}: ${fmt(times.reduce((s, t) => s + value(t, f), 0))}`).join(', ')}.`
   return (
     <figure className={className}>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}t ${id}d`}>
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        role="img"
+        aria-labelledby={`${id}t`}
+        aria-describedby={`${id}d`}
+      >
         <title id={`${id}t`}>{title}</title>
         <desc id={`${id}d`}>{summary}</desc>
         <line x1={PAD.left} x2={width - PAD.right} y1={PAD.top + plotH} y2={PAD.top + plotH} stroke="currentColor" />
