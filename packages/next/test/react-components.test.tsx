@@ -21,6 +21,20 @@ afterEach(() => {
 const DAY = 86_400_000
 const day0 = Date.UTC(2026, 10, 1)
 
+/** Components exposing a hook's latest result to the test. */
+function CreditsProbe({ into }: { into: { value?: ReturnType<typeof useCredits> } }) {
+  into.value = useCredits()
+  return null
+}
+function HistoryProbe({ into }: { into: { value?: ReturnType<typeof useCreditHistory> } }) {
+  into.value = useCreditHistory({ limit: 1 })
+  return null
+}
+function UsageProbe({ into }: { into: { value?: ReturnType<typeof useUsage> } }) {
+  into.value = useUsage({ from: new Date(day0), bucket: 'hour' })
+  return null
+}
+
 function entry(i: number): HistoryEntry {
   return {
     id: `e${i}`,
@@ -63,24 +77,20 @@ describe('CreditDisplay', () => {
       'GET /api/credits/balance': () =>
         fail ? problem(503, 'store-unavailable') : json({ available: 3, held: 0, unitsPerCredit: 1, grants: [] }),
     })
-    let hook!: ReturnType<typeof useCredits>
-    function Probe() {
-      hook = useCredits()
-      return null
-    }
+    const probe: { value?: ReturnType<typeof useCredits> } = {}
     renderWithProvider(
       <>
         <CreditDisplay />
-        <Probe />
+        <CreditsProbe into={probe} />
       </>,
       { fetch: api.fetch, baseUrl: '/api/' },
     )
     await screen.findByText('Credits unavailable')
-    expect(hook.error?.message).toBe('store-unavailable detail')
+    expect(probe.value!.error?.message).toBe('store-unavailable detail')
     fail = false
-    await act(() => hook.refresh())
+    await act(() => probe.value!.refresh())
     expect(screen.getByText('3 credits')).toBeTruthy()
-    expect(hook).toMatchObject({ available: 3, held: 0, loading: false, error: null })
+    expect(probe.value).toMatchObject({ available: 3, held: 0, loading: false, error: null })
   })
 
   it('fetches the balance once however many components read it', async () => {
@@ -186,14 +196,10 @@ describe('CreditHistory', () => {
 
   it('exposes the pages through useCreditHistory', async () => {
     const api = fakeApi({ 'GET /api/credits/history': () => json({ entries: [entry(0)], nextCursor: 'c1' }) })
-    let hook!: ReturnType<typeof useCreditHistory>
-    function Probe() {
-      hook = useCreditHistory({ limit: 1 })
-      return null
-    }
-    renderWithProvider(<Probe />, { fetch: api.fetch })
-    await waitFor(() => expect(hook.loading).toBe(false))
-    expect(hook).toMatchObject({ entries: [entry(0)], hasMore: true, error: null })
+    const probe: { value?: ReturnType<typeof useCreditHistory> } = {}
+    renderWithProvider(<HistoryProbe into={probe} />, { fetch: api.fetch })
+    await waitFor(() => expect(probe.value!.loading).toBe(false))
+    expect(probe.value).toMatchObject({ entries: [entry(0)], hasMore: true, error: null })
   })
 })
 
@@ -285,21 +291,17 @@ describe('UsageChart', () => {
   it('says when there is no usage, and exposes the stats through useUsage', async () => {
     const empty = { buckets: [], totals: { ...stats.totals, events: 0, amount: 0 } }
     const api = fakeApi({ 'GET /api/profile/usage': () => json(empty) })
-    let hook!: ReturnType<typeof useUsage>
-    function Probe() {
-      hook = useUsage({ from: new Date(day0), bucket: 'hour' })
-      return null
-    }
+    const probe: { value?: ReturnType<typeof useUsage> } = {}
     renderWithProvider(
       <>
         <UsageChart />
-        <Probe />
+        <UsageProbe into={probe} />
       </>,
       { fetch: api.fetch },
     )
     const svg = await screen.findByRole('img')
     expect(svg.querySelector('desc')!.textContent).toBe('No usage in this period.')
-    await waitFor(() => expect(hook.stats).toEqual(empty))
+    await waitFor(() => expect(probe.value!.stats).toEqual(empty))
     const hourly = api.calls.find((c) => c.search.get('bucket') === 'hour')!
     expect(hourly.search.get('from')).toBe(String(day0))
   })
