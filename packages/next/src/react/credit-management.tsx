@@ -35,18 +35,18 @@ export function CreditManagement({ className, historyLimit = 10, onChange }: Cre
   const searchId = useId()
   return (
     <section className={className} aria-label="Credit management">
-      <search>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault()
-            setTerm(search.trim())
-          }}
-        >
-          <label htmlFor={searchId}>Search users</label>{' '}
-          <input id={searchId} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />{' '}
-          <button type="submit">Search</button>
-        </form>
-      </search>
+      {/* biome-ignore lint/a11y/useSemanticElements: <search> is unknown to Safari < 17 and older Chromium; the role works everywhere */}
+      <form
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault()
+          setTerm(search.trim())
+        }}
+      >
+        <label htmlFor={searchId}>Search users</label>{' '}
+        <input id={searchId} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />{' '}
+        <button type="submit">Search</button>
+      </form>
       {found.error && <p role="alert">{found.error.message}</p>}
       {found.data &&
         (found.data.users.length > 0 ? (
