@@ -5,7 +5,8 @@ import { targetAccount } from './guards.js'
 import { parseBody, parseQuery } from './input.js'
 import { json } from './respond.js'
 import { balanceQuery, deductBody, grantBody, historyQuery } from './schemas.js'
-import { balanceJson, exactUnits, historyJson } from './serialize.js'
+import { exactUnits } from './exact-units.js'
+import { balanceJson, historyJson } from './serialize.js'
 import type { CatchAllHandlers, RouteFactoryOptions, RoutesDeps } from './types.js'
 
 const DEFAULT_MAX_BODY = 16_384

@@ -1,0 +1,156 @@
+import { IdempotencyConflictError, type Role, ValidationError } from '@metered/core'
+import { exactUnits } from '../routes/exact-units.js'
+import { adminEmailMatcher } from './admin-emails.js'
+import { createRequestInfoReader, ipFromHeaders } from './request-info.js'
+import type { AuthUserLike, MeteredAuth, MeteredAuthOptions } from './types.js'
+
+/** The user store's field limits: a longer value from a provider is dropped, never a failed upsert. */
+function clip(value: string | null, max: number): string | null {
+  if (value === null) return value
+  return value.length > max ? null : value
+}
+
+/**
+ * next-auth v4 / Auth.js v5 events and callbacks that keep metered's user store in step with
+ * sign-ins:
+ * - `events.signIn`: upserts the profile (id, email, name, image; role `'admin'` when the email is
+ *   in `admins`, otherwise the stored role is kept), records the login with provider, IP and
+ *   user agent, and grants `signupCredits` once (idempotency key `signup:<userId>`), all without
+ *   ever failing the sign-in.
+ * - `callbacks.session`: `session.user.id` and `session.user.role`, for database sessions (from the
+ *   adapter's `user` and the store) and JWT sessions (from the token).
+ * - `callbacks.jwt`: puts `id` and `role` in the token at sign-in; refreshes the role on `update`.
+ *
+ * The session's role is for display; every admin check on the server reads the store.
+ * @example
+ * // next-auth v4, with existing authOptions
+ * export const authOptions = mergeAuthOptions(baseAuthOptions, meteredAuth({ users, ledger, signupCredits: 100 }))
+ * @example
+ * // Auth.js v5
+ * const m = meteredAuth({ users, ledger, admins: process.env.METERED_ADMIN_EMAILS })
+ * export const { auth, handlers } = NextAuth({ providers, ...m })
+ */
+export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
+  const { users } = options
+  const ledger = options.ledger ?? null
+  const isAdminEmail = adminEmailMatcher(options.admins)
+  const report = (error: unknown) => {
+    try {
+      ;(options.onError ?? ((e: unknown) => console.error('[metered] sign-in bookkeeping failed', e)))(error)
+    } catch {
+      // a failing logger must not fail a sign-in
+    }
+  }
+  const readRequestInfo = createRequestInfoReader(options.getRequestInfo, options.clientIp ?? ipFromHeaders)
+
+  const signupCredits = options.signupCredits ?? 0
+  const unitsPerCredit = options.unitsPerCredit ?? 1
+  let signupUnits = 0
+  if (signupCredits !== 0) {
+    // A misconfiguration should fail at start-up, not silently at every sign-in.
+    const units = exactUnits(signupCredits, unitsPerCredit)
+    if (units === null) {
+      throw new ValidationError([
+        { path: 'signupCredits', message: `must be a positive multiple of ${1 / unitsPerCredit}` },
+      ])
+    }
+    if (!ledger) throw new ValidationError([{ path: 'ledger', message: 'is required when signupCredits > 0' }])
+    signupUnits = units
+  }
+
+  async function storedRole(id: string): Promise<Role | null> {
+    try {
+      return (await users.get(id))?.role ?? null
+    } catch (error) {
+      report(error)
+      return null
+    }
+  }
+
+  /** At sign-in, before `events.signIn` has run (next-auth calls `jwt` first): the role it will store. */
+  async function roleAtSignIn(user: AuthUserLike & { id: string }): Promise<Role> {
+    if (isAdminEmail(user.email)) return 'admin'
+    return (await storedRole(user.id)) ?? 'user'
+  }
+
+  async function grantSignup(userId: string): Promise<void> {
+    if (signupUnits === 0 || !ledger) return
+    try {
+      await ledger.grant({ account: userId, amount: signupUnits, source: 'signup', idempotencyKey: `signup:${userId}` })
+    } catch (error) {
+      // The bonus changed since this user got theirs: they got it once, which is the point.
+      if (error instanceof IdempotencyConflictError) return
+      throw error
+    }
+  }
+
+  return {
+    events: {
+      async signIn(message) {
+        const user = message.user
+        const id = user?.id
+        if (typeof id !== 'string' || id === '') {
+          report(new Error('signIn event without a user id; profile not recorded'))
+          return
+        }
+        try {
+          // First, so the login and the grant refer to an existing profile.
+          await users.upsert({
+            id,
+            ...(user.email !== undefined ? { email: clip(user.email, 320) } : {}),
+            ...(user.name !== undefined ? { name: clip(user.name, 200) } : {}),
+            ...(user.image !== undefined ? { image: clip(user.image, 2000) } : {}),
+            ...(isAdminEmail(user.email) ? { role: 'admin' as const } : {}),
+          })
+        } catch (error) {
+          report(error)
+          return
+        }
+        const info = await readRequestInfo()
+        const results = await Promise.allSettled([
+          users.recordLogin({
+            userId: id,
+            provider: clip(message.account?.provider ?? null, 100) || 'unknown',
+            ip: info.ip === null ? null : info.ip.slice(0, 100),
+            userAgent: info.userAgent === null ? null : info.userAgent.slice(0, 1000),
+          }),
+          grantSignup(id),
+        ])
+        for (const r of results) if (r.status === 'rejected') report(r.reason)
+      },
+    },
+    callbacks: {
+      async session(params) {
+        const { session, user, token } = params
+        let id: string | null = null
+        let role: Role = 'user'
+        if (user && typeof user.id === 'string' && user.id !== '') {
+          // Database sessions: next-auth passes the adapter's user row; the role lives in our store.
+          id = user.id
+          role = (await storedRole(id)) ?? (isAdminEmail(user.email) ? 'admin' : 'user')
+        } else if (token) {
+          const tokenId = typeof token.id === 'string' ? token.id : token.sub
+          if (typeof tokenId === 'string' && tokenId !== '') id = tokenId
+          role = token.role === 'admin' ? 'admin' : 'user'
+        }
+        if (id === null) return session as typeof session & { user: { id: string; role: Role } }
+        return { ...session, user: { ...(session.user ?? {}), id, role } }
+      },
+
+      async jwt(params) {
+        const { token, user } = params
+        if (user && typeof user.id === 'string' && user.id !== '') {
+          const withId = user as AuthUserLike & { id: string }
+          return { ...token, id: withId.id, role: await roleAtSignIn(withId) }
+        }
+        const id = typeof token.id === 'string' ? token.id : null
+        if (params.trigger === 'update' && id) {
+          // The client asked for a fresh session (`update()`): pick up a role changed by an admin.
+          const role = await storedRole(id)
+          if (role) return { ...token, role }
+        }
+        return token as typeof token & Partial<{ id: string; role: Role }>
+      },
+    },
+  }
+}
