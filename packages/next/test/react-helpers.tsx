@@ -1,4 +1,4 @@
-import { cleanup, render } from '@testing-library/react'
+import { cleanup, type RenderResult, render } from '@testing-library/react'
 import type { ReactNode } from 'react'
 import { afterEach, vi } from 'vitest'
 import { MeteredProvider, type MeteredProviderProps } from '../src/react/index.js'
@@ -56,7 +56,7 @@ export function fakeApi(routes: Record<string, Handler>) {
 }
 
 /** Renders `ui` inside a provider using `fetch`. */
-export function renderWithProvider(ui: ReactNode, props: Omit<MeteredProviderProps, 'children'> = {}) {
+export function renderWithProvider(ui: ReactNode, props: Omit<MeteredProviderProps, 'children'> = {}): RenderResult {
   return render(<MeteredProvider {...props}>{ui}</MeteredProvider>)
 }
 
