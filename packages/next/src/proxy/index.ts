@@ -1,0 +1,1 @@
+export { createProxy, type MeteredProxy, type ProxyMatcher, type ProxyOptions } from './create-proxy.js'
