@@ -2,8 +2,6 @@
 // one redis-server for the whole run (every project), unless DATABASE_URL / REDIS_URL are set.
 // Tests read the URLs from process.env (workers inherit it) or from inject('databaseUrl').
 import type { TestProject } from 'vitest/node'
-// the ProvidedContext augmentation (databaseUrl, redisUrl) lives in index.ts
-import type {} from './index.js'
 import {
   cleanupAllSync,
   type PostgresServer,
@@ -11,6 +9,13 @@ import {
   spawnPostgresServer,
   spawnRedisServer,
 } from './servers.js'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string
+    redisUrl: string
+  }
+}
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 

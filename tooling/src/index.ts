@@ -17,14 +17,6 @@ export {
   TestServiceError,
 } from './servers.js'
 
-// Values the global setup provides: `inject('databaseUrl')`, `inject('redisUrl')` in tests.
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string
-    redisUrl: string
-  }
-}
-
 function fromEnv(name: 'DATABASE_URL' | 'REDIS_URL'): string {
   const value = process.env[name]
   if (!value) {
