@@ -21,6 +21,9 @@ import { LUA_NOW } from './clock.js'
  * Returns { allowed, now, then per item: allowed, remaining, reset, retryAfter } as integers.
  */
 export const LIMITER_CONSUME_LUA = `${LUA_NOW}
+-- globals are table lookups on every use; locals are registers
+local tonumber, floor, ceil, max, min, fmt, match, call = tonumber, math.floor, math.ceil, math.max, math.min, string.format, string.match, redis.call
+local ARGV, KEYS = ARGV, KEYS
 local dry = ARGV[2] == '1'
 local floor_px = tonumber(ARGV[3])
 local n = #KEYS
@@ -35,31 +38,31 @@ for i = 1, n do
   local W = tonumber(ARGV[b + 3])
   local refill = tonumber(ARGV[b + 4])
   local cost = tonumber(ARGV[b + 5])
-  local raw = redis.call('GET', KEYS[i])
+  local raw = call('GET', KEYS[i])
   local allowed, remaining, reset, retry, state, expires_at
 
   if kind == 'b' then
     local rate = refill / W
     local tokens = limit
     if raw then
-      local t, u = string.match(raw, '^([^:]+):(.+)$')
-      local elapsed = math.max(0, now - tonumber(u))
-      tokens = math.min(limit, tonumber(t) + elapsed * rate)
+      local t, u = match(raw, '^([^:]+):(.+)$')
+      local elapsed = max(0, now - tonumber(u))
+      tokens = min(limit, tonumber(t) + elapsed * rate)
     end
     allowed = tokens >= cost
     local left = tokens
     if allowed then left = tokens - cost end
-    remaining = math.max(0, math.floor(left))
-    reset = now + math.ceil((limit - left) / rate)
+    remaining = max(0, floor(left))
+    reset = now + ceil((limit - left) / rate)
     retry = 0
-    if not allowed then retry = math.ceil((cost - tokens) / rate) end
-    state = string.format('%.17g:%d', left, now)
-    expires_at = now + math.ceil(math.max(0, limit - left) / rate) + 1
+    if not allowed then retry = ceil((cost - tokens) / rate) end
+    state = fmt('%.17g:%d', left, now)
+    expires_at = now + ceil(max(0, limit - left) / rate) + 1
   else
-    local w = math.floor(now / W)
+    local w = floor(now / W)
     local curr, prev = 0, 0
     if raw then
-      local sw, sc, sp = string.match(raw, '^([^:]+):([^:]+):(.+)$')
+      local sw, sc, sp = match(raw, '^([^:]+):([^:]+):(.+)$')
       sw = tonumber(sw)
       if sw == w then
         curr, prev = tonumber(sc), tonumber(sp)
@@ -72,11 +75,11 @@ for i = 1, n do
       local count = curr
       if allowed then count = curr + cost end
       local stop = (w + 1) * W
-      remaining = math.max(0, limit - count)
+      remaining = max(0, limit - count)
       reset = stop
       retry = 0
       if not allowed then retry = stop - now end
-      state = string.format('%d:%d:0', w, count)
+      state = fmt('%d:%d:0', w, count)
       expires_at = stop
     else
       -- sliding: the previous window weighs by the part of it still inside the sliding window;
@@ -85,23 +88,23 @@ for i = 1, n do
       allowed = prev * left + (curr + cost) * W <= limit * W
       local count = curr
       if allowed then count = curr + cost end
-      remaining = math.max(0, math.floor((limit * W - prev * left - count * W) / W))
+      remaining = max(0, floor((limit * W - prev * left - count * W) / W))
       if count > 0 then reset = (w + 2) * W elseif prev > 0 then reset = (w + 1) * W else reset = now end
       retry = 0
       if not allowed then
         if curr + cost <= limit and prev > 0 then
-          local need_left = math.floor(((limit - curr - cost) * W) / prev)
-          retry = math.max(1, left - need_left)
+          local need_left = floor(((limit - curr - cost) * W) / prev)
+          retry = max(1, left - need_left)
         elseif cost <= limit then
           local start = (w + 1) * W
           local need_left = W
-          if curr > 0 then need_left = math.floor(((limit - cost) * W) / curr) end
-          retry = start - now + math.max(0, W - need_left)
+          if curr > 0 then need_left = floor(((limit - cost) * W) / curr) end
+          retry = start - now + max(0, W - need_left)
         else
           retry = reset - now
         end
       end
-      state = string.format('%d:%d:%d', w, count, prev)
+      state = fmt('%d:%d:%d', w, count, prev)
       expires_at = (w + 2) * W
     end
   end
@@ -117,8 +120,8 @@ end
 if not all then out[1] = 0 end
 if all and not dry then
   for i = 1, n do
-    local px = math.max(writes[i][2], floor_px, 1)
-    redis.call('SET', KEYS[i], writes[i][1], 'PX', string.format('%d', px))
+    local px = max(writes[i][2], floor_px, 1)
+    call('SET', KEYS[i], writes[i][1], 'PX', fmt('%d', px))
   end
 end
 return out
