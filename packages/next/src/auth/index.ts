@@ -6,9 +6,9 @@ export type {
   MeteredAuth,
   MeteredAuthOptions,
   MeteredSessionUser,
-  RequestInfo,
   SessionLikeObject,
   SessionParamsLike,
   SignInMessageLike,
+  SignInRequestInfo,
   TokenLike,
 } from './types.js'

@@ -1,5 +1,5 @@
 import { defaultClientIp } from '../server/client-ip.js'
-import type { RequestInfo } from './types.js'
+import type { SignInRequestInfo } from './types.js'
 
 type HeadersModule = { headers?: () => Headers | Promise<Headers> }
 
@@ -16,7 +16,9 @@ export function ipFromHeaders(headers: Headers): string | null {
  * nulls rather than a failed sign-in.
  */
 export function createRequestInfoReader(
-  getRequestInfo: (() => RequestInfo | null | undefined | Promise<RequestInfo | null | undefined>) | undefined,
+  getRequestInfo:
+    | (() => SignInRequestInfo | null | undefined | Promise<SignInRequestInfo | null | undefined>)
+    | undefined,
   clientIp: (headers: Headers) => string | null,
 ): () => Promise<{ ip: string | null; userAgent: string | null }> {
   let mod: Promise<HeadersModule | null> | null = null

@@ -40,7 +40,7 @@ export interface MeteredSessionUser {
 }
 
 /** The request details recorded with a login. */
-export interface RequestInfo {
+export interface SignInRequestInfo {
   ip?: string | null
   userAgent?: string | null
 }
@@ -82,7 +82,7 @@ export interface MeteredAuthOptions {
    * @default headers() from next/headers when available, else none
    * @example getRequestInfo: () => ({ ip: req.socket.remoteAddress, userAgent: req.headers['user-agent'] })
    */
-  getRequestInfo?: () => RequestInfo | null | undefined | Promise<RequestInfo | null | undefined>
+  getRequestInfo?: () => SignInRequestInfo | null | undefined | Promise<SignInRequestInfo | null | undefined>
   /**
    * Reads the client IP from the sign-in request's headers.
    * @default x-real-ip, then the first x-forwarded-for hop, then cf-connecting-ip
