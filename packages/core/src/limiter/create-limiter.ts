@@ -186,6 +186,9 @@ export function createLimiter(options: LimiterOptions): Limiter {
     },
 
     rulesFor,
+    store,
+    plan: (key, opts = {}) => buildRequest(key, opts, false),
+    interpret: (request, result) => summarise(ruleResults(result, request)),
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Duration } from '../duration.js'
-import type { LimiterStore, RuleSpec } from './types.js'
+import type { ConsumeRequest, ConsumeResult, LimiterStore, RuleSpec } from './types.js'
 
 /** Named rules, e.g. `{ burst: tokenBucket(...), minute: slidingWindow(...) }`. */
 export type Rules = Record<string, RuleSpec>
@@ -124,4 +124,13 @@ export interface Limiter {
   reset(key: string, options?: { rules?: string[]; ctx?: LimitContext }): Promise<void>
   /** The rules that would apply for this context. */
   rulesFor(ctx?: LimitContext): Rules
+  /** The store this limiter consumes from. */
+  readonly store: LimiterStore
+  /**
+   * The store request `limit(key, options)` would send, validated, without sending it. Used by
+   * authorizers that consume limits and credits in one store call.
+   */
+  plan(key: string, options?: LimitOptions): ConsumeRequest
+  /** Turns a store's answer to a planned request into a `LimitResult`. */
+  interpret(request: ConsumeRequest, result: ConsumeResult): LimitResult
 }

@@ -1,6 +1,8 @@
 import type { Clock } from '../clock.js'
+import type { Authorizer } from '../metering/authorizer-types.js'
 import type { UsageStore } from '../usage/types.js'
 import type { UserStore } from '../users/types.js'
+import { createMemoryAuthorizer } from './memory-authorizer.js'
 import { createMemoryLedger, type MemoryLedger } from './memory-ledger.js'
 import { createMemoryLimiterStore, type MemoryLimiterStore } from './memory-limiter-store.js'
 import { createMemoryUsageStore } from './memory-usage.js'
@@ -17,6 +19,8 @@ export interface MemoryStores {
   limiterStore: MemoryLimiterStore
   usage: UsageStore
   users: UserStore
+  /** Limits and credits in one synchronous step (used by `createMetered` when its limiter uses `limiterStore`). */
+  authorizer: Authorizer
 }
 
 /**
@@ -28,10 +32,13 @@ export interface MemoryStores {
 export function createMemoryStores(options: MemoryStoresOptions = {}): MemoryStores {
   // exactOptionalPropertyTypes: pass `clock` only when given, never as an explicit undefined.
   const storeOptions = options.clock === undefined ? {} : { clock: options.clock }
+  const ledger = createMemoryLedger(storeOptions)
+  const limiterStore = createMemoryLimiterStore(storeOptions)
   return {
-    ledger: createMemoryLedger(storeOptions),
-    limiterStore: createMemoryLimiterStore(storeOptions),
+    ledger,
+    limiterStore,
     usage: createMemoryUsageStore(storeOptions),
     users: createMemoryUserStore(storeOptions),
+    authorizer: createMemoryAuthorizer(ledger, limiterStore),
   }
 }

@@ -15,8 +15,10 @@ import type {
   Hold,
   Ledger,
   ReleaseResult,
+  ReserveInput,
   ReserveResult,
   RevokeResult,
+  SettleInput,
   SettleResult,
 } from '../ledger/types.js'
 import { accountSchema, parse } from '../schemas.js'
@@ -38,6 +40,7 @@ import {
   nextId,
   take,
 } from './ledger-state.js'
+import { attachSync, type MemoryLedgerSync } from './memory-sync.js'
 
 /** The memory ledger: a {@link Ledger} plus readers over its rows for the conformance suite. */
 export interface MemoryLedger extends Ledger {
@@ -81,6 +84,95 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
   function remember(key: string | null, print: string, result: object): void {
     if (key !== null) state.keys.set(key, { fingerprint: print, result })
+  }
+
+  function reserveNow(input: ReserveInput): ReserveResult {
+    const n = normalizeReserve(input)
+    n.metadata = jsonCopy(n.metadata)
+    const now = clock.now()
+    const acc = touch(n.account, now)
+    const print = fingerprint('reserve', n)
+    const replayed = replay<ReserveResult>(n.idempotencyKey, print)
+    if (replayed) return replayed
+    if (acc.available < n.amount) {
+      return { ok: false, reason: 'insufficient_credits', available: acc.available, required: n.amount }
+    }
+    const hold: HoldRow = {
+      id: nextId(state, 'hold'),
+      account: n.account,
+      amount: n.amount,
+      reason: n.reason,
+      expiresAt: now + n.ttlMs,
+      createdAt: now,
+      metadata: n.metadata,
+      status: 'open',
+      allocations: take(acc, n.amount, now),
+    }
+    state.holds.set(hold.id, hold)
+    acc.holds.push(hold)
+    acc.held += hold.amount
+    const result: ReserveResult = { ok: true, hold: publicHold(hold), available: acc.available, replayed: false }
+    remember(n.idempotencyKey, print, result)
+    return result
+  }
+
+  function settleNow(input: SettleInput): SettleResult {
+    const n = normalizeSettle(input)
+    n.metadata = jsonCopy(n.metadata)
+    const now = clock.now()
+    const hold = state.holds.get(n.holdId)
+    if (!hold) return { ok: false, reason: 'hold_not_found' }
+    const acc = touch(hold.account, now)
+    if (hold.status === 'released') return { ok: false, reason: 'hold_closed' }
+    if (hold.settled) {
+      // The hold id is the settle's idempotency key; the amount is its only parameter.
+      if (hold.settled.amount !== n.amount) throw new IdempotencyConflictError(hold.id)
+      return { ...(hold.settled.result as SettleResult & { ok: true }), replayed: true }
+    }
+    let fromHold = 0
+    let released = 0
+    let forfeited = 0
+    const holdExpired = hold.status === 'expired'
+    if (!holdExpired) {
+      fromHold = Math.min(n.amount, hold.amount)
+      const back = giveBack(state, acc, hold, leftover(hold.allocations, fromHold), now)
+      released = back.released
+      forfeited = back.forfeited
+      closeHold(acc, hold, 'settled')
+    } else {
+      hold.status = 'settled'
+    }
+    // Above the hold (or after it expired), the rest comes from available credits as far as they go.
+    const wanted = n.amount - fromHold
+    const extra = Math.min(wanted, acc.available)
+    if (extra > 0) take(acc, extra, now)
+    const charged = fromHold + extra
+    const entry =
+      charged > 0
+        ? appendEntry(state, acc, {
+            account: hold.account,
+            type: 'debit',
+            amount: -charged,
+            grantId: null,
+            holdId: hold.id,
+            reason: hold.reason,
+            metadata: n.metadata ?? hold.metadata,
+            createdAt: now,
+          })
+        : null
+    const result: SettleResult = {
+      ok: true,
+      charged,
+      released,
+      shortfall: wanted - extra,
+      forfeited,
+      entryId: entry?.id ?? null,
+      available: acc.available,
+      holdExpired,
+      replayed: false,
+    }
+    hold.settled = { amount: n.amount, result }
+    return result
   }
 
   const ledger: MemoryLedger = {
@@ -167,92 +259,11 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     },
 
     async reserve(input) {
-      const n = normalizeReserve(input)
-      n.metadata = jsonCopy(n.metadata)
-      const now = clock.now()
-      const acc = touch(n.account, now)
-      const print = fingerprint('reserve', n)
-      const replayed = replay<ReserveResult>(n.idempotencyKey, print)
-      if (replayed) return replayed
-      if (acc.available < n.amount) {
-        return { ok: false, reason: 'insufficient_credits', available: acc.available, required: n.amount }
-      }
-      const hold: HoldRow = {
-        id: nextId(state, 'hold'),
-        account: n.account,
-        amount: n.amount,
-        reason: n.reason,
-        expiresAt: now + n.ttlMs,
-        createdAt: now,
-        metadata: n.metadata,
-        status: 'open',
-        allocations: take(acc, n.amount, now),
-      }
-      state.holds.set(hold.id, hold)
-      acc.holds.push(hold)
-      acc.held += hold.amount
-      const result: ReserveResult = { ok: true, hold: publicHold(hold), available: acc.available, replayed: false }
-      remember(n.idempotencyKey, print, result)
-      return result
+      return reserveNow(input)
     },
 
     async settle(input) {
-      const n = normalizeSettle(input)
-      n.metadata = jsonCopy(n.metadata)
-      const now = clock.now()
-      const hold = state.holds.get(n.holdId)
-      if (!hold) return { ok: false, reason: 'hold_not_found' }
-      const acc = touch(hold.account, now)
-      if (hold.status === 'released') return { ok: false, reason: 'hold_closed' }
-      if (hold.settled) {
-        // The hold id is the settle's idempotency key; the amount is its only parameter.
-        if (hold.settled.amount !== n.amount) throw new IdempotencyConflictError(hold.id)
-        return { ...(hold.settled.result as SettleResult & { ok: true }), replayed: true }
-      }
-      let fromHold = 0
-      let released = 0
-      let forfeited = 0
-      const holdExpired = hold.status === 'expired'
-      if (!holdExpired) {
-        fromHold = Math.min(n.amount, hold.amount)
-        const back = giveBack(state, acc, hold, leftover(hold.allocations, fromHold), now)
-        released = back.released
-        forfeited = back.forfeited
-        closeHold(acc, hold, 'settled')
-      } else {
-        hold.status = 'settled'
-      }
-      // Above the hold (or after it expired), the rest comes from available credits as far as they go.
-      const wanted = n.amount - fromHold
-      const extra = Math.min(wanted, acc.available)
-      if (extra > 0) take(acc, extra, now)
-      const charged = fromHold + extra
-      const entry =
-        charged > 0
-          ? appendEntry(state, acc, {
-              account: hold.account,
-              type: 'debit',
-              amount: -charged,
-              grantId: null,
-              holdId: hold.id,
-              reason: hold.reason,
-              metadata: n.metadata ?? hold.metadata,
-              createdAt: now,
-            })
-          : null
-      const result: SettleResult = {
-        ok: true,
-        charged,
-        released,
-        shortfall: wanted - extra,
-        forfeited,
-        entryId: entry?.id ?? null,
-        available: acc.available,
-        holdExpired,
-        replayed: false,
-      }
-      hold.settled = { amount: n.amount, result }
-      return result
+      return settleNow(input)
     },
 
     async release(input) {
@@ -343,6 +354,11 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     return touch(parse(accountSchema, account, 'account'), clock.now())
   }
 
+  attachSync<MemoryLedger, MemoryLedgerSync>(ledger, {
+    reserve: reserveNow,
+    settle: settleNow,
+    available: (account) => touch(parse(accountSchema, account, 'account'), clock.now()).available,
+  })
   return ledger
 }
 

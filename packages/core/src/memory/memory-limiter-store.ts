@@ -5,6 +5,7 @@ import { evaluateRule, type RuleStateData } from '../limiter/algorithms.js'
 import { stateExpiresAt } from '../limiter/state-expiry.js'
 import type { ConsumeRequest, ConsumeResult, LimiterStore, RuleState } from '../limiter/types.js'
 import { consumeRequestSchema, keySchema, parse } from '../schemas.js'
+import { attachSync, type MemoryLimiterSync } from './memory-sync.js'
 
 export interface MemoryLimiterStoreOptions {
   /**
@@ -101,34 +102,38 @@ export function createMemoryLimiterStore(options: MemoryLimiterStoreOptions = {}
     sizeAtSweep = size
   }
 
-  return {
-    async consume(request: ConsumeRequest): Promise<ConsumeResult> {
-      const { items, dryRun } = parse(consumeRequestSchema, request, 'consume request')
-      // One `now` for every item: the rules of one call are decided at the same instant.
-      const now = clock.now()
-      const evaluations = items.map((item) => evaluateRule(item.rule, read(item.key, item.name, now), now, item.cost))
-      const allowed = evaluations.every((e) => e.allowed)
-      if (allowed && !dryRun) {
-        items.forEach((item, i) => {
-          const next = evaluations[i]!.next
-          write(item.key, item.name, { state: next, expiresAt: stateExpiresAt(item.rule, next) })
-        })
-        writesSinceSweep += items.length
-        if (writesSinceSweep >= Math.max(sweepEvery, sizeAtSweep)) sweep(now)
-      }
-      const rules: RuleState[] = items.map((item, i) => {
-        const e = evaluations[i]!
-        return {
-          name: item.name,
-          key: item.key,
-          limit: item.rule.limit,
-          remaining: e.remaining,
-          reset: e.reset,
-          retryAfter: e.retryAfter,
-          allowed: e.allowed,
-        }
+  function consumeNow(request: ConsumeRequest): ConsumeResult {
+    const { items, dryRun } = parse(consumeRequestSchema, request, 'consume request')
+    // One `now` for every item: the rules of one call are decided at the same instant.
+    const now = clock.now()
+    const evaluations = items.map((item) => evaluateRule(item.rule, read(item.key, item.name, now), now, item.cost))
+    const allowed = evaluations.every((e) => e.allowed)
+    if (allowed && !dryRun) {
+      items.forEach((item, i) => {
+        const next = evaluations[i]!.next
+        write(item.key, item.name, { state: next, expiresAt: stateExpiresAt(item.rule, next) })
       })
-      return { allowed, rules, now }
+      writesSinceSweep += items.length
+      if (writesSinceSweep >= Math.max(sweepEvery, sizeAtSweep)) sweep(now)
+    }
+    const rules: RuleState[] = items.map((item, i) => {
+      const e = evaluations[i]!
+      return {
+        name: item.name,
+        key: item.key,
+        limit: item.rule.limit,
+        remaining: e.remaining,
+        reset: e.reset,
+        retryAfter: e.retryAfter,
+        allowed: e.allowed,
+      }
+    })
+    return { allowed, rules, now }
+  }
+
+  const store: MemoryLimiterStore = {
+    async consume(request: ConsumeRequest): Promise<ConsumeResult> {
+      return consumeNow(request)
     },
 
     async reset(key: string, names: string[]): Promise<void> {
@@ -140,4 +145,5 @@ export function createMemoryLimiterStore(options: MemoryLimiterStoreOptions = {}
 
     size: () => size,
   }
+  return attachSync<MemoryLimiterStore, MemoryLimiterSync>(store, { consume: consumeNow })
 }

@@ -83,6 +83,33 @@ export function createMetered(options: MeteredOptions): Metered {
     lowBalanceUnits: options.lowBalanceCredits === undefined ? null : toUnits(options.lowBalanceCredits),
   }
 
+  const authorizer = options.authorizer ?? null
+
+  function refusedForCredits(available: number, required: number, account: string, feature: string): AuthorizeResult {
+    emit({ type: 'denied', account, feature, reason: 'insufficient_credits' })
+    return { ok: false, reason: 'insufficient_credits', available, required, limit: null }
+  }
+
+  function ticketFor(
+    input: AuthorizeInput,
+    account: string,
+    mode: 'debit' | 'reserve',
+    holdId: string | null,
+    amount: number,
+    available: number,
+  ) {
+    return createTicket(ticketDeps, {
+      account,
+      feature: input.feature,
+      mode,
+      holdId,
+      amount,
+      charged: mode === 'debit' ? { charged: amount, shortfall: 0, available } : null,
+      userId: input.userId ?? null,
+      metadata: input.metadata ?? null,
+    })
+  }
+
   async function authorize(input: AuthorizeInput): Promise<AuthorizeResult> {
     const account = parse(accountSchema, input.account, 'account')
     if ((input.price === undefined) === (input.estimate === undefined)) {
@@ -95,75 +122,126 @@ export function createMetered(options: MeteredOptions): Metered {
         : typeof input.estimate === 'number'
           ? toUnits(input.estimate)
           : priceUnits(input.feature, input.estimate!)
-    // A zero-price call still takes one unit of hold, so the ledger's positive-amount rule holds;
-    // a fixed price of 0 skips the ledger entirely.
+    const limited = limiter !== null && input.limitKey !== null
+    const limitOptions = () => {
+      const cost: Record<string, number> = {}
+      for (const name of input.spendCaps ?? []) cost[name] = amount
+      return {
+        cost,
+        ...(input.limitRules ? { rules: input.limitRules } : {}),
+        ...(input.limitContext ? { ctx: input.limitContext } : {}),
+      }
+    }
+    const common = {
+      account,
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+      ...(input.metadata ? { metadata: input.metadata } : {}),
+    }
+    // A zero estimate still holds one unit, so the ledger's positive-amount rule holds; the
+    // settle charges what was actually used.
     const holdAmount = Math.max(1, amount)
 
     await ensureAllowances(account, input.plan)
 
-    // Ledger first: a hold is reversible without a trace, a limiter consumption is not; so a
-    // refusal by either side leaves nothing consumed anywhere (see docs/metering.md).
+    // Free call: nothing to charge, only limits.
+    if (mode === 'debit' && amount === 0) {
+      let limit: LimitResult | null = null
+      if (limited) {
+        limit = await limiter.limit(input.limitKey ?? account, limitOptions())
+        if (!limit.success) return refusedByLimit(limit, account, input.feature, null)
+      }
+      const { available } = await options.ledger.balance(account)
+      return { ok: true, ticket: ticketFor(input, account, 'debit', null, 0, available), limit, available }
+    }
+
+    // One step: limits and balance decided and consumed together by the store that holds both.
+    if (limited && authorizer && authorizer.limiterStore === limiter.store) {
+      const request = limiter.plan(input.limitKey ?? account, limitOptions())
+      const result = await authorizer.authorize({
+        ...common,
+        amount: mode === 'debit' ? amount : holdAmount,
+        ttl: input.ttl ?? holdTtlMs,
+        reason: input.feature,
+        charge: mode === 'debit',
+        limits: request,
+      })
+      const limit = limiter.interpret(request, result.limits)
+      if (!result.ok) {
+        return result.reason === 'insufficient_credits'
+          ? refusedForCredits(result.available, result.required, account, input.feature)
+          : refusedByLimit(limit, account, input.feature, result.available)
+      }
+      const ticket = ticketFor(
+        input,
+        account,
+        mode,
+        result.holdId,
+        mode === 'debit' ? amount : holdAmount,
+        result.available,
+      )
+      return { ok: true, ticket, limit, available: result.available }
+    }
+
+    // No limits: one ledger call.
+    if (!limited) {
+      if (mode === 'debit') {
+        const debited = await options.ledger.debit({ ...common, amount, reason: input.feature })
+        if (!debited.ok) return refusedForCredits(debited.available, debited.required, account, input.feature)
+        const ticket = ticketFor(input, account, 'debit', null, amount, debited.available)
+        return { ok: true, ticket, limit: null, available: debited.available }
+      }
+      const reserved = await options.ledger.reserve({
+        ...common,
+        amount: holdAmount,
+        ttl: input.ttl ?? holdTtlMs,
+        reason: input.feature,
+      })
+      if (!reserved.ok) return refusedForCredits(reserved.available, reserved.required, account, input.feature)
+      const ticket = ticketFor(input, account, 'reserve', reserved.hold.id, holdAmount, reserved.available)
+      return { ok: true, ticket, limit: null, available: reserved.available }
+    }
+
+    // Two steps (limiter and ledger in different stores). Ledger first: a hold is given back
+    // without a trace, a limiter consumption is not; so a refusal by either side leaves nothing
+    // consumed anywhere (see docs/metering.md for what a concurrent observer can see).
     const reserved = await options.ledger.reserve({
-      account,
+      ...common,
       amount: holdAmount,
       ttl: input.ttl ?? holdTtlMs,
       reason: input.feature,
-      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
-      ...(input.metadata ? { metadata: input.metadata } : {}),
     })
-    if (!reserved.ok) {
-      emit({ type: 'denied', account, feature: input.feature, reason: 'insufficient_credits' })
-      return {
-        ok: false,
-        reason: 'insufficient_credits',
-        available: reserved.available,
-        required: reserved.required,
-        limit: null,
-      }
-    }
+    if (!reserved.ok) return refusedForCredits(reserved.available, reserved.required, account, input.feature)
 
-    let limit: LimitResult | null = null
-    if (limiter && input.limitKey !== null) {
-      const cost: Record<string, number> = {}
-      for (const name of input.spendCaps ?? []) cost[name] = amount
-      try {
-        limit = await limiter.limit(input.limitKey ?? account, {
-          cost,
-          ...(input.limitRules ? { rules: input.limitRules } : {}),
-          ...(input.limitContext ? { ctx: input.limitContext } : {}),
-        })
-      } catch (error) {
-        await options.ledger.release({ holdId: reserved.hold.id })
-        throw error
-      }
-      if (!limit.success) {
-        const released = await options.ledger.release({ holdId: reserved.hold.id })
-        const reason = limit.reason === 'store_unavailable' ? 'store_unavailable' : 'rate_limited'
-        emit({ type: 'denied', account, feature: input.feature, reason })
-        return { ok: false, reason, limit, available: released.ok ? released.available : null }
-      }
+    let limit: LimitResult
+    try {
+      limit = await limiter.limit(input.limitKey ?? account, limitOptions())
+    } catch (error) {
+      await options.ledger.release({ holdId: reserved.hold.id })
+      throw error
     }
-
-    let charged: TicketSettlement | null = null
-    let available = reserved.available
+    if (!limit.success) {
+      const released = await options.ledger.release({ holdId: reserved.hold.id })
+      return refusedByLimit(limit, account, input.feature, released.ok ? released.available : null)
+    }
     if (mode === 'debit') {
       const settled = await options.ledger.settle({ holdId: reserved.hold.id, amount })
       if (!settled.ok) throw new MeteredError('invariant_violation', `fixed charge failed: ${settled.reason}`)
-      charged = { charged: settled.charged, shortfall: settled.shortfall, available: settled.available }
-      available = settled.available
+      const ticket = ticketFor(input, account, 'debit', null, amount, settled.available)
+      return { ok: true, ticket, limit, available: settled.available }
     }
+    const ticket = ticketFor(input, account, 'reserve', reserved.hold.id, holdAmount, reserved.available)
+    return { ok: true, ticket, limit, available: reserved.available }
+  }
 
-    const ticket = createTicket(ticketDeps, {
-      account,
-      feature: input.feature,
-      mode,
-      holdId: reserved.hold.id,
-      amount,
-      charged,
-      userId: input.userId ?? null,
-      metadata: input.metadata ?? null,
-    })
-    return { ok: true, ticket, limit, available }
+  function refusedByLimit(
+    limit: LimitResult,
+    account: string,
+    feature: string,
+    available: number | null,
+  ): AuthorizeResult {
+    const reason = limit.reason === 'store_unavailable' ? 'store_unavailable' : 'rate_limited'
+    emit({ type: 'denied', account, feature, reason })
+    return { ok: false, reason, limit, available }
   }
 
   return {

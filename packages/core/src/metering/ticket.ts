@@ -19,7 +19,8 @@ interface TicketInit {
   account: string
   feature: string
   mode: 'debit' | 'reserve'
-  holdId: string
+  /** The open hold (reserve mode); null in debit mode. */
+  holdId: string | null
   amount: number
   /** For debit mode: what was charged at authorize. */
   charged: TicketSettlement | null
@@ -80,7 +81,7 @@ export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
     } else {
       const units = deps.unitsFor(init.feature, input)
       const settled = await deps.ledger.settle({
-        holdId: init.holdId,
+        holdId: init.holdId!,
         amount: units,
         ...(input.metadata ? { metadata: input.metadata } : {}),
       })
@@ -96,7 +97,7 @@ export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
     if (init.mode === 'debit') {
       result = init.charged!
     } else {
-      const released = await deps.ledger.release({ holdId: init.holdId })
+      const released = await deps.ledger.release({ holdId: init.holdId! })
       result = { charged: 0, shortfall: 0, available: released.ok ? released.available : 0 }
     }
     await record(status, usage, result, null)

@@ -5,6 +5,7 @@ import type { LimitContext, Limiter, LimitResult } from '../limiter/limiter-type
 import type { MeteredUsage, Pricer } from '../pricing/types.js'
 import type { UsageStatus, UsageStore } from '../usage/types.js'
 import type { UserStore } from '../users/types.js'
+import type { Authorizer } from './authorizer-types.js'
 
 /** A plan's recurring credits, granted lazily once per period and expiring at its end. */
 export interface Allowance {
@@ -53,6 +54,12 @@ export interface MeteredOptions {
   onEvent?: (event: MeteredEvent) => void | Promise<void>
   /** Time source for allowance periods and latency. @default system clock */
   clock?: Clock
+  /**
+   * Decides limits and credits in ONE store call when the limiter's store is this authorizer's
+   * (`createMemoryStores()`, `createPostgresStores()` and `createRedisStores()` return one as
+   * `authorizer`, so spreading the stores wires it). Otherwise authorize takes two steps.
+   */
+  authorizer?: Authorizer | null
 }
 
 export interface AuthorizeInput {
@@ -107,7 +114,8 @@ export interface Ticket {
   readonly feature: string
   /** `debit`: charged at authorize (fixed price); `reserve`: a hold waiting for the actual amount. */
   readonly mode: 'debit' | 'reserve'
-  readonly holdId: string
+  /** The hold waiting for settle (reserve mode); null in debit mode. */
+  readonly holdId: string | null
   /** Units held or charged at authorize. */
   readonly amount: number
   /** Charges the actual amount (reserve mode) and records usage. Calling it again returns the first result. */

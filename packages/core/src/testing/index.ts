@@ -1,3 +1,4 @@
+export * from './authorizer-suite.js'
 export * from './ledger-suite.js'
 export * from './limiter-store-suite.js'
 export type * from './types.js'

@@ -1,6 +1,7 @@
 import type { ManualClock } from '../clock.js'
 import type { EntryType, Ledger } from '../ledger/types.js'
 import type { LimiterStore } from '../limiter/types.js'
+import type { Authorizer } from '../metering/authorizer-types.js'
 import type { UsageStore } from '../usage/types.js'
 import type { UserStore } from '../users/types.js'
 
@@ -34,6 +35,14 @@ export interface LedgerHarness {
 
 export interface LimiterStoreHarness {
   store: LimiterStore
+  close?(): Promise<void>
+}
+
+export interface AuthorizerHarness {
+  ledger: Ledger
+  limiterStore: LimiterStore
+  /** Must share state with `ledger` and `limiterStore`. */
+  authorizer: Authorizer
   close?(): Promise<void>
 }
 

@@ -1,0 +1,60 @@
+import type { Duration } from '../duration.js'
+import type { Metadata } from '../ledger/types.js'
+import type { ConsumeRequest, ConsumeResult, LimiterStore } from '../limiter/types.js'
+
+export interface AuthorizeStoreInput {
+  account: string
+  /** Units to hold (or, with `charge`, to debit). */
+  amount: number
+  /** Hold lifetime (ignored with `charge`). */
+  ttl: Duration
+  /** Debit reason, or the reason of the debit written when the hold settles. */
+  reason: string
+  /** A known price: debit `amount` now instead of holding it. */
+  charge: boolean
+  idempotencyKey?: string
+  metadata?: Metadata
+  /** The limiter items to check and consume with it (from `limiter.plan()`); not a dry run. */
+  limits: ConsumeRequest
+}
+
+export type AuthorizeStoreResult =
+  | {
+      ok: true
+      /** The hold placed (reserve) or null (charge). */
+      holdId: string | null
+      /** The debit entry (charge) or null (reserve). */
+      entryId: string | null
+      /** Units available afterwards. */
+      available: number
+      limits: ConsumeResult
+      replayed: boolean
+    }
+  | {
+      ok: false
+      reason: 'insufficient_credits'
+      available: number
+      required: number
+      /** The limits as a dry run saw them (nothing consumed). */
+      limits: ConsumeResult
+    }
+  | { ok: false; reason: 'rate_limited'; available: number; limits: ConsumeResult }
+
+/**
+ * One atomic step over limits and balance, for stores that hold both (one Lua script on Redis,
+ * one SQL function call on Postgres, one synchronous step in memory):
+ *
+ * 1. housekeeping of the account, then check `available >= amount`;
+ * 2. evaluate every limiter item at the store's now (as a dry run);
+ * 3. balance short -> `insufficient_credits`; else any rule refusing -> `rate_limited`;
+ *    either way NOTHING is written (no hold, no limiter state);
+ * 4. else commit the limiter items and place the hold (or write the debit).
+ *
+ * Idempotency keys behave as in `reserve` / `debit`: a replay returns the original outcome
+ * and consumes no limiter units again.
+ */
+export interface Authorizer {
+  /** The limiter store whose state this authorizer shares. `createMetered` uses the one-step path only when the limiter's store is this one. */
+  readonly limiterStore: LimiterStore
+  authorize(input: AuthorizeStoreInput): Promise<AuthorizeStoreResult>
+}
