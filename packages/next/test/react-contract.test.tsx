@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { slidingWindow } from '@metered/core'
+import { type Rules, slidingWindow } from '@metered/core'
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
 import type { CatchAllHandlers } from '../src/index.js'
@@ -21,7 +21,7 @@ import { setup } from './server-helpers.js'
  * `withCredits` routes and the route factories, signed in as `user` (the x-user header stands in
  * for the session cookie).
  */
-async function app(user: string, rules?: Parameters<typeof setup>[0]['rules']) {
+async function app(user: string, rules?: Rules) {
   const t = setup(rules ? { rules } : {})
   const stream: { push?: ReadableStreamDefaultController<Uint8Array> } = {}
   const turn = t.metered.withCredits({ feature: 'generate', estimate: 2 }, (_req, ctx) => {
