@@ -1,7 +1,7 @@
 // A loopback HTTP server speaking the Upstash REST protocol to a real redis-server, so tests and
 // benchmarks run the real `@upstash/redis` client end to end without an Upstash account.
 import { createHash } from 'node:crypto'
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createClient } from 'redis'
 
@@ -54,9 +54,7 @@ export async function startUpstashBridge(redisUrl: string, token = 'bridge-token
       (e: Error) => ({ error: e.message }),
     )
 
-  const server = createServer(async (req, res) => {
-    const send = (status: number, body: unknown) =>
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+  async function handle(req: IncomingMessage, send: (status: number, body: unknown) => void): Promise<void> {
     if (req.method !== 'POST' || req.headers.authorization !== `Bearer ${token}`)
       return send(401, { error: 'Unauthorized' })
     let text = ''
@@ -80,6 +78,15 @@ export async function startUpstashBridge(redisUrl: string, token = 'bridge-token
     commands += 1
     const reply = await run(body.map(String))
     send('error' in reply ? 400 : 200, encode(reply))
+  }
+
+  const server = createServer((req, res) => {
+    const send = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+    // a malformed request is the client's problem, never a crash of the test process
+    handle(req, send).catch((e: Error) => {
+      if (!res.headersSent) send(400, { error: `ERR bridge: ${e.message}` })
+    })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
