@@ -204,3 +204,36 @@ describe('createMetered', () => {
     expect(await ledger.balance('h')).toMatchObject({ available: 5000, held: 0 })
   })
 })
+
+describe('grant_expiring events', () => {
+  it('warns once per grant when a charge leaves credits that expire within the window', async () => {
+    const clock = createManualClock()
+    const ledger = createMemoryLedger({ clock })
+    const events: MeteredEvent[] = []
+    const metered = createMetered({
+      ledger,
+      clock,
+      expiringWithin: '3 d',
+      onEvent: (e) => {
+        events.push(e)
+      },
+    })
+    const soon = clock.now() + 2 * 86_400_000
+    const grant = await ledger.grant({
+      account: 'x1',
+      amount: 10,
+      source: 'promo',
+      expiresAt: soon,
+      idempotencyKey: 'x1-promo',
+    })
+    await ledger.grant({ account: 'x1', amount: 10, source: 'purchase', idempotencyKey: 'x1-pack' })
+    for (let i = 0; i < 3; i++) {
+      const auth = await metered.authorize({ account: 'x1', feature: 'f', estimate: 1 })
+      if (auth.ok) await auth.ticket.settle({ units: 1 })
+    }
+    const expiring = events.filter((e) => e.type === 'grant_expiring')
+    expect(expiring).toEqual([
+      { type: 'grant_expiring', account: 'x1', grantId: grant.grantId, source: 'promo', remaining: 9, expiresAt: soon },
+    ])
+  })
+})

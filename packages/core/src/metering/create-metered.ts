@@ -74,7 +74,28 @@ export function createMetered(options: MeteredOptions): Metered {
     ? createAllowanceGranter({ ledger: options.ledger, clock, allowances: options.allowances, toUnits, emit })
     : async () => {}
 
+  const expiringMs = options.expiringWithin === undefined ? null : toMs(options.expiringWithin, 'expiringWithin')
+  const warned = new Set<string>()
+  async function checkExpiring(account: string): Promise<void> {
+    const now = clock.now()
+    const { grants } = await options.ledger.balance(account)
+    for (const g of grants) {
+      if (g.expiresAt === null || g.expiresAt - now > expiringMs! || warned.has(g.id)) continue
+      if (warned.size >= 10_000) warned.clear()
+      warned.add(g.id)
+      emit({
+        type: 'grant_expiring',
+        account,
+        grantId: g.id,
+        source: g.source,
+        remaining: g.remaining,
+        expiresAt: g.expiresAt,
+      })
+    }
+  }
+
   const ticketDeps = {
+    checkExpiring: expiringMs === null ? null : checkExpiring,
     ledger: options.ledger,
     usage: options.usage ?? null,
     clock,

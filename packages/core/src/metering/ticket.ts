@@ -13,6 +13,8 @@ interface TicketDeps {
   /** Units for a settle input (pricer, credits or units). */
   unitsFor: (feature: string, input: SettleTicketInput) => number
   lowBalanceUnits: number | null
+  /** Checks the account's grants for ones about to expire (see `expiringWithin`). */
+  checkExpiring: ((account: string) => Promise<void>) | null
 }
 
 interface TicketInit {
@@ -56,6 +58,7 @@ export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
         threshold: deps.lowBalanceUnits,
       })
     }
+    if (deps.checkExpiring && result.charged > 0) await deps.checkExpiring(init.account)
     if (!deps.usage) return
     await deps.usage.record({
       account: init.account,

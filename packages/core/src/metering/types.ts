@@ -28,6 +28,7 @@ export type MeteredEvent =
   | { type: 'low_balance'; account: string; available: number; threshold: number }
   | { type: 'shortfall'; account: string; feature: string; shortfall: number }
   | { type: 'allowance_granted'; account: string; amount: number; source: string; expiresAt: number; replayed: boolean }
+  | { type: 'grant_expiring'; account: string; grantId: string; source: string; remaining: number; expiresAt: number }
 
 export interface MeteredOptions {
   ledger: Ledger
@@ -48,6 +49,11 @@ export interface MeteredOptions {
   holdTtl?: Duration
   /** Recurring credits per account; a function can depend on the caller's plan. */
   allowances?: Allowance[] | ((ctx: { account: string; plan?: string | null }) => Allowance[])
+  /**
+   * Emit `grant_expiring` (once per grant and instance) when, after a charge, a grant with credits
+   * left expires within this span. Costs one balance read per settle; off by default.
+   */
+  expiringWithin?: Duration
   /** Emit `low_balance` when a settle leaves fewer credits than this. */
   lowBalanceCredits?: number
   /** Notified of denials, low balances, shortfalls and allowance grants. Errors thrown here are ignored. */

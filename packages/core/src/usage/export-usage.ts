@@ -1,0 +1,95 @@
+import { ValidationError } from '../errors.js'
+import { parse, toEpoch, usageListQuerySchema } from '../schemas.js'
+import type { UsageEvent, UsageStore } from './types.js'
+
+export interface ExportUsageOptions {
+  /** An account or `'all'`. */
+  account: string | 'all'
+  /** Epoch ms or Date, inclusive. */
+  from: number | Date
+  /** Epoch ms or Date, exclusive. */
+  to: number | Date
+  format: 'csv' | 'ndjson'
+  /** Events read per store call. @default 500 */
+  pageSize?: number
+}
+
+const COLUMNS = [
+  'id',
+  'at',
+  'account',
+  'userId',
+  'feature',
+  'status',
+  'amount',
+  'shortfall',
+  'model',
+  'inputTokens',
+  'cachedInputTokens',
+  'outputTokens',
+  'quantity',
+  'latencyMs',
+] as const satisfies ReadonlyArray<keyof UsageEvent>
+
+/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula. */
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  let text = String(value)
+  if (typeof value === 'string' && /^[=+\-@]/.test(text)) text = `'${text}`
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+function csvRow(event: UsageEvent): string {
+  return `${COLUMNS.map((c) => csvCell(c === 'at' ? new Date(event.at).toISOString() : event[c])).join(',')}\r\n`
+}
+
+/**
+ * Streams usage events as CSV or NDJSON, page by page from the store (memory stays flat however
+ * long the range). Oldest first. Use it as a Response body:
+ * @example
+ * return new Response(exportUsage(usage, { account: 'all', from, to, format: 'csv' }), {
+ *   headers: { 'content-type': 'text/csv; charset=utf-8' },
+ * })
+ */
+export function exportUsage(usage: UsageStore, options: ExportUsageOptions): ReadableStream<Uint8Array> {
+  const query = parse(
+    usageListQuerySchema,
+    { account: options.account, from: options.from, to: options.to, limit: options.pageSize ?? 500 },
+    'export options',
+  )
+  if (options.format !== 'csv' && options.format !== 'ndjson') {
+    throw new ValidationError([{ path: 'format', message: 'must be "csv" or "ndjson"' }], 'export options')
+  }
+  const encoder = new TextEncoder()
+  let cursor: string | null = null
+  let started = false
+  let done = false
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started && options.format === 'csv') {
+        started = true
+        controller.enqueue(encoder.encode(`${COLUMNS.join(',')}\r\n`))
+        return
+      }
+      started = true
+      if (done) {
+        controller.close()
+        return
+      }
+      const page = await usage.list({
+        account: query.account,
+        from: toEpoch(query.from),
+        to: toEpoch(query.to),
+        limit: query.limit ?? 500,
+        cursor,
+      })
+      const text =
+        options.format === 'csv'
+          ? page.events.map(csvRow).join('')
+          : page.events.map((e) => `${JSON.stringify(e)}\n`).join('')
+      if (text) controller.enqueue(encoder.encode(text))
+      cursor = page.nextCursor
+      if (cursor === null) done = true
+    },
+  })
+}
