@@ -162,10 +162,12 @@ describe('withCredits: refusals', () => {
 
   it('503 when the ledger throws StoreUnavailableError, without its message', async () => {
     const t = setup()
-    const ledger = t.stores.ledger
-    ledger.reserve = async () => {
+    const down = async (): Promise<never> => {
       throw new StoreUnavailableError('pg: connection to 10.1.2.3 refused')
     }
+    // both paths: the one-step authorizer (limiter and ledger in one store) and the ledger alone
+    t.stores.ledger.reserve = down
+    t.stores.authorizer.authorize = down
     const POST = t.metered.withCredits({ feature: 'image', price: 5 }, () => Response.json({}))
     const res = await POST(post({}, { user: 'u1' }), noParams)
     expect(res.status).toBe(503)

@@ -1,20 +1,33 @@
 /**
- * An AbortController that also aborts when the request's signal does (the client went away), so
- * a handler has one signal to hand to its upstream call. `AbortSignal.any` is not on every edge
- * runtime yet, hence the listener.
+ * One signal for the handler's upstream call that aborts when the client goes away (the
+ * request's signal) or when the wrapper cancels the response body. Created on first use only:
+ * an AbortController costs more than the rest of a memory-store call, and most non-streaming
+ * handlers never read `ctx.signal`. `AbortSignal.any` is not on every edge runtime yet, hence the
+ * listener.
  */
-export function linkedAbort(requestSignal: AbortSignal): {
-  signal: AbortSignal
+export interface LinkedAbort {
+  readonly signal: AbortSignal
   abort(reason?: unknown): void
   dispose(): void
-} {
-  const controller = new AbortController()
-  const onAbort = () => controller.abort(requestSignal.reason)
-  if (requestSignal.aborted) controller.abort(requestSignal.reason)
-  else requestSignal.addEventListener('abort', onAbort, { once: true })
+}
+
+export function linkedAbort(requestSignal: AbortSignal): LinkedAbort {
+  let controller: AbortController | null = null
+  const onAbort = () => controller?.abort(requestSignal.reason)
+  const ensure = (): AbortController => {
+    if (controller) return controller
+    controller = new AbortController()
+    if (requestSignal.aborted) controller.abort(requestSignal.reason)
+    else requestSignal.addEventListener('abort', onAbort, { once: true })
+    return controller
+  }
   return {
-    signal: controller.signal,
-    abort: (reason) => controller.abort(reason),
-    dispose: () => requestSignal.removeEventListener('abort', onAbort),
+    get signal() {
+      return ensure().signal
+    },
+    abort: (reason) => ensure().abort(reason),
+    dispose: () => {
+      if (controller) requestSignal.removeEventListener('abort', onAbort)
+    },
   }
 }

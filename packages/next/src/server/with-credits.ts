@@ -27,8 +27,19 @@ function isEventStream(res: Response): boolean {
   return type.startsWith('text/event-stream') || type.startsWith('application/x-ndjson')
 }
 
-/** A copy of `res` with the metered header fields and another body; handler headers may be immutable. */
+/**
+ * `res` with the metered header fields (and another body when given). A handler's own response
+ * usually has mutable headers; one passed through from `fetch` does not, and is copied.
+ */
 function withHeaders(res: Response, body: ReadableStream<Uint8Array> | null, fields: (h: Headers) => void): Response {
+  if (body === res.body) {
+    try {
+      fields(res.headers)
+      return res
+    } catch {
+      // immutable headers (a fetch() response): copy below
+    }
+  }
   const headers = new Headers(res.headers)
   fields(headers)
   return new Response(body, { status: res.status, statusText: res.statusText, headers })
@@ -137,7 +148,9 @@ export function createWithCredits(core: MeteredNextCore) {
         estimate,
         available: metered.toCredits(auth.available),
         charge: (amount) => charges.add(amount),
-        signal: abort.signal,
+        get signal() {
+          return abort.signal
+        },
         metered,
       }
 
