@@ -6,6 +6,7 @@ import {
   CreditDisplay,
   CreditHistory,
   type HistoryEntry,
+  MeteredProvider,
   UsageChart,
   type UsageStats,
   useCreditHistory,
@@ -147,6 +148,45 @@ describe('BuyCreditsButton', () => {
     expect(button.disabled).toBe(false)
     expect(onError).toHaveBeenCalledOnce()
     expect(assign).not.toHaveBeenCalled()
+  })
+})
+
+describe('BuyCreditsButton after Back from checkout', () => {
+  it('re-enables when the page comes back from the bfcache', async () => {
+    vi.spyOn(window.location, 'assign').mockImplementation(() => {})
+    const api = fakeApi({ 'POST /api/checkout': () => json({ url: 'https://checkout.test/s' }) })
+    renderWithProvider(<BuyCreditsButton packId="p" />, { fetch: api.fetch })
+    const button = screen.getByRole('button') as HTMLButtonElement
+    fireEvent.click(button)
+    await waitFor(() => expect(window.location.assign).toHaveBeenCalled())
+    expect(button.disabled).toBe(true)
+    const shown = new Event('pageshow') as Event & { persisted?: boolean }
+    Object.defineProperty(shown, 'persisted', { value: true })
+    act(() => {
+      window.dispatchEvent(shown)
+    })
+    expect(button.disabled).toBe(false)
+  })
+})
+
+describe('provider', () => {
+  it('an inline fetch prop that changes every render refetches nothing', async () => {
+    const api = fakeApi({ 'GET /api/credits/history': () => json({ entries: [], nextCursor: null }) })
+    const ui = () => <CreditHistory />
+    const view = renderWithProvider(ui(), { fetch: (i, init) => api.fetch(i, init) })
+    await screen.findByText('No credit history yet.')
+    view.rerender(
+      <MeteredProvider fetch={(i, init) => api.fetch(i, init)}>
+        <CreditHistory />
+      </MeteredProvider>,
+    )
+    view.rerender(
+      <MeteredProvider fetch={(i, init) => api.fetch(i, init)}>
+        <CreditHistory />
+      </MeteredProvider>,
+    )
+    await act(() => new Promise((r) => setTimeout(r, 10)))
+    expect(api.calls).toHaveLength(1)
   })
 })
 

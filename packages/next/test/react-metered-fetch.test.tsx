@@ -209,6 +209,30 @@ describe('meteredFetch', () => {
     expect(screen.queryByRole('status')).toBeNull()
   })
 
+  it('counts from the 429, however long the notice was mounted before it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'clearInterval', 'clearTimeout', 'Date'] })
+    const store = createMeteredStore({ initialBalance: 1 })
+    renderWithProvider(<RateLimitNotice />, { store })
+    await act(() => vi.advanceTimersByTimeAsync(60_000))
+    await act(() =>
+      createMeteredFetch(store, async () => problem(429, 'rate-limited', {}, { 'Retry-After': '5' }))('/x'),
+    )
+    expect(screen.getByRole('status').textContent).toBe('Too many requests. Try again in 5 seconds.')
+    expect(store.getState().problem).toMatchObject({ kind: 'rate-limited', retryAfter: 5 })
+    await act(() => vi.advanceTimersByTimeAsync(5000))
+    expect(screen.queryByRole('status')).toBeNull()
+    expect(store.getState()).toMatchObject({ retryAt: null, problem: null })
+  })
+
+  it('a store made outside React drives the provider in the browser, seeded with the initial balance', async () => {
+    const store = createMeteredStore()
+    const meteredFetch = createMeteredFetch(store, async () => json({}, { headers: { 'Credits-Remaining': '4' } }))
+    renderWithProvider(<CreditDisplay />, { store, initialBalance: 9 })
+    expect(screen.getByText('9 credits')).toBeTruthy()
+    await act(() => meteredFetch('/api/generate'))
+    expect(screen.getByText('4 credits')).toBeTruthy()
+  })
+
   it('renders a custom rate-limit message with the seconds and the rule', async () => {
     const store = createMeteredStore()
     await createMeteredFetch(store, async () =>

@@ -6,6 +6,7 @@ import {
   CreditDisplay,
   CreditHistory,
   CreditManagement,
+  createMeteredStore,
   LowCreditsNotice,
   MeteredProvider,
   RateLimitNotice,
@@ -55,6 +56,18 @@ describe('server rendering', () => {
       </MeteredProvider>,
     )
     expect(html).toContain('<title>chat, Nov 1: 2 credits</title>')
+  })
+
+  it('never renders a shared module-level store on the server: each render holds its own initial balance', () => {
+    const shared = createMeteredStore({ initialBalance: 777 })
+    const html = renderToString(
+      <MeteredProvider store={shared} initialBalance={5}>
+        <CreditDisplay />
+      </MeteredProvider>,
+    )
+    expect(html).toContain('5 credits')
+    expect(html).not.toContain('777')
+    expect(shared.getState().balance?.available).toBe(777)
   })
 
   it('explains a missing provider', () => {

@@ -1,4 +1,4 @@
-import { type ButtonHTMLAttributes, type ReactNode, useContext, useState } from 'react'
+import { type ButtonHTMLAttributes, type ReactNode, useContext, useEffect, useState } from 'react'
 import { MeteredContext } from './context.js'
 import { requestJson, toError } from './request.js'
 
@@ -41,6 +41,14 @@ export function BuyCreditsButton({
   const fetchImpl = useContext(MeteredContext)?.rawFetch ?? ((i, init) => globalThis.fetch(i, init))
   const [loading, setLoading] = useState(false)
   const [error, setError] = useState<Error | null>(null)
+  useEffect(() => {
+    // Back from the checkout page restores this page from the bfcache, still "loading": re-enable.
+    const onShow = (e: PageTransitionEvent) => {
+      if (e.persisted) setLoading(false)
+    }
+    window.addEventListener('pageshow', onShow)
+    return () => window.removeEventListener('pageshow', onShow)
+  }, [])
   const buy = async () => {
     setLoading(true)
     setError(null)

@@ -11,13 +11,22 @@ export interface FormatCreditsOptions {
   maximumFractionDigits?: number
 }
 
+// Building a NumberFormat is far slower than using one, and a chart or history formats hundreds.
+const formats = new Map<string, Intl.NumberFormat>()
+
 /**
  * Credits for people: grouping, at most two decimals, no float noise.
  * @example formatCredits(1234.567) // '1,234.56'
  */
 export function formatCredits(credits: number, options: FormatCreditsOptions = {}): string {
   const { locale = 'en-US', maximumFractionDigits = 2 } = options
-  return new Intl.NumberFormat(locale, { maximumFractionDigits, roundingMode: 'trunc' }).format(credits)
+  const key = `${locale}/${maximumFractionDigits}`
+  let format = formats.get(key)
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { maximumFractionDigits, roundingMode: 'trunc' })
+    formats.set(key, format)
+  }
+  return format.format(credits)
 }
 
 /** `'1,234.56 credits'`, `'1 credit'`. */

@@ -12,15 +12,20 @@ export interface MeteredProviderProps {
   /**
    * Credits read on the server for the first paint (no loading flash, no balance request).
    * A later value (e.g. after `router.refresh()`) replaces the shown balance.
-   * @example <MeteredProvider initialBalance={(await metered.ledger.balance(user.id)).available}>
+   * @example <MeteredProvider initialBalance={available}>
    */
   initialBalance?: MeteredStoreOptions['initialBalance']
   /**
-   * The `fetch` every hook and `meteredFetch` call goes through (auth headers, tests).
+   * The `fetch` every hook and `meteredFetch` call goes through (auth headers, tests). May change
+   * between renders without refetching anything.
    * @default globalThis.fetch
    */
   fetch?: typeof fetch
-  /** A store made with `createMeteredStore`, to share it with code outside React. */
+  /**
+   * A store made with `createMeteredStore`, to share it with code outside React. Used in the
+   * browser only: a module-level store is shared by every request on the server, so server
+   * rendering uses a fresh one holding `initialBalance`.
+   */
   store?: MeteredStore
   children?: ReactNode
 }
@@ -38,16 +43,20 @@ export function MeteredProvider({
   store,
   children,
 }: MeteredProviderProps) {
-  const [own] = useState(() => store ?? createMeteredStore({ initialBalance }))
-  const value = useMemo<MeteredContextValue>(
-    () => ({
-      store: own,
-      fetch: createMeteredFetch(own, fetchImpl),
-      rawFetch: (input, init) => (fetchImpl ?? globalThis.fetch)(input, init),
-      baseUrl: baseUrl.replace(/\/$/, ''),
-    }),
-    [own, fetchImpl, baseUrl],
-  )
+  const [own] = useState(() => {
+    if (!store || typeof window === 'undefined') return createMeteredStore({ initialBalance })
+    const balance = toBalance(initialBalance)
+    // Seeded before anything subscribes, so hydration matches the server's markup.
+    if (balance && !store.getState().balance) store.setState({ balance, balanceStatus: 'ready' })
+    return store
+  })
+  // The latest `fetch` is read per call: an inline function prop must not refetch every hook.
+  const fetchRef = useRef(fetchImpl)
+  fetchRef.current = fetchImpl
+  const value = useMemo<MeteredContextValue>(() => {
+    const rawFetch: typeof fetch = (input, init) => (fetchRef.current ?? globalThis.fetch)(input, init)
+    return { store: own, fetch: createMeteredFetch(own, rawFetch), rawFetch, baseUrl: baseUrl.replace(/\/$/, '') }
+  }, [own, baseUrl])
   // A new server value (a refreshed layout) replaces the balance; the first one is already in.
   const next = toBalance(initialBalance)
   const seen = useRef(`${next?.available}/${next?.held}`)

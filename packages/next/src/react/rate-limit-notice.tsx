@@ -24,23 +24,24 @@ export function RateLimitNotice({ className, children }: RateLimitNoticeProps) {
   const { store } = useMeteredContext()
   const retryAt = useMeteredState((s) => s.retryAt)
   const rateLimit = useMeteredState((s) => s.rateLimit)
-  const [now, setNow] = useState(() => Date.now())
+  // Only re-renders each second; the time itself is read when rendering, so a notice mounted
+  // long before the 429 never shows a stale count.
+  const [, setTick] = useState(0)
   useEffect(() => {
     if (retryAt === null) return
     const tick = () => {
-      const t = Date.now()
-      setNow(t)
-      if (t >= retryAt) {
+      setTick((n) => n + 1)
+      if (Date.now() >= retryAt) {
         // Time is up: clear the refusal so every notice (and any retry button) sees it at once.
         store.setState((s) => ({ retryAt: null, problem: s.problem?.kind === 'rate-limited' ? null : s.problem }))
       }
     }
-    tick()
     const id = setInterval(tick, 1000)
     return () => clearInterval(id)
   }, [retryAt, store])
-  if (retryAt === null || now >= retryAt) return null
-  const seconds = Math.ceil((retryAt - now) / 1000)
+  // No 429 is ever in the state on the server, so Date.now() never runs there.
+  const seconds = retryAt === null ? 0 : Math.ceil((retryAt - Date.now()) / 1000)
+  if (seconds <= 0) return null
   return (
     <div role="status" className={className}>
       {children
