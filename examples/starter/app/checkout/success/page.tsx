@@ -1,0 +1,73 @@
+import { isMeteredError } from '@metered/core'
+import type { CheckoutStatus } from '@metered/stripe'
+import Link from 'next/link'
+import { redirect } from 'next/navigation'
+import { RefreshWhileProcessing } from '@/components/refresh-while-processing'
+import { currentUser } from '@/lib/metered'
+import { stripeCredits } from '@/lib/stripe'
+
+/**
+ * Where Checkout returns. Read-only: only the verified webhook grants, so reloading or forging
+ * this URL gains nothing. While the webhook has not arrived yet, the page polls.
+ */
+export default async function CheckoutSuccessPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ session_id?: string }>
+}) {
+  const { session_id: sessionId } = await searchParams
+  const user = await currentUser()
+  if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(`/checkout/success?session_id=${sessionId ?? ''}`)}`)
+  if (!sessionId || !stripeCredits) return <Unknown />
+  let status: CheckoutStatus
+  try {
+    status = await stripeCredits.getCheckoutStatus(sessionId, { account: user.id })
+  } catch (error) {
+    if (isMeteredError(error) && (error.code === 'not_found' || error.code === 'validation_error')) return <Unknown />
+    throw error
+  }
+  const credits = status.credits.toLocaleString('en-US')
+  return (
+    <>
+      <h1>Thank you</h1>
+      {status.status === 'granted' && (
+        <p className="success" role="status" data-status="granted">
+          Payment received: {credits} credits were added to your account.
+        </p>
+      )}
+      {status.status === 'processing' && (
+        <>
+          <p className="notice" role="status" data-status="processing">
+            Payment received, adding your {credits} credits… This page updates by itself.
+          </p>
+          <RefreshWhileProcessing />
+        </>
+      )}
+      {status.status === 'unpaid' && (
+        <p className="notice" data-status="unpaid">
+          This checkout was not paid. <Link href="/buy-credits">Choose a pack</Link>
+        </p>
+      )}
+      {status.status === 'expired' && (
+        <p className="notice" data-status="expired">
+          This checkout expired unpaid. <Link href="/buy-credits">Start again</Link>
+        </p>
+      )}
+      <p>
+        <Link href="/">Back to chat</Link> · <Link href="/profile">Your credit history</Link>
+      </p>
+    </>
+  )
+}
+
+function Unknown() {
+  return (
+    <>
+      <h1>Checkout</h1>
+      <p>We could not find this checkout for your account.</p>
+      <p>
+        <Link href="/buy-credits">Buy credits</Link>
+      </p>
+    </>
+  )
+}

@@ -1,0 +1,132 @@
+'use client'
+import { LowCreditsNotice, RateLimitNotice, useCredits, useMeteredFetch } from '@metered/next/react'
+import Link from 'next/link'
+import { type FormEvent, useId, useState } from 'react'
+import type { ChatMessage } from '@/lib/chat-schema'
+import { readStarterStream } from '@/lib/sse'
+
+type Usage = { input: number; output: number }
+
+/** Waits until the stream's hold is settled (held back to 0), then shows the real balance. */
+async function settledBalance(refresh: () => Promise<void>) {
+  for (let i = 0; i < 20; i++) {
+    const res = await fetch('/api/credits/balance', { cache: 'no-store' })
+    if (!res.ok) break
+    const body = (await res.json()) as { held: number }
+    if (body.held === 0) break
+    await new Promise((r) => setTimeout(r, 150))
+  }
+  await refresh()
+}
+
+export function Chat() {
+  const meteredFetch = useMeteredFetch()
+  const { refresh } = useCredits()
+  const [messages, setMessages] = useState<ChatMessage[]>([])
+  const [draft, setDraft] = useState('')
+  const [streaming, setStreaming] = useState(false)
+  const [needsSignIn, setNeedsSignIn] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [usage, setUsage] = useState<Usage | null>(null)
+  const id = useId()
+
+  const send = async (e: FormEvent) => {
+    e.preventDefault()
+    const text = draft.trim()
+    if (!text || streaming) return
+    const history: ChatMessage[] = [...messages, { role: 'user', content: text }]
+    setMessages(history)
+    setDraft('')
+    setError(null)
+    setUsage(null)
+    setStreaming(true)
+    try {
+      const res = await meteredFetch('/api/turn_response', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ messages: history }),
+      })
+      if (res.status === 401) {
+        setNeedsSignIn(true)
+        return
+      }
+      // 402 and 429 are shown by <LowCreditsNotice/> and <RateLimitNotice/> from the shared store.
+      if (res.status === 402 || res.status === 429) return
+      if (!res.ok || !res.body) {
+        const problem = (await res.json().catch(() => null)) as { detail?: string } | null
+        setError(problem?.detail ?? `The request failed (${res.status}).`)
+        return
+      }
+      let reply = ''
+      setMessages([...history, { role: 'assistant', content: '' }])
+      await readStarterStream(res.body, (event) => {
+        if (event.event === 'response.output_text.delta' && typeof event.data.delta === 'string') {
+          reply += event.data.delta
+          setMessages([...history, { role: 'assistant', content: reply }])
+        } else if (event.event === 'response.completed') {
+          const u = event.data.response?.usage
+          if (u) setUsage({ input: u.input_tokens ?? 0, output: u.output_tokens ?? 0 })
+        } else if (event.event === 'error') {
+          setError(event.data.message ?? 'The model stopped with an error.')
+        }
+      })
+      await settledBalance(refresh)
+    } catch {
+      setError('The connection failed; try again.')
+    } finally {
+      setStreaming(false)
+    }
+  }
+
+  return (
+    <section aria-label="Conversation">
+      <ol className="chat-log" aria-live="polite" aria-busy={streaming} data-testid="chat-log">
+        {messages.map((m, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the log only grows
+          <li key={i} className={m.role}>
+            <span className="who">{m.role === 'user' ? 'You' : 'Assistant'}</span>
+            {m.content || '…'}
+          </li>
+        ))}
+      </ol>
+      {usage && (
+        <p className="muted" data-testid="turn-usage">
+          Last turn: {usage.input.toLocaleString('en-US')} input + {usage.output.toLocaleString('en-US')} output tokens.
+        </p>
+      )}
+      {needsSignIn && (
+        <p role="alert" className="notice">
+          Your session has ended. <Link href="/signin">Sign in</Link> to keep chatting.
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <LowCreditsNotice className="notice" threshold={5} buyUrl="/buy-credits" />
+      <RateLimitNotice className="notice" />
+      <form onSubmit={(e) => void send(e)} className="row">
+        <div className="stack" style={{ flex: 1 }}>
+          <label htmlFor={`${id}-msg`}>Message</label>
+          <textarea
+            id={`${id}-msg`}
+            rows={3}
+            style={{ width: '100%' }}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey) {
+                e.preventDefault()
+                e.currentTarget.form?.requestSubmit()
+              }
+            }}
+          />
+        </div>
+        <button type="submit" disabled={streaming || !draft.trim()} aria-busy={streaming}>
+          {streaming ? 'Streaming…' : 'Send'}
+        </button>
+      </form>
+    </section>
+  )
+}

@@ -1,0 +1,44 @@
+import 'server-only'
+import { mergeAuthOptions, meteredAuth } from '@metered/next'
+import type { AuthOptions } from 'next-auth'
+import GoogleProvider from 'next-auth/providers/google'
+import { authSecret, devCredentialsProvider } from './dev-auth'
+import { DEV_ADMIN, devSignInEnabled, googleConfigured } from './env'
+import { SIGNUP_CREDITS, UNITS_PER_CREDIT } from './pricing'
+import { ledger, users } from './stores'
+
+const providers: AuthOptions['providers'] = []
+if (googleConfigured) {
+  providers.push(
+    GoogleProvider({
+      clientId: process.env.GOOGLE_CLIENT_ID ?? '',
+      clientSecret: process.env.GOOGLE_CLIENT_SECRET ?? '',
+    }),
+  )
+}
+if (devSignInEnabled) providers.push(devCredentialsProvider())
+
+/** The app's own next-auth options, as the starter has them (see README: database sessions with Prisma). */
+const baseAuthOptions: AuthOptions = {
+  providers,
+  // next-auth v4's credentials provider only works with JWT sessions.
+  session: { strategy: 'jwt' },
+  pages: { signIn: '/signin' },
+}
+const secret = authSecret()
+if (secret) baseAuthOptions.secret = secret
+
+/** Comma-separated `METERED_ADMIN_EMAILS`, plus the dev admin when the development sign-in is on. */
+const admins = [
+  ...(process.env.METERED_ADMIN_EMAILS ?? '').split(','),
+  ...(devSignInEnabled ? [DEV_ADMIN.email] : []),
+].filter((e) => e.trim() !== '')
+
+/**
+ * metered's events and callbacks merged in: every sign-in upserts the profile, records the login
+ * (provider, IP, user agent) and grants the signup credits once; `session.user` gets `id` and `role`.
+ */
+export const authOptions: AuthOptions = mergeAuthOptions(
+  baseAuthOptions,
+  meteredAuth({ users, ledger, signupCredits: SIGNUP_CREDITS, unitsPerCredit: UNITS_PER_CREDIT, admins }),
+)

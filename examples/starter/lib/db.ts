@@ -1,0 +1,50 @@
+import 'server-only'
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { migrate } from '@metered/postgres'
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import pg from 'pg'
+
+// biome-ignore lint/suspicious/noExplicitAny: metered's tables live in their own schema; the app never queries them itself
+type Db = Kysely<any>
+
+// One database handle per process. Kept on globalThis because Next may evaluate this module more
+// than once (dev reloads, separate route bundles), and PGlite must never open one directory twice.
+const cache = globalThis as typeof globalThis & { __starterDb?: Db }
+
+/**
+ * The database metered keeps its ledger, limits, usage and users in (schema `metered`, beside
+ * your Prisma tables): `DATABASE_URL` (Postgres, Neon, Vercel Postgres) when set, else an
+ * embedded PGlite in `.data/pglite`. Nothing connects until the first query, which first runs
+ * `migrate()` once; so importing this at build time touches nothing.
+ */
+export function database(): Db {
+  cache.__starterDb ??= process.env.DATABASE_URL ? postgres(process.env.DATABASE_URL) : pglite(pgliteDir())
+  return cache.__starterDb
+}
+
+export function pgliteDir(): string {
+  return path.resolve(process.env.PGLITE_DIR || path.join(process.cwd(), '.data', 'pglite'))
+}
+
+function postgres(connectionString: string): Db {
+  const pool = new pg.Pool({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) })
+  // The dialect asks for the pool once, at the first query: migrate through a second handle first.
+  const ready = async () => {
+    await migrate(new Kysely({ dialect: new PostgresDialect({ pool }) }))
+    return pool
+  }
+  return new Kysely({ dialect: new PostgresDialect({ pool: ready }) })
+}
+
+function pglite(dir: string): Db {
+  const ready = async () => {
+    mkdirSync(dir, { recursive: true })
+    const instance = new PGlite(dir)
+    await instance.waitReady
+    await migrate(new Kysely({ dialect: new PGliteDialect({ pglite: instance }) }))
+    return instance
+  }
+  return new Kysely({ dialect: new PGliteDialect({ pglite: ready }) })
+}

@@ -1,0 +1,44 @@
+import 'server-only'
+import { createMeteredNext, nextAuthV4 } from '@metered/next'
+import { getServerSession } from 'next-auth'
+import { authOptions } from './auth'
+import { pricing, UNITS_PER_CREDIT } from './pricing'
+import { ledger, limiter, usage, users } from './stores'
+
+/**
+ * The app's one metered instance: the stores, the limiter, the prices, and who is calling
+ * (next-auth v4's session; `meteredAuth` put `id` and `role` on it).
+ */
+export const metered = createMeteredNext({
+  ledger,
+  limiter,
+  usage,
+  users,
+  pricing,
+  unitsPerCredit: UNITS_PER_CREDIT,
+  identify: nextAuthV4(getServerSession, authOptions),
+  buyUrl: '/buy-credits',
+})
+
+export interface SessionUser {
+  id: string
+  email: string | null
+  name: string | null
+  /** From the user store, never from the session alone. */
+  role: 'admin' | 'user'
+}
+
+/** The signed-in user for server components and routes, or null. */
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(authOptions)
+  const user = session?.user as { id?: string; email?: string | null; name?: string | null } | undefined
+  if (!user?.id) return null
+  const role = await metered.role({ id: user.id })
+  return { id: user.id, email: user.email ?? null, name: user.name ?? null, role }
+}
+
+/** Credits available to an account (decimals: the ledger counts milli-credits). */
+export async function availableCredits(account: string): Promise<number> {
+  const balance = await ledger.balance(account)
+  return metered.metered.toCredits(balance.available)
+}

@@ -1,0 +1,14 @@
+import { defineProject } from 'vitest/config'
+
+// End-to-end tests of the example app: a real Next server, a real Chromium (playwright-core).
+export default defineProject({
+  test: {
+    name: 'starter',
+    include: ['e2e/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 240_000,
+    // One app server, one browser: the files run one after another.
+    fileParallelism: false,
+    sequence: { concurrent: false },
+  },
+})
