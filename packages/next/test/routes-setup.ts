@@ -1,8 +1,18 @@
 import { createMemoryStores, createMetered, type Ledger, type UsageStore, type UserStore } from '@metered/core'
 import type { CatchAllHandlers, RoutesDeps } from '../src/routes/index.js'
 
-/** Memory stores, a metered instance at 1000 units per credit, and users alice, bob (users) and root (admin). */
+/** The stores a suite runs over: memory here, Postgres in routes-postgres.test.ts. */
+export interface RouteStores {
+  ledger: Ledger
+  users: UserStore
+  usage: UsageStore
+}
+export type MakeStores = () => Promise<RouteStores>
+export const memoryStores: MakeStores = async () => createMemoryStores()
+
+/** Fresh stores, a metered instance at 1000 units per credit, and users alice, bob (users) and root (admin). */
 export async function routesSetup(
+  makeStores: MakeStores,
   overrides: {
     ledger?: Ledger
     users?: UserStore | null
@@ -10,7 +20,7 @@ export async function routesSetup(
     report?: (e: unknown) => void
   } = {},
 ) {
-  const stores = createMemoryStores()
+  const stores = await makeStores()
   const ledger = overrides.ledger ?? stores.ledger
   const users = overrides.users === undefined ? stores.users : overrides.users
   const usage = overrides.usage === undefined ? stores.usage : overrides.usage

@@ -1,11 +1,11 @@
 import { formatCredits } from '../server/headers.js'
 import { insufficientCredits, invalidInput } from '../server/problem.js'
 import { createDispatcher, type RouteRequest, type RouteSpec } from './dispatch.js'
+import { exactUnits } from './exact-units.js'
 import { targetAccount } from './guards.js'
 import { parseBody, parseQuery } from './input.js'
 import { json } from './respond.js'
 import { balanceQuery, deductBody, grantBody, historyQuery } from './schemas.js'
-import { exactUnits } from './exact-units.js'
 import { balanceJson, historyJson } from './serialize.js'
 import type { CatchAllHandlers, RouteFactoryOptions, RoutesDeps } from './types.js'
 

@@ -87,7 +87,8 @@ export const usageQuery = (now: () => number) =>
       account: accountParam,
     })
     .transform((q) => {
-      const to = q.to ?? now()
+      // `to` is exclusive: one ms past now, so what was recorded this very millisecond counts.
+      const to = q.to ?? now() + 1
       const from = q.from ?? Math.max(0, to - DEFAULT_RANGE_MS[q.bucket])
       return { ...q, from, to }
     })

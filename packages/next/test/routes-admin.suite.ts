@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest'
+import { createAdminRoutes, createCreditRoutes } from '../src/routes/index.js'
+import { body, type CallInit, call, type Json, type MakeStores, routesSetup } from './routes-setup.js'
+
+/** The admin routes' tests over any stores (memory and Postgres run them). */
+export function adminRoutesSuite(makeStores: MakeStores) {
+  async function setup() {
+    const s = await routesSetup(makeStores)
+    const routes = createAdminRoutes(s.deps)
+    const get = (path: string, init?: CallInit) => call(routes, 'GET', '/api/admin', path, init)
+    const post = (path: string, init?: CallInit) => call(routes, 'POST', '/api/admin', path, init)
+    return { ...s, routes, get, post }
+  }
+
+  describe('adminRoutes: access', () => {
+    it('401 without a session, 403 for users (even claiming admin) on every route', async () => {
+      const t = await setup()
+      const paths: Array<['GET' | 'POST', string]> = [
+        ['GET', 'users'],
+        ['GET', 'users/bob'],
+        ['POST', 'users/bob/role'],
+        ['GET', 'users/bob/history'],
+        ['GET', 'users/bob/usage'],
+        ['GET', 'users/bob/logins'],
+      ]
+      for (const [method, path] of paths) {
+        const init = method === 'POST' ? { body: { role: 'admin' } } : {}
+        expect((await call(t.routes, method, '/api/admin', path, init)).status, path).toBe(401)
+        expect((await call(t.routes, method, '/api/admin', path, { ...init, user: 'alice' })).status, path).toBe(403)
+        const forged = await call(t.routes, method, '/api/admin', path, { ...init, user: 'alice', role: 'admin' })
+        expect(forged.status, path).toBe(403)
+      }
+      expect((await t.stores.users.get('bob'))?.role).toBe('user')
+    })
+
+    it('404 for unknown routes, 405 for the wrong method', async () => {
+      const t = await setup()
+      expect((await t.get('', { user: 'root' })).status).toBe(404)
+      expect((await t.get('groups', { user: 'root' })).status).toBe(404)
+      expect((await t.get('users/bob/secrets', { user: 'root' })).status).toBe(404)
+      const wrong = await t.get('users/bob/role', { user: 'root' })
+      expect(wrong.status).toBe(405)
+      expect(wrong.headers.get('allow')).toBe('POST')
+      expect((await t.post('users', { user: 'root', body: {} })).status).toBe(405)
+    })
+
+    it('without a user store nobody is an admin', async () => {
+      const s = await routesSetup(makeStores, { users: null })
+      const res = await call(createAdminRoutes(s.deps), 'GET', '/api/admin', 'users', { user: 'root', role: 'admin' })
+      expect(res.status).toBe(403)
+    })
+  })
+
+  describe('adminRoutes: users', () => {
+    it('lists newest first, searches, and pages with a cursor', async () => {
+      const t = await setup()
+      for (let i = 0; i < 5; i++) await t.stores.users.upsert({ id: `u${i}`, email: `user${i}@corp.test` })
+      const all = await body(await t.get('users', { user: 'root' }))
+      expect(all.users).toHaveLength(8)
+      expect(all.nextCursor).toBeNull()
+      const found = await body(await t.get('users?search=CORP.TEST&limit=2', { user: 'root' }))
+      expect(found.users).toHaveLength(2)
+      const rest = await body(
+        await t.get(`users?search=corp.test&limit=2&cursor=${encodeURIComponent(found.nextCursor)}`, { user: 'root' }),
+      )
+      const last = await body(
+        await t.get(`users?search=corp.test&limit=2&cursor=${encodeURIComponent(rest.nextCursor)}`, { user: 'root' }),
+      )
+      const ids = [...found.users, ...rest.users, ...last.users].map((u: Json) => u.id)
+      expect(ids.sort()).toEqual(['u0', 'u1', 'u2', 'u3', 'u4'])
+      expect(last.nextCursor).toBeNull()
+    })
+
+    it('400 for bad list parameters', async () => {
+      const t = await setup()
+      expect((await t.get('users?limit=201', { user: 'root' })).status).toBe(400)
+      expect((await t.get(`users?search=${'s'.repeat(201)}`, { user: 'root' })).status).toBe(400)
+      expect((await t.get('users?cursor=%21%21', { user: 'root' })).status).toBe(400)
+    })
+
+    it('shows a user with their balance; 404 for an unknown user', async () => {
+      const t = await setup()
+      await t.stores.ledger.grant({ account: 'bob', amount: 1500, source: 'purchase', idempotencyKey: 'b1' })
+      const b = await body(await t.get('users/bob', { user: 'root' }))
+      expect(b.user).toMatchObject({ id: 'bob', email: 'bob@example.com', role: 'user' })
+      expect(b.balance).toMatchObject({ account: 'bob', available: 1.5, held: 0, unitsPerCredit: 1000 })
+      const missing = await t.get('users/nobody', { user: 'root' })
+      expect(missing.status).toBe(404)
+    })
+
+    it('sets a role; the promoted user becomes an admin at once, the demoted one stops being one', async () => {
+      const t = await setup()
+      const credits = createCreditRoutes(t.deps)
+      const grant = { account: 'bob', credits: 1, reason: 'x' }
+      expect((await call(credits, 'POST', '/api/credits', 'grant', { user: 'alice', body: grant })).status).toBe(403)
+      const res = await t.post('users/alice/role', { user: 'root', body: { role: 'admin' } })
+      expect(res.status).toBe(200)
+      expect((await body(res)).user).toMatchObject({ id: 'alice', role: 'admin' })
+      expect((await call(credits, 'POST', '/api/credits', 'grant', { user: 'alice', body: grant })).status).toBe(200)
+      await t.post('users/alice/role', { user: 'root', body: { role: 'user' } })
+      expect((await t.get('users', { user: 'alice' })).status).toBe(403)
+    })
+
+    it('role: 400 for invalid bodies, 404 for an unknown user, 413 for huge bodies', async () => {
+      const t = await setup()
+      for (const b of [{ role: 'owner' }, {}, { role: 'admin', extra: 1 }]) {
+        const res = await t.post('users/bob/role', { user: 'root', body: b })
+        expect(res.status, JSON.stringify(b)).toBe(400)
+      }
+      expect((await t.post('users/bob/role', { user: 'root', raw: '{role:' })).status).toBe(400)
+      expect((await t.post('users/ghost/role', { user: 'root', body: { role: 'admin' } })).status).toBe(404)
+      expect(
+        (await t.post('users/bob/role', { user: 'root', raw: `{"role":"admin","x":"${'y'.repeat(20_000)}"}` })).status,
+      ).toBe(413)
+      expect((await t.stores.users.get('bob'))?.role).toBe('user')
+    })
+
+    it('a user’s history, usage and logins', async () => {
+      const t = await setup()
+      await t.stores.ledger.grant({ account: 'bob', amount: 1000, source: 'purchase', idempotencyKey: 'b1' })
+      await t.stores.ledger.debit({ account: 'bob', amount: 250, reason: 'generate' })
+      await t.stores.usage.record({ account: 'bob', feature: 'generate', amount: 250, status: 'ok' })
+      await t.stores.users.recordLogin({ userId: 'bob', provider: 'google', ip: '1.2.3.4' })
+
+      const history = await body(await t.get('users/bob/history?limit=1', { user: 'root' }))
+      expect(history.entries).toEqual([
+        { id: expect.any(String), type: 'debit', amount: -0.25, reason: 'generate', createdAt: expect.any(Number) },
+      ])
+      expect(history.nextCursor).toEqual(expect.any(String))
+      const next = await body(await t.get(`users/bob/history?cursor=${history.nextCursor}`, { user: 'root' }))
+      expect(next.entries.map((e: Json) => e.amount)).toEqual([1])
+
+      const usage = await body(await t.get('users/bob/usage?bucket=hour', { user: 'root' }))
+      expect(usage.totals).toMatchObject({ events: 1, amount: 0.25 })
+      expect((await t.get('users/bob/usage?bucket=year', { user: 'root' })).status).toBe(400)
+
+      const logins = await body(await t.get('users/bob/logins', { user: 'root' }))
+      expect(logins.logins.map((l: Json) => l.ip)).toEqual(['1.2.3.4'])
+    })
+
+    it('user ids in the path are URL-decoded', async () => {
+      const t = await setup()
+      await t.stores.users.upsert({ id: 'google|123 45' })
+      const res = await call(t.routes, 'GET', '/api/admin', 'users/google%7C123%2045', { user: 'root', noParams: true })
+      expect(res.status).toBe(200)
+      expect((await body(res)).user.id).toBe('google|123 45')
+    })
+  })
+}
