@@ -127,11 +127,12 @@ export function createWithCredits(core: MeteredNextCore) {
       }
 
       const { ticket } = auth
+      const fixedUnits = hasPrice ? metered.toUnits(options.price as number) : null
       const charges = createCharges(metered, options.feature)
       const settlement = createSettlement({
         ticket,
         charges,
-        priceUnits: hasPrice ? ticket.amount : null,
+        priceUnits: fixedUnits,
         estimate,
         onAbort,
         metadata: options.metadata,
@@ -159,7 +160,7 @@ export function createWithCredits(core: MeteredNextCore) {
       const availableAfter = (outcome: 'ok' | 'error'): number => {
         let units: number | null
         if (outcome === 'error') units = charges.any && !hasPrice ? safeUnits() : null
-        else units = hasPrice || !charges.any ? ticket.amount : safeUnits()
+        else units = fixedUnits ?? (charges.any ? safeUnits() : ticket.amount)
         return units === null ? auth.available + holdUnits : Math.max(0, auth.available + holdUnits - units)
       }
       const safeUnits = (): number => {
