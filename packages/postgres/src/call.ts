@@ -1,5 +1,5 @@
 import type { Clock } from '@metered/core'
-import { type RawBuilder, sql } from 'kysely'
+import { CompiledQuery, type RawBuilder, sql } from 'kysely'
 import type { AnyKysely } from './db.js'
 import { toMeteredError } from './errors.js'
 
@@ -9,11 +9,22 @@ export interface Ctx {
   /** Quoted schema name. */
   s: string
   clock: Clock | undefined
+  /** SQL text of each function call, built once: compiling a template costs more than the rest of a call. */
+  calls: Map<string, string>
 }
 
 export type PgType = 'text' | 'bigint' | 'integer' | 'jsonb' | 'boolean' | 'text[]'
 
 /** A typed bind parameter: the cast keeps function resolution unambiguous on every driver. */
+export type Param = readonly [value: unknown, type: PgType]
+
+/** The injected clock's time, or null for "the database's clock". */
+export const nowParam = (ctx: Ctx): Param => [ctx.clock ? ctx.clock.now() : null, 'bigint']
+
+/** Metadata travels as JSON text; node-postgres would turn a bare JS array into a Postgres array. */
+export const jsonParam = (value: unknown): Param => [value == null ? null : JSON.stringify(value), 'jsonb']
+
+/** A typed bind parameter for templates (see `Param`). */
 export const arg = (value: unknown, type: PgType): RawBuilder<unknown> => sql`${value}::${sql.raw(type)}`
 
 /** The injected clock's time, or null for "the database's clock". */
@@ -28,19 +39,28 @@ function parseJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T
 }
 
-/** Runs a query whose single row has a single jsonb column `r`: one round trip. */
-export async function queryJson<T>(ctx: Ctx, query: RawBuilder<unknown>, conflictKey?: string): Promise<T> {
+/**
+ * Calls one of metered's SQL functions, `SELECT schema.fn($1::type, ...)`: one round trip, with
+ * the SQL text built once per function and the values bound as parameters.
+ */
+export async function callFn<T>(ctx: Ctx, fn: string, params: readonly Param[], conflictKey?: string): Promise<T> {
+  const id = `${fn}(${params.map((p) => p[1]).join(',')})`
+  let text = ctx.calls.get(id)
+  if (text === undefined) {
+    text = `SELECT ${ctx.s}.${fn}(${params.map((p, i) => `$${i + 1}::${p[1]}`).join(', ')}) AS r`
+    ctx.calls.set(id, text)
+  }
   try {
-    const { rows } = await sql<{ r: unknown }>`SELECT (${query}) AS r`.execute(ctx.db)
+    const { rows } = await ctx.db.executeQuery<{ r: unknown }>(
+      CompiledQuery.raw(
+        text,
+        params.map((p) => p[0]),
+      ),
+    )
     return parseJson<T>(rows[0]?.r)
   } catch (e) {
     throw toMeteredError(e, conflictKey)
   }
-}
-
-/** Calls one of metered's SQL functions (`SELECT schema.fn(args)`): one round trip. */
-export function callFn<T>(ctx: Ctx, fn: string, args: RawBuilder<unknown>[], conflictKey?: string): Promise<T> {
-  return queryJson<T>(ctx, sql`${sql.raw(ctx.s)}.${sql.raw(fn)}(${sql.join(args)})`, conflictKey)
 }
 
 /** Runs a statement and returns its rows of jsonb `r`. */

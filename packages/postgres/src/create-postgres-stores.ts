@@ -47,7 +47,7 @@ export interface PostgresStores {
  * ```
  */
 export function createPostgresStores(db: AnyKysely, options: PostgresStoresOptions = {}): PostgresStores {
-  const ctx: Ctx = { db, s: quoteSchema(options.schema ?? DEFAULT_SCHEMA), clock: options.clock }
+  const ctx: Ctx = { db, s: quoteSchema(options.schema ?? DEFAULT_SCHEMA), clock: options.clock, calls: new Map() }
   return {
     ledger: createPostgresLedger(ctx),
     limiterStore: createPostgresLimiterStore(ctx),

@@ -22,7 +22,7 @@ export function toMeteredError(e: unknown, conflictKey?: string): MeteredError {
   if (e instanceof MeteredError) return e
   const code = sqlState(e)
   if (code === CONFLICT) return new IdempotencyConflictError(conflictKey ?? '')
-  if (code === '23514' || code === '23502') {
+  if (code === '23514' || code === '23502' || code === 'MT500') {
     return new MeteredError(
       'invariant_violation',
       `Postgres store refused a write that breaks an invariant (SQLSTATE ${code})`,

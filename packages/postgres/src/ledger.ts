@@ -20,10 +20,11 @@ import {
   type VerifyResult,
 } from '@metered/core'
 import { validAccount } from './account.js'
-import { arg, type Ctx, callFn, jsonArg, nowArg } from './call.js'
+import { type Ctx, callFn, jsonParam, nowParam } from './call.js'
 import { decodeEntryCursor } from './cursor.js'
 
 interface VerifyRow {
+  cached: number
   live: number
   stale: number
   negative: number
@@ -44,15 +45,15 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
         ctx,
         'grant_credits',
         [
-          arg(n.account, 'text'),
-          arg(n.amount, 'bigint'),
-          arg(n.source, 'text'),
-          arg(n.expiresAt, 'bigint'),
-          arg(n.priority, 'integer'),
-          arg(n.idempotencyKey, 'text'),
-          arg(fingerprint('grant', n), 'text'),
-          jsonArg(n.metadata),
-          nowArg(ctx),
+          [n.account, 'text'],
+          [n.amount, 'bigint'],
+          [n.source, 'text'],
+          [n.expiresAt, 'bigint'],
+          [n.priority, 'integer'],
+          [n.idempotencyKey, 'text'],
+          [fingerprint('grant', n), 'text'],
+          jsonParam(n.metadata),
+          nowParam(ctx),
         ],
         n.idempotencyKey,
       )
@@ -64,13 +65,13 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
         ctx,
         'debit',
         [
-          arg(n.account, 'text'),
-          arg(n.amount, 'bigint'),
-          arg(n.reason, 'text'),
-          arg(n.idempotencyKey, 'text'),
-          arg(n.idempotencyKey ? fingerprint('debit', n) : null, 'text'),
-          jsonArg(n.metadata),
-          nowArg(ctx),
+          [n.account, 'text'],
+          [n.amount, 'bigint'],
+          [n.reason, 'text'],
+          [n.idempotencyKey, 'text'],
+          [n.idempotencyKey ? fingerprint('debit', n) : null, 'text'],
+          jsonParam(n.metadata),
+          nowParam(ctx),
         ],
         n.idempotencyKey ?? undefined,
       )
@@ -82,14 +83,14 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
         ctx,
         'reserve',
         [
-          arg(n.account, 'text'),
-          arg(n.amount, 'bigint'),
-          arg(n.ttlMs, 'bigint'),
-          arg(n.reason, 'text'),
-          arg(n.idempotencyKey, 'text'),
-          arg(n.idempotencyKey ? fingerprint('reserve', n) : null, 'text'),
-          jsonArg(n.metadata),
-          nowArg(ctx),
+          [n.account, 'text'],
+          [n.amount, 'bigint'],
+          [n.ttlMs, 'bigint'],
+          [n.reason, 'text'],
+          [n.idempotencyKey, 'text'],
+          [n.idempotencyKey ? fingerprint('reserve', n) : null, 'text'],
+          jsonParam(n.metadata),
+          nowParam(ctx),
         ],
         n.idempotencyKey ?? undefined,
       )
@@ -100,14 +101,14 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
       return await callFn<SettleResult>(
         ctx,
         'settle',
-        [arg(n.holdId, 'text'), arg(n.amount, 'bigint'), jsonArg(n.metadata), nowArg(ctx)],
+        [[n.holdId, 'text'], [n.amount, 'bigint'], jsonParam(n.metadata), nowParam(ctx)],
         n.holdId,
       )
     },
 
     async release(input) {
       const n = normalizeRelease(input)
-      return await callFn<ReleaseResult>(ctx, 'release', [arg(n.holdId, 'text'), nowArg(ctx)])
+      return await callFn<ReleaseResult>(ctx, 'release', [[n.holdId, 'text'], nowParam(ctx)])
     },
 
     async revoke(input) {
@@ -116,14 +117,14 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
         ctx,
         'revoke',
         [
-          arg(n.grantId, 'text'),
-          arg(n.grantIdempotencyKey, 'text'),
-          arg(n.amount, 'bigint'),
-          arg(n.reason, 'text'),
-          arg(n.idempotencyKey, 'text'),
-          arg(n.idempotencyKey ? fingerprint('revoke', n) : null, 'text'),
-          jsonArg(n.metadata),
-          nowArg(ctx),
+          [n.grantId, 'text'],
+          [n.grantIdempotencyKey, 'text'],
+          [n.amount, 'bigint'],
+          [n.reason, 'text'],
+          [n.idempotencyKey, 'text'],
+          [n.idempotencyKey ? fingerprint('revoke', n) : null, 'text'],
+          jsonParam(n.metadata),
+          nowParam(ctx),
         ],
         n.idempotencyKey ?? undefined,
       )
@@ -131,7 +132,7 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
 
     async balance(account) {
       const a = validAccount(account)
-      return await callFn<Balance>(ctx, 'balance', [arg(a, 'text'), nowArg(ctx)])
+      return await callFn<Balance>(ctx, 'balance', [[a, 'text'], nowParam(ctx)])
     },
 
     async history(account, options) {
@@ -139,11 +140,11 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
       const o = normalizeHistory(options)
       const before = decodeEntryCursor(o.cursor)
       const page = await callFn<{ entries: Entry[]; more: boolean }>(ctx, 'history', [
-        arg(a, 'text'),
-        arg(before, 'bigint'),
-        arg(o.limit, 'integer'),
-        arg(o.types, 'text[]'),
-        nowArg(ctx),
+        [a, 'text'],
+        [before, 'bigint'],
+        [o.limit, 'integer'],
+        [o.types, 'text[]'],
+        nowParam(ctx),
       ])
       const entries = page.entries.slice(0, o.limit)
       const last = entries[entries.length - 1]
@@ -152,17 +153,18 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
 
     async verify(account) {
       const a = validAccount(account)
-      const v = await callFn<VerifyRow>(ctx, 'verify', [arg(a, 'text'), nowArg(ctx)])
+      const v = await callFn<VerifyRow>(ctx, 'verify', [[a, 'text'], nowParam(ctx)])
       const problems: string[] = []
+      if (v.cached !== v.live) problems.push(`available is ${v.cached}, live grants hold ${v.live}`)
       if (v.stale !== 0) problems.push(`expired or revoked grants still hold ${v.stale} units`)
       if (v.negative !== 0) problems.push(`${v.negative} grants have a remainder below zero`)
-      if (v.entries !== v.live + v.held) {
-        problems.push(`entries sum to ${v.entries}, available + held is ${v.live + v.held}`)
+      if (v.entries !== v.cached + v.held) {
+        problems.push(`entries sum to ${v.entries}, available + held is ${v.cached + v.held}`)
       }
       return {
         ok: problems.length === 0,
         account: a,
-        available: v.live,
+        available: v.cached,
         held: v.held,
         liveRemainders: v.live,
         entriesSum: v.entries,

@@ -1,6 +1,6 @@
 import { type ConsumeResult, consumeRequestSchema, keySchema, type LimiterStore, parse } from '@metered/core'
 import { sql } from 'kysely'
-import { arg, type Ctx, callFn, jsonArg, nowArg, queryRows } from './call.js'
+import { arg, type Ctx, callFn, jsonParam, nowParam, queryRows } from './call.js'
 
 /** Rule names as the consume schema accepts them; an empty list resets nothing. */
 const ruleNamesSchema = consumeRequestSchema.shape.items.element.shape.name.array().max(100)
@@ -24,9 +24,9 @@ export function createPostgresLimiterStore(ctx: Ctx): LimiterStore {
         cost: i.cost,
       }))
       return await callFn<ConsumeResult>(ctx, 'limiter_consume', [
-        jsonArg(items),
-        arg(r.dryRun ?? false, 'boolean'),
-        nowArg(ctx),
+        jsonParam(items),
+        [r.dryRun ?? false, 'boolean'],
+        nowParam(ctx),
       ])
     },
 

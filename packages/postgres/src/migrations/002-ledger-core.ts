@@ -1,42 +1,39 @@
 /**
- * Version 2, part 1: the ledger's internal helpers (names start with `_`). Every money function
- * calls `_open` first: it locks the account row and only then takes the time and runs
- * housekeeping, so every later statement reads grants and holds from a snapshot taken after the
- * lock (READ COMMITTED takes a new snapshot per statement inside plpgsql). Reading grants in the
- * same statement that waited for the lock would see a stale snapshot: see docs/postgres.md.
+ * Version 2, part 1: the ledger's internal helpers (names start with `_`).
+ *
+ * Locking: every money function locks its account's row before it reads grants or holds, and
+ * reads them in later statements, so under READ COMMITTED (a new snapshot per statement inside
+ * plpgsql) they see everything committed before the lock was granted. Reading grants in the same
+ * statement that waited for the lock would see a stale snapshot: see docs/postgres.md.
  */
 export const ledgerCore = (s: string): string[] => [
   // Epoch milliseconds <-> timestamptz, exactly. Whole seconds go through to_timestamp (an integer
   // number of seconds times 10^6 is exact in float8 for any date Postgres can hold) and the
   // milliseconds are added as an interval; a single float product of milliseconds would round
-  // for dates past the 23rd century.
+  // for dates past the 23rd century. STABLE like timestamptz arithmetic, so the planner inlines them.
   `CREATE OR REPLACE FUNCTION ${s}._ts(p_ms bigint) RETURNS timestamptz
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT to_timestamp((p_ms / 1000)::float8) + (p_ms % 1000) * interval '1 millisecond' $$`,
   `CREATE OR REPLACE FUNCTION ${s}._ms(p_t timestamptz) RETURNS bigint
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT floor(extract(epoch FROM p_t) * 1000)::bigint $$`,
 
-  // Sum of what can be spent now. Called after housekeeping, which zeroes expired remainders;
-  // the expiry test is kept so the figure is right even between two housekeeping runs.
-  `CREATE OR REPLACE FUNCTION ${s}._available(p_account text, p_now timestamptz) RETURNS bigint
-    LANGUAGE sql STABLE
-    AS $$
-      SELECT coalesce(sum(remaining), 0)::bigint FROM ${s}.grants
-      WHERE account = p_account AND status = 'live' AND remaining > 0
-        AND (expires_at IS NULL OR expires_at > p_now)
-    $$`,
+  // The operation's time: the injected clock's, or the database's.
+  `CREATE OR REPLACE FUNCTION ${s}._now(p_now_ms bigint) RETURNS timestamptz
+    LANGUAGE sql VOLATILE
+    AS $$ SELECT CASE WHEN p_now_ms IS NULL THEN clock_timestamp() ELSE ${s}._ts(p_now_ms) END $$`,
 
   // Returns a hold's allocations to their grants, in reverse order of taking, after the first
   // p_keep units (in the order taken) have been kept for a charge. Units whose grant is no longer
-  // live are forfeited (the caller writes the expire entry). Returns the units released.
+  // live are forfeited (the caller writes the expire entry and adjusts the cached available).
+  // Returns the units released.
   `CREATE OR REPLACE FUNCTION ${s}._give_back(p_grants bigint[], p_units bigint[], p_keep bigint, p_now timestamptz)
     RETURNS bigint LANGUAGE plpgsql
     AS $$
     DECLARE v_released bigint;
     BEGIN
       WITH a AS (
-        SELECT g_id, u, u - greatest(0, least(u, p_keep - (sum(u) OVER (ORDER BY ord) - u))) AS back
+        SELECT g_id, u - greatest(0, least(u, p_keep - (sum(u) OVER (ORDER BY ord) - u))) AS back
         FROM unnest(p_grants, p_units) WITH ORDINALITY AS x(g_id, u, ord)
       ), upd AS (
         UPDATE ${s}.grants g SET remaining = g.remaining + a.back
@@ -50,7 +47,8 @@ export const ledgerCore = (s: string): string[] => [
     END $$`,
 
   // Housekeeping, in the order docs/semantics.md gives: expire grants, then expire holds (whose
-  // units go back to grants still live, or are forfeited), then recompute next_check.
+  // units go back to grants still live, or are forfeited); then recompute the cached available
+  // and next_check from the rows. Runs under the account lock, only when next_check has passed.
   `CREATE OR REPLACE FUNCTION ${s}._housekeep(p_account text, p_now timestamptz) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -85,17 +83,20 @@ export const ledgerCore = (s: string): string[] => [
       SELECT p_account, 'expire', -sum(u)::bigint, NULL, hold_id, reason, NULL, p_now
       FROM alloc WHERE NOT live GROUP BY hold_id, reason HAVING sum(u) > 0 ORDER BY hold_id;
 
-      UPDATE ${s}.accounts SET next_check = coalesce(least(
-        (SELECT min(expires_at) FROM ${s}.grants
-          WHERE account = p_account AND status = 'live' AND expires_at > p_now),
-        (SELECT min(expires_at) FROM ${s}.holds WHERE account = p_account AND status = 'open')
-      ), 'infinity')
+      UPDATE ${s}.accounts SET
+        available = (SELECT coalesce(sum(remaining), 0) FROM ${s}.grants
+          WHERE account = p_account AND status = 'live'),
+        next_check = coalesce(least(
+          (SELECT min(expires_at) FROM ${s}.grants
+            WHERE account = p_account AND status = 'live' AND expires_at > p_now),
+          (SELECT min(expires_at) FROM ${s}.holds WHERE account = p_account AND status = 'open')
+        ), 'infinity')
       WHERE account = p_account;
     END $$`,
 
-  // Lock the account row first (creating it if new), then take the time, then housekeeping.
-  // Returns the time every later statement of the operation uses. p_now_ms is the injected
-  // clock's time, or NULL for the database clock read after the lock was granted.
+  // The slow path to the account lock: create the row if new, lock it, then take the time and run
+  // housekeeping if something may have expired. Returns the time the operation uses. p_now_ms is
+  // the injected clock's time, or NULL for the database clock read after the lock was granted.
   `CREATE OR REPLACE FUNCTION ${s}._open(p_account text, p_now_ms bigint) RETURNS timestamptz
     LANGUAGE plpgsql
     AS $$
@@ -106,42 +107,78 @@ export const ledgerCore = (s: string): string[] => [
         INSERT INTO ${s}.accounts (account) VALUES (p_account) ON CONFLICT DO NOTHING;
         SELECT next_check INTO v_next FROM ${s}.accounts WHERE account = p_account FOR UPDATE;
       END IF;
-      v_now := coalesce(${s}._ts(p_now_ms), clock_timestamp());
+      v_now := ${s}._now(p_now_ms);
       IF v_next <= v_now THEN
         PERFORM ${s}._housekeep(p_account, v_now);
       END IF;
       RETURN v_now;
     END $$`,
 
-  // Take p_amount units in spending order, in one statement whose snapshot follows the lock.
-  // All or nothing unless p_partial (then as much as there is). Returns what was available before,
-  // what was taken, and the allocations in the order taken.
+  // Take p_amount units from the grants in spending order (the caller holds the lock and has
+  // checked the cached available, or passes p_partial to take what there is). The common case,
+  // one grant covering the amount, is one UPDATE; otherwise one statement walks the running sum.
+  // Returns what was taken and the allocations in the order taken.
   `CREATE OR REPLACE FUNCTION ${s}._take(p_account text, p_amount bigint, p_now timestamptz, p_partial boolean,
-      OUT total bigint, OUT taken bigint, OUT grant_ids bigint[], OUT units bigint[])
+      OUT taken bigint, OUT grant_ids bigint[], OUT units bigint[])
     LANGUAGE plpgsql
     AS $$
+    DECLARE v_id bigint;
     BEGIN
+      IF p_amount <= 0 THEN
+        taken := 0; grant_ids := '{}'; units := '{}';
+        RETURN;
+      END IF;
+      UPDATE ${s}.grants SET remaining = remaining - p_amount
+      WHERE id = (
+        SELECT id FROM ${s}.grants
+        WHERE account = p_account AND status = 'live' AND remaining > 0
+          AND (expires_at IS NULL OR expires_at > p_now)
+        ORDER BY priority DESC, expires_at ASC NULLS LAST, id LIMIT 1
+      ) AND remaining >= p_amount
+      RETURNING id INTO v_id;
+      IF FOUND THEN
+        taken := p_amount; grant_ids := ARRAY[v_id]; units := ARRAY[p_amount];
+        RETURN;
+      END IF;
       WITH ordered AS (
         SELECT id, remaining,
           sum(remaining) OVER (ORDER BY priority DESC, expires_at ASC NULLS LAST, id) AS cum
         FROM ${s}.grants
         WHERE account = p_account AND status = 'live' AND remaining > 0
           AND (expires_at IS NULL OR expires_at > p_now)
-      ), tot AS (
-        SELECT coalesce(max(cum), 0)::bigint AS total FROM ordered
       ), take AS (
         SELECT o.id, least(o.remaining, p_amount - (o.cum - o.remaining))::bigint AS t, o.cum
-        FROM ordered o, tot
-        WHERE (p_partial OR tot.total >= p_amount) AND o.cum - o.remaining < p_amount
+        FROM ordered o
+        WHERE o.cum - o.remaining < p_amount
+          AND (p_partial OR (SELECT coalesce(max(cum), 0) FROM ordered) >= p_amount)
       ), upd AS (
         UPDATE ${s}.grants g SET remaining = g.remaining - take.t FROM take WHERE g.id = take.id
         RETURNING g.id, take.t, take.cum
       )
-      SELECT tot.total, coalesce(sum(upd.t), 0)::bigint,
-        coalesce(array_agg(upd.id ORDER BY upd.cum) FILTER (WHERE upd.id IS NOT NULL), '{}'),
-        coalesce(array_agg(upd.t ORDER BY upd.cum) FILTER (WHERE upd.id IS NOT NULL), '{}')
-      INTO total, taken, grant_ids, units
-      FROM tot LEFT JOIN upd ON true GROUP BY tot.total;
+      SELECT coalesce(sum(upd.t), 0)::bigint,
+        coalesce(array_agg(upd.id ORDER BY upd.cum), '{}'),
+        coalesce(array_agg(upd.t ORDER BY upd.cum), '{}')
+      INTO taken, grant_ids, units
+      FROM upd;
+    END $$`,
+
+  // The slow path to the account lock for operations that spend, after their one-statement fast
+  // path (see `debit`) found no row to update: a new account, housekeeping due, or not enough.
+  // Locks via _open, then takes p_amount from the cached available if it is there. Returns the
+  // operation's time, whether p_amount was taken, and available after.
+  `CREATE OR REPLACE FUNCTION ${s}._lock_spend_slow(p_account text, p_amount bigint, p_now_ms bigint,
+      OUT at timestamptz, OUT ok boolean, OUT available bigint)
+    LANGUAGE plpgsql
+    AS $$
+    BEGIN
+      at := ${s}._open(p_account, p_now_ms);
+      UPDATE ${s}.accounts a SET available = a.available - p_amount
+      WHERE a.account = p_account AND a.available >= p_amount
+      RETURNING a.available INTO available;
+      ok := FOUND;
+      IF NOT ok THEN
+        SELECT a.available INTO available FROM ${s}.accounts a WHERE a.account = p_account;
+      END IF;
     END $$`,
 
   // A stored idempotent result: replay it when the fingerprint matches, else refuse.
@@ -157,9 +194,9 @@ export const ledgerCore = (s: string): string[] => [
       RETURN p_result || '{"replayed": true}'::jsonb;
     END $$`,
 
-  // Remember a successful result under its key. A conflicting row can only come from another
-  // account's transaction (same-account callers are serialised by the account lock and replay
-  // above), and a fingerprint always names its account, so that is a conflict: roll back.
+  // Remember a successful result under its key. The caller checked the key under the account
+  // lock, so a conflicting row can only come from another account's transaction, and since a
+  // fingerprint always names its account, that is a conflict: roll back.
   `CREATE OR REPLACE FUNCTION ${s}._remember(p_key text, p_fp text, p_result jsonb, p_now timestamptz) RETURNS void
     LANGUAGE plpgsql
     AS $$

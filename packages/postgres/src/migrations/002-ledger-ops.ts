@@ -1,17 +1,54 @@
 /**
  * Version 2, part 2: one function per money operation. Each is called in one statement (one
- * round trip), returns the operation's result as jsonb, and follows the same shape: `_open`
- * (lock the account, take the time, housekeeping), idempotency replay, the work, `_remember`.
+ * round trip) and returns the operation's result as jsonb. The shape is always: replay a
+ * committed idempotency key without locking; lock the account (`_lock_spend` or `_open`); check
+ * the key again under the lock (a concurrent retry of the same key may have committed while we
+ * waited); do the work; remember the result under its key.
+ *
+ * `accounts.available` is kept in step by every function here; SQLSTATE MT500 means it disagreed
+ * with the grants, which would be a bug: the whole call rolls back.
  */
+const idemCheck = (s: string) => `SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key`
+
+/**
+ * Lock the account and take p_amount from its cached available. Fast path: one conditional
+ * UPDATE (the row exists, nothing can have expired, there is enough), like pgbench's debit.
+ * Otherwise the slow path. Sets v_now, v_ok (taken) and v_avail (available after).
+ */
+const lockSpend = (s: string) => `
+      v_now := ${s}._now(p_now_ms);
+      UPDATE ${s}.accounts a SET available = a.available - p_amount
+      WHERE a.account = p_account AND a.next_check > v_now AND a.available >= p_amount
+      RETURNING a.available INTO v_avail;
+      v_ok := FOUND;
+      IF NOT v_ok THEN
+        SELECT l.at, l.ok, l.available INTO v_now, v_ok, v_avail FROM ${s}._lock_spend_slow(p_account, p_amount, p_now_ms) l;
+      END IF;
+      IF p_key IS NOT NULL THEN
+        -- A retry of the same key may have committed while this call waited for the lock.
+        ${idemCheck(s)};
+        IF FOUND THEN
+          IF v_ok THEN
+            UPDATE ${s}.accounts SET available = available + p_amount WHERE account = p_account;
+          END IF;
+          RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result);
+        END IF;
+      END IF;
+      IF NOT v_ok THEN
+        RETURN jsonb_build_object('ok', false, 'reason', 'insufficient_credits', 'available', v_avail, 'required', p_amount);
+      END IF;`
+
 export const ledgerOps = (s: string): string[] => [
   `CREATE OR REPLACE FUNCTION ${s}.grant_credits(p_account text, p_amount bigint, p_source text,
       p_expires_ms bigint, p_priority integer, p_key text, p_fp text, p_metadata jsonb, p_now_ms bigint)
     RETURNS jsonb LANGUAGE plpgsql
     AS $$
-    DECLARE v_now timestamptz; v_exp timestamptz; v_gid bigint; v_eid bigint; v_res jsonb; v_idem record;
+    DECLARE v_now timestamptz; v_exp timestamptz; v_gid bigint; v_eid bigint; v_avail bigint; v_res jsonb; v_idem record;
     BEGIN
+      ${idemCheck(s)};
+      IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
       v_now := ${s}._open(p_account, p_now_ms);
-      SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key;
+      ${idemCheck(s)};
       IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
       v_exp := ${s}._ts(p_expires_ms);
       INSERT INTO ${s}.grants (account, source, amount, remaining, priority, expires_at, idempotency_key, metadata, created_at)
@@ -20,11 +57,16 @@ export const ledgerOps = (s: string): string[] => [
       INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
       VALUES (p_account, 'grant', p_amount, v_gid, NULL, p_source, p_metadata, v_now)
       RETURNING id INTO v_eid;
-      IF v_exp IS NOT NULL THEN
-        UPDATE ${s}.accounts SET next_check = least(next_check, v_exp) WHERE account = p_account;
+      UPDATE ${s}.accounts SET available = available + p_amount,
+        next_check = least(next_check, coalesce(v_exp, 'infinity'))
+      WHERE account = p_account RETURNING available INTO v_avail;
+      IF v_exp <= v_now THEN
+        -- Born expired: housekeeping expires it now, as the next touch would.
+        PERFORM ${s}._housekeep(p_account, v_now);
+        SELECT available INTO v_avail FROM ${s}.accounts WHERE account = p_account;
       END IF;
       v_res := jsonb_build_object('ok', true, 'grantId', 'g_' || v_gid, 'entryId', 'e_' || v_eid, 'amount', p_amount,
-        'available', ${s}._available(p_account, v_now), 'replayed', false);
+        'available', v_avail, 'replayed', false);
       PERFORM ${s}._remember(p_key, p_fp, v_res, v_now);
       RETURN v_res;
     END $$`,
@@ -33,23 +75,32 @@ export const ledgerOps = (s: string): string[] => [
       p_metadata jsonb, p_now_ms bigint)
     RETURNS jsonb LANGUAGE plpgsql
     AS $$
-    DECLARE v_now timestamptz; v_take record; v_eid bigint; v_res jsonb; v_idem record;
+    DECLARE v_now timestamptz; v_ok boolean; v_avail bigint; v_taken bigint; v_eid bigint; v_res jsonb; v_idem record;
     BEGIN
-      v_now := ${s}._open(p_account, p_now_ms);
       IF p_key IS NOT NULL THEN
-        SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key;
+        ${idemCheck(s)};
         IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
       END IF;
-      SELECT * INTO v_take FROM ${s}._take(p_account, p_amount, v_now, false);
-      IF v_take.total < p_amount THEN
-        RETURN jsonb_build_object('ok', false, 'reason', 'insufficient_credits',
-          'available', v_take.total, 'required', p_amount);
+${lockSpend(s)}
+      -- Usually one grant covers the debit: take it from the first in spending order in one UPDATE.
+      UPDATE ${s}.grants SET remaining = remaining - p_amount
+      WHERE id = (
+        SELECT id FROM ${s}.grants
+        WHERE account = p_account AND status = 'live' AND remaining > 0
+          AND (expires_at IS NULL OR expires_at > v_now)
+        ORDER BY priority DESC, expires_at ASC NULLS LAST, id LIMIT 1
+      ) AND remaining >= p_amount;
+      IF NOT FOUND THEN
+        SELECT taken INTO v_taken FROM ${s}._take(p_account, p_amount, v_now, false);
+        IF v_taken <> p_amount THEN
+          RAISE EXCEPTION 'cached available disagrees with the grants' USING ERRCODE = 'MT500';
+        END IF;
       END IF;
       INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
       VALUES (p_account, 'debit', -p_amount, NULL, NULL, p_reason, p_metadata, v_now)
       RETURNING id INTO v_eid;
       v_res := jsonb_build_object('ok', true, 'entryId', 'e_' || v_eid, 'amount', p_amount,
-        'available', v_take.total - p_amount, 'replayed', false);
+        'available', v_avail, 'replayed', false);
       IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_key, p_fp, v_res, v_now); END IF;
       RETURN v_res;
     END $$`,
@@ -58,17 +109,16 @@ export const ledgerOps = (s: string): string[] => [
       p_key text, p_fp text, p_metadata jsonb, p_now_ms bigint)
     RETURNS jsonb LANGUAGE plpgsql
     AS $$
-    DECLARE v_now timestamptz; v_take record; v_hold ${s}.holds; v_res jsonb; v_idem record;
+    DECLARE v_now timestamptz; v_ok boolean; v_avail bigint; v_take record; v_hold ${s}.holds; v_res jsonb; v_idem record;
     BEGIN
-      v_now := ${s}._open(p_account, p_now_ms);
       IF p_key IS NOT NULL THEN
-        SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key;
+        ${idemCheck(s)};
         IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
       END IF;
+${lockSpend(s)}
       SELECT * INTO v_take FROM ${s}._take(p_account, p_amount, v_now, false);
-      IF v_take.total < p_amount THEN
-        RETURN jsonb_build_object('ok', false, 'reason', 'insufficient_credits',
-          'available', v_take.total, 'required', p_amount);
+      IF v_take.taken <> p_amount THEN
+        RAISE EXCEPTION 'cached available disagrees with the grants' USING ERRCODE = 'MT500';
       END IF;
       INSERT INTO ${s}.holds (account, amount, reason, alloc_grants, alloc_units, expires_at, created_at, metadata)
       VALUES (p_account, p_amount, p_reason, v_take.grant_ids, v_take.units,
@@ -76,7 +126,7 @@ export const ledgerOps = (s: string): string[] => [
       RETURNING * INTO v_hold;
       UPDATE ${s}.accounts SET next_check = least(next_check, v_hold.expires_at) WHERE account = p_account;
       v_res := jsonb_build_object('ok', true, 'hold', ${s}._hold_json(v_hold),
-        'available', v_take.total - p_amount, 'replayed', false);
+        'available', v_avail, 'replayed', false);
       IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_key, p_fp, v_res, v_now); END IF;
       RETURN v_res;
     END $$`,
@@ -87,7 +137,7 @@ export const ledgerOps = (s: string): string[] => [
     DECLARE
       v_id bigint := ${s}._id(p_hold, 'h'); v_account text; v_now timestamptz; v_hold ${s}.holds; v_take record;
       v_from_hold bigint := 0; v_released bigint := 0; v_forfeited bigint := 0; v_extra bigint := 0;
-      v_shortfall bigint := 0; v_charged bigint; v_eid bigint; v_res jsonb; v_expired boolean;
+      v_shortfall bigint := 0; v_charged bigint; v_eid bigint; v_avail bigint; v_res jsonb; v_expired boolean;
     BEGIN
       SELECT account INTO v_account FROM ${s}.holds WHERE id = v_id;
       IF NOT FOUND THEN RETURN '{"ok": false, "reason": "hold_not_found"}'::jsonb; END IF;
@@ -121,6 +171,8 @@ export const ledgerOps = (s: string): string[] => [
           v_shortfall := p_amount - v_hold.amount - v_take.taken;
         END IF;
       END IF;
+      UPDATE ${s}.accounts SET available = available + v_released - v_extra
+      WHERE account = v_account RETURNING available INTO v_avail;
       v_charged := v_from_hold + v_extra;
       IF v_charged > 0 THEN
         INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
@@ -129,7 +181,7 @@ export const ledgerOps = (s: string): string[] => [
       END IF;
       v_res := jsonb_build_object('ok', true, 'charged', v_charged, 'released', v_released,
         'shortfall', v_shortfall, 'forfeited', v_forfeited, 'entryId', 'e_' || v_eid,
-        'available', ${s}._available(v_account, v_now), 'holdExpired', v_expired, 'replayed', false);
+        'available', v_avail, 'holdExpired', v_expired, 'replayed', false);
       UPDATE ${s}.holds SET status = 'settled', settled_amount = p_amount, result = v_res WHERE id = v_id;
       RETURN v_res;
     END $$`,
@@ -139,7 +191,7 @@ export const ledgerOps = (s: string): string[] => [
     AS $$
     DECLARE
       v_id bigint := ${s}._id(p_hold, 'h'); v_account text; v_now timestamptz; v_hold ${s}.holds;
-      v_released bigint; v_forfeited bigint;
+      v_released bigint; v_forfeited bigint; v_avail bigint;
     BEGIN
       SELECT account INTO v_account FROM ${s}.holds WHERE id = v_id;
       IF NOT FOUND THEN RETURN '{"ok": false, "reason": "hold_not_found"}'::jsonb; END IF;
@@ -147,8 +199,8 @@ export const ledgerOps = (s: string): string[] => [
       SELECT * INTO v_hold FROM ${s}.holds WHERE id = v_id;
       IF v_hold.status = 'settled' THEN RETURN '{"ok": false, "reason": "hold_closed"}'::jsonb; END IF;
       IF v_hold.status <> 'open' THEN
-        RETURN jsonb_build_object('ok', true, 'released', 0, 'forfeited', 0,
-          'available', ${s}._available(v_account, v_now), 'replayed', true);
+        SELECT available INTO v_avail FROM ${s}.accounts WHERE account = v_account;
+        RETURN jsonb_build_object('ok', true, 'released', 0, 'forfeited', 0, 'available', v_avail, 'replayed', true);
       END IF;
       v_released := ${s}._give_back(v_hold.alloc_grants, v_hold.alloc_units, 0, v_now);
       v_forfeited := v_hold.amount - v_released;
@@ -157,8 +209,10 @@ export const ledgerOps = (s: string): string[] => [
         VALUES (v_account, 'expire', -v_forfeited, NULL, v_id, v_hold.reason, NULL, v_now);
       END IF;
       UPDATE ${s}.holds SET status = 'released' WHERE id = v_id;
+      UPDATE ${s}.accounts SET available = available + v_released
+      WHERE account = v_account RETURNING available INTO v_avail;
       RETURN jsonb_build_object('ok', true, 'released', v_released, 'forfeited', v_forfeited,
-        'available', ${s}._available(v_account, v_now), 'replayed', false);
+        'available', v_avail, 'replayed', false);
     END $$`,
 
   `CREATE OR REPLACE FUNCTION ${s}.revoke(p_grant text, p_grant_key text, p_amount bigint, p_reason text,
@@ -167,8 +221,12 @@ export const ledgerOps = (s: string): string[] => [
     AS $$
     DECLARE
       v_gid bigint; v_account text; v_now timestamptz; v_grant ${s}.grants; v_live boolean;
-      v_revoked bigint := 0; v_eid bigint; v_res jsonb; v_idem record;
+      v_revoked bigint := 0; v_eid bigint; v_avail bigint; v_res jsonb; v_idem record;
     BEGIN
+      IF p_key IS NOT NULL THEN
+        ${idemCheck(s)};
+        IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
+      END IF;
       IF p_grant IS NOT NULL THEN
         SELECT id, account INTO v_gid, v_account FROM ${s}.grants WHERE id = ${s}._id(p_grant, 'g');
       ELSE
@@ -178,7 +236,7 @@ export const ledgerOps = (s: string): string[] => [
       IF v_gid IS NULL THEN RETURN '{"ok": false, "reason": "grant_not_found"}'::jsonb; END IF;
       v_now := ${s}._open(v_account, p_now_ms);
       IF p_key IS NOT NULL THEN
-        SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key;
+        ${idemCheck(s)};
         IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
       END IF;
       SELECT * INTO v_grant FROM ${s}.grants WHERE id = v_gid;
@@ -192,8 +250,10 @@ export const ledgerOps = (s: string): string[] => [
       UPDATE ${s}.grants SET remaining = remaining - v_revoked,
         status = CASE WHEN p_amount IS NULL THEN 'revoked' ELSE status END
       WHERE id = v_gid;
+      UPDATE ${s}.accounts SET available = available - v_revoked
+      WHERE account = v_account RETURNING available INTO v_avail;
       v_res := jsonb_build_object('ok', true, 'revoked', v_revoked, 'account', v_account, 'grantId', 'g_' || v_gid,
-        'entryId', 'e_' || v_eid, 'available', ${s}._available(v_account, v_now), 'replayed', false);
+        'entryId', 'e_' || v_eid, 'available', v_avail, 'replayed', false);
       IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_key, p_fp, v_res, v_now); END IF;
       RETURN v_res;
     END $$`,

@@ -10,7 +10,7 @@ export const ledgerReads = (s: string): string[] => [
     AS $$
     DECLARE v_next timestamptz;
     BEGIN
-      at := coalesce(${s}._ts(p_now_ms), clock_timestamp());
+      at := ${s}._now(p_now_ms);
       SELECT next_check INTO v_next FROM ${s}.accounts WHERE account = p_account;
       known := FOUND;
       IF known AND v_next <= at THEN
@@ -69,9 +69,10 @@ export const ledgerReads = (s: string): string[] => [
       IF FOUND THEN
         v_now := ${s}._open(p_account, p_now_ms);
       ELSE
-        v_now := coalesce(${s}._ts(p_now_ms), clock_timestamp());
+        v_now := ${s}._now(p_now_ms);
       END IF;
       SELECT jsonb_build_object(
+        'cached', (SELECT coalesce(max(available), 0) FROM ${s}.accounts WHERE account = p_account),
         'live', (SELECT coalesce(sum(remaining), 0)::bigint FROM ${s}.grants
           WHERE account = p_account AND status = 'live' AND (expires_at IS NULL OR expires_at > v_now)),
         'stale', (SELECT coalesce(sum(remaining), 0)::bigint FROM ${s}.grants
