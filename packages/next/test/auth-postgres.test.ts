@@ -1,0 +1,59 @@
+import { createPostgresStores, migrate } from '@metered/postgres'
+import { databaseUrl, uniqueName } from '@metered/tooling'
+import { Kysely, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { meteredAuth } from '../src/auth/index.js'
+
+// meteredAuth over the Postgres user store and ledger: concurrent sign-ins are real concurrent
+// transactions here, not interleaved closures.
+const pool = new pg.Pool({ connectionString: databaseUrl(), max: 20 })
+pool.on('error', () => {})
+const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
+afterAll(async () => {
+  await db.destroy()
+})
+
+async function stores() {
+  const schema = uniqueName('na')
+  await migrate(db as never, { schema })
+  return createPostgresStores(db as never, { schema })
+}
+
+const google = { provider: 'google' }
+
+describe('meteredAuth over Postgres', () => {
+  it('50 concurrent sign-ins: one profile, 50 logins, the signup bonus once', async () => {
+    const s = await stores()
+    const errors: unknown[] = []
+    const auth = meteredAuth({
+      users: s.users,
+      ledger: s.ledger,
+      signupCredits: 2.5,
+      unitsPerCredit: 1000,
+      getRequestInfo: () => ({ ip: '203.0.113.7', userAgent: 'UA' }),
+      onError: (e) => errors.push(e),
+    })
+    const user = { id: 'usr_pg', email: 'pg@example.com', name: 'P G', image: null }
+    await Promise.all(Array.from({ length: 50 }, () => auth.events.signIn({ user, account: google })))
+    expect(errors).toEqual([])
+    expect((await s.ledger.balance('usr_pg')).available).toBe(2500)
+    expect((await s.ledger.history('usr_pg')).entries).toHaveLength(1)
+    expect((await s.ledger.verify('usr_pg')).ok).toBe(true)
+    const profile = await s.users.get('usr_pg')
+    expect(profile).toMatchObject({ email: 'pg@example.com', role: 'user', loginCount: 50 })
+    const logins = await s.users.logins('usr_pg', { limit: 200 })
+    expect(logins.logins).toHaveLength(50)
+    expect(logins.logins[0]).toMatchObject({ provider: 'google', ip: '203.0.113.7', userAgent: 'UA' })
+  })
+
+  it('admin emails are promoted and the session shows the stored role', async () => {
+    const s = await stores()
+    const auth = meteredAuth({ users: s.users, admins: 'Root@Example.com', getRequestInfo: () => null })
+    const root = { id: 'usr_root', email: 'root@example.com' }
+    await auth.events.signIn({ user: root, account: google })
+    expect((await s.users.get('usr_root'))?.role).toBe('admin')
+    const session = await auth.callbacks.session({ session: { expires: 'x' }, user: root })
+    expect(session.user).toEqual({ id: 'usr_root', role: 'admin' })
+  })
+})
