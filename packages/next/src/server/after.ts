@@ -6,30 +6,35 @@ type NextAfter = (task: Promise<unknown> | (() => unknown)) => void
 /**
  * Runs `task` through Next's `after()` (so Vercel keeps the function alive until it settles) when
  * the package runs inside Next; outside a request scope, on other frameworks or when `next` is not
- * installed, the task simply runs without being awaited. `next/server` is imported lazily, once per
- * instance, so this module loads anywhere (Node, edge, plain tests).
+ * installed, the task simply runs without being awaited. `next/server` is imported lazily (this
+ * module loads anywhere: Node, edge, plain tests), starting when the instance is created so that
+ * by the first request `after` can be called synchronously, inside the handler's request scope.
  */
 export function createAfter(explicit?: After): After {
   if (explicit) return (task) => explicit(task.catch(() => {}))
-  let loaded: Promise<NextAfter | null> | null = null
-  const load = () => {
-    loaded ??= import('next/server').then(
-      (mod: { after?: NextAfter }) => (typeof mod.after === 'function' ? mod.after : null),
-      () => null,
-    )
-    return loaded
+  // undefined: still loading; null: not available here
+  let nextAfter: NextAfter | null | undefined
+  const loading = import('next/server').then(
+    (mod: { after?: NextAfter }) => {
+      nextAfter = typeof mod.after === 'function' ? mod.after : null
+    },
+    () => {
+      nextAfter = null
+    },
+  )
+  const schedule = (task: Promise<unknown>) => {
+    if (!nextAfter) return
+    try {
+      nextAfter(task)
+    } catch {
+      // outside a request scope: the task already runs on its own
+    }
   }
   return (task) => {
     // Failures are the money path's own business (a hold that is never settled expires); an
     // unhandled rejection here would only crash the process.
     const safe = task.catch(() => {})
-    void load().then((after) => {
-      if (!after) return
-      try {
-        after(safe)
-      } catch {
-        // outside a request scope: the task already runs on its own
-      }
-    })
+    if (nextAfter !== undefined) schedule(safe)
+    else void loading.then(() => schedule(safe))
   }
 }
