@@ -1,0 +1,165 @@
+// Debits per second of @metered/postgres with 16 connections, on 16 distinct accounts and on
+// one hot account, against two references on the same server in the same run:
+//   - pgbench's ceiling for a single conditional UPDATE (what one statement per debit costs
+//     when the client is C and does nothing else), and
+//   - a hand-rolled debit in JS: BEGIN / SELECT ... FOR UPDATE / UPDATE / INSERT / COMMIT,
+//     five round trips, the way a debit is usually written in application code.
+// Prints the figures and the ratios metered/pgbench and metered/hand-rolled. Two more rows split
+// the gap to pgbench: pgbench calling metered's debit function itself (the server-side cost,
+// no Node.js), and `SELECT 1` through the same Node.js pool (the client's own ceiling).
+//
+//   pnpm --filter @metered/bench postgres-debit          (starts its own PostgreSQL)
+//   DATABASE_URL=postgres://... pnpm --filter @metered/bench postgres-debit
+//   BENCH_SECONDS=10 (per measurement), BENCH_CONNECTIONS=16
+
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createPostgresStores, migrate } from '@metered/postgres'
+import { findPostgresBinDir, type PostgresServer, spawnPostgresServer } from '@metered/tooling'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
+const WARMUP_MS = 1000
+const BIG = 1_000_000_000_000 // never runs out: every debit is admitted, the same work each time
+
+type Debit = (worker: number) => Promise<unknown>
+
+/** `CONNECTIONS` workers, each calling `debit` back to back; returns debits per second. */
+async function measure(debit: Debit): Promise<number> {
+  const run = async (ms: number) => {
+    let done = 0
+    const end = performance.now() + ms
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async (_, worker) => {
+        while (performance.now() < end) {
+          await debit(worker)
+          done++
+        }
+      }),
+    )
+    return done
+  }
+  await run(WARMUP_MS)
+  const start = performance.now()
+  const done = await run(SECONDS * 1000)
+  return done / ((performance.now() - start) / 1000)
+}
+
+function pgbench(url: string, script: string): number {
+  const dir = mkdtempSync(path.join(tmpdir(), 'metered-pgbench-'))
+  const file = path.join(dir, 'debit.sql')
+  writeFileSync(file, script)
+  const bin = path.join(findPostgresBinDir(), 'pgbench')
+  execFileSync(bin, ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', '1', '-f', file, url], { stdio: 'pipe' })
+  const out = execFileSync(bin, ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-f', file, url], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const tps = /tps = ([0-9.]+) \(without initial connection time\)/.exec(out)
+  if (!tps) throw new Error(`could not read pgbench's tps from:\n${out}`)
+  return Number(tps[1])
+}
+
+async function main() {
+  let server: PostgresServer | undefined
+  const url = process.env.DATABASE_URL ?? (server = await spawnPostgresServer({ maxConnections: 200 })).url
+  const pool = new pg.Pool({ connectionString: url, max: CONNECTIONS })
+  pool.on('connect', (client) => client.on('error', () => {}))
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
+  const schema = `bench_${process.pid}`
+  try {
+    await migrate(db, { schema })
+    const { ledger } = createPostgresStores(db, { schema })
+    const distinct = (w: number) => `${schema}:acct:${w}`
+    const hot = `${schema}:hot`
+    for (let w = 0; w < CONNECTIONS; w++) {
+      await ledger.grant({ account: distinct(w), amount: BIG, source: 'bench', idempotencyKey: distinct(w) })
+    }
+    await ledger.grant({ account: hot, amount: BIG, source: 'bench', idempotencyKey: hot })
+
+    // References: one balance row per account, and an entries table for the hand-rolled debit.
+    await pool.query(`CREATE TABLE ${schema}.ref_balances (id int PRIMARY KEY, balance bigint NOT NULL)`)
+    await pool.query(
+      `CREATE TABLE ${schema}.ref_entries (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, account int NOT NULL,
+        amount bigint NOT NULL, reason text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+    )
+    await pool.query(
+      `INSERT INTO ${schema}.ref_balances SELECT g, ${BIG} FROM generate_series(1, ${CONNECTIONS + 1}) g`,
+    )
+
+    // One client per worker for the hand-rolled transaction, as an app holding a connection
+    // for the length of its transaction would.
+    const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => pool.connect()))
+    const handRolled = (id: (w: number) => number) => async (w: number) => {
+      const c = clients[w] as pg.PoolClient
+      await c.query('BEGIN')
+      const { rows } = await c.query<{ balance: string }>(
+        `SELECT balance FROM ${schema}.ref_balances WHERE id = $1 FOR UPDATE`,
+        [id(w)],
+      )
+      if (Number(rows[0]?.balance) >= 1) {
+        await c.query(`UPDATE ${schema}.ref_balances SET balance = balance - 1 WHERE id = $1`, [id(w)])
+        await c.query(`INSERT INTO ${schema}.ref_entries (account, amount, reason) VALUES ($1, -1, 'bench')`, [id(w)])
+      }
+      await c.query('COMMIT')
+    }
+    const hand = { distinct: await measure(handRolled((w) => w + 2)), hot: await measure(handRolled(() => 1)) }
+    for (const c of clients) c.release()
+
+    const metered = {
+      distinct: await measure((w) => ledger.debit({ account: distinct(w), amount: 1, reason: 'bench' })),
+      hot: await measure(() => ledger.debit({ account: hot, amount: 1, reason: 'bench' })),
+    }
+
+    const update = (id: string) =>
+      `UPDATE ${schema}.ref_balances SET balance = balance - 1 WHERE id = ${id} AND balance >= 1;\n`
+    const ceiling = {
+      distinct: pgbench(url, `\\set aid :client_id + 2\n${update(':aid')}`),
+      hot: pgbench(url, update('1')),
+    }
+
+    const fn = (account: string) => `SELECT "${schema}".debit(${account}, 1, 'bench', NULL, NULL, NULL, NULL);\n`
+    const server = {
+      distinct: pgbench(url, fn(`'${schema}:acct:' || :client_id`)),
+      hot: pgbench(url, fn(`'${hot}'`)),
+    }
+    const clientCeiling = await measure(() => sql`SELECT 1`.execute(db))
+
+    const f = (n: number) => n.toFixed(0).padStart(10)
+    const r = (n: number) => n.toFixed(2).padStart(10)
+    const { rows } = await pool.query<{ v: string }>('SELECT current_setting($1) AS v', ['server_version'])
+    console.log(
+      `\n@metered/postgres debit, ${CONNECTIONS} connections, ${SECONDS} s per measurement, PostgreSQL ${rows[0]?.v}\n`,
+    )
+    console.log(`${''.padEnd(44)}${'distinct'.padStart(10)}${'hot'.padStart(10)}   (debits/s)`)
+    console.log(`${'pgbench: one conditional UPDATE'.padEnd(44)}${f(ceiling.distinct)}${f(ceiling.hot)}`)
+    console.log(`${'pgbench: SELECT metered debit function'.padEnd(44)}${f(server.distinct)}${f(server.hot)}`)
+    console.log(`${'Node.js: SELECT 1 through the same pool'.padEnd(44)}${f(clientCeiling)}${f(clientCeiling)}`)
+    console.log(`${'hand-rolled JS transaction (5 round trips)'.padEnd(44)}${f(hand.distinct)}${f(hand.hot)}`)
+    console.log(`${'metered ledger.debit (1 round trip)'.padEnd(44)}${f(metered.distinct)}${f(metered.hot)}`)
+    console.log(
+      `${'metered / pgbench'.padEnd(44)}${r(metered.distinct / ceiling.distinct)}${r(metered.hot / ceiling.hot)}`,
+    )
+    console.log(
+      `${'metered / hand-rolled'.padEnd(44)}${r(metered.distinct / hand.distinct)}${r(metered.hot / hand.hot)}`,
+    )
+    console.log(
+      `${'server side: debit function / UPDATE'.padEnd(44)}${r(server.distinct / ceiling.distinct)}${r(server.hot / ceiling.hot)}`,
+    )
+    console.log(
+      `${'client side: metered / SELECT 1'.padEnd(44)}${r(metered.distinct / clientCeiling)}${r(metered.hot / clientCeiling)}`,
+    )
+    const verified = await ledger.verify(hot)
+    if (!verified.ok) throw new Error(`hot account does not verify: ${verified.problems.join('; ')}`)
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {})
+    await db.destroy()
+    await server?.destroy()
+  }
+}
+
+await main()
