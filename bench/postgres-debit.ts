@@ -65,8 +65,10 @@ function pgbench(url: string, script: string): number {
 }
 
 async function main() {
-  let server: PostgresServer | undefined
-  const url = process.env.DATABASE_URL ?? (server = await spawnPostgresServer({ maxConnections: 200 })).url
+  const server: PostgresServer | undefined = process.env.DATABASE_URL
+    ? undefined
+    : await spawnPostgresServer({ maxConnections: 200 })
+  const url = process.env.DATABASE_URL ?? (server as PostgresServer).url
   const pool = new pg.Pool({ connectionString: url, max: CONNECTIONS })
   pool.on('connect', (client) => client.on('error', () => {}))
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
