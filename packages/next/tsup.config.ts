@@ -5,12 +5,13 @@ export default defineConfig([
     entry: { index: 'src/index.ts', 'ai/index': 'src/ai/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    clean: true,
+    clean: false,
     sourcemap: true,
     target: 'es2022',
     external: ['next', 'react', '@metered/core', 'zod'],
   },
   {
+    // Both builds run at once, so neither cleans (the build script empties dist first).
     // The React entry is a client module: keep the directive at the top of the bundle.
     entry: { 'react/index': 'src/react/index.ts' },
     format: ['esm', 'cjs'],
