@@ -15,11 +15,11 @@ export interface BuyCreditsButtonProps
    * Route answering `POST { packId }` with `{ url }` (docs/http-api.md).
    * @default '/api/checkout'
    */
-  checkoutUrl?: string
+  checkoutUrl?: string | undefined
   /** Label, or a function of the loading and error state. @default 'Buy credits' */
   children?: ReactNode | ((state: BuyCreditsButtonState) => ReactNode)
   /** Class of the error message shown after the button. */
-  errorClassName?: string
+  errorClassName?: string | undefined
   onError?: (error: Error) => void
 }
 

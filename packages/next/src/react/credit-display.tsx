@@ -8,7 +8,7 @@ export interface CreditDisplayState extends UseCreditsResult {
 }
 
 export interface CreditDisplayProps extends FormatCreditsOptions {
-  className?: string
+  className?: string | undefined
   /** Render your own markup inside the live region. */
   children?: (state: CreditDisplayState) => ReactNode
 }

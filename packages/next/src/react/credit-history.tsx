@@ -4,9 +4,9 @@ import type { HistoryEntry } from './types.js'
 import { type UseCreditHistoryOptions, type UseCreditHistoryResult, useCreditHistory } from './use-credit-history.js'
 
 export interface CreditHistoryProps extends UseCreditHistoryOptions, FormatCreditsOptions {
-  className?: string
+  className?: string | undefined
   /** Accessible name of the list. @default 'Credit history' */
-  label?: string
+  label?: string | undefined
   /** Markup of one entry (inside its `<li>`). */
   renderEntry?: (entry: HistoryEntry) => ReactNode
   /** Replace the whole rendering, keeping the data. */
@@ -26,11 +26,7 @@ const dateTime = (ms: number, locale: string) =>
  * <CreditHistory limit={10} className="history" />
  */
 export function CreditHistory({ limit, types, account, children, ...rest }: CreditHistoryProps) {
-  const history = useCreditHistory({
-    ...(limit !== undefined && { limit }),
-    ...(types !== undefined && { types }),
-    ...(account !== undefined && { account }),
-  })
+  const history = useCreditHistory({ limit, types, account })
   return children ? children(history) : <HistoryList {...rest} history={history} />
 }
 
@@ -38,7 +34,6 @@ export function CreditHistory({ limit, types, account, children, ...rest }: Cred
 export function HistoryList(props: HistoryListProps) {
   const { className, label = 'Credit history', renderEntry, history, locale = 'en-US', maximumFractionDigits } = props
   const { entries, hasMore, loading, error, loadMore } = history
-  const digits = maximumFractionDigits === undefined ? {} : { maximumFractionDigits }
   return (
     <section className={className} aria-label={label} aria-busy={loading || undefined}>
       {entries.length > 0 ? (
@@ -52,7 +47,7 @@ export function HistoryList(props: HistoryListProps) {
                   <span>{e.reason}</span>{' '}
                   <data value={e.amount}>
                     {e.amount > 0 ? '+' : ''}
-                    {formatCredits(e.amount, { locale, ...digits })}
+                    {formatCredits(e.amount, { locale, maximumFractionDigits })}
                   </data>{' '}
                   <time dateTime={new Date(e.createdAt).toISOString()}>{dateTime(e.createdAt, locale)}</time>
                 </>

@@ -9,9 +9,9 @@ import { useCreditHistory } from './use-credit-history.js'
 import { useJson } from './use-json.js'
 
 export interface CreditManagementProps {
-  className?: string
+  className?: string | undefined
   /** Entries per history page. @default 10 */
-  historyLimit?: number
+  historyLimit?: number | undefined
   /** Called after a grant or deduction went through. */
   onChange?: (change: { account: string; action: 'grant' | 'deduct'; credits: number; available: number }) => void
 }

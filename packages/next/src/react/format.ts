@@ -3,12 +3,12 @@ export interface FormatCreditsOptions {
    * Fixed by default so the server and the browser print the same digits (no hydration mismatch).
    * @default 'en-US'
    */
-  locale?: string
+  locale?: string | undefined
   /**
    * Decimals shown; extra digits are cut, never rounded up, so a balance is never overstated.
    * @default 2
    */
-  maximumFractionDigits?: number
+  maximumFractionDigits?: number | undefined
 }
 
 // Building a NumberFormat is far slower than using one, and a chart or history formats hundreds.

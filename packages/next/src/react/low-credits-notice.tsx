@@ -14,10 +14,10 @@ export interface LowCreditsNoticeState {
 
 export interface LowCreditsNoticeProps {
   /** Shown when the balance is below this (credits). @default 10 */
-  threshold?: number
+  threshold?: number | undefined
   /** Link target to buy credits; a 402's own `buyUrl` wins. */
-  buyUrl?: string
-  className?: string
+  buyUrl?: string | undefined
+  className?: string | undefined
   children?: (state: LowCreditsNoticeState) => ReactNode
 }
 

@@ -8,7 +8,7 @@ export interface MeteredProviderProps {
    * Prefix of the metered routes (`/credits/*`, `/profile/*`, `/admin/*`).
    * @default '/api'
    */
-  baseUrl?: string
+  baseUrl?: string | undefined
   /**
    * Credits read on the server for the first paint (no loading flash, no balance request).
    * A later value (e.g. after `router.refresh()`) replaces the shown balance.
@@ -20,13 +20,13 @@ export interface MeteredProviderProps {
    * between renders without refetching anything.
    * @default globalThis.fetch
    */
-  fetch?: typeof fetch
+  fetch?: typeof fetch | undefined
   /**
    * A store made with `createMeteredStore`, to share it with code outside React. Used in the
    * browser only: a module-level store is shared by every request on the server, so server
    * rendering uses a fresh one holding `initialBalance`.
    */
-  store?: MeteredStore
+  store?: MeteredStore | undefined
   children?: ReactNode
 }
 

@@ -7,19 +7,19 @@ export type UsageMetric = 'amount' | 'events' | 'inputTokens' | 'outputTokens' |
 
 export interface UsageChartProps extends UseUsageOptions {
   /** Stats loaded elsewhere (e.g. on the server); no request is made. */
-  data?: UsageStats | null
+  data?: UsageStats | null | undefined
   /** What the bars measure. @default 'amount' (credits) */
-  metric?: UsageMetric
+  metric?: UsageMetric | undefined
   /** Accessible name, also the table caption. @default 'Credits used per day' */
-  title?: string
+  title?: string | undefined
   /** viewBox size; the SVG scales to its container's width. @default 640 x 240 */
-  width?: number
-  height?: number
+  width?: number | undefined
+  height?: number | undefined
   /** Fill per feature, in order of first appearance. */
-  colors?: string[]
-  className?: string
+  colors?: string[] | undefined
+  className?: string | undefined
   /** @default 'en-US' */
-  locale?: string
+  locale?: string | undefined
 }
 
 const PALETTE = ['#4f46e5', '#0ea5e9', '#10b981', '#f59e0b', '#ef4444', '#8b5cf6', '#64748b']

@@ -5,11 +5,11 @@ import type { EntryType, HistoryEntry } from './types.js'
 
 export interface UseCreditHistoryOptions {
   /** Entries per page. @default 20 */
-  limit?: number
+  limit?: number | undefined
   /** Only these entry types. */
-  types?: EntryType[]
+  types?: EntryType[] | undefined
   /** Another account's history (admins only; the server refuses anyone else). */
-  account?: string
+  account?: string | undefined
 }
 
 export interface UseCreditHistoryResult {

@@ -5,17 +5,17 @@ import { useJson } from './use-json.js'
 
 export interface UseUsageOptions {
   /** Start, inclusive (epoch ms or Date). Omitted: the server's default range. */
-  from?: number | Date
+  from?: number | Date | undefined
   /** End, exclusive. */
-  to?: number | Date
+  to?: number | Date | undefined
   /** @default 'day' */
-  bucket?: 'day' | 'hour'
+  bucket?: 'day' | 'hour' | undefined
   /** Split each bucket by feature. */
-  by?: 'feature'
+  by?: 'feature' | undefined
   /** Another user's usage (admins only; the server refuses anyone else). */
-  account?: string
+  account?: string | undefined
   /** False to skip the request (e.g. when the data is passed in). @default true */
-  enabled?: boolean
+  enabled?: boolean | undefined
 }
 
 export interface UseUsageResult {
