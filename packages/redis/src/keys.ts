@@ -9,9 +9,9 @@ import { ValidationError } from '@metered/core'
  * ```
  * <prefix>rl:{<key>}:<rule name>     limiter rule state (string, PX = until it stops mattering)
  * <prefix>{a:<account>}:m            account row: seq, available, held, trimmed entries' sum
- * <prefix>{a:<account>}:g            grants (hash: id -> msgpack record)
+ * <prefix>{a:<account>}:g            grants (hash: id -> JSON record)
  * <prefix>{a:<account>}:gs           spending order (zset of live grants with units left)
- * <prefix>{a:<account>}:h            holds (hash: id -> msgpack record)
+ * <prefix>{a:<account>}:h            holds (hash: id -> JSON record)
  * <prefix>{a:<account>}:ho           open holds by expiry (zset)
  * <prefix>{a:<account>}:hc           closed holds by closing seq (zset, trimmed)
  * <prefix>{a:<account>}:e            entries by seq (zset of JSON, trimmed)

@@ -81,6 +81,27 @@ describe('redis ledger specifics', () => {
     expect(new Set(keys.filter((k) => k.includes('rl:')).map(hashTag))).toEqual(new Set(['we%7Bird%7D']))
   })
 
+  it('keeps amounts up to 2^53 - 1 exact (records, replies, entries)', async () => {
+    const prefix = uniquePrefix('big')
+    const { ledger } = createRedisStores(c.client, { prefix })
+    const max = Number.MAX_SAFE_INTEGER
+    const g = await ledger.grant({
+      account: 'a',
+      amount: max,
+      source: 'huge',
+      idempotencyKey: `${prefix}g`,
+      expiresAt: 8_640_000_000_000,
+    })
+    expect(g).toMatchObject({ amount: max, available: max })
+    const r = await ledger.reserve({ account: 'a', amount: max - 1, ttl: '1 h' })
+    if (!r.ok) throw new Error('refused')
+    expect(await ledger.settle({ holdId: r.hold.id, amount: max - 2 })).toMatchObject({ charged: max - 2, released: 1 })
+    expect(await ledger.balance('a')).toMatchObject({ available: 2, held: 0, grants: [{ remaining: 2, amount: max }] })
+    expect((await ledger.history('a')).entries.map((e) => e.amount)).toEqual([-(max - 2), max])
+    expect(await ledger.verify('a')).toMatchObject({ ok: true, entriesSum: 2 })
+    expect(await rawReaders(c.client, prefix).grants('a')).toEqual([{ id: g.grantId, amount: max, remaining: 2 }])
+  })
+
   it('answers not found for ids it never issued, without touching Redis', async () => {
     const { ledger } = createRedisStores(c.client, { prefix: uniquePrefix('ids') })
     expect(await ledger.settle({ holdId: 'nope', amount: 1 })).toEqual({ ok: false, reason: 'hold_not_found' })

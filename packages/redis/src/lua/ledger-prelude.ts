@@ -6,16 +6,17 @@ import { LUA_NOW } from './clock.js'
  * prelude plus a short body, so every ledger call is one EVALSHA and runs atomically.
  *
  * KEYS  1 m (account row hash: seq, avail, held, closed, trimmed, trimmedCount)
- *       2 g (grants: id -> msgpack)  3 gs (spending order zset)  4 h (holds: id -> msgpack)
+ *       2 g (grants: id -> JSON)  3 gs (spending order zset)  4 h (holds: id -> JSON)
  *       5 ho (open holds by expiry)  6 hc (closed holds by closing order)  7 e (entries by seq)
  *       8 idempotency record of this call (the m key again when the call has no key)
  * ARGV  1 now or ''  2 entries kept per account  3 closed holds kept per account
  *       4 account, tag-encoded (the tail of every id)  5 account  6 fingerprint or ''
  *       7.. the operation's own arguments
  *
- * Records are msgpack (cmsgpack): it round-trips integers up to 2^53 exactly, where cjson
- * prints numbers with 14 significant digits. Replies and entries are JSON built by hand for the
- * same reason (`d()` prints integers in full); strings go through cjson.encode for escaping.
+ * Records are cjson documents whose numbers are strings: cjson prints numbers with 14
+ * significant digits and amounts go up to 2^53 (cmsgpack would round-trip them, but not every
+ * Redis-compatible server ships it). Replies and entries are JSON built by hand for the same
+ * reason (`d()` prints integers in full); strings go through cjson.encode for escaping.
  * Numbers passed to redis.call() are formatted with `d()` too: Lua would print them as %.14g.
  */
 export const LEDGER_PRELUDE_LUA = `${LUA_NOW}
@@ -49,12 +50,25 @@ end
 local function remember(result) if FP ~= '' then redis.call('HSET', K_I, 'f', FP, 'r', result) end end
 
 -- grants: { a amount, r remaining, p priority, x expiresAt|nil, c createdAt, s seq, st 'l'|'r', src }
+-- Records are cjson with every number as a string: cjson prints numbers with 14 significant digits,
+-- amounts go up to 2^53, and cjson is the one codec every Redis-compatible server ships.
+local function num(v) if v == nil then return nil end return tonumber(v) end
+local function decode_grant(raw)
+  local t = cjson.decode(raw)
+  return { a = tonumber(t.a), r = tonumber(t.r), p = tonumber(t.p), x = num(t.x), c = tonumber(t.c), s = tonumber(t.s),
+    st = t.st, src = t.src }
+end
 local function load_grant(id)
   local raw = redis.call('HGET', K_G, id)
   if not raw then return nil end
-  return cmsgpack.unpack(raw)
+  return decode_grant(raw)
 end
-local function save_grant(id, g) redis.call('HSET', K_G, id, cmsgpack.pack(g)) end
+local function save_grant(id, g)
+  local x = nil
+  if g.x then x = d(g.x) end
+  redis.call('HSET', K_G, id, cjson.encode({ a = d(g.a), r = d(g.r), p = d(g.p), x = x, c = d(g.c), s = d(g.s), st = g.st,
+    src = g.src }))
+end
 local function is_live(g) return g.st == 'l' and (g.x == nil or g.x > now) end
 -- spending order as fixed-width text, so the zset (all scores 0) sorts by member bytes:
 -- priority desc (1e6 - p), expiry asc with never last, seq asc; the grant id from byte 40 on
@@ -108,12 +122,32 @@ end
 
 -- holds: { a amount, rs reason, x expiresAt, c createdAt, st 'o'|'s'|'r'|'e', al {id, units, ...},
 --          md metadata JSON|nil, sa settled amount|nil, res settle result JSON|nil }
+local function decode_hold(raw)
+  local t = cjson.decode(raw)
+  local al = {}
+  for i = 1, #t.al, 2 do
+    al[i] = t.al[i]
+    al[i + 1] = tonumber(t.al[i + 1])
+  end
+  return { a = tonumber(t.a), rs = t.rs, x = tonumber(t.x), c = tonumber(t.c), st = t.st, al = al, md = t.md,
+    sa = num(t.sa), res = t.res }
+end
 local function load_hold(id)
   local raw = redis.call('HGET', K_H, id)
   if not raw then return nil end
-  return cmsgpack.unpack(raw)
+  return decode_hold(raw)
 end
-local function save_hold(id, h) redis.call('HSET', K_H, id, cmsgpack.pack(h)) end
+local function save_hold(id, h)
+  local al = {}
+  for i = 1, #h.al, 2 do
+    al[i] = h.al[i]
+    al[i + 1] = d(h.al[i + 1])
+  end
+  local sa = nil
+  if h.sa then sa = d(h.sa) end
+  redis.call('HSET', K_H, id, cjson.encode({ a = d(h.a), rs = h.rs, x = d(h.x), c = d(h.c), st = h.st, al = al, md = h.md,
+    sa = sa, res = h.res }))
+end
 
 -- returns allocations to their grants, last taken first; units of a grant no longer live are
 -- forfeited, recorded by one expire entry naming the hold

@@ -13,7 +13,7 @@ local live, indexed = 0, {}
 for _, m in ipairs(redis.call('ZRANGE', K_GS, 0, -1)) do indexed[member_id(m)] = true end
 local rows = redis.call('HGETALL', K_G)
 for i = 1, #rows, 2 do
-  local id, g = rows[i], cmsgpack.unpack(rows[i + 1])
+  local id, g = rows[i], decode_grant(rows[i + 1])
   if g.r < 0 then problem('grant ' .. id .. ' has remaining ' .. d(g.r) .. ' below zero') end
   if g.r > g.a then problem('grant ' .. id .. ' has remaining ' .. d(g.r) .. ' above its amount ' .. d(g.a)) end
   if is_live(g) then
@@ -26,7 +26,7 @@ end
 local open = 0
 rows = redis.call('HGETALL', K_H)
 for i = 1, #rows, 2 do
-  local id, h = rows[i], cmsgpack.unpack(rows[i + 1])
+  local id, h = rows[i], decode_hold(rows[i + 1])
   if h.st == 'o' then
     open = open + h.a
     local allocated = 0

@@ -16,8 +16,8 @@ const GRANTS = `
 local out = {}
 local rows = redis.call('HGETALL', KEYS[1])
 for i = 1, #rows, 2 do
-  local g = cmsgpack.unpack(rows[i + 1])
-  out[#out + 1] = '{"id":' .. cjson.encode(rows[i]) .. ',"amount":' .. string.format('%d', g.a) .. ',"remaining":' .. string.format('%d', g.r) .. '}'
+  local g = cjson.decode(rows[i + 1]) -- numbers are stored as strings (exact up to 2^53)
+  out[#out + 1] = '{"id":' .. cjson.encode(rows[i]) .. ',"amount":' .. g.a .. ',"remaining":' .. g.r .. '}'
 end
 return '[' .. table.concat(out, ',') .. ']'`
 
