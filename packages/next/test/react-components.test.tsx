@@ -319,6 +319,19 @@ describe('UsageChart', () => {
     expect(container.querySelector('figure.chart')).toBeTruthy()
   })
 
+  it('groups features side by side when asked, scaled to the largest single bar', () => {
+    renderWithProvider(<UsageChart data={stats} layout="grouped" />, { initialBalance: 0 })
+    const bars = [...screen.getByRole('img').querySelectorAll('rect')]
+    expect(bars).toHaveLength(3)
+    const [chat, image] = bars.map((b) => ({
+      x: Number(b.getAttribute('x')),
+      w: Number(b.getAttribute('width')),
+      h: Number(b.getAttribute('height')),
+    }))
+    expect(image!.x).toBeCloseTo(chat!.x + chat!.w)
+    expect(image!.h).toBeCloseTo(240 - 8 - 22) // the largest value fills the plot
+  })
+
   it('renders passed data without a request, by another metric', () => {
     const api = fakeApi({})
     renderWithProvider(<UsageChart data={stats} metric="events" title="Calls per day" />, { fetch: api.fetch })

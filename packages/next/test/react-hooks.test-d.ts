@@ -1,12 +1,18 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import {
+  type BuyCreditsButtonProps,
+  type CreditDisplayProps,
   type CreditsBalance,
   createMeteredFetch,
   createMeteredStore,
   type HistoryEntry,
+  type InsufficientCreditsProblem,
+  type LowCreditsNoticeProps,
   type MeteredFetch,
   type MeteredProblem,
+  type RateLimitNoticeProps,
   type RateLimitState,
+  type UsageChartProps,
   type UsageStats,
   useCreditHistory,
   useCredits,
@@ -59,5 +65,30 @@ describe('hook types', () => {
     expectTypeOf(
       createMeteredFetch(createMeteredStore({ initialBalance: { available: 1 } })),
     ).toEqualTypeOf<MeteredFetch>()
+  })
+})
+
+describe('component and option types', () => {
+  it('optional props take maybe-values under exactOptionalPropertyTypes', () => {
+    const maybe = undefined as number | undefined
+    useUsage({ from: maybe, to: maybe, account: undefined as string | undefined })
+    useCreditHistory({ limit: maybe })
+    expectTypeOf<UsageChartProps['layout']>().toEqualTypeOf<'stacked' | 'grouped' | undefined>()
+  })
+
+  it('render props receive typed state', () => {
+    expectTypeOf<NonNullable<CreditDisplayProps['children']>>()
+      .parameter(0)
+      .toHaveProperty('text')
+      .toEqualTypeOf<string>()
+    expectTypeOf<NonNullable<RateLimitNoticeProps['children']>>()
+      .parameter(0)
+      .toHaveProperty('seconds')
+      .toEqualTypeOf<number>()
+    expectTypeOf<NonNullable<LowCreditsNoticeProps['children']>>()
+      .parameter(0)
+      .toHaveProperty('problem')
+      .toEqualTypeOf<InsufficientCreditsProblem | null>()
+    expectTypeOf<BuyCreditsButtonProps>().toHaveProperty('packId').toEqualTypeOf<string>()
   })
 })

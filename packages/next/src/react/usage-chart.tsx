@@ -8,6 +8,8 @@ export type UsageMetric = 'amount' | 'events' | 'inputTokens' | 'outputTokens' |
 export interface UsageChartProps extends UseUsageOptions {
   /** Stats loaded elsewhere (e.g. on the server); no request is made. */
   data?: UsageStats | null | undefined
+  /** Features stacked in one bar per day, or side by side. @default 'stacked' */
+  layout?: 'stacked' | 'grouped' | undefined
   /** What the bars measure. @default 'amount' (credits) */
   metric?: UsageMetric | undefined
   /** Accessible name, also the table caption. @default 'Credits used per day' */
@@ -47,7 +49,8 @@ function slots(stats: UsageStats, bucket: 'day' | 'hour', from?: number, to?: nu
  */
 export function UsageChart(props: UsageChartProps) {
   const { data, metric = 'amount', title = 'Credits used per day', width = 640, height = 240, className } = props
-  const { colors = PALETTE, locale = 'en-US', bucket = 'day' } = props
+  const { colors = PALETTE, locale = 'en-US', bucket = 'day', layout = 'stacked' } = props
+  const grouped = layout === 'grouped'
   const {
     stats: fetched,
     loading,
@@ -73,7 +76,7 @@ export function UsageChart(props: UsageChartProps) {
   const cell = new Map<string, UsageBucket>(stats.buckets.map((b) => [`${b.start}|${b.feature ?? 'All'}`, b]))
   const value = (t: number, f: string) => cell.get(`${t}|${f}`)?.[metric] ?? 0
   const total = (t: number) => features.reduce((sum, f) => sum + value(t, f), 0)
-  const max = Math.max(0, ...times.map(total))
+  const max = Math.max(0, ...times.flatMap((t) => (grouped ? features.map((f) => value(t, f)) : [total(t)])))
   const fmt = (n: number) => (metric === 'amount' ? formatCredits(n, { locale }) : n.toLocaleString(locale))
   const day = new Intl.DateTimeFormat(locale, {
     month: 'short',
@@ -113,13 +116,14 @@ export function UsageChart(props: UsageChartProps) {
                 const v = value(t, f)
                 if (v <= 0 || max <= 0) return null
                 const h = (v / max) * plotH
-                y -= h
+                const w = grouped ? (slotW * 0.8) / features.length : slotW * 0.8
+                y = grouped ? PAD.top + plotH - h : y - h
                 return (
                   <rect
                     key={f}
-                    x={PAD.left + i * slotW + slotW * 0.1}
+                    x={PAD.left + i * slotW + slotW * 0.1 + (grouped ? j * w : 0)}
                     y={y}
-                    width={slotW * 0.8}
+                    width={w}
                     height={h}
                     fill={colors[j % colors.length]}
                     data-feature={f}
