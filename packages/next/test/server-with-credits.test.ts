@@ -50,6 +50,7 @@ describe('withCredits: refusals', () => {
     )
     const bad = await POST(post({ prompt: '', n: 9 }, { user: 'u1' }), noParams)
     expect(bad.status).toBe(400)
+    expect(bad.headers.get('ratelimit-policy')).toBe('"minute";q=1000;w=60')
     const body = await problemOf(bad)
     expect(body.issues).toEqual([
       { path: 'prompt', message: expect.any(String) },

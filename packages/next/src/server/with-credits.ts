@@ -79,26 +79,32 @@ export function createWithCredits(core: MeteredNextCore) {
       const caller = await resolveCaller(core, req, options.anonymous ?? 'deny')
       if (!caller.ok) return caller.response
       const { identity, account } = caller
+      const limitContext = { plan: identity.plan ?? null, role: identity.role ?? null }
+      const headers = headerWriter(limitContext, options.limitRules, limitOption !== false)
+      // Refusals before authorize know the policy, not the balance or the limiter's state.
+      const early = (res: Response): Response => {
+        headers.write(res.headers, null, null)
+        return res
+      }
 
       // Body: read once, before anything is written, so 400/413 leave no trace.
       let body: unknown
       if (readBody) {
         const read = await readJsonBody(req, maxBytes)
-        if (!read.ok) return read.response
+        if (!read.ok) return early(read.response)
         body = read.body
         if (options.schema) {
           const checked = await validate(options.schema, body)
-          if (!checked.ok) return invalidInput(checked.issues)
+          if (!checked.ok) return early(invalidInput(checked.issues))
           body = checked.value
         }
       } else if (Number(req.headers.get('content-length') ?? 0) > maxBytes) {
-        return payloadTooLarge(maxBytes)
+        return early(payloadTooLarge(maxBytes))
       }
       const typedBody = body as BodyOf<S>
 
       let estimate: number | MeteredUsage
       let auth: AuthorizeResult
-      const limitContext = { plan: identity.plan ?? null, role: identity.role ?? null }
       try {
         estimate =
           typeof options.estimate === 'function'
@@ -118,10 +124,9 @@ export function createWithCredits(core: MeteredNextCore) {
           ...(options.metadata ? { metadata: options.metadata } : {}),
         })
       } catch (error) {
-        return authorizeError(error)
+        return early(authorizeError(error))
       }
 
-      const headers = headerWriter(limitContext, options.limitRules, limitOption !== false)
       if (!auth.ok) {
         return refusalResponse(core, auth, headers.write(new Headers(), auth.available, auth.limit))
       }
