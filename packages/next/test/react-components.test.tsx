@@ -319,6 +319,15 @@ describe('UsageChart', () => {
     expect(container.querySelector('figure.chart')).toBeTruthy()
   })
 
+  it('an empty range draws its quiet days and says there was no usage', () => {
+    const empty = { buckets: [], totals: { ...stats.totals, events: 0, amount: 0 } }
+    renderWithProvider(<UsageChart data={empty} from={day0} to={day0 + 2 * DAY} />, { initialBalance: 0 })
+    const svg = screen.getByRole('img', { name: 'Credits used per day' })
+    expect(svg.querySelector('desc')!.textContent).toBe('No usage in this period.')
+    expect(svg.querySelectorAll('rect')).toHaveLength(0)
+    expect(within(screen.getByRole('table')).getAllByRole('row')).toHaveLength(3) // header + 2 days
+  })
+
   it('groups features side by side when asked, scaled to the largest single bar', () => {
     renderWithProvider(<UsageChart data={stats} layout="grouped" />, { initialBalance: 0 })
     const bars = [...screen.getByRole('img').querySelectorAll('rect')]

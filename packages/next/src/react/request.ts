@@ -31,3 +31,6 @@ export async function requestJson<T>(fetchImpl: typeof fetch, url: string, body?
 
 /** Any thrown value as an `Error` for the hooks' `error`. */
 export const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)))
+
+/** Epoch ms from a Date or a number. */
+export const toMs = (d: number | Date | undefined): number | undefined => (d instanceof Date ? d.getTime() : d)

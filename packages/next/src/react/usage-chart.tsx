@@ -1,5 +1,6 @@
 import { useId } from 'react'
 import { formatCredits } from './format.js'
+import { toMs } from './request.js'
 import type { UsageBucket, UsageStats } from './types.js'
 import { type UseUsageOptions, useUsage } from './use-usage.js'
 
@@ -70,8 +71,7 @@ export function UsageChart(props: UsageChartProps) {
       </figure>
     )
   }
-  const ms = (d: number | Date | undefined) => (d instanceof Date ? d.getTime() : d)
-  const times = slots(stats, stats.bucket ?? bucket, ms(props.from) ?? stats.from, ms(props.to) ?? stats.to)
+  const times = slots(stats, stats.bucket ?? bucket, toMs(props.from) ?? stats.from, toMs(props.to) ?? stats.to)
   const features = [...new Set(stats.buckets.map((b) => b.feature ?? 'All'))]
   const cell = new Map<string, UsageBucket>(stats.buckets.map((b) => [`${b.start}|${b.feature ?? 'All'}`, b]))
   const value = (t: number, f: string) => cell.get(`${t}|${f}`)?.[metric] ?? 0
@@ -90,7 +90,7 @@ export function UsageChart(props: UsageChartProps) {
   const every = Math.ceil(times.length / 8)
   const unit = metric === 'amount' ? ' credits' : ` ${metric}`
   const summary =
-    times.length === 0
+    stats.buckets.length === 0
       ? 'No usage in this period.'
       : `${fmt(stats.totals[metric])}${unit} in total. ${features.map((f) => `${f}: ${fmt(times.reduce((s, t) => s + value(t, f), 0))}`).join(', ')}.`
   return (

@@ -1,5 +1,5 @@
 import { useMeteredContext } from './context.js'
-import { query } from './request.js'
+import { query, toMs } from './request.js'
 import type { UsageStats } from './types.js'
 import { useJson } from './use-json.js'
 
@@ -25,8 +25,6 @@ export interface UseUsageResult {
   refresh: () => Promise<void>
 }
 
-const ms = (d: number | Date | undefined) => (d instanceof Date ? d.getTime() : d)
-
 /**
  * Usage stats of the signed-in account from `GET {baseUrl}/profile/usage`, amounts in credits.
  * Refetched when the range changes.
@@ -36,7 +34,7 @@ const ms = (d: number | Date | undefined) => (d instanceof Date ? d.getTime() : 
 export function useUsage(options: UseUsageOptions = {}): UseUsageResult {
   const { fetch, rawFetch, baseUrl } = useMeteredContext()
   const { from, to, bucket = 'day', by, account, enabled = true } = options
-  const url = `${baseUrl}/profile/usage${query({ from: ms(from), to: ms(to), bucket, by, account })}`
+  const url = `${baseUrl}/profile/usage${query({ from: toMs(from), to: toMs(to), bucket, by, account })}`
   const { data, loading, error, refresh } = useJson<UsageStats>(account ? rawFetch : fetch, enabled ? url : null)
   return { stats: data, loading, error, refresh }
 }
