@@ -1,4 +1,5 @@
-import type { Clock, Ledger, LimiterStore } from '@metered/core'
+import type { Authorizer, Clock, Ledger, LimiterStore } from '@metered/core'
+import { createRedisAuthorizer } from './authorizer.js'
 import type { RedisScriptClient } from './client.js'
 import { checkPrefix, DEFAULT_PREFIX } from './keys.js'
 import { createRedisLedger } from './ledger.js'
@@ -36,6 +37,11 @@ export interface RedisStores {
   limiterStore: LimiterStore
   /** Credits ledger. */
   ledger: Ledger
+  /**
+   * One-step authorize for core's `createMetered`: rules + balance check + hold in one script.
+   * Used when the limiter's store is this `limiterStore` (spread the stores into `createMetered`).
+   */
+  authorizer: Authorizer
 }
 
 function positive(value: number | undefined, fallback: number, field: string): number {
@@ -45,7 +51,8 @@ function positive(value: number | undefined, fallback: number, field: string): n
 }
 
 /**
- * The Redis stores: a limiter store and a credits ledger, each call one EVALSHA.
+ * The Redis stores: a limiter store, a credits ledger and the one-step authorizer that joins
+ * them, each call one EVALSHA.
  * @example
  * import { Redis } from '@upstash/redis'
  * import { createLimiter, slidingWindow } from '@metered/core'
@@ -56,13 +63,16 @@ function positive(value: number | undefined, fallback: number, field: string): n
  */
 export function createRedisStores(client: RedisScriptClient, options: RedisStoresOptions = {}): RedisStores {
   const prefix = checkPrefix(options.prefix ?? DEFAULT_PREFIX)
+  const ledgerOptions = {
+    prefix,
+    clock: options.clock,
+    historyLimit: positive(options.historyLimit, 10_000, 'historyLimit'),
+    closedHoldsLimit: positive(options.closedHoldsLimit, 10_000, 'closedHoldsLimit'),
+  }
+  const limiterStore = createRedisLimiterStore(client, { prefix, clock: options.clock })
   return {
-    limiterStore: createRedisLimiterStore(client, { prefix, clock: options.clock }),
-    ledger: createRedisLedger(client, {
-      prefix,
-      clock: options.clock,
-      historyLimit: positive(options.historyLimit, 10_000, 'historyLimit'),
-      closedHoldsLimit: positive(options.closedHoldsLimit, 10_000, 'closedHoldsLimit'),
-    }),
+    limiterStore,
+    ledger: createRedisLedger(client, ledgerOptions),
+    authorizer: createRedisAuthorizer(client, limiterStore, ledgerOptions),
   }
 }

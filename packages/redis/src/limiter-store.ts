@@ -1,5 +1,6 @@
 import {
   type Clock,
+  type ConsumeItem,
   type ConsumeRequest,
   type ConsumeResult,
   keySchema,
@@ -18,7 +19,7 @@ import { defineScript, runScript } from './script.js'
 const consumeScript = defineScript('limiter consume', LIMITER_CONSUME_LUA)
 const resetScript = defineScript('limiter reset', LIMITER_RESET_LUA)
 
-const KIND_CODE: Record<RuleKind, string> = { fixed_window: 'f', sliding_window: 's', token_bucket: 'b' }
+export const KIND_CODE: Record<RuleKind, string> = { fixed_window: 'f', sliding_window: 's', token_bucket: 'b' }
 
 /** Same bounds as the memory store's reset: rule names are 1-100 characters, at most 100 of them. */
 function checkResetArgs(key: string, names: string[]): void {
@@ -41,7 +42,7 @@ function checkResetArgs(key: string, names: string[]): void {
  * Reading a state after it stopped mattering decides the same as reading none, so a longer
  * life never changes a decision.
  */
-const INJECTED_CLOCK_MIN_PX = 86_400_000
+export const INJECTED_CLOCK_MIN_PX = 86_400_000
 
 export interface RedisLimiterStoreOptions {
   prefix: string
@@ -69,21 +70,7 @@ export function createRedisLimiterStore(client: RedisScriptClient, options: Redi
         const r = item.rule
         args.push(KIND_CODE[r.kind], String(r.limit), String(r.windowMs), String(r.refillAmount), String(item.cost))
       }
-      const reply = (await runScript(client, consumeScript, keys, args)) as unknown[]
-      const num = (i: number): number => Number(reply[i])
-      return {
-        allowed: num(0) === 1,
-        now: num(1),
-        rules: items.map((item, i) => ({
-          name: item.name,
-          key: item.key,
-          limit: item.rule.limit,
-          allowed: num(2 + i * 4) === 1,
-          remaining: num(3 + i * 4),
-          reset: num(4 + i * 4),
-          retryAfter: num(5 + i * 4),
-        })),
-      }
+      return toConsumeResult(items, (await runScript(client, consumeScript, keys, args)) as unknown[])
     },
 
     async reset(key: string, names: string[]): Promise<void> {
@@ -96,5 +83,23 @@ export function createRedisLimiterStore(client: RedisScriptClient, options: Redi
         [],
       )
     },
+  }
+}
+
+/** The limiter script's flat integer reply as a `ConsumeResult`, items in request order. */
+export function toConsumeResult(items: ConsumeItem[], reply: unknown[]): ConsumeResult {
+  const num = (i: number): number => Number(reply[i])
+  return {
+    allowed: num(0) === 1,
+    now: num(1),
+    rules: items.map((item, i) => ({
+      name: item.name,
+      key: item.key,
+      limit: item.rule.limit,
+      allowed: num(2 + i * 4) === 1,
+      remaining: num(3 + i * 4),
+      reset: num(4 + i * 4),
+      retryAfter: num(5 + i * 4),
+    })),
   }
 }

@@ -1,4 +1,4 @@
-import { ledgerSuite, limiterStoreSuite } from '@metered/core/testing'
+import { authorizerSuite, ledgerSuite, limiterStoreSuite } from '@metered/core/testing'
 import { createRedisStores } from '../src/index.js'
 import { connect, FLAVOURS, uniquePrefix } from './helpers/clients.js'
 import { rawReaders } from './helpers/raw-readers.js'
@@ -16,5 +16,13 @@ for (const flavour of FLAVOURS) {
     const prefix = uniquePrefix('ledger')
     const { ledger } = createRedisStores(c.client, { prefix, clock })
     return { ledger, raw: rawReaders(c.client, prefix), close: c.close }
+  })
+}
+
+for (const flavour of FLAVOURS) {
+  authorizerSuite(`redis (${flavour})`, async ({ clock }) => {
+    const c = await connect(flavour)
+    const stores = createRedisStores(c.client, { prefix: uniquePrefix('auth'), clock })
+    return { ...stores, close: c.close }
   })
 }

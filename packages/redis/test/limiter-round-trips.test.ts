@@ -1,4 +1,4 @@
-import { createLimiter, fixedWindow, slidingWindow, tokenBucket } from '@metered/core'
+import { createLimiter, createMetered, fixedWindow, slidingWindow, tokenBucket } from '@metered/core'
 import { type RedisServer, redisCommand, spawnRedisServer } from '@metered/tooling'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisStores } from '../src/index.js'
@@ -82,6 +82,20 @@ for (const flavour of FLAVOURS) {
       expect(await commandsOf(() => ledger.history('a'))).toBe(1)
       expect(await commandsOf(() => ledger.verify('a'))).toBe(1)
       expect(await commandsOf(() => ledger.revoke({ grantIdempotencyKey: 'g1', amount: 1, reason: 'refund' }))).toBe(2)
+    })
+
+    it('authorize (3 rules + balance check + hold or debit) is one command', async () => {
+      const { ledger, limiterStore, authorizer } = createRedisStores(c.client, { prefix: uniquePrefix('auth') })
+      const limiter = createLimiter({
+        store: limiterStore,
+        rules: Object.fromEntries(Object.entries(eight).slice(0, 3)),
+      })
+      const metered = createMetered({ ledger, limiter, authorizer })
+      await ledger.grant({ account: 'a', amount: 100, source: 'test', idempotencyKey: 'auth-grant' })
+      await metered.authorize({ account: 'a', feature: 'warm', price: 1 }) // loads the script
+      expect(await commandsOf(() => metered.authorize({ account: 'a', feature: 'chat', price: 2 }))).toBe(1)
+      expect(await commandsOf(() => metered.authorize({ account: 'a', feature: 'chat', estimate: 5 }))).toBe(1)
+      expect(await ledger.balance('a')).toMatchObject({ available: 92, held: 5 })
     })
 
     it('falls back to EVAL once when the server lost its scripts (NOSCRIPT)', async () => {
