@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely'
 
 /**
- * Any kysely instance on a Postgres dialect (pg, Neon, @vercel/postgres, PGlite). metered runs
- * only its own SQL, so the app's table types do not matter: a `Kysely<YourDatabase>` fits.
+ * Any kysely instance on a Postgres dialect (pg, Neon, @vercel/postgres, PGlite): a
+ * `Kysely<YourDatabase>` fits, since metered runs only its own SQL and the app's table types do
+ * not matter. Typed by the three methods used rather than the class, so a structurally
+ * compatible instance works too.
  */
 // biome-ignore lint/suspicious/noExplicitAny: the app's own table types are irrelevant to metered's SQL
-export type AnyKysely = Kysely<any>
+export type AnyKysely = Pick<Kysely<any>, 'executeQuery' | 'getExecutor' | 'transaction'>

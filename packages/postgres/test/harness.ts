@@ -7,7 +7,7 @@ import type { AnyKysely } from '../src/db.js'
 import { createPostgresStores, migrate } from '../src/index.js'
 
 export interface PgTestDb {
-  db: AnyKysely
+  db: Kysely<unknown>
   pool: pg.Pool
   schema: string
   /** Queries the pool has run since creation (counted by kysely's log hook). */
@@ -24,7 +24,7 @@ export async function pgTestDb(options: { max?: number; schema?: string; migrate
   pool.on('error', () => {})
   pool.on('connect', (client) => client.on('error', () => {}))
   let count = 0
-  const db: AnyKysely = new Kysely({
+  const db = new Kysely<unknown>({
     dialect: new PostgresDialect({ pool }),
     log: (event) => {
       if (event.level === 'query' || event.level === 'error') count++

@@ -1,14 +1,13 @@
 import { PGlite } from '@electric-sql/pglite'
 import { ledgerSuite } from '@metered/core/testing'
 import { Kysely, PGliteDialect } from 'kysely'
-import type { AnyKysely } from '../src/db.js'
 import { createPostgresStores, migrate } from '../src/index.js'
 import { rawReaders } from './harness.js'
 
 // PGlite: PostgreSQL 18 in WASM, in memory, one connection. kysely serialises queries on it, so
 // the concurrency checks exercise queueing rather than locks, but every SQL path runs.
 ledgerSuite('postgres on PGlite (in memory)', async ({ clock }) => {
-  const db: AnyKysely = new Kysely({ dialect: new PGliteDialect({ pglite: new PGlite() }) })
+  const db = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite: new PGlite() }) })
   await migrate(db)
   const { ledger } = createPostgresStores(db, { clock })
   return { ledger, raw: rawReaders(db, 'metered'), close: () => db.destroy() }

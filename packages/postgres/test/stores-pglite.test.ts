@@ -1,12 +1,11 @@
 import { PGlite } from '@electric-sql/pglite'
 import { limiterStoreSuite, usageSuite, usersSuite } from '@metered/core/testing'
 import { Kysely, PGliteDialect } from 'kysely'
-import type { AnyKysely } from '../src/db.js'
 import { createPostgresStores, migrate } from '../src/index.js'
 
 // PGlite is the example app's zero-config database, so the other stores run there too.
 async function pglite() {
-  const db: AnyKysely = new Kysely({ dialect: new PGliteDialect({ pglite: new PGlite() }) })
+  const db = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite: new PGlite() }) })
   await migrate(db)
   return db
 }
