@@ -86,7 +86,7 @@ export function AdminPanel({ currentUserId }: { currentUserId: string }) {
   return (
     <>
       <section className="card" aria-labelledby="credits-title">
-        <h2 id="credits-title">Credits</h2>
+        <h2 id="credits-title">Grant or deduct credits</h2>
         <CreditManagement className="cm" />
       </section>
       <UsersTable currentUserId={currentUserId} />

@@ -1,9 +1,8 @@
-import 'server-only'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { migrate } from '@metered/postgres'
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 
 // biome-ignore lint/suspicious/noExplicitAny: metered's tables live in their own schema; the app never queries them itself
@@ -47,4 +46,13 @@ function pglite(dir: string): Db {
     return instance
   }
   return new Kysely({ dialect: new PGliteDialect({ pglite: ready }) })
+}
+
+/** Opens and migrates the database now (server start) rather than at the first request. */
+export async function warmUpDatabase(): Promise<void> {
+  try {
+    await sql`SELECT 1`.execute(database())
+  } catch (error) {
+    console.error('[starter] the database is not reachable yet:', error)
+  }
 }
