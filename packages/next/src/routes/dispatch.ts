@@ -58,7 +58,8 @@ async function segmentsOf(
 ): Promise<string[]> {
   if (routeCtx) {
     const params = await routeCtx.params
-    const route = params.route
+    // `route` as the docs name the folder; any other single catch-all name works too.
+    const route = 'route' in params ? params.route : Object.values(params).find(Array.isArray)
     if (Array.isArray(route)) return route.filter((s) => s !== '')
     if (typeof route === 'string') return splitPath(route)
     // `[[...route]]` at its root: no segments.
