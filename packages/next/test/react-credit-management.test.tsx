@@ -123,6 +123,7 @@ describe('CreditManagement', () => {
     const reason = within(panel).getByLabelText('Reason')
     expect(reason.getAttribute('aria-invalid')).toBe('true')
     expect(document.getElementById(reason.getAttribute('aria-describedby')!)!.textContent).toMatch(/Enter a reason/)
+    expect(document.activeElement).toBe(reason)
 
     for (const credits of ['0', '-5', '']) {
       fill(panel, credits, 'goodwill')
@@ -133,6 +134,7 @@ describe('CreditManagement', () => {
         'Enter a positive number of credits.',
       )
       expect(within(panel).getByLabelText('Reason').hasAttribute('aria-invalid')).toBe(false)
+      expect(document.activeElement).toBe(input)
     }
     expect(posts(api)).toHaveLength(0)
   })

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { act, screen, waitFor } from '@testing-library/react'
+import { act, fireEvent, screen, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   CreditDisplay,
@@ -9,6 +9,7 @@ import {
   RateLimitNotice,
   useMeteredFetch,
   useMeteredState,
+  useMeteredStore,
 } from '../src/react/index.js'
 import { parseSfList, readRetryAfter } from '../src/react/parse-headers.js'
 import { fakeApi, json, problem, renderWithProvider } from './react-helpers.js'
@@ -19,6 +20,15 @@ const balanceRoute = () => json({ account: 'u1', available: 100, held: 0, unitsP
 function Grab({ into }: { into: { fetch?: ReturnType<typeof useMeteredFetch> } }) {
   into.fetch = useMeteredFetch()
   return null
+}
+
+function Dismiss() {
+  const store = useMeteredStore()
+  return (
+    <button type="button" onClick={() => store.setState({ problem: null })}>
+      Dismiss
+    </button>
+  )
 }
 
 function ProblemProbe() {
@@ -163,6 +173,23 @@ describe('meteredFetch', () => {
     refuse = false
     await meteredFetch('/api/generate')
     expect(store.getState().problem).toBeNull()
+  })
+
+  it('a notice can be dismissed through the store', async () => {
+    const store = createMeteredStore({ initialBalance: 100 })
+    await createMeteredFetch(store, async () =>
+      problem(402, 'insufficient-credits', { available: 100, required: 150, buyUrl: null }),
+    )('/api/x')
+    renderWithProvider(
+      <>
+        <LowCreditsNotice threshold={1} buyUrl="/buy" />
+        <Dismiss />
+      </>,
+      { store },
+    )
+    expect(screen.getByRole('alert').textContent).toContain('needs 150 credits')
+    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }))
+    expect(screen.queryByRole('alert')).toBeNull()
   })
 
   it('shows the low-credits notice under the threshold with the buy link', async () => {

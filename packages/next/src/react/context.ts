@@ -34,6 +34,16 @@ export function useMeteredState<T>(select: (state: MeteredState) => T): T {
 }
 
 /**
+ * The provider's store, to change the shared state from an event handler.
+ * @example
+ * const store = useMeteredStore()
+ * <button onClick={() => store.setState({ problem: null })}>Dismiss</button>
+ */
+export function useMeteredStore(): MeteredStore {
+  return useMeteredContext().store
+}
+
+/**
  * The provider's `meteredFetch`: use it for the app's own metered calls (chat, image) so the
  * balance and rate-limit hooks update from their response headers, streamed or not.
  * @example

@@ -99,7 +99,11 @@ function AccountPanel({
     if (reason.trim() === '') next.reason = 'Enter a reason; it is shown in the history.'
     setErrors(next)
     setResult(null)
-    if (next.credits || next.reason) return
+    if (next.credits || next.reason) {
+      // Take keyboard and screen-reader users to the first field to fix (its error is its description).
+      document.getElementById(id + (next.credits ? 'credits' : 'reason'))?.focus()
+      return
+    }
     setPending(true)
     try {
       const res = await requestJson<{ available: number }>(rawFetch, `${baseUrl}/credits/${action}`, {

@@ -3,7 +3,7 @@
  * metered routes' responses (docs/http-api.md). A client module: tsup adds 'use client'.
  */
 export { BuyCreditsButton, type BuyCreditsButtonProps, type BuyCreditsButtonState } from './buy-credits-button.js'
-export { type MeteredContextValue, useMeteredFetch, useMeteredState } from './context.js'
+export { type MeteredContextValue, useMeteredFetch, useMeteredState, useMeteredStore } from './context.js'
 export { CreditDisplay, type CreditDisplayProps, type CreditDisplayState } from './credit-display.js'
 export { CreditHistory, type CreditHistoryProps } from './credit-history.js'
 export { CreditManagement, type CreditManagementProps } from './credit-management.js'
