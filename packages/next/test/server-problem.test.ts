@@ -1,0 +1,119 @@
+import { IdempotencyConflictError, NotFoundError, StoreTimeoutError, ValidationError } from '@metered/core'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { errorProblem, invalidInput, problem, validationProblem } from '../src/index.js'
+import { createPolicyFormatter, formatCredits, formatRateLimit } from '../src/server/headers.js'
+
+describe('problem+json', () => {
+  it('has the contract shape, media type and no-store', async () => {
+    const res = problem('forbidden')
+    expect(res.status).toBe(403)
+    expect(res.headers.get('content-type')).toBe('application/problem+json')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    expect(await res.json()).toEqual({
+      type: 'https://metered.dev/problems/forbidden',
+      title: 'Forbidden',
+      status: 403,
+      detail: 'You are not allowed to do this.',
+    })
+  })
+
+  it('extensions cannot overwrite type/title/status', async () => {
+    const res = problem('not-found', { extensions: { status: 200, type: 'x', extra: 1 } })
+    expect(await res.json()).toMatchObject({ status: 404, type: 'https://metered.dev/problems/not-found', extra: 1 })
+  })
+
+  it('validationProblem: zod errors and core ValidationError -> 400 issues; anything else -> null', async () => {
+    const zodError = z.object({ a: z.string(), b: z.array(z.number()) }).safeParse({ a: 1, b: ['x'] }).error
+    const fromZod = validationProblem(zodError)!
+    expect(fromZod.status).toBe(400)
+    expect((await fromZod.json()).issues).toEqual([
+      { path: 'a', message: expect.any(String) },
+      { path: 'b.0', message: expect.any(String) },
+    ])
+    const fromCore = validationProblem(new ValidationError([{ path: 'credits', message: 'must be positive' }]))!
+    expect((await fromCore.json()).issues).toEqual([{ path: 'credits', message: 'must be positive' }])
+    expect(validationProblem(new Error('x'))).toBeNull()
+    expect((await invalidInput([{ path: ['x', 0], message: 'bad' }]).json()).issues).toEqual([
+      { path: 'x.0', message: 'bad' },
+    ])
+  })
+
+  it('errorProblem maps without leaking, and reports the original error', async () => {
+    const seen: unknown[] = []
+    const onError = (e: unknown) => seen.push(e)
+    const cases: Array<[unknown, boolean, number]> = [
+      [new StoreTimeoutError(200), false, 503],
+      [new NotFoundError('grant g_secret'), false, 404],
+      [new ValidationError([{ path: 'feature', message: 'no pricer configured for "secret"' }]), false, 500],
+      [new ValidationError([{ path: 'credits', message: 'must be positive' }]), true, 400],
+      [new IdempotencyConflictError('key-secret'), true, 400],
+      [new IdempotencyConflictError('key-secret'), false, 500],
+      [new Error('SELECT secret FROM t'), false, 500],
+      ['a string secret', false, 500],
+    ]
+    for (const [error, clientInput, status] of cases) {
+      const res = errorProblem(error, { clientInput, onError })
+      expect(res.status).toBe(status)
+      const text = await res.text()
+      if (status !== 400) expect(text).not.toMatch(/secret/)
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(6)
+    // a throwing logger changes nothing
+    expect(
+      errorProblem(new Error('x'), {
+        onError: () => {
+          throw new Error('logger down')
+        },
+      }).status,
+    ).toBe(500)
+  })
+})
+
+describe('header fields', () => {
+  it('formats credits exactly', () => {
+    expect(formatCredits(390, 1000)).toBe('0.39')
+    expect(formatCredits(12_345, 1000)).toBe('12.345')
+    expect(formatCredits(5000, 1000)).toBe('5')
+    expect(formatCredits(0, 1000)).toBe('0')
+    expect(formatCredits(7, 1)).toBe('7')
+    expect(formatCredits(123_456_789_012, 100)).toBe('1234567890.12')
+    expect(formatCredits(10, 3)).toBe('3.333333')
+  })
+
+  it('RateLimit-Policy from rules (token bucket w = full refill time), cached per rules object', () => {
+    const format = createPolicyFormatter()
+    const rules = {
+      burst: { kind: 'token_bucket' as const, limit: 10, windowMs: 1000, refillAmount: 1 },
+      minute: { kind: 'sliding_window' as const, limit: 60, windowMs: 60_000, refillAmount: 0 },
+      'we"ird': { kind: 'fixed_window' as const, limit: 5, windowMs: 500, refillAmount: 0 },
+    }
+    expect(format(rules)).toBe('"burst";q=10;w=10, "minute";q=60;w=60, "we\\"ird";q=5;w=1')
+    expect(format(rules)).toBe(format(rules))
+    expect(format(rules, ['minute'])).toBe('"minute";q=60;w=60')
+  })
+
+  it('RateLimit names the tightest rule', () => {
+    const now = 1_000_000
+    const rule = (name: string, remaining: number, resetIn: number) => ({
+      name,
+      limit: 100,
+      remaining,
+      reset: now + resetIn,
+      retryAfter: 0,
+      success: true,
+    })
+    const value = formatRateLimit(
+      {
+        success: true,
+        limit: 100,
+        remaining: 3,
+        reset: now,
+        retryAfter: 0,
+        rules: [rule('day', 50, 86_400_000), rule('minute', 3, 41_200)],
+      },
+      now,
+    )
+    expect(value).toBe('"minute";r=3;t=42')
+  })
+})
