@@ -50,12 +50,7 @@ function match(route: Compiled, segments: ReadonlyArray<string>): Record<string,
  * The path segments below the mount point: Next's catch-all param when given, else the URL's
  * path below `basePath` (route params are absent outside Next).
  */
-async function segmentsOf(
-  req: Request,
-  url: URL,
-  routeCtx: Parameters<CatchAllHandler>[1],
-  basePath: string,
-): Promise<string[]> {
+async function segmentsOf(url: URL, routeCtx: Parameters<CatchAllHandler>[1], basePath: string): Promise<string[]> {
   if (routeCtx) {
     const params = await routeCtx.params
     // `route` as the docs name the folder; any other single catch-all name works too.
@@ -94,7 +89,7 @@ export function createDispatcher(
     return async (req, routeCtx) => {
       try {
         const url = new URL(req.url)
-        const segments = await segmentsOf(req, url, routeCtx, options.basePath)
+        const segments = await segmentsOf(url, routeCtx, options.basePath)
         let found: { route: Compiled; params: Record<string, string> } | null = null
         const allow = new Set<string>()
         for (const route of compiled) {
