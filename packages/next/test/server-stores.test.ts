@@ -1,4 +1,5 @@
 import {
+  type Authorizer,
   createLimiter,
   createMemoryStores,
   fixedWindow,
@@ -30,7 +31,7 @@ interface StoreSet {
   limiterStore: LimiterStore
   usage: UsageStore
   users: UserStore
-  authorizer?: unknown
+  authorizer?: Authorizer
 }
 
 const setups: Array<{ name: string; make: () => Promise<{ stores: StoreSet; close: () => Promise<void> }> }> = [
@@ -53,6 +54,23 @@ const setups: Array<{ name: string; make: () => Promise<{ stores: StoreSet; clos
         close: async () => {
           redis.disconnect()
           await db.destroy()
+        },
+      }
+    },
+  },
+  {
+    // limits and credits in one Redis: authorize is one script (rules + balance + hold)
+    name: 'redis (one-step authorize) + memory usage',
+    make: async () => {
+      const redis = new IoRedis(redisUrl())
+      const { ledger, limiterStore, authorizer } = createRedisStores(fromIoredis(redis), {
+        prefix: `${uniqueName('next1')}:`,
+      })
+      const memory = createMemoryStores()
+      return {
+        stores: { ledger, limiterStore, authorizer, usage: memory.usage, users: memory.users },
+        close: async () => {
+          redis.disconnect()
         },
       }
     },
@@ -81,6 +99,7 @@ describe.each(setups)('withCredits on $name stores', ({ make }) => {
       ledger: stores.ledger,
       usage: stores.usage,
       users: stores.users,
+      ...(stores.authorizer ? { authorizer: stores.authorizer } : {}),
       limiter: createLimiter({ store: stores.limiterStore, rules: { minute: fixedWindow({ limit, window: '1 m' }) } }),
       unitsPerCredit: 1000,
       pricing: { generate: generatePricer },
