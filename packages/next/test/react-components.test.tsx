@@ -5,6 +5,8 @@ import {
   BuyCreditsButton,
   CreditDisplay,
   CreditHistory,
+  creditsLabel,
+  formatCredits,
   type HistoryEntry,
   MeteredProvider,
   UsageChart,
@@ -366,5 +368,20 @@ describe('UsageChart', () => {
     await waitFor(() => expect(probe.value!.stats).toEqual(empty))
     const hourly = api.calls.find((c) => c.search.get('bucket') === 'hour')!
     expect(hourly.search.get('from')).toBe(String(day0))
+  })
+})
+
+describe('formatCredits', () => {
+  it('groups, cuts to two decimals without rounding up, and keeps tiny balances visible', () => {
+    expect(formatCredits(1234.567)).toBe('1,234.56')
+    expect(formatCredits(0.999)).toBe('0.99')
+    expect(formatCredits(12)).toBe('12')
+    expect(formatCredits(-0.39)).toBe('-0.39')
+    expect(formatCredits(0.0047)).toBe('0.0047')
+    expect(formatCredits(0)).toBe('0')
+    expect(formatCredits(1234.5, { locale: 'de-DE' })).toBe('1.234,5')
+    expect(formatCredits(1.23456, { maximumFractionDigits: 4 })).toBe('1.2345')
+    expect(creditsLabel(1)).toBe('1 credit')
+    expect(creditsLabel(0.5)).toBe('0.5 credits')
   })
 })

@@ -17,13 +17,20 @@ const formats = new Map<string, Intl.NumberFormat>()
 /**
  * Credits for people: grouping, at most two decimals, no float noise.
  * @example formatCredits(1234.567) // '1,234.56'
+ * @example formatCredits(0.0047) // '0.0047'
  */
 export function formatCredits(credits: number, options: FormatCreditsOptions = {}): string {
   const { locale = 'en-US', maximumFractionDigits = 2 } = options
-  const key = `${locale}/${maximumFractionDigits}`
+  // A balance below the shown precision (0.004) would read as "0" and look empty: keep two
+  // significant digits for it instead.
+  const tiny = credits !== 0 && Math.abs(credits) < 10 ** -maximumFractionDigits
+  const key = `${locale}/${tiny ? 's' : maximumFractionDigits}`
   let format = formats.get(key)
   if (!format) {
-    format = new Intl.NumberFormat(locale, { maximumFractionDigits, roundingMode: 'trunc' })
+    format = new Intl.NumberFormat(
+      locale,
+      tiny ? { maximumSignificantDigits: 2, roundingMode: 'trunc' } : { maximumFractionDigits, roundingMode: 'trunc' },
+    )
     formats.set(key, format)
   }
   return format.format(credits)
