@@ -20,7 +20,7 @@ const row = { events: 1, amount: 1.5, inputTokens: 0, cachedInputTokens: 0, outp
 
 describe('hydration', () => {
   it('server markup with an initial balance hydrates without a mismatch, a flash or a balance request', async () => {
-    const fetch = vi.fn(async () => json({ entries: [], nextCursor: null }))
+    const fetch = vi.fn(async (_url: RequestInfo | URL, _init?: RequestInit) => json({ entries: [], nextCursor: null }))
     const app = (
       <MeteredProvider initialBalance={1234.567} fetch={fetch as unknown as typeof globalThis.fetch}>
         <header>
