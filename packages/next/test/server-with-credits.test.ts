@@ -315,6 +315,22 @@ describe('withCredits: charging', () => {
     expect(events[0]!.latencyMs).toBeGreaterThanOrEqual(0)
   })
 
+  it('a charge after the settle is reported, not silently lost', async () => {
+    const t = setup()
+    await t.grant('u1', 10)
+    let late: (() => void) | undefined
+    const POST = t.metered.withCredits({ feature: 'generate', estimate: 2 }, (_req, ctx) => {
+      ctx.charge(1)
+      late = () => ctx.charge(5)
+      return Response.json({})
+    })
+    await POST(post({}, { user: 'u1' }), noParams)
+    await t.flush()
+    late?.()
+    expect(await t.available('u1')).toBe(9_000)
+    expect(String(t.errors[0])).toMatch(/ctx.charge after the call was settled/)
+  })
+
   it('charges in credits add up; decimals kept', async () => {
     const t = setup()
     await t.grant('u1', 10)

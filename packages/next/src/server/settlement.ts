@@ -10,6 +10,8 @@ export interface Settlement {
   finish(outcome: Outcome): Promise<TicketSettlement | null>
   /** Resolves when `finish` has run to the end, whenever that is (for `after()`). */
   readonly settled: Promise<TicketSettlement | null>
+  /** Whether `finish` was called: later charges can no longer count. */
+  readonly started: boolean
 }
 
 /**
@@ -94,5 +96,8 @@ export function createSettlement(input: {
       return result
     },
     settled,
+    get started() {
+      return result !== null
+    },
   }
 }

@@ -153,7 +153,15 @@ export function createWithCredits(core: MeteredNextCore) {
         ticket,
         estimate,
         available: metered.toCredits(auth.available),
-        charge: (amount) => charges.add(amount),
+        charge: (amount) => {
+          // A charge after the settle (a callback firing after the stream closed) cannot count
+          // any more: say so loudly instead of losing it silently.
+          if (settlement.started) {
+            core.report(new Error(`withCredits("${options.feature}"): ctx.charge after the call was settled; ignored`))
+            return
+          }
+          charges.add(amount)
+        },
         get signal() {
           return abort.signal
         },
