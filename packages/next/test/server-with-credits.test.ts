@@ -373,6 +373,19 @@ describe('withCredits: charging', () => {
     expect(await t.available('ip:203.0.113.9')).toBe(2_000)
   })
 
+  it('spendCaps: a limiter rule whose cost is the units held caps spend per window', async () => {
+    const t = setup({
+      rules: { minute: fixedWindow({ limit: 100, window: '1 m' }), spend: fixedWindow({ limit: 2500, window: '1 d' }) },
+    })
+    await t.grant('u1', 100)
+    const POST = t.metered.withCredits({ feature: 'image', price: 1, spendCaps: ['spend'] }, () => Response.json({}))
+    const statuses: number[] = []
+    for (let i = 0; i < 3; i++) statuses.push((await POST(post({}, { user: 'u1' }), noParams)).status)
+    expect(statuses).toEqual([200, 200, 429])
+    await t.flush()
+    expect(await t.available('u1')).toBe(98_000)
+  })
+
   it('route params are resolved and passed through', async () => {
     const t = setup()
     await t.grant('u1', 10)
