@@ -132,6 +132,15 @@ export function creditRoutesSuite(makeStores: MakeStores) {
       expect(page.entries.map((e: Json) => e.type)).toEqual(['debit'])
     })
 
+    it('odd query keys (__proto__, constructor, repeats) are harmless; the first value counts', async () => {
+      const t = await setup()
+      await t.grantUnits('alice', 1000)
+      const res = await t.get('history?__proto__=x&constructor=y&limit=1&limit=999&toString=1', { user: 'alice' })
+      expect(res.status).toBe(200)
+      expect((await body(res)).entries).toHaveLength(1)
+      expect((await t.get('balance?account=alice&account=bob', { user: 'alice' })).status).toBe(200)
+    })
+
     it('400 for bad limit, types or cursor', async () => {
       const t = await setup()
       for (const q of ['limit=0', 'limit=501', 'limit=abc', 'types=grant,bogus', 'types=', 'cursor=not-a-cursor']) {

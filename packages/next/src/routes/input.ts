@@ -14,9 +14,10 @@ function issuesOf(error: z.ZodError) {
  * read; every known key is checked.
  */
 export function parseQuery<S extends z.ZodType>(url: URL, schema: S): Parsed<z.output<S>> {
-  const raw: Record<string, string> = {}
-  for (const [key, value] of url.searchParams) if (!(key in raw)) raw[key] = value
-  const result = schema.safeParse(raw)
+  // A Map, then own properties: `?__proto__=` or `?constructor=` must not reach a prototype.
+  const first = new Map<string, string>()
+  for (const [key, value] of url.searchParams) if (!first.has(key)) first.set(key, value)
+  const result = schema.safeParse(Object.fromEntries(first))
   if (result.success) return { ok: true, value: result.data }
   return { ok: false, response: invalidInput(issuesOf(result.error), 'The query is not valid.') }
 }
