@@ -7,6 +7,8 @@ export default defineProject({
     include: ['e2e/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 240_000,
+    // Pages of `next dev` can take a few seconds to compile on a busy machine.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     // One app server, one browser: the files run one after another.
     fileParallelism: false,
     sequence: { concurrent: false },

@@ -23,8 +23,8 @@ export async function signIn(page: Page, url: string, who: 'user' | 'admin'): Pr
 }
 
 /** The header's credits text, e.g. "1,000 credits". */
-export function headerCredits(page: Page): Promise<string> {
-  return page.getByTestId('header-credits').innerText()
+export async function headerCredits(page: Page): Promise<string> {
+  return (await page.getByTestId('header-credits').textContent()) ?? ''
 }
 
 /** Ledger units of a chat turn: tokens at gpt-4.1-nano list price ($0.10 in, $0.40 out per 1M) x 1.3, rounded up once. */
