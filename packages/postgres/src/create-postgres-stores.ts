@@ -1,4 +1,5 @@
-import type { Clock, Ledger, LimiterStore, UsageStore, UserStore } from '@metered/core'
+import type { Authorizer, Clock, Ledger, LimiterStore, UsageStore, UserStore } from '@metered/core'
+import { createPostgresAuthorizer } from './authorizer.js'
 import type { Ctx } from './call.js'
 import type { AnyKysely } from './db.js'
 import { createPostgresLedger } from './ledger.js'
@@ -27,6 +28,11 @@ export interface PostgresStores {
   limiterStore: LimiterStore
   usage: UsageStore
   users: UserStore
+  /**
+   * Limits and credits in one step: pass it to `createMetered({ authorizer })` with a limiter
+   * over this `limiterStore`, and every authorize is one round trip.
+   */
+  authorizer: Authorizer
 }
 
 /**
@@ -48,10 +54,12 @@ export interface PostgresStores {
  */
 export function createPostgresStores(db: AnyKysely, options: PostgresStoresOptions = {}): PostgresStores {
   const ctx: Ctx = { db, s: quoteSchema(options.schema ?? DEFAULT_SCHEMA), clock: options.clock, calls: new Map() }
+  const limiterStore = createPostgresLimiterStore(ctx)
   return {
     ledger: createPostgresLedger(ctx),
-    limiterStore: createPostgresLimiterStore(ctx),
+    limiterStore,
     usage: createPostgresUsageStore(ctx),
     users: createPostgresUserStore(ctx),
+    authorizer: createPostgresAuthorizer(ctx, limiterStore),
   }
 }

@@ -1,6 +1,26 @@
-import { type ConsumeResult, consumeRequestSchema, keySchema, type LimiterStore, parse } from '@metered/core'
+import {
+  type ConsumeItem,
+  type ConsumeResult,
+  consumeRequestSchema,
+  keySchema,
+  type LimiterStore,
+  parse,
+} from '@metered/core'
 import { sql } from 'kysely'
 import { arg, type Ctx, callFn, jsonParam, nowParam, queryRows } from './call.js'
+
+/** Items as the SQL functions read them: flat objects. */
+export function limiterItems(items: readonly ConsumeItem[]) {
+  return items.map((i) => ({
+    key: i.key,
+    name: i.name,
+    kind: i.rule.kind,
+    limit: i.rule.limit,
+    windowMs: i.rule.windowMs,
+    refillAmount: i.rule.refillAmount,
+    cost: i.cost,
+  }))
+}
 
 /** Rule names as the consume schema accepts them; an empty list resets nothing. */
 const ruleNamesSchema = consumeRequestSchema.shape.items.element.shape.name.array().max(100)
@@ -14,17 +34,8 @@ export function createPostgresLimiterStore(ctx: Ctx): LimiterStore {
   return {
     async consume(request) {
       const r = parse(consumeRequestSchema, request, 'consume request')
-      const items = r.items.map((i) => ({
-        key: i.key,
-        name: i.name,
-        kind: i.rule.kind,
-        limit: i.rule.limit,
-        windowMs: i.rule.windowMs,
-        refillAmount: i.rule.refillAmount,
-        cost: i.cost,
-      }))
       return await callFn<ConsumeResult>(ctx, 'limiter_consume', [
-        jsonParam(items),
+        jsonParam(limiterItems(r.items)),
         [r.dryRun ?? false, 'boolean'],
         nowParam(ctx),
       ])

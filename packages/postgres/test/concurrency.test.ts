@@ -64,10 +64,11 @@ describe('postgres: concurrency across pools and killed connections', () => {
         pid = rows[0]?.pid
         if (pid === undefined) await new Promise((r) => setTimeout(r, 20))
       }
-      expect(pid).toBeDefined()
-      await blocker.query('SELECT pg_terminate_backend($1)', [pid])
+      expect(pid, 'the blocked debit shows in pg_stat_activity').toBeDefined()
+      const { rows } = await blocker.query<{ ok: boolean }>('SELECT pg_terminate_backend($1) AS ok', [pid])
+      expect(rows[0]?.ok, 'pg_terminate_backend').toBe(true)
       const error = await outcome
-      expect(error).toBeInstanceOf(StoreUnavailableError)
+      expect(error, `the killed debit's outcome: ${String(error)}`).toBeInstanceOf(StoreUnavailableError)
       expect((error as Error).message).not.toMatch(/select|debit\(/i)
       await blocker.query('ROLLBACK')
     })

@@ -62,6 +62,24 @@ describe('postgres: one round trip per operation', () => {
     expect(await count(() => limiterStore.consume({ items, dryRun: true }))).toBe(1)
   })
 
+  it('one-step authorize (rules + balance + hold or debit) is one query', async () => {
+    const clock = createManualClock()
+    const { ledger, limiterStore, authorizer } = storesFor(t, clock)
+    const account = 'one-step'
+    await ledger.grant({ account, amount: 100, source: 's', idempotencyKey: 'os:g' })
+    const limits = {
+      items: [{ key: account, name: 'day', rule: fixedWindow({ limit: 10, window: '1 d' }), cost: 1 }],
+    }
+    const base = { account, ttl: '1 m', reason: 'generate', limits } as const
+    expect(await count(() => authorizer.authorize({ ...base, amount: 5, charge: false }))).toBe(1)
+    expect(await count(() => authorizer.authorize({ ...base, amount: 5, charge: true, idempotencyKey: 'os:k' }))).toBe(
+      1,
+    )
+    expect(await count(() => authorizer.authorize({ ...base, amount: 500, charge: true }))).toBe(1)
+    expect(authorizer.limiterStore).toBe(limiterStore)
+    expect(await ledger.balance(account)).toMatchObject({ available: 90, held: 5 })
+  })
+
   it('invalid input costs no query at all', async () => {
     const { ledger, limiterStore, usage, users } = storesFor(t)
     const before = t.queries()

@@ -8,28 +8,33 @@
  * that has no row yet is protected as well as one that has (row locks need a row).
  */
 export const limiter = (s: string): string[] => [
-  `CREATE OR REPLACE FUNCTION ${s}.limiter_consume(p_items jsonb, p_dry boolean, p_now_ms bigint)
+  // Transaction-scoped advisory locks on the request's (key, name) pairs, ascending.
+  `CREATE OR REPLACE FUNCTION ${s}._limiter_lock(p_items jsonb) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+    DECLARE v_h bigint;
+    BEGIN
+      FOR v_h IN
+        SELECT DISTINCT hashtextextended((e->>'key') || chr(31) || (e->>'name'), 77)
+        FROM jsonb_array_elements(p_items) AS e ORDER BY 1
+      LOOP
+        PERFORM pg_advisory_xact_lock(v_h);
+      END LOOP;
+    END $$`,
+
+  // Decide every item at p_now (epoch ms); when p_write and every rule admits, store the new
+  // states. The caller holds the locks (or, for a dry run, needs none).
+  `CREATE OR REPLACE FUNCTION ${s}._limiter_eval(p_items jsonb, p_now bigint, p_write boolean)
     RETURNS jsonb LANGUAGE plpgsql
     AS $$
     DECLARE
-      v_now bigint; v_h bigint; it record; v_all boolean := true; v_rules jsonb := '[]'::jsonb;
+      v_now bigint := p_now; it record; v_all boolean := true; v_rules jsonb := '[]'::jsonb;
       v_ord bigint[] := '{}'; v_keys text[] := '{}'; v_names text[] := '{}'; v_kinds text[] := '{}';
       v_wins bigint[] := '{}'; v_counts bigint[] := '{}'; v_prevs bigint[] := '{}';
       v_tokens float8[] := '{}'; v_upd bigint[] := '{}'; v_exps bigint[] := '{}';
       ww bigint; w bigint; curr bigint; prev bigint; ok boolean; cnt bigint; rem bigint; rst bigint;
       retry bigint; lft bigint; need bigint; exp bigint; rate float8; tokens float8; left_t float8;
     BEGIN
-      IF NOT p_dry THEN
-        FOR v_h IN
-          SELECT DISTINCT hashtextextended((e->>'key') || chr(31) || (e->>'name'), 77)
-          FROM jsonb_array_elements(p_items) AS e ORDER BY 1
-        LOOP
-          PERFORM pg_advisory_xact_lock(v_h);
-        END LOOP;
-      END IF;
-      -- The time is read after the locks: a request that queued decides at the time it runs.
-      v_now := coalesce(p_now_ms, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint);
-
       FOR it IN
         SELECT t.ord, t.e->>'key' AS k, t.e->>'name' AS n, t.e->>'kind' AS kind,
           (t.e->>'limit')::bigint AS lim, (t.e->>'windowMs')::bigint AS wms,
@@ -115,7 +120,7 @@ export const limiter = (s: string): string[] => [
         v_exps := v_exps || exp;
       END LOOP;
 
-      IF v_all AND NOT p_dry THEN
+      IF v_all AND p_write THEN
         INSERT INTO ${s}.limiter_state AS ls (key, name, kind, win, count, prev, tokens, updated_ms, expires_ms)
         SELECT DISTINCT ON (u.u_k, u.u_n) u.u_k, u.u_n, u.u_kind, u.u_win, u.u_cnt, u.u_prev, u.u_tok, u.u_upd, u.u_exp
         FROM unnest(v_ord, v_keys, v_names, v_kinds, v_wins, v_counts, v_prevs, v_tokens, v_upd, v_exps)
@@ -128,12 +133,22 @@ export const limiter = (s: string): string[] => [
 
       -- State that can no longer matter (it already reads as absent) is dropped now and then, a
       -- few rows at a time, skipping rows in use: the table stays the size of the live keys.
-      IF NOT p_dry AND random() < 0.01 THEN
+      IF p_write AND random() < 0.01 THEN
         DELETE FROM ${s}.limiter_state WHERE (key, name) IN (
           SELECT key, name FROM ${s}.limiter_state WHERE expires_ms <= v_now
           LIMIT 100 FOR UPDATE SKIP LOCKED);
       END IF;
 
       RETURN jsonb_build_object('allowed', v_all, 'now', v_now, 'rules', v_rules);
+    END $$`,
+
+  `CREATE OR REPLACE FUNCTION ${s}.limiter_consume(p_items jsonb, p_dry boolean, p_now_ms bigint)
+    RETURNS jsonb LANGUAGE plpgsql
+    AS $$
+    BEGIN
+      IF NOT p_dry THEN PERFORM ${s}._limiter_lock(p_items); END IF;
+      -- The time is read after the locks: a request that queued decides at the time it runs.
+      RETURN ${s}._limiter_eval(p_items,
+        coalesce(p_now_ms, floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint), NOT p_dry);
     END $$`,
 ]

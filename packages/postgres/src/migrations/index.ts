@@ -3,6 +3,7 @@ import { ledgerCore } from './002-ledger-core.js'
 import { ledgerOps } from './002-ledger-ops.js'
 import { ledgerReads } from './002-ledger-reads.js'
 import { limiter } from './003-limiter.js'
+import { authorize } from './004-authorize.js'
 
 export interface Migration {
   version: number
@@ -15,5 +16,6 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'tables', statements: initial },
   { version: 2, name: 'ledger functions', statements: (s) => [...ledgerCore(s), ...ledgerOps(s), ...ledgerReads(s)] },
-  { version: 3, name: 'limiter function', statements: limiter },
+  { version: 3, name: 'limiter functions', statements: limiter },
+  { version: 4, name: 'authorize function', statements: authorize },
 ]
