@@ -112,6 +112,57 @@ describe('meteredFetch', () => {
     expect(await res.text()).toContain('output_text.delta')
   })
 
+  it('asks for the settled balance once a metered stream has been read to its end', async () => {
+    let balance = 8
+    const api = fakeApi({
+      'GET /api/credits/balance': () => json({ available: balance, held: 0, unitsPerCredit: 1000, grants: [] }),
+      'POST /api/turn_response': () =>
+        new Response('data: {"event":"response.completed"}\n\n', {
+          headers: { 'content-type': 'text/event-stream', 'Credits-Remaining': '8' },
+        }),
+    })
+    const grab: { fetch?: ReturnType<typeof useMeteredFetch> } = {}
+    renderWithProvider(
+      <>
+        <CreditDisplay />
+        <Grab into={grab} />
+      </>,
+      { fetch: api.fetch, initialBalance: 10 },
+    )
+    const res = await act(() => grab.fetch!('/api/turn_response', { method: 'POST' }))
+    expect(screen.getByText('8 credits')).toBeTruthy()
+    expect(res.headers.get('content-type')).toBe('text/event-stream')
+    balance = 9.61 // the server settled the actual cost when the stream ended
+    await new Promise((r) => setTimeout(r, 400))
+    expect(api.count('GET', '/api/credits/balance')).toBe(0) // nothing before the body ends
+    expect(await res.text()).toContain('response.completed')
+    await screen.findByText('9.61 credits')
+    expect(api.count('GET', '/api/credits/balance')).toBe(1)
+  })
+
+  it('also after the reader cancels the stream (the user stopped the answer), and never when turned off', async () => {
+    const api = fakeApi({
+      'GET /api/credits/balance': () => json({ available: 9, held: 0, unitsPerCredit: 1000, grants: [] }),
+      'POST /api/turn_response': () =>
+        new Response(new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array([100, 10])) }), {
+          headers: { 'content-type': 'text/plain; charset=utf-8', 'Credits-Remaining': '5' },
+        }),
+    })
+    const on: { fetch?: ReturnType<typeof useMeteredFetch> } = {}
+    const off: { fetch?: ReturnType<typeof useMeteredFetch> } = {}
+    renderWithProvider(<Grab into={on} />, { fetch: api.fetch, initialBalance: 10 })
+    renderWithProvider(<Grab into={off} />, { fetch: api.fetch, initialBalance: 10, refreshAfterStream: false })
+    const stopped = await act(() => off.fetch!('/api/turn_response', { method: 'POST' }))
+    await stopped.body!.cancel()
+    await new Promise((r) => setTimeout(r, 400))
+    expect(api.count('GET', '/api/credits/balance')).toBe(0)
+    const res = await act(() => on.fetch!('/api/turn_response', { method: 'POST' }))
+    const reader = res.body!.getReader()
+    expect((await reader.read()).value).toEqual(new Uint8Array([100, 10]))
+    await reader.cancel()
+    await waitFor(() => expect(api.count('GET', '/api/credits/balance')).toBe(1))
+  })
+
   it('keeps the held amount from the last balance response when a header moves the available one', async () => {
     const store = createMeteredStore({ initialBalance: { available: 10, held: 2 } })
     const meteredFetch = createMeteredFetch(store, async () => json({}, { headers: { 'Credits-Remaining': '7' } }))

@@ -9,7 +9,12 @@ export { CreditHistory, type CreditHistoryProps } from './credit-history.js'
 export { CreditManagement, type CreditManagementProps } from './credit-management.js'
 export { creditsLabel, type FormatCreditsOptions, formatCredits } from './format.js'
 export { LowCreditsNotice, type LowCreditsNoticeProps, type LowCreditsNoticeState } from './low-credits-notice.js'
-export { applyMeteredResponse, createMeteredFetch, type MeteredFetch } from './metered-fetch.js'
+export {
+  applyMeteredResponse,
+  createMeteredFetch,
+  type MeteredFetch,
+  type MeteredFetchOptions,
+} from './metered-fetch.js'
 export { MeteredHttpError } from './problem.js'
 export { MeteredProvider, type MeteredProviderProps } from './provider.js'
 export { RateLimitNotice, type RateLimitNoticeProps, type RateLimitNoticeState } from './rate-limit-notice.js'

@@ -1,3 +1,4 @@
+import { loadBalance } from './load-balance.js'
 import { readCreditsRemaining, readRateLimit, readRetryAfter } from './parse-headers.js'
 import { readProblem, toMeteredProblem } from './problem.js'
 import type { MeteredState, MeteredStore } from './store.js'
@@ -38,19 +39,90 @@ export async function applyMeteredResponse(store: MeteredStore, response: Respon
   if (Object.keys(patch).length > 0) store.setState(patch)
 }
 
+export interface MeteredFetchOptions {
+  /**
+   * The balance route, fetched once a metered stream ends. A stream's `Credits-Remaining` is the
+   * balance after its hold (the worst case); the server settles the actual amount when the
+   * stream ends, and this shows it. Null: no request.
+   * @default null (the provider sets `{baseUrl}/credits/balance`)
+   */
+  balanceUrl?: string | null | undefined
+  /**
+   * Milliseconds between the end of a stream and that request: the server settles right after
+   * the last byte, so asking at once could read the balance still on hold.
+   * @default 300
+   */
+  settleDelay?: number | undefined
+}
+
+/**
+ * The same response whose body calls `done` once when it is read to the end, fails or is
+ * cancelled (the user stopped the answer). Headers, status and url are the original's.
+ */
+function onBodyEnd(response: Response, done: () => void): Response {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+  let ended = false
+  const end = () => {
+    if (!ended) done()
+    ended = true
+  }
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await reader.read()
+        if (next.done) {
+          controller.close()
+          end()
+        } else controller.enqueue(next.value)
+      } catch (error) {
+        controller.error(error)
+        end()
+      }
+    },
+    async cancel(reason) {
+      await reader.cancel(reason)
+      end()
+    },
+  })
+  const wrapped = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  })
+  Object.defineProperty(wrapped, 'url', { value: response.url })
+  return wrapped
+}
+
 /**
  * Wraps `fetch` so every metered response updates the store (and so every hook) at once, with no
- * extra request. Returns the response untouched; refusals are not thrown.
+ * extra request. Returns the response as it came (a metered stream's body is passed through to
+ * notice its end); refusals are not thrown.
  * @param fetchImpl @default globalThis.fetch, looked up per call so test stubs apply
  * @example
- * const meteredFetch = createMeteredFetch(store)
+ * const meteredFetch = createMeteredFetch(store, fetch, { balanceUrl: '/api/credits/balance' })
  * const res = await meteredFetch('/api/turn_response', { method: 'POST', body })
  * // the balance in <CreditDisplay/> already moved; read res.body as a stream as usual
  */
-export function createMeteredFetch(store: MeteredStore, fetchImpl?: typeof fetch): MeteredFetch {
-  return async (input, init) => {
+export function createMeteredFetch(
+  store: MeteredStore,
+  fetchImpl?: typeof fetch,
+  options: MeteredFetchOptions = {},
+): MeteredFetch {
+  const { balanceUrl, settleDelay = 300 } = options
+  const meteredFetch: MeteredFetch = async (input, init) => {
     const response = await (fetchImpl ?? globalThis.fetch)(input, init)
     await applyMeteredResponse(store, response)
-    return response
+    const streamed =
+      response.ok &&
+      response.body !== null &&
+      readCreditsRemaining(response.headers) !== null &&
+      // SSE (the starter, AI SDK UI streams) and plain text streams; JSON answers already carry
+      // the settled balance.
+      /text\/(event-stream|plain)/i.test(response.headers.get('content-type') ?? '')
+    if (!balanceUrl || !streamed) return response
+    return onBodyEnd(response, () => {
+      setTimeout(() => void loadBalance(store, meteredFetch, balanceUrl), settleDelay)
+    })
   }
+  return meteredFetch
 }

@@ -27,6 +27,12 @@ export interface MeteredProviderProps {
    * rendering uses a fresh one holding `initialBalance`.
    */
   store?: MeteredStore | undefined
+  /**
+   * Fetch the balance once each metered stream has ended, to show the settled amount instead of
+   * the balance after the stream's hold.
+   * @default true
+   */
+  refreshAfterStream?: boolean | undefined
   children?: ReactNode
 }
 
@@ -41,6 +47,7 @@ export function MeteredProvider({
   initialBalance,
   fetch: fetchImpl,
   store,
+  refreshAfterStream = true,
   children,
 }: MeteredProviderProps) {
   const [own] = useState(() => {
@@ -55,8 +62,10 @@ export function MeteredProvider({
   fetchRef.current = fetchImpl
   const value = useMemo<MeteredContextValue>(() => {
     const rawFetch: typeof fetch = (input, init) => (fetchRef.current ?? globalThis.fetch)(input, init)
-    return { store: own, fetch: createMeteredFetch(own, rawFetch), rawFetch, baseUrl: baseUrl.replace(/\/$/, '') }
-  }, [own, baseUrl])
+    const base = baseUrl.replace(/\/$/, '')
+    const balanceUrl = refreshAfterStream ? `${base}/credits/balance` : null
+    return { store: own, fetch: createMeteredFetch(own, rawFetch, { balanceUrl }), rawFetch, baseUrl: base }
+  }, [own, baseUrl, refreshAfterStream])
   // A new server value (a refreshed layout) replaces the balance; the first one is already in.
   const next = toBalance(initialBalance)
   const seen = useRef(`${next?.available}/${next?.held}`)

@@ -1,43 +1,23 @@
 import { useCallback, useEffect } from 'react'
 import { useMeteredContext, useMeteredState } from './context.js'
-import type { MeteredFetch } from './metered-fetch.js'
-import { requestJson, toError } from './request.js'
-import type { MeteredStore } from './store.js'
-import type { BalanceResponse } from './types.js'
+import { loadBalance } from './load-balance.js'
 
 export interface UseCreditsResult {
   /** Credits the account can spend; null until known. */
   available: number | null
   /** Credits reserved by streams in flight; null until a balance response said. */
   held: number | null
-  /** True while the balance is first fetched (false with `initialBalance`). */
+  /** True while a balance request is under way, and before the first one without `initialBalance`. */
   loading: boolean
   error: Error | null
   /** Fetch `GET {baseUrl}/credits/balance` again (e.g. after a stream settled). */
   refresh: () => Promise<void>
 }
 
-// One balance request per store at a time, however many components ask.
-const inflight = new WeakMap<MeteredStore, Promise<void>>()
-
-/** Loads `GET {baseUrl}/credits/balance` into the store, sharing a request already under way. */
-export function loadBalance(store: MeteredStore, fetchImpl: MeteredFetch, baseUrl: string): Promise<void> {
-  const running = inflight.get(store)
-  if (running) return running
-  store.setState({ balanceStatus: 'loading', balanceError: null })
-  const done = requestJson<BalanceResponse>(fetchImpl, `${baseUrl}/credits/balance`)
-    .then(
-      (b) => store.setState({ balance: { available: b.available, held: b.held }, balanceStatus: 'ready' }),
-      (e) => store.setState({ balanceStatus: 'error', balanceError: toError(e) }),
-    )
-    .finally(() => inflight.delete(store))
-  inflight.set(store, done)
-  return done
-}
-
 /**
  * The signed-in account's credits. Fetched once when the provider has no `initialBalance`, then
- * kept current by every metered response's `Credits-Remaining` without further requests.
+ * kept current by every metered response's `Credits-Remaining` without further requests (plus
+ * one after each metered stream ends, for the settled amount).
  * @example
  * const { available, loading } = useCredits()
  */
@@ -46,7 +26,7 @@ export function useCredits(): UseCreditsResult {
   const balance = useMeteredState((s) => s.balance)
   const status = useMeteredState((s) => s.balanceStatus)
   const error = useMeteredState((s) => s.balanceError)
-  const refresh = useCallback(() => loadBalance(store, fetch, baseUrl), [store, fetch, baseUrl])
+  const refresh = useCallback(() => loadBalance(store, fetch, `${baseUrl}/credits/balance`), [store, fetch, baseUrl])
   useEffect(() => {
     if (store.getState().balanceStatus === 'idle') void refresh()
   }, [store, refresh])
