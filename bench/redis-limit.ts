@@ -10,7 +10,7 @@
 
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import { createLimiter, fixedWindow, type Rules, slidingWindow, tokenBucket } from '@metered/core'
+import { createLimiter, createMetered, fixedWindow, type Rules, slidingWindow, tokenBucket } from '@metered/core'
 import { createRedisStores, fromIoredis, fromUpstash } from '@metered/redis'
 import { spawnRedisServer } from '@metered/tooling'
 import { Ratelimit } from '@upstash/ratelimit'
@@ -64,7 +64,10 @@ async function measure(call: Call): Promise<Figures> {
 }
 
 const rows: string[][] = []
+const ONLY = process.env.BENCH_ONLY // run only the scenarios whose name contains this
+
 async function compare(name: string, ours: Call, peer: Call): Promise<void> {
+  if (ONLY && !name.includes(ONLY)) return
   // Alternate the sides over several rounds and keep each side's best figures: the machine is
   // shared (tests, other processes), and noise only ever makes a run slower.
   const ours_: Figures[] = []
@@ -182,6 +185,31 @@ async function main(): Promise<void> {
         for (const limit of three) await limit(k)
       },
     )
+
+    // One-step authorize (rules + balance + hold in one script) against the two-step path
+    // createMetered takes without an authorizer (limit, then reserve): ours against ours.
+    const meteredOver = (oneStep: boolean): Call => {
+      const stores = createRedisStores(fromUpstash(upstash), { prefix: prefix() })
+      const limiter = createLimiter({
+        store: stores.limiterStore,
+        rules: {
+          minute: slidingWindow({ limit: BIG, window: '1 m' }),
+          day: fixedWindow({ limit: BIG, window: '1 d' }),
+        },
+        timeout: '10 s',
+      })
+      const metered = createMetered({ ledger: stores.ledger, limiter, authorizer: oneStep ? stores.authorizer : null })
+      const funded = new Set<string>()
+      return async (k) => {
+        if (!funded.has(k)) {
+          funded.add(k)
+          await stores.ledger.grant({ account: k, amount: BIG, source: 'bench', idempotencyKey: `fund:${k}` })
+        }
+        const r = await metered.authorize({ account: k, feature: 'bench', estimate: 1 })
+        if (!r.ok) throw new Error(`authorize refused: ${r.reason}`)
+      }
+    }
+    await compare('REST authorize one step vs limit() + reserve() (2 rules)', meteredOver(true), meteredOver(false))
 
     const flexible = (duration: number): Call => {
       const rl = new RateLimiterRedis({ storeClient: io, points: BIG, duration, keyPrefix: prefix() })

@@ -1,4 +1,4 @@
-import { LEDGER_PRELUDE_LUA } from './ledger-prelude.js'
+import { ledgerScript } from './ledger-prelude.js'
 import { LIMITER_EVAL_LUA } from './limiter-consume.js'
 
 /**
@@ -14,7 +14,8 @@ import { LIMITER_EVAL_LUA } from './limiter-consume.js'
  *       12 minimum PX of limiter state, 13 number of rules, 14.. 5 per rule (as limiter-consume)
  * Reply {"s":"ok"|"conflict","r":{...},"l":[limiter numbers as limiter-consume returns them]}
  */
-export const AUTHORIZE_LUA = `${LEDGER_PRELUDE_LUA}${LIMITER_EVAL_LUA}
+export const AUTHORIZE_LUA = ledgerScript(
+  `
 housekeep()
 local amount = tonumber(ARGV[7])
 local charge = ARGV[11] == '1'
@@ -82,4 +83,6 @@ else
 end
 return reply('{"ok":true,"holdId":null,"entryId":' .. js(eid) .. ',"available":' .. d(available) .. ',"replayed":'
   .. tostring(replayed) .. '}')
-`
+`,
+  LIMITER_EVAL_LUA,
+)

@@ -1,8 +1,7 @@
-import { LEDGER_PRELUDE_LUA } from './ledger-prelude.js'
+import { ledgerScript } from './ledger-prelude.js'
 
 /** balance: after housekeeping, the running totals and the live grants in spending order. */
-export const LEDGER_BALANCE_LUA = `${LEDGER_PRELUDE_LUA}
-housekeep()
+export const LEDGER_BALANCE_LUA = ledgerScript(`housekeep()
 local grants = {}
 for _, m in ipairs(redis.call('ZRANGE', K_GS, 0, -1)) do
   local id = member_id(m)
@@ -13,4 +12,4 @@ for _, m in ipairs(redis.call('ZRANGE', K_GS, 0, -1)) do
     .. d(g.a) .. ',"priority":' .. d(g.p) .. ',"expiresAt":' .. x .. ',"createdAt":' .. d(g.c) .. '}'
 end
 return ok('{"available":' .. d(avail()) .. ',"held":' .. d(held()) .. ',"grants":[' .. table.concat(grants, ',') .. ']}')
-`
+`)

@@ -1,12 +1,11 @@
-import { LEDGER_PRELUDE_LUA } from './ledger-prelude.js'
+import { ledgerScript } from './ledger-prelude.js'
 
 /**
  * debit. ARGV 7 amount, 8 reason, 9 metadata JSON or ''.
  * Check and take in one script: no balance can go below zero whatever the concurrency.
  * Refusals are not stored under the key, so a retry after a top-up is evaluated afresh.
  */
-export const LEDGER_DEBIT_LUA = `${LEDGER_PRELUDE_LUA}
-housekeep()
+export const LEDGER_DEBIT_LUA = ledgerScript(`housekeep()
 local r = replay()
 if r then return r end
 local amount = tonumber(ARGV[7])
@@ -20,4 +19,4 @@ local result = '{"ok":true,"entryId":' .. js(eid) .. ',"amount":' .. d(amount) .
   .. ',"replayed":false}'
 remember(result)
 return ok(result)
-`
+`)

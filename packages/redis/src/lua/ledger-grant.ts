@@ -1,12 +1,11 @@
-import { LEDGER_PRELUDE_LUA } from './ledger-prelude.js'
+import { ledgerScript } from './ledger-prelude.js'
 
 /**
  * grant. ARGV 7 amount, 8 source, 9 expiresAt or '', 10 priority, 11 metadata JSON or ''.
  * A grant already past its expiry is expired at once by a second housekeeping pass, so the
  * `available` it reports is already right (as the memory ledger does).
  */
-export const LEDGER_GRANT_LUA = `${LEDGER_PRELUDE_LUA}
-housekeep()
+export const LEDGER_GRANT_LUA = ledgerScript(`housekeep()
 local r = replay()
 if r then return r end
 local amount = tonumber(ARGV[7])
@@ -24,4 +23,4 @@ local result = '{"ok":true,"grantId":' .. js(id) .. ',"entryId":' .. js(eid) .. 
   .. ',"available":' .. d(avail()) .. ',"replayed":false}'
 remember(result)
 return ok(result)
-`
+`)

@@ -1,12 +1,11 @@
-import { LEDGER_PRELUDE_LUA } from './ledger-prelude.js'
+import { ledgerScript } from './ledger-prelude.js'
 
 /**
  * history. ARGV 7 cursor (seq, exclusive) or '', 8 page size, 9 entry types comma-separated or ''.
  * Newest first; reads one entry past the page to know whether there is a next one. Only the
  * kept (newest) entries can be paged through.
  */
-export const LEDGER_HISTORY_LUA = `${LEDGER_PRELUDE_LUA}
-housekeep()
+export const LEDGER_HISTORY_LUA = ledgerScript(`housekeep()
 local max = '+inf'
 if ARGV[7] ~= '' then max = '(' .. ARGV[7] end
 local limit = tonumber(ARGV[8])
@@ -36,4 +35,4 @@ end
 local cursor = 'null'
 if more then cursor = '"' .. last .. '"' end
 return ok('{"entries":[' .. table.concat(page, ',') .. '],"nextCursor":' .. cursor .. '}')
-`
+`)

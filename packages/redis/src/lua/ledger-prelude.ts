@@ -34,10 +34,36 @@ local function js(s) if s == nil then return 'null' end return cjson.encode(s) e
 local function meta(s) if s == nil or s == '' then return nil end return s end
 local function ok(result) return '{"s":"ok","r":' .. result .. '}' end
 
-local function next_seq() return redis.call('HINCRBY', K_M, 'seq', 1) end
-local function bump(field, delta) if delta ~= 0 then redis.call('HINCRBY', K_M, field, d(delta)) end end
-local function avail() return tonumber(redis.call('HGET', K_M, 'avail') or '0') end
-local function held() return tonumber(redis.call('HGET', K_M, 'held') or '0') end
+-- The account row (hash m) is read once (HMGET) and written once (HSET) per script, in
+-- ledger_script's epilogue: each redis.call costs a few µs of bridging on top of the command.
+local ROW_FIELDS = { 'seq', 'avail', 'held', 'closed', 'trimmed', 'trimmedCount' }
+local row, dirty = nil, {}
+local function load_row()
+  if row then return end
+  local v = redis.call('HMGET', K_M, unpack(ROW_FIELDS))
+  row = {}
+  for i, f in ipairs(ROW_FIELDS) do row[f] = tonumber(v[i] or '0') end
+end
+local function bump(field, delta)
+  if delta == 0 then return row and row[field] end
+  load_row()
+  row[field] = row[field] + delta
+  dirty[field] = true
+  return row[field]
+end
+local function next_seq() return bump('seq', 1) end
+local function avail() load_row() return row.avail end
+local function held() load_row() return row.held end
+local function flush_row()
+  local args = {}
+  for _, f in ipairs(ROW_FIELDS) do
+    if dirty[f] then
+      args[#args + 1] = f
+      args[#args + 1] = d(row[f])
+    end
+  end
+  if #args > 0 then redis.call('HSET', K_M, unpack(args)) end
+end
 
 -- idempotency: a stored result for this key is replayed, another fingerprint is a conflict
 local function replay()
@@ -177,7 +203,7 @@ local function close_hold(hid, h, status)
   save_hold(hid, h)
   redis.call('ZREM', K_HO, hid)
   bump('held', -h.a)
-  redis.call('ZADD', K_HC, d(redis.call('HINCRBY', K_M, 'closed', 1)), hid)
+  redis.call('ZADD', K_HC, d(bump('closed', 1)), hid)
   local count = redis.call('ZCARD', K_HC)
   if count > HOLD_CAP then
     local old = redis.call('ZRANGE', K_HC, 0, count - HOLD_CAP - 1)
@@ -217,3 +243,18 @@ local function housekeep()
   end
 end
 `
+
+/**
+ * A ledger script: the prelude, then `body` run as a function so that, whichever `return` it
+ * takes, the account row is written back (one HSET) before the reply leaves the script.
+ */
+export function ledgerScript(body: string, extra = ''): string {
+  return `${LEDGER_PRELUDE_LUA}${extra}
+local function main()
+${body}
+end
+local reply = main()
+flush_row()
+return reply
+`
+}

@@ -1,4 +1,4 @@
-import { LEDGER_PRELUDE_LUA } from './ledger-prelude.js'
+import { ledgerScript } from './ledger-prelude.js'
 
 /**
  * reserve. ARGV 7 amount, 8 ttl ms, 9 reason, 10 metadata JSON or ''.
@@ -6,8 +6,7 @@ import { LEDGER_PRELUDE_LUA } from './ledger-prelude.js'
  * from; no entry is written until settle. The hold id carries the account, so settle and
  * release find its keys without a lookup.
  */
-export const LEDGER_RESERVE_LUA = `${LEDGER_PRELUDE_LUA}
-housekeep()
+export const LEDGER_RESERVE_LUA = ledgerScript(`housekeep()
 local r = replay()
 if r then return r end
 local amount = tonumber(ARGV[7])
@@ -26,4 +25,4 @@ local result = '{"ok":true,"hold":{"id":' .. js(hid) .. ',"account":' .. js(ACCO
   .. d(avail()) .. ',"replayed":false}'
 remember(result)
 return ok(result)
-`
+`)

@@ -1,12 +1,11 @@
-import { LEDGER_PRELUDE_LUA } from './ledger-prelude.js'
+import { ledgerScript } from './ledger-prelude.js'
 
 /**
  * revoke. ARGV 7 grant id, 8 amount or '' (all that is left), 9 reason, 10 metadata JSON or ''.
  * Claws back at most what is left of a live grant. A full revoke (no amount) also ends the
  * grant, so units held from it are forfeited when their hold gives them back.
  */
-export const LEDGER_REVOKE_LUA = `${LEDGER_PRELUDE_LUA}
-local r = replay()
+export const LEDGER_REVOKE_LUA = ledgerScript(`local r = replay()
 if r then return r end
 local gid = ARGV[7]
 if redis.call('HEXISTS', K_G, gid) == 0 then return ok('{"ok":false,"reason":"grant_not_found"}') end
@@ -29,4 +28,4 @@ local result = '{"ok":true,"revoked":' .. d(revoked) .. ',"account":' .. js(ACCO
   .. ',"entryId":' .. js(eid) .. ',"available":' .. d(avail()) .. ',"replayed":false}'
 remember(result)
 return ok(result)
-`
+`)

@@ -1,4 +1,4 @@
-import { LEDGER_PRELUDE_LUA } from './ledger-prelude.js'
+import { ledgerScript } from './ledger-prelude.js'
 
 /**
  * settle. ARGV 7 hold id, 8 amount, 9 metadata JSON or ''.
@@ -7,8 +7,7 @@ import { LEDGER_PRELUDE_LUA } from './ledger-prelude.js'
  * (last taken first), take anything above the hold from available credits as far as they go.
  * Expired hold (housekeeping gave it back already): charge from available credits.
  */
-export const LEDGER_SETTLE_LUA = `${LEDGER_PRELUDE_LUA}
-local hid = ARGV[7]
+export const LEDGER_SETTLE_LUA = ledgerScript(`local hid = ARGV[7]
 local A = tonumber(ARGV[8])
 if redis.call('HEXISTS', K_H, hid) == 0 then
   return ok('{"ok":false,"reason":"hold_not_found"}')
@@ -55,4 +54,4 @@ h.sa = A
 h.res = result
 save_hold(hid, h)
 return ok(result)
-`
+`)

@@ -1,12 +1,11 @@
-import { LEDGER_PRELUDE_LUA } from './ledger-prelude.js'
+import { ledgerScript } from './ledger-prelude.js'
 
 /**
  * verify: recomputes the totals from the records, independently of the running totals and of
  * the spending-order index, and lists row-level problems. The entries' sum is the kept entries
  * plus the running sum of the trimmed ones (history is bounded). The caller compares the totals.
  */
-export const LEDGER_VERIFY_LUA = `${LEDGER_PRELUDE_LUA}
-housekeep()
+export const LEDGER_VERIFY_LUA = ledgerScript(`housekeep()
 local problems = {}
 local function problem(text) problems[#problems + 1] = js(text) end
 local live, indexed = 0, {}
@@ -34,8 +33,9 @@ for i = 1, #rows, 2 do
     if allocated ~= h.a then problem('hold ' .. id .. ' allocates ' .. d(allocated) .. ' of ' .. d(h.a)) end
   end
 end
-local sum = tonumber(redis.call('HGET', K_M, 'trimmed') or '0')
+load_row()
+local sum = row.trimmed
 for _, m in ipairs(redis.call('ZRANGE', K_E, 0, -1)) do sum = sum + tonumber(string.match(m, '"amount":(-?%d+)')) end
 return ok('{"available":' .. d(avail()) .. ',"held":' .. d(held()) .. ',"liveRemainders":' .. d(live)
   .. ',"openHolds":' .. d(open) .. ',"entriesSum":' .. d(sum) .. ',"problems":[' .. table.concat(problems, ',') .. ']}')
-`
+`)
