@@ -2,7 +2,7 @@ import { createPostgresStores, migrate } from '@metered/postgres'
 import { databaseUrl, uniqueName } from '@metered/tooling'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import { afterAll, describe } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { adminRoutesSuite } from './routes-admin.suite.js'
 import { creditRoutesSuite } from './routes-credits.suite.js'
 import { profileRoutesSuite } from './routes-profile.suite.js'
@@ -28,4 +28,24 @@ describe('over Postgres', () => {
   creditRoutesSuite(postgresStores)
   profileRoutesSuite(postgresStores)
   adminRoutesSuite(postgresStores)
+})
+
+// Known bug in @metered/postgres (user list and login cursors): the cursor carries created_at in
+// milliseconds, the column has microseconds, and the next page asks for
+// `(created_at, seq) < (cursor_ms, seq)`. A row created later within the same millisecond as the
+// page's last row (but with a smaller seq) compares greater and is skipped: 5 users created within
+// a few ms page as 2 + 2 with one missing. Enable once the store compares at ms precision.
+it.skip('Postgres users.list pages users created within one millisecond without losing any', async () => {
+  for (let round = 0; round < 10; round++) {
+    const s = await postgresStores()
+    for (let i = 0; i < 5; i++) await s.users.upsert({ id: `u${i}` })
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const page = await s.users.list({ limit: 2, cursor })
+      seen.push(...page.users.map((u) => u.id))
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(seen.sort()).toEqual(['u0', 'u1', 'u2', 'u3', 'u4'])
+  }
 })
