@@ -188,7 +188,7 @@ async function main(): Promise<void> {
 
     // One-step authorize (rules + balance + hold in one script) against the two-step path
     // createMetered takes without an authorizer (limit, then reserve): ours against ours.
-    const meteredOver = (oneStep: boolean): Call => {
+    const meteredOver = async (oneStep: boolean): Promise<Call> => {
       const stores = createRedisStores(fromUpstash(upstash), { prefix: prefix() })
       const limiter = createLimiter({
         store: stores.limiterStore,
@@ -199,17 +199,24 @@ async function main(): Promise<void> {
         timeout: '10 s',
       })
       const metered = createMetered({ ledger: stores.ledger, limiter, authorizer: oneStep ? stores.authorizer : null })
-      const funded = new Set<string>()
+      // every account funded before anything is measured
+      await Promise.all(
+        Array.from({ length: KEYS }, (_, i) =>
+          stores.ledger.grant({ account: key(i), amount: BIG, source: 'bench', idempotencyKey: `fund:${i}` }),
+        ),
+      )
       return async (k) => {
-        if (!funded.has(k)) {
-          funded.add(k)
-          await stores.ledger.grant({ account: k, amount: BIG, source: 'bench', idempotencyKey: `fund:${k}` })
-        }
-        const r = await metered.authorize({ account: k, feature: 'bench', estimate: 1 })
+        const r = await metered.authorize({ account: k, feature: 'bench', price: 1 })
         if (!r.ok) throw new Error(`authorize refused: ${r.reason}`)
       }
     }
-    await compare('REST authorize one step vs limit() + reserve() (2 rules)', meteredOver(true), meteredOver(false))
+    if (!ONLY || 'authorize'.includes(ONLY) || ONLY.includes('authorize')) {
+      await compare(
+        'REST authorize one step vs limit() then debit (2 rules)',
+        await meteredOver(true),
+        await meteredOver(false),
+      )
+    }
 
     const flexible = (duration: number): Call => {
       const rl = new RateLimiterRedis({ storeClient: io, points: BIG, duration, keyPrefix: prefix() })
