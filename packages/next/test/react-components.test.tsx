@@ -153,6 +153,25 @@ describe('BuyCreditsButton', () => {
   })
 })
 
+describe('BuyCreditsButton with a bad answer', () => {
+  it('never navigates to a non-web URL', async () => {
+    const assign = vi.spyOn(window.location, 'assign').mockImplementation(() => {})
+    const api = fakeApi({ 'POST /api/checkout': () => json({ url: 'javascript:alert(1)' }) })
+    renderWithProvider(<BuyCreditsButton packId="p" />, { fetch: api.fetch })
+    fireEvent.click(screen.getByRole('button'))
+    expect((await screen.findByRole('alert')).textContent).toBe('Invalid checkout URL')
+    expect(assign).not.toHaveBeenCalled()
+  })
+
+  it('follows a relative URL (a development checkout in the app itself)', async () => {
+    const assign = vi.spyOn(window.location, 'assign').mockImplementation(() => {})
+    const api = fakeApi({ 'POST /api/checkout': () => json({ url: '/checkout/success?session_id=dev_1' }) })
+    renderWithProvider(<BuyCreditsButton packId="p" />, { fetch: api.fetch })
+    fireEvent.click(screen.getByRole('button'))
+    await waitFor(() => expect(assign).toHaveBeenCalledWith('/checkout/success?session_id=dev_1'))
+  })
+})
+
 describe('BuyCreditsButton after Back from checkout', () => {
   it('re-enables when the page comes back from the bfcache', async () => {
     vi.spyOn(window.location, 'assign').mockImplementation(() => {})

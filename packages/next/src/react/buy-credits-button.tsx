@@ -54,6 +54,8 @@ export function BuyCreditsButton({
     setError(null)
     try {
       const { url } = await requestJson<{ url: string }>(fetchImpl, checkoutUrl, { packId })
+      // Only ever navigate to a web page: a `javascript:` URL here would run in the app's origin.
+      if (!/^https?:$/.test(new URL(url, window.location.href).protocol)) throw new Error('Invalid checkout URL')
       // Still loading: the page is about to be replaced, a second click would open a second session.
       window.location.assign(url)
     } catch (e) {
