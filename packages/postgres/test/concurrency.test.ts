@@ -81,6 +81,25 @@ describe('postgres: concurrency across pools and killed connections', () => {
     expect((await ledger.verify(account)).problems).toEqual([])
   })
 
+  it('balance and history do not wait for a busy account when nothing is due to expire', async () => {
+    const t = pools[2] as PgTestDb
+    const { ledger } = storesFor(t)
+    const account = uniqueName('busy')
+    await ledger.grant({ account, amount: 50, source: 'a', idempotencyKey: `${account}:grant` })
+    await withClient(databaseUrl(), async (blocker) => {
+      await blocker.query('BEGIN')
+      await blocker.query(`SELECT 1 FROM "${schema}".accounts WHERE account = $1 FOR UPDATE`, [account])
+      const reads = Promise.all([ledger.balance(account), ledger.history(account)])
+      const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 3000))
+      const first = await Promise.race([reads, timeout])
+      await blocker.query('ROLLBACK')
+      expect(first, 'reads finished while the account row was locked').not.toBe('timeout')
+      const [balance, history] = await reads
+      expect(balance.available).toBe(50)
+      expect(history.entries).toHaveLength(1)
+    })
+  })
+
   it('backends killed during a burst of keyed debits: retries with the same keys charge each exactly once', async () => {
     const t = pools[1] as PgTestDb
     const { ledger } = storesFor(t)

@@ -110,6 +110,19 @@ describe('postgres: one round trip per operation', () => {
     expect(r.hold.expiresAt - r.hold.createdAt).toBe(10_000)
   })
 
+  it('expiry follows the database clock when no clock is given', async () => {
+    const { ledger } = storesFor(t)
+    const account = 'db-clock-expiry'
+    await ledger.grant({ account, amount: 10, source: 'soon', idempotencyKey: 'dbe:g1', expiresAt: Date.now() + 300 })
+    await ledger.grant({ account, amount: 5, source: 'later', idempotencyKey: 'dbe:g2' })
+    expect((await ledger.balance(account)).available).toBe(15)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect((await ledger.balance(account)).available).toBe(5)
+    const expired = await ledger.history(account, { types: ['expire'] })
+    expect(expired.entries.map((e) => [e.amount, e.reason])).toEqual([[-10, 'soon']])
+    expect((await ledger.verify(account)).ok).toBe(true)
+  })
+
   it('an unreachable server is StoreUnavailableError', async () => {
     const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/postgres', max: 1 })
     pool.on('error', () => {})
