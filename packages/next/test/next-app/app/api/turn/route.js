@@ -1,0 +1,5 @@
+import { meteredRoute } from '../../metered-route.js'
+
+export const runtime = 'nodejs'
+export const dynamic = 'force-dynamic'
+export const { POST, GET } = meteredRoute()
