@@ -136,6 +136,28 @@ describe('meteredModel (AI SDK)', () => {
     expect(await stores.ledger.balance('u1')).toMatchObject({ available: 100, held: 0 })
   })
 
+  it('a provider that reports no usage is charged the prompt estimate plus the counted output', async () => {
+    const { stores, metered } = setupMetered()
+    await stores.ledger.grant({ account: 'u1', amount: 10_000, source: 't', idempotencyKey: 'g' })
+    const model = new MockLanguageModelV4({
+      modelId: 'gpt-4.1-nano',
+      doGenerate: async () => ({
+        content: [{ type: 'text', text: 'y'.repeat(400) }],
+        finishReason: { unified: 'stop', raw: 'stop' },
+        usage: {
+          inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
+          outputTokens: { total: undefined, text: undefined, reasoning: undefined },
+        },
+        warnings: [],
+      }),
+    })
+    await generateText({ model: meteredModel(model, { metered, account: 'u1', feature: 'chat' }), prompt: 'hi' })
+    const { events } = await stores.usage.list({ account: 'u1', from: 0, to: Date.now() + 1000 })
+    expect(events[0]).toMatchObject({ outputTokens: 100, status: 'ok' })
+    expect(events[0]!.inputTokens).toBeGreaterThan(0)
+    expect(events[0]!.amount).toBeGreaterThan(0)
+  })
+
   it('a failing model call releases the hold', async () => {
     const { stores, metered } = setupMetered()
     await stores.ledger.grant({ account: 'u1', amount: 10_000, source: 't', idempotencyKey: 'g' })

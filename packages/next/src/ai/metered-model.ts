@@ -26,6 +26,7 @@ export interface CallOptionsLike {
 
 export interface GenerateResultLike {
   usage: AiSdkUsageLike
+  content?: ReadonlyArray<{ type: string; text?: string; input?: string }>
 }
 
 /** A stream part, structurally: text/reasoning/tool-input deltas, `finish` with usage, `error`. */
@@ -83,6 +84,18 @@ export interface MeteredMiddleware {
     params: CallOptionsLike
     model: { modelId: string }
   }): Promise<R>
+}
+
+/** Usage a provider actually reported; all-zero (or missing) usage means it reported none. */
+function reported(usage: MeteredUsage): MeteredUsage | null {
+  return usage.inputTokens || usage.outputTokens ? usage : null
+}
+
+/** Characters of generated text and tool input in a generate result. */
+function outputChars(result: GenerateResultLike): number {
+  let chars = 0
+  for (const part of result.content ?? []) chars += (part.text?.length ?? 0) + (part.input?.length ?? 0)
+  return chars
 }
 
 function meteredOf(value: MeteredModelOptions['metered']): Metered {
@@ -157,7 +170,7 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
       model: { modelId: string }
     }): Promise<R> {
       const modelName = options.model ?? model.modelId
-      const { ticket } = await authorize(params, model.modelId)
+      const { ticket, estimate } = await authorize(params, model.modelId)
       let result: R
       try {
         result = await doGenerate()
@@ -165,7 +178,14 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
         await book(ticket.cancel({ status: params.abortSignal?.aborted ? 'aborted' : 'error' }))
         throw error
       }
-      await book(ticket.settle({ usage: fromAiSdk(result.usage, modelName) }))
+      // A provider that reports no usage is charged the prompt estimate plus the output counted,
+      // never nothing.
+      const usage = reported(fromAiSdk(result.usage, modelName)) ?? {
+        model: modelName,
+        inputTokens: estimate.inputTokens ?? 0,
+        outputTokens: Math.ceil(outputChars(result) / CHARS_PER_TOKEN),
+      }
+      await book(ticket.settle({ usage }))
       return result
     },
 
@@ -206,7 +226,7 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
               return ticket.settle({ units: ticket.amount, usage: estimate, status: 'aborted' })
             }
             if (chars > 0) return ticket.settle({ usage: produced(), status: outcome })
-            return ticket.cancel({ status: outcome === 'ok' ? 'error' : outcome })
+            return ticket.cancel({ status: outcome })
           })(),
         )
         return settled
@@ -230,7 +250,7 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
           }
           const part = next.value
           if (typeof part.delta === 'string' && part.type.endsWith('-delta')) chars += part.delta.length
-          else if (part.type === 'finish' && part.usage) usage = fromAiSdk(part.usage, modelName)
+          else if (part.type === 'finish' && part.usage) usage = reported(fromAiSdk(part.usage, modelName))
           else if (part.type === 'error') failed = true
           controller.enqueue(part)
         },
