@@ -1,6 +1,6 @@
 import { type Duration, toMs } from '../duration.js'
 import { isMeteredError, type MeteredError, StoreUnavailableError, ValidationError } from '../errors.js'
-import { consumeRequestSchema, keySchema, parse } from '../schemas.js'
+import { keySchema, parse } from '../schemas.js'
 import { isConsumeResult, ruleResults, summarise, unavailableResult } from './limit-result.js'
 import { limiterOptionsSchema, limitOptionsSchema, resetOptionsSchema, rulesSchema } from './limiter-options.js'
 import type {
@@ -74,7 +74,9 @@ export function createLimiter(options: LimiterOptions): Limiter {
     if (typeof key !== 'string' || key.length === 0) {
       throw new ValidationError([{ path: 'key', message: 'must be a non-empty string' }], 'limiter key')
     }
-    return parse(keySchema, `${prefix}${key}`, 'limiter key (with prefix)')
+    const full = `${prefix}${key}`
+    // keySchema is a length check; done by hand on the hot path, with zod's message on failure
+    return full.length <= 200 ? full : parse(keySchema, full, 'limiter key (with prefix)')
   }
 
   function selectRules(rules: Rules, names: string[] | undefined): string[] {
@@ -91,7 +93,13 @@ export function createLimiter(options: LimiterOptions): Limiter {
 
   function buildRequest(key: string, opts: LimitOptions, dryRun: boolean): ConsumeRequest {
     const k = fullKey(key)
-    const { cost, rules: names, ctx } = parse(limitOptionsSchema, opts, 'limit options')
+    // The common shapes are checked by hand (this runs on every call); anything else goes
+    // through zod, which gives the same acceptance and a field-naming ValidationError.
+    const {
+      cost,
+      rules: names,
+      ctx,
+    } = isPlainLimitOptions(opts) ? opts : parse(limitOptionsSchema, opts, 'limit options')
     const rules = rulesFor(ctx as LimitContext | undefined)
     const items = selectRules(rules, names).map((name) => ({
       key: k,
@@ -101,9 +109,10 @@ export function createLimiter(options: LimiterOptions): Limiter {
     }))
     const request: ConsumeRequest = { items }
     if (dryRun) request.dryRun = true
-    // Same validation as every store runs, so bad input is a ValidationError here, never
-    // mistaken for a store failure.
-    return parse(consumeRequestSchema, request, 'limit request') as ConsumeRequest
+    // Rules were validated once, names are unique, the key and costs were checked above: the
+    // request is what consumeRequestSchema accepts, so stores see no surprises and bad input
+    // was a ValidationError before any store call.
+    return request
   }
 
   async function consume(target: LimiterStore, request: ConsumeRequest): Promise<ConsumeResult> {
@@ -190,6 +199,28 @@ export function createLimiter(options: LimiterOptions): Limiter {
     plan: (key, opts = {}) => buildRequest(key, opts, false),
     interpret: (request, result) => summarise(ruleResults(result, request)),
   }
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 100
+
+/** True when `opts` is one of the shapes limitOptionsSchema accepts, checked without zod. */
+function isPlainLimitOptions(opts: unknown): opts is LimitOptions {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) return false
+  const o = opts as Record<string, unknown>
+  for (const k in o) if (k !== 'cost' && k !== 'rules' && k !== 'ctx') return false
+  const { cost, rules, ctx } = o
+  if (cost !== undefined && !isCount(cost)) {
+    if (typeof cost !== 'object' || cost === null || Array.isArray(cost)) return false
+    for (const [name, value] of Object.entries(cost)) if (!isName(name) || !isCount(value)) return false
+  }
+  if (
+    rules !== undefined &&
+    !(Array.isArray(rules) && rules.length >= 1 && rules.length <= 32 && rules.every(isName))
+  ) {
+    return false
+  }
+  return ctx === undefined || (typeof ctx === 'object' && ctx !== null && !Array.isArray(ctx))
 }
 
 /** Store failures as metered errors: timeouts and adapters' own store errors pass, anything else is wrapped. */
