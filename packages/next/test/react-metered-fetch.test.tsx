@@ -140,6 +140,23 @@ describe('meteredFetch', () => {
     expect(api.count('GET', '/api/credits/balance')).toBe(1)
   })
 
+  it('asks again while the balance still shows credits on hold (the settle runs after the response)', async () => {
+    const answers = [
+      { available: 8, held: 2 },
+      { available: 9.61, held: 0 },
+    ]
+    const api = fakeApi({
+      'GET /api/credits/balance': () => json({ ...answers.shift()!, unitsPerCredit: 1000, grants: [] }),
+      'POST /api/turn_response': () =>
+        new Response('data: {}\n\n', { headers: { 'content-type': 'text/event-stream', 'Credits-Remaining': '8' } }),
+    })
+    const store = createMeteredStore({ initialBalance: 10 })
+    const meteredFetch = createMeteredFetch(store, api.fetch, { balanceUrl: '/api/credits/balance', settleDelay: 20 })
+    await (await meteredFetch('/api/turn_response', { method: 'POST' })).text()
+    await waitFor(() => expect(store.getState().balance).toEqual({ available: 9.61, held: 0 }))
+    expect(api.count('GET', '/api/credits/balance')).toBe(2)
+  })
+
   it('also after the reader cancels the stream (the user stopped the answer), and never when turned off', async () => {
     const api = fakeApi({
       'GET /api/credits/balance': () => json({ available: 9, held: 0, unitsPerCredit: 1000, grants: [] }),

@@ -49,7 +49,8 @@ export interface MeteredFetchOptions {
   balanceUrl?: string | null | undefined
   /**
    * Milliseconds between the end of a stream and that request: the server settles right after
-   * the last byte, so asking at once could read the balance still on hold.
+   * the last byte, so asking at once could read the balance still on hold. While the answer still
+   * shows credits held, it is asked again after 2x and 4x this.
    * @default 300
    */
   settleDelay?: number | undefined
@@ -120,8 +121,16 @@ export function createMeteredFetch(
       // the settled balance.
       /text\/(event-stream|plain)/i.test(response.headers.get('content-type') ?? '')
     if (!balanceUrl || !streamed) return response
+    // The settle may still be running (it goes through the server's `after()`): while the balance
+    // shows credits on hold, ask again a few times, backing off.
+    const settled = async (attempt: number): Promise<void> => {
+      await loadBalance(store, meteredFetch, balanceUrl)
+      if (store.getState().balance?.held && attempt < 3) {
+        setTimeout(() => void settled(attempt + 1), settleDelay * 2 ** attempt)
+      }
+    }
     return onBodyEnd(response, () => {
-      setTimeout(() => void loadBalance(store, meteredFetch, balanceUrl), settleDelay)
+      setTimeout(() => void settled(1), settleDelay)
     })
   }
   return meteredFetch
