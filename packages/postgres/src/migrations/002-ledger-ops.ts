@@ -1,7 +1,7 @@
 /**
  * Version 2, part 2: one function per money operation. Each is called in one statement (one
  * round trip) and returns the operation's result as jsonb. The shape is always: replay a
- * committed idempotency key without locking; lock the account (`_lock_spend` or `_open`); check
+ * committed idempotency key without locking; lock the account (the `lockSpend` fast path, or `_open`); check
  * the key again under the lock (a concurrent retry of the same key may have committed while we
  * waited); do the work; remember the result under its key.
  *
