@@ -52,7 +52,9 @@ export async function startApp(options: { databaseUrl?: string; name: string }):
   const port = await freePort()
   const url = `http://localhost:${port}`
   const dataDir = mkdtempSync(path.join(tmpdir(), `starter-e2e-${options.name}-`))
-  const distDir = `.next-e2e-${options.name}`
+  // One build directory for every e2e server (they run one after another): the second server and
+  // later runs start from Turbopack's cache instead of compiling every route again.
+  const distDir = '.next-e2e'
   const env: NodeJS.ProcessEnv = { ...process.env }
   for (const name of CONFIG_VARS) delete env[name]
   Object.assign(env, {
@@ -86,7 +88,7 @@ export async function startApp(options: { databaseUrl?: string; name: string }):
       try {
         process.kill(-child.pid, 'SIGTERM')
       } catch {}
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))])
       try {
         process.kill(-child.pid, 'SIGKILL')
       } catch {}

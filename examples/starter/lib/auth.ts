@@ -3,9 +3,12 @@ import { mergeAuthOptions, meteredAuth } from '@metered/next'
 import type { AuthOptions } from 'next-auth'
 import GoogleProvider from 'next-auth/providers/google'
 import { authSecret, devCredentialsProvider } from './dev-auth'
-import { DEV_ADMIN, devSignInEnabled, googleConfigured } from './env'
+import { appUrl, DEV_ADMIN, devSignInEnabled, googleConfigured, isProduction } from './env'
 import { SIGNUP_CREDITS, UNITS_PER_CREDIT } from './pricing'
 import { ledger, users } from './stores'
+
+// next-auth v4 wants its own origin; in development it is this app's.
+if (!isProduction && !process.env.NEXTAUTH_URL) process.env.NEXTAUTH_URL = appUrl
 
 const providers: AuthOptions['providers'] = []
 if (googleConfigured) {
