@@ -240,6 +240,25 @@ describe('meteredChatCompletionsStream', () => {
     })
   })
 
+  it('client abort mid-stream: the produced content is charged, status aborted', async () => {
+    const t = setup()
+    await t.grant('u1', 10)
+    fake.behave({ deltas: ['a'.repeat(40), 'b'.repeat(40)], delayMs: 10, hang: true })
+    const res = await chatRoute(t, true)(
+      post({ messages: [{ role: 'user', content: 'hi' }] }, { user: 'u1' }),
+      noParams,
+    )
+    const reader = res.body!.getReader()
+    let text = ''
+    while (!text.includes('bbbb')) text += new TextDecoder().decode((await reader.read()).value)
+    await reader.cancel()
+    await t.flush()
+    const [event] = await events(t, 'u1')
+    expect(event).toMatchObject({ feature: 'chat', status: 'aborted', outputTokens: 20 })
+    expect(await t.available('u1')).toBe(10_000 - event!.amount)
+    expect((await t.stores.ledger.balance('u1')).held).toBe(0)
+  })
+
   it("'text' format sends only the content; without include_usage the output is counted", async () => {
     const t = setup()
     await t.grant('u1', 10)
