@@ -31,7 +31,7 @@ it('withCredits + streamText: a 402 before streaming, then onFinish usage settle
   })
   const POST = t.metered.withCredits(
     { feature: 'generate', estimate: { model: 'gpt-4.1-nano', inputTokens: 2000, outputTokens: 2048 } },
-    async (req, ctx) =>
+    async (_req, ctx) =>
       streamText({
         model,
         prompt: 'hi',
