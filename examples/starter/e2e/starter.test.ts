@@ -16,7 +16,9 @@ let webhook: { payload: string; signature: string } | null = null
 beforeAll(async () => {
   const started = Date.now()
   ;[app, browser] = await Promise.all([startApp({ name: 'pglite' }), launchChromium()])
+  const listening = Date.now()
   await warmUp(app.url)
+  console.log(`[starter e2e] server up in ${listening - started} ms, routes compiled in ${Date.now() - listening} ms`)
   userContext = await browser.newContext()
   adminContext = await browser.newContext()
   user = await userContext.newPage()

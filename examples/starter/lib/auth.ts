@@ -31,6 +31,9 @@ const baseAuthOptions: AuthOptions = {
 const secret = authSecret()
 if (secret) baseAuthOptions.secret = secret
 
+/** False in production without AUTH_SECRET/NEXTAUTH_SECRET: nobody can sign in (next-auth refuses). */
+export const authConfigured = Boolean(secret)
+
 /** Comma-separated `METERED_ADMIN_EMAILS`, plus the dev admin when the development sign-in is on. */
 const admins = [
   ...(process.env.METERED_ADMIN_EMAILS ?? '').split(','),

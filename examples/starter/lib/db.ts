@@ -24,7 +24,8 @@ export function database(): Db {
 }
 
 export function pgliteDir(): string {
-  return path.resolve(process.env.PGLITE_DIR || path.join(process.cwd(), '.data', 'pglite'))
+  // A run-time data directory, not a source path: keep it out of the deployment's file tracing.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.PGLITE_DIR || path.join(process.cwd(), '.data', 'pglite'))
 }
 
 function postgres(connectionString: string): Db {

@@ -13,7 +13,7 @@ import { DEV_ADMIN, DEV_USER, isProduction } from './env'
 export function authSecret(): string | undefined {
   const configured = process.env.AUTH_SECRET || process.env.NEXTAUTH_SECRET
   if (configured || isProduction) return configured
-  const file = path.join(process.cwd(), '.data', 'dev-auth-secret')
+  const file = path.join(/*turbopackIgnore: true*/ process.cwd(), '.data', 'dev-auth-secret')
   try {
     if (existsSync(file)) return readFileSync(file, 'utf8').trim()
     mkdirSync(path.dirname(file), { recursive: true })

@@ -1,7 +1,7 @@
 import 'server-only'
 import { createMeteredNext, nextAuthV4 } from '@metered/next'
 import { getServerSession } from 'next-auth'
-import { authOptions } from './auth'
+import { authConfigured, authOptions } from './auth'
 import { pricing, UNITS_PER_CREDIT } from './pricing'
 import { ledger, limiter, usage, users } from './stores'
 
@@ -16,7 +16,8 @@ export const metered = createMeteredNext({
   users,
   pricing,
   unitsPerCredit: UNITS_PER_CREDIT,
-  identify: nextAuthV4(getServerSession, authOptions),
+  // Without a session secret (production misconfiguration) everyone is signed out: 401, not 500.
+  identify: authConfigured ? nextAuthV4(getServerSession, authOptions) : () => null,
   buyUrl: '/buy-credits',
 })
 
@@ -30,6 +31,7 @@ export interface SessionUser {
 
 /** The signed-in user for server components and routes, or null. */
 export async function currentUser(): Promise<SessionUser | null> {
+  if (!authConfigured) return null
   const session = await getServerSession(authOptions)
   const user = session?.user as { id?: string; email?: string | null; name?: string | null } | undefined
   if (!user?.id) return null

@@ -1,6 +1,7 @@
 import { redirect } from 'next/navigation'
 import { DevSignIn } from '@/components/dev-sign-in'
 import { GoogleSignIn } from '@/components/google-sign-in'
+import { authConfigured } from '@/lib/auth'
 import { devSignInEnabled, googleConfigured } from '@/lib/env'
 import { currentUser } from '@/lib/metered'
 import { SIGNUP_CREDITS } from '@/lib/pricing'
@@ -26,8 +27,13 @@ export default async function SignInPage({
           Sign-in failed ({error}). Try again.
         </p>
       )}
-      {googleConfigured && <GoogleSignIn callbackUrl={target} />}
-      {devSignInEnabled && <DevSignIn callbackUrl={target} />}
+      {!authConfigured && (
+        <p role="alert" className="error">
+          Sign-in is unavailable: set AUTH_SECRET (or NEXTAUTH_SECRET) to sign session cookies.
+        </p>
+      )}
+      {authConfigured && googleConfigured && <GoogleSignIn callbackUrl={target} />}
+      {authConfigured && devSignInEnabled && <DevSignIn callbackUrl={target} />}
       {!googleConfigured && !devSignInEnabled && (
         <p role="alert" className="error">
           Sign-in is unavailable: this production deployment has no Google keys. Set GOOGLE_CLIENT_ID and
