@@ -30,12 +30,10 @@ describe('over Postgres', () => {
   adminRoutesSuite(postgresStores)
 })
 
-// Known bug in @metered/postgres (user list and login cursors): the cursor carries created_at in
-// milliseconds, the column has microseconds, and the next page asks for
-// `(created_at, seq) < (cursor_ms, seq)`. A row created later within the same millisecond as the
-// page's last row (but with a smaller seq) compares greater and is skipped: 5 users created within
-// a few ms page as 2 + 2 with one missing. Enable once the store compares at ms precision.
-it.skip('Postgres users.list pages users created within one millisecond without losing any', async () => {
+// Regression: user and login cursors carry epoch ms; the store now keeps those times at ms
+// precision (it used to keep microseconds, and a row created later within the same millisecond as
+// a page's last row was skipped: 5 users paged as 2 + 2).
+it('Postgres users.list pages users created within one millisecond without losing any', async () => {
   for (let round = 0; round < 10; round++) {
     const s = await postgresStores()
     for (let i = 0; i < 5; i++) await s.users.upsert({ id: `u${i}` })

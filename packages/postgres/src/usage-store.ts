@@ -39,7 +39,7 @@ export function createPostgresUsageStore(ctx: Ctx): UsageStore {
             ${arg(v.shortfall ?? 0, 'bigint')}, ${v.model ?? null}, ${arg(v.inputTokens ?? 0, 'bigint')},
             ${arg(v.cachedInputTokens ?? 0, 'bigint')}, ${arg(v.outputTokens ?? 0, 'bigint')},
             ${arg(v.quantity ?? 0, 'bigint')}, ${v.status}, ${arg(v.latencyMs ?? null, 'bigint')},
-            ${jsonArg(v.metadata ?? null)}, coalesce(${s}._ts(${at}), now()))
+            ${jsonArg(v.metadata ?? null)}, coalesce(${s}._ts(${at}), date_trunc('milliseconds', now())))
           RETURNING ${eventJson(ctx.s)} AS r`,
       )
       return event as UsageEvent

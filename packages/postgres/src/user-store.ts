@@ -42,7 +42,9 @@ const containsPattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) =>
  */
 export function createPostgresUserStore(ctx: Ctx): UserStore {
   const s = sql.raw(ctx.s)
-  const nowTs = () => sql`coalesce(${s}._ts(${nowArg(ctx)}), now())`
+  // Millisecond precision, like every time metered reports: keyset cursors carry epoch ms, so a
+  // microsecond remainder would let a row created later in the same millisecond slip between pages.
+  const nowTs = () => sql`coalesce(${s}._ts(${nowArg(ctx)}), date_trunc('milliseconds', now()))`
 
   return {
     async upsert(profile) {
