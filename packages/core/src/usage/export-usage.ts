@@ -12,6 +12,11 @@ export interface ExportUsageOptions {
   format: 'csv' | 'ndjson'
   /** Events read per store call. @default 500 */
   pageSize?: number
+  /**
+   * Write `amount` and `shortfall` in credits (units / unitsPerCredit) instead of ledger units.
+   * @default amounts in ledger units
+   */
+  unitsPerCredit?: number
 }
 
 const COLUMNS = [
@@ -39,6 +44,11 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
+function inCredits(event: UsageEvent, unitsPerCredit: number | undefined): UsageEvent {
+  if (!unitsPerCredit || unitsPerCredit === 1) return event
+  return { ...event, amount: event.amount / unitsPerCredit, shortfall: event.shortfall / unitsPerCredit }
+}
+
 function csvRow(event: UsageEvent): string {
   return `${COLUMNS.map((c) => csvCell(c === 'at' ? new Date(event.at).toISOString() : event[c])).join(',')}\r\n`
 }
@@ -57,6 +67,12 @@ export function exportUsage(usage: UsageStore, options: ExportUsageOptions): Rea
     { account: options.account, from: options.from, to: options.to, limit: options.pageSize ?? 500 },
     'export options',
   )
+  if (
+    options.unitsPerCredit !== undefined &&
+    !(Number.isSafeInteger(options.unitsPerCredit) && options.unitsPerCredit > 0)
+  ) {
+    throw new ValidationError([{ path: 'unitsPerCredit', message: 'must be a positive integer' }], 'export options')
+  }
   if (options.format !== 'csv' && options.format !== 'ndjson') {
     throw new ValidationError([{ path: 'format', message: 'must be "csv" or "ndjson"' }], 'export options')
   }
@@ -83,10 +99,9 @@ export function exportUsage(usage: UsageStore, options: ExportUsageOptions): Rea
         limit: query.limit ?? 500,
         cursor,
       })
+      const events = page.events.map((e) => inCredits(e, options.unitsPerCredit))
       const text =
-        options.format === 'csv'
-          ? page.events.map(csvRow).join('')
-          : page.events.map((e) => `${JSON.stringify(e)}\n`).join('')
+        options.format === 'csv' ? events.map(csvRow).join('') : events.map((e) => `${JSON.stringify(e)}\n`).join('')
       if (text) controller.enqueue(encoder.encode(text))
       cursor = page.nextCursor
       if (cursor === null) done = true

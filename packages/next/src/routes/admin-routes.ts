@@ -1,8 +1,9 @@
+import { exportUsage } from '@metered/core'
 import { notFound } from '../server/problem.js'
 import { createDispatcher, type RouteRequest, type RouteSpec } from './dispatch.js'
 import { parseBody, parseQuery } from './input.js'
 import { json } from './respond.js'
-import { historyQuery, pageQuery, roleBody, usageQuery, userListQuery } from './schemas.js'
+import { historyQuery, pageQuery, roleBody, usageExportQuery, usageQuery, userListQuery } from './schemas.js'
 import { balanceJson, historyJson } from './serialize.js'
 import type { CatchAllHandlers, RouteFactoryOptions, RoutesDeps } from './types.js'
 import { usageResponse } from './usage-stats.js'
@@ -17,6 +18,8 @@ const DEFAULT_MAX_BODY = 16_384
  * - `POST users/<id>/role` `{ role: 'admin' | 'user' }` -> `{ user }`
  * - `GET users/<id>/history?cursor=&limit=&types=`, `GET users/<id>/usage?from=&to=&bucket=&by=`,
  *   `GET users/<id>/logins?cursor=`
+ * - `GET usage/export?account=<id>|all&from=&to=&format=csv|ndjson` -> the usage log streamed
+ *   page by page, amounts in credits
  *
  * A user's credits are read from the account named by their id (pooled org accounts: use
  * `GET /api/credits/balance?account=<org>`).
@@ -88,7 +91,25 @@ export function createAdminRoutes(deps: RoutesDeps, options: RouteFactoryOptions
     return json(page)
   }
 
+  const exportSchema = usageExportQuery(() => Date.now())
+  const exportUsageRoute = async (r: RouteRequest) => {
+    if (!metered.usage) return notFound('No usage store is configured.')
+    const q = parseQuery(r.url, exportSchema)
+    if (!q.ok) return q.response
+    const { format, ...range } = q.value
+    const body = exportUsage(metered.usage, { ...range, format, unitsPerCredit: metered.unitsPerCredit })
+    const name = `usage-${range.account === 'all' ? 'all' : 'account'}-${new Date(range.from).toISOString().slice(0, 10)}`
+    return new Response(body, {
+      headers: {
+        'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+        'Content-Disposition': `attachment; filename="${name}.${format === 'csv' ? 'csv' : 'ndjson'}"`,
+        'Cache-Control': 'no-store',
+      },
+    })
+  }
+
   const routes: RouteSpec[] = [
+    { method: 'GET', path: 'usage/export', admin: true, handle: exportUsageRoute },
     { method: 'GET', path: 'users', admin: true, handle: list },
     { method: 'GET', path: 'users/:id', admin: true, handle: show },
     { method: 'POST', path: 'users/:id/role', admin: true, handle: setRole },

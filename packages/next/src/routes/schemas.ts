@@ -124,3 +124,22 @@ export const deductBody = z.strictObject({
 })
 
 export const roleBody = z.strictObject({ role: z.enum(['admin', 'user']) })
+
+/**
+ * `?account=<id>|all&from=&to=&format=csv|ndjson` for the usage export: `to` defaults to now,
+ * `from` to 30 days before; at most 400 days.
+ */
+export const usageExportQuery = (now: () => number) =>
+  z
+    .object({
+      account: z.union([z.literal('all'), accountSchema]).default('all'),
+      from: timeParam,
+      to: timeParam,
+      format: z.enum(['csv', 'ndjson']).default('csv'),
+    })
+    .transform((q) => {
+      const to = q.to ?? now()
+      return { account: q.account, format: q.format, to, from: q.from ?? to - 30 * DAY }
+    })
+    .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['from'] })
+    .refine((q) => q.to - q.from <= 400 * DAY, { message: 'range is at most 400 days', path: ['to'] })
