@@ -1,5 +1,5 @@
 'use client'
-import { LowCreditsNotice, RateLimitNotice, useCredits, useMeteredFetch } from '@metered/next/react'
+import { LowCreditsNotice, RateLimitNotice, useMeteredFetch } from '@metered/next/react'
 import Link from 'next/link'
 import { type FormEvent, useId, useState } from 'react'
 import type { ChatMessage } from '@/lib/chat-schema'
@@ -7,21 +7,9 @@ import { readStarterStream } from '@/lib/sse'
 
 type Usage = { input: number; output: number }
 
-/** Waits until the stream's hold is settled (held back to 0), then shows the real balance. */
-async function settledBalance(refresh: () => Promise<void>) {
-  for (let i = 0; i < 20; i++) {
-    const res = await fetch('/api/credits/balance', { cache: 'no-store' })
-    if (!res.ok) break
-    const body = (await res.json()) as { held: number }
-    if (body.held === 0) break
-    await new Promise((r) => setTimeout(r, 150))
-  }
-  await refresh()
-}
-
 export function Chat() {
+  // Updates the header balance from the response headers, and again once the stream has settled.
   const meteredFetch = useMeteredFetch()
-  const { refresh } = useCredits()
   const [messages, setMessages] = useState<ChatMessage[]>([])
   const [draft, setDraft] = useState('')
   const [streaming, setStreaming] = useState(false)
@@ -70,7 +58,6 @@ export function Chat() {
           setError(event.data.message ?? 'The model stopped with an error.')
         }
       })
-      await settledBalance(refresh)
     } catch {
       setError('The connection failed; try again.')
     } finally {
