@@ -75,7 +75,7 @@ export function readVerify(acc: AccountState, account: string, now: number): Ver
     else if (g.remaining !== 0 && g.status === 'live') problems.push(`expired grant ${g.id} still has ${g.remaining}`)
   }
   let openHolds = 0
-  for (const h of acc.holds) {
+  for (const h of acc.openHolds) {
     if (h.status !== 'open') continue
     openHolds += h.amount
     const allocated = h.allocations.reduce((s, a) => s + a.units, 0)

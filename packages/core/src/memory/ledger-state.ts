@@ -53,7 +53,17 @@ export interface EntryRow {
 
 export interface AccountState {
   grants: GrantRow[]
-  holds: HoldRow[]
+  /**
+   * Open holds only, in creation order (a Set so closing one is O(1)): housekeeping and `verify`
+   * look at no other hold, and a busy account closes thousands.
+   */
+  openHolds: Set<HoldRow>
+  /**
+   * A lower bound on the expiry of every open hold and of every live grant with units left, so
+   * housekeeping returns at once while nothing can be due. Lowered whenever such a row appears or
+   * a grant gets units back, recomputed by each full housekeeping pass.
+   */
+  nextExpiry: number
   /** Append-only, in seq order. */
   entries: EntryRow[]
   /**
@@ -91,7 +101,7 @@ export function nextId(state: LedgerState, prefix: string): string {
 export function accountState(state: LedgerState, account: string): AccountState {
   let acc = state.accounts.get(account)
   if (!acc) {
-    acc = { grants: [], holds: [], entries: [], available: 0, held: 0 }
+    acc = { grants: [], openHolds: new Set(), nextExpiry: Number.POSITIVE_INFINITY, entries: [], available: 0, held: 0 }
     state.accounts.set(account, acc)
   }
   return acc
@@ -154,6 +164,7 @@ export function giveBack(
     const { grant, units } = allocations[i]!
     if (isLive(grant, now)) {
       grant.remaining += units
+      noteExpiry(acc, grant.expiresAt)
       acc.available += units
       released += units
     } else {
@@ -179,6 +190,19 @@ export function giveBack(
 export function closeHold(acc: AccountState, hold: HoldRow, status: 'settled' | 'released' | 'expired'): void {
   hold.status = status
   acc.held -= hold.amount
+  acc.openHolds.delete(hold)
+}
+
+/** Opens a hold on its account: it counts as held and housekeeping will look at it. */
+export function openHold(acc: AccountState, hold: HoldRow): void {
+  acc.openHolds.add(hold)
+  acc.held += hold.amount
+  noteExpiry(acc, hold.expiresAt)
+}
+
+/** Keeps `acc.nextExpiry` a lower bound after a row that can expire at `expiresAt` appeared. */
+export function noteExpiry(acc: AccountState, expiresAt: number | null): void {
+  if (expiresAt !== null && expiresAt < acc.nextExpiry) acc.nextExpiry = expiresAt
 }
 
 /**
@@ -186,6 +210,8 @@ export function closeHold(acc: AccountState, hold: HoldRow, status: 'settled' | 
  * left (an `expire` entry each), then expired holds return their units as a release would.
  */
 export function housekeep(state: LedgerState, acc: AccountState, now: number): void {
+  // Every row housekeeping would touch expires at or after nextExpiry: nothing is due yet.
+  if (now < acc.nextExpiry) return
   for (const grant of acc.grants) {
     if (grant.status === 'live' && grant.remaining > 0 && grant.expiresAt !== null && grant.expiresAt <= now) {
       appendEntry(state, acc, {
@@ -202,12 +228,22 @@ export function housekeep(state: LedgerState, acc: AccountState, now: number): v
       grant.remaining = 0
     }
   }
-  for (const hold of acc.holds) {
-    if (hold.status === 'open' && hold.expiresAt <= now) {
+  for (const hold of acc.openHolds) {
+    if (hold.expiresAt <= now) {
       giveBack(state, acc, hold, hold.allocations, now)
       closeHold(acc, hold, 'expired')
     }
   }
+  // Everything due is done; what is left expires later. Recomputed from the rows, so a bound
+  // lowered by rows that have since closed does not keep every later call scanning.
+  let next = Number.POSITIVE_INFINITY
+  for (const grant of acc.grants) {
+    if (grant.status === 'live' && grant.remaining > 0 && grant.expiresAt !== null && grant.expiresAt < next) {
+      next = grant.expiresAt
+    }
+  }
+  for (const hold of acc.openHolds) if (hold.expiresAt < next) next = hold.expiresAt
+  acc.nextExpiry = next
 }
 
 /** Looks up a grant by the idempotency key it was granted with. */

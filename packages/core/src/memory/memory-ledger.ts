@@ -38,6 +38,8 @@ import {
   housekeep,
   isLive,
   nextId,
+  noteExpiry,
+  openHold,
   take,
 } from './ledger-state.js'
 import { attachSync, type MemoryLedgerSync } from './memory-sync.js'
@@ -109,8 +111,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       allocations: take(acc, n.amount, now),
     }
     state.holds.set(hold.id, hold)
-    acc.holds.push(hold)
-    acc.held += hold.amount
+    openHold(acc, hold)
     const result: ReserveResult = { ok: true, hold: publicHold(hold), available: acc.available, replayed: false }
     remember(n.idempotencyKey, print, result)
     return result
@@ -199,6 +200,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       state.grants.set(grant.id, grant)
       acc.grants.push(grant)
       acc.available += grant.amount
+      noteExpiry(acc, grant.expiresAt)
       const entry = appendEntry(state, acc, {
         account: n.account,
         type: 'grant',
