@@ -38,7 +38,9 @@ export default async function BuyCreditsPage() {
             <div>
               <strong>{(pack.credits + pack.bonus).toLocaleString('en-US')}</strong> credits
             </div>
-            <div className="muted">{pack.bonus > 0 ? `includes ${pack.bonus.toLocaleString('en-US')} bonus` : ' '}</div>
+            <div className="muted">
+              {pack.bonus > 0 ? `includes ${pack.bonus.toLocaleString('en-US')} bonus` : 'no bonus'}
+            </div>
             {user && (
               <BuyPack
                 packId={pack.id}
