@@ -6,7 +6,7 @@ export default defineProject({
     name: 'starter',
     include: ['e2e/**/*.test.ts'],
     testTimeout: 60_000,
-    hookTimeout: 240_000,
+    hookTimeout: 300_000,
     // Pages of `next dev` can take a few seconds to compile on a busy machine.
     expect: { poll: { timeout: 15_000, interval: 100 } },
     // One app server, one browser: the files run one after another.

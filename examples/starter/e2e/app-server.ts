@@ -97,7 +97,7 @@ export async function startApp(options: { databaseUrl?: string; name: string }):
     rmSync(dataDir, { recursive: true, force: true })
   }
 
-  const deadline = Date.now() + 90_000
+  const deadline = Date.now() + 180_000
   for (;;) {
     if (child.exitCode !== null) {
       await stop()
@@ -109,7 +109,7 @@ export async function startApp(options: { databaseUrl?: string; name: string }):
     } catch {}
     if (Date.now() > deadline) {
       await stop()
-      throw new Error(`next dev did not answer within 90 s:\n${output}`)
+      throw new Error(`next dev did not answer within 180 s:\n${output}`)
     }
     await new Promise((r) => setTimeout(r, 300))
   }

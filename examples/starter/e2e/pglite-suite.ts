@@ -1,0 +1,206 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { type AppServer, startApp, warmUp } from './app-server'
+import { launchChromium } from './browser'
+import { balance, chatTurnUnits, credits, formatCredits, headerCredits, signIn } from './helpers'
+
+let app: AppServer
+let browser: Browser
+let userContext: BrowserContext
+let user: Page
+let adminContext: BrowserContext
+let admin: Page
+let userAccount: string
+let webhook: { payload: string; signature: string } | null = null
+
+/** The whole tour on the embedded defaults: PGlite, demo model, dev sign-in and dev checkout. */
+export function pgliteSuite(): void {
+  describe('starter on PGlite, demo model, dev sign-in and checkout', () => {
+    beforeAll(async () => {
+      const started = Date.now()
+      ;[app, browser] = await Promise.all([startApp({ name: 'pglite' }), launchChromium()])
+      const listening = Date.now()
+      await warmUp(app.url)
+      console.log(
+        `[starter e2e] server up in ${listening - started} ms, routes compiled in ${Date.now() - listening} ms`,
+      )
+      userContext = await browser.newContext()
+      adminContext = await browser.newContext()
+      user = await userContext.newPage()
+      admin = await adminContext.newPage()
+      // `next dev` may still be compiling a page the first time it is opened.
+      for (const page of [user, admin]) {
+        page.setDefaultTimeout(45_000)
+        page.setDefaultNavigationTimeout(60_000)
+      }
+      console.log(`[starter e2e] app and browser ready in ${Date.now() - started} ms at ${app.url}`)
+    })
+
+    afterAll(async () => {
+      await browser?.close()
+      await app?.stop()
+    })
+
+    test('the dev user signs in and the header shows the 1,000 signup credits', async () => {
+      await signIn(user, app.url, 'user')
+      await expect.poll(() => headerCredits(user)).toBe('1,000 credits')
+      const b = await balance(userContext, app.url)
+      expect(b.available).toBe(1000)
+      userAccount = b.account
+    })
+
+    test('turn_response without a session is a 401 problem', async () => {
+      const res = await fetch(`${app.url}/api/turn_response`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+      })
+      expect(res.status).toBe(401)
+      expect(res.headers.get('content-type')).toContain('application/problem+json')
+      expect(await res.json()).toMatchObject({ status: 401, type: 'https://metered.dev/problems/unauthenticated' })
+    })
+
+    test('chat streams the demo reply and the balance drops by exactly the priced turn', async () => {
+      const before = await balance(userContext, app.url)
+      await user.goto(`${app.url}/`)
+      // Record the assistant bubble's length at every change, to see the text arrive in pieces.
+      await user.evaluate(() => {
+        const lengths: number[] = []
+        ;(window as unknown as { __lengths: number[] }).__lengths = lengths
+        const log = document.querySelector('[data-testid="chat-log"]')
+        if (!log) throw new Error('no chat log')
+        new MutationObserver(() => {
+          const last = log.querySelector('li.assistant')
+          if (last) lengths.push(last.textContent?.length ?? 0)
+        }).observe(log, { subtree: true, childList: true, characterData: true })
+      })
+      await user.getByLabel('Message').fill('What does metering mean?')
+      const responsePromise = user.waitForResponse((r) => r.url().endsWith('/api/turn_response'))
+      await user.getByRole('button', { name: 'Send' }).click()
+      const response = await responsePromise
+      expect(response.status()).toBe(200)
+      expect(response.headers()['content-type']).toContain('text/event-stream')
+      const body = await response.text()
+      const events = body
+        .split('\n\n')
+        .filter((chunk) => chunk.startsWith('data: '))
+        .map((chunk) => JSON.parse(chunk.slice(6)) as { event: string; data: Record<string, unknown> })
+      expect(events[0]?.event).toBe('response.created')
+      const completed = events.find((e) => e.event === 'response.completed')
+      if (!completed) throw new Error('no response.completed event in the stream')
+      const usage = (completed.data.response as { usage: { input_tokens: number; output_tokens: number } }).usage
+      const charged = credits(chatTurnUnits(usage))
+
+      const assistant = user.locator('li.assistant')
+      await expect.poll(() => assistant.textContent()).toContain('[DEMO MODEL]')
+      await expect.poll(() => assistant.textContent()).toContain('Set OPENAI_API_KEY to talk to the real model.')
+      const lengths = await user.evaluate(() => (window as unknown as { __lengths: number[] }).__lengths)
+      expect(new Set(lengths).size).toBeGreaterThan(5)
+
+      const expected = Math.round((before.available - charged) * 1000) / 1000
+      await expect.poll(async () => (await balance(userContext, app.url)).available).toBe(expected)
+      expect((await balance(userContext, app.url)).held).toBe(0)
+      await expect.poll(() => headerCredits(user)).toBe(formatCredits(expected))
+      expect(charged).toBeGreaterThan(0)
+      expect(charged).toBeLessThan(1)
+    })
+
+    test('image generation (demo) charges by count, size and quality', async () => {
+      const before = await balance(userContext, app.url)
+      await user.goto(`${app.url}/images`)
+      await user.getByLabel('Prompt').fill('a lighthouse at dusk')
+      await user.getByLabel('Images', { exact: true }).selectOption('2')
+      await user.getByLabel('Size', { exact: true }).selectOption('1024x1536')
+      await user.getByLabel('Quality', { exact: true }).selectOption('medium')
+      await user.getByRole('button', { name: 'Generate' }).click()
+      await expect.poll(() => user.getByTestId('images').locator('img').count()).toBe(2)
+      // 2 x $0.063 (medium, 1024x1536) x 1.3 = $0.1638 = 163.8 credits
+      const after = await balance(userContext, app.url)
+      expect(Math.round((before.available - after.available) * 1000)).toBe(163_800)
+      await expect.poll(() => headerCredits(user)).toBe(formatCredits(after.available))
+    })
+
+    test('buying the $5 pack through the development checkout grants 5,050 credits', async () => {
+      const before = await balance(userContext, app.url)
+      await user.goto(`${app.url}/buy-credits`)
+      await user.getByRole('button', { name: 'Buy 5,050 credits for $5.00' }).click()
+      await user.waitForURL(/\/checkout\/dev\?session_id=/)
+      const delivery = user.waitForRequest((r) => r.url().endsWith('/api/webhooks/stripe') && r.method() === 'POST')
+      await user.getByRole('button', { name: 'Pay (development)' }).click()
+      const request = await delivery
+      webhook = { payload: request.postData() ?? '', signature: request.headers()['stripe-signature'] ?? '' }
+      await user.waitForURL(/\/checkout\/success\?session_id=/)
+      await expect.poll(() => user.getByRole('status').first().textContent()).toContain('5,050 credits were added')
+      const after = await balance(userContext, app.url)
+      expect(Math.round((after.available - before.available) * 1000)).toBe(5_050_000)
+      await expect.poll(() => headerCredits(user)).toBe(formatCredits(after.available))
+    })
+
+    test('replaying the same signed webhook does not grant twice', async () => {
+      expect(webhook?.signature).toMatch(/^t=\d+,v1=/)
+      const before = await balance(userContext, app.url)
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`${app.url}/api/webhooks/stripe`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Stripe-Signature': webhook?.signature ?? '' },
+          body: webhook?.payload ?? '',
+        })
+        expect(res.status).toBe(200)
+      }
+      // A tampered body fails the signature check.
+      const forged = await fetch(`${app.url}/api/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Stripe-Signature': webhook?.signature ?? '' },
+        body: (webhook?.payload ?? '').replace('"paid"', '"PAID"'),
+      })
+      expect(forged.status).toBe(400)
+      expect((await balance(userContext, app.url)).available).toBe(before.available)
+    })
+
+    test('a non-admin gets 403 from the admin API and "forbidden" on /admin', async () => {
+      const res = await userContext.request.get(`${app.url}/api/admin/users`)
+      expect(res.status()).toBe(403)
+      expect(res.headers()['content-type']).toContain('application/problem+json')
+      await user.goto(`${app.url}/admin`)
+      await expect.poll(() => user.getByTestId('forbidden').textContent()).toContain('Forbidden')
+    })
+
+    test('the dev admin grants credits on /admin and the user sees them', async () => {
+      const before = await balance(userContext, app.url)
+      await signIn(admin, app.url, 'admin')
+      await admin.goto(`${app.url}/admin`)
+      await admin.getByLabel('Search users').fill('dev.user@')
+      await admin.getByRole('button', { name: 'Search', exact: true }).click()
+      await admin.getByRole('button', { name: /Dev User/ }).click()
+      await admin.getByLabel('Grant', { exact: true }).check()
+      await admin.getByLabel('Credits', { exact: true }).fill('250')
+      await admin.getByLabel('Reason', { exact: true }).fill('e2e goodwill')
+      await admin.getByRole('button', { name: 'Grant credits' }).click()
+      await expect.poll(() => admin.getByText('Granted 250 credits.').count()).toBe(1)
+      const after = await balance(userContext, app.url)
+      expect(Math.round((after.available - before.available) * 1000)).toBe(250_000)
+      await user.goto(`${app.url}/profile`)
+      await expect.poll(() => headerCredits(user)).toBe(formatCredits(after.available))
+      await expect.poll(() => user.getByText('e2e goodwill').count()).toBeGreaterThan(0)
+    })
+
+    test('with the balance drained by the admin, chat shows the 402 notice with a buy link', async () => {
+      const { available } = await balance(userContext, app.url)
+      const deduct = await adminContext.request.post(`${app.url}/api/credits/deduct`, {
+        data: { account: userAccount, credits: available, reason: 'e2e drain', idempotencyKey: `drain-${Date.now()}` },
+      })
+      expect(deduct.status(), await deduct.text()).toBe(200)
+      expect((await balance(userContext, app.url)).available).toBe(0)
+      await user.goto(`${app.url}/`)
+      await user.getByLabel('Message').fill('Are you still there?')
+      const responsePromise = user.waitForResponse((r) => r.url().endsWith('/api/turn_response'))
+      await user.getByRole('button', { name: 'Send' }).click()
+      const response = await responsePromise
+      expect(response.status()).toBe(402)
+      const alert = user.getByRole('alert').filter({ hasText: 'Not enough credits' })
+      await expect.poll(() => alert.count()).toBe(1)
+      expect(await alert.getByRole('link', { name: 'Buy credits' }).getAttribute('href')).toBe('/buy-credits')
+      expect((await balance(userContext, app.url)).available).toBe(0)
+    })
+  })
+}

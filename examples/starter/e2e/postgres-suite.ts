@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { type AppServer, startApp, warmUp } from './app-server'
+import { launchChromium } from './browser'
+import { balance, chatTurnUnits, credits, headerCredits, signIn } from './helpers'
+
+// The same app on a real PostgreSQL server (DATABASE_URL, as a deployment would have it): the root
+// vitest global setup starts a throwaway one. Each run gets a database of its own.
+const serverUrl = process.env.DATABASE_URL
+
+let app: AppServer
+let browser: Browser
+let context: BrowserContext
+let page: Page
+let dropDatabase: () => Promise<void> = async () => {}
+
+async function createDatabase(url: string): Promise<string> {
+  const name = `starter_e2e_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE "${name}"`)
+  await admin.end()
+  dropDatabase = async () => {
+    const c = new pg.Client({ connectionString: url })
+    await c.connect()
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+    await c.end()
+  }
+  const u = new URL(url)
+  u.pathname = `/${name}`
+  return u.toString()
+}
+
+/** The same app on PostgreSQL: signup once, exact charges, 429 bursts, webhook redeliveries. */
+export function postgresSuite(): void {
+  describe.skipIf(!serverUrl)('starter on PostgreSQL (DATABASE_URL)', () => {
+    beforeAll(async () => {
+      const databaseUrl = await createDatabase(serverUrl ?? '')
+      ;[app, browser] = await Promise.all([startApp({ name: 'postgres', databaseUrl }), launchChromium()])
+      await warmUp(app.url)
+      context = await browser.newContext()
+      page = await context.newPage()
+      page.setDefaultTimeout(45_000)
+      page.setDefaultNavigationTimeout(60_000)
+    })
+
+    afterAll(async () => {
+      await browser?.close()
+      await app?.stop()
+      await dropDatabase()
+    })
+
+    test('sign-in grants the signup credits once, in Postgres', async () => {
+      await signIn(page, app.url, 'user')
+      await expect.poll(() => headerCredits(page)).toBe('1,000 credits')
+      // Signing in again does not grant again (idempotency key signup:<user id>).
+      await context.clearCookies()
+      await signIn(page, app.url, 'user')
+      await expect.poll(() => headerCredits(page)).toBe('1,000 credits')
+      expect((await balance(context, app.url)).available).toBe(1000)
+    })
+
+    test('a chat turn is charged exactly its priced usage', async () => {
+      const res = await context.request.post(`${app.url}/api/turn_response`, {
+        data: { messages: [{ role: 'user', content: 'Hello from Postgres' }] },
+      })
+      expect(res.status()).toBe(200)
+      expect(res.headers()['ratelimit-policy']).toContain('minute')
+      const events = (await res.text())
+        .split('\n\n')
+        .filter((c) => c.startsWith('data: '))
+        .map((c) => JSON.parse(c.slice(6)) as { event: string; data: { response?: { usage?: unknown } } })
+      const usage = events.find((e) => e.event === 'response.completed')?.data.response?.usage as {
+        input_tokens: number
+        output_tokens: number
+      }
+      const expected = Math.round((1000 - credits(chatTurnUnits(usage))) * 1000) / 1000
+      await expect.poll(async () => (await balance(context, app.url)).available).toBe(expected)
+    })
+
+    test('a burst over the token bucket is refused with 429 and consumes nothing', async () => {
+      const before = await balance(context, app.url)
+      const statuses = await Promise.all(
+        Array.from({ length: 14 }, () =>
+          context.request
+            .post(`${app.url}/api/generate-image`, {
+              data: { prompt: 'burst', n: 1, size: '1024x1024', quality: 'low' },
+            })
+            .then(async (r) => ({ status: r.status(), retryAfter: r.headers()['retry-after'], body: await r.text() })),
+        ),
+      )
+      const ok = statuses.filter((s) => s.status === 200)
+      const limited = statuses.filter((s) => s.status === 429)
+      expect(ok.length + limited.length).toBe(14)
+      expect(ok.length).toBeLessThanOrEqual(10)
+      expect(limited.length).toBeGreaterThan(0)
+      expect(Number(limited[0]?.retryAfter)).toBeGreaterThan(0)
+      expect(JSON.parse(limited[0]?.body ?? '{}')).toMatchObject({ status: 429 })
+      // Only the admitted calls were charged: 14.3 credits each (low, 1024x1024: $0.011 x 1.3).
+      const after = await balance(context, app.url)
+      expect(Math.round((before.available - after.available) * 1000)).toBe(ok.length * 14_300)
+    })
+
+    test('the $1 pack grants 1,000 credits once, however often the webhook is delivered', async () => {
+      const before = await balance(context, app.url)
+      await page.goto(`${app.url}/buy-credits`)
+      await page.getByRole('button', { name: 'Buy 1,000 credits for $1.00' }).click()
+      await page.waitForURL(/\/checkout\/dev\?session_id=/)
+      const delivery = page.waitForRequest((r) => r.url().endsWith('/api/webhooks/stripe') && r.method() === 'POST')
+      await page.getByRole('button', { name: 'Pay (development)' }).click()
+      const request = await delivery
+      await page.waitForURL(/\/checkout\/success\?session_id=/)
+      await expect.poll(() => page.getByRole('status').first().textContent()).toContain('1,000 credits were added')
+      const replays = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          fetch(`${app.url}/api/webhooks/stripe`, {
+            method: 'POST',
+            headers: {
+              'Content-Type': 'application/json',
+              'Stripe-Signature': request.headers()['stripe-signature'] ?? '',
+            },
+            body: request.postData() ?? '',
+          }).then((r) => r.status),
+        ),
+      )
+      expect(replays).toEqual([200, 200, 200, 200, 200])
+      const after = await balance(context, app.url)
+      expect(Math.round((after.available - before.available) * 1000)).toBe(1_000_000)
+    })
+  })
+}
