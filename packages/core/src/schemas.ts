@@ -8,9 +8,22 @@ import { ValidationError } from './errors.js'
  * their store, so bad input is refused identically everywhere and nothing is written.
  */
 
-export const accountSchema = z.string().min(1).max(200)
-export const keySchema = z.string().min(1).max(200)
-export const reasonSchema = z.string().min(1).max(200)
+/**
+ * Limits shared by the schemas below and the hand-written checks on the hot path
+ * (fast-parse.ts), so the two can never disagree on a length or a set of values.
+ */
+/** Longest account id, idempotency key, hold id, reason, user id or model name. */
+export const MAX_ID_LENGTH = 200
+/** Longest feature or limiter rule name. */
+export const MAX_NAME_LENGTH = 100
+/** Most items (key, rule) in one limiter store call. */
+export const MAX_CONSUME_ITEMS = 32
+export const USAGE_STATUSES = ['ok', 'error', 'aborted', 'refused'] as const
+export const RULE_KINDS = ['fixed_window', 'sliding_window', 'token_bucket'] as const
+
+export const accountSchema = z.string().min(1).max(MAX_ID_LENGTH)
+export const keySchema = z.string().min(1).max(MAX_ID_LENGTH)
+export const reasonSchema = z.string().min(1).max(MAX_ID_LENGTH)
 export const amountSchema = z
   .number({ error: 'must be a number' })
   .refine((n) => Number.isSafeInteger(n), 'must be a safe integer')
@@ -93,7 +106,7 @@ export const historyOptionsSchema = z.strictObject({
 
 export const ruleSpecSchema = z
   .strictObject({
-    kind: z.enum(['fixed_window', 'sliding_window', 'token_bucket']),
+    kind: z.enum(RULE_KINDS),
     limit: amountSchema,
     windowMs: amountSchema,
     refillAmount: nonNegativeAmountSchema,
@@ -114,13 +127,13 @@ export const consumeRequestSchema = z.strictObject({
     .array(
       z.strictObject({
         key: keySchema,
-        name: z.string().min(1).max(100),
+        name: z.string().min(1).max(MAX_NAME_LENGTH),
         rule: ruleSpecSchema,
         cost: nonNegativeAmountSchema,
       }),
     )
     .min(1)
-    .max(32)
+    .max(MAX_CONSUME_ITEMS)
     // Two items on one (key, name) would read the same state and race each other's write;
     // stores would disagree on the outcome, so such a request is refused everywhere.
     .refine((items) => new Set(items.map((i) => JSON.stringify([i.key, i.name]))).size === items.length, {
@@ -131,16 +144,16 @@ export const consumeRequestSchema = z.strictObject({
 
 export const usageEventInputSchema = z.strictObject({
   account: accountSchema,
-  userId: z.string().max(200).nullable().optional(),
-  feature: z.string().min(1).max(100),
+  userId: z.string().max(MAX_ID_LENGTH).nullable().optional(),
+  feature: z.string().min(1).max(MAX_NAME_LENGTH),
   amount: nonNegativeAmountSchema,
   shortfall: nonNegativeAmountSchema.optional(),
-  model: z.string().max(200).nullable().optional(),
+  model: z.string().max(MAX_ID_LENGTH).nullable().optional(),
   inputTokens: nonNegativeAmountSchema.optional(),
   cachedInputTokens: nonNegativeAmountSchema.optional(),
   outputTokens: nonNegativeAmountSchema.optional(),
   quantity: nonNegativeAmountSchema.optional(),
-  status: z.enum(['ok', 'error', 'aborted', 'refused']),
+  status: z.enum(USAGE_STATUSES),
   latencyMs: nonNegativeAmountSchema.nullable().optional(),
   metadata: metadataSchema.nullable().optional(),
   at: instantSchema.optional(),

@@ -1,15 +1,13 @@
-import { toMs } from '../duration.js'
+import { fastDebit, fastRelease, fastReserve, fastSettle } from '../fast-parse.js'
 import {
-  debitInputSchema,
   grantInputSchema,
   historyOptionsSchema,
   parse,
   releaseInputSchema,
-  reserveInputSchema,
   revokeInputSchema,
-  settleInputSchema,
   toEpoch,
 } from '../schemas.js'
+import { normalizeDebitWithZod, normalizeReserveWithZod, normalizeSettleWithZod } from './normalize-zod.js'
 import type {
   DebitInput,
   EntryType,
@@ -87,36 +85,23 @@ export function normalizeGrant(input: GrantInput): NormalizedGrant {
   }
 }
 
+// The hot-path normalisers try the hand-written check first (fast-parse.ts); it gives the same
+// value for the common valid shapes and defers everything else to zod, whose errors are kept.
+
 export function normalizeDebit(input: DebitInput): NormalizedDebit {
-  const v = parse(debitInputSchema, input, 'debit')
-  return {
-    account: v.account,
-    amount: v.amount,
-    reason: v.reason,
-    idempotencyKey: v.idempotencyKey ?? null,
-    metadata: v.metadata ?? null,
-  }
+  return fastDebit(input) ?? normalizeDebitWithZod(input)
 }
 
 export function normalizeReserve(input: ReserveInput): NormalizedReserve {
-  const v = parse(reserveInputSchema, input, 'reserve')
-  return {
-    account: v.account,
-    amount: v.amount,
-    ttlMs: toMs(v.ttl as never, 'ttl'),
-    reason: v.reason ?? 'hold',
-    idempotencyKey: v.idempotencyKey ?? null,
-    metadata: v.metadata ?? null,
-  }
+  return fastReserve(input) ?? normalizeReserveWithZod(input)
 }
 
 export function normalizeSettle(input: SettleInput): NormalizedSettle {
-  const v = parse(settleInputSchema, input, 'settle')
-  return { holdId: v.holdId, amount: v.amount, metadata: v.metadata ?? null }
+  return fastSettle(input) ?? normalizeSettleWithZod(input)
 }
 
 export function normalizeRelease(input: ReleaseInput): ReleaseInput {
-  return parse(releaseInputSchema, input, 'release')
+  return fastRelease(input) ?? parse(releaseInputSchema, input, 'release')
 }
 
 export function normalizeRevoke(input: RevokeInput): NormalizedRevoke {

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../clock.js'
 import { IdempotencyConflictError } from '../errors.js'
+import { parseAccount } from '../fast-parse.js'
 import {
   fingerprint,
   normalizeDebit,
@@ -21,7 +22,6 @@ import type {
   SettleInput,
   SettleResult,
 } from '../ledger/types.js'
-import { accountSchema, parse } from '../schemas.js'
 import type { LedgerRawReaders } from '../testing/types.js'
 import { jsonCopy } from './json-copy.js'
 import { readBalance, readHistory, readVerify } from './ledger-reads.js'
@@ -353,13 +353,13 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
   /** Validates an account id, then housekeeps it: reads expire things too, as the contract says. */
   function touchChecked(account: string): AccountState {
-    return touch(parse(accountSchema, account, 'account'), clock.now())
+    return touch(parseAccount(account), clock.now())
   }
 
   attachSync<MemoryLedger, MemoryLedgerSync>(ledger, {
     reserve: reserveNow,
     settle: settleNow,
-    available: (account) => touch(parse(accountSchema, account, 'account'), clock.now()).available,
+    available: (account) => touch(parseAccount(account), clock.now()).available,
   })
   return ledger
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
 import { ValidationError } from '../errors.js'
+import { fastConsumeRequest } from '../fast-parse.js'
 import { evaluateRule, type RuleStateData } from '../limiter/algorithms.js'
 import { stateExpiresAt } from '../limiter/state-expiry.js'
 import type { ConsumeRequest, ConsumeResult, LimiterStore, RuleState } from '../limiter/types.js'
@@ -103,7 +104,8 @@ export function createMemoryLimiterStore(options: MemoryLimiterStoreOptions = {}
   }
 
   function consumeNow(request: ConsumeRequest): ConsumeResult {
-    const { items, dryRun } = parse(consumeRequestSchema, request, 'consume request')
+    // Hand-checked for the shapes createLimiter sends (fast-parse.ts); anything else goes to zod.
+    const { items, dryRun } = fastConsumeRequest(request) ?? parse(consumeRequestSchema, request, 'consume request')
     // One `now` for every item: the rules of one call are decided at the same instant.
     const now = clock.now()
     const evaluations = items.map((item) => evaluateRule(item.rule, read(item.key, item.name, now), now, item.cost))

@@ -1,10 +1,10 @@
 import { systemClock } from '../clock.js'
 import { toMs } from '../duration.js'
 import { MeteredError, ValidationError } from '../errors.js'
+import { parseAccount } from '../fast-parse.js'
 import type { LimitResult } from '../limiter/limiter-types.js'
 import { ceil, mul, rational } from '../pricing/rational.js'
 import type { MeteredUsage } from '../pricing/types.js'
-import { accountSchema, parse } from '../schemas.js'
 import { createAllowanceGranter } from './allowances.js'
 import { createTicket } from './ticket.js'
 import type {
@@ -132,7 +132,7 @@ export function createMetered(options: MeteredOptions): Metered {
   }
 
   async function authorize(input: AuthorizeInput): Promise<AuthorizeResult> {
-    const account = parse(accountSchema, input.account, 'account')
+    const account = parseAccount(input.account)
     if ((input.price === undefined) === (input.estimate === undefined)) {
       throw new ValidationError([{ path: 'estimate', message: 'give exactly one of price and estimate' }])
     }

@@ -1,12 +1,7 @@
-import {
-  accountSchema,
-  parse,
-  toEpoch,
-  usageEventInputSchema,
-  usageListQuerySchema,
-  usageStatsQuerySchema,
-} from '../schemas.js'
+import { fastUsageEvent } from '../fast-parse.js'
+import { accountSchema, parse, toEpoch, usageListQuerySchema, usageStatsQuerySchema } from '../schemas.js'
 import { decodeKeysetCursor, type KeysetPosition } from './keyset-cursor.js'
+import { normalizeUsageEventWithZod } from './normalize-zod.js'
 import type { UsageBucket, UsageEvent, UsageEventInput, UsageListQuery, UsageStatsQuery } from './types.js'
 
 /** One hour in ms, the size of an `'hour'` bucket. */
@@ -40,23 +35,8 @@ export interface NormalizedUsageListQuery {
 
 /** Validates a usage event and fills in its defaults; `now` is the store's clock reading. */
 export function normalizeUsageEvent(input: UsageEventInput, now: number): NormalizedUsageEvent {
-  const v = parse(usageEventInputSchema, input, 'usage event')
-  return {
-    account: v.account,
-    userId: v.userId ?? null,
-    feature: v.feature,
-    amount: v.amount,
-    shortfall: v.shortfall ?? 0,
-    model: v.model ?? null,
-    inputTokens: v.inputTokens ?? 0,
-    cachedInputTokens: v.cachedInputTokens ?? 0,
-    outputTokens: v.outputTokens ?? 0,
-    quantity: v.quantity ?? 0,
-    status: v.status,
-    latencyMs: v.latencyMs ?? null,
-    metadata: v.metadata ?? null,
-    at: v.at === undefined ? now : toEpoch(v.at),
-  }
+  // Hand-written check first (fast-parse.ts): same value for the common valid shapes, zod for the rest.
+  return fastUsageEvent(input, now) ?? normalizeUsageEventWithZod(input, now)
 }
 
 /** Validates a stats query (`from < to`, at most 400 days) and its account (or `'all'`). */
