@@ -152,6 +152,23 @@ describe('memory ledger', () => {
     expect((await ledger.verify(account)).ok).toBe(true)
   })
 
+  it('housekeeping that skips while nothing is due still expires units given back after the clock moved back', async () => {
+    const { clock, ledger, account } = setup()
+    const t0 = clock.now()
+    await ledger.grant({ account, amount: 10, source: 's', expiresAt: t0 + 100, idempotencyKey: key() })
+    const r = await ledger.reserve({ account, amount: 4, ttl: 1000 })
+    if (!r.ok) throw new Error('reserve refused')
+    clock.set(t0 + 200)
+    expect(await ledger.balance(account)).toMatchObject({ available: 0, held: 4 })
+    // Back before the grant's expiry, the release returns the units to it...
+    clock.set(t0 + 50)
+    expect(await ledger.release({ holdId: r.hold.id })).toMatchObject({ ok: true, released: 4, available: 4 })
+    // ...and once past it again they expire, though the last full pass saw nothing due before t0 + 1000.
+    clock.set(t0 + 150)
+    expect(await ledger.balance(account)).toMatchObject({ available: 0, held: 0 })
+    expect((await ledger.verify(account)).ok).toBe(true)
+  })
+
   it('verify recomputes every total and reports what disagrees', () => {
     const state = createLedgerState()
     const acc = accountState(state, 'a')
