@@ -109,7 +109,19 @@ export function accountState(state: LedgerState, account: string): AccountState 
 
 export function appendEntry(state: LedgerState, acc: AccountState, entry: Omit<EntryRow, 'id' | 'seq'>): EntryRow {
   state.seq += 1
-  const row: EntryRow = { ...entry, id: nextId(state, 'entry'), seq: state.seq }
+  // Field by field rather than a spread: one row per write, and every row gets the same shape.
+  const row: EntryRow = {
+    id: nextId(state, 'entry'),
+    seq: state.seq,
+    account: entry.account,
+    type: entry.type,
+    amount: entry.amount,
+    grantId: entry.grantId,
+    holdId: entry.holdId,
+    reason: entry.reason,
+    metadata: entry.metadata,
+    createdAt: entry.createdAt,
+  }
   acc.entries.push(row)
   return row
 }

@@ -93,7 +93,8 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     n.metadata = jsonCopy(n.metadata)
     const now = clock.now()
     const acc = touch(n.account, now)
-    const print = fingerprint('reserve', n)
+    // Only a keyed call is replayed or remembered, so only it needs the fingerprint.
+    const print = n.idempotencyKey === null ? '' : fingerprint('reserve', n)
     const replayed = replay<ReserveResult>(n.idempotencyKey, print)
     if (replayed) return replayed
     if (acc.available < n.amount) {
@@ -231,7 +232,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       n.metadata = jsonCopy(n.metadata)
       const now = clock.now()
       const acc = touch(n.account, now)
-      const print = fingerprint('debit', n)
+      const print = n.idempotencyKey === null ? '' : fingerprint('debit', n)
       const replayed = replay<DebitResult>(n.idempotencyKey, print)
       if (replayed) return replayed
       if (acc.available < n.amount) {
@@ -288,7 +289,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       const n = normalizeRevoke(input)
       n.metadata = jsonCopy(n.metadata)
       const now = clock.now()
-      const print = fingerprint('revoke', n)
+      const print = n.idempotencyKey === null ? '' : fingerprint('revoke', n)
       const replayed = replay<RevokeResult>(n.idempotencyKey, print)
       if (replayed) return replayed
       const grant = n.grantId !== null ? state.grants.get(n.grantId) : grantByKey(state, n.grantIdempotencyKey ?? '')
