@@ -36,6 +36,8 @@ const CONFIG_VARS = [
   'GOOGLE_CLIENT_ID',
   'GOOGLE_CLIENT_SECRET',
   'OPENAI_API_KEY',
+  'OPENAI_BASE_URL',
+  'OPENAI_MODEL',
   'AUTH_SECRET',
   'NEXTAUTH_SECRET',
   'METERED_ADMIN_EMAILS',
@@ -48,7 +50,12 @@ const CONFIG_VARS = [
  * exist outside production builds (NODE_ENV is inlined at build time), which is what these tests
  * drive. A fresh PGlite directory (or the given DATABASE_URL) and its own build directory.
  */
-export async function startApp(options: { databaseUrl?: string; name: string }): Promise<AppServer> {
+export async function startApp(options: {
+  databaseUrl?: string
+  name: string
+  /** Extra environment, e.g. OPENAI_API_KEY + OPENAI_BASE_URL for a fake OpenAI. */
+  env?: Record<string, string>
+}): Promise<AppServer> {
   const port = await freePort()
   const url = `http://localhost:${port}`
   const dataDir = mkdtempSync(path.join(tmpdir(), `starter-e2e-${options.name}-`))
@@ -65,6 +72,7 @@ export async function startApp(options: { databaseUrl?: string; name: string }):
     PGLITE_DIR: path.join(dataDir, 'pglite'),
     NEXT_DIST_DIR: distDir,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
   })
   const nextBin = path.join(APP_DIR, 'node_modules', 'next', 'dist', 'bin', 'next')
   if (!existsSync(nextBin)) throw new Error(`next is not installed in ${APP_DIR}: run pnpm install first`)

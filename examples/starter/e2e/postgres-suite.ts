@@ -4,7 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type AppServer, startApp, warmUp } from './app-server'
 import { launchChromium } from './browser'
-import { balance, chatTurnUnits, credits, headerCredits, signIn } from './helpers'
+import { FAKE_USAGE, startFakeOpenAI } from './fake-openai'
+import { balance, headerCredits, signIn } from './helpers'
 
 // The same app on a real PostgreSQL server (DATABASE_URL, as a deployment would have it): the root
 // vitest global setup starts a throwaway one. Each run gets a database of its own.
@@ -15,6 +16,7 @@ let browser: Browser
 let context: BrowserContext
 let page: Page
 let dropDatabase: () => Promise<void> = async () => {}
+let openai: Awaited<ReturnType<typeof startFakeOpenAI>> | undefined
 
 async function createDatabase(url: string): Promise<string> {
   const name = `starter_e2e_${randomBytes(6).toString('hex')}`
@@ -38,7 +40,10 @@ export function postgresSuite(): void {
   describe.skipIf(!serverUrl)('starter on PostgreSQL (DATABASE_URL)', () => {
     beforeAll(async () => {
       const databaseUrl = await createDatabase(serverUrl ?? '')
-      ;[app, browser] = await Promise.all([startApp({ name: 'postgres', databaseUrl }), launchChromium()])
+      // This server talks to "OpenAI" through the real SDK (a loopback fake), not the demo model.
+      openai = await startFakeOpenAI()
+      const env = { OPENAI_API_KEY: 'sk-test-fake', OPENAI_BASE_URL: openai.url }
+      ;[app, browser] = await Promise.all([startApp({ name: 'postgres', databaseUrl, env }), launchChromium()])
       await warmUp(app.url)
       context = await browser.newContext()
       page = await context.newPage()
@@ -49,6 +54,7 @@ export function postgresSuite(): void {
     afterAll(async () => {
       await browser?.close()
       await app?.stop()
+      await openai?.close()
       await dropDatabase()
     })
 
@@ -62,22 +68,33 @@ export function postgresSuite(): void {
       expect((await balance(context, app.url)).available).toBe(1000)
     })
 
-    test('a chat turn is charged exactly its priced usage', async () => {
+    test('a chat turn through the openai SDK is charged its usage, cached input at the cached price', async () => {
       const res = await context.request.post(`${app.url}/api/turn_response`, {
-        data: { messages: [{ role: 'user', content: 'Hello from Postgres' }] },
+        data: { messages: [{ role: 'user', content: 'Hello from Postgres' }], tools: ['web_search'] },
       })
       expect(res.status()).toBe(200)
       expect(res.headers()['ratelimit-policy']).toContain('minute')
-      const events = (await res.text())
-        .split('\n\n')
-        .filter((c) => c.startsWith('data: '))
-        .map((c) => JSON.parse(c.slice(6)) as { event: string; data: { response?: { usage?: unknown } } })
-      const usage = events.find((e) => e.event === 'response.completed')?.data.response?.usage as {
-        input_tokens: number
-        output_tokens: number
-      }
-      const expected = Math.round((1000 - credits(chatTurnUnits(usage))) * 1000) / 1000
-      await expect.poll(async () => (await balance(context, app.url)).available).toBe(expected)
+      const text = await res.text()
+      expect(text).toContain('data: {"event":"response.output_text.delta"')
+      expect(text).toContain('fake ')
+      // What reached "OpenAI": the server's model, instructions, tools and output cap, the key.
+      const call = openai?.calls.find((c) => c.path === '/v1/responses')
+      expect(call?.authorization).toBe('Bearer sk-test-fake')
+      expect(call?.body).toMatchObject({
+        model: 'gpt-4.1-nano',
+        stream: true,
+        max_output_tokens: 1024,
+        tools: [{ type: 'web_search' }],
+        input: [{ role: 'user', content: 'Hello from Postgres' }],
+      })
+      // $0.10/1M uncached input, $0.025/1M cached, $0.40/1M output, x 1.3, in milli-credits:
+      // 1.3 x (0.1 x 20 + 0.025 x 100 + 0.4 x 30) = 21.45 -> 22 units, rounded up once.
+      const uncached = FAKE_USAGE.input_tokens - FAKE_USAGE.cached_tokens
+      const units = Math.ceil(
+        (1.3 * (0.1 * uncached + 0.025 * FAKE_USAGE.cached_tokens + 0.4 * FAKE_USAGE.output_tokens) * 1000) / 1000,
+      )
+      expect(units).toBe(22)
+      await expect.poll(async () => (await balance(context, app.url)).available).toBe((1_000_000 - units) / 1000)
     })
 
     test('a burst over the token bucket is refused with 429 and consumes nothing', async () => {
@@ -128,6 +145,18 @@ export function postgresSuite(): void {
       expect(replays).toEqual([200, 200, 200, 200, 200])
       const after = await balance(context, app.url)
       expect(Math.round((after.available - before.available) * 1000)).toBe(1_000_000)
+    })
+
+    test('images through the openai SDK are charged per returned image', async () => {
+      const before = await balance(context, app.url)
+      const res = await context.request.post(`${app.url}/api/generate-image`, {
+        data: { prompt: 'a red fox', n: 3, size: '1536x1024', quality: 'high' },
+      })
+      expect(res.status()).toBe(200)
+      expect(((await res.json()) as { images: unknown[] }).images).toHaveLength(3)
+      // 3 x $0.25 (high, 1536x1024) x 1.3 = $0.975 = 975 credits
+      const after = await balance(context, app.url)
+      expect(Math.round((before.available - after.available) * 1000)).toBe(975_000)
     })
   })
 }
