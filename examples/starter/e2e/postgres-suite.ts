@@ -154,6 +154,12 @@ export function postgresSuite(): void {
       })
       expect(res.status()).toBe(200)
       expect(((await res.json()) as { images: unknown[] }).images).toHaveLength(3)
+      expect(openai?.calls.find((c) => c.path === '/v1/images/generations')?.body).toMatchObject({
+        model: 'gpt-image-1',
+        n: 3,
+        size: '1536x1024',
+        quality: 'high',
+      })
       // 3 x $0.25 (high, 1536x1024) x 1.3 = $0.975 = 975 credits
       const after = await balance(context, app.url)
       expect(Math.round((before.available - after.available) * 1000)).toBe(975_000)
