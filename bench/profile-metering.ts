@@ -1,0 +1,67 @@
+// A driver for profiling the metering hot path (not a benchmark: no bare baseline, no rounds).
+//
+//   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof profile-metering.ts [calls] [mode]
+//
+// mode: 'core' (authorize + ticket.settle by hand, the default), 'next' (withCredits) or 'debit'
+// (authorize with a fixed price). Open the .cpuprofile in Chrome DevTools or speedscope.
+
+import { createLimiter, createMemoryStores, fixed, slidingWindow } from '@metered/core'
+import { createMeteredNext } from '@metered/next'
+
+const CALLS = Number(process.argv[2] ?? 200_000)
+const MODE = process.argv[3] ?? 'core'
+const USERS = 100
+
+const stores = createMemoryStores()
+const pending: Promise<unknown>[] = []
+const metered = createMeteredNext({
+  ...stores,
+  limiter: createLimiter({
+    store: stores.limiterStore,
+    rules: { minute: slidingWindow({ limit: 1_000_000_000, window: '1 m' }) },
+  }),
+  unitsPerCredit: 1000,
+  pricing: { generate: fixed(0.001) },
+  identify: (req) => {
+    const id = req.headers.get('x-user')
+    return id ? { id } : null
+  },
+  after: (task) => {
+    pending.push(task)
+  },
+})
+for (let u = 0; u < USERS; u++) {
+  await stores.ledger.grant({ account: `user-${u}`, amount: 1e12, source: 'bench', idempotencyKey: `g${u}` })
+}
+
+const wrapped = metered.withCredits({ feature: 'generate', price: 0.001, body: 'json' }, async (_req, ctx) =>
+  Response.json({ echo: (ctx.body as { prompt: string }).prompt.length }),
+)
+
+const start = performance.now()
+for (let i = 0; i < CALLS; i++) {
+  const account = `user-${i % USERS}`
+  if (MODE === 'next') {
+    const res = await wrapped(
+      new Request('http://localhost/api/generate', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-user': account },
+        body: '{"prompt":"Write a haiku about metering."}',
+      }),
+    )
+    await res.arrayBuffer()
+    await Promise.all(pending.splice(0))
+  } else if (MODE === 'debit') {
+    const auth = await metered.metered.authorize({ account, feature: 'generate', price: 0.001 })
+    if (!auth.ok) throw new Error(auth.reason)
+    await auth.ticket.settle()
+  } else {
+    const auth = await metered.metered.authorize({ account, feature: 'generate', estimate: 0.001 })
+    if (!auth.ok) throw new Error(auth.reason)
+    await auth.ticket.settle({ units: 1 })
+  }
+}
+const us = ((performance.now() - start) / CALLS) * 1000
+console.log(`${MODE}: ${us.toFixed(1)} µs/call over ${CALLS} calls`)
+const verify = await stores.ledger.verify('user-0')
+if (!verify.ok) throw new Error(`ledger invariant broken: ${verify.problems.join('; ')}`)
