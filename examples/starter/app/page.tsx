@@ -25,7 +25,7 @@ export default async function ChatPage() {
           <Link href="/signin">Sign in</Link> to chat.
         </p>
       )}
-      <Chat />
+      <Chat signedIn={user !== null} />
     </>
   )
 }

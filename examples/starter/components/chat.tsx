@@ -7,7 +7,7 @@ import { readStarterStream } from '@/lib/sse'
 
 type Usage = { input: number; output: number }
 
-export function Chat() {
+export function Chat({ signedIn }: { signedIn: boolean }) {
   // Updates the header balance from the response headers, and again once the stream has settled.
   const meteredFetch = useMeteredFetch()
   const [messages, setMessages] = useState<ChatMessage[]>([])
@@ -91,7 +91,8 @@ export function Chat() {
           {error}
         </p>
       )}
-      <LowCreditsNotice className="notice" threshold={5} buyUrl="/buy-credits" />
+      {/* Signed out there is no balance to read (the notice would ask for one and get a 401). */}
+      {signedIn && <LowCreditsNotice className="notice" threshold={5} buyUrl="/buy-credits" />}
       <RateLimitNotice className="notice" />
       <form onSubmit={(e) => void send(e)} className="row">
         <div className="stack" style={{ flex: 1 }}>

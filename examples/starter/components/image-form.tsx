@@ -5,7 +5,7 @@ import { type FormEvent, useId, useState } from 'react'
 
 type Result = { demo: boolean; images: Array<{ id: string; src: string }> }
 
-export function ImageForm() {
+export function ImageForm({ signedIn }: { signedIn: boolean }) {
   const meteredFetch = useMeteredFetch()
   const [prompt, setPrompt] = useState('')
   const [n, setN] = useState(1)
@@ -96,7 +96,8 @@ export function ImageForm() {
           {error}
         </p>
       )}
-      <LowCreditsNotice className="notice" threshold={5} buyUrl="/buy-credits" />
+      {/* Signed out there is no balance to read (the notice would ask for one and get a 401). */}
+      {signedIn && <LowCreditsNotice className="notice" threshold={5} buyUrl="/buy-credits" />}
       <RateLimitNotice className="notice" />
       {result && (
         <div className="images" data-testid="images">

@@ -154,7 +154,7 @@ export function postgresSuite(): void {
       })
       expect(res.status()).toBe(200)
       expect(((await res.json()) as { images: unknown[] }).images).toHaveLength(3)
-      expect(openai?.calls.find((c) => c.path === '/v1/images/generations')?.body).toMatchObject({
+      expect(openai?.calls.findLast((c) => c.path === '/v1/images/generations')?.body).toMatchObject({
         model: 'gpt-image-1',
         n: 3,
         size: '1536x1024',

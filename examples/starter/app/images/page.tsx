@@ -24,7 +24,7 @@ export default async function ImagesPage() {
           <Link href="/signin">Sign in</Link> to generate images.
         </p>
       )}
-      <ImageForm />
+      <ImageForm signedIn={user !== null} />
     </>
   )
 }
