@@ -202,5 +202,28 @@ export function pgliteSuite(): void {
       expect(await alert.getByRole('link', { name: 'Buy credits' }).getAttribute('href')).toBe('/buy-credits')
       expect((await balance(userContext, app.url)).available).toBe(0)
     })
+
+    test('proxy.ts limits each client IP on /api before any auth or database work', async () => {
+      const hit = (ip: string) =>
+        fetch(`${app.url}/api/credits/balance`, { headers: { 'X-Forwarded-For': ip } }).then(async (r) => ({
+          status: r.status,
+          retryAfter: r.headers.get('retry-after'),
+          body: await r.text(),
+        }))
+      // 300 requests a minute per IP pass (401 here: no session); then the proxy refuses. The sliding
+      // window weighs the previous minute down as time passes, so a few more may pass at a boundary.
+      const results: Array<{ status: number; retryAfter: string | null; body: string }> = []
+      for (let i = 0; i < 10; i++)
+        results.push(...(await Promise.all(Array.from({ length: 31 }, () => hit('203.0.113.7')))))
+      const refused = results.filter((r) => r.status === 429)
+      const passed = results.filter((r) => r.status === 401).length
+      expect(passed).toBeGreaterThanOrEqual(300)
+      expect(refused.length).toBeGreaterThan(0)
+      expect(passed + refused.length).toBe(310)
+      expect(Number(refused[0]?.retryAfter)).toBeGreaterThan(0)
+      expect(JSON.parse(refused[0]?.body ?? '{}')).toMatchObject({ type: 'https://metered.dev/problems/rate-limited' })
+      // Another address is not affected.
+      expect((await hit('203.0.113.8')).status).toBe(401)
+    })
   })
 }
