@@ -1,6 +1,6 @@
 import { type Duration, toMs } from '../duration.js'
 import { isMeteredError, type MeteredError, StoreUnavailableError, ValidationError } from '../errors.js'
-import { keySchema, parse } from '../schemas.js'
+import { keySchema, MAX_CONSUME_ITEMS, MAX_ID_LENGTH, MAX_NAME_LENGTH, parse } from '../schemas.js'
 import { isConsumeResult, ruleResults, summarise, unavailableResult } from './limit-result.js'
 import { limiterOptionsSchema, limitOptionsSchema, resetOptionsSchema, rulesSchema } from './limiter-options.js'
 import type {
@@ -76,7 +76,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
     }
     const full = `${prefix}${key}`
     // keySchema is a length check; done by hand on the hot path, with zod's message on failure
-    return full.length <= 200 ? full : parse(keySchema, full, 'limiter key (with prefix)')
+    return full.length <= MAX_ID_LENGTH ? full : parse(keySchema, full, 'limiter key (with prefix)')
   }
 
   function selectRules(rules: Rules, names: string[] | undefined): string[] {
@@ -202,7 +202,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
-const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 100
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME_LENGTH
 
 /** True when `opts` is one of the shapes limitOptionsSchema accepts, checked without zod. */
 function isPlainLimitOptions(opts: unknown): opts is LimitOptions {
@@ -216,7 +216,7 @@ function isPlainLimitOptions(opts: unknown): opts is LimitOptions {
   }
   if (
     rules !== undefined &&
-    !(Array.isArray(rules) && rules.length >= 1 && rules.length <= 32 && rules.every(isName))
+    !(Array.isArray(rules) && rules.length >= 1 && rules.length <= MAX_CONSUME_ITEMS && rules.every(isName))
   ) {
     return false
   }

@@ -1,5 +1,11 @@
 import { z } from 'zod'
-import { durationSchema, nonNegativeAmountSchema, ruleSpecSchema } from '../schemas.js'
+import {
+  durationSchema,
+  MAX_CONSUME_ITEMS,
+  MAX_NAME_LENGTH,
+  nonNegativeAmountSchema,
+  ruleSpecSchema,
+} from '../schemas.js'
 import type { Rules } from './limiter-types.js'
 import type { LimiterStore } from './types.js'
 
@@ -14,13 +20,13 @@ const storeSchema = z.custom<LimiterStore>(
   'must be a limiter store (with consume and reset)',
 )
 
-export const ruleNameSchema = z.string().min(1).max(100)
+export const ruleNameSchema = z.string().min(1).max(MAX_NAME_LENGTH)
 
 /** At most 32 rules: a store call takes at most 32 items. */
 export const rulesSchema = z
   .record(ruleNameSchema, ruleSpecSchema)
   .refine((rules) => Object.keys(rules).length >= 1, 'give at least one rule')
-  .refine((rules) => Object.keys(rules).length <= 32, 'at most 32 rules')
+  .refine((rules) => Object.keys(rules).length <= MAX_CONSUME_ITEMS, `at most ${MAX_CONSUME_ITEMS} rules`)
 
 export const limiterOptionsSchema = z.strictObject({
   store: storeSchema,
@@ -33,11 +39,11 @@ export const limiterOptionsSchema = z.strictObject({
 
 export const limitOptionsSchema = z.strictObject({
   cost: z.union([nonNegativeAmountSchema, z.record(ruleNameSchema, nonNegativeAmountSchema)]).optional(),
-  rules: z.array(ruleNameSchema).min(1).max(32).optional(),
+  rules: z.array(ruleNameSchema).min(1).max(MAX_CONSUME_ITEMS).optional(),
   ctx: z.record(z.string(), z.unknown()).optional(),
 })
 
 export const resetOptionsSchema = z.strictObject({
-  rules: z.array(ruleNameSchema).min(1).max(32).optional(),
+  rules: z.array(ruleNameSchema).min(1).max(MAX_CONSUME_ITEMS).optional(),
   ctx: z.record(z.string(), z.unknown()).optional(),
 })
