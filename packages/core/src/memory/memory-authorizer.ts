@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js'
-import type { Ledger } from '../ledger/types.js'
+import type { Ledger, ReserveInput } from '../ledger/types.js'
 import type { LimiterStore } from '../limiter/types.js'
 import type { Authorizer, AuthorizeStoreResult } from '../metering/authorizer-types.js'
 import { type MemoryLedgerSync, type MemoryLimiterSync, syncOf } from './memory-sync.js'
@@ -26,13 +26,16 @@ export function createMemoryAuthorizer(ledger: Ledger, limiterStore: LimiterStor
         return { ok: false, reason: 'insufficient_credits', available, required: input.amount, limits: check }
       }
       if (!check.allowed) return { ok: false, reason: 'rate_limited', available, limits: check }
-      const common = {
+      // Field by field rather than conditional spreads: this runs on every call.
+      const reserve: ReserveInput = {
         account: input.account,
         amount: input.amount,
-        ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
-        ...(input.metadata ? { metadata: input.metadata } : {}),
+        ttl: input.ttl,
+        reason: input.reason,
       }
-      const reserved = ledgerSync.reserve({ ...common, ttl: input.ttl, reason: input.reason })
+      if (input.idempotencyKey) reserve.idempotencyKey = input.idempotencyKey
+      if (input.metadata) reserve.metadata = input.metadata
+      const reserved = ledgerSync.reserve(reserve)
       if (!reserved.ok) {
         return {
           ok: false,

@@ -2,7 +2,8 @@ import { systemClock } from '../clock.js'
 import { toMs } from '../duration.js'
 import { MeteredError, ValidationError } from '../errors.js'
 import { parseAccount } from '../fast-parse.js'
-import type { LimitResult } from '../limiter/limiter-types.js'
+import type { Metadata } from '../ledger/types.js'
+import type { LimitOptions, LimitResult } from '../limiter/limiter-types.js'
 import { ceil, mul, rational } from '../pricing/rational.js'
 import type { MeteredUsage } from '../pricing/types.js'
 import { createAllowanceGranter } from './allowances.js'
@@ -154,19 +155,21 @@ export function createMetered(options: MeteredOptions): Metered {
           ? toUnits(input.estimate)
           : priceUnits(input.feature, input.estimate!)
     const limited = limiter !== null && input.limitKey !== null
-    const limitOptions = () => {
+    // Built field by field, not with conditional spreads: this runs on every call.
+    const limitOptions = (): LimitOptions => {
       const cost: Record<string, number> = {}
-      for (const name of input.spendCaps ?? []) cost[name] = amount
-      return {
-        cost,
-        ...(input.limitRules ? { rules: input.limitRules } : {}),
-        ...(input.limitContext ? { ctx: input.limitContext } : {}),
-      }
+      if (input.spendCaps) for (const name of input.spendCaps) cost[name] = amount
+      const opts: LimitOptions = { cost }
+      if (input.limitRules) opts.rules = input.limitRules
+      if (input.limitContext) opts.ctx = input.limitContext
+      return opts
     }
-    const common = {
-      account,
-      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
-      ...(input.metadata ? { metadata: input.metadata } : {}),
+    /** `store` plus the call's idempotency key and metadata, when given. */
+    const keyed = <T extends object>(store: T): T & { idempotencyKey?: string; metadata?: Metadata } => {
+      const out: T & { idempotencyKey?: string; metadata?: Metadata } = store
+      if (input.idempotencyKey) out.idempotencyKey = input.idempotencyKey
+      if (input.metadata) out.metadata = input.metadata
+      return out
     }
     // A zero estimate still holds one unit, so the ledger's positive-amount rule holds; the
     // settle charges what was actually used.
@@ -189,14 +192,16 @@ export function createMetered(options: MeteredOptions): Metered {
     // One step: limits and balance decided and consumed together by the store that holds both.
     if (limited && authorizer && authorizer.limiterStore === limiter.store) {
       const request = limiter.plan(input.limitKey ?? account, limitOptions())
-      const result = await authorizer.authorize({
-        ...common,
-        amount: mode === 'debit' ? amount : holdAmount,
-        ttl: input.ttl ?? holdTtlMs,
-        reason: input.feature,
-        charge: mode === 'debit',
-        limits: request,
-      })
+      const result = await authorizer.authorize(
+        keyed({
+          account,
+          amount: mode === 'debit' ? amount : holdAmount,
+          ttl: input.ttl ?? holdTtlMs,
+          reason: input.feature,
+          charge: mode === 'debit',
+          limits: request,
+        }),
+      )
       const limit = limiter.interpret(request, result.limits)
       if (!result.ok) {
         return result.reason === 'insufficient_credits'
@@ -217,17 +222,14 @@ export function createMetered(options: MeteredOptions): Metered {
     // No limits: one ledger call.
     if (!limited) {
       if (mode === 'debit') {
-        const debited = await options.ledger.debit({ ...common, amount, reason: input.feature })
+        const debited = await options.ledger.debit(keyed({ account, amount, reason: input.feature }))
         if (!debited.ok) return refusedForCredits(debited.available, debited.required, account, input.feature)
         const ticket = ticketFor(input, account, 'debit', null, amount, debited.available)
         return { ok: true, ticket, limit: null, available: debited.available }
       }
-      const reserved = await options.ledger.reserve({
-        ...common,
-        amount: holdAmount,
-        ttl: input.ttl ?? holdTtlMs,
-        reason: input.feature,
-      })
+      const reserved = await options.ledger.reserve(
+        keyed({ account, amount: holdAmount, ttl: input.ttl ?? holdTtlMs, reason: input.feature }),
+      )
       if (!reserved.ok) return refusedForCredits(reserved.available, reserved.required, account, input.feature)
       const ticket = ticketFor(input, account, 'reserve', reserved.hold.id, holdAmount, reserved.available)
       return { ok: true, ticket, limit: null, available: reserved.available }
@@ -236,12 +238,9 @@ export function createMetered(options: MeteredOptions): Metered {
     // Two steps (limiter and ledger in different stores). Ledger first: a hold is given back
     // without a trace, a limiter consumption is not; so a refusal by either side leaves nothing
     // consumed anywhere (see docs/metering.md for what a concurrent observer can see).
-    const reserved = await options.ledger.reserve({
-      ...common,
-      amount: holdAmount,
-      ttl: input.ttl ?? holdTtlMs,
-      reason: input.feature,
-    })
+    const reserved = await options.ledger.reserve(
+      keyed({ account, amount: holdAmount, ttl: input.ttl ?? holdTtlMs, reason: input.feature }),
+    )
     if (!reserved.ok) return refusedForCredits(reserved.available, reserved.required, account, input.feature)
 
     let limit: LimitResult
