@@ -83,7 +83,7 @@ export function Chat({ signedIn }: { signedIn: boolean }) {
       )}
       {needsSignIn && (
         <p role="alert" className="notice">
-          Your session has ended. <Link href="/signin">Sign in</Link> to keep chatting.
+          You are signed out. <Link href="/signin">Sign in</Link> to chat.
         </p>
       )}
       {error && (

@@ -60,6 +60,24 @@ export function pgliteSuite(): void {
       expect(await res.json()).toMatchObject({ status: 401, type: 'https://metered.dev/problems/unauthenticated' })
     })
 
+    test('a signed-out visitor who sends a message is asked to sign in', async () => {
+      const guest = await browser.newContext()
+      try {
+        const page = await guest.newPage()
+        page.setDefaultTimeout(45_000)
+        await page.goto(`${app.url}/`)
+        await page.getByLabel('Message').fill('hello?')
+        const refused = page.waitForResponse((r) => r.url().endsWith('/api/turn_response'))
+        await page.getByRole('button', { name: 'Send' }).click()
+        expect((await refused).status()).toBe(401)
+        const alert = page.getByRole('alert').filter({ hasText: 'Sign in' })
+        await expect.poll(() => alert.count()).toBe(1)
+        expect(await alert.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/signin')
+      } finally {
+        await guest.close()
+      }
+    })
+
     test('chat streams the demo reply and the balance drops by exactly the priced turn', async () => {
       const before = await balance(userContext, app.url)
       await user.goto(`${app.url}/`)
