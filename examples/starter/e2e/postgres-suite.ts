@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
+import { createTestDatabase, startUpstashBridge, type UpstashBridge } from '@metered/tooling'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type AppServer, startApp, warmUp } from './app-server'
@@ -16,33 +15,30 @@ let browser: Browser
 let context: BrowserContext
 let page: Page
 let dropDatabase: () => Promise<void> = async () => {}
+let upstash: UpstashBridge | undefined
 let openai: Awaited<ReturnType<typeof startFakeOpenAI>> | undefined
 
-async function createDatabase(url: string): Promise<string> {
-  const name = `starter_e2e_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE "${name}"`)
-  await admin.end()
-  dropDatabase = async () => {
-    const c = new pg.Client({ connectionString: url })
-    await c.connect()
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-    await c.end()
-  }
-  const u = new URL(url)
-  u.pathname = `/${name}`
-  return u.toString()
-}
-
-/** The same app on PostgreSQL: signup once, exact charges, 429 bursts, webhook redeliveries. */
+/** The same app on PostgreSQL (and Upstash-protocol Redis for limits): signup once, exact charges, 429 bursts, webhook redeliveries. */
 export function postgresSuite(): void {
   describe.skipIf(!serverUrl)('starter on PostgreSQL (DATABASE_URL)', () => {
     beforeAll(async () => {
-      const databaseUrl = await createDatabase(serverUrl ?? '')
+      const database = await createTestDatabase({ prefix: 'starter_e2e', serverUrl: serverUrl ?? '' })
+      dropDatabase = database.drop
+      const databaseUrl = database.url
+      // Limits in "Upstash" (the real @upstash/redis client, through tooling's loopback REST bridge
+      // to the test redis-server), money in Postgres: the production set-up.
+      if (process.env.REDIS_URL) upstash = await startUpstashBridge(process.env.REDIS_URL)
       // This server talks to "OpenAI" through the real SDK (a loopback fake), not the demo model.
       openai = await startFakeOpenAI()
-      const env = { OPENAI_API_KEY: 'sk-test-fake', OPENAI_BASE_URL: openai.url }
+      const env: Record<string, string> = { OPENAI_API_KEY: 'sk-test-fake', OPENAI_BASE_URL: openai.url }
+      if (upstash) {
+        Object.assign(env, {
+          UPSTASH_REDIS_REST_URL: upstash.url,
+          UPSTASH_REDIS_REST_TOKEN: upstash.token,
+          // Keys of their own, in case REDIS_URL is a long-lived server.
+          METERED_REDIS_PREFIX: `${database.name}:`,
+        })
+      }
       ;[app, browser] = await Promise.all([startApp({ name: 'postgres', databaseUrl, env }), launchChromium()])
       await warmUp(app.url)
       context = await browser.newContext()
@@ -55,6 +51,7 @@ export function postgresSuite(): void {
       await browser?.close()
       await app?.stop()
       await openai?.close()
+      await upstash?.close()
       await dropDatabase()
     })
 
@@ -99,6 +96,7 @@ export function postgresSuite(): void {
 
     test('a burst over the token bucket is refused with 429 and consumes nothing', async () => {
       const before = await balance(context, app.url)
+      upstash?.resetCount()
       const statuses = await Promise.all(
         Array.from({ length: 14 }, () =>
           context.request
@@ -118,6 +116,8 @@ export function postgresSuite(): void {
       // Only the admitted calls were charged: 14.3 credits each (low, 1024x1024: $0.011 x 1.3).
       const after = await balance(context, app.url)
       expect(Math.round((before.available - after.available) * 1000)).toBe(ok.length * 14_300)
+      // The limits were checked in Redis (through the Upstash REST client) when it is configured.
+      if (upstash) expect(upstash.commands).toBeGreaterThanOrEqual(14)
     })
 
     test('the $1 pack grants 1,000 credits once, however often the webhook is delivered', async () => {

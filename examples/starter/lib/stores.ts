@@ -17,7 +17,7 @@ const limiterStore = upstashConfigured
       fromUpstash(
         new Redis({ url: process.env.UPSTASH_REDIS_REST_URL ?? '', token: process.env.UPSTASH_REDIS_REST_TOKEN ?? '' }),
       ),
-      { prefix: 'starter:' },
+      { prefix: process.env.METERED_REDIS_PREFIX || 'starter:' },
     ).limiterStore
   : postgres.limiterStore
 
