@@ -148,7 +148,8 @@ export function pgliteSuite(): void {
       const request = await delivery
       webhook = { payload: request.postData() ?? '', signature: request.headers()['stripe-signature'] ?? '' }
       await user.waitForURL(/\/checkout\/success\?session_id=/)
-      await expect.poll(() => user.getByRole('status').first().textContent()).toContain('5,050 credits were added')
+      const granted = user.locator('[data-status="granted"]')
+      await expect.poll(() => granted.textContent()).toContain('5,050 credits were added')
       const after = await balance(userContext, app.url)
       expect(Math.round((after.available - before.available) * 1000)).toBe(5_050_000)
       await expect.poll(() => headerCredits(user)).toBe(formatCredits(after.available))
