@@ -15,7 +15,6 @@ import type {
   MeteredEvent,
   MeteredOptions,
   SettleTicketInput,
-  TicketSettlement,
 } from './types.js'
 
 const DEFAULT_HOLD_TTL = '10 m'
