@@ -203,6 +203,17 @@ export function pgliteSuite(): void {
       await expect.poll(() => user.getByText('e2e goodwill').count()).toBeGreaterThan(0)
     })
 
+    test('the admin makes the user an admin and back; the API follows the stored role', async () => {
+      await admin.goto(`${app.url}/admin`)
+      const row = admin.getByRole('row').filter({ hasText: 'dev.user@example.dev' })
+      await row.getByRole('button', { name: 'Make admin' }).click()
+      await expect.poll(() => row.getByRole('button', { name: 'Make user' }).count()).toBe(1)
+      expect((await userContext.request.get(`${app.url}/api/admin/users`)).status()).toBe(200)
+      await row.getByRole('button', { name: 'Make user' }).click()
+      await expect.poll(() => row.getByRole('button', { name: 'Make admin' }).count()).toBe(1)
+      expect((await userContext.request.get(`${app.url}/api/admin/users`)).status()).toBe(403)
+    })
+
     test('with the balance drained by the admin, chat shows the 402 notice with a buy link', async () => {
       const { available } = await balance(userContext, app.url)
       const deduct = await adminContext.request.post(`${app.url}/api/credits/deduct`, {
