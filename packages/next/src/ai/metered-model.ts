@@ -158,6 +158,22 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
     })
   }
 
+  /** Authorizes, then calls the provider; a provider that throws gives the hold back. */
+  async function run<R>(
+    params: CallOptionsLike,
+    model: { modelId: string },
+    call: () => PromiseLike<R>,
+  ): Promise<{ result: R; ticket: Ticket; estimate: MeteredUsage; modelName: string }> {
+    const modelName = options.model ?? model.modelId
+    const { ticket, estimate } = await authorize(params, model.modelId)
+    try {
+      return { result: await call(), ticket, estimate, modelName }
+    } catch (error) {
+      await book(ticket.cancel({ status: params.abortSignal?.aborted ? 'aborted' : 'error' }))
+      throw error
+    }
+  }
+
   return {
     specificationVersion: 'v3',
     async wrapGenerate<R extends GenerateResultLike>({
@@ -169,15 +185,7 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
       params: CallOptionsLike
       model: { modelId: string }
     }): Promise<R> {
-      const modelName = options.model ?? model.modelId
-      const { ticket, estimate } = await authorize(params, model.modelId)
-      let result: R
-      try {
-        result = await doGenerate()
-      } catch (error) {
-        await book(ticket.cancel({ status: params.abortSignal?.aborted ? 'aborted' : 'error' }))
-        throw error
-      }
+      const { result, ticket, estimate, modelName } = await run(params, model, doGenerate)
       // A provider that reports no usage is charged the prompt estimate plus the output counted,
       // never nothing.
       const usage = reported(fromAiSdk(result.usage, modelName)) ?? {
@@ -198,15 +206,7 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
       params: CallOptionsLike
       model: { modelId: string }
     }): Promise<R> {
-      const modelName = options.model ?? model.modelId
-      const { ticket, estimate } = await authorize(params, model.modelId)
-      let result: R
-      try {
-        result = await doStream()
-      } catch (error) {
-        await book(ticket.cancel({ status: params.abortSignal?.aborted ? 'aborted' : 'error' }))
-        throw error
-      }
+      const { result, ticket, estimate, modelName } = await run(params, model, doStream)
 
       let chars = 0
       let usage: MeteredUsage | null = null
