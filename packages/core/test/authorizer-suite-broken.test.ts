@@ -1,6 +1,33 @@
 import { describe, expect, it } from 'vitest'
-import { type Authorizer, createManualClock, createMemoryStores, type Ledger, type LimiterStore } from '../src/index.js'
+import {
+  type Authorizer,
+  type AuthorizeStoreInput,
+  type AuthorizeStoreResult,
+  type ConsumeResult,
+  createManualClock,
+  createMemoryStores,
+  type Ledger,
+  type LimiterStore,
+} from '../src/index.js'
 import { type AuthorizerCheck, authorizerChecks } from '../src/testing/index.js'
+
+/** The reserve both broken authorizers end with, after their limiter step. */
+async function holdAfter(
+  ledger: Ledger,
+  input: AuthorizeStoreInput,
+  limits: ConsumeResult,
+): Promise<AuthorizeStoreResult> {
+  const reserved = await ledger.reserve({
+    account: input.account,
+    amount: input.amount,
+    ttl: input.ttl,
+    reason: input.reason,
+  })
+  if (!reserved.ok) {
+    return { ok: false, reason: 'insufficient_credits', available: reserved.available, required: input.amount, limits }
+  }
+  return { ok: true, holdId: reserved.hold.id, entryId: null, available: reserved.available, limits, replayed: false }
+}
 
 /** Consumes the limits first and only then looks at the balance: refused calls still cost quota. */
 function limitsFirst(ledger: Ledger, limiterStore: LimiterStore): Authorizer {
@@ -9,28 +36,7 @@ function limitsFirst(ledger: Ledger, limiterStore: LimiterStore): Authorizer {
     async authorize(input) {
       const limits = await limiterStore.consume(input.limits)
       if (!limits.allowed) return { ok: false, reason: 'rate_limited', available: 0, limits }
-      const reserved = await ledger.reserve({
-        account: input.account,
-        amount: input.amount,
-        ttl: input.ttl,
-        reason: input.reason,
-      })
-      if (!reserved.ok)
-        return {
-          ok: false,
-          reason: 'insufficient_credits',
-          available: reserved.available,
-          required: input.amount,
-          limits,
-        }
-      return {
-        ok: true,
-        holdId: reserved.hold.id,
-        entryId: null,
-        available: reserved.available,
-        limits,
-        replayed: false,
-      }
+      return holdAfter(ledger, input, limits)
     },
   }
 }
@@ -48,28 +54,7 @@ function checkThenAct(ledger: Ledger, limiterStore: LimiterStore): Authorizer {
       await new Promise((r) => setTimeout(r, 1))
       // commits on the strength of the earlier check: a refusal at commit time goes unnoticed
       const limits = await limiterStore.consume(input.limits)
-      const reserved = await ledger.reserve({
-        account: input.account,
-        amount: input.amount,
-        ttl: input.ttl,
-        reason: input.reason,
-      })
-      if (!reserved.ok)
-        return {
-          ok: false,
-          reason: 'insufficient_credits',
-          available: reserved.available,
-          required: input.amount,
-          limits,
-        }
-      return {
-        ok: true,
-        holdId: reserved.hold.id,
-        entryId: null,
-        available: reserved.available,
-        limits,
-        replayed: false,
-      }
+      return holdAfter(ledger, input, limits)
     },
   }
 }
