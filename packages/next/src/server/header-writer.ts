@@ -1,5 +1,5 @@
 import type { LimitContext, LimitResult } from '@metered/core'
-import { createPolicyFormatter, setMeteredHeaders } from './headers.js'
+import { createPolicyFormatter, formatCredits, formatRateLimit } from './headers.js'
 import type { MeteredNextCore } from './types.js'
 
 export interface HeaderWriter {
@@ -24,7 +24,15 @@ export function createHeaderWriter(core: MeteredNextCore) {
           // invalid rules already failed the call itself; the header is best effort
         }
       }
-      return setMeteredHeaders(headers, { availableUnits, unitsPerCredit, policy, limit, now: Date.now() })
+      // setMeteredHeaders, inlined: this runs on every call, and the clock is only read when a
+      // RateLimit field is written.
+      if (availableUnits !== null) headers.set('Credits-Remaining', formatCredits(availableUnits, unitsPerCredit))
+      if (policy) headers.set('RateLimit-Policy', policy)
+      if (limit && limit.rules.length > 0) {
+        const value = formatRateLimit(limit, Date.now())
+        if (value) headers.set('RateLimit', value)
+      }
+      return headers
     },
   })
 }

@@ -40,24 +40,40 @@ function sfString(value: string): string {
 
 /**
  * `RateLimit-Policy: "minute";q=60;w=60, "day";q=1000;w=86400` for the rules that apply.
- * Cached per rules object: a route sees the same few rule sets over and over.
+ * Cached per rules object (and per `only` list: a route passes its own `limitRules` array every
+ * call): a route sees the same few rule sets over and over, so the header is formatted once.
  */
 export function createPolicyFormatter(): (rules: Rules, only?: ReadonlyArray<string>) => string {
   const cache = new WeakMap<Rules, string>()
+  const cacheOnly = new WeakMap<Rules, WeakMap<ReadonlyArray<string>, string>>()
   return (rules, only) => {
     if (!only) {
       const hit = cache.get(rules)
       if (hit !== undefined) return hit
+      const value = formatPolicy(rules)
+      cache.set(rules, value)
+      return value
     }
-    const items: string[] = []
-    for (const [name, rule] of Object.entries(rules)) {
-      if (only && !only.includes(name)) continue
-      items.push(`${sfString(name)};q=${rule.limit};w=${windowSeconds(rule)}`)
+    let byOnly = cacheOnly.get(rules)
+    const hit = byOnly?.get(only)
+    if (hit !== undefined) return hit
+    const value = formatPolicy(rules, only)
+    if (!byOnly) {
+      byOnly = new WeakMap()
+      cacheOnly.set(rules, byOnly)
     }
-    const value = items.join(', ')
-    if (!only) cache.set(rules, value)
+    byOnly.set(only, value)
     return value
   }
+}
+
+function formatPolicy(rules: Rules, only?: ReadonlyArray<string>): string {
+  const items: string[] = []
+  for (const [name, rule] of Object.entries(rules)) {
+    if (only && !only.includes(name)) continue
+    items.push(`${sfString(name)};q=${rule.limit};w=${windowSeconds(rule)}`)
+  }
+  return items.join(', ')
 }
 
 /**
@@ -83,27 +99,4 @@ export function formatRateLimit(limit: LimitResult, now: number): string | null 
 /** Whole seconds for `Retry-After` (at least 1, so clients never spin). */
 export function retryAfterSeconds(limit: LimitResult): number {
   return Math.max(1, Math.ceil(limit.retryAfter / 1000))
-}
-
-/** Sets the metered fields on `headers` (in place) and returns it. */
-export function setMeteredHeaders(
-  headers: Headers,
-  fields: {
-    /** Available units, or null when unknown. */
-    availableUnits?: number | null
-    unitsPerCredit: number
-    policy?: string | null
-    limit?: LimitResult | null
-    now: number
-  },
-): Headers {
-  if (fields.availableUnits !== undefined && fields.availableUnits !== null) {
-    headers.set('Credits-Remaining', formatCredits(fields.availableUnits, fields.unitsPerCredit))
-  }
-  if (fields.policy) headers.set('RateLimit-Policy', fields.policy)
-  if (fields.limit && fields.limit.rules.length > 0) {
-    const value = formatRateLimit(fields.limit, fields.now)
-    if (value) headers.set('RateLimit', value)
-  }
-  return headers
 }

@@ -3,6 +3,9 @@ import { invalidInput, payloadTooLarge } from './problem.js'
 /** 1 MB: far above any chat turn, far below what would hurt a serverless function. */
 export const DEFAULT_MAX_BODY_BYTES = 1_048_576
 
+// One decoder for every request: `decode` without `stream` keeps no state between calls.
+const utf8 = new TextDecoder()
+
 export type BodyResult = { ok: true; body: unknown } | { ok: false; response: Response }
 
 /**
@@ -39,7 +42,7 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<Body
   }
   if (size === 0) return { ok: true, body: undefined }
   const bytes = chunks.length === 1 ? chunks[0]! : concat(chunks, size)
-  return parseJson(new TextDecoder().decode(bytes))
+  return parseJson(utf8.decode(bytes))
 }
 
 function parseJson(text: string): BodyResult {

@@ -38,10 +38,9 @@ export function createSettlement(input: {
 }): Settlement {
   const { ticket, charges, priceUnits } = input
   let result: Promise<TicketSettlement | null> | null = null
-  let resolveSettled: (value: TicketSettlement | null) => void = () => {}
-  const settled = new Promise<TicketSettlement | null>((resolve) => {
-    resolveSettled = resolve
-  })
+  // `settled` is only read for streamed bodies: its promise is made on first read, not per call.
+  let settled: Promise<TicketSettlement | null> | null = null
+  let resolveSettled: ((value: TicketSettlement | null) => void) | null = null
   const metadata = input.metadata ? { metadata: input.metadata } : {}
 
   function usageFor(fallbackToEstimate: boolean): { usage?: MeteredUsage } {
@@ -92,10 +91,20 @@ export function createSettlement(input: {
         input.report(error)
         return null
       })
-      void result.then(resolveSettled)
+      if (resolveSettled) {
+        void result.then(resolveSettled)
+        resolveSettled = null
+      }
       return result
     },
-    settled,
+    get settled() {
+      // `result` never rejects (failures resolve null), so once finished it is the settled promise.
+      if (result) return result
+      settled ??= new Promise<TicketSettlement | null>((resolve) => {
+        resolveSettled = resolve
+      })
+      return settled
+    },
     get started() {
       return result !== null
     },

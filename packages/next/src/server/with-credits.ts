@@ -1,7 +1,7 @@
-import type { AuthorizeResult, MeteredUsage } from '@metered/core'
+import type { AuthorizeInput, AuthorizeResult, LimitResult, MeteredUsage } from '@metered/core'
 import { limitKeyFor, resolveCaller } from './caller.js'
 import { createCharges } from './charges.js'
-import { createHeaderWriter } from './header-writer.js'
+import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
 import { errorProblem, invalidInput, payloadTooLarge, problem } from './problem.js'
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js'
@@ -31,18 +31,30 @@ function isEventStream(res: Response): boolean {
  * `res` with the metered header fields (and another body when given). A handler's own response
  * usually has mutable headers; one passed through from `fetch` does not, and is copied.
  */
-function withHeaders(res: Response, body: ReadableStream<Uint8Array> | null, fields: (h: Headers) => void): Response {
+function withHeaders(
+  res: Response,
+  body: ReadableStream<Uint8Array> | null,
+  writer: HeaderWriter,
+  available: number | null,
+  limit: LimitResult | null,
+): Response {
   if (body === res.body) {
     try {
-      fields(res.headers)
+      writer.write(res.headers, available, limit)
       return res
     } catch {
       // immutable headers (a fetch() response): copy below
     }
   }
   const headers = new Headers(res.headers)
-  fields(headers)
+  writer.write(headers, available, limit)
   return new Response(body, { status: res.status, statusText: res.statusText, headers })
+}
+
+/** Refusals before authorize know the policy, not the balance or the limiter's state. */
+function early(headers: HeaderWriter, res: Response): Response {
+  headers.write(res.headers, null, null)
+  return res
 }
 
 /** The `withCredits` wrapper of one `createMeteredNext` instance. */
@@ -74,32 +86,31 @@ export function createWithCredits(core: MeteredNextCore) {
     const onAbort = options.onAbort ?? 'charge-produced'
     const limitOption = options.limit ?? 'user'
     const settleOn = options.settleOn ?? 'auto'
+    const anonymous = options.anonymous ?? 'deny'
+    const limitKeyed = limitOption !== false
+    // The fixed price in units, computed on first use (where an invalid price used to throw).
+    let fixedUnitsOnce: number | null = null
 
     return async (req: Request, routeCtx?: RouteContext<P>): Promise<Response> => {
-      const caller = await resolveCaller(core, req, options.anonymous ?? 'deny')
+      const caller = await resolveCaller(core, req, anonymous)
       if (!caller.ok) return caller.response
       const { identity, account } = caller
       const limitContext = { plan: identity.plan ?? null, role: identity.role ?? null }
-      const headers = headerWriter(limitContext, options.limitRules, limitOption !== false)
-      // Refusals before authorize know the policy, not the balance or the limiter's state.
-      const early = (res: Response): Response => {
-        headers.write(res.headers, null, null)
-        return res
-      }
+      const headers = headerWriter(limitContext, options.limitRules, limitKeyed)
 
       // Body: read once, before anything is written, so 400/413 leave no trace.
       let body: unknown
       if (readBody) {
         const read = await readJsonBody(req, maxBytes)
-        if (!read.ok) return early(read.response)
+        if (!read.ok) return early(headers, read.response)
         body = read.body
         if (options.schema) {
           const checked = await validate(options.schema, body)
-          if (!checked.ok) return early(invalidInput(checked.issues))
+          if (!checked.ok) return early(headers, invalidInput(checked.issues))
           body = checked.value
         }
       } else if (Number(req.headers.get('content-length') ?? 0) > maxBytes) {
-        return early(payloadTooLarge(maxBytes))
+        return early(headers, payloadTooLarge(maxBytes))
       }
       const typedBody = body as BodyOf<S>
 
@@ -110,21 +121,24 @@ export function createWithCredits(core: MeteredNextCore) {
           typeof options.estimate === 'function'
             ? await options.estimate(req, { body: typedBody, user: identity, account })
             : (options.estimate ?? (options.price as number))
-        auth = await metered.authorize({
+        // Optional fields are set only when present (as the spreads this replaced did), without
+        // the throwaway objects a spread per field costs on every call.
+        const input: AuthorizeInput = {
           account,
           feature: options.feature,
           estimate,
           limitKey: limitKeyFor(limitOption, req, identity, core),
           limitContext,
-          ...(options.limitRules ? { limitRules: options.limitRules } : {}),
-          ...(options.spendCaps ? { spendCaps: options.spendCaps } : {}),
-          ...(account !== identity.id ? { userId: identity.id } : {}),
-          ...(identity.plan !== undefined ? { plan: identity.plan } : {}),
-          ...(options.ttl !== undefined ? { ttl: options.ttl } : {}),
-          ...(options.metadata ? { metadata: options.metadata } : {}),
-        })
+        }
+        if (options.limitRules) input.limitRules = options.limitRules
+        if (options.spendCaps) input.spendCaps = options.spendCaps
+        if (account !== identity.id) input.userId = identity.id
+        if (identity.plan !== undefined) input.plan = identity.plan
+        if (options.ttl !== undefined) input.ttl = options.ttl
+        if (options.metadata) input.metadata = options.metadata
+        auth = await metered.authorize(input)
       } catch (error) {
-        return early(authorizeError(error))
+        return early(headers, authorizeError(error))
       }
 
       if (!auth.ok) {
@@ -132,7 +146,8 @@ export function createWithCredits(core: MeteredNextCore) {
       }
 
       const { ticket } = auth
-      const fixedUnits = hasPrice ? metered.toUnits(options.price as number) : null
+      if (hasPrice && fixedUnitsOnce === null) fixedUnitsOnce = metered.toUnits(options.price as number)
+      const fixedUnits = fixedUnitsOnce
       const charges = createCharges(metered, options.feature)
       const settlement = createSettlement({
         ticket,
@@ -215,7 +230,7 @@ export function createWithCredits(core: MeteredNextCore) {
         const available = availableAfter(outcome)
         core.after(settlement.finish(outcome))
         abort.dispose()
-        return withHeaders(res, res.body, (h) => headers.write(h, available, auth.limit))
+        return withHeaders(res, res.body, headers, available, auth.limit)
       }
 
       const first = await meterBody(res.body as ReadableStream<Uint8Array>, settlement.finish, abort)
@@ -223,7 +238,7 @@ export function createWithCredits(core: MeteredNextCore) {
       if (!first.ok) return failure(first.outcome, first.error, true)
       // Settles when the body ends or is cancelled; `after` keeps the function alive until then.
       core.after(settlement.settled.finally(abort.dispose))
-      return withHeaders(res, first.body, (h) => headers.write(h, auth.available, auth.limit))
+      return withHeaders(res, first.body, headers, auth.available, auth.limit)
     }
   }
 
