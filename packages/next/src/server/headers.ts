@@ -10,19 +10,30 @@ import type { LimitResult, RuleSpec, Rules } from '@metered/core'
  * per credit -> `12.345`), so the header never shows float noise like `0.39000000000000001`.
  */
 export function formatCredits(units: number, unitsPerCredit: number): string {
-  const sign = units < 0 ? '-' : ''
-  const abs = Math.abs(Math.trunc(units))
-  if (unitsPerCredit === 1) return sign + String(abs)
+  return creditsFormatter(unitsPerCredit)(units)
+}
+
+/**
+ * `formatCredits` for one `unitsPerCredit`, with the unit size's decimal places worked out once
+ * (the wrappers format a balance on every call).
+ */
+export function creditsFormatter(unitsPerCredit: number): (units: number) => string {
   const digits = Math.log10(unitsPerCredit)
-  if (Number.isInteger(digits)) {
-    const whole = Math.floor(abs / unitsPerCredit)
-    const frac = String(abs % unitsPerCredit)
-      .padStart(digits, '0')
-      .replace(/0+$/, '')
-    return sign + (frac ? `${whole}.${frac}` : String(whole))
+  const decimal = unitsPerCredit !== 1 && Number.isInteger(digits)
+  return (units) => {
+    const sign = units < 0 ? '-' : ''
+    const abs = Math.abs(Math.trunc(units))
+    if (unitsPerCredit === 1) return sign + String(abs)
+    if (decimal) {
+      const whole = Math.floor(abs / unitsPerCredit)
+      const rest = abs % unitsPerCredit
+      if (rest === 0) return sign + String(whole)
+      const frac = String(rest).padStart(digits, '0').replace(/0+$/, '')
+      return `${sign}${whole}.${frac}`
+    }
+    // Other unit sizes cannot be written exactly in decimal; six places round down, never up.
+    return sign + String(Math.floor((abs / unitsPerCredit) * 1e6) / 1e6)
   }
-  // Other unit sizes cannot be written exactly in decimal; six places round down, never up.
-  return sign + String(Math.floor((abs / unitsPerCredit) * 1e6) / 1e6)
 }
 
 /** Seconds a rule's quota `q` is measured over: the window, or a token bucket's full refill time. */
@@ -35,6 +46,8 @@ function windowSeconds(rule: RuleSpec): number {
 
 /** A structured-field string: names are quoted, `"` and `\` escaped. */
 function sfString(value: string): string {
+  // Rule names rarely need escaping: skip the regex (and its callback) when nothing to escape.
+  if (!value.includes('"') && !value.includes('\\')) return `"${value}"`
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`
 }
 
