@@ -1,4 +1,4 @@
-import type { Metadata, MeteredUsage, Ticket, TicketSettlement } from '@metered/core'
+import type { Metadata, MeteredUsage, SettleTicketInput, Ticket, TicketSettlement } from '@metered/core'
 import type { Charges } from './charges.js'
 import type { AbortPolicy } from './types.js'
 
@@ -37,17 +37,13 @@ export function createSettlement(input: {
   report: (error: unknown) => void
 }): Settlement {
   const { ticket, charges, priceUnits } = input
-  let result: Promise<TicketSettlement | null> | null = null
-  // `settled` is only read for streamed bodies: its promise is made on first read, not per call.
-  let settled: Promise<TicketSettlement | null> | null = null
-  let resolveSettled: ((value: TicketSettlement | null) => void) | null = null
-  const metadata = input.metadata ? { metadata: input.metadata } : {}
+  const { metadata } = input
 
-  function usageFor(fallbackToEstimate: boolean): { usage?: MeteredUsage } {
+  function usageFor(fallbackToEstimate: boolean): MeteredUsage | undefined {
     const reported = charges.usage()
-    if (reported) return { usage: reported }
-    if (fallbackToEstimate && typeof input.estimate === 'object') return { usage: input.estimate }
-    return {}
+    if (reported) return reported
+    if (fallbackToEstimate && typeof input.estimate === 'object') return input.estimate
+    return undefined
   }
 
   /** Units the handler reported; a report that cannot be priced falls back to the whole hold. */
@@ -61,7 +57,12 @@ export function createSettlement(input: {
   }
 
   function charge(units: number, status: 'ok' | 'error' | 'aborted', fallback: boolean) {
-    return ticket.settle({ units, status, ...usageFor(fallback), ...metadata })
+    // Fields set only when present, as before, without a spread object per field.
+    const settle: SettleTicketInput = { units, status }
+    const usage = usageFor(fallback)
+    if (usage) settle.usage = usage
+    if (metadata) settle.metadata = metadata
+    return ticket.settle(settle)
   }
 
   function release(status: 'error' | 'aborted') {
@@ -84,29 +85,50 @@ export function createSettlement(input: {
     return charges.any ? charge(chargedUnits(), 'aborted', false) : release('aborted')
   }
 
-  return {
-    finish(outcome) {
-      result ??= run(outcome).catch((error: unknown) => {
-        // The hold stays open and expires at its ttl: the caller is refunded, never overcharged.
-        input.report(error)
-        return null
-      })
-      if (resolveSettled) {
-        void result.then(resolveSettled)
-        resolveSettled = null
-      }
-      return result
-    },
-    get settled() {
-      // `result` never rejects (failures resolve null), so once finished it is the settled promise.
-      if (result) return result
-      settled ??= new Promise<TicketSettlement | null>((resolve) => {
-        resolveSettled = resolve
-      })
-      return settled
-    },
-    get started() {
-      return result !== null
-    },
+  return new SettlementHandle(run, input.report)
+}
+
+/**
+ * The settlement's state. A class rather than an object literal with getters: V8 builds a literal
+ * with accessors on a slow path, and this is made on every call.
+ */
+class SettlementHandle implements Settlement {
+  private result: Promise<TicketSettlement | null> | null = null
+  // `settled` is only read for streamed bodies: its promise is made on first read, not per call.
+  private settledPromise: Promise<TicketSettlement | null> | null = null
+  private resolveSettled: ((value: TicketSettlement | null) => void) | null = null
+  private readonly run: (outcome: Outcome) => Promise<TicketSettlement>
+  private readonly report: (error: unknown) => void
+
+  constructor(run: (outcome: Outcome) => Promise<TicketSettlement>, report: (error: unknown) => void) {
+    this.run = run
+    this.report = report
+  }
+
+  // An arrow: `finish` is handed around unbound (to the body metering).
+  readonly finish = (outcome: Outcome): Promise<TicketSettlement | null> => {
+    this.result ??= this.run(outcome).catch((error: unknown) => {
+      // The hold stays open and expires at its ttl: the caller is refunded, never overcharged.
+      this.report(error)
+      return null
+    })
+    if (this.resolveSettled) {
+      void this.result.then(this.resolveSettled)
+      this.resolveSettled = null
+    }
+    return this.result
+  }
+
+  get settled(): Promise<TicketSettlement | null> {
+    // `result` never rejects (failures resolve null), so once finished it is the settled promise.
+    if (this.result) return this.result
+    this.settledPromise ??= new Promise<TicketSettlement | null>((resolve) => {
+      this.resolveSettled = resolve
+    })
+    return this.settledPromise
+  }
+
+  get started(): boolean {
+    return this.result !== null
   }
 }

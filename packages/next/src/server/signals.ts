@@ -12,22 +12,37 @@ export interface LinkedAbort {
 }
 
 export function linkedAbort(requestSignal: AbortSignal): LinkedAbort {
-  let controller: AbortController | null = null
-  const onAbort = () => controller?.abort(requestSignal.reason)
-  const ensure = (): AbortController => {
-    if (controller) return controller
-    controller = new AbortController()
-    if (requestSignal.aborted) controller.abort(requestSignal.reason)
-    else requestSignal.addEventListener('abort', onAbort, { once: true })
+  return new LazyLinkedAbort(requestSignal)
+}
+
+/** A class rather than an object literal with a getter, which V8 builds on a slow path per call. */
+class LazyLinkedAbort implements LinkedAbort {
+  private controller: AbortController | null = null
+  private readonly requestSignal: AbortSignal
+
+  constructor(requestSignal: AbortSignal) {
+    this.requestSignal = requestSignal
+  }
+
+  private readonly onAbort = () => this.controller?.abort(this.requestSignal.reason)
+
+  private ensure(): AbortController {
+    if (this.controller) return this.controller
+    const controller = new AbortController()
+    this.controller = controller
+    if (this.requestSignal.aborted) controller.abort(this.requestSignal.reason)
+    else this.requestSignal.addEventListener('abort', this.onAbort, { once: true })
     return controller
   }
-  return {
-    get signal() {
-      return ensure().signal
-    },
-    abort: (reason) => ensure().abort(reason),
-    dispose: () => {
-      if (controller) requestSignal.removeEventListener('abort', onAbort)
-    },
+
+  get signal(): AbortSignal {
+    return this.ensure().signal
+  }
+
+  // Arrows: `abort` and `dispose` are handed around unbound (`.finally(abort.dispose)`).
+  readonly abort = (reason?: unknown): void => this.ensure().abort(reason)
+
+  readonly dispose = (): void => {
+    if (this.controller) this.requestSignal.removeEventListener('abort', this.onAbort)
   }
 }
