@@ -63,6 +63,30 @@ export async function callFn<T>(ctx: Ctx, fn: string, params: readonly Param[], 
   }
 }
 
+/** A connection that died under the call (killed backend, server restart, network drop). */
+function connectionLost(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause
+  const code = typeof cause?.code === 'string' ? cause.code : ''
+  return (
+    /^(08|57P0)/.test(code) || /Connection terminated|ECONNRESET|connection (is )?closed/i.test(String(cause?.message))
+  )
+}
+
+/**
+ * `callFn` for reads (balance, history, verify), retried once when the pooled connection turns out
+ * to be dead: a pool can hand out a connection whose backend was just killed, and a read (whose
+ * only writes are idempotent housekeeping) is safe to run again. Money operations are never
+ * retried here: their caller retries with an idempotency key.
+ */
+export async function callReadFn<T>(ctx: Ctx, fn: string, params: readonly Param[]): Promise<T> {
+  try {
+    return await callFn<T>(ctx, fn, params)
+  } catch (error) {
+    if (!connectionLost(error)) throw error
+    return callFn<T>(ctx, fn, params)
+  }
+}
+
 /** Runs a statement and returns its rows of jsonb `r`. */
 export async function queryRows<T>(ctx: Ctx, query: RawBuilder<unknown>): Promise<T[]> {
   try {

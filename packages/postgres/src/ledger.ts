@@ -20,7 +20,7 @@ import {
   type VerifyResult,
 } from '@metered/core'
 import { validAccount } from './account.js'
-import { type Ctx, callFn, jsonParam, nowParam } from './call.js'
+import { type Ctx, callFn, callReadFn, jsonParam, nowParam } from './call.js'
 import { decodeEntryCursor } from './cursor.js'
 
 interface VerifyRow {
@@ -132,14 +132,14 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
 
     async balance(account) {
       const a = validAccount(account)
-      return await callFn<Balance>(ctx, 'balance', [[a, 'text'], nowParam(ctx)])
+      return await callReadFn<Balance>(ctx, 'balance', [[a, 'text'], nowParam(ctx)])
     },
 
     async history(account, options) {
       const a = validAccount(account)
       const o = normalizeHistory(options)
       const before = decodeEntryCursor(o.cursor)
-      const page = await callFn<{ entries: Entry[]; more: boolean }>(ctx, 'history', [
+      const page = await callReadFn<{ entries: Entry[]; more: boolean }>(ctx, 'history', [
         [a, 'text'],
         [before, 'bigint'],
         [o.limit, 'integer'],
@@ -153,7 +153,7 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
 
     async verify(account) {
       const a = validAccount(account)
-      const v = await callFn<VerifyRow>(ctx, 'verify', [[a, 'text'], nowParam(ctx)])
+      const v = await callReadFn<VerifyRow>(ctx, 'verify', [[a, 'text'], nowParam(ctx)])
       const problems: string[] = []
       if (v.cached !== v.live) problems.push(`available is ${v.cached}, live grants hold ${v.live}`)
       if (v.stale !== 0) problems.push(`expired or revoked grants still hold ${v.stale} units`)
