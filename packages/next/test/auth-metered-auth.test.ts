@@ -278,3 +278,25 @@ describe('meteredAuth: sessions', () => {
     expect(options.callbacks?.session).toBeTypeOf('function')
   })
 })
+
+describe('meteredAuth: from a metered instance', () => {
+  it('takes users, ledger and unitsPerCredit from the instance, so the bonus is in the app units', async () => {
+    const { createMetered } = await import('@metered/core')
+    const stores = createMemoryStores()
+    const metered = createMetered({ ...stores, unitsPerCredit: 1000 })
+    const auth = meteredAuth({ metered, signupCredits: 1.5, getRequestInfo: () => ({ ip: null, userAgent: null }) })
+    await auth.events.signIn({ user: alice, account: google, isNewUser: true })
+    await auth.events.signIn({ user: alice, account: google, isNewUser: false })
+    expect((await stores.ledger.balance('usr_alice')).available).toBe(1500)
+    expect((await stores.users.get('usr_alice'))?.loginCount).toBe(2)
+  })
+
+  it('refuses a unitsPerCredit that differs from the instance, and a missing user store', async () => {
+    const { createMetered } = await import('@metered/core')
+    const stores = createMemoryStores()
+    const metered = createMetered({ ...stores, unitsPerCredit: 1000 })
+    expect(() => meteredAuth({ metered, unitsPerCredit: 1, signupCredits: 1 })).toThrow(/unitsPerCredit/)
+    const noUsers = createMetered({ ledger: stores.ledger })
+    expect(() => meteredAuth({ metered: noUsers })).toThrow(/users/)
+  })
+})

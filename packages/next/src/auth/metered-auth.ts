@@ -1,4 +1,4 @@
-import { IdempotencyConflictError, type Role, ValidationError } from '@metered/core'
+import { IdempotencyConflictError, type Role, type UserStore, ValidationError } from '@metered/core'
 import { exactUnits } from '../routes/exact-units.js'
 import { adminEmailMatcher } from './admin-emails.js'
 import { createRequestInfoReader, ipFromHeaders } from './request-info.js'
@@ -31,8 +31,8 @@ function clip(value: string | null, max: number): string | null {
  * export const { auth, handlers } = NextAuth({ providers, ...m })
  */
 export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
-  const { users } = options
-  const ledger = options.ledger ?? null
+  const users = userStoreOf(options)
+  const ledger = options.ledger ?? options.metered?.ledger ?? null
   const isAdminEmail = adminEmailMatcher(options.admins)
   const report = (error: unknown) => {
     try {
@@ -44,7 +44,13 @@ export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
   const readRequestInfo = createRequestInfoReader(options.getRequestInfo, options.clientIp ?? ipFromHeaders)
 
   const signupCredits = options.signupCredits ?? 0
-  const unitsPerCredit = options.unitsPerCredit ?? 1
+  const unitsPerCredit = options.unitsPerCredit ?? options.metered?.unitsPerCredit ?? 1
+  if (options.metered && unitsPerCredit !== options.metered.unitsPerCredit) {
+    // The footgun this option exists for: a bonus counted in other units than the app's.
+    throw new ValidationError([
+      { path: 'unitsPerCredit', message: `differs from the metered instance's (${options.metered.unitsPerCredit})` },
+    ])
+  }
   let signupUnits = 0
   if (signupCredits !== 0) {
     // A misconfiguration should fail at start-up, not silently at every sign-in.
@@ -153,4 +159,12 @@ export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
       },
     },
   }
+}
+
+function userStoreOf(options: MeteredAuthOptions): UserStore {
+  const users = options.users ?? options.metered?.users ?? null
+  if (!users) {
+    throw new ValidationError([{ path: 'users', message: 'give a user store, or a metered instance with one' }])
+  }
+  return users
 }

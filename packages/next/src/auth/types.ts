@@ -46,8 +46,15 @@ export interface SignInRequestInfo {
 }
 
 export interface MeteredAuthOptions {
-  /** Where profiles, roles and logins are kept. */
-  users: UserStore
+  /**
+   * Take `users`, `ledger` and `unitsPerCredit` from the metered instance (`createMetered(...)` or
+   * `createMeteredNext(...).metered`), so the signup bonus can never be counted in other units
+   * than the app's. Options given explicitly win; a different `unitsPerCredit` is refused.
+   * @example meteredAuth({ metered: metered.metered, signupCredits: 1000 })
+   */
+  metered?: { users: UserStore | null; ledger: Ledger; unitsPerCredit: number }
+  /** Where profiles, roles and logins are kept. Required unless `metered` has a user store. */
+  users?: UserStore
   /**
    * Where the signup bonus is granted. Needed only when `signupCredits` > 0.
    * @default null
@@ -63,7 +70,7 @@ export interface MeteredAuthOptions {
   signupCredits?: number
   /**
    * Ledger units per credit, the same as the metered instance's.
-   * @default 1
+   * @default `metered.unitsPerCredit`, else 1
    */
   unitsPerCredit?: number
   /**
