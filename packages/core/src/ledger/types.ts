@@ -6,6 +6,12 @@ import type { Duration } from '../duration.js'
  */
 export type Amount = number
 
+/**
+ * The most units one account can hold (`available + held`): 2^53 - 1, so every total stays an
+ * exact integer in JavaScript, Lua and JSON. A grant that would pass it throws `ValidationError`.
+ */
+export const MAX_BALANCE: Amount = Number.MAX_SAFE_INTEGER
+
 /** Free-form JSON-serialisable data stored with a record. */
 export type Metadata = Record<string, unknown>
 
@@ -146,8 +152,13 @@ export interface RevokeInput {
 export type RevokeResult =
   | {
       ok: true
-      /** Units clawed back: at most what was left of the grant. */
+      /** Units clawed back now: at most what was left of the grant. */
       revoked: Amount
+      /**
+       * Units of the grant that were held when the revoke landed and will be clawed back when their
+       * hold returns them (on release, on expiry, or the unused part on settle). 0 when none.
+       */
+      pending: Amount
       account: string
       grantId: string
       entryId: string | null

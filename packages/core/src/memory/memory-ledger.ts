@@ -316,6 +316,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       const result: RevokeResult = {
         ok: true,
         revoked,
+        pending: 0,
         account: grant.account,
         grantId: grant.id,
         entryId: entry?.id ?? null,
