@@ -12,6 +12,12 @@ export interface LedgerCheckContext {
   concurrency: number
   /** fast-check runs of the property check. */
   numRuns: number
+  /** Store calls the chaos check makes at most. @default 1500 */
+  chaosOps?: number
+  /** Time after which the chaos check starts no new round. @default 8000 */
+  chaosMs?: number
+  /** Seed of the chaos check. @default METERED_CHAOS_SEED, else random (printed on failure) */
+  chaosSeed?: number
 }
 
 /** One conformance check: resolves when the adapter conforms, rejects with the first failed assertion. */

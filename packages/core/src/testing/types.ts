@@ -63,4 +63,13 @@ export interface SuiteOptions {
   concurrency?: number
   /** fast-check runs per property. @default 30 */
   numRuns?: number
+  /**
+   * Store calls the ledger chaos check makes at most; lower it for slow stores. The check also
+   * starts no new round after `chaosMs`. @default 1500
+   */
+  chaosOps?: number
+  /** @default 8000 */
+  chaosMs?: number
+  /** Repeats a failed chaos run. @default METERED_CHAOS_SEED, else random (printed on failure) */
+  chaosSeed?: number
 }
