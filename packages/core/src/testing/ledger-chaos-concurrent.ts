@@ -1,16 +1,7 @@
 import { expect } from 'vitest'
 import type { Ledger } from '../ledger/types.js'
-import {
-  attempt,
-  type Known,
-  negativeFigures,
-  noteClosed,
-  noteCreated,
-  type Outcome,
-  pickHold,
-  type Rng,
-} from './ledger-chaos-kit.js'
-import { expectSound, uid } from './ledger-check-kit.js'
+import { type Known, negativeFigures, noteClosed, noteCreated, pickHold, type Rng } from './ledger-chaos-kit.js'
+import { attempt, expectSound, type Outcome, uid } from './ledger-check-kit.js'
 import type { LedgerHarness } from './types.js'
 
 /**

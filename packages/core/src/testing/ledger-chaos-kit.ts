@@ -1,4 +1,4 @@
-import type { Ledger } from '../ledger/types.js'
+import { comparable, type Outcome } from './ledger-check-kit.js'
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same operations on every store. */
 export interface Rng {
@@ -38,17 +38,6 @@ export function createRng(seed: number): Rng {
     },
   }
   return rng
-}
-
-/** What a call gave: its result, or the code of what it threw. */
-export type Outcome = { value: Record<string, unknown> } | { code: unknown }
-
-export async function attempt(call: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    return { value: (await call()) as Record<string, unknown> }
-  } catch (e) {
-    return { code: (e as { code?: unknown })?.code ?? String(e) }
-  }
 }
 
 /** The grants and holds a round has made, with the model's id for each store id. */
@@ -99,19 +88,9 @@ export function pickHold(rng: Rng, holds: Known['holds']): Known['holds'][number
   return rng.recent(open.length > 0 && rng.chance(0.8) ? open : holds)
 }
 
-/** A store result in the model's terms: ids mapped, entry ids reduced to whether there is one. */
-export function comparable(outcome: Outcome, ids: Map<string, string>): unknown {
-  if (!('value' in outcome)) return outcome
-  const map = (id: unknown) => (typeof id === 'string' ? (ids.get(id) ?? `unmapped:${id}`) : id)
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(outcome.value)) {
-    if (k === 'entryId') out[k] = v === null ? null : 'entry'
-    else if (k === 'grantId') out[k] = map(v)
-    else if (k === 'hold') out[k] = { ...(v as object), id: map((v as { id: string }).id) }
-    else if (k === 'grants') out[k] = (v as Array<{ id: string }>).map((g) => ({ ...g, id: map(g.id) }))
-    else out[k] = v
-  }
-  return { value: out }
+/** A store result in the model's terms: ids mapped through `known`. */
+export function inModelTerms(outcome: Outcome, known: Known): Outcome {
+  return comparable(outcome, (id) => (typeof id === 'string' ? (known.ids.get(id) ?? `unmapped:${id}`) : id))
 }
 
 /** The model's answer as an outcome: its errors are `{ code }` objects, not throws. */
@@ -128,16 +107,4 @@ export function negativeFigures(value: unknown, path = ''): string[] {
   return Object.entries(value)
     .filter(([k]) => k !== 'priority')
     .flatMap(([k, v]) => negativeFigures(v, path ? `${path}.${k}` : k))
-}
-
-/** Every entry of an account through `history`, oldest first. */
-export async function allEntries(ledger: Ledger, account: string) {
-  const all = []
-  let cursor: string | null = null
-  do {
-    const page: Awaited<ReturnType<Ledger['history']>> = await ledger.history(account, { limit: 500, cursor })
-    all.push(...page.entries)
-    cursor = page.nextCursor
-  } while (cursor !== null)
-  return all.reverse()
 }

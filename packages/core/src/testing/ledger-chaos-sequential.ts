@@ -2,9 +2,7 @@ import { expect } from 'vitest'
 import type { ManualClock } from '../clock.js'
 import { type Ledger, MAX_BALANCE } from '../ledger/types.js'
 import {
-  allEntries,
-  attempt,
-  comparable,
+  inModelTerms,
   type Known,
   modelOutcome,
   negativeFigures,
@@ -14,7 +12,7 @@ import {
   type Rng,
 } from './ledger-chaos-kit.js'
 import { LedgerModel } from './ledger-chaos-model.js'
-import { uid } from './ledger-check-kit.js'
+import { allEntries, attempt, uid } from './ledger-check-kit.js'
 import type { LedgerHarness } from './types.js'
 
 /** One operation, resolved to concrete inputs for the store and the model, so a replay repeats it exactly. */
@@ -175,7 +173,7 @@ export async function sequentialPhase(
     calls += 1
     noteCreated(known, step.kind, account, step.key, s, m)
     if (step.kind === 'settle' || step.kind === 'release') noteClosed(known, step.key, s)
-    expect(comparable(s, known.ids), `result of ${step.desc}`).toEqual(m)
+    expect(inModelTerms(s, known), `result of ${step.desc}`).toEqual(m)
     if ('value' in s) expect(negativeFigures(s.value), `negative figures in ${step.desc}`).toEqual([])
   }
   await compareState(harness, model, account, known)
@@ -186,7 +184,7 @@ export async function sequentialPhase(
 async function compareState(harness: LedgerHarness, model: LedgerModel, account: string, known: Known) {
   const { ledger } = harness
   const balance = await ledger.balance(account)
-  expect(comparable({ value: balance as unknown as Record<string, unknown> }, known.ids), 'balance').toEqual({
+  expect(inModelTerms({ value: balance as unknown as Record<string, unknown> }, known), 'balance').toEqual({
     value: model.balance(account),
   })
   const map = (id: string | null) => (id === null ? null : (known.ids.get(id) ?? `unmapped:${id}`))
