@@ -12,6 +12,7 @@ import {
 } from './ledger-checks-concurrency.js'
 import { forfeits, holdExpiry, holdLifecycle, settleAmounts } from './ledger-checks-holds.js'
 import { idempotencyConflicts } from './ledger-checks-idempotency.js'
+import { edgeValues, fingerprintsDoNotCollide, hostileInput, surrogateAccountsDoNotMerge } from './ledger-checks-hostile.js'
 import { history, invalidInput } from './ledger-checks-input.js'
 import type { HarnessFactory, LedgerHarness, SuiteOptions } from './types.js'
 
@@ -41,6 +42,10 @@ export const ledgerChecks = {
   'revoke: full, partial, by key, idempotent, not found': revoke,
   'history: keyset pages, newest first, type filter': history,
   'invalid input: ValidationError, nothing written': invalidInput,
+  'hostile input through every operation: ValidationError, store unchanged': hostileInput,
+  'lone surrogates and NUL never reach the store: no two accounts share a balance': surrogateAccountsDoNotMerge,
+  'edge ids and metadata: accepted, kept as given, never confused': edgeValues,
+  'idempotency fingerprints never collide across separators': fingerprintsDoNotCollide,
   'property: random sequences match the memory model': matchesModel,
 } satisfies Record<string, LedgerCheck>
 
