@@ -1,5 +1,4 @@
 import fc from 'fast-check'
-import { assertProperty } from '../src/testing/seeded.js'
 import { describe, expect, it } from 'vitest'
 import { ValidationError } from '../src/errors.js'
 import {
@@ -13,6 +12,7 @@ import {
   fastUsageEvent,
   parseAccount,
 } from '../src/fast-parse.js'
+import { isCleanString } from '../src/input-rules.js'
 import { normalizeDebit, normalizeRelease, normalizeReserve, normalizeSettle } from '../src/ledger/normalize.js'
 import { normalizeDebitWithZod, normalizeReserveWithZod, normalizeSettleWithZod } from '../src/ledger/normalize-zod.js'
 import {
@@ -26,6 +26,7 @@ import {
   releaseInputSchema,
   USAGE_STATUSES,
 } from '../src/schemas.js'
+import { assertProperty } from '../src/testing/seeded.js'
 import { normalizeUsageEvent } from '../src/usage/normalize.js'
 import { normalizeUsageEventWithZod } from '../src/usage/normalize-zod.js'
 
@@ -91,6 +92,10 @@ const weird: unknown[] = [
   '😀'.repeat(MAX_ID_LENGTH / 2),
   '😀'.repeat(MAX_ID_LENGTH / 2 + 1),
   '\ud800',
+  'x\udc00',
+  '\u0000',
+  'a\u0000b',
+  '\ud83d\ude00',
   true,
   false,
   [],
@@ -111,16 +116,19 @@ const weird: unknown[] = [
 const nasty: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.constantFrom(...weird), weight: 4 },
   { arbitrary: fc.anything(), weight: 1 },
+  // mostly not plain JSON metadata: undefined, -0, holes, odd keys
+  { arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.anything(), { maxKeys: 3 }), weight: 1 },
 )
 
 const ABSENT = Symbol('absent')
-const asciiId = fc.string({ minLength: 1, maxLength: MAX_ID_LENGTH })
-const anyId = fc.oneof(asciiId, fc.string({ minLength: 1, maxLength: 120, unit: 'binary' }))
+// Valid strings are well-formed and NUL-free (the input rules); 'binary' units bring both.
+const clean = (a: fc.Arbitrary<string>) => a.filter(isCleanString)
+const asciiId = clean(fc.string({ minLength: 1, maxLength: MAX_ID_LENGTH }))
+const anyId = fc.oneof(asciiId, clean(fc.string({ minLength: 1, maxLength: 120, unit: 'binary' })))
 const amount = fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), fc.constant(Number.MAX_SAFE_INTEGER))
 const count = fc.oneof(fc.constant(0), amount)
-const metadataKey = fc.string({ maxLength: 8 }).filter((k) => k !== '__proto__' && k !== 'constructor')
+const metadataKey = clean(fc.string({ maxLength: 8 })).filter((k) => k !== '__proto__' && k !== 'constructor')
 const plainMetadata = fc.dictionary(metadataKey, fc.jsonValue(), { maxKeys: 4 })
-const metadata = fc.oneof(plainMetadata, fc.dictionary(fc.string({ maxLength: 8 }), fc.anything(), { maxKeys: 3 }))
 
 type Fields = Record<string, { valid: fc.Arbitrary<unknown>; optional: boolean }>
 
@@ -247,7 +255,7 @@ function agree(
 
 const id = { valid: anyId, optional: false }
 const optionalId = { valid: anyId, optional: true }
-const optionalMetadata = { valid: metadata, optional: true }
+const optionalMetadata = { valid: plainMetadata, optional: true }
 
 agree(
   'reserve',
@@ -288,13 +296,13 @@ agree(
 
 agree('release', { holdId: id }, fastRelease, (input) => parse(releaseInputSchema, input, 'release'), normalizeRelease)
 
-const nullableText = fc.oneof(fc.constant(null), fc.string({ maxLength: MAX_ID_LENGTH }))
+const nullableText = fc.oneof(fc.constant(null), clean(fc.string({ maxLength: MAX_ID_LENGTH })))
 agree(
   'usage event',
   {
     account: id,
     userId: { valid: nullableText, optional: true },
-    feature: { valid: fc.string({ minLength: 1, maxLength: MAX_NAME_LENGTH }), optional: false },
+    feature: { valid: clean(fc.string({ minLength: 1, maxLength: MAX_NAME_LENGTH })), optional: false },
     amount: { valid: count, optional: false },
     shortfall: { valid: count, optional: true },
     model: { valid: nullableText, optional: true },
@@ -322,7 +330,7 @@ const ruleFields: Fields = {
 const itemFields = (rule: fc.Arbitrary<unknown>): Fields => ({
   key: { valid: fc.oneof(fc.constantFrom('a', 'b'), anyId), optional: false },
   name: {
-    valid: fc.oneof(fc.constantFrom('m', 'd'), fc.string({ minLength: 1, maxLength: MAX_NAME_LENGTH })),
+    valid: fc.oneof(fc.constantFrom('m', 'd'), clean(fc.string({ minLength: 1, maxLength: MAX_NAME_LENGTH }))),
     optional: false,
   },
   rule: { valid: rule, optional: false },
@@ -380,7 +388,7 @@ describe('consume request: valid shapes', () => {
 describe('account id and metadata', () => {
   it('agree with accountSchema and metadataSchema', () => {
     assertProperty(
-      fc.property(fc.oneof(anyId, nasty, metadata), (input) => {
+      fc.property(fc.oneof(anyId, nasty, plainMetadata), (input) => {
         const reference = outcome(() => parse(accountSchema, input, 'account'))
         const quick = fastId(input)
         if (quick !== undefined) expect(reference).toStrictEqual({ ok: true, value: quick })

@@ -1,7 +1,7 @@
 import { expect } from 'vitest'
 import type { Ledger } from '../ledger/types.js'
-import { expectCode, expectSound, grant, type LedgerCheck, okResult, uid } from './ledger-check-kit.js'
 import { badAmounts, badCounts, badIds, badMetadata, badStrings, edgeIds, edgeMetadata } from './hostile-inputs.js'
+import { expectCode, expectSound, grant, type LedgerCheck, okResult, uid } from './ledger-check-kit.js'
 
 /**
  * The input rules (docs/semantics.md, "Input rules") through every ledger operation: each
@@ -175,14 +175,20 @@ export const fingerprintsDoNotCollide: LedgerCheck = async ({ harness }) => {
 
   const debitKey = uid('fp-debit')
   okResult(await ledger.debit({ account: a5, amount: 1, reason: 'r', idempotencyKey: debitKey }), 'debit')
-  await expectCode(ledger.debit({ account: a, amount: 5, reason: '1|r', idempotencyKey: debitKey }), 'idempotency_conflict')
+  await expectCode(
+    ledger.debit({ account: a, amount: 5, reason: '1|r', idempotencyKey: debitKey }),
+    'idempotency_conflict',
+  )
 
   const grantKey = uid('fp-grant')
   await grant(ledger, a5, 1, { source: 's', idempotencyKey: grantKey })
   await expectCode(grant(ledger, a, 5, { source: '1|s', idempotencyKey: grantKey }), 'idempotency_conflict')
 
   const reserveKey = uid('fp-reserve')
-  okResult(await ledger.reserve({ account: a5, amount: 1, ttl: 60_000, reason: 'r', idempotencyKey: reserveKey }), 'reserve')
+  okResult(
+    await ledger.reserve({ account: a5, amount: 1, ttl: 60_000, reason: 'r', idempotencyKey: reserveKey }),
+    'reserve',
+  )
   await expectCode(
     ledger.reserve({ account: a, amount: 5, ttl: 1, reason: '60000|r', idempotencyKey: reserveKey }),
     'idempotency_conflict',
@@ -193,10 +199,7 @@ export const fingerprintsDoNotCollide: LedgerCheck = async ({ harness }) => {
   await grant(ledger, a, 10, { idempotencyKey: k })
   await grant(ledger, a, 10, { idempotencyKey: `${k}|5` })
   const revokeKey = uid('fp-revoke')
-  okResult(
-    await ledger.revoke({ grantIdempotencyKey: `${k}|5`, reason: 'r', idempotencyKey: revokeKey }),
-    'revoke',
-  )
+  okResult(await ledger.revoke({ grantIdempotencyKey: `${k}|5`, reason: 'r', idempotencyKey: revokeKey }), 'revoke')
   await expectCode(
     ledger.revoke({ grantIdempotencyKey: k, amount: 5, reason: '|r', idempotencyKey: revokeKey }),
     'idempotency_conflict',

@@ -11,8 +11,13 @@ import {
   concurrentReplays,
 } from './ledger-checks-concurrency.js'
 import { forfeits, holdExpiry, holdLifecycle, settleAmounts } from './ledger-checks-holds.js'
+import {
+  edgeValues,
+  fingerprintsDoNotCollide,
+  hostileInput,
+  surrogateAccountsDoNotMerge,
+} from './ledger-checks-hostile.js'
 import { idempotencyConflicts } from './ledger-checks-idempotency.js'
-import { edgeValues, fingerprintsDoNotCollide, hostileInput, surrogateAccountsDoNotMerge } from './ledger-checks-hostile.js'
 import { history, invalidInput } from './ledger-checks-input.js'
 import type { HarnessFactory, LedgerHarness, SuiteOptions } from './types.js'
 
