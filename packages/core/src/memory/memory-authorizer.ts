@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js'
 import type { Ledger, ReserveInput } from '../ledger/types.js'
 import type { LimiterStore } from '../limiter/types.js'
+import { normalizeAuthorizeInput } from '../metering/authorize-input.js'
 import type { Authorizer, AuthorizeStoreResult } from '../metering/authorizer-types.js'
 import { type MemoryLedgerSync, type MemoryLimiterSync, syncOf } from './memory-sync.js'
 
@@ -20,6 +21,7 @@ export function createMemoryAuthorizer(ledger: Ledger, limiterStore: LimiterStor
   return {
     limiterStore,
     async authorize(input): Promise<AuthorizeStoreResult> {
+      normalizeAuthorizeInput(input) // bad input is refused before anything is read or written
       const check = limiterSync.consume({ items: input.limits.items, dryRun: true })
       const available = ledgerSync.available(input.account)
       if (available < input.amount) {

@@ -3,6 +3,7 @@ import { createManualClock, type ManualClock } from '../clock.js'
 import { createLimiter } from '../limiter/create-limiter.js'
 import { fixedWindow, slidingWindow, tokenBucket } from '../limiter/rules.js'
 import { createMetered } from '../metering/create-metered.js'
+import { authorizerKeepsEdgeIdsApart, authorizerRefusesHostileInput } from './authorizer-checks-hostile.js'
 import type { AuthorizerHarness, HarnessFactory, SuiteOptions } from './types.js'
 
 /** What every authorizer check runs with. */
@@ -152,6 +153,8 @@ export const authorizerChecks = {
   'refusals consume nothing anywhere': refusalsConsumeNothing,
   'fixed price debits, estimates hold, replays consume limits once': modesAndReplays,
   'windows follow the store clock': windowsFollowTheClock,
+  'hostile input is refused: no hold, no debit, no limiter unit': authorizerRefusesHostileInput,
+  'edge account ids hold from their own balance and limits': authorizerKeepsEdgeIdsApart,
 } satisfies Record<string, AuthorizerCheck>
 
 /**
