@@ -3,14 +3,7 @@ import { createKnown, createRng } from './ledger-chaos-kit.js'
 import { sequentialPhase } from './ledger-chaos-sequential.js'
 import type { LedgerCheck } from './ledger-check-kit.js'
 import { uid } from './ledger-check-kit.js'
-
-/** Where a failing chaos run can be repeated from: `METERED_CHAOS_SEED=<seed>`. */
-function seedOf(given: number | undefined): number {
-  if (given !== undefined) return given >>> 0
-  const env = typeof process === 'undefined' ? undefined : process.env.METERED_CHAOS_SEED
-  if (env !== undefined && env !== '') return Number(env) >>> 0
-  return Math.floor(Math.random() * 2 ** 32)
-}
+import { propertySeed } from './seeded.js'
 
 /**
  * Model-based chaos: rounds of random operations, each round on fresh accounts with its own
@@ -22,7 +15,8 @@ function seedOf(given: number | undefined): number {
  */
 export const chaos: LedgerCheck = async (ctx) => {
   const { harness, clock } = ctx
-  const seed = seedOf(ctx.chaosSeed)
+  // The same seed as the fast-check properties (FC_SEED, else a fixed default), unless given.
+  const seed = ctx.chaosSeed ?? propertySeed()
   const budget = ctx.chaosOps ?? 1500
   const deadline = Date.now() + (ctx.chaosMs ?? 8000)
   let calls = 0
@@ -44,7 +38,7 @@ export const chaos: LedgerCheck = async (ctx) => {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       const wrapped = new Error(
-        `chaos check failed: seed ${seed} (METERED_CHAOS_SEED=${seed}), round ${round}: ${message}\n` +
+        `chaos check failed: seed ${seed} (rerun with FC_SEED=${seed}), round ${round}: ${message}\n` +
           `operations of the round:\n${log.join('\n')}`,
       )
       wrapped.stack = `${wrapped.message}\n${error instanceof Error ? error.stack : ''}`

@@ -16,7 +16,7 @@ export interface LedgerCheckContext {
   chaosOps?: number
   /** Time after which the chaos check starts no new round. @default 8000 */
   chaosMs?: number
-  /** Seed of the chaos check. @default METERED_CHAOS_SEED, else random (printed on failure) */
+  /** Seed of the chaos check. @default the properties' seed (`FC_SEED`, else fixed), printed on failure */
   chaosSeed?: number
 }
 

@@ -3,6 +3,7 @@ import { expect } from 'vitest'
 import type { Ledger } from '../ledger/types.js'
 import { createMemoryLedger } from '../memory/memory-ledger.js'
 import { allEntries, attempt, comparable, type LedgerCheck, uid } from './ledger-check-kit.js'
+import { assertProperty } from './seeded.js'
 import type { LedgerHarness } from './types.js'
 
 /** One step of a generated sequence. Indexes pick among the holds/grants made so far, newest first. */
@@ -83,7 +84,7 @@ export const ledgerOps: fc.Arbitrary<LedgerOp[]> = fc
  * between the two, so they are compared through the pairs recorded when each was created.
  */
 export const matchesModel: LedgerCheck = async ({ harness, clock, numRuns }) => {
-  await fc.assert(
+  await assertProperty(
     fc.asyncProperty(ledgerOps, (ops) => runAgainstModel(harness, clock, ops)),
     { numRuns },
   )

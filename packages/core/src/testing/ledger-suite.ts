@@ -21,6 +21,12 @@ import {
   concurrentReplays,
 } from './ledger-checks-concurrency.js'
 import { forfeits, holdExpiry, holdLifecycle, settleAmounts } from './ledger-checks-holds.js'
+import {
+  edgeValues,
+  fingerprintsDoNotCollide,
+  hostileInput,
+  surrogateAccountsDoNotMerge,
+} from './ledger-checks-hostile.js'
 import { idempotencyConflicts } from './ledger-checks-idempotency.js'
 import { history, invalidInput } from './ledger-checks-input.js'
 import type { HarnessFactory, LedgerHarness, SuiteOptions } from './types.js'
@@ -51,6 +57,10 @@ export const ledgerChecks = {
   'revoke: full, partial, by key, idempotent, not found': revoke,
   'history: keyset pages, newest first, type filter': history,
   'invalid input: ValidationError, nothing written': invalidInput,
+  'hostile input through every operation: ValidationError, store unchanged': hostileInput,
+  'lone surrogates and NUL never reach the store: no two accounts share a balance': surrogateAccountsDoNotMerge,
+  'edge ids and metadata: accepted, kept as given, never confused': edgeValues,
+  'idempotency fingerprints never collide across separators': fingerprintsDoNotCollide,
   'property: random sequences match the memory model': matchesModel,
   'refund of held units: 100% refunded while all held, then released, leaves 0': refundWhileHeld,
   'refund of held units: 30% refunded while held, then settled below the hold': refundThenSettleBelow,

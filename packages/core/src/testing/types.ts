@@ -70,6 +70,6 @@ export interface SuiteOptions {
   chaosOps?: number
   /** @default 8000 */
   chaosMs?: number
-  /** Repeats a failed chaos run. @default METERED_CHAOS_SEED, else random (printed on failure) */
+  /** Seed of the chaos check. @default the properties' seed (`FC_SEED`, else fixed), printed on failure */
   chaosSeed?: number
 }
