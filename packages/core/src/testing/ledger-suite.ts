@@ -85,7 +85,7 @@ export type LedgerCheckName = keyof typeof ledgerChecks
  * ledgerSuite('postgres', async ({ clock }) => {
  *   const stores = createPostgresStores(db, { clock, schema: 'test_1' })
  *   return { ledger: stores.ledger, raw: rawReaders(db), close: () => db.destroy() }
- * }, { concurrency: 200, numRuns: 30 })
+ * }, { concurrency: 200, numRuns: 30, chaosOps: 1500 })
  * ```
  */
 export function ledgerSuite(name: string, factory: HarnessFactory<LedgerHarness>, options: SuiteOptions = {}): void {
