@@ -201,6 +201,12 @@ function checkBatch(batch: Call[], outcomes: Outcome[]): void {
       continue
     }
     expect(negativeFigures(o.value), `negative figures in ${call.desc}`).toEqual([])
+    if (o.value.reason === 'insufficient_credits') {
+      // A refusal saw too little at its own instant, or it was no refusal.
+      expect(o.value.available as number, `available of the refused ${call.desc}`).toBeLessThan(
+        o.value.required as number,
+      )
+    }
     if (o.value.ok !== true) continue
     const list = groups.get(call.group) ?? []
     list.push({ call, value: o.value })
