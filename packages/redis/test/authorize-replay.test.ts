@@ -1,9 +1,4 @@
-import {
-  type AuthorizeStoreInput,
-  type ConsumeItem,
-  createManualClock,
-  IdempotencyConflictError,
-} from '@metered/core'
+import { type AuthorizeStoreInput, type ConsumeItem, createManualClock, IdempotencyConflictError } from '@metered/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisStores } from '../src/index.js'
 import { connect, FLAVOURS, type TestClient, uniquePrefix } from './helpers/clients.js'

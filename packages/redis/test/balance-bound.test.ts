@@ -37,9 +37,9 @@ for (const flavour of FLAVOURS) {
     it('fills an account to exactly MAX_BALANCE and refuses one unit more, writing nothing', async () => {
       const { ledger, raw, key } = setup()
       expect(MAX).toBe(2 ** 53 - 1)
-      expect(await ledger.grant({ account: 'a', amount: MAX - 1, source: 's', idempotencyKey: key('g1') })).toMatchObject(
-        { available: MAX - 1 },
-      )
+      expect(
+        await ledger.grant({ account: 'a', amount: MAX - 1, source: 's', idempotencyKey: key('g1') }),
+      ).toMatchObject({ available: MAX - 1 })
       const error = await refusal(ledger.grant({ account: 'a', amount: 2, source: 's', idempotencyKey: key('g2') }))
       expect(error.issues.map((i) => i.path)).toEqual(['amount'])
       expect(await raw.entries('a')).toHaveLength(1)
@@ -67,7 +67,10 @@ for (const flavour of FLAVOURS) {
         available: 15,
       })
       expect(await ledger.balance('a')).toMatchObject({ available: 15, held: MAX - 15 })
-      expect(await ledger.settle({ holdId: r.hold.id, amount: MAX - 16 })).toMatchObject({ charged: MAX - 16, released: 1 })
+      expect(await ledger.settle({ holdId: r.hold.id, amount: MAX - 16 })).toMatchObject({
+        charged: MAX - 16,
+        released: 1,
+      })
       expect(await ledger.verify('a')).toMatchObject({ ok: true, available: 16, held: 0, entriesSum: 16 })
     })
 

@@ -60,10 +60,17 @@ for (const flavour of FLAVOURS) {
     it('settle: units used stay spent, the unused part pays the clawback first', async () => {
       const { ledger, key } = setup()
       const { grantId, holdId } = await holdAll(ledger, key, 1000)
-      expect(await ledger.revoke({ grantId, amount: 600, reason: 'refund' })).toMatchObject({ revoked: 0, pending: 600 })
+      expect(await ledger.revoke({ grantId, amount: 600, reason: 'refund' })).toMatchObject({
+        revoked: 0,
+        pending: 600,
+      })
       const settled = await ledger.settle({ holdId, amount: 300 })
       expect(settled).toMatchObject({ ok: true, charged: 300, released: 100, forfeited: 600, available: 100 })
-      expect(await ledger.balance('a')).toMatchObject({ available: 100, held: 0, grants: [{ id: grantId, remaining: 100 }] })
+      expect(await ledger.balance('a')).toMatchObject({
+        available: 100,
+        held: 0,
+        grants: [{ id: grantId, remaining: 100 }],
+      })
       const types = (await entries(ledger)).map((e) => [e.type, e.amount, e.reason])
       expect(types).toEqual([
         ['debit', -300, 'hold'],
@@ -130,7 +137,9 @@ for (const flavour of FLAVOURS) {
         [b.grantId, 20],
       ])
       const clawed = (await entries(ledger)).filter((e) => e.reason === 'clawback')
-      expect(clawed).toEqual([{ type: 'revoke', amount: -50, grantId: b.grantId, holdId: r.hold.id, reason: 'clawback' }])
+      expect(clawed).toEqual([
+        { type: 'revoke', amount: -50, grantId: b.grantId, holdId: r.hold.id, reason: 'clawback' },
+      ])
       expect(await ledger.verify('a')).toMatchObject({ ok: true, entriesSum: 50 })
     })
 
