@@ -171,3 +171,33 @@ for (const flavour of FLAVOURS) {
     })
   })
 }
+
+describe('redis clawback with many open holds', () => {
+  let c: TestClient
+  beforeAll(async () => {
+    c = await connect('ioredis')
+  })
+  afterAll(async () => {
+    await c.close()
+  })
+
+  it('counts the held units of a grant across 1,201 open holds (read in slices)', async () => {
+    const prefix = uniquePrefix('claw-many')
+    const { ledger } = createRedisStores(c.client, { prefix })
+    const g = await ledger.grant({ account: 'a', amount: 2000, source: 'p', idempotencyKey: `${prefix}g` })
+    const holds = await Promise.all(
+      Array.from({ length: 1201 }, () => ledger.reserve({ account: 'a', amount: 1, ttl: '1 h' })),
+    )
+    expect(holds.every((h) => h.ok)).toBe(true)
+    expect(await ledger.revoke({ grantId: g.grantId, amount: 2000, reason: 'refund' })).toMatchObject({
+      revoked: 799,
+      pending: 1201,
+      available: 0,
+    })
+    for (const h of holds.slice(0, 3)) {
+      if (!h.ok) throw new Error('refused')
+      expect(await ledger.release({ holdId: h.hold.id })).toMatchObject({ released: 0, forfeited: 1 })
+    }
+    expect(await ledger.verify('a')).toMatchObject({ ok: true, available: 0, held: 1198, entriesSum: 1198 })
+  })
+})
