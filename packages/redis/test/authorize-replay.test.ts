@@ -79,6 +79,43 @@ for (const flavour of FLAVOURS) {
       expect(await s.ledger.balance('a')).toMatchObject({ available: 900 })
     })
 
+    it('a charge under the key of an uncharged hold is a conflict; a charge replays after its hold is forgotten', async () => {
+      const s = await setup(1000)
+      await s.authorizer.authorize(s.input({ charge: false, limits: { items: [] } }))
+      await expect(s.authorizer.authorize(s.input({ limits: { items: [] } }))).rejects.toBeInstanceOf(
+        IdempotencyConflictError,
+      )
+      expect(await s.ledger.balance('a')).toMatchObject({ available: 900, held: 100 })
+
+      const prefix = uniquePrefix('authrp-forget')
+      const forgetful = createRedisStores(c.client, { prefix, closedHoldsLimit: 1 })
+      await forgetful.ledger.grant({ account: 'a', amount: 10, source: 'p', idempotencyKey: `${prefix}g` })
+      const input = s.input({ amount: 1, idempotencyKey: `${prefix}K`, limits: { items: [] } })
+      const first = await forgetful.authorizer.authorize(input)
+      if (!first.ok) throw new Error('refused')
+      // two more charges close two more holds: the first one's hold record is dropped
+      for (const k of ['x', 'y']) await forgetful.authorizer.authorize({ ...input, idempotencyKey: `${prefix}${k}` })
+      const original = await forgetful.ledger.reserve({
+        account: 'a',
+        amount: 1,
+        ttl: '1 h',
+        reason: 'chat',
+        idempotencyKey: input.idempotencyKey!,
+      })
+      if (!original.ok) throw new Error('no replay')
+      expect(original.replayed).toBe(true)
+      expect(await forgetful.ledger.settle({ holdId: original.hold.id, amount: 1 })).toEqual({
+        ok: false,
+        reason: 'hold_not_found',
+      })
+      expect(await forgetful.authorizer.authorize(input)).toMatchObject({
+        ok: true,
+        entryId: first.entryId,
+        available: 9,
+        replayed: true,
+      })
+    })
+
     it('another call under the same key is a conflict, even when it would be refused', async () => {
       const s = await setup(100)
       await s.authorizer.authorize(s.input({}))

@@ -7,7 +7,8 @@ import { LIMITER_EVAL_LUA } from './limiter-consume.js'
  *   1. idempotency first: a known key with the same fingerprint returns the original ticket
  *      (same hold or debit entry, `available` as stored, the rules evaluated now as a dry run),
  *      writing nothing, even when the balance or a rule would refuse a fresh call; another
- *      fingerprint is a conflict;
+ *      fingerprint is a conflict, and so is a charge under a key whose hold was not charged in
+ *      full (it was a hold-mode call: reserve, or authorize with an estimate);
  *   2. housekeeping; evaluate every rule as a dry run; read available;
  *   3. balance short -> insufficient_credits; else a rule refuses -> rate_limited; nothing written;
  *   4. else reserve, commit the rules, and with `charge` settle the fresh hold in full (a debit
@@ -25,7 +26,7 @@ local charge = ARGV[11] == '1'
 local n = tonumber(ARGV[13])
 local rec = nil
 if FP ~= '' then
-  rec = redis.call('HMGET', K_I, 'f', 'r')
+  rec = redis.call('HMGET', K_I, 'f', 'r', 'c', 'ca')
   if rec[1] and rec[1] ~= FP then return '{"s":"conflict"}' end
   if not rec[1] then rec = nil end
 end
@@ -40,7 +41,8 @@ local function ticket(hid, eid, available, replayed)
     .. ',"replayed":' .. tostring(replayed) .. '}')
 end
 
--- charge: settle the fresh hold for its whole amount, as settle would
+-- charge: settle the fresh hold for its whole amount, as settle would; the key's record keeps
+-- the debit entry, so a retry finds it even after the hold is forgotten
 local function charge_hold(hid, h)
   close_hold(hid, h, 's')
   local eid = add_entry('debit', -h.a, nil, hid, h.rs, h.md)
@@ -48,6 +50,7 @@ local function charge_hold(hid, h)
   h.res = '{"ok":true,"charged":' .. d(h.a) .. ',"released":0,"shortfall":0,"forfeited":0,"entryId":' .. js(eid)
     .. ',"available":' .. d(avail()) .. ',"holdExpired":false,"replayed":false}'
   save_hold(hid, h)
+  if FP ~= '' then redis.call('HSET', K_I, 'c', eid, 'ca', d(avail())) end
   return eid
 end
 
@@ -55,20 +58,17 @@ if rec then
   local stored = cjson.decode(rec[2])
   local hid = stored.hold.id
   if not charge then return ticket(hid, nil, stored.available, true) end
+  -- a charge keeps its debit entry in the record (c, ca), whatever becomes of the hold
+  if rec[3] then return ticket(nil, rec[3], tonumber(rec[4]), true) end
+  -- the key placed a hold without charging it (reserve, or authorize with an estimate): the
+  -- same charge only if that hold was since settled for exactly this amount, else a conflict
   local h = load_hold(hid)
-  -- the charge settled its hold in the same script: its settle result holds the debit
-  if h and h.sa ~= nil then
-    local settled = cjson.decode(h.res)
+  if h then
+    local settled = h.res and cjson.decode(h.res)
+    if not settled or h.sa ~= amount or settled.holdExpired then return '{"s":"conflict"}' end
     return ticket(nil, settled.entryId, settled.available, true)
   end
-  if h then
-    -- the key placed a hold without charging it (reserve, or authorize with an estimate) and
-    -- this call charges under the same fingerprint: charge it now if it is still open
-    housekeep()
-    h = load_hold(hid)
-    if h.st == 'o' then return ticket(nil, charge_hold(hid, h), avail(), true) end
-  end
-  -- the hold is forgotten (closedHoldsLimit) or closed otherwise: nothing more to charge
+  -- a record written before charges kept their entry, whose hold is forgotten (closedHoldsLimit)
   return ticket(nil, nil, stored.available, true)
 end
 
