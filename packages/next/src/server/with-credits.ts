@@ -57,6 +57,13 @@ function early(headers: HeaderWriter, res: Response): Response {
   return res
 }
 
+/**
+ * Issue paths of an estimate's usage or credits (core's pricers and `toUnits` name them so, and
+ * `estimate` when it is neither) and of the hold it sizes (`amount`, past the safe-integer range).
+ */
+const ESTIMATE_PATHS =
+  /^(?:amount|credits|estimate|inputTokens|cachedInputTokens|outputTokens|images\.count|size|toolCalls\..+)$/
+
 /** The `withCredits` wrapper of one `createMeteredNext` instance. */
 export function createWithCredits(core: MeteredNextCore) {
   const { metered } = core
@@ -138,7 +145,7 @@ export function createWithCredits(core: MeteredNextCore) {
         if (options.metadata) input.metadata = options.metadata
         auth = await metered.authorize(input)
       } catch (error) {
-        return early(headers, authorizeError(error))
+        return early(headers, authorizeError(error, typeof options.estimate === 'function'))
       }
 
       if (!auth.ok) {
@@ -242,15 +249,20 @@ export function createWithCredits(core: MeteredNextCore) {
     }
   }
 
-  function authorizeError(error: unknown): Response {
-    // An unknown model in the estimate is the client's choice; any other validation failure here
-    // is server configuration (no pricer for the feature) and must not be blamed on the client.
+  /**
+   * An unknown model in the estimate is the client's choice, and so is any bad usage or credits
+   * value an estimate function read from the request (`max_output_tokens: 1e21`); any other
+   * validation failure here is server configuration (no pricer for the feature) and must not be
+   * blamed on the client.
+   */
+  function authorizeError(error: unknown, estimateFromRequest: boolean): Response {
     const issues = (error as { issues?: Array<{ path: string }> } | null)?.issues
+    const clientPath = (path: string) => path === 'model' || (estimateFromRequest && ESTIMATE_PATHS.test(path))
     if (
       (error as { code?: string } | null)?.code === 'validation_error' &&
       Array.isArray(issues) &&
       issues.length > 0 &&
-      issues.every((i) => i.path === 'model')
+      issues.every((i) => clientPath(i.path))
     ) {
       return errorProblem(error, { clientInput: true })
     }
