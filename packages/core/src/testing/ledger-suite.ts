@@ -1,8 +1,18 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { createManualClock } from '../clock.js'
+import { chaos } from './ledger-chaos.js'
 import type { LedgerCheck, LedgerCheckContext } from './ledger-check-kit.js'
 import { matchesModel } from './ledger-check-property.js'
 import { basics, grantExpiry, refusals, revoke, spendingOrder } from './ledger-checks-basic.js'
+import { balanceBound, exactAtTheBound } from './ledger-checks-bound.js'
+import {
+  disputeWhileHeld,
+  refundAcrossHolds,
+  refundThenHoldExpires,
+  refundThenSettleBelow,
+  refundWhileHeld,
+  spentStaysSpent,
+} from './ledger-checks-clawback.js'
 import {
   concurrentDebits,
   concurrentHolds,
@@ -52,6 +62,15 @@ export const ledgerChecks = {
   'edge ids and metadata: accepted, kept as given, never confused': edgeValues,
   'idempotency fingerprints never collide across separators': fingerprintsDoNotCollide,
   'property: random sequences match the memory model': matchesModel,
+  'refund of held units: 100% refunded while all held, then released, leaves 0': refundWhileHeld,
+  'refund of held units: 30% refunded while held, then settled below the hold': refundThenSettleBelow,
+  'refund of held units: the hold expires instead of being released': refundThenHoldExpires,
+  'refund of held units: two holds, successive refunds, a hold across grants': refundAcrossHolds,
+  'refund of held units: a dispute (full revoke) while held': disputeWhileHeld,
+  'refund of held units: units spent by settle stay spent': spentStaysSpent,
+  'balance bound: up to MAX_BALANCE, one more unit refused, nothing written': balanceBound,
+  'balance bound: debits, holds and settles near 2^53 are exact': exactAtTheBound,
+  'chaos: random sequential and concurrent phases against an independent model': chaos,
 } satisfies Record<string, LedgerCheck>
 
 /** The name of one ledger check, as shown in the test report. */
@@ -76,6 +95,9 @@ export function ledgerSuite(name: string, factory: HarnessFactory<LedgerHarness>
     beforeAll(async () => {
       const harness = await factory({ clock })
       ctx = { harness, clock, concurrency: options.concurrency ?? 200, numRuns: options.numRuns ?? 30 }
+      if (options.chaosOps !== undefined) ctx.chaosOps = options.chaosOps
+      if (options.chaosMs !== undefined) ctx.chaosMs = options.chaosMs
+      if (options.chaosSeed !== undefined) ctx.chaosSeed = options.chaosSeed
     })
     afterAll(async () => {
       await ctx?.harness.close?.()
