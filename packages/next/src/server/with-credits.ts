@@ -236,6 +236,8 @@ export function createWithCredits(core: MeteredNextCore) {
       const first = await meterBody(res.body as ReadableStream<Uint8Array>, settlement.finish, abort)
       // The body failing before its first byte is the upstream failing (the handler already answered).
       if (!first.ok) return failure(first.outcome, first.error, true)
+      // The first chunk is out: from here an abort has produced something.
+      settlement.outputStarted()
       // Settles when the body ends or is cancelled; `after` keeps the function alive until then.
       core.after(settlement.settled.finally(abort.dispose))
       return withHeaders(res, first.body, headers, auth.available, auth.limit)
