@@ -1,4 +1,4 @@
-import type { Limiter, LimitResult } from '@metered/core'
+import type { Limiter, LimitResult, Rules } from '@metered/core'
 import { type ClientIp, defaultClientIp } from '../server/client-ip.js'
 import { createPolicyFormatter, formatRateLimit, retryAfterSeconds } from '../server/headers.js'
 import { rateLimited, storeUnavailable } from '../server/problem.js'
@@ -84,13 +84,16 @@ export function createProxy(options: ProxyOptions): MeteredProxy {
 
   const headersFor = (limit: LimitResult): Headers => {
     const h = new Headers()
+    let rules: Rules | undefined
     try {
-      const policy = policyOf(limiter.rulesFor({}), options.rules)
+      rules = limiter.rulesFor({})
+      const policy = policyOf(rules, options.rules)
       if (policy) h.set('RateLimit-Policy', policy)
     } catch {
       // rules that depend on a caller context cannot be listed here; the header is optional
     }
-    const rl = formatRateLimit(limit, Date.now())
+    // only refusals get here: `t` is the refusing rule's wait, which needs no clock
+    const rl = formatRateLimit(limit, Date.now(), rules)
     if (rl) h.set('RateLimit', rl)
     return h
   }

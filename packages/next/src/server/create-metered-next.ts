@@ -1,4 +1,4 @@
-import { createMetered, type Metered } from '@metered/core'
+import { createMetered, type Metered, systemClock } from '@metered/core'
 import { createAdminRoutes, createCreditRoutes, createProfileRoutes } from '../routes/index.js'
 import type { CatchAllHandlers, RouteFactoryOptions } from '../routes/types.js'
 import { createAfter } from './after.js'
@@ -20,6 +20,7 @@ function defaultReport(error: unknown): void {
 export function createMeteredNextCore(options: CreateMeteredNextOptions): MeteredNextCore {
   const metered: Metered = 'metered' in options ? options.metered : createMetered(options)
   const onError = options.onError ?? defaultReport
+  const clock = ('clock' in options ? options.clock : undefined) ?? systemClock
   const identify = options.identify
   return {
     metered,
@@ -36,6 +37,7 @@ export function createMeteredNextCore(options: CreateMeteredNextOptions): Metere
       }
     },
     formatCredits: (units) => formatCredits(units, metered.unitsPerCredit),
+    now: () => clock.now(),
   }
 }
 

@@ -67,6 +67,8 @@ export interface MeteredNextCore {
   report(error: unknown): void
   /** Ledger units -> the `Credits-Remaining` string. */
   formatCredits(units: number): string
+  /** Epoch ms from the instance's clock (`clock` option), for the RateLimit header's `t`. */
+  now(): number
 }
 
 /** Who meters anonymous callers. */
