@@ -5,6 +5,7 @@ import { createAfter } from './after.js'
 import { defaultClientIp } from './client-ip.js'
 import { formatCredits } from './headers.js'
 import { resolveRole, runIdentify } from './identify.js'
+import { assertModelsPriced } from './prices.js'
 import type { CreateMeteredNextOptions, MeteredNextCore } from './types.js'
 import { createWithCredits } from './with-credits.js'
 import { createWithRateLimit } from './with-rate-limit.js'
@@ -19,6 +20,7 @@ function defaultReport(error: unknown): void {
  */
 export function createMeteredNextCore(options: CreateMeteredNextOptions): MeteredNextCore {
   const metered: Metered = 'metered' in options ? options.metered : createMetered(options)
+  if (options.models) assertModelsPriced(metered, options.models)
   const onError = options.onError ?? defaultReport
   const clock = ('clock' in options ? options.clock : undefined) ?? systemClock
   const identify = options.identify

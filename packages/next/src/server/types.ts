@@ -41,6 +41,13 @@ export interface MeteredNextOptions {
    */
   clientIp?: ClientIp
   /**
+   * The models each feature is called with, checked at start-up: `createMeteredNext` throws when
+   * a feature has no pricer or its pricer has no price for one of them (else every such call
+   * would answer 500).
+   * @example models: { generate: [CHAT_MODEL], image: ['gpt-image-1'] }
+   */
+  models?: Readonly<Record<string, ReadonlyArray<string>>>
+  /**
    * Sees every error that was answered 500/502/503 (the response never contains it). Log here.
    * @default console.error
    */
