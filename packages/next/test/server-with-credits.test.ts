@@ -369,7 +369,8 @@ describe('withCredits: charging', () => {
     const POST = t.metered.withCredits({ feature: 'image', price: 1, anonymous: 'ip', limit: 'ip' }, (_req, ctx) =>
       Response.json({ account: ctx.account, anonymous: ctx.anonymous }),
     )
-    const req = () => post({}, { headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' } })
+    // the client's own entry first, then what the proxy in front appended
+    const req = () => post({}, { headers: { 'x-forwarded-for': '10.0.0.1, 203.0.113.9' } })
     const res = await POST(req(), noParams)
     expect(await res.json()).toEqual({ account: 'ip:203.0.113.9', anonymous: true })
     expect((await POST(req(), noParams)).status).toBe(429)

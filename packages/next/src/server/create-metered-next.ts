@@ -2,7 +2,7 @@ import { createMetered, type Metered, systemClock } from '@metered/core'
 import { createAdminRoutes, createCreditRoutes, createProfileRoutes } from '../routes/index.js'
 import type { CatchAllHandlers, RouteFactoryOptions } from '../routes/types.js'
 import { createAfter } from './after.js'
-import { defaultClientIp } from './client-ip.js'
+import { clientIpFor } from './client-ip.js'
 import { formatCredits } from './headers.js'
 import { resolveRole, runIdentify } from './identify.js'
 import { assertModelsPriced } from './prices.js'
@@ -30,7 +30,8 @@ export function createMeteredNextCore(options: CreateMeteredNextOptions): Metere
     role: (identity) => resolveRole(identity, metered.users),
     buyUrl: options.buyUrl ?? null,
     after: createAfter(options.after),
-    clientIp: options.clientIp ?? defaultClientIp,
+    clientIp:
+      options.clientIp ?? clientIpFor(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     report(error) {
       try {
         onError(error)
