@@ -1,6 +1,8 @@
 import { createLimiter, createMemoryStores, fixedWindow, type Ledger, type UsageStore } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
-import { databaseUrl, uniqueName } from '@metered/tooling'
+import { createRedisStores, fromIoredis } from '@metered/redis'
+import { databaseUrl, redisUrl, uniqueName } from '@metered/tooling'
+import { Redis as IoRedis } from 'ioredis'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -95,6 +97,20 @@ const setups: Array<{
       return { ledger: stores.ledger, usage: stores.usage, close: () => db.destroy() }
     },
   },
+  {
+    name: 'redis',
+    make: async () => {
+      const redis = new IoRedis(redisUrl())
+      const { ledger } = createRedisStores(fromIoredis(redis), { prefix: `${uniqueName('abort')}:` })
+      return {
+        ledger,
+        usage: createMemoryStores().usage,
+        close: async () => {
+          redis.disconnect()
+        },
+      }
+    },
+  },
 ]
 
 describe.each(setups)('a streamed body the client abandons, over HTTP ($name)', ({ make }) => {
@@ -122,15 +138,23 @@ describe.each(setups)('a streamed body the client abandons, over HTTP ($name)', 
       },
       onError: () => {},
     })
-    const POST = metered.withCredits({ feature: 'generate', estimate: ESTIMATE }, async (_req, ctx) => {
+    const handler = async (_req: Request, ctx: CreditsContext) => {
       const route = routes.get(ctx.account)
       if (!route) throw new Error('no route for this account')
       route.gates.start()
       return new Response(body(route.gates, ctx, route.charging), {
         headers: { 'content-type': 'text/event-stream' },
       })
+    }
+    const byPolicy = {
+      'charge-produced': metered.withCredits({ feature: 'generate', estimate: ESTIMATE }, handler),
+      'charge-hold': metered.withCredits({ feature: 'generate', estimate: ESTIMATE, onAbort: 'charge-hold' }, handler),
+      release: metered.withCredits({ feature: 'generate', estimate: ESTIMATE, onAbort: 'release' }, handler),
+    }
+    server = await serveRoute((req) => {
+      const policy = (new URL(req.url).searchParams.get('onAbort') ?? 'charge-produced') as keyof typeof byPolicy
+      return byPolicy[policy](req, { params: Promise.resolve({}) })
     })
-    server = await serveRoute((req) => POST(req, { params: Promise.resolve({}) }))
   }, 60_000)
   afterAll(async () => {
     await server?.close()
@@ -150,12 +174,12 @@ describe.each(setups)('a streamed body the client abandons, over HTTP ($name)', 
     throw new Error('the call never settled')
   }
 
-  async function call(charging: Charging) {
+  async function call(charging: Charging, onAbort = 'charge-produced') {
     const account = uniqueName('acct')
     await stores.ledger.grant({ account, amount: GRANT, source: 'test', idempotencyKey: `g:${account}` })
     const g = gates()
     routes.set(account, { charging, gates: g })
-    const client = openRequest(`${server.url}/api/turn`, {
+    const client = openRequest(`${server.url}/api/turn?onAbort=${onAbort}`, {
       headers: { 'x-user': account, 'content-type': 'application/json' },
       body: '{}',
     })
@@ -204,5 +228,19 @@ describe.each(setups)('a streamed body the client abandons, over HTTP ($name)', 
       expect(balance).toMatchObject({ available: GRANT - expected(charging, 'end'), held: 0 })
       expect((await usageOf(account)).map((e) => [e.status, e.amount])).toEqual([['ok', expected(charging, 'end')]])
     })
+  })
+  // The other documented policies, for a handler that reports nothing, leaving after chunk 2.
+  it.each([
+    ['charge-hold', ESTIMATE * 1000],
+    ['release', 0],
+  ])("onAbort: '%s' after output: charges %i units", async (policy, units) => {
+    const { account, g, client } = await call('never', policy as string)
+    g.open(0)
+    g.open(1)
+    await client.until(8)
+    client.cut()
+    const balance = await settled(account)
+    expect(balance).toMatchObject({ available: GRANT - (units as number), held: 0 })
+    expect((await usageOf(account)).map((e) => e.status)).toEqual(['aborted'])
   })
 })
