@@ -47,14 +47,16 @@ export function defaultTrustProxy(): TrustProxy {
  */
 export function clientIpFor(options: { trustProxy?: TrustProxy } = {}): ClientIp {
   const trust = options.trustProxy ?? defaultTrustProxy()
-  if (trust === false) return () => null
-  if (trust === 'vercel') {
-    return (req) => address(req.headers.get('x-real-ip')) ?? fromRight(req.headers.get('x-forwarded-for'), 1)
-  }
-  if (!Number.isSafeInteger(trust) || trust < 1) {
+  if (typeof trust === 'number' && !(Number.isSafeInteger(trust) && trust >= 1)) {
     throw new TypeError('trustProxy: the number of proxies in front of the app, 1 or more (or false, or "vercel")')
   }
-  return (req) => fromRight(req.headers.get('x-forwarded-for'), trust)
+  return (req) => readIp(trust, req.headers)
+}
+
+function readIp(trust: TrustProxy, headers: Headers): string | null {
+  if (trust === false) return null
+  if (trust === 'vercel') return address(headers.get('x-real-ip')) ?? fromRight(headers.get('x-forwarded-for'), 1)
+  return fromRight(headers.get('x-forwarded-for'), trust)
 }
 
 /**
@@ -63,4 +65,4 @@ export function clientIpFor(options: { trustProxy?: TrustProxy } = {}): ClientIp
  * front of the app appended (entries before it are the client's own and ignored). Behind more than
  * one proxy, or none, use `trustProxy` (or your own `clientIp`).
  */
-export const defaultClientIp: ClientIp = (req) => clientIpFor({ trustProxy: defaultTrustProxy() })(req)
+export const defaultClientIp: ClientIp = (req) => readIp(defaultTrustProxy(), req.headers)

@@ -92,12 +92,12 @@ function formatPolicy(rules: Rules, only?: ReadonlyArray<string>): string {
 type RuleResult = LimitResult['rules'][number]
 
 /**
- * Seconds until more of a rule's quota is available (the draft's `t`), never more than its
- * window `w`. A refusing rule says exactly: its own wait, which is what `Retry-After` is made of.
- * An admitting rule: a fixed window at its end; a sliding window at the end of the current
- * window, when its older count has slid out or this window's starts to; a token bucket when its
- * next token arrives. Without the rule's spec (a custom rules function that changed since), the
- * time to its full reset, capped by nothing.
+ * Seconds until more of a rule's quota is available (the draft's `t`). A refusing rule says
+ * exactly its own wait, which is what `Retry-After` is made of (within `w`, but for a sliding
+ * window whose whole quota went early in a window: see docs/http-api.md). An admitting rule, at
+ * most `w`: a fixed window at its end; a sliding window at the end of the current window, when its
+ * older count has slid out or this window's starts to; a token bucket when its next token
+ * arrives. Without the rule's spec (rules the limiter no longer returns), the time to its reset.
  */
 function secondsUntilMore(rule: RuleResult, spec: RuleSpec | undefined, now: number): number {
   if (!rule.success) return retrySeconds(rule.retryAfter)
