@@ -36,7 +36,7 @@ function rawJson(body: Record<string, unknown>): string {
 }
 
 describe('withCredits: an estimate read from the body', () => {
-  it('hostile max_output_tokens and model are a 400; nothing is held, charged or recorded', async () => {
+  it('hostile max_output_tokens are a 400; nothing is held, charged or recorded', async () => {
     const t = setup()
     await t.grant('alice', 100)
     const POST = t.metered.withCredits(
@@ -52,12 +52,6 @@ describe('withCredits: an estimate read from the body', () => {
         noParams,
       )
       await expect400(res, `max_output_tokens = ${h.name}`)
-    }
-    // (the 1 MB name is left out: a 1 MB body is refused as 413 before anything reads it)
-    const models = [...badStrings('gpt-4.1-nano'), ...badIdLengths('gpt-4.1-nano')].filter((h) => h.value.length < 1e5)
-    for (const h of models) {
-      const res = await POST(post({ model: h.value, max_output_tokens: 10 }, { user: 'alice' }), noParams)
-      await expect400(res, `model = ${h.name}`)
     }
     await t.flush()
     expect(await state(t, 'alice', 'alice')).toEqual(before)
