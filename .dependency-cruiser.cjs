@@ -1,7 +1,8 @@
 // The layering of the packages, checked by `pnpm check:graph` (a step of .ci/run).
 // docs/design.md ("Layering, enforced") says why each rule exists.
-// Paths are relative to the repository root; a workspace package resolves to its dist/ or
-// src/ through its symlink, an npm package to node_modules/.pnpm/<name>@<version>/node_modules/<name>/.
+// Paths are relative to the repository root. An import of a workspace package resolves through
+// its exports to its dist/ (so the script builds first), an npm package to
+// node_modules/.pnpm/<name>@<version>/node_modules/<name>/.
 const ADAPTERS = '(postgres|redis|stripe|next)'
 
 /** @type {import('dependency-cruiser').IConfiguration} */
