@@ -74,6 +74,7 @@ const plants: Plant[] = [
     expect: /react-entry-imports-only-react: packages\/next\/src\/react\/uses-core\.ts → packages\/core\/dist\//,
   },
   {
+    // resolves: next has @metered/redis as a dev dependency (for its tests)
     files: { 'packages/next/src/uses-redis.ts': "export { createRedisStores } from '@metered/redis'\n" },
     expect: /adapter-imports-no-other-adapter: packages\/next\/src\/uses-redis\.ts → packages\/redis\/dist\//,
   },
