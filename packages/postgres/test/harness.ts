@@ -1,7 +1,8 @@
+import { PGlite } from '@electric-sql/pglite'
 import type { Clock, EntryType } from '@metered/core'
 import type { LedgerRawReaders } from '@metered/core/testing'
 import { databaseUrl, uniqueName } from '@metered/tooling'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { AnyKysely } from '../src/db.js'
 import { createPostgresStores, migrate } from '../src/index.js'
@@ -63,3 +64,36 @@ export function rawReaders(db: AnyKysely, schema: string): LedgerRawReaders {
     },
   }
 }
+
+export interface OpenedBackend {
+  db: AnyKysely
+  schema: string
+  stores: ReturnType<typeof createPostgresStores>
+  close(): Promise<void>
+}
+
+/** A database under test: a fresh schema on the pg Pool, or a fresh in-memory PGlite. */
+export interface Backend {
+  name: string
+  open(options?: { clock?: Clock; migrate?: boolean }): Promise<OpenedBackend>
+}
+
+/** The two drivers the package's own tests run on (each `open` is a fresh, empty schema). */
+export const backends: Backend[] = [
+  {
+    name: 'pg Pool',
+    async open(options = {}) {
+      const t = await pgTestDb({ max: 20, migrate: options.migrate !== false })
+      return { db: t.db, schema: t.schema, stores: storesFor(t, options.clock), close: () => t.close() }
+    },
+  },
+  {
+    name: 'PGlite',
+    async open(options = {}) {
+      const db = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite: new PGlite() }) })
+      const schema = uniqueName('m')
+      if (options.migrate !== false) await migrate(db, { schema })
+      return { db, schema, stores: storesFor({ db, schema }, options.clock), close: () => db.destroy() }
+    },
+  },
+]
