@@ -6,6 +6,7 @@ import {
   type GrantResult,
   type HistoryPage,
   type Ledger,
+  MAX_BALANCE,
   normalizeDebit,
   normalizeGrant,
   normalizeHistory,
@@ -23,13 +24,39 @@ import { validAccount } from './account.js'
 import { type Ctx, callFn, callReadFn, jsonParam, nowParam } from './call.js'
 import { decodeEntryCursor } from './cursor.js'
 
+/** verify's figures: sums as exact decimal text, counts as numbers. */
 interface VerifyRow {
-  cached: number
-  live: number
-  stale: number
+  cached: string
+  live: string
+  stale: string
   negative: number
-  held: number
-  entries: number
+  negativeClawback: number
+  remainingAndClawback: number
+  held: string
+  entries: string
+}
+
+/** verify's checks, on exact integers: docs/semantics.md, verify. */
+function verifyProblems(v: VerifyRow): string[] {
+  const [cached, live, stale, held, entries] = [v.cached, v.live, v.stale, v.held, v.entries].map(BigInt) as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+  ]
+  const problems: string[] = []
+  if (cached !== live) problems.push(`available is ${cached}, live grants hold ${live}`)
+  if (stale !== 0n) problems.push(`expired or revoked grants still hold ${stale} units`)
+  if (v.negative !== 0) problems.push(`${v.negative} grants have a remainder below zero`)
+  if (v.negativeClawback !== 0) problems.push(`${v.negativeClawback} grants have a clawback below zero`)
+  if (v.remainingAndClawback !== 0) {
+    problems.push(`${v.remainingAndClawback} grants have both units left and a clawback outstanding`)
+  }
+  if (held < 0n) problems.push(`open holds sum to ${held}`)
+  if (entries !== cached + held) problems.push(`entries sum to ${entries}, available + held is ${cached + held}`)
+  if (cached + held > BigInt(MAX_BALANCE)) problems.push(`available + held is ${cached + held}, above MAX_BALANCE`)
+  return problems
 }
 
 /**
@@ -154,21 +181,15 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
     async verify(account) {
       const a = validAccount(account)
       const v = await callReadFn<VerifyRow>(ctx, 'verify', [[a, 'text'], nowParam(ctx)])
-      const problems: string[] = []
-      if (v.cached !== v.live) problems.push(`available is ${v.cached}, live grants hold ${v.live}`)
-      if (v.stale !== 0) problems.push(`expired or revoked grants still hold ${v.stale} units`)
-      if (v.negative !== 0) problems.push(`${v.negative} grants have a remainder below zero`)
-      if (v.entries !== v.cached + v.held) {
-        problems.push(`entries sum to ${v.entries}, available + held is ${v.cached + v.held}`)
-      }
+      const problems = verifyProblems(v)
       return {
         ok: problems.length === 0,
         account: a,
-        available: v.cached,
-        held: v.held,
-        liveRemainders: v.live,
-        entriesSum: v.entries,
-        openHolds: v.held,
+        available: Number(v.cached),
+        held: Number(v.held),
+        liveRemainders: Number(v.live),
+        entriesSum: Number(v.entries),
+        openHolds: Number(v.held),
         problems,
       } satisfies VerifyResult
     },

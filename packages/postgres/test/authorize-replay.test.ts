@@ -46,7 +46,7 @@ describe.each(backends)('postgres ($name): authorize replays its key first', (ba
   it('a retried hold replays the same hold while a rule and the balance would refuse', async () => {
     const { ledger, authorizer, limiterStore } = await start()
     await ledger.grant({ account: 'a', amount: 100, source: 's', idempotencyKey: 'g' })
-    const call = { account: 'a', amount: 100, ttl: '1 m', reason: 'gen', charge: false, idempotencyKey: 'K' }
+    const call = { account: 'a', amount: 100, ttl: '1 m', reason: 'gen', charge: false, idempotencyKey: 'K' } as const
     const first = await authorizer.authorize({ ...call, limits: hourly('a') })
     if (!first.ok) throw new Error('refused')
     const again = await authorizer.authorize({ ...call, limits: hourly('a') })
@@ -60,7 +60,14 @@ describe.each(backends)('postgres ($name): authorize replays its key first', (ba
   it('the same key with other parameters is a conflict, even when the balance would refuse', async () => {
     const { ledger, authorizer } = await start()
     await ledger.grant({ account: 'a', amount: 100, source: 's', idempotencyKey: 'g' })
-    const call = { account: 'a', ttl: '1 m', reason: 'gen', charge: true, idempotencyKey: 'K', limits: hourly('a') }
+    const call = {
+      account: 'a',
+      ttl: '1 m',
+      reason: 'gen',
+      charge: true,
+      idempotencyKey: 'K',
+      limits: hourly('a'),
+    } as const
     expect((await authorizer.authorize({ ...call, amount: 100 })).ok).toBe(true)
     await expect(authorizer.authorize({ ...call, amount: 50 })).rejects.toBeInstanceOf(IdempotencyConflictError)
     await expect(authorizer.authorize({ ...call, amount: 100, reason: 'other' })).rejects.toBeInstanceOf(
