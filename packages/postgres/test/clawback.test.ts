@@ -159,6 +159,29 @@ describe.each(backends)('postgres ($name): clawback of held units', (backend) =>
     expect((await ledger.verify('a')).ok).toBe(true)
   })
 
+  it('a refund racing the holds that hold its credits takes back every unspent unit, in any order', async () => {
+    const { ledger } = await start()
+    const g = await ledger.grant({ account: 'a', amount: 1000, source: 'purchase', idempotencyKey: 'cs' })
+    const holds: string[] = []
+    for (let i = 0; i < 10; i++) {
+      const h = await ledger.reserve({ account: 'a', amount: 100, ttl: '10 m', reason: 'gen' })
+      if (!h.ok) throw new Error('reserve refused')
+      holds.push(h.hold.id)
+    }
+    // Half the holds are released, half settle 30 of their 100: 150 spent, 850 to come back.
+    const [refund, ...closes] = await Promise.all([
+      ledger.revoke({ grantId: g.grantId, amount: 1000, reason: 'refund', idempotencyKey: 'refund' }),
+      ...holds.map((holdId, i) => (i % 2 === 0 ? ledger.release({ holdId }) : ledger.settle({ holdId, amount: 30 }))),
+    ])
+    if (!refund?.ok) throw new Error('revoke refused')
+    expect(closes.every((r) => r.ok)).toBe(true)
+    expect(await ledger.balance('a')).toMatchObject({ available: 0, held: 0 })
+    const revokes = (await ledger.history('a', { types: ['revoke'], limit: 100 })).entries
+    expect(revokes.reduce((sum, e) => sum - e.amount, 0)).toBe(850)
+    expect(refund.revoked + refund.pending).toBeGreaterThanOrEqual(850)
+    expect(await ledger.verify('a')).toMatchObject({ ok: true, entriesSum: 0 })
+  })
+
   it('verify reports a clawback left on a grant that still has units, and one below zero', async () => {
     const { ledger, db, schema } = await start()
     const g = await ledger.grant({ account: 'a', amount: 100, source: 's', idempotencyKey: 'g' })
