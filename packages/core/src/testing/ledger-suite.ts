@@ -3,6 +3,15 @@ import { createManualClock } from '../clock.js'
 import type { LedgerCheck, LedgerCheckContext } from './ledger-check-kit.js'
 import { matchesModel } from './ledger-check-property.js'
 import { basics, grantExpiry, refusals, revoke, spendingOrder } from './ledger-checks-basic.js'
+import { balanceBound, exactAtTheBound } from './ledger-checks-bound.js'
+import {
+  disputeWhileHeld,
+  refundAcrossHolds,
+  refundThenHoldExpires,
+  refundThenSettleBelow,
+  refundWhileHeld,
+  spentStaysSpent,
+} from './ledger-checks-clawback.js'
 import {
   concurrentDebits,
   concurrentHolds,
@@ -42,6 +51,14 @@ export const ledgerChecks = {
   'history: keyset pages, newest first, type filter': history,
   'invalid input: ValidationError, nothing written': invalidInput,
   'property: random sequences match the memory model': matchesModel,
+  'refund of held units: 100% refunded while all held, then released, leaves 0': refundWhileHeld,
+  'refund of held units: 30% refunded while held, then settled below the hold': refundThenSettleBelow,
+  'refund of held units: the hold expires instead of being released': refundThenHoldExpires,
+  'refund of held units: two holds, successive refunds, a hold across grants': refundAcrossHolds,
+  'refund of held units: a dispute (full revoke) while held': disputeWhileHeld,
+  'refund of held units: units spent by settle stay spent': spentStaysSpent,
+  'balance bound: up to MAX_BALANCE, one more unit refused, nothing written': balanceBound,
+  'balance bound: debits, holds and settles near 2^53 are exact': exactAtTheBound,
 } satisfies Record<string, LedgerCheck>
 
 /** The name of one ledger check, as shown in the test report. */
