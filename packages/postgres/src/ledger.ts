@@ -24,27 +24,21 @@ import { validAccount } from './account.js'
 import { type Ctx, callFn, callReadFn, jsonParam, nowParam } from './call.js'
 import { decodeEntryCursor } from './cursor.js'
 
-/** verify's figures: sums as exact decimal text, counts as numbers. */
+/** verify's figures: sums exactly, as decimal text, and counts. */
 interface VerifyRow {
-  cached: string
-  live: string
-  stale: string
+  exact: { cached: string; live: string; stale: string; held: string; entries: string }
   negative: number
   negativeClawback: number
   remainingAndClawback: number
-  held: string
-  entries: string
 }
 
 /** verify's checks, on exact integers: docs/semantics.md, verify. */
 function verifyProblems(v: VerifyRow): string[] {
-  const [cached, live, stale, held, entries] = [v.cached, v.live, v.stale, v.held, v.entries].map(BigInt) as [
-    bigint,
-    bigint,
-    bigint,
-    bigint,
-    bigint,
-  ]
+  const cached = BigInt(v.exact.cached)
+  const live = BigInt(v.exact.live)
+  const stale = BigInt(v.exact.stale)
+  const held = BigInt(v.exact.held)
+  const entries = BigInt(v.exact.entries)
   const problems: string[] = []
   if (cached !== live) problems.push(`available is ${cached}, live grants hold ${live}`)
   if (stale !== 0n) problems.push(`expired or revoked grants still hold ${stale} units`)
@@ -185,11 +179,11 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
       return {
         ok: problems.length === 0,
         account: a,
-        available: Number(v.cached),
-        held: Number(v.held),
-        liveRemainders: Number(v.live),
-        entriesSum: Number(v.entries),
-        openHolds: Number(v.held),
+        available: Number(v.exact.cached),
+        held: Number(v.exact.held),
+        liveRemainders: Number(v.exact.live),
+        entriesSum: Number(v.exact.entries),
+        openHolds: Number(v.exact.held),
         problems,
       } satisfies VerifyResult
     },

@@ -1,4 +1,5 @@
 import { createManualClock, MAX_BALANCE, ValidationError } from '@metered/core'
+import { sql } from 'kysely'
 import { afterEach, describe, expect, it } from 'vitest'
 import { backends, type OpenedBackend } from './harness.js'
 
@@ -55,6 +56,22 @@ describe.each(backends)('postgres ($name): balance bound', (backend) => {
     const amounts = (await ledger.history('a')).entries.map((e) => e.amount)
     expect(amounts).toEqual([-MAX_BALANCE, 3, MAX_BALANCE - 3])
     expect(amounts.every(Number.isSafeInteger)).toBe(true)
+  })
+
+  it('verify compares exactly: one unit of difference above 2^53 is reported', async () => {
+    const { ledger } = await start()
+    if (!open) throw new Error('not open')
+    const g = await ledger.grant({ account: 'a', amount: 5, source: 's', idempotencyKey: 'g1' })
+    const s = sql.raw(`"${open.schema}"`)
+    // A corruption no operation can produce: as doubles, 2^53 and 2^53 + 1 are the same number.
+    await sql`UPDATE ${s}.grants SET remaining = 9007199254740992 WHERE id = ${Number(g.grantId.slice(2))}`.execute(
+      open.db,
+    )
+    await sql`UPDATE ${s}.accounts SET available = 9007199254740993 WHERE account = 'a'`.execute(open.db)
+    const v = await ledger.verify('a')
+    expect(v.ok).toBe(false)
+    expect(v.problems).toContain('available is 9007199254740993, live grants hold 9007199254740992')
+    expect(v.problems.join('\n')).toMatch(/above MAX_BALANCE/)
   })
 
   it('concurrent grants cannot pass the bound together', async () => {

@@ -61,8 +61,9 @@ export const ledgerReads = (s: string): string[] => [
     END $$`,
 
   // Always under the account lock: verify is for audits and tests, not hot paths. Sums are numeric
-  // (exact, never overflowing) and leave as text, so the adapter compares them exactly whatever
-  // their size: a corrupted row cannot hide behind float rounding.
+  // (exact, never overflowing). `exact` carries them as text, so the adapter compares them exactly
+  // whatever their size and a corrupted row cannot hide behind float rounding; the plain numbers
+  // stay for adapters of 0.1 still running while a deploy rolls out.
   `CREATE OR REPLACE FUNCTION ${s}.verify(p_account text, p_now_ms bigint)
     RETURNS jsonb LANGUAGE plpgsql
     AS $$
@@ -74,19 +75,23 @@ export const ledgerReads = (s: string): string[] => [
       ELSE
         v_now := ${s}._now(p_now_ms);
       END IF;
-      SELECT jsonb_build_object(
-        'cached', (SELECT coalesce(max(available), 0)::text FROM ${s}.accounts WHERE account = p_account),
-        'live', (SELECT coalesce(sum(remaining), 0)::text FROM ${s}.grants
-          WHERE account = p_account AND status = 'live' AND (expires_at IS NULL OR expires_at > v_now)),
-        'stale', (SELECT coalesce(sum(remaining), 0)::text FROM ${s}.grants
-          WHERE account = p_account AND NOT (status = 'live' AND (expires_at IS NULL OR expires_at > v_now))),
-        'negative', (SELECT count(*) FROM ${s}.grants WHERE account = p_account AND remaining < 0),
+      SELECT jsonb_build_object('cached', x.cached, 'live', x.live, 'stale', x.stale, 'negative', x.negative,
+        'held', x.held, 'entries', x.entries,
         'negativeClawback', (SELECT count(*) FROM ${s}.grants WHERE account = p_account AND clawback < 0),
         'remainingAndClawback', (SELECT count(*) FROM ${s}.grants
           WHERE account = p_account AND remaining > 0 AND clawback > 0),
-        'held', (SELECT coalesce(sum(amount), 0)::text FROM ${s}.holds WHERE account = p_account AND status = 'open'),
-        'entries', (SELECT coalesce(sum(amount), 0)::text FROM ${s}.entries WHERE account = p_account))
-      INTO v_res;
+        'exact', jsonb_build_object('cached', x.cached::text, 'live', x.live::text, 'stale', x.stale::text,
+          'held', x.held::text, 'entries', x.entries::text))
+      INTO v_res
+      FROM (SELECT
+        (SELECT coalesce(max(available), 0)::numeric FROM ${s}.accounts WHERE account = p_account) AS cached,
+        (SELECT coalesce(sum(remaining), 0) FROM ${s}.grants
+          WHERE account = p_account AND status = 'live' AND (expires_at IS NULL OR expires_at > v_now)) AS live,
+        (SELECT coalesce(sum(remaining), 0) FROM ${s}.grants
+          WHERE account = p_account AND NOT (status = 'live' AND (expires_at IS NULL OR expires_at > v_now))) AS stale,
+        (SELECT count(*) FROM ${s}.grants WHERE account = p_account AND remaining < 0) AS negative,
+        (SELECT coalesce(sum(amount), 0) FROM ${s}.holds WHERE account = p_account AND status = 'open') AS held,
+        (SELECT coalesce(sum(amount), 0) FROM ${s}.entries WHERE account = p_account) AS entries) x;
       RETURN v_res;
     END $$`,
 ]
