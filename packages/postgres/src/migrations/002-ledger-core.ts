@@ -62,8 +62,8 @@ export const ledgerCore = (s: string): string[] => [
     END $$`,
 
   // Housekeeping, in the order docs/semantics.md gives: expire grants, then expire holds (their
-  // units returned by _give_back); then recompute the cached available
-  // and next_check from the rows. Runs under the account lock, only when next_check has passed.
+  // units returned by _give_back); then recompute the cached available and next_check from the
+  // rows. Runs under the account lock, only when next_check has passed.
   `CREATE OR REPLACE FUNCTION ${s}._housekeep(p_account text, p_now timestamptz) RETURNS void
     LANGUAGE plpgsql
     AS $$
