@@ -109,17 +109,23 @@ describe('memory ledger', () => {
 
   it('keeps a JSON copy of metadata, shared with no caller', async () => {
     const { ledger, account } = setup()
-    const metadata = { order: 'o-1', at: new Date(0), nested: { n: 1 } }
+    const metadata = { order: 'o-1', at: '1970-01-01T00:00:00.000Z', nested: { n: 1 } }
     await ledger.grant({ account, amount: 1, source: 's', idempotencyKey: key(), metadata })
     metadata.nested.n = 2
     const first = (await ledger.history(account)).entries[0]!
     expect(first.metadata).toEqual({ order: 'o-1', at: '1970-01-01T00:00:00.000Z', nested: { n: 1 } })
     ;(first.metadata as { order: string }).order = 'changed'
     expect((await ledger.history(account)).entries[0]!.metadata).toMatchObject({ order: 'o-1' })
-    await expect(ledger.debit({ account, amount: 1, reason: 'r', metadata: { big: 1n } })).rejects.toMatchObject({
-      code: 'validation_error',
-      issues: [{ path: 'metadata' }],
-    })
+    // Not plain JSON: refused with the path of the offending value (a Date is not turned into a string).
+    for (const [bad, path] of [
+      [{ big: 1n }, 'metadata.big'],
+      [{ at: new Date(0) }, 'metadata.at'],
+    ] as const) {
+      await expect(ledger.debit({ account, amount: 1, reason: 'r', metadata: bad })).rejects.toMatchObject({
+        code: 'validation_error',
+        issues: [{ path }],
+      })
+    }
     expect((await ledger.balance(account)).available).toBe(1)
   })
 

@@ -15,6 +15,7 @@ import {
   rationalToNumber,
   ValidationError,
 } from '../src/index.js'
+import { assertProperty } from '../src/testing/seeded.js'
 
 // The starter owner's economics: 1 credit = $0.001, usage charged at provider cost x 1.3,
 // ledger in milli-credits.
@@ -76,7 +77,7 @@ describe('perToken', () => {
   })
 
   it('never differs from the exact price by more than one unit per call (property)', () => {
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.array(
           fc.record({
@@ -115,6 +116,15 @@ describe('perImage, perToolCall, fixed, combine', () => {
     expect(() => images.price({ model: 'gpt-image-1', images: { count: 1, size: '9x9', quality: 'low' } })).toThrow(
       ValidationError,
     )
+  })
+
+  it('prices an image without a quality as high, the worst case', () => {
+    const images = perImage(economics)
+    const unsaid = images.price({ model: 'gpt-image-1', images: { count: 1, size: '1536x1024' } })
+    expect(unsaid).toEqual(
+      images.price({ model: 'gpt-image-1', images: { count: 1, size: '1536x1024', quality: 'high' } }),
+    )
+    expect(unsaid).toEqual(rational('325'))
   })
 
   it('adds tool calls and tokens and rounds once', () => {

@@ -1,6 +1,7 @@
 import { IdempotencyConflictError, ValidationError } from '../errors.js'
 import type { Ledger, ReserveInput } from '../ledger/types.js'
 import type { LimiterStore } from '../limiter/types.js'
+import { normalizeAuthorizeInput } from '../metering/authorize-input.js'
 import type { Authorizer, AuthorizeStoreInput, AuthorizeStoreResult } from '../metering/authorizer-types.js'
 import { type MemoryLedgerSync, type MemoryLimiterSync, syncOf } from './memory-sync.js'
 
@@ -49,6 +50,7 @@ export function createMemoryAuthorizer(ledger: Ledger, limiterStore: LimiterStor
   return {
     limiterStore,
     async authorize(input): Promise<AuthorizeStoreResult> {
+      normalizeAuthorizeInput(input) // bad input is refused before anything is read or written
       // Field by field rather than conditional spreads: this runs on every call.
       const reserve: ReserveInput = {
         account: input.account,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { createManualClock } from '../clock.js'
+import { chaos } from './ledger-chaos.js'
 import type { LedgerCheck, LedgerCheckContext } from './ledger-check-kit.js'
 import { matchesModel } from './ledger-check-property.js'
 import { basics, grantExpiry, refusals, revoke, spendingOrder } from './ledger-checks-basic.js'
@@ -20,6 +21,12 @@ import {
   concurrentReplays,
 } from './ledger-checks-concurrency.js'
 import { forfeits, holdExpiry, holdLifecycle, settleAmounts } from './ledger-checks-holds.js'
+import {
+  edgeValues,
+  fingerprintsDoNotCollide,
+  hostileInput,
+  surrogateAccountsDoNotMerge,
+} from './ledger-checks-hostile.js'
 import { idempotencyConflicts } from './ledger-checks-idempotency.js'
 import { history, invalidInput } from './ledger-checks-input.js'
 import type { HarnessFactory, LedgerHarness, SuiteOptions } from './types.js'
@@ -50,6 +57,10 @@ export const ledgerChecks = {
   'revoke: full, partial, by key, idempotent, not found': revoke,
   'history: keyset pages, newest first, type filter': history,
   'invalid input: ValidationError, nothing written': invalidInput,
+  'hostile input through every operation: ValidationError, store unchanged': hostileInput,
+  'lone surrogates and NUL never reach the store: no two accounts share a balance': surrogateAccountsDoNotMerge,
+  'edge ids and metadata: accepted, kept as given, never confused': edgeValues,
+  'idempotency fingerprints never collide across separators': fingerprintsDoNotCollide,
   'property: random sequences match the memory model': matchesModel,
   'refund of held units: 100% refunded while all held, then released, leaves 0': refundWhileHeld,
   'refund of held units: 30% refunded while held, then settled below the hold': refundThenSettleBelow,
@@ -59,6 +70,7 @@ export const ledgerChecks = {
   'refund of held units: units spent by settle stay spent': spentStaysSpent,
   'balance bound: up to MAX_BALANCE, one more unit refused, nothing written': balanceBound,
   'balance bound: debits, holds and settles near 2^53 are exact': exactAtTheBound,
+  'chaos: random sequential and concurrent phases against an independent model': chaos,
 } satisfies Record<string, LedgerCheck>
 
 /** The name of one ledger check, as shown in the test report. */
@@ -83,6 +95,9 @@ export function ledgerSuite(name: string, factory: HarnessFactory<LedgerHarness>
     beforeAll(async () => {
       const harness = await factory({ clock })
       ctx = { harness, clock, concurrency: options.concurrency ?? 200, numRuns: options.numRuns ?? 30 }
+      if (options.chaosOps !== undefined) ctx.chaosOps = options.chaosOps
+      if (options.chaosMs !== undefined) ctx.chaosMs = options.chaosMs
+      if (options.chaosSeed !== undefined) ctx.chaosSeed = options.chaosSeed
     })
     afterAll(async () => {
       await ctx?.harness.close?.()

@@ -3,6 +3,7 @@ import { limitKeyFor, resolveCaller } from './caller.js'
 import { createCharges } from './charges.js'
 import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
+import { isUnpricedModel, unpricedModelError } from './prices.js'
 import { errorProblem, invalidInput, payloadTooLarge, problem } from './problem.js'
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js'
 import { refusalResponse } from './refusal.js'
@@ -61,6 +62,8 @@ function early(headers: HeaderWriter, res: Response): Response {
 export function createWithCredits(core: MeteredNextCore) {
   const { metered } = core
   const headerWriter = createHeaderWriter(core)
+  // Each unpriced model is logged once (bounded: a permissive schema must not grow this forever).
+  const unpricedSeen = new Set<string>()
 
   /**
    * Wraps an App Router route handler with identify -> body -> authorize (rate limit + hold) ->
@@ -114,7 +117,7 @@ export function createWithCredits(core: MeteredNextCore) {
       }
       const typedBody = body as BodyOf<S>
 
-      let estimate: number | MeteredUsage
+      let estimate: number | MeteredUsage | undefined
       let auth: AuthorizeResult
       try {
         estimate =
@@ -138,7 +141,7 @@ export function createWithCredits(core: MeteredNextCore) {
         if (options.metadata) input.metadata = options.metadata
         auth = await metered.authorize(input)
       } catch (error) {
-        return early(headers, authorizeError(error))
+        return early(headers, authorizeError(error, options.feature, estimate))
       }
 
       if (!auth.ok) {
@@ -236,23 +239,25 @@ export function createWithCredits(core: MeteredNextCore) {
       const first = await meterBody(res.body as ReadableStream<Uint8Array>, settlement.finish, abort)
       // The body failing before its first byte is the upstream failing (the handler already answered).
       if (!first.ok) return failure(first.outcome, first.error, true)
+      // The first chunk is out: from here an abort has produced something.
+      settlement.outputStarted()
       // Settles when the body ends or is cancelled; `after` keeps the function alive until then.
       core.after(settlement.settled.finally(abort.dispose))
       return withHeaders(res, first.body, headers, auth.available, auth.limit)
     }
   }
 
-  function authorizeError(error: unknown): Response {
-    // An unknown model in the estimate is the client's choice; any other validation failure here
-    // is server configuration (no pricer for the feature) and must not be blamed on the client.
-    const issues = (error as { issues?: Array<{ path: string }> } | null)?.issues
-    if (
-      (error as { code?: string } | null)?.code === 'validation_error' &&
-      Array.isArray(issues) &&
-      issues.length > 0 &&
-      issues.every((i) => i.path === 'model')
-    ) {
-      return errorProblem(error, { clientInput: true })
+  function authorizeError(error: unknown, feature: string, estimate: number | MeteredUsage | undefined): Response {
+    // The price table is server configuration: a model without a price is the server's mistake
+    // (a client picks a model only through the route's schema), never a 400 blamed on the client.
+    if (isUnpricedModel(error)) {
+      const model = typeof estimate === 'object' ? (estimate.model ?? null) : null
+      const key = `${feature}\u0000${model}`
+      if (!unpricedSeen.has(key) && unpricedSeen.size < 1000) {
+        unpricedSeen.add(key)
+        core.report(unpricedModelError(feature, model, error))
+      }
+      return problem('internal')
     }
     return errorProblem(error, { onError: core.report })
   }
