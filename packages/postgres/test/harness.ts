@@ -48,18 +48,25 @@ export function storesFor(t: { db: AnyKysely; schema: string }, clock?: Clock) {
   return createPostgresStores(t.db, clock ? { schema: t.schema, clock } : { schema: t.schema })
 }
 
-/** Reads rows straight from the tables, bypassing the adapter's functions. */
+/**
+ * Reads rows straight from the tables, bypassing the adapter's functions. Entries come in seq
+ * order: the suites sum them as JS numbers, and in that order every partial sum is a balance the
+ * account really had (at most MAX_BALANCE, so exact). Heap order is not seq order once several
+ * connections insert at once, and a partial sum past 2^53 would round.
+ */
 export function rawReaders(db: AnyKysely, schema: string): LedgerRawReaders {
   const s = sql.raw(`"${schema}"`)
   return {
     async entries(account) {
       const { rows } = await sql<{ type: EntryType; amount: string }>`
-        SELECT type, amount::text FROM ${s}.entries WHERE account = ${account}`.execute(db)
+        SELECT type, amount::text FROM ${s}.entries WHERE account = ${account} ORDER BY id`.execute(db)
       return rows.map((r) => ({ type: r.type, amount: Number(r.amount) }))
     },
     async grants(account) {
       const { rows } = await sql<{ id: string; amount: string; remaining: string }>`
-        SELECT 'g_' || id AS id, amount::text, remaining::text FROM ${s}.grants WHERE account = ${account}`.execute(db)
+        SELECT 'g_' || id AS id, amount::text, remaining::text FROM ${s}.grants WHERE account = ${account} ORDER BY id`.execute(
+        db,
+      )
       return rows.map((r) => ({ id: r.id, amount: Number(r.amount), remaining: Number(r.remaining) }))
     },
   }
