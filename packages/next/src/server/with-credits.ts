@@ -58,6 +58,13 @@ function early(headers: HeaderWriter, res: Response): Response {
   return res
 }
 
+/**
+ * Issue paths of an estimate's usage or credits (core's pricers and `toUnits` name them so, and
+ * `estimate` when it is neither) and of the hold it sizes (`amount`, past the safe-integer range).
+ */
+const ESTIMATE_PATHS =
+  /^(?:amount|credits|estimate|inputTokens|cachedInputTokens|outputTokens|images\.count|toolCalls\..+)$/
+
 /** The `withCredits` wrapper of one `createMeteredNext` instance. */
 export function createWithCredits(core: MeteredNextCore) {
   const { metered } = core
@@ -141,7 +148,7 @@ export function createWithCredits(core: MeteredNextCore) {
         if (options.metadata) input.metadata = options.metadata
         auth = await metered.authorize(input)
       } catch (error) {
-        return early(headers, authorizeError(error, options.feature, estimate))
+        return early(headers, authorizeError(error, options.feature, estimate, typeof options.estimate === 'function'))
       }
 
       if (!auth.ok) {
@@ -247,9 +254,18 @@ export function createWithCredits(core: MeteredNextCore) {
     }
   }
 
-  function authorizeError(error: unknown, feature: string, estimate: number | MeteredUsage | undefined): Response {
-    // The price table is server configuration: a model without a price is the server's mistake
-    // (a client picks a model only through the route's schema), never a 400 blamed on the client.
+  /**
+   * A bad usage or credits value that an estimate function read from the request
+   * (`max_output_tokens: 1e21`) is the client's 400. The price table is server configuration: a
+   * model without a price is the server's mistake (a client picks a model only through the
+   * route's schema), never a 400 blamed on the client; so is any other validation failure here.
+   */
+  function authorizeError(
+    error: unknown,
+    feature: string,
+    estimate: number | MeteredUsage | undefined,
+    estimateFromRequest: boolean,
+  ): Response {
     if (isUnpricedModel(error)) {
       const model = typeof estimate === 'object' ? (estimate.model ?? null) : null
       const key = `${feature}\u0000${model}`
@@ -258,6 +274,16 @@ export function createWithCredits(core: MeteredNextCore) {
         core.report(unpricedModelError(feature, model, error))
       }
       return problem('internal')
+    }
+    const issues = (error as { issues?: Array<{ path: string }> } | null)?.issues
+    if (
+      estimateFromRequest &&
+      (error as { code?: string } | null)?.code === 'validation_error' &&
+      Array.isArray(issues) &&
+      issues.length > 0 &&
+      issues.every((i) => ESTIMATE_PATHS.test(i.path))
+    ) {
+      return errorProblem(error, { clientInput: true })
     }
     return errorProblem(error, { onError: core.report })
   }
