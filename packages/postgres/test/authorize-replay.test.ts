@@ -1,4 +1,4 @@
-import { createManualClock, fixedWindow, IdempotencyConflictError } from '@metered/core'
+import { type AuthorizeStoreInput, createManualClock, fixedWindow, IdempotencyConflictError } from '@metered/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { backends, type OpenedBackend } from './harness.js'
 
@@ -74,5 +74,41 @@ describe.each(backends)('postgres ($name): authorize replays its key first', (ba
       IdempotencyConflictError,
     )
     expect(await ledger.balance('a')).toMatchObject({ available: 0, held: 0 })
+  })
+
+  it('a charge under the key of a hold placed with the same parameters is a conflict, as in memory', async () => {
+    const { ledger, authorizer } = await start()
+    await ledger.grant({ account: 'a', amount: 100, source: 's', idempotencyKey: 'g' })
+    const call = {
+      account: 'a',
+      amount: 40,
+      ttl: '1 m',
+      reason: 'gen',
+      idempotencyKey: 'K',
+      limits: hourly('a'),
+    } as const
+    const hold = await authorizer.authorize({ ...call, charge: false })
+    expect(hold).toMatchObject({ ok: true, replayed: false })
+    await expect(authorizer.authorize({ ...call, charge: true })).rejects.toBeInstanceOf(IdempotencyConflictError)
+    expect(await ledger.balance('a')).toMatchObject({ available: 60, held: 40 })
+    expect((await ledger.history('a', { types: ['debit'] })).entries).toHaveLength(0)
+  })
+
+  it('an authorize without rules is validated and decided like the memory authorizer', async () => {
+    const { ledger, authorizer } = await start()
+    await ledger.grant({ account: 'a', amount: 10, source: 's', idempotencyKey: 'g' })
+    const call: AuthorizeStoreInput = {
+      account: 'a',
+      amount: 4,
+      ttl: '1 m',
+      reason: 'gen',
+      charge: true,
+      limits: { items: [] },
+    }
+    expect(await authorizer.authorize(call)).toMatchObject({
+      ok: true,
+      available: 6,
+      limits: { allowed: true, rules: [] },
+    })
   })
 })

@@ -17,8 +17,10 @@
  */
 export const authorize = (s: string): string[] => [
   // The replay of an authorize whose key was used: the original ticket, with today's limits.
+  // A charge settled its hold at once for the full amount; a charge whose key holds anything
+  // else (a hold-mode call with the same parameters) is a conflict, as in the memory authorizer.
   `CREATE OR REPLACE FUNCTION ${s}._authorize_replay(p_fp text, p_stored_fp text, p_stored jsonb, p_charge boolean,
-      p_items jsonb, p_ms bigint)
+      p_amount bigint, p_items jsonb, p_ms bigint)
     RETURNS jsonb LANGUAGE plpgsql
     AS $$
     DECLARE v_stored jsonb := ${s}._replay(p_fp, p_stored_fp, p_stored); v_check jsonb; v_settled jsonb;
@@ -26,6 +28,10 @@ export const authorize = (s: string): string[] => [
       v_check := ${s}._limiter_eval(p_items, p_ms, false);
       IF p_charge THEN
         SELECT result INTO v_settled FROM ${s}.holds WHERE id = ${s}._id(v_stored->'hold'->>'id', 'h');
+        IF v_settled IS NULL OR (v_settled->>'charged')::bigint IS DISTINCT FROM p_amount
+            OR (v_settled->>'holdExpired')::boolean THEN
+          RAISE EXCEPTION 'idempotency key reused with different parameters' USING ERRCODE = 'MT409';
+        END IF;
         RETURN jsonb_build_object('ok', true, 'holdId', NULL, 'entryId', v_settled->'entryId',
           'available', v_settled->'available', 'limits', v_check, 'replayed', true);
       END IF;
@@ -44,7 +50,7 @@ export const authorize = (s: string): string[] => [
       IF p_key IS NOT NULL THEN
         SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key;
         IF FOUND THEN
-          RETURN ${s}._authorize_replay(p_fp, v_idem.fingerprint, v_idem.result, p_charge, p_items,
+          RETURN ${s}._authorize_replay(p_fp, v_idem.fingerprint, v_idem.result, p_charge, p_amount, p_items,
             ${s}._ms(${s}._now(p_now_ms)));
         END IF;
       END IF;
@@ -54,7 +60,7 @@ export const authorize = (s: string): string[] => [
       IF p_key IS NOT NULL THEN
         SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key;
         IF FOUND THEN
-          RETURN ${s}._authorize_replay(p_fp, v_idem.fingerprint, v_idem.result, p_charge, p_items, v_ms);
+          RETURN ${s}._authorize_replay(p_fp, v_idem.fingerprint, v_idem.result, p_charge, p_amount, p_items, v_ms);
         END IF;
       END IF;
       v_check := ${s}._limiter_eval(p_items, v_ms, false);
