@@ -1,4 +1,4 @@
-import { redisCommand } from '@metered/tooling'
+import { withRedis } from '@metered/tooling'
 import { describe, expect, it } from 'vitest'
 import { createRedisStores } from '../src/index.js'
 import { accountKeys } from '../src/keys.js'
@@ -22,8 +22,10 @@ describe('redis verify reports damaged records', () => {
   }
 
   async function rewriteGrant(keys: string[], id: string, fields: Record<string, string>) {
-    const raw = (await redisCommand(redisUrl(), ['HGET', keys[1]!, id])) as string
-    await redisCommand(redisUrl(), ['HSET', keys[1]!, id, JSON.stringify({ ...JSON.parse(raw), ...fields })])
+    await withRedis(redisUrl(), async (r) => {
+      const raw = (await r.hGet(keys[1]!, id)) as string
+      await r.hSet(keys[1]!, id, JSON.stringify({ ...JSON.parse(raw), ...fields }))
+    })
   }
 
   it('a grant owing a clawback while it still has units left', async () => {
@@ -39,7 +41,7 @@ describe('redis verify reports damaged records', () => {
 
   it('entries whose running sum leaves [0, MAX_BALANCE]', async () => {
     // the trimmed entries' sum is the start of the running sum
-    const v = await damaged((keys) => redisCommand(redisUrl(), ['HSET', keys[0]!, 'trimmed', '-100']).then(() => {}))
+    const v = await damaged((keys) => withRedis(redisUrl(), (r) => r.hSet(keys[0]!, 'trimmed', '-100')).then(() => {}))
     expect(v.problems).toContain('the running sum of entries leaves [0, MAX_BALANCE]')
     expect(v.entriesSum).toBe(0)
   })

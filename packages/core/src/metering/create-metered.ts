@@ -159,7 +159,8 @@ export function createMetered(options: MeteredOptions): Metered {
           ? toUnits(estimate)
           : priceUnits(input.feature, estimate!)
     const limited = limiter !== null && input.limitKey !== null
-    // Built field by field, not with conditional spreads: this runs on every call.
+    // Optional options only when given: an absent option and an undefined one are not the same
+    // (exactOptionalPropertyTypes).
     const limitOptions = (): LimitOptions => {
       const cost: Record<string, number> = {}
       if (input.spendCaps) for (const name of input.spendCaps) cost[name] = amount

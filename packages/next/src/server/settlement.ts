@@ -60,7 +60,7 @@ export function createSettlement(input: {
   }
 
   function charge(units: number, status: 'ok' | 'error' | 'aborted', fallback: boolean) {
-    // Fields set only when present, as before, without a spread object per field.
+    // Optional fields only when present: absent, never undefined (exactOptionalPropertyTypes).
     const settle: SettleTicketInput = { units, status }
     const usage = usageFor(fallback)
     if (usage) settle.usage = usage
@@ -96,10 +96,7 @@ export function createSettlement(input: {
   })
 }
 
-/**
- * The settlement's state. A class rather than an object literal with getters: V8 builds a literal
- * with accessors on a slow path, and this is made on every call.
- */
+/** The settlement's state, one per metered call. */
 class SettlementHandle implements Settlement {
   private result: Promise<TicketSettlement | null> | null = null
   // `settled` is only read for streamed bodies: its promise is made on first read, not per call.

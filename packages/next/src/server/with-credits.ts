@@ -98,7 +98,8 @@ export function createWithCredits(core: MeteredNextCore) {
     const settleOn = options.settleOn ?? 'auto'
     const anonymous = options.anonymous ?? 'deny'
     const limitKeyed = limitOption !== false
-    // The fixed price in units, computed on first use (where an invalid price used to throw).
+    // The fixed price in units, converted once, after the first authorize: a bad price is refused
+    // there as a ValidationError rather than thrown where the route is defined.
     let fixedUnitsOnce: number | null = null
 
     return async (req: Request, routeCtx?: RouteContext<P>): Promise<Response> => {
@@ -131,8 +132,7 @@ export function createWithCredits(core: MeteredNextCore) {
           typeof options.estimate === 'function'
             ? await options.estimate(req, { body: typedBody, user: identity, account })
             : (options.estimate ?? (options.price as number))
-        // Optional fields are set only when present (as the spreads this replaced did), without
-        // the throwaway objects a spread per field costs on every call.
+        // Optional fields only when present: absent, never undefined (exactOptionalPropertyTypes).
         const input: AuthorizeInput = {
           account,
           feature: options.feature,
