@@ -323,7 +323,7 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
       const chargeId = fake.chargeOf(session.payment_intent as string)?.id as string
 
       const res = await send(credits, 'charge.refunded', fake.refund(chargeId, 40))
-      expect(res.body).toEqual({ received: true, outcome: 'revoked' })
+      expect(res.body).toEqual({ received: true, outcome: 'revoked', revoked: 400_000, pending: 0 })
       expect(await available()).toBe(600_000)
       expect((await send(credits, 'checkout.session.completed', session)).body.outcome).toBe('already_granted')
       expect(await available()).toBe(600_000)
