@@ -128,12 +128,12 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
 
   it('refuses a delivery without a signature header, and anything but POST', async () => {
     const { credits } = await setup()
-    const unsigned = new Request('https://app.example/api/stripe/webhook', { method: 'POST', body: '{}' })
+    const unsigned = new Request('https://app.example/api/webhooks/stripe', { method: 'POST', body: '{}' })
     const res = await credits.webhook(unsigned)
     expect(res.status).toBe(400)
     expect(await res.json()).toMatchObject({ type: 'https://metered.dev/problems/missing-signature' })
 
-    const get = await credits.webhook(new Request('https://app.example/api/stripe/webhook'))
+    const get = await credits.webhook(new Request('https://app.example/api/webhooks/stripe'))
     expect(get.status).toBe(405)
     expect(get.headers.get('allow')).toBe('POST')
   })

@@ -117,7 +117,7 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
       data: { object: structuredClone(object) },
     }
     const payload = JSON.stringify(event)
-    return new Request('http://localhost/api/stripe/webhook', {
+    return new Request('http://localhost/api/webhooks/stripe', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'stripe-signature': await signPayload(payload, webhookSecret) },
       body: payload,
