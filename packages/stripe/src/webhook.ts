@@ -2,13 +2,15 @@ import { type ClawbackOutcome, handleChargeRefunded, handleDisputeCreated } from
 import type { StripeCreditsConfig } from './config.js'
 import { fulfilSession } from './fulfil.js'
 import { jsonResponse, problemResponse } from './problem.js'
+import { handleRefundUpdated } from './refund-failed.js'
 import type { StripeEvent } from './stripe-client.js'
 import { parseSession } from './stripe-objects.js'
 
 /**
  * What the webhook did with an event; returned as `{ received: true, outcome }` (HTTP 200). A
  * `revoked` answer also carries `revoked` (units taken back now) and `pending` (units held when
- * the event landed, taken back when their hold closes).
+ * the event landed, taken back when their hold closes); a `restored` answer (a failed refund)
+ * carries `restored`, the units granted back.
  */
 export type WebhookOutcome =
   | 'granted'
@@ -19,6 +21,7 @@ export type WebhookOutcome =
   | 'amount_mismatch'
   | 'revoked'
   | 'not_granted'
+  | 'restored'
   | 'ignored'
 
 /**
@@ -66,7 +69,7 @@ async function verify(config: StripeCreditsConfig, body: string, signature: stri
   return null
 }
 
-type Answer = { outcome: WebhookOutcome; revoked?: number; pending?: number }
+type Answer = { outcome: WebhookOutcome; revoked?: number; pending?: number; restored?: number }
 
 async function dispatch(config: StripeCreditsConfig, event: StripeEvent): Promise<Answer> {
   switch (event.type) {
@@ -77,6 +80,10 @@ async function dispatch(config: StripeCreditsConfig, event: StripeEvent): Promis
       return clawbackAnswer(await handleChargeRefunded(config, event.data.object))
     case 'charge.dispute.created':
       return clawbackAnswer(await handleDisputeCreated(config, event.data.object))
+    case 'charge.refund.updated':
+    case 'refund.updated':
+    case 'refund.failed':
+      return await handleRefundUpdated(config, event.data.object)
     default:
       return { outcome: 'ignored' }
   }
