@@ -1,3 +1,4 @@
+import { checkMetadata, isCleanString } from './input-rules.js'
 import type { NormalizedDebit, NormalizedReserve, NormalizedSettle } from './ledger/normalize.js'
 import type { Metadata, ReleaseInput } from './ledger/types.js'
 import type { ConsumeRequest, RuleSpec } from './limiter/types.js'
@@ -39,31 +40,26 @@ function onlyKeys(o: Plain, allowed: readonly string[]): boolean {
 }
 
 // zod measures max lengths in code points; a string within `max` UTF-16 units is within `max`
-// code points, and a longer one is left to zod.
-const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH
-const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME_LENGTH
+// code points, and a longer one is left to zod. `isCleanString` is the schemas' own string rule.
+const isId = (v: unknown): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH && isCleanString(v)
+const isName = (v: unknown): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME_LENGTH && isCleanString(v)
 const isAmount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
 /** `z.string().max(MAX_ID_LENGTH).nullable().optional()`, normalised to null. */
 const nullableText = (v: unknown): string | null | undefined =>
-  v == null ? null : typeof v === 'string' && v.length <= MAX_ID_LENGTH ? v : undefined
+  v == null ? null : typeof v === 'string' && v.length <= MAX_ID_LENGTH && isCleanString(v) ? v : undefined
 
 const DEFER = undefined
 
 /**
- * metadataSchema's output for `v` (a shallow copy with the same keys), or `undefined` to let zod
- * decide. zod's record takes "plain" objects by a looser test and skips or refuses symbol keys
- * and `__proto__`; those cases are left to it.
+ * metadataSchema's output for `v` (the checked deep copy), or `undefined` to let zod name the
+ * problem. Both run `checkMetadata`, so they cannot disagree.
  */
 export function fastMetadata(v: unknown): Metadata | undefined {
-  if (typeof v !== 'object' || v === null) return DEFER
-  const proto = Object.getPrototypeOf(v)
-  const o = v as Plain
-  if (!((proto === Object.prototype && o.constructor === Object) || (proto === null && o.constructor === undefined))) {
-    return DEFER
-  }
-  if (Object.hasOwn(o, '__proto__') || Object.getOwnPropertySymbols(o).length > 0) return DEFER
-  return { ...o }
+  const checked = checkMetadata(v)
+  return checked.ok ? checked.value : DEFER
 }
 
 /** `accountSchema` / `keySchema`: the value itself when plainly valid. */

@@ -1,6 +1,7 @@
 export * from './clock.js'
 export * from './duration.js'
 export * from './errors.js'
+export * from './input-rules.js'
 export * from './ledger/normalize.js'
 export type * from './ledger/types.js'
 export { MAX_BALANCE } from './ledger/types.js'

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { toMs } from './duration.js'
 import { ValidationError } from './errors.js'
+import { checkMetadata, stringProblem } from './input-rules.js'
 
 /**
  * zod schemas for every public input, and `parse()` which turns zod's failure into a
@@ -21,9 +22,26 @@ export const MAX_CONSUME_ITEMS = 32
 export const USAGE_STATUSES = ['ok', 'error', 'aborted', 'refused'] as const
 export const RULE_KINDS = ['fixed_window', 'sliding_window', 'token_bucket'] as const
 
-export const accountSchema = z.string().min(1).max(MAX_ID_LENGTH)
-export const keySchema = z.string().min(1).max(MAX_ID_LENGTH)
-export const reasonSchema = z.string().min(1).max(MAX_ID_LENGTH)
+/**
+ * A string of `min`..`max` code points that every store can keep and tell apart: well-formed
+ * Unicode without NUL (docs/semantics.md, Input rules). Every string input is one of these.
+ */
+export function textSchema(min: number, max: number) {
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .superRefine((s, ctx) => {
+      const problem = stringProblem(s)
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
+    })
+}
+
+export const accountSchema = textSchema(1, MAX_ID_LENGTH)
+export const keySchema = textSchema(1, MAX_ID_LENGTH)
+export const reasonSchema = textSchema(1, MAX_ID_LENGTH)
+/** A feature or limiter rule name. */
+export const nameSchema = textSchema(1, MAX_NAME_LENGTH)
 export const amountSchema = z
   .number({ error: 'must be a number' })
   .refine((n) => Number.isSafeInteger(n), 'must be a safe integer')
@@ -32,7 +50,16 @@ export const nonNegativeAmountSchema = z
   .number({ error: 'must be a number' })
   .refine((n) => Number.isSafeInteger(n), 'must be a safe integer')
   .refine((n) => n >= 0, 'must be 0 or more')
-export const metadataSchema = z.record(z.string(), z.unknown())
+/**
+ * Plain JSON metadata (see `checkMetadata`): the output is a deep copy made of the values that
+ * were checked, and a refusal names the offending path (`metadata.a.0`).
+ */
+export const metadataSchema = z.unknown().transform((v, ctx) => {
+  const checked = checkMetadata(v)
+  if (checked.ok) return checked.value
+  ctx.addIssue({ code: 'custom', message: checked.message, path: checked.path.map(String) })
+  return z.NEVER
+})
 export const instantSchema = z.union([
   z.number().refine((n) => Number.isSafeInteger(n) && n >= 0, 'must be epoch milliseconds'),
   z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date'),
@@ -99,7 +126,7 @@ export const revokeInputSchema = z
   })
 
 export const historyOptionsSchema = z.strictObject({
-  cursor: z.string().max(200).nullable().optional(),
+  cursor: textSchema(0, 200).nullable().optional(),
   limit: z.number().int().min(1).max(500).optional(),
   types: z.array(z.enum(['grant', 'debit', 'expire', 'revoke'])).optional(),
 })
@@ -127,7 +154,7 @@ export const consumeRequestSchema = z.strictObject({
     .array(
       z.strictObject({
         key: keySchema,
-        name: z.string().min(1).max(MAX_NAME_LENGTH),
+        name: nameSchema,
         rule: ruleSpecSchema,
         cost: nonNegativeAmountSchema,
       }),
@@ -142,13 +169,21 @@ export const consumeRequestSchema = z.strictObject({
   dryRun: z.boolean().optional(),
 })
 
+/** A limiter store's `reset(key, names)`: any rule names (stale ones too), at most 100 of them. */
+export const limiterResetSchema = z.strictObject({ key: keySchema, names: z.array(nameSchema).max(100) })
+
+/** Validates a limiter store's `reset` arguments, the same way in every store. */
+export function parseLimiterReset(key: unknown, names: unknown): { key: string; names: string[] } {
+  return parse(limiterResetSchema, { key, names }, 'limiter reset')
+}
+
 export const usageEventInputSchema = z.strictObject({
   account: accountSchema,
-  userId: z.string().max(MAX_ID_LENGTH).nullable().optional(),
-  feature: z.string().min(1).max(MAX_NAME_LENGTH),
+  userId: textSchema(0, MAX_ID_LENGTH).nullable().optional(),
+  feature: nameSchema,
   amount: nonNegativeAmountSchema,
   shortfall: nonNegativeAmountSchema.optional(),
-  model: z.string().max(MAX_ID_LENGTH).nullable().optional(),
+  model: textSchema(0, MAX_ID_LENGTH).nullable().optional(),
   inputTokens: nonNegativeAmountSchema.optional(),
   cachedInputTokens: nonNegativeAmountSchema.optional(),
   outputTokens: nonNegativeAmountSchema.optional(),
@@ -176,7 +211,7 @@ export const usageListQuerySchema = z.strictObject({
   account: accountSchema,
   from: instantSchema,
   to: instantSchema,
-  cursor: z.string().max(200).nullable().optional(),
+  cursor: textSchema(0, 200).nullable().optional(),
   limit: z.number().int().min(1).max(1000).optional(),
 })
 
@@ -184,30 +219,30 @@ export const roleSchema = z.enum(['admin', 'user'])
 
 export const userProfileInputSchema = z.strictObject({
   id: accountSchema,
-  email: z.string().max(320).nullable().optional(),
-  name: z.string().max(200).nullable().optional(),
-  image: z.string().max(2000).nullable().optional(),
+  email: textSchema(0, 320).nullable().optional(),
+  name: textSchema(0, 200).nullable().optional(),
+  image: textSchema(0, 2000).nullable().optional(),
   role: roleSchema.optional(),
-  plan: z.string().max(100).nullable().optional(),
+  plan: textSchema(0, 100).nullable().optional(),
 })
 
 export const loginInputSchema = z.strictObject({
   userId: accountSchema,
-  provider: z.string().min(1).max(100),
-  ip: z.string().max(100).nullable().optional(),
-  userAgent: z.string().max(1000).nullable().optional(),
+  provider: textSchema(1, 100),
+  ip: textSchema(0, 100).nullable().optional(),
+  userAgent: textSchema(0, 1000).nullable().optional(),
   at: instantSchema.optional(),
 })
 
 export const userListQuerySchema = z.strictObject({
-  search: z.string().max(200).nullable().optional(),
+  search: textSchema(0, 200).nullable().optional(),
   // A keyset cursor carries the last user's id (up to 200 characters) plus its createdAt.
-  cursor: z.string().max(1000).nullable().optional(),
+  cursor: textSchema(0, 1000).nullable().optional(),
   limit: z.number().int().min(1).max(200).optional(),
 })
 
 export const pageOptionsSchema = z.strictObject({
-  cursor: z.string().max(200).nullable().optional(),
+  cursor: textSchema(0, 200).nullable().optional(),
   limit: z.number().int().min(1).max(200).optional(),
 })
 

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { evaluateRule, type RuleStateData } from '../src/limiter/algorithms.js'
 import type { RuleKind, RuleSpec } from '../src/limiter/types.js'
+import { assertProperty } from '../src/testing/seeded.js'
 
 /**
  * Properties of the reference arithmetic itself (every store copies it, so a flaw here is a
@@ -38,7 +39,7 @@ function scenario(kinds: RuleKind[]) {
 
 describe('reference arithmetic', () => {
   it('remaining is the largest cost admitted now', () => {
-    fc.assert(
+    assertProperty(
       fc.property(scenario(['fixed_window', 'sliding_window', 'token_bucket']), ({ rule, state, now }) => {
         const { remaining } = evaluateRule(rule, state, now, 0)
         expect(evaluateRule(rule, state, now, remaining).allowed).toBe(true)
@@ -49,7 +50,7 @@ describe('reference arithmetic', () => {
   })
 
   it('windows: retryAfter is exactly when the refused call would pass', () => {
-    fc.assert(
+    assertProperty(
       fc.property(scenario(['fixed_window', 'sliding_window']), ({ rule, state, now, cost }) => {
         const e = evaluateRule(rule, state, now, cost)
         if (e.allowed || cost > rule.limit) return
@@ -64,7 +65,7 @@ describe('reference arithmetic', () => {
     // Known imprecision: tokens refill in doubles, so at `now + retryAfter` the bucket can be a
     // hair short of `cost` (or already full 1 ms earlier). A client retrying at retryAfter may be
     // refused once more, with retryAfter 1.
-    fc.assert(
+    assertProperty(
       fc.property(scenario(['token_bucket']), ({ rule, state, now, cost }) => {
         const e = evaluateRule(rule, state, now, cost)
         if (e.allowed || cost > rule.limit) return
@@ -76,7 +77,7 @@ describe('reference arithmetic', () => {
   })
 
   it('a refused call leaves the state as it was', () => {
-    fc.assert(
+    assertProperty(
       fc.property(scenario(['fixed_window', 'sliding_window', 'token_bucket']), ({ rule, state, now, cost }) => {
         const e = evaluateRule(rule, state, now, cost)
         if (e.allowed) return

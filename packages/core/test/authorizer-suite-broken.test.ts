@@ -59,6 +59,41 @@ function checkThenAct(ledger: Ledger, limiterStore: LimiterStore): Authorizer {
   }
 }
 
+/**
+ * Checks the balance and the rules first and only then reserves under the key (the retried
+ * authorize bug): a retry is refused whenever the first call drained the balance or spent a rule.
+ */
+function checksBeforeReplay(ledger: Ledger, limiterStore: LimiterStore): Authorizer {
+  return {
+    limiterStore,
+    async authorize(input) {
+      const check = await limiterStore.consume({ ...input.limits, dryRun: true })
+      const { available } = await ledger.balance(input.account)
+      if (available < input.amount)
+        return { ok: false, reason: 'insufficient_credits', available, required: input.amount, limits: check }
+      if (!check.allowed) return { ok: false, reason: 'rate_limited', available, limits: check }
+      const reserved = await ledger.reserve({
+        account: input.account,
+        amount: input.amount,
+        ttl: input.ttl,
+        reason: input.reason,
+        ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+      })
+      if (!reserved.ok)
+        return { ok: false, reason: 'insufficient_credits', available, required: input.amount, limits: check }
+      const limits = reserved.replayed ? check : await limiterStore.consume(input.limits)
+      if (!input.charge) {
+        const { available: left, replayed } = reserved
+        return { ok: true, holdId: reserved.hold.id, entryId: null, available: left, limits, replayed }
+      }
+      const settled = await ledger.settle({ holdId: reserved.hold.id, amount: input.amount })
+      if (!settled.ok) throw new Error(`settle failed: ${settled.reason}`)
+      const { entryId, available: left } = settled
+      return { ok: true, holdId: null, entryId, available: left, limits, replayed: reserved.replayed }
+    },
+  }
+}
+
 async function run(check: AuthorizerCheck, make: (l: Ledger, s: LimiterStore) => Authorizer) {
   const clock = createManualClock()
   const { ledger, limiterStore } = createMemoryStores({ clock })
@@ -80,6 +115,24 @@ describe('the authorizer suite catches broken authorizers', () => {
     await expect(
       run(authorizerChecks['a rule binds: exactly the limit admitted under concurrency'], checkThenAct),
     ).rejects.toThrow()
+  })
+
+  it('checks before the replay: a retried authorize is refused by its own first call', async () => {
+    const checks = authorizerChecks
+    await expect(
+      run(checks['a retry after the first call drained the balance replays (charge and hold)'], checksBeforeReplay),
+    ).rejects.toThrow(/retry: expected ok, got .*insufficient_credits/)
+    await expect(
+      run(checks['a retry while a 1/hour rule is spent replays and consumes no rule units'], checksBeforeReplay),
+    ).rejects.toThrow(/rate_limited/)
+    await expect(
+      run(checks['a retry with another amount is an idempotency conflict, nothing consumed'], checksBeforeReplay),
+    ).rejects.toThrow(/idempotency_conflict/)
+    await expect(
+      run(checks['the store replays first: same hold or entry, stored available, dry-run limits'], checksBeforeReplay),
+    ).rejects.toThrow(/store replay/)
+    // Fresh calls are right: the bug is only about retries.
+    await run(checks['refusals consume nothing anywhere'], checksBeforeReplay)
   })
 
   it('the memory authorizer passes the same checks', async () => {

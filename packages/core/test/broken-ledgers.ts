@@ -146,3 +146,36 @@ export function checksThenActs(): LedgerHarness {
     },
   }
 }
+
+/**
+ * Revokes only what is left of the grant and ignores its held units (the refund-dodge bug):
+ * a partial revoke is clamped to the grant's remainder, so nothing is ever pending and a
+ * release hands the refunded units back. Grants are tracked on the way in to find the remainder.
+ */
+export function revokeIgnoresHeld(inner: MemoryLedger): LedgerHarness {
+  const accountOf = new Map<string, string>()
+  const byKey = new Map<string, string>()
+  return harnessOf(inner, {
+    grant: async (i: GrantInput) => {
+      const r = await inner.grant(i)
+      accountOf.set(r.grantId, i.account)
+      byKey.set(i.idempotencyKey, r.grantId)
+      return r
+    },
+    revoke: async (i: RevokeInput) => {
+      const grantId = i.grantId ?? byKey.get(i.grantIdempotencyKey ?? '')
+      const account = grantId === undefined ? undefined : accountOf.get(grantId)
+      if (i.amount === undefined || grantId === undefined || account === undefined) {
+        const r = await inner.revoke(i)
+        return r.ok ? { ...r, pending: 0 } : r
+      }
+      const balance = await inner.balance(account)
+      const remaining = balance.grants.find((g) => g.id === grantId)?.remaining ?? 0
+      if (remaining === 0) {
+        const available = balance.available
+        return { ok: true, revoked: 0, pending: 0, account, grantId, entryId: null, available, replayed: false }
+      }
+      return inner.revoke({ ...i, amount: Math.min(i.amount, remaining) })
+    },
+  })
+}

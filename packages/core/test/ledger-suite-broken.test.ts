@@ -3,7 +3,14 @@ import { createManualClock } from '../src/clock.js'
 import { createMemoryLedger } from '../src/memory/memory-ledger.js'
 import { type LedgerCheckContext, type LedgerCheckName, ledgerChecks } from '../src/testing/ledger-suite.js'
 import type { LedgerHarness } from '../src/testing/types.js'
-import { capsSettleAtHold, checksThenActs, forgetsKeys, ignoresExpiry, ignoresHistoryTypes } from './broken-ledgers.js'
+import {
+  capsSettleAtHold,
+  checksThenActs,
+  forgetsKeys,
+  ignoresExpiry,
+  ignoresHistoryTypes,
+  revokeIgnoresHeld,
+} from './broken-ledgers.js'
 
 // The suite is only worth something if it fails for broken adapters. Each case runs named
 // checks directly: the one aimed at the bug must reject with its specific assertion, and a
@@ -59,6 +66,24 @@ describe('the ledger suite catches broken adapters', () => {
       /Property failed/,
     )
     await run('settle and release: replays, conflicts, closed and unknown holds', ctx)
+  })
+
+  it('a revoke that ignores held units: the refund is dodged by a hold', async () => {
+    const ctx = context(revokeIgnoresHeld)
+    await expect(
+      run('refund of held units: 100% refunded while all held, then released, leaves 0', ctx),
+    ).rejects.toThrow(/a refund of held units is pending/)
+    await expect(
+      run('refund of held units: 30% refunded while held, then settled below the hold', ctx),
+    ).rejects.toThrow()
+    await expect(run('refund of held units: the hold expires instead of being released', ctx)).rejects.toThrow()
+    await expect(
+      run('refund of held units: two holds, successive refunds, a hold across grants', ctx),
+    ).rejects.toThrow()
+    await expect(run('refund of held units: a dispute (full revoke) while held', ctx)).rejects.toThrow()
+    await expect(run('refund of held units: units spent by settle stay spent', ctx)).rejects.toThrow()
+    // Revokes of free units are right: the bug is only about held ones.
+    await run('revoke: full, partial, by key, idempotent, not found', ctx)
   })
 
   it('the memory ledger itself passes every check', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createManualClock } from '../src/clock.js'
 import { IdempotencyConflictError, ValidationError } from '../src/errors.js'
+import { MAX_BALANCE } from '../src/ledger/types.js'
 import { readVerify } from '../src/memory/ledger-reads.js'
 import { accountState, createLedgerState, nextId } from '../src/memory/ledger-state.js'
 import { createMemoryLedger } from '../src/memory/memory-ledger.js'
@@ -108,17 +109,23 @@ describe('memory ledger', () => {
 
   it('keeps a JSON copy of metadata, shared with no caller', async () => {
     const { ledger, account } = setup()
-    const metadata = { order: 'o-1', at: new Date(0), nested: { n: 1 } }
+    const metadata = { order: 'o-1', at: '1970-01-01T00:00:00.000Z', nested: { n: 1 } }
     await ledger.grant({ account, amount: 1, source: 's', idempotencyKey: key(), metadata })
     metadata.nested.n = 2
     const first = (await ledger.history(account)).entries[0]!
     expect(first.metadata).toEqual({ order: 'o-1', at: '1970-01-01T00:00:00.000Z', nested: { n: 1 } })
     ;(first.metadata as { order: string }).order = 'changed'
     expect((await ledger.history(account)).entries[0]!.metadata).toMatchObject({ order: 'o-1' })
-    await expect(ledger.debit({ account, amount: 1, reason: 'r', metadata: { big: 1n } })).rejects.toMatchObject({
-      code: 'validation_error',
-      issues: [{ path: 'metadata' }],
-    })
+    // Not plain JSON: refused with the path of the offending value (a Date is not turned into a string).
+    for (const [bad, path] of [
+      [{ big: 1n }, 'metadata.big'],
+      [{ at: new Date(0) }, 'metadata.at'],
+    ] as const) {
+      await expect(ledger.debit({ account, amount: 1, reason: 'r', metadata: bad })).rejects.toMatchObject({
+        code: 'validation_error',
+        issues: [{ path }],
+      })
+    }
     expect((await ledger.balance(account)).available).toBe(1)
   })
 
@@ -178,6 +185,7 @@ describe('memory ledger', () => {
       source: 's',
       amount: 10,
       remaining: -1,
+      clawback: 0,
       priority: 0,
       expiresAt: null,
       createdAt: 0,
@@ -195,4 +203,36 @@ describe('memory ledger', () => {
     expect(result.problems.join('\n')).toMatch(/sum of open holds/)
     expect(result.problems.join('\n')).toMatch(/sum of entries/)
   })
+
+  it('verify reports a clawback below zero, one owed beside a remainder, and totals past MAX_BALANCE', () => {
+    const state = createLedgerState()
+    const acc = accountState(state, 'a')
+    const row = { account: 'a', source: 's', priority: 0, expiresAt: null, createdAt: 0, status: 'live' as const }
+    acc.grants.push({ ...row, id: 'g1', amount: 10, remaining: 4, clawback: 3, seq: 1 })
+    acc.grants.push({ ...row, id: 'g2', amount: 10, remaining: 0, clawback: -2, seq: 2 })
+    acc.grants.push({ ...row, id: 'g3', amount: MAX_BALANCE, remaining: MAX_BALANCE - 4, clawback: 0, seq: 3 })
+    acc.available = MAX_BALANCE
+    acc.entries.push({ ...entry, amount: MAX_BALANCE })
+    const result = readVerify(acc, 'a', 0)
+    expect(result.problems).toEqual([
+      'grant g1 has both remaining 4 and clawback 3',
+      'grant g2 has clawback -2 below zero',
+    ])
+    acc.held = 1
+    acc.entries.push({ ...entry, amount: 1 })
+    expect(readVerify(acc, 'a', 0).problems).toContain(`held 1 != sum of open holds 0`)
+    expect(readVerify(acc, 'a', 0).problems).toContain(`available + held ${MAX_BALANCE + 1} is above MAX_BALANCE`)
+  })
 })
+
+const entry = {
+  id: 'e',
+  seq: 1,
+  account: 'a',
+  type: 'grant' as const,
+  grantId: null,
+  holdId: null,
+  reason: 'r',
+  metadata: null,
+  createdAt: 0,
+}

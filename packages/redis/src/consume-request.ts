@@ -1,4 +1,4 @@
-import { type ConsumeRequest, consumeRequestSchema, parse } from '@metered/core'
+import { type ConsumeRequest, consumeRequestSchema, isCleanString, parse } from '@metered/core'
 
 const KINDS = new Set(['fixed_window', 'sliding_window', 'token_bucket'])
 const ITEM_KEYS = new Set(['key', 'name', 'rule', 'cost'])
@@ -6,7 +6,9 @@ const RULE_KEYS = new Set(['kind', 'limit', 'windowMs', 'refillAmount'])
 
 const isPositive = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) > 0
 const isNonNegative = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0
-const isText = (s: unknown, max: number): boolean => typeof s === 'string' && s.length >= 1 && s.length <= max
+// core's string rule (well-formed, no NUL) with the schema's lengths
+const isText = (s: unknown, max: number): boolean =>
+  typeof s === 'string' && s.length >= 1 && s.length <= max && isCleanString(s)
 const onlyKeys = (o: object, allowed: Set<string>): boolean => Object.keys(o).every((k) => allowed.has(k))
 
 /**

@@ -3,11 +3,9 @@ import {
   type ConsumeItem,
   type ConsumeRequest,
   type ConsumeResult,
-  keySchema,
   type LimiterStore,
-  parse,
+  parseLimiterReset,
   type RuleKind,
-  ValidationError,
 } from '@metered/core'
 import type { RedisScriptClient } from './client.js'
 import { checkConsumeRequest } from './consume-request.js'
@@ -20,21 +18,6 @@ const consumeScript = defineScript('limiter consume', LIMITER_CONSUME_LUA)
 const resetScript = defineScript('limiter reset', LIMITER_RESET_LUA)
 
 export const KIND_CODE: Record<RuleKind, string> = { fixed_window: 'f', sliding_window: 's', token_bucket: 'b' }
-
-/** Same bounds as the memory store's reset: rule names are 1-100 characters, at most 100 of them. */
-function checkResetArgs(key: string, names: string[]): void {
-  parse(keySchema, key, 'reset key')
-  if (
-    !Array.isArray(names) ||
-    names.length > 100 ||
-    names.some((n) => typeof n !== 'string' || n.length < 1 || n.length > 100)
-  ) {
-    throw new ValidationError(
-      [{ path: 'names', message: 'must be at most 100 rule names of 1-100 characters' }],
-      'reset',
-    )
-  }
-}
 
 /**
  * With an injected clock (tests), stored state is kept at least this long in real time: the
@@ -74,7 +57,8 @@ export function createRedisLimiterStore(client: RedisScriptClient, options: Redi
     },
 
     async reset(key: string, names: string[]): Promise<void> {
-      checkResetArgs(key, names)
+      // the same bounds and string rule as every store's reset
+      parseLimiterReset(key, names)
       if (names.length === 0) return
       await runScript(
         client,

@@ -1,4 +1,5 @@
 import { type ConsumeRequest, consumeRequestSchema, fixedWindow, slidingWindow, tokenBucket } from '@metered/core'
+import { assertProperty, badStrings } from '@metered/core/testing'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fastAccepts } from '../src/consume-request.js'
@@ -10,6 +11,8 @@ const number = fc.oneof(
 const text = fc.oneof(
   fc.string({ maxLength: 3 }),
   fc.constantFrom('', 'a'.repeat(100), 'a'.repeat(101), 'b'.repeat(201)),
+  // the string rule: no NUL, no lone surrogate (a pair is fine)
+  fc.constantFrom('\0', 'k\0', 'k\uD800', '\uDC00n', 'k\uDE00\uD83D', 'k\uD83D\uDE00'),
 )
 const rule = fc.record(
   {
@@ -38,12 +41,26 @@ const request = fc.record(
 
 describe('the consume request fast path', () => {
   it('never accepts what core’s schema refuses', () => {
-    fc.assert(
+    assertProperty(
       fc.property(request, (r) => {
         if (fastAccepts(r as ConsumeRequest)) expect(consumeRequestSchema.safeParse(r).success).toBe(true)
       }),
       { numRuns: 5000 },
     )
+  })
+
+  it('leaves strings that break the string rule to the schema, which refuses them', () => {
+    const rule = fixedWindow({ limit: 5, window: '1 m' })
+    for (const bad of badStrings('key-1')) {
+      for (const item of [
+        { key: bad.value, name: 'n', rule, cost: 1 },
+        { key: 'k', name: bad.value, rule, cost: 1 },
+      ]) {
+        const r = { items: [item] }
+        expect(fastAccepts(r), bad.name).toBe(false)
+        expect(consumeRequestSchema.safeParse(r).success, bad.name).toBe(false)
+      }
+    }
   })
 
   it('accepts what createLimiter sends', () => {

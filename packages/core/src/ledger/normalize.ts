@@ -125,6 +125,10 @@ export function normalizeHistory(options: HistoryOptions | undefined): Normalize
  * What an idempotency key is bound to: the operation and the parameters that change its effect
  * (metadata is left out, so a retry carrying a fresh timestamp is still a replay). Stores keep
  * this string with the key and throw `IdempotencyConflictError` when a reuse differs.
+ *
+ * `op|` then a JSON array of the parameters: JSON quotes and escapes every string, so no two
+ * different inputs share a fingerprint whatever characters they hold ('acct|5' with 1 is not
+ * 'acct' with 5). Stores recognise a grant's record by the `grant|` prefix.
  */
 export function fingerprint(
   op: 'grant' | 'debit' | 'reserve' | 'revoke',
@@ -133,19 +137,19 @@ export function fingerprint(
   switch (op) {
     case 'grant': {
       const g = n as NormalizedGrant
-      return `grant|${g.account}|${g.amount}|${g.source}|${g.expiresAt ?? ''}|${g.priority}`
+      return `grant|${JSON.stringify([g.account, g.amount, g.source, g.expiresAt, g.priority])}`
     }
     case 'debit': {
       const d = n as NormalizedDebit
-      return `debit|${d.account}|${d.amount}|${d.reason}`
+      return `debit|${JSON.stringify([d.account, d.amount, d.reason])}`
     }
     case 'reserve': {
       const r = n as NormalizedReserve
-      return `reserve|${r.account}|${r.amount}|${r.ttlMs}|${r.reason}`
+      return `reserve|${JSON.stringify([r.account, r.amount, r.ttlMs, r.reason])}`
     }
     case 'revoke': {
       const r = n as NormalizedRevoke
-      return `revoke|${r.grantId ?? ''}|${r.grantIdempotencyKey ?? ''}|${r.amount ?? ''}|${r.reason}`
+      return `revoke|${JSON.stringify([r.grantId, r.grantIdempotencyKey, r.amount, r.reason])}`
     }
   }
 }

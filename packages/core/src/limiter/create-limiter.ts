@@ -1,5 +1,6 @@
 import { type Duration, toMs } from '../duration.js'
 import { isMeteredError, type MeteredError, StoreUnavailableError, ValidationError } from '../errors.js'
+import { isCleanString } from '../input-rules.js'
 import { keySchema, MAX_CONSUME_ITEMS, MAX_ID_LENGTH, MAX_NAME_LENGTH, parse } from '../schemas.js'
 import { isConsumeResult, ruleResults, summarise, unavailableResult } from './limit-result.js'
 import { limiterOptionsSchema, limitOptionsSchema, resetOptionsSchema, rulesSchema } from './limiter-options.js'
@@ -75,8 +76,10 @@ export function createLimiter(options: LimiterOptions): Limiter {
       throw new ValidationError([{ path: 'key', message: 'must be a non-empty string' }], 'limiter key')
     }
     const full = `${prefix}${key}`
-    // keySchema is a length check; done by hand on the hot path, with zod's message on failure
-    return full.length <= MAX_ID_LENGTH ? full : parse(keySchema, full, 'limiter key (with prefix)')
+    // keySchema by hand on the hot path, with zod's message on failure
+    return full.length <= MAX_ID_LENGTH && isCleanString(full)
+      ? full
+      : parse(keySchema, full, 'limiter key (with prefix)')
   }
 
   function selectRules(rules: Rules, names: string[] | undefined): string[] {
@@ -202,7 +205,8 @@ export function createLimiter(options: LimiterOptions): Limiter {
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
-const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME_LENGTH
+const isName = (v: unknown): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME_LENGTH && isCleanString(v)
 
 /** True when `opts` is one of the shapes limitOptionsSchema accepts, checked without zod. */
 function isPlainLimitOptions(opts: unknown): opts is LimitOptions {

@@ -2,9 +2,10 @@ import { z } from 'zod'
 import {
   durationSchema,
   MAX_CONSUME_ITEMS,
-  MAX_NAME_LENGTH,
+  nameSchema,
   nonNegativeAmountSchema,
   ruleSpecSchema,
+  textSchema,
 } from '../schemas.js'
 import type { Rules } from './limiter-types.js'
 import type { LimiterStore } from './types.js'
@@ -20,7 +21,7 @@ const storeSchema = z.custom<LimiterStore>(
   'must be a limiter store (with consume and reset)',
 )
 
-export const ruleNameSchema = z.string().min(1).max(MAX_NAME_LENGTH)
+export const ruleNameSchema = nameSchema
 
 /** At most 32 rules: a store call takes at most 32 items. */
 export const rulesSchema = z
@@ -33,7 +34,7 @@ export const limiterOptionsSchema = z.strictObject({
   rules: z.union([z.custom<(ctx: never) => Rules>((v) => typeof v === 'function'), rulesSchema]),
   onStoreError: z.union([z.literal('deny'), z.literal('allow'), z.strictObject({ fallback: storeSchema })]).optional(),
   timeout: durationSchema.optional(),
-  prefix: z.string().max(100).optional(),
+  prefix: textSchema(0, 100).optional(),
   onError: z.custom<(error: unknown) => void>((v) => typeof v === 'function').optional(),
 })
 

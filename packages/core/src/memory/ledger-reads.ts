@@ -1,6 +1,13 @@
 import { ValidationError } from '../errors.js'
 import { normalizeHistory } from '../ledger/normalize.js'
-import type { Balance, Entry, HistoryOptions, HistoryPage, VerifyResult } from '../ledger/types.js'
+import {
+  type Balance,
+  type Entry,
+  type HistoryOptions,
+  type HistoryPage,
+  MAX_BALANCE,
+  type VerifyResult,
+} from '../ledger/types.js'
 import { jsonCopy } from './json-copy.js'
 import { type AccountState, isLive, spendingOrder } from './ledger-state.js'
 
@@ -71,6 +78,11 @@ export function readVerify(acc: AccountState, account: string, now: number): Ver
   for (const g of acc.grants) {
     if (g.remaining < 0) problems.push(`grant ${g.id} has remaining ${g.remaining} below zero`)
     if (g.remaining > g.amount) problems.push(`grant ${g.id} has remaining ${g.remaining} above its amount ${g.amount}`)
+    if (g.clawback < 0) problems.push(`grant ${g.id} has clawback ${g.clawback} below zero`)
+    // Returned units pay the clawback before they go back to remaining, so both cannot be owed.
+    if (g.remaining > 0 && g.clawback > 0) {
+      problems.push(`grant ${g.id} has both remaining ${g.remaining} and clawback ${g.clawback}`)
+    }
     if (isLive(g, now)) liveRemainders += g.remaining
     else if (g.remaining !== 0 && g.status === 'live') problems.push(`expired grant ${g.id} still has ${g.remaining}`)
   }
@@ -87,6 +99,10 @@ export function readVerify(acc: AccountState, account: string, now: number): Ver
     problems.push(`available ${acc.available} != sum of live remainders ${liveRemainders}`)
   }
   if (acc.held !== openHolds) problems.push(`held ${acc.held} != sum of open holds ${openHolds}`)
+  if (acc.held < 0) problems.push(`held ${acc.held} is below zero`)
+  if (acc.available + acc.held > MAX_BALANCE) {
+    problems.push(`available + held ${acc.available + acc.held} is above MAX_BALANCE`)
+  }
   if (acc.available + acc.held !== entriesSum) {
     problems.push(`available + held ${acc.available + acc.held} != sum of entries ${entriesSum}`)
   }

@@ -12,6 +12,11 @@ export interface GrantRow {
   source: string
   amount: number
   remaining: number
+  /**
+   * Units a partial revoke could not take because they were held: taken from the held units
+   * when their hold returns them (docs/semantics.md, "Returning held units").
+   */
+  clawback: number
   priority: number
   expiresAt: number | null
   createdAt: number
@@ -159,9 +164,10 @@ export function take(acc: AccountState, units: number, now: number): Allocation[
 }
 
 /**
- * Returns held units to their grants, last taken first. A grant that is no longer live does
- * not get them back: they are forfeited, recorded by one `expire` entry naming the hold, so
- * the entries keep summing to available + held.
+ * Returns held units to their grants, last taken first (docs/semantics.md, "Returning held
+ * units"). A grant that is no longer live does not get them back: they are forfeited, recorded
+ * by one `expire` entry naming the hold. A live grant that owes a clawback pays it first, one
+ * `revoke` entry per grant. Either way the entries keep summing to available + held.
  */
 export function giveBack(
   state: LedgerState,
@@ -171,23 +177,46 @@ export function giveBack(
   now: number,
 ): { released: number; forfeited: number } {
   let released = 0
-  let forfeited = 0
+  let lost = 0
+  const clawed = new Map<GrantRow, number>()
   for (let i = allocations.length - 1; i >= 0; i--) {
     const { grant, units } = allocations[i]!
-    if (isLive(grant, now)) {
-      grant.remaining += units
+    if (!isLive(grant, now)) {
+      lost += units
+      continue
+    }
+    const c = Math.min(units, grant.clawback)
+    if (c > 0) {
+      grant.clawback -= c
+      clawed.set(grant, (clawed.get(grant) ?? 0) + c)
+    }
+    const back = units - c
+    if (back > 0) {
+      grant.remaining += back
       noteExpiry(acc, grant.expiresAt)
-      acc.available += units
-      released += units
-    } else {
-      forfeited += units
+      acc.available += back
+      released += back
     }
   }
-  if (forfeited > 0) {
+  let forfeited = lost
+  for (const [grant, c] of clawed) {
+    forfeited += c
+    appendEntry(state, acc, {
+      account: hold.account,
+      type: 'revoke',
+      amount: -c,
+      grantId: grant.id,
+      holdId: hold.id,
+      reason: 'clawback',
+      metadata: null,
+      createdAt: now,
+    })
+  }
+  if (lost > 0) {
     appendEntry(state, acc, {
       account: hold.account,
       type: 'expire',
-      amount: -forfeited,
+      amount: -lost,
       grantId: null,
       holdId: hold.id,
       reason: hold.reason,
@@ -196,6 +225,15 @@ export function giveBack(
     })
   }
   return { released, forfeited }
+}
+
+/** Units of `grant` held by open holds of its account. */
+export function heldFrom(acc: AccountState, grant: GrantRow): number {
+  let units = 0
+  for (const hold of acc.openHolds) {
+    for (const a of hold.allocations) if (a.grant === grant) units += a.units
+  }
+  return units
 }
 
 /** Closes an open hold: it no longer counts as held. */

@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '../clock.js'
-import { IdempotencyConflictError } from '../errors.js'
+import { IdempotencyConflictError, ValidationError } from '../errors.js'
 import { parseAccount } from '../fast-parse.js'
 import {
   fingerprint,
@@ -10,17 +10,18 @@ import {
   normalizeRevoke,
   normalizeSettle,
 } from '../ledger/normalize.js'
-import type {
-  DebitResult,
-  GrantResult,
-  Hold,
-  Ledger,
-  ReleaseResult,
-  ReserveInput,
-  ReserveResult,
-  RevokeResult,
-  SettleInput,
-  SettleResult,
+import {
+  type DebitResult,
+  type GrantResult,
+  type Hold,
+  type Ledger,
+  MAX_BALANCE,
+  type ReleaseResult,
+  type ReserveInput,
+  type ReserveResult,
+  type RevokeResult,
+  type SettleInput,
+  type SettleResult,
 } from '../ledger/types.js'
 import type { LedgerRawReaders } from '../testing/types.js'
 import { jsonCopy } from './json-copy.js'
@@ -35,6 +36,7 @@ import {
   giveBack,
   grantByKey,
   type HoldRow,
+  heldFrom,
   housekeep,
   isLive,
   nextId,
@@ -186,12 +188,21 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       const print = fingerprint('grant', n)
       const replayed = replay<GrantResult>(n.idempotencyKey, print)
       if (replayed) return replayed
+      // Counted before a grant already past its expiry is expired: the bound is on what an
+      // account can ever be asked to hold, so no running total or sum passes 2^53 - 1.
+      if (n.amount > MAX_BALANCE - acc.available - acc.held) {
+        throw new ValidationError(
+          [{ path: 'amount', message: `would take the account past ${MAX_BALANCE} units (available + held)` }],
+          'grant',
+        )
+      }
       const grant = {
         id: nextId(state, 'grant'),
         account: n.account,
         source: n.source,
         amount: n.amount,
         remaining: n.amount,
+        clawback: 0,
         priority: n.priority,
         expiresAt: n.expiresAt,
         createdAt: now,
@@ -295,11 +306,23 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       const grant = n.grantId !== null ? state.grants.get(n.grantId) : grantByKey(state, n.grantIdempotencyKey ?? '')
       if (!grant) return { ok: false, reason: 'grant_not_found' }
       const acc = touch(grant.account, now)
-      const revoked = isLive(grant, now) ? Math.min(grant.remaining, n.amount ?? grant.remaining) : 0
+      let revoked = 0
+      let pending = 0
+      if (isLive(grant, now)) {
+        // Held units cannot be taken now: they are taken when their hold returns them.
+        const held = heldFrom(acc, grant)
+        if (n.amount === null) {
+          revoked = grant.remaining
+          pending = held
+          grant.status = 'revoked'
+        } else {
+          revoked = Math.min(grant.remaining, n.amount)
+          pending = Math.min(n.amount - revoked, Math.max(0, held - grant.clawback))
+          grant.clawback += pending
+        }
+      }
       grant.remaining -= revoked
       acc.available -= revoked
-      // A full revoke also ends the grant, so units now held from it are forfeited when returned.
-      if (n.amount === null) grant.status = 'revoked'
       const entry =
         revoked > 0
           ? appendEntry(state, acc, {
@@ -316,7 +339,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       const result: RevokeResult = {
         ok: true,
         revoked,
-        pending: 0,
+        pending,
         account: grant.account,
         grantId: grant.id,
         entryId: entry?.id ?? null,
@@ -359,6 +382,15 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
   }
 
   attachSync<MemoryLedger, MemoryLedgerSync>(ledger, {
+    replayReserve(input) {
+      const n = normalizeReserve(input)
+      if (n.idempotencyKey === null) return undefined
+      return replay<ReserveResult & { ok: true }>(n.idempotencyKey, fingerprint('reserve', n))
+    },
+    settledResult(holdId) {
+      const settled = state.holds.get(holdId)?.settled
+      return settled ? (settled.result as SettleResult & { ok: true }) : undefined
+    },
     reserve: reserveNow,
     settle: settleNow,
     available: (account) => touch(parseAccount(account), clock.now()).available,

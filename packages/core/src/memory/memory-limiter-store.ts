@@ -1,11 +1,10 @@
-import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
 import { ValidationError } from '../errors.js'
 import { fastConsumeRequest } from '../fast-parse.js'
 import { evaluateRule, type RuleStateData } from '../limiter/algorithms.js'
 import { stateExpiresAt } from '../limiter/state-expiry.js'
 import type { ConsumeRequest, ConsumeResult, LimiterStore, RuleState } from '../limiter/types.js'
-import { consumeRequestSchema, keySchema, parse } from '../schemas.js'
+import { consumeRequestSchema, parse, parseLimiterReset } from '../schemas.js'
 import { attachSync, type MemoryLimiterSync } from './memory-sync.js'
 
 export interface MemoryLimiterStoreOptions {
@@ -36,8 +35,6 @@ interface Stored {
   /** From this epoch ms the state no longer matters (see `stateExpiresAt`). */
   expiresAt: number
 }
-
-const resetArgsSchema = z.strictObject({ key: keySchema, names: z.array(z.string().min(1).max(100)).max(100) })
 
 /**
  * The in-process limiter store: the reference implementation of docs/semantics.md (Limiter
@@ -139,7 +136,7 @@ export function createMemoryLimiterStore(options: MemoryLimiterStoreOptions = {}
     },
 
     async reset(key: string, names: string[]): Promise<void> {
-      parse(resetArgsSchema, { key, names }, 'reset')
+      parseLimiterReset(key, names)
       const byName = states.get(key)
       if (!byName) return
       for (const name of names) remove(byName, key, name)

@@ -9,6 +9,14 @@ import type { ConsumeRequest, ConsumeResult } from '../limiter/types.js'
 export const memorySync: unique symbol = Symbol('metered.memorySync')
 
 export interface MemoryLedgerSync {
+  /**
+   * The stored result of a keyed reserve with the same fingerprint (`replayed: true`), or
+   * undefined when the key is new. Throws `IdempotencyConflictError` when it was bound to
+   * other parameters. Writes nothing, not even housekeeping.
+   */
+  replayReserve(input: ReserveInput): (ReserveResult & { ok: true; replayed: true }) | undefined
+  /** The result a settled hold was settled with; undefined for an unknown or unsettled hold. */
+  settledResult(holdId: string): (SettleResult & { ok: true }) | undefined
   reserve(input: ReserveInput): ReserveResult
   settle(input: SettleInput): SettleResult
   /** Available units after housekeeping. */

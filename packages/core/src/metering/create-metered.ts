@@ -241,6 +241,9 @@ export function createMetered(options: MeteredOptions): Metered {
       keyed({ account, amount: holdAmount, ttl: input.ttl ?? holdTtlMs, reason: input.feature }),
     )
     if (!reserved.ok) return refusedForCredits(reserved.available, reserved.required, account, input.feature)
+    // A retry of a call that got its hold: the limits were consumed by that call. Report them
+    // as they stand (nothing consumed) and never refuse or release the original's hold.
+    if (reserved.replayed) return replayedTwoStep(input, account, mode, amount, holdAmount, reserved, limitOptions)
 
     let limit: LimitResult
     try {
@@ -261,6 +264,29 @@ export function createMetered(options: MeteredOptions): Metered {
     }
     const ticket = ticketFor(input, account, 'reserve', reserved.hold.id, holdAmount, reserved.available)
     return { ok: true, ticket, limit, available: reserved.available }
+  }
+
+  async function replayedTwoStep(
+    input: AuthorizeInput,
+    account: string,
+    mode: 'debit' | 'reserve',
+    amount: number,
+    holdAmount: number,
+    reserved: { hold: { id: string }; available: number },
+    limitOptions: () => LimitOptions,
+  ): Promise<AuthorizeResult> {
+    const { cost: _unused, ...peekOptions } = limitOptions()
+    const limit = await limiter!.peek(input.limitKey ?? account, peekOptions)
+    if (mode === 'reserve') {
+      const ticket = ticketFor(input, account, 'reserve', reserved.hold.id, holdAmount, reserved.available)
+      return { ok: true, ticket, limit, available: reserved.available }
+    }
+    // The settle replays the original charge (same hold, same amount). A closed hold means the
+    // original call was refused by the limiter after its hold was placed: refused again.
+    const settled = await options.ledger.settle({ holdId: reserved.hold.id, amount })
+    if (!settled.ok) return refusedByLimit(limit, account, input.feature, reserved.available)
+    const ticket = ticketFor(input, account, 'debit', null, amount, settled.available)
+    return { ok: true, ticket, limit, available: settled.available }
   }
 
   function refusedByLimit(

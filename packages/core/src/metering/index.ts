@@ -1,3 +1,4 @@
+export * from './authorize-input.js'
 export type * from './authorizer-types.js'
 export * from './create-metered.js'
 export { periodOf } from './periods.js'

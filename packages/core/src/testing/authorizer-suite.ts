@@ -3,6 +3,8 @@ import { createManualClock, type ManualClock } from '../clock.js'
 import { createLimiter } from '../limiter/create-limiter.js'
 import { fixedWindow, slidingWindow, tokenBucket } from '../limiter/rules.js'
 import { createMetered } from '../metering/create-metered.js'
+import { authorizerKeepsEdgeIdsApart, authorizerRefusesHostileInput } from './authorizer-checks-hostile.js'
+import { replayConflicts, retryAfterDrained, retryWhenRuleSpent, storeReplay } from './authorizer-checks-replay.js'
 import type { AuthorizerHarness, HarnessFactory, SuiteOptions } from './types.js'
 
 /** What every authorizer check runs with. */
@@ -152,6 +154,12 @@ export const authorizerChecks = {
   'refusals consume nothing anywhere': refusalsConsumeNothing,
   'fixed price debits, estimates hold, replays consume limits once': modesAndReplays,
   'windows follow the store clock': windowsFollowTheClock,
+  'a retry after the first call drained the balance replays (charge and hold)': retryAfterDrained,
+  'a retry while a 1/hour rule is spent replays and consumes no rule units': retryWhenRuleSpent,
+  'a retry with another amount is an idempotency conflict, nothing consumed': replayConflicts,
+  'the store replays first: same hold or entry, stored available, dry-run limits': storeReplay,
+  'hostile input is refused: no hold, no debit, no limiter unit': authorizerRefusesHostileInput,
+  'edge account ids hold from their own balance and limits': authorizerKeepsEdgeIdsApart,
 } satisfies Record<string, AuthorizerCheck>
 
 /**

@@ -1,6 +1,8 @@
 export * from './authorizer-suite.js'
+export * from './hostile-inputs.js'
 export * from './ledger-suite.js'
 export * from './limiter-store-suite.js'
+export * from './seeded.js'
 export type * from './types.js'
 export * from './usage-suite.js'
 export * from './users-suite.js'

@@ -3,6 +3,7 @@ import { expect } from 'vitest'
 import type { Entry, HistoryPage, Ledger } from '../ledger/types.js'
 import { createMemoryLedger } from '../memory/memory-ledger.js'
 import { type LedgerCheck, uid } from './ledger-check-kit.js'
+import { assertProperty } from './seeded.js'
 import type { LedgerHarness } from './types.js'
 
 /** One step of a generated sequence. Indexes pick among the holds/grants made so far, newest first. */
@@ -93,7 +94,7 @@ async function attempt(call: () => Promise<object>): Promise<Outcome> {
  * between the two, so they are compared through the pairs recorded when each was created.
  */
 export const matchesModel: LedgerCheck = async ({ harness, clock, numRuns }) => {
-  await fc.assert(
+  await assertProperty(
     fc.asyncProperty(ledgerOps, (ops) => runAgainstModel(harness, clock, ops)),
     { numRuns },
   )

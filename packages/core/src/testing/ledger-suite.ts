@@ -3,6 +3,15 @@ import { createManualClock } from '../clock.js'
 import type { LedgerCheck, LedgerCheckContext } from './ledger-check-kit.js'
 import { matchesModel } from './ledger-check-property.js'
 import { basics, grantExpiry, refusals, revoke, spendingOrder } from './ledger-checks-basic.js'
+import { balanceBound, exactAtTheBound } from './ledger-checks-bound.js'
+import {
+  disputeWhileHeld,
+  refundAcrossHolds,
+  refundThenHoldExpires,
+  refundThenSettleBelow,
+  refundWhileHeld,
+  spentStaysSpent,
+} from './ledger-checks-clawback.js'
 import {
   concurrentDebits,
   concurrentHolds,
@@ -11,6 +20,12 @@ import {
   concurrentReplays,
 } from './ledger-checks-concurrency.js'
 import { forfeits, holdExpiry, holdLifecycle, settleAmounts } from './ledger-checks-holds.js'
+import {
+  edgeValues,
+  fingerprintsDoNotCollide,
+  hostileInput,
+  surrogateAccountsDoNotMerge,
+} from './ledger-checks-hostile.js'
 import { idempotencyConflicts } from './ledger-checks-idempotency.js'
 import { history, invalidInput } from './ledger-checks-input.js'
 import type { HarnessFactory, LedgerHarness, SuiteOptions } from './types.js'
@@ -41,7 +56,19 @@ export const ledgerChecks = {
   'revoke: full, partial, by key, idempotent, not found': revoke,
   'history: keyset pages, newest first, type filter': history,
   'invalid input: ValidationError, nothing written': invalidInput,
+  'hostile input through every operation: ValidationError, store unchanged': hostileInput,
+  'lone surrogates and NUL never reach the store: no two accounts share a balance': surrogateAccountsDoNotMerge,
+  'edge ids and metadata: accepted, kept as given, never confused': edgeValues,
+  'idempotency fingerprints never collide across separators': fingerprintsDoNotCollide,
   'property: random sequences match the memory model': matchesModel,
+  'refund of held units: 100% refunded while all held, then released, leaves 0': refundWhileHeld,
+  'refund of held units: 30% refunded while held, then settled below the hold': refundThenSettleBelow,
+  'refund of held units: the hold expires instead of being released': refundThenHoldExpires,
+  'refund of held units: two holds, successive refunds, a hold across grants': refundAcrossHolds,
+  'refund of held units: a dispute (full revoke) while held': disputeWhileHeld,
+  'refund of held units: units spent by settle stay spent': spentStaysSpent,
+  'balance bound: up to MAX_BALANCE, one more unit refused, nothing written': balanceBound,
+  'balance bound: debits, holds and settles near 2^53 are exact': exactAtTheBound,
 } satisfies Record<string, LedgerCheck>
 
 /** The name of one ledger check, as shown in the test report. */

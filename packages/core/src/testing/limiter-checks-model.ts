@@ -6,6 +6,7 @@ import { fixedWindow, slidingWindow, tokenBucket } from '../limiter/rules.js'
 import type { ConsumeItem, ConsumeResult, RuleSpec } from '../limiter/types.js'
 import { createMemoryLimiterStore } from '../memory/memory-limiter-store.js'
 import type { LimiterCheck } from './limiter-check-context.js'
+import { assertProperty } from './seeded.js'
 
 /**
  * A seeded, deterministic script of calls checked against algorithms.ts run by hand (no store
@@ -102,7 +103,7 @@ export const matchesMemoryModel: LimiterCheck = async ({ store, clock, key, numR
       }),
     },
   )
-  await fc.assert(
+  await assertProperty(
     fc.asyncProperty(
       fc.array(ruleArb, { minLength: 3, maxLength: 3 }),
       fc.array(commandArb, { minLength: 1, maxLength: 30 }),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { createManualClock } from '../clock.js'
 import { type LimiterCheck, type LimiterCheckContext, limiterCheckContext } from './limiter-check-context.js'
+import * as hostile from './limiter-checks-hostile.js'
 import * as model from './limiter-checks-model.js'
 import * as requests from './limiter-checks-requests.js'
 import * as windows from './limiter-checks-windows.js'
@@ -17,6 +18,7 @@ export const limiterStoreChecks = {
   ...windows,
   ...requests,
   ...model,
+  ...hostile,
 } satisfies Record<string, LimiterCheck>
 
 export type LimiterCheckName = keyof typeof limiterStoreChecks

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { expect } from 'vitest'
 import type { UsageEventInput, UsageStatsQuery } from '../usage/types.js'
+import { assertProperty } from './seeded.js'
 import { DAY, expectedStats, recordAll, type UsageCheck, uniqueDay, uniqueId } from './usage-check-kit.js'
 
 const SPAN = 3 * DAY
@@ -28,7 +29,7 @@ const queryArb = fc
 /** Property checks: stats agree with an independent model on random events and ranges. */
 export const usagePropertyChecks = {
   'property: stats equal the sums of the events in range (one account and all)': async ({ usage, options }) => {
-    await fc.assert(
+    await assertProperty(
       fc.asyncProperty(fc.array(eventArb, { maxLength: 25 }), queryArb, async (raw, q) => {
         const account = uniqueId('usage-prop')
         const day = uniqueDay()

@@ -1,4 +1,5 @@
 import { usagePropertyChecks } from './usage-check-property.js'
+import { usageHostileChecks } from './usage-checks-hostile.js'
 import { usageInputChecks } from './usage-checks-input.js'
 import { usageListChecks } from './usage-checks-list.js'
 import { usageStatsChecks } from './usage-checks-stats.js'
@@ -11,6 +12,7 @@ export const usageChecks = {
   ...usageListChecks,
   ...usageStatsChecks,
   ...usageInputChecks,
+  ...usageHostileChecks,
   ...usagePropertyChecks,
 }
 

@@ -1,3 +1,4 @@
+import { usersHostileChecks } from './users-checks-hostile.js'
 import { usersListChecks } from './users-checks-list.js'
 import { usersLoginChecks } from './users-checks-logins.js'
 import { usersProfileChecks } from './users-checks-profile.js'
@@ -10,6 +11,7 @@ export const usersChecks = {
   ...usersProfileChecks,
   ...usersLoginChecks,
   ...usersListChecks,
+  ...usersHostileChecks,
 }
 
 /** The title of one users check. */
