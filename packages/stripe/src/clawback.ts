@@ -28,7 +28,8 @@ export type ClawbackOutcome =
  * refund once. A refund's share is computed on the cumulative amount refunded, rounded down, in
  * refund order: partial refunds claw back proportionally (rounding favours the buyer by less than
  * one unit) and refunds adding up to the whole charge claw back the whole grant.
- * The ledger caps every clawback at what is left of the grant: credits already spent stay spent.
+ * The ledger caps every clawback at what is left of the grant: credits already spent stay spent,
+ * and credits held by a call in flight are taken when its hold closes (`pending`).
  */
 export async function handleChargeRefunded(config: StripeCreditsConfig, object: unknown): Promise<ClawbackOutcome> {
   const charge = parseCharge(object)
