@@ -179,3 +179,37 @@ export function revokeIgnoresHeld(inner: MemoryLedger): LedgerHarness {
     },
   })
 }
+
+/**
+ * Looks the idempotency key up, awaits, then writes (the bug of a key check outside the
+ * transaction): sequential retries replay, but a retry racing its original takes effect twice.
+ * Each first use of a key gets its own key underneath; later calls use the one recorded first.
+ */
+export function racesKeys(inner: MemoryLedger): LedgerHarness {
+  const under = new Map<string, string>()
+  const roundTrip = () => new Promise((resolve) => setImmediate(resolve))
+  function keyed<I extends { idempotencyKey?: string }, R>(call: (i: I) => Promise<R>) {
+    return async (i: I): Promise<R> => {
+      const key = i.idempotencyKey
+      if (key === undefined) return call(i)
+      const known = under.get(key)
+      if (known !== undefined) return call({ ...i, idempotencyKey: known })
+      await roundTrip()
+      const mine = `${key}#${crypto.randomUUID()}`
+      if (!under.has(key)) under.set(key, mine)
+      return call({ ...i, idempotencyKey: mine })
+    }
+  }
+  return harnessOf(inner, {
+    grant: keyed((i: GrantInput) => inner.grant(i)),
+    debit: keyed((i: DebitInput) => inner.debit(i)),
+    reserve: keyed((i: ReserveInput) => inner.reserve(i)),
+    revoke: keyed((i: RevokeInput) =>
+      inner.revoke(
+        i.grantIdempotencyKey === undefined
+          ? i
+          : { ...i, grantIdempotencyKey: under.get(i.grantIdempotencyKey) ?? i.grantIdempotencyKey },
+      ),
+    ),
+  })
+}

@@ -141,7 +141,12 @@ export interface RevokeInput {
   grantId?: string
   /** ... or by the idempotency key it was granted with. Exactly one of the two. */
   grantIdempotencyKey?: string
-  /** Units to claw back at most. Default: all that is left of the grant. */
+  /**
+   * Units to claw back at most (a partial refund): what is left of the grant now, and the rest,
+   * up to the units held from it, when their holds return them (`pending` in the result).
+   * Default: all that is left of the grant, and the grant ends (held units are then forfeited
+   * when returned).
+   */
   amount?: Amount
   reason: string
   /** Retries with the same key return the original result. */

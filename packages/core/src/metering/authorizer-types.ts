@@ -44,14 +44,15 @@ export type AuthorizeStoreResult =
  * One atomic step over limits and balance, for stores that hold both (one Lua script on Redis,
  * one SQL function call on Postgres, one synchronous step in memory):
  *
- * 1. housekeeping of the account, then check `available >= amount`;
- * 2. evaluate every limiter item at the store's now (as a dry run);
- * 3. balance short -> `insufficient_credits`; else any rule refusing -> `rate_limited`;
+ * 1. idempotency first: a key seen with the same parameters (the reserve's fingerprint)
+ *    returns the original outcome (`replayed: true`, same hold or entry, `available` as stored,
+ *    `limits` evaluated now as a dry run) even when the balance or a rule would refuse a fresh
+ *    call, consuming nothing; other parameters throw `IdempotencyConflictError`;
+ * 2. housekeeping of the account, then check `available >= amount`;
+ * 3. evaluate every limiter item at the store's now (as a dry run);
+ * 4. balance short -> `insufficient_credits`; else any rule refusing -> `rate_limited`;
  *    either way NOTHING is written (no hold, no limiter state);
- * 4. else commit the limiter items and place the hold (or write the debit).
- *
- * Idempotency keys behave as in `reserve` / `debit`: a replay returns the original outcome
- * and consumes no limiter units again.
+ * 5. else commit the limiter items and place the hold (or write the debit) under the key.
  */
 export interface Authorizer {
   /** The limiter store whose state this authorizer shares. `createMetered` uses the one-step path only when the limiter's store is this one. */

@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 import type { ManualClock } from '../clock.js'
-import type { GrantInput, GrantResult, Ledger } from '../ledger/types.js'
+import type { Entry, GrantInput, GrantResult, HistoryPage, Ledger } from '../ledger/types.js'
 import type { LedgerHarness, LedgerRawReaders } from './types.js'
 
 /** What every ledger check runs with. */
@@ -12,6 +12,12 @@ export interface LedgerCheckContext {
   concurrency: number
   /** fast-check runs of the property check. */
   numRuns: number
+  /** Store calls the chaos check makes at most. @default 1500 */
+  chaosOps?: number
+  /** Time after which the chaos check starts no new round. @default 8000 */
+  chaosMs?: number
+  /** Seed of the chaos check. @default the properties' seed (`FC_SEED`, else fixed), printed on failure */
+  chaosSeed?: number
 }
 
 /** One conformance check: resolves when the adapter conforms, rejects with the first failed assertion. */
@@ -91,4 +97,44 @@ export async function outcomes<T>(promises: Array<Promise<T>>): Promise<Array<{ 
   return settled.map((s) =>
     s.status === 'fulfilled' ? { value: s.value } : { code: (s.reason as { code?: unknown })?.code ?? s.reason },
   )
+}
+
+/** What a call gave: its result, or the code of what it threw. */
+export type Outcome = { value: Record<string, unknown> } | { code: unknown }
+
+export async function attempt(call: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    return { value: (await call()) as Record<string, unknown> }
+  } catch (e) {
+    return { code: (e as { code?: unknown })?.code ?? String(e) }
+  }
+}
+
+/**
+ * A result in a model's terms, for comparing two ledgers whose ids differ: grant and hold ids
+ * go through `mapId`, entry ids are reduced to whether there is one.
+ */
+export function comparable(outcome: Outcome, mapId: (id: unknown) => unknown): Outcome {
+  if (!('value' in outcome)) return outcome
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(outcome.value)) {
+    if (k === 'entryId') out[k] = v === null ? null : 'entry'
+    else if (k === 'grantId') out[k] = mapId(v)
+    else if (k === 'hold') out[k] = { ...(v as object), id: mapId((v as { id: string }).id) }
+    else if (k === 'grants') out[k] = (v as Array<{ id: string }>).map((g) => ({ ...g, id: mapId(g.id) }))
+    else out[k] = v
+  }
+  return { value: out }
+}
+
+/** Every entry of an account through `history`, newest first. */
+export async function allEntries(ledger: Ledger, account: string): Promise<Entry[]> {
+  const all: Entry[] = []
+  let cursor: string | null = null
+  do {
+    const page: HistoryPage = await ledger.history(account, { limit: 500, cursor })
+    all.push(...page.entries)
+    cursor = page.nextCursor
+  } while (cursor !== null)
+  return all
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { expect } from 'vitest'
-import type { Entry, HistoryPage, Ledger } from '../ledger/types.js'
+import type { Ledger } from '../ledger/types.js'
 import { createMemoryLedger } from '../memory/memory-ledger.js'
-import { type LedgerCheck, uid } from './ledger-check-kit.js'
+import { allEntries, attempt, comparable, type LedgerCheck, uid } from './ledger-check-kit.js'
 import { assertProperty } from './seeded.js'
 import type { LedgerHarness } from './types.js'
 
@@ -77,16 +77,6 @@ export const ledgerOps: fc.Arbitrary<LedgerOp[]> = fc
     fc.array(anyOp, { minLength: 4, maxLength: 30, size: 'max' }),
   )
   .map(([grants, rest]) => [...grants, ...rest])
-
-type Outcome = { value: Record<string, unknown> } | { code: unknown }
-
-async function attempt(call: () => Promise<object>): Promise<Outcome> {
-  try {
-    return { value: (await call()) as Record<string, unknown> }
-  } catch (e) {
-    return { code: (e as { code?: unknown })?.code ?? String(e) }
-  }
-}
 
 /**
  * Random sequences applied to the adapter and to a fresh memory ledger (the model) on the same
@@ -216,30 +206,4 @@ export async function runAgainstModel(
   const modelLines = lines(await model.raw.entries(account))
   expect(lines(await allEntries(ledger, account)), 'entries (history)').toEqual(modelLines)
   expect(lines(await harness.raw.entries(account)), 'entries (raw)').toEqual(modelLines)
-}
-
-async function allEntries(ledger: Ledger, account: string): Promise<Entry[]> {
-  const all: Entry[] = []
-  let cursor: string | null = null
-  do {
-    const page: HistoryPage = await ledger.history(account, { limit: 500, cursor })
-    all.push(...page.entries)
-    cursor = page.nextCursor
-  } while (cursor !== null)
-  return all
-}
-
-/** A result with ids mapped to the model's and entry ids reduced to whether there is one. */
-function comparable(outcome: Outcome, mapId: (id: unknown) => unknown): unknown {
-  if (!('value' in outcome)) return outcome
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(outcome.value)) {
-    if (k === 'entryId') out[k] = v === null ? null : 'entry'
-    else if (k === 'grantId') out[k] = mapId(v)
-    else if (k === 'hold') {
-      const { id, ...rest } = v as { id: string }
-      out[k] = { ...rest, id: mapId(id) }
-    } else out[k] = v
-  }
-  return out
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { createManualClock } from '../clock.js'
+import { chaos } from './ledger-chaos.js'
 import type { LedgerCheck, LedgerCheckContext } from './ledger-check-kit.js'
 import { matchesModel } from './ledger-check-property.js'
 import { basics, grantExpiry, refusals, revoke, spendingOrder } from './ledger-checks-basic.js'
@@ -69,6 +70,7 @@ export const ledgerChecks = {
   'refund of held units: units spent by settle stay spent': spentStaysSpent,
   'balance bound: up to MAX_BALANCE, one more unit refused, nothing written': balanceBound,
   'balance bound: debits, holds and settles near 2^53 are exact': exactAtTheBound,
+  'chaos: random sequential and concurrent phases against an independent model': chaos,
 } satisfies Record<string, LedgerCheck>
 
 /** The name of one ledger check, as shown in the test report. */
@@ -93,6 +95,9 @@ export function ledgerSuite(name: string, factory: HarnessFactory<LedgerHarness>
     beforeAll(async () => {
       const harness = await factory({ clock })
       ctx = { harness, clock, concurrency: options.concurrency ?? 200, numRuns: options.numRuns ?? 30 }
+      if (options.chaosOps !== undefined) ctx.chaosOps = options.chaosOps
+      if (options.chaosMs !== undefined) ctx.chaosMs = options.chaosMs
+      if (options.chaosSeed !== undefined) ctx.chaosSeed = options.chaosSeed
     })
     afterAll(async () => {
       await ctx?.harness.close?.()

@@ -63,4 +63,13 @@ export interface SuiteOptions {
   concurrency?: number
   /** fast-check runs per property. @default 30 */
   numRuns?: number
+  /**
+   * Store calls the ledger chaos check makes at most; lower it for slow stores. The check also
+   * starts no new round after `chaosMs`. @default 1500
+   */
+  chaosOps?: number
+  /** @default 8000 */
+  chaosMs?: number
+  /** Seed of the chaos check. @default the properties' seed (`FC_SEED`, else fixed), printed on failure */
+  chaosSeed?: number
 }
