@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 
-export { RedisReplyError, type RespValue, redisCommand, redisPipeline } from './resp.js'
+export { type RedisTestClient, withRedis } from './redis-client.js'
 export {
   findPostgresBinDir,
   findRedisServer,

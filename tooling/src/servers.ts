@@ -18,7 +18,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { redisCommand } from './resp.js'
+import { withRedis } from './redis-client.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -426,7 +426,8 @@ export async function spawnRedisServer(options: RedisServerOptions = {}): Promis
     for (;;) {
       if (exitedEarly) throw new TestServiceError(`redis-server exited at start (port ${port}):\n${tail(log)}`)
       try {
-        if ((await redisCommand(`redis://127.0.0.1:${port}`, ['PING'], { timeoutMs: 1000 })) === 'PONG') return
+        const url = `redis://127.0.0.1:${port}`
+        if ((await withRedis(url, (r) => r.ping(), { connectTimeoutMs: 1000 })) === 'PONG') return
       } catch {}
       if (Date.now() > until) {
         proc.kill('SIGKILL')

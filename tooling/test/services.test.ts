@@ -4,13 +4,12 @@ import { describe, expect, inject, it } from 'vitest'
 import {
   createTestDatabase,
   databaseUrl,
-  redisCommand,
-  redisPipeline,
   redisUrl,
   spawnPostgresServer,
   spawnRedisServer,
   uniqueName,
   withClient,
+  withRedis,
 } from '../src/index.js'
 
 describe('global test services', () => {
@@ -32,14 +31,12 @@ describe('global test services', () => {
   })
 
   it('Redis answers', async () => {
-    expect(await redisCommand(redisUrl(), ['PING'])).toBe('PONG')
     const key = uniqueName('tooling')
-    const [set, get, del] = await redisPipeline(redisUrl(), [
-      ['SET', key, 'v'],
-      ['GET', key],
-      ['DEL', key],
+    const replies = await withRedis(redisUrl(), async (r) => [
+      await r.ping(),
+      ...(await r.multi().set(key, 'v').get(key).del(key).execAsPipeline()),
     ])
-    expect([set, get, del]).toEqual(['OK', 'v', 1])
+    expect(replies).toEqual(['PONG', 'OK', 'v', 1])
   })
 })
 
@@ -66,16 +63,18 @@ describe('spawnRedisServer', () => {
   it('stops and starts a private redis-server on the same port', async () => {
     const server = await spawnRedisServer()
     try {
-      expect(await redisCommand(server.url, ['PING'])).toBe('PONG')
+      const ping = (connectTimeoutMs?: number) =>
+        withRedis(server.url, (r) => r.ping(), connectTimeoutMs ? { connectTimeoutMs } : {})
+      expect(await ping()).toBe('PONG')
       const pid = server.pid
       expect(pid).toBeTypeOf('number')
       await server.stop()
       expect(server.pid).toBeUndefined()
-      await expect(redisCommand(server.url, ['PING'], { timeoutMs: 500 })).rejects.toThrow()
+      await expect(ping(500)).rejects.toThrow()
       await server.start()
-      expect(await redisCommand(server.url, ['PING'])).toBe('PONG')
+      expect(await ping()).toBe('PONG')
       await server.stop('SIGKILL')
-      await expect(redisCommand(server.url, ['PING'], { timeoutMs: 500 })).rejects.toThrow()
+      await expect(ping(500)).rejects.toThrow()
     } finally {
       await server.destroy()
     }

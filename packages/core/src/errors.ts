@@ -1,7 +1,9 @@
 /**
  * Every exception metered throws is a `MeteredError` with a stable `code`.
  * Expected outcomes (not enough credits, rate limited) are returned as data, never thrown.
- * Match on `code` or `instanceof`, never on `message`.
+ * Match on `code`, `instanceof` or `isMeteredError`, never on `message`. `instanceof` and
+ * `isMeteredError` also recognise errors from another copy of this package in the same process
+ * (the ESM and the CJS build, or two installed versions).
  */
 export type MeteredErrorCode =
   | 'validation_error'
@@ -11,6 +13,25 @@ export type MeteredErrorCode =
   | 'store_timeout'
   | 'invariant_violation'
 
+// Each class marks its prototype with a registry symbol (`Symbol.for`), which every copy of the
+// package in the process shares, and `instanceof` looks for that mark rather than for one
+// copy's prototype object.
+const brands = new WeakMap<Function, symbol>()
+
+function brand(cls: Function, key: string): void {
+  const symbol = Symbol.for(key)
+  brands.set(cls, symbol)
+  Object.defineProperty(cls.prototype, symbol, { value: true })
+}
+
+/** `instanceof` for MeteredError and its subclasses (`this` is the class on the right). */
+function hasBrand(this: Function, value: unknown): boolean {
+  const symbol = brands.get(this)
+  // A class defined outside this module (an app's subclass) keeps the ordinary check.
+  if (symbol === undefined) return Function.prototype[Symbol.hasInstance].call(this, value)
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[symbol] === true
+}
+
 export class MeteredError extends Error {
   readonly code: MeteredErrorCode
   constructor(code: MeteredErrorCode, message: string, options?: { cause?: unknown }) {
@@ -19,6 +40,8 @@ export class MeteredError extends Error {
     this.code = code
   }
 }
+Object.defineProperty(MeteredError, Symbol.hasInstance, { value: hasBrand })
+brand(MeteredError, 'metered.error')
 
 /** One problem with one field of an input, as reported by zod. */
 export interface ValidationIssue {
@@ -39,6 +62,7 @@ export class ValidationError extends MeteredError {
     this.issues = issues
   }
 }
+brand(ValidationError, 'metered.error.validation_error')
 
 /** The same idempotency key was used before with different parameters. Nothing was written. */
 export class IdempotencyConflictError extends MeteredError {
@@ -49,6 +73,7 @@ export class IdempotencyConflictError extends MeteredError {
     this.idempotencyKey = idempotencyKey
   }
 }
+brand(IdempotencyConflictError, 'metered.error.idempotency_conflict')
 
 /** A referenced record (grant, hold, user) does not exist. */
 export class NotFoundError extends MeteredError {
@@ -57,6 +82,7 @@ export class NotFoundError extends MeteredError {
     this.name = 'NotFoundError'
   }
 }
+brand(NotFoundError, 'metered.error.not_found')
 
 /** The store could not be reached or failed. The operation may or may not have happened; retry with the same idempotency key. */
 export class StoreUnavailableError extends MeteredError {
@@ -65,6 +91,7 @@ export class StoreUnavailableError extends MeteredError {
     this.name = 'StoreUnavailableError'
   }
 }
+brand(StoreUnavailableError, 'metered.error.store_unavailable')
 
 /** The store did not answer within the configured timeout. */
 export class StoreTimeoutError extends MeteredError {
@@ -73,7 +100,9 @@ export class StoreTimeoutError extends MeteredError {
     this.name = 'StoreTimeoutError'
   }
 }
+brand(StoreTimeoutError, 'metered.error.store_timeout')
 
+/** True for any `MeteredError` (subclasses included), from any copy of @metered/core. */
 export function isMeteredError(e: unknown): e is MeteredError {
   return e instanceof MeteredError
 }

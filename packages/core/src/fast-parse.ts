@@ -1,5 +1,5 @@
 import { checkMetadata, isCleanString } from './input-rules.js'
-import type { NormalizedDebit, NormalizedReserve, NormalizedSettle } from './ledger/normalize.js'
+import type { NormalizedDebit, NormalizedReserve, NormalizedSettle } from './ledger/normalized.js'
 import type { Metadata, ReleaseInput } from './ledger/types.js'
 import type { ConsumeRequest, RuleSpec } from './limiter/types.js'
 import {
@@ -11,7 +11,7 @@ import {
   RULE_KINDS,
   USAGE_STATUSES,
 } from './schemas.js'
-import type { NormalizedUsageEvent } from './usage/normalize.js'
+import type { NormalizedUsageEvent } from './usage/normalized.js'
 import type { UsageStatus } from './usage/types.js'
 
 /**

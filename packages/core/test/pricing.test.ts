@@ -118,6 +118,15 @@ describe('perImage, perToolCall, fixed, combine', () => {
     )
   })
 
+  it('prices an image without a quality as high, the worst case', () => {
+    const images = perImage(economics)
+    const unsaid = images.price({ model: 'gpt-image-1', images: { count: 1, size: '1536x1024' } })
+    expect(unsaid).toEqual(
+      images.price({ model: 'gpt-image-1', images: { count: 1, size: '1536x1024', quality: 'high' } }),
+    )
+    expect(unsaid).toEqual(rational('325'))
+  })
+
   it('adds tool calls and tokens and rounds once', () => {
     const pricer = combine(perToken(economics), perToolCall({ web_search: 13 }), fixed(0.5))
     const p = pricer.price({

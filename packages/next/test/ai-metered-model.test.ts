@@ -123,6 +123,32 @@ describe('meteredModel (AI SDK)', () => {
     expect(await stores.ledger.balance('u1')).toMatchObject({ held: 0, available: 10_000 - events[0]!.amount })
   })
 
+  it('a stream cancelled after it started but before any text still pays the prompt (the upstream billed it)', async () => {
+    const { stores, metered } = setupMetered()
+    await stores.ledger.grant({ account: 'u1', amount: 10_000, source: 't', idempotencyKey: 'g' })
+    const middleware = meteredMiddleware({ metered, account: 'u1', feature: 'chat' })
+    const { stream } = await middleware.wrapStream({
+      // reasoning, a hosted tool, or just a slow first token: parts arrive, no text yet
+      doStream: async () => ({
+        stream: new ReadableStream({
+          start(controller) {
+            controller.enqueue({ type: 'stream-start' })
+          },
+        }),
+      }),
+      params: { prompt: 'x'.repeat(300), maxOutputTokens: 1000 },
+      model: { modelId: 'gpt-4.1-nano' },
+    })
+    const reader = stream.getReader()
+    expect((await reader.read()).value).toMatchObject({ type: 'stream-start' })
+    await reader.cancel()
+    const { events } = await stores.usage.list({ account: 'u1', from: 0, to: Date.now() + 1000 })
+    expect(events.map((e) => [e.status, e.inputTokens, e.outputTokens])).toEqual([['aborted', 101, 0]])
+    const charged = metered.priceUnits('chat', { model: 'gpt-4.1-nano', inputTokens: 101, outputTokens: 0 })
+    expect(charged).toBeGreaterThan(0)
+    expect(await stores.ledger.balance('u1')).toMatchObject({ held: 0, available: 10_000 - charged })
+  })
+
   it('refuses with MeteredRefusalError (402 problem) when the balance cannot cover the hold', async () => {
     const { stores, metered } = setupMetered()
     await stores.ledger.grant({ account: 'u1', amount: 100, source: 't', idempotencyKey: 'g' })

@@ -5,11 +5,11 @@ import { describe, expect, it, vi } from 'vitest'
 // App Router's auth route handler. Here that module is replaced by one holding a request's headers.
 vi.mock('next/headers', () => ({
   headers: async () =>
-    new Headers({ 'x-forwarded-for': '203.0.113.9, 10.0.0.1', 'user-agent': 'Mozilla/5.0 (from next/headers)' }),
+    new Headers({ 'x-forwarded-for': '10.0.0.1, 203.0.113.9', 'user-agent': 'Mozilla/5.0 (from next/headers)' }),
 }))
 
 describe('meteredAuth: request info from next/headers', () => {
-  it('records the first x-forwarded-for hop and the user agent', async () => {
+  it('records the address the proxy appended (rightmost x-forwarded-for) and the user agent', async () => {
     const { meteredAuth } = await import('../src/auth/index.js')
     const stores = createMemoryStores()
     const auth = meteredAuth({ users: stores.users })
@@ -23,7 +23,7 @@ describe('meteredAuth: request info from next/headers', () => {
     const stores = createMemoryStores()
     const auth = meteredAuth({
       users: stores.users,
-      clientIp: (h) => h.get('x-forwarded-for')?.split(',').at(-1)?.trim() ?? null,
+      clientIp: (h) => h.get('x-forwarded-for')?.split(',')[0]?.trim() ?? null,
     })
     await auth.events.signIn({ user: { id: 'u1' }, account: { provider: 'google' } })
     expect((await stores.users.logins('u1')).logins[0]?.ip).toBe('10.0.0.1')

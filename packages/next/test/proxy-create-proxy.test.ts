@@ -29,7 +29,7 @@ function setup(limit = 3, extra: Partial<Parameters<typeof createProxy>[0]> = {}
   return { proxy, calls, limiter }
 }
 
-const req = (path: string, headers: Record<string, string> = { 'x-forwarded-for': '203.0.113.5, 10.0.0.1' }) =>
+const req = (path: string, headers: Record<string, string> = { 'x-forwarded-for': '10.0.0.1, 203.0.113.5' }) =>
   new Request(`https://app.example.com${path}`, { headers })
 
 describe('createProxy', () => {
@@ -51,13 +51,15 @@ describe('createProxy', () => {
     })
   })
 
-  it('keys by the first x-forwarded-for hop (or x-real-ip): other clients have their own budget', async () => {
+  it('keys by the address the proxy in front appended (rightmost x-forwarded-for): other clients have their own budget', async () => {
     const t = setup(1)
     expect(await t.proxy(req('/api/a'))).toBeUndefined()
     expect((await t.proxy(req('/api/a')))?.status).toBe(429)
-    // same first hop, different proxies behind it: same client
-    expect((await t.proxy(req('/api/a', { 'x-forwarded-for': '203.0.113.5, 10.9.9.9' })))?.status).toBe(429)
+    // same appended address, whatever the client wrote before it: same client
+    expect((await t.proxy(req('/api/a', { 'x-forwarded-for': '10.9.9.9, 203.0.113.5' })))?.status).toBe(429)
     expect(await t.proxy(req('/api/a', { 'x-forwarded-for': '198.51.100.2' }))).toBeUndefined()
+    // x-real-ip is not something a proxy appends: not believed, so not limited by IP
+    expect(await t.proxy(req('/api/a', { 'x-real-ip': '198.51.100.3' }))).toBeUndefined()
     expect(await t.proxy(req('/api/a', { 'x-real-ip': '198.51.100.3' }))).toBeUndefined()
   })
 

@@ -105,4 +105,30 @@ describe.skipIf(!enabled)('inside a real Next.js (next build + next start)', () 
       expect((await fetch(`${base}${path}`, { method: 'POST' })).status).toBe(401)
     },
   )
+
+  it.each(['/api/turn', '/api/edge-turn'])(
+    '%s: a stream that charges only at its end, abandoned after 3 chunks, pays the estimate',
+    async (path) => {
+      const before = (await (await fetch(`${base}${path}`)).json()) as { available: number; events: unknown[] }
+      const controller = new AbortController()
+      const res = await fetch(`${base}${path}?at-end`, {
+        method: 'POST',
+        headers: { 'x-user': 'u1' },
+        signal: controller.signal,
+      })
+      expect(res.status).toBe(200)
+      const reader = res.body!.getReader()
+      let text = ''
+      while ((text.match(/^data: /gm) ?? []).length < 3) text += new TextDecoder().decode((await reader.read()).value)
+      controller.abort()
+      const state = (await settled(path, before.events.length + 1)) as {
+        available: number
+        held: number
+        events: Array<[string, number, number]>
+      }
+      // the estimate: 100 input + 4096 output tokens of gpt-4.1-nano at list price x 1.3 = 2143 units
+      expect(state.events).toContainEqual(['aborted', 2143, 4096])
+      expect(state).toMatchObject({ held: 0, available: before.available - 2143 })
+    },
+  )
 })

@@ -224,20 +224,24 @@ describe('withCredits: refusals', () => {
     expect(await res.text()).not.toContain('nope')
   })
 
-  it('400 when the estimate names an unknown model (the client chose it)', async () => {
+  it('a model the client picks is a 400 only through the schema: an unpriced model reaching the pricer is a 500', async () => {
     const t = setup()
     await t.grant('u1', 10)
     const POST = t.metered.withCredits(
       {
         feature: 'generate',
-        body: 'json',
-        estimate: (_req, { body }) => ({ model: (body as { model: string }).model, inputTokens: 10, outputTokens: 10 }),
+        schema: z.object({ model: z.enum(['gpt-4.1-nano', 'gpt-99']) }),
+        estimate: (_req, { body }) => ({ model: body.model, inputTokens: 10, outputTokens: 10 }),
       },
       () => Response.json({}),
     )
-    const res = await POST(post({ model: 'gpt-99' }, { user: 'u1' }), noParams)
-    expect(res.status).toBe(400)
-    expect((await res.json()).issues[0].path).toBe('model')
+    const outside = await POST(post({ model: 'gpt-100' }, { user: 'u1' }), noParams)
+    expect(outside.status).toBe(400)
+    expect((await outside.json()).issues[0].path).toBe('model')
+    // the schema lets gpt-99 through but nobody priced it: the server's mistake
+    const unpriced = await POST(post({ model: 'gpt-99' }, { user: 'u1' }), noParams)
+    expect(unpriced.status).toBe(500)
+    expect(await t.available('u1')).toBe(10_000)
   })
 
   it('500 when identify throws, 503 when it throws a store error', async () => {
@@ -365,7 +369,8 @@ describe('withCredits: charging', () => {
     const POST = t.metered.withCredits({ feature: 'image', price: 1, anonymous: 'ip', limit: 'ip' }, (_req, ctx) =>
       Response.json({ account: ctx.account, anonymous: ctx.anonymous }),
     )
-    const req = () => post({}, { headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' } })
+    // the client's own entry first, then what the proxy in front appended
+    const req = () => post({}, { headers: { 'x-forwarded-for': '10.0.0.1, 203.0.113.9' } })
     const res = await POST(req(), noParams)
     expect(await res.json()).toEqual({ account: 'ip:203.0.113.9', anonymous: true })
     expect((await POST(req(), noParams)).status).toBe(429)

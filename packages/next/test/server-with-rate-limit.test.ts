@@ -31,7 +31,7 @@ describe('withRateLimit', () => {
     const open = t.metered.withRateLimit({ anonymous: 'ip', limit: 'ip' }, (_req, ctx) =>
       Response.json({ id: ctx.user.id, anonymous: ctx.anonymous }),
     )
-    const req = (ip: string) => post({}, { headers: { 'x-real-ip': ip } })
+    const req = (ip: string) => post({}, { headers: { 'x-forwarded-for': ip } })
     const first = await open(req('198.51.100.1'), noParams)
     expect(await first.json()).toEqual({ id: 'ip:198.51.100.1', anonymous: true })
     expect(first.headers.get('credits-remaining')).toBeNull() // anonymous: no balance read by default

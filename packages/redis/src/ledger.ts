@@ -9,6 +9,7 @@ import {
   type HistoryPage,
   IdempotencyConflictError,
   type Ledger,
+  MAX_BALANCE,
   type Metadata,
   normalizeDebit,
   normalizeGrant,
@@ -39,9 +40,12 @@ export interface RedisLedgerOptions {
   closedHoldsLimit: number
 }
 
-/** What every ledger script replies: the outcome and, unless it is a conflict, the result. */
+/**
+ * What every ledger script replies: the outcome and, unless it is a conflict, the result.
+ * `bound`: a grant refused because it would take available + held past MAX_BALANCE.
+ */
 interface Reply {
-  s: 'ok' | 'replay' | 'conflict' | 'grant'
+  s: 'ok' | 'replay' | 'conflict' | 'grant' | 'bound'
   r?: Record<string, unknown>
 }
 
@@ -55,6 +59,25 @@ function metadataJson(metadata: Metadata | null): string {
   } catch {
     throw new ValidationError([{ path: 'metadata', message: 'must be JSON-serialisable' }])
   }
+}
+
+function aboveMaxBalance(totals: { available: number; held: number }): ValidationError {
+  const room = MAX_BALANCE - totals.available - totals.held
+  return new ValidationError(
+    [
+      {
+        path: 'amount',
+        message: `would take the account past MAX_BALANCE (${MAX_BALANCE} units available + held); at most ${room} more fit`,
+      },
+    ],
+    'grant',
+  )
+}
+
+/** Revoke results stored before `pending` existed replay with `pending: 0` (nothing was tracked). */
+function revokeResult(r: Record<string, unknown>): RevokeResult {
+  if (r.ok === true && r.pending === undefined) r.pending = 0
+  return r as unknown as RevokeResult
 }
 
 /** Replies are JSON text; `@upstash/redis` may already have parsed them (automatic deserialisation). */
@@ -83,6 +106,7 @@ export function createRedisLedger(client: RedisScriptClient, options: RedisLedge
     ]
     const reply = parseReply(await runScript(client, script, keys, [...head, ...args]))
     if (reply.s === 'conflict') throw new IdempotencyConflictError(key ?? '')
+    if (reply.s === 'bound') throw aboveMaxBalance(reply.r as { available: number; held: number })
     const result = reply.r as Record<string, unknown>
     if (reply.s === 'replay') result.replayed = true
     return result
@@ -169,14 +193,14 @@ export function createRedisLedger(client: RedisScriptClient, options: RedisLedge
           ),
         )
         if (reply.s === 'conflict') throw new IdempotencyConflictError(n.idempotencyKey ?? '')
-        if (reply.s === 'replay') return { ...(reply.r as unknown as RevokeResult), replayed: true } as RevokeResult
+        if (reply.s === 'replay') return revokeResult({ ...reply.r, replayed: true })
         if (reply.s === 'ok') return GRANT_NOT_FOUND
         grantId = String(reply.r?.grantId)
       }
       const account = accountOfId(grantId, 'g')
       if (account === null) return GRANT_NOT_FOUND
       const args = [grantId, n.amount === null ? '' : String(n.amount), n.reason, metadataJson(n.metadata)]
-      return (await call(ledgerScripts.revoke, account, print, n.idempotencyKey, args)) as unknown as RevokeResult
+      return revokeResult(await call(ledgerScripts.revoke, account, print, n.idempotencyKey, args))
     },
 
     async balance(account) {
@@ -225,6 +249,9 @@ export function createRedisLedger(client: RedisScriptClient, options: RedisLedge
         problems.push(`available ${r.available} != sum of live remainders ${r.liveRemainders}`)
       }
       if (r.held !== r.openHolds) problems.push(`held ${r.held} != sum of open holds ${r.openHolds}`)
+      if (r.available + r.held > MAX_BALANCE) {
+        problems.push(`available + held ${r.available + r.held} is above MAX_BALANCE ${MAX_BALANCE}`)
+      }
       if (r.available + r.held !== r.entriesSum) {
         problems.push(`available + held ${r.available + r.held} != sum of entries ${r.entriesSum}`)
       }

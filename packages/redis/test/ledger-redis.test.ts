@@ -1,5 +1,5 @@
 import { createManualClock } from '@metered/core'
-import { redisCommand } from '@metered/tooling'
+import { withRedis } from '@metered/tooling'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisStores } from '../src/index.js'
 import { connect, redisUrl, type TestClient, uniquePrefix } from './helpers/clients.js'
@@ -13,21 +13,11 @@ function hashTag(key: string): string {
 }
 
 async function keysOf(prefix: string): Promise<string[]> {
-  const keys: string[] = []
-  let cursor = '0'
-  do {
-    const [next, batch] = (await redisCommand(redisUrl(), [
-      'SCAN',
-      cursor,
-      'MATCH',
-      `${prefix}*`,
-      'COUNT',
-      '1000',
-    ])) as [string, string[]]
-    cursor = next
-    keys.push(...batch)
-  } while (cursor !== '0')
-  return keys
+  return withRedis(redisUrl(), async (r) => {
+    const keys: string[] = []
+    for await (const batch of r.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) keys.push(...batch)
+    return keys
+  })
 }
 
 describe('redis ledger specifics', () => {

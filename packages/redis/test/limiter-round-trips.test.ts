@@ -1,5 +1,5 @@
 import { createLimiter, createMetered, fixedWindow, slidingWindow, tokenBucket } from '@metered/core'
-import { type RedisServer, redisCommand, spawnRedisServer } from '@metered/tooling'
+import { type RedisServer, spawnRedisServer, withRedis } from '@metered/tooling'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisStores } from '../src/index.js'
 import { connect, FLAVOURS, type TestClient, uniquePrefix } from './helpers/clients.js'
@@ -102,7 +102,7 @@ for (const flavour of FLAVOURS) {
       const { limiterStore } = createRedisStores(c.client, { prefix: uniquePrefix('ns') })
       const limiter = createLimiter({ store: limiterStore, rules: { m: slidingWindow({ limit: 5, window: '1 m' }) } })
       await limiter.limit('k')
-      await redisCommand(server.url, ['SCRIPT', 'FLUSH'])
+      await withRedis(server.url, (r) => r.scriptFlush())
       expect(await commandsOf(() => limiter.limit('k'))).toBe(2) // EVALSHA -> NOSCRIPT, EVAL
       expect(await commandsOf(() => limiter.limit('k'))).toBe(1)
       expect((await limiter.peek('k')).remaining).toBe(2)

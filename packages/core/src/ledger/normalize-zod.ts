@@ -1,6 +1,6 @@
 import { toMs } from '../duration.js'
 import { debitInputSchema, parse, reserveInputSchema, settleInputSchema } from '../schemas.js'
-import type { NormalizedDebit, NormalizedReserve, NormalizedSettle } from './normalize.js'
+import type { NormalizedDebit, NormalizedReserve, NormalizedSettle } from './normalized.js'
 import type { DebitInput, ReserveInput, SettleInput } from './types.js'
 
 /**

@@ -9,68 +9,33 @@ import {
 } from '../schemas.js'
 import { normalizeDebitWithZod, normalizeReserveWithZod, normalizeSettleWithZod } from './normalize-zod.js'
 import type {
+  NormalizedDebit,
+  NormalizedGrant,
+  NormalizedHistory,
+  NormalizedReserve,
+  NormalizedRevoke,
+  NormalizedSettle,
+} from './normalized.js'
+import type {
   DebitInput,
-  EntryType,
   GrantInput,
   HistoryOptions,
-  Metadata,
   ReleaseInput,
   ReserveInput,
   RevokeInput,
   SettleInput,
 } from './types.js'
 
-/**
- * Validated, defaulted ledger inputs. Every adapter normalises first, so bad input is refused
- * the same way everywhere before anything reaches a store.
- */
-export interface NormalizedGrant {
-  account: string
-  amount: number
-  source: string
-  expiresAt: number | null
-  priority: number
-  idempotencyKey: string
-  metadata: Metadata | null
-}
-
-export interface NormalizedDebit {
-  account: string
-  amount: number
-  reason: string
-  idempotencyKey: string | null
-  metadata: Metadata | null
-}
-
-export interface NormalizedReserve {
-  account: string
-  amount: number
-  ttlMs: number
-  reason: string
-  idempotencyKey: string | null
-  metadata: Metadata | null
-}
-
-export interface NormalizedSettle {
-  holdId: string
-  amount: number
-  metadata: Metadata | null
-}
-
-export interface NormalizedRevoke {
-  grantId: string | null
-  grantIdempotencyKey: string | null
-  amount: number | null
-  reason: string
-  idempotencyKey: string | null
-  metadata: Metadata | null
-}
-
-export interface NormalizedHistory {
-  cursor: string | null
-  limit: number
-  types: EntryType[] | null
-}
+// The shapes live in a leaf module so that fast-parse.ts and normalize-zod.ts can name them
+// without importing this file, which imports both of them.
+export type {
+  NormalizedDebit,
+  NormalizedGrant,
+  NormalizedHistory,
+  NormalizedReserve,
+  NormalizedRevoke,
+  NormalizedSettle,
+} from './normalized.js'
 
 export function normalizeGrant(input: GrantInput): NormalizedGrant {
   const v = parse(grantInputSchema, input, 'grant')

@@ -259,3 +259,14 @@ export interface Ledger {
   history(account: string, options?: HistoryOptions): Promise<HistoryPage>
   verify(account: string): Promise<VerifyResult>
 }
+
+/**
+ * Reads straight from the store, bypassing the adapter's own queries, so the suite can check
+ * what was actually written (e.g. that a refused call wrote nothing).
+ */
+export interface LedgerRawReaders {
+  /** Every entry of the account, any order. */
+  entries(account: string): Promise<Array<{ type: EntryType; amount: number }>>
+  /** Every grant of the account, live or not, with its stored remainder. */
+  grants(account: string): Promise<Array<{ id: string; amount: number; remaining: number }>>
+}

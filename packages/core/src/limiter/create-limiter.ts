@@ -76,10 +76,14 @@ export function createLimiter(options: LimiterOptions): Limiter {
       throw new ValidationError([{ path: 'key', message: 'must be a non-empty string' }], 'limiter key')
     }
     const full = `${prefix}${key}`
-    // keySchema by hand on the hot path, with zod's message on failure
-    return full.length <= MAX_ID_LENGTH && isCleanString(full)
-      ? full
-      : parse(keySchema, full, 'limiter key (with prefix)')
+    if (full.length <= MAX_ID_LENGTH && isCleanString(full)) return full // keySchema by hand on the hot path
+    // zod's verdict, every issue on `key` (callers tell a bad key from a bad option by the path)
+    const checked = keySchema.safeParse(full)
+    if (checked.success) return checked.data
+    throw new ValidationError(
+      checked.error.issues.map((i) => ({ path: 'key', message: i.message })),
+      'limiter key (with prefix)',
+    )
   }
 
   function selectRules(rules: Rules, names: string[] | undefined): string[] {

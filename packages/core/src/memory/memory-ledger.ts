@@ -15,6 +15,7 @@ import {
   type GrantResult,
   type Hold,
   type Ledger,
+  type LedgerRawReaders,
   MAX_BALANCE,
   type ReleaseResult,
   type ReserveInput,
@@ -23,7 +24,6 @@ import {
   type SettleInput,
   type SettleResult,
 } from '../ledger/types.js'
-import type { LedgerRawReaders } from '../testing/types.js'
 import { jsonCopy } from './json-copy.js'
 import { readBalance, readHistory, readVerify } from './ledger-reads.js'
 import {

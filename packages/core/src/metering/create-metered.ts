@@ -147,14 +147,20 @@ export function createMetered(options: MeteredOptions): Metered {
       throw new ValidationError([{ path: 'estimate', message: 'give exactly one of price and estimate' }])
     }
     const mode = input.price !== undefined ? 'debit' : 'reserve'
+    const { estimate } = input
+    // Anything but credits (a number) or usage (an object) would price as empty usage: refuse it.
+    if (estimate !== undefined && typeof estimate !== 'number' && (typeof estimate !== 'object' || estimate === null)) {
+      throw new ValidationError([{ path: 'estimate', message: 'must be credits (a number) or usage (an object)' }])
+    }
     const amount =
       input.price !== undefined
         ? toUnits(input.price)
-        : typeof input.estimate === 'number'
-          ? toUnits(input.estimate)
-          : priceUnits(input.feature, input.estimate!)
+        : typeof estimate === 'number'
+          ? toUnits(estimate)
+          : priceUnits(input.feature, estimate!)
     const limited = limiter !== null && input.limitKey !== null
-    // Built field by field, not with conditional spreads: this runs on every call.
+    // Optional options only when given: an absent option and an undefined one are not the same
+    // (exactOptionalPropertyTypes).
     const limitOptions = (): LimitOptions => {
       const cost: Record<string, number> = {}
       if (input.spendCaps) for (const name of input.spendCaps) cost[name] = amount

@@ -96,8 +96,13 @@ export function perImage(
     price(usage: MeteredUsage) {
       if (!usage.images || usage.images.count === 0) return ZERO
       const table = lookup(models, usage.model, 'image')
-      const quality = (usage.images.quality ?? 'high') in table ? (usage.images.quality as keyof ImagePrices) : 'high'
+      // A quality the table does not know ('auto', or none said) is priced as high: the worst case.
+      const said = usage.images.quality ?? 'high'
+      const quality: keyof ImagePrices = said in table ? (said as keyof ImagePrices) : 'high'
       const bySize = table[quality]
+      if (bySize === undefined) {
+        throw new ValidationError([{ path: 'quality', message: `no image price for quality "${quality}"` }])
+      }
       const size = usage.images.size ?? '1024x1024'
       const usd = bySize[size as keyof typeof bySize]
       if (usd === undefined) {

@@ -1,9 +1,12 @@
 import type { ManualClock } from '../clock.js'
-import type { EntryType, Ledger } from '../ledger/types.js'
+import type { Ledger, LedgerRawReaders } from '../ledger/types.js'
 import type { LimiterStore } from '../limiter/types.js'
 import type { Authorizer } from '../metering/authorizer-types.js'
 import type { UsageStore } from '../usage/types.js'
 import type { UserStore } from '../users/types.js'
+
+// The memory ledger exposes these readers too, so the type lives with the ledger's types.
+export type { LedgerRawReaders } from '../ledger/types.js'
 
 /**
  * What a conformance suite gets from the adapter under test. The factory runs once per suite
@@ -13,17 +16,6 @@ import type { UserStore } from '../users/types.js'
 export interface SuiteContext {
   /** The clock the adapter must use for every time decision. Tests move it; it starts at 2026-01-01. */
   clock: ManualClock
-}
-
-/**
- * Reads straight from the store, bypassing the adapter's own queries, so the suite can check
- * what was actually written (e.g. that a refused call wrote nothing).
- */
-export interface LedgerRawReaders {
-  /** Every entry of the account, any order. */
-  entries(account: string): Promise<Array<{ type: EntryType; amount: number }>>
-  /** Every grant of the account, live or not, with its stored remainder. */
-  grants(account: string): Promise<Array<{ id: string; amount: number; remaining: number }>>
 }
 
 export interface LedgerHarness {

@@ -1,5 +1,5 @@
 import { parse, toEpoch, usageEventInputSchema } from '../schemas.js'
-import type { NormalizedUsageEvent } from './normalize.js'
+import type { NormalizedUsageEvent } from './normalized.js'
 import type { UsageEventInput } from './types.js'
 
 /**

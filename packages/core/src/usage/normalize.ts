@@ -1,37 +1,18 @@
 import { fastUsageEvent } from '../fast-parse.js'
 import { accountSchema, parse, toEpoch, usageListQuerySchema, usageStatsQuerySchema } from '../schemas.js'
-import { decodeKeysetCursor, type KeysetPosition } from './keyset-cursor.js'
+import { decodeKeysetCursor } from './keyset-cursor.js'
 import { normalizeUsageEventWithZod } from './normalize-zod.js'
-import type { UsageBucket, UsageEvent, UsageEventInput, UsageListQuery, UsageStatsQuery } from './types.js'
+import type { NormalizedUsageEvent, NormalizedUsageListQuery, NormalizedUsageStatsQuery } from './normalized.js'
+import type { UsageBucket, UsageEventInput, UsageListQuery, UsageStatsQuery } from './types.js'
+
+// The shapes live in a leaf module so that fast-parse.ts and normalize-zod.ts can name them
+// without importing this file, which imports both of them.
+export type { NormalizedUsageEvent, NormalizedUsageListQuery, NormalizedUsageStatsQuery } from './normalized.js'
 
 /** One hour in ms, the size of an `'hour'` bucket. */
 export const HOUR_MS = 3_600_000
 /** One day in ms, the size of a `'day'` bucket (UTC days have no DST). */
 export const DAY_MS = 86_400_000
-
-/** A usage event as every store writes it: validated, defaults filled in, `at` in epoch ms. */
-export type NormalizedUsageEvent = Omit<UsageEvent, 'id'>
-
-/** A validated stats query, instants in epoch ms. */
-export interface NormalizedUsageStatsQuery {
-  /** An account id or `'all'`. */
-  account: string
-  from: number
-  to: number
-  bucket: 'hour' | 'day'
-  byFeature: boolean
-}
-
-/** A validated list query, instants in epoch ms, cursor decoded. */
-export interface NormalizedUsageListQuery {
-  /** An account id or `'all'`. */
-  account: string
-  from: number
-  to: number
-  /** Start strictly after this (at, id); null for the first page. */
-  after: KeysetPosition | null
-  limit: number
-}
 
 /** Validates a usage event and fills in its defaults; `now` is the store's clock reading. */
 export function normalizeUsageEvent(input: UsageEventInput, now: number): NormalizedUsageEvent {

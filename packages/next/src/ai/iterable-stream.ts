@@ -28,6 +28,7 @@ export function iterableToStream<E>(
             controller.close()
             return
           }
+          tracker.event()
           const bytes = encode(next.value)
           if (bytes) {
             controller.enqueue(bytes)
@@ -40,7 +41,7 @@ export function iterableToStream<E>(
       }
     },
     async cancel() {
-      tracker.cutShort()
+      tracker.cancelled()
       await iterator?.return?.().catch(() => {})
     },
   })

@@ -211,6 +211,7 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
       let chars = 0
       let usage: MeteredUsage | null = null
       let failed = false
+      let started = false
       let settled: Promise<unknown> | null = null
       const produced = (): MeteredUsage => ({
         model: modelName,
@@ -225,7 +226,10 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
             if (outcome === 'aborted' && onAbort === 'charge-hold') {
               return ticket.settle({ units: ticket.amount, usage: estimate, status: 'aborted' })
             }
-            if (chars > 0) return ticket.settle({ usage: produced(), status: outcome })
+            // A consumer that leaves once the provider's stream started pays the prompt too.
+            if (chars > 0 || (outcome === 'aborted' && started)) {
+              return ticket.settle({ usage: produced(), status: outcome })
+            }
             return ticket.cancel({ status: outcome })
           })(),
         )
@@ -249,6 +253,7 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
             return
           }
           const part = next.value
+          started = true
           if (typeof part.delta === 'string' && part.type.endsWith('-delta')) chars += part.delta.length
           else if (part.type === 'finish' && part.usage) usage = reported(fromAiSdk(part.usage, modelName))
           else if (part.type === 'error') failed = true

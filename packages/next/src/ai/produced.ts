@@ -10,18 +10,23 @@ export const CHARS_PER_TOKEN = 4
 
 /**
  * Tracks what a stream produced so far and reports it to `ctx.charge` exactly once: the
- * provider's usage when it arrives; else, when the stream is cut short (client abort, upstream
- * failure), the estimated input plus ceil(output characters / 4) output tokens, and only if some
- * output was produced (nothing produced -> nothing reported -> the wrapper releases the hold).
+ * provider's usage when it arrives; else, when the stream is cut short, the estimated input plus
+ * ceil(output characters / 4) output tokens. A client that leaves once the upstream stream has
+ * started pays that even before any text (the prompt was sent and is billed upstream); an upstream
+ * failure before any text, or a client gone before the first event, reports nothing, and the
+ * wrapper releases the hold.
  */
 export function createProducedTracker(ctx: MeterableContext, options: StreamHelperOptions) {
   let chars = 0
   let model: string | null = options.model ?? null
   let reported = false
+  let started = false
   const estimate = typeof ctx.estimate === 'object' ? ctx.estimate : null
 
-  function cutShort() {
-    if (reported || chars === 0) return
+  /** The stream stopped before the usage: `left` when the client went away. */
+  function cutShort(left = ctx.signal?.aborted === true) {
+    if (reported) return
+    if (chars === 0 && !(left && started)) return
     reported = true
     ctx.charge({
       usage: {
@@ -33,6 +38,10 @@ export function createProducedTracker(ctx: MeterableContext, options: StreamHelp
   }
 
   return {
+    /** An event arrived from the provider: the upstream call is under way. */
+    event() {
+      started = true
+    },
     output(text: string) {
       chars += text.length
     },
@@ -48,7 +57,10 @@ export function createProducedTracker(ctx: MeterableContext, options: StreamHelp
       reported = true
       ctx.charge({ usage })
     },
-    cutShort,
+    /** The stream failed (an abort shows in `ctx.signal`). */
+    cutShort: () => cutShort(),
+    /** The consumer cancelled the stream: the client left. */
+    cancelled: () => cutShort(true),
     /**
      * The stream ended normally. Without a usage report (no `include_usage`, a failed response),
      * charge the counted output, or explicitly nothing, so the wrapper does not fall back to
@@ -56,7 +68,8 @@ export function createProducedTracker(ctx: MeterableContext, options: StreamHelp
      */
     finish() {
       if (reported) return
-      if (chars > 0) return cutShort()
+      // an iterator that simply stops when the client aborts is a client that left
+      if (chars > 0 || ctx.signal?.aborted) return cutShort()
       reported = true
       ctx.charge(0)
     },

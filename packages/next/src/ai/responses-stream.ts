@@ -32,9 +32,10 @@ export interface ResponsesStreamOptions extends StreamHelperOptions {
 
 /**
  * Forwards an OpenAI Responses stream to the browser and meters it: the `response.completed`
- * (or `incomplete`/`failed`) usage is charged exactly; a stream cut short (client abort, upstream
- * error after output) charges the estimated input plus ceil(output characters / 4) tokens; one
- * that produced nothing charges nothing. Use inside `withCredits`, passing its `ctx`.
+ * (or `incomplete`/`failed`) usage is charged exactly; a stream cut short (client abort once the
+ * stream started, upstream error after output) charges the estimated input plus ceil(output
+ * characters / 4) tokens; one cut before its first event charges nothing. Use inside
+ * `withCredits`, passing its `ctx`.
  * @example
  * const events = await openai.responses.create({ ...body, stream: true }, { signal: ctx.signal })
  * return meteredResponsesStream(events, ctx)

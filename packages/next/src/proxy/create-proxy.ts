@@ -1,5 +1,5 @@
-import type { Limiter, LimitResult } from '@metered/core'
-import { type ClientIp, defaultClientIp } from '../server/client-ip.js'
+import type { Limiter, LimitResult, Rules } from '@metered/core'
+import { type ClientIp, clientIpFor, type TrustProxy } from '../server/client-ip.js'
 import { createPolicyFormatter, formatRateLimit, retryAfterSeconds } from '../server/headers.js'
 import { rateLimited, storeUnavailable } from '../server/problem.js'
 
@@ -31,8 +31,15 @@ export interface ProxyOptions {
    */
   key?: (req: Request) => string | null | undefined
   /**
-   * Reads the client IP for the default key.
-   * @default x-real-ip, then the first x-forwarded-for hop (what Vercel sets), then cf-connecting-ip
+   * Which headers tell the client IP for the default key: the number of proxies in front of the
+   * app that append to `x-forwarded-for`, `'vercel'`, or `false` (none: no IP, nothing limited by
+   * IP). See `TrustProxy`.
+   * @default 'vercel' when env VERCEL is set, else 1 (the rightmost x-forwarded-for entry)
+   */
+  trustProxy?: TrustProxy
+  /**
+   * Reads the client IP for the default key, replacing `trustProxy`.
+   * @default clientIpFor({ trustProxy })
    */
   clientIp?: ClientIp
   /** Units each request consumes. @default 1 */
@@ -72,7 +79,8 @@ function compileMatcher(matcher: ProxyMatcher): (pathname: string, req: Request)
 export function createProxy(options: ProxyOptions): MeteredProxy {
   const { limiter } = options
   const matches = compileMatcher(options.matcher ?? '/api')
-  const clientIp = options.clientIp ?? defaultClientIp
+  const clientIp =
+    options.clientIp ?? clientIpFor(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy })
   const keyOf =
     options.key ??
     ((req: Request) => {
@@ -84,13 +92,16 @@ export function createProxy(options: ProxyOptions): MeteredProxy {
 
   const headersFor = (limit: LimitResult): Headers => {
     const h = new Headers()
+    let rules: Rules | undefined
     try {
-      const policy = policyOf(limiter.rulesFor({}), options.rules)
+      rules = limiter.rulesFor({})
+      const policy = policyOf(rules, options.rules)
       if (policy) h.set('RateLimit-Policy', policy)
     } catch {
       // rules that depend on a caller context cannot be listed here; the header is optional
     }
-    const rl = formatRateLimit(limit, Date.now())
+    // only refusals get here: `t` is the refusing rule's wait, which needs no clock
+    const rl = formatRateLimit(limit, Date.now(), rules)
     if (rl) h.set('RateLimit', rl)
     return h
   }

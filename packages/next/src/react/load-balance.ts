@@ -1,4 +1,3 @@
-import type { MeteredFetch } from './metered-fetch.js'
 import { requestJson, toError } from './request.js'
 import type { MeteredStore } from './store.js'
 import type { BalanceResponse } from './types.js'
@@ -6,8 +5,11 @@ import type { BalanceResponse } from './types.js'
 // One balance request per store at a time, however many components (or stream ends) ask.
 const inflight = new WeakMap<MeteredStore, Promise<void>>()
 
-/** Loads `GET url` (the balance route) into the store, sharing a request already under way. */
-export function loadBalance(store: MeteredStore, fetchImpl: MeteredFetch, url: string): Promise<void> {
+/**
+ * Loads `GET url` (the balance route) into the store, sharing a request already under way.
+ * `fetchImpl` is any fetch: the metered one (which also reads the response's headers) or a plain one.
+ */
+export function loadBalance(store: MeteredStore, fetchImpl: typeof fetch, url: string): Promise<void> {
   const running = inflight.get(store)
   if (running) return running
   store.setState({ balanceStatus: 'loading', balanceError: null })

@@ -1,4 +1,4 @@
-import { accountSchema } from '@metered/core'
+import { accountSchema, stringProblem, textSchema } from '@metered/core'
 import { z } from 'zod'
 
 /**
@@ -10,7 +10,7 @@ import { z } from 'zod'
 const DAY = 86_400_000
 
 /** An opaque page cursor, as the previous page's `nextCursor` gave it. */
-export const cursorParam = z.string().min(1).max(1000).optional()
+export const cursorParam = textSchema(1, 1000).optional()
 
 /** Page size. */
 export const limitParam = (max: number) =>
@@ -63,7 +63,7 @@ export const pageQuery = z.object({ cursor: cursorParam, limit: limitParam(200),
 export const balanceQuery = z.object({ account: accountParam })
 
 export const userListQuery = z.object({
-  search: z.string().max(200).optional(),
+  search: textSchema(0, 200).optional(),
   cursor: cursorParam,
   limit: limitParam(200),
 })
@@ -103,9 +103,18 @@ export const usageQuery = (now: () => number) =>
       }
     })
 
-const reasonField = z.string().trim().min(1, 'must not be empty').max(200)
+// Strings go to the stores: core's string rule (well-formed Unicode, no NUL) names the field here.
+const reasonField = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200)
+  .superRefine((s, ctx) => {
+    const problem = stringProblem(s)
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
+  })
 /** Client idempotency keys are namespaced by the route (`admin-grant:`), so 150 leaves room. */
-const idempotencyKeyField = z.string().min(1).max(150).optional()
+const idempotencyKeyField = textSchema(1, 150).optional()
 const creditsField = z.number({ error: 'must be a number' }).finite().positive()
 
 export const grantBody = z.strictObject({

@@ -40,7 +40,7 @@ function mergeUsage(a: MeteredUsage, b: MeteredUsage): MeteredUsage {
   }
 }
 
-/** A class, not a closure bag: one allocation per call instead of one per method. */
+/** The charges reported during one metered call. */
 class ChargeList implements Charges {
   // Most calls with a fixed price never charge: the list is made on the first report.
   private items: ChargeInput[] | null = null

@@ -1,4 +1,4 @@
-import type { LimitContext, LimitResult } from '@metered/core'
+import type { LimitContext, LimitResult, Rules } from '@metered/core'
 import { createPolicyFormatter, creditsFormatter, formatRateLimit } from './headers.js'
 import type { MeteredNextCore } from './types.js'
 
@@ -18,9 +18,11 @@ export function createHeaderWriter(core: MeteredNextCore) {
   return (ctx: LimitContext, only: string[] | undefined, limitKeyed = true): HeaderWriter => ({
     write(headers, availableUnits, limit) {
       let policy: string | null = null
+      let rules: Rules | undefined
       if (limiter && limitKeyed) {
         try {
-          policy = policyOf(limiter.rulesFor(ctx), only)
+          rules = limiter.rulesFor(ctx)
+          policy = policyOf(rules, only)
         } catch {
           // invalid rules already failed the call itself; the header is best effort
         }
@@ -30,7 +32,7 @@ export function createHeaderWriter(core: MeteredNextCore) {
       if (availableUnits !== null) headers.set('Credits-Remaining', credits(availableUnits))
       if (policy) headers.set('RateLimit-Policy', policy)
       if (limit && limit.rules.length > 0) {
-        const value = formatRateLimit(limit, Date.now())
+        const value = formatRateLimit(limit, core.now(), rules)
         if (value) headers.set('RateLimit', value)
       }
       return headers

@@ -89,27 +89,59 @@ function formatPolicy(rules: Rules, only?: ReadonlyArray<string>): string {
   return items.join(', ')
 }
 
+type RuleResult = LimitResult['rules'][number]
+
 /**
- * `RateLimit: "minute";r=59;t=41` for the tightest rule (fewest remaining; on a tie, the later
- * reset), `t` in whole seconds until it is replenished.
+ * Seconds until more of a rule's quota is available (the draft's `t`). A refusing rule says
+ * exactly its own wait, which is what `Retry-After` is made of (within `w`, but for a sliding
+ * window whose whole quota went early in a window: see docs/http-api.md). An admitting rule, at
+ * most `w`: a fixed window at its end; a sliding window at the end of the current window, when its
+ * older count has slid out or this window's starts to; a token bucket when its next token
+ * arrives. Without the rule's spec (rules the limiter no longer returns), the time to its reset.
  */
-export function formatRateLimit(limit: LimitResult, now: number): string | null {
-  let tightest: LimitResult['rules'][number] | undefined
+function secondsUntilMore(rule: RuleResult, spec: RuleSpec | undefined, now: number): number {
+  if (!rule.success) return retrySeconds(rule.retryAfter)
+  const toReset = Math.max(0, Math.ceil((rule.reset - now) / 1000))
+  if (!spec) return toReset
+  if (rule.remaining >= spec.limit) return 0
+  const w = windowSeconds(spec)
+  if (spec.kind === 'fixed_window') return Math.min(toReset, w)
+  if (spec.kind === 'sliding_window') {
+    const W = spec.windowMs
+    return Math.min(w, Math.ceil((W - (((now % W) + W) % W)) / 1000))
+  }
+  return Math.min(toReset, Math.ceil(spec.windowMs / spec.refillAmount / 1000), w)
+}
+
+/**
+ * `RateLimit: "minute";r=59;t=41` for one policy, `t` (draft-ietf-httpapi-ratelimit-headers) the
+ * whole seconds until more of its quota is available. Refused: the refusing rule with the longest
+ * wait, so `t` equals `Retry-After`. Admitted: the tightest rule (fewest remaining; on a tie, the
+ * later `t`). `rules` are the specs by name (what `RateLimit-Policy` lists).
+ */
+export function formatRateLimit(limit: LimitResult, now: number, rules?: Rules): string | null {
+  let pick: RuleResult | undefined
+  let pickT = 0
   for (const rule of limit.rules) {
-    if (
-      !tightest ||
-      rule.remaining < tightest.remaining ||
-      (rule.remaining === tightest.remaining && rule.reset > tightest.reset)
-    ) {
-      tightest = rule
+    if (!limit.success && rule.success) continue
+    const t = secondsUntilMore(rule, rules?.[rule.name], now)
+    const better = !limit.success
+      ? !pick || t > pickT || (t === pickT && rule.remaining < pick.remaining)
+      : !pick || rule.remaining < pick.remaining || (rule.remaining === pick.remaining && t > pickT)
+    if (better) {
+      pick = rule
+      pickT = t
     }
   }
-  if (!tightest) return null
-  const t = Math.max(0, Math.ceil((tightest.reset - now) / 1000))
-  return `${sfString(tightest.name)};r=${Math.max(0, tightest.remaining)};t=${t}`
+  if (!pick) return null
+  return `${sfString(pick.name)};r=${Math.max(0, pick.remaining)};t=${pickT}`
+}
+
+function retrySeconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000))
 }
 
 /** Whole seconds for `Retry-After` (at least 1, so clients never spin). */
 export function retryAfterSeconds(limit: LimitResult): number {
-  return Math.max(1, Math.ceil(limit.retryAfter / 1000))
+  return retrySeconds(limit.retryAfter)
 }

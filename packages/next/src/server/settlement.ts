@@ -12,6 +12,8 @@ export interface Settlement {
   readonly settled: Promise<TicketSettlement | null>
   /** Whether `finish` was called: later charges can no longer count. */
   readonly started: boolean
+  /** The response body started: output went out, so an abort is no longer "nothing produced". */
+  outputStarted(): void
 }
 
 /**
@@ -21,7 +23,7 @@ export interface Settlement {
  * |---|---|---|
  * | ok | the price | what was charged; the estimate if the handler never charged |
  * | error (throw, upstream failure, handler's own 4xx/5xx) | released | what was charged so far; released if nothing |
- * | aborted, `charge-produced` | the price | what was charged so far (the AI helpers report output produced); released if nothing |
+ * | aborted, `charge-produced` | the price | what was charged so far (the AI helpers report output produced); nothing charged but output went out: the estimate; no output: released |
  * | aborted, `charge-hold` | the price | the whole hold |
  * | aborted, `release` | released | released |
  * | crash | the hold expires | the hold expires |
@@ -38,6 +40,7 @@ export function createSettlement(input: {
 }): Settlement {
   const { ticket, charges, priceUnits } = input
   const { metadata } = input
+  let produced = false
 
   function usageFor(fallbackToEstimate: boolean): MeteredUsage | undefined {
     const reported = charges.usage()
@@ -57,7 +60,7 @@ export function createSettlement(input: {
   }
 
   function charge(units: number, status: 'ok' | 'error' | 'aborted', fallback: boolean) {
-    // Fields set only when present, as before, without a spread object per field.
+    // Optional fields only when present: absent, never undefined (exactOptionalPropertyTypes).
     const settle: SettleTicketInput = { units, status }
     const usage = usageFor(fallback)
     if (usage) settle.usage = usage
@@ -82,16 +85,18 @@ export function createSettlement(input: {
     if (input.onAbort === 'release') return release('aborted')
     if (priceUnits !== null) return charge(priceUnits, 'aborted', false)
     if (input.onAbort === 'charge-hold') return charge(ticket.amount, 'aborted', true)
-    return charges.any ? charge(chargedUnits(), 'aborted', false) : release('aborted')
+    if (charges.any) return charge(chargedUnits(), 'aborted', false)
+    // Output went out but the handler reported nothing (it charges at the end, or never): it pays
+    // what a handler that never reports pays, the estimate. Only a call that produced nothing is free.
+    return produced ? charge(ticket.amount, 'aborted', true) : release('aborted')
   }
 
-  return new SettlementHandle(run, input.report)
+  return new SettlementHandle(run, input.report, () => {
+    produced = true
+  })
 }
 
-/**
- * The settlement's state. A class rather than an object literal with getters: V8 builds a literal
- * with accessors on a slow path, and this is made on every call.
- */
+/** The settlement's state, one per metered call. */
 class SettlementHandle implements Settlement {
   private result: Promise<TicketSettlement | null> | null = null
   // `settled` is only read for streamed bodies: its promise is made on first read, not per call.
@@ -99,10 +104,16 @@ class SettlementHandle implements Settlement {
   private resolveSettled: ((value: TicketSettlement | null) => void) | null = null
   private readonly run: (outcome: Outcome) => Promise<TicketSettlement>
   private readonly report: (error: unknown) => void
+  readonly outputStarted: () => void
 
-  constructor(run: (outcome: Outcome) => Promise<TicketSettlement>, report: (error: unknown) => void) {
+  constructor(
+    run: (outcome: Outcome) => Promise<TicketSettlement>,
+    report: (error: unknown) => void,
+    outputStarted: () => void,
+  ) {
     this.run = run
     this.report = report
+    this.outputStarted = outputStarted
   }
 
   // An arrow: `finish` is handed around unbound (to the body metering).

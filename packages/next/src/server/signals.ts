@@ -15,7 +15,7 @@ export function linkedAbort(requestSignal: AbortSignal): LinkedAbort {
   return new LazyLinkedAbort(requestSignal)
 }
 
-/** A class rather than an object literal with a getter, which V8 builds on a slow path per call. */
+/** The controller is made when `signal` or `abort` is first used (see {@link LinkedAbort}). */
 class LazyLinkedAbort implements LinkedAbort {
   private controller: AbortController | null = null
   private readonly requestSignal: AbortSignal

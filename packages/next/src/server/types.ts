@@ -1,6 +1,6 @@
 import type { Duration, LimitResult, Metadata, Metered, MeteredOptions, MeteredUsage, Ticket } from '@metered/core'
 import type { After } from './after.js'
-import type { ClientIp } from './client-ip.js'
+import type { ClientIp, TrustProxy } from './client-ip.js'
 import type { Identify, Identity } from './identify.js'
 import type { InferOutput, StandardSchemaLike } from './schema.js'
 
@@ -36,10 +36,25 @@ export interface MeteredNextOptions {
    */
   after?: After
   /**
-   * Reads the caller's IP for `limit: 'ip'` and `anonymous: 'ip'`.
-   * @default `x-real-ip`, then the first `x-forwarded-for` hop, then `cf-connecting-ip`
+   * Which headers tell the client's IP (for `limit: 'ip'` and `anonymous: 'ip'`): the number of
+   * proxies in front of the app that append to `x-forwarded-for` (the client is that many entries
+   * from the right), `'vercel'` (the platform's `x-real-ip`), or `false` (no proxy: no header is
+   * believed, so there is no IP). Ignored when `clientIp` is given.
+   * @default 'vercel' when env VERCEL is set, else 1
+   */
+  trustProxy?: TrustProxy
+  /**
+   * Reads the caller's IP for `limit: 'ip'` and `anonymous: 'ip'`, replacing `trustProxy`.
+   * @default clientIpFor({ trustProxy })
    */
   clientIp?: ClientIp
+  /**
+   * The models each feature is called with, checked at start-up: `createMeteredNext` throws when
+   * a feature has no pricer or its pricer has no price for one of them (else every such call
+   * would answer 500).
+   * @example models: { generate: [CHAT_MODEL], image: ['gpt-image-1'] }
+   */
+  models?: Readonly<Record<string, ReadonlyArray<string>>>
   /**
    * Sees every error that was answered 500/502/503 (the response never contains it). Log here.
    * @default console.error
@@ -67,6 +82,8 @@ export interface MeteredNextCore {
   report(error: unknown): void
   /** Ledger units -> the `Credits-Remaining` string. */
   formatCredits(units: number): string
+  /** Epoch ms from the instance's clock (`clock` option), for the RateLimit header's `t`. */
+  now(): number
 }
 
 /** Who meters anonymous callers. */

@@ -3,6 +3,7 @@ import { limitKeyFor, resolveCaller } from './caller.js'
 import { createCharges } from './charges.js'
 import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
+import { isUnpricedModel, unpricedModelError } from './prices.js'
 import { errorProblem, invalidInput, payloadTooLarge, problem } from './problem.js'
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js'
 import { refusalResponse } from './refusal.js'
@@ -57,10 +58,19 @@ function early(headers: HeaderWriter, res: Response): Response {
   return res
 }
 
+/**
+ * Issue paths of an estimate's usage or credits (core's pricers and `toUnits` name them so, and
+ * `estimate` when it is neither) and of the hold it sizes (`amount`, past the safe-integer range).
+ */
+const ESTIMATE_PATHS =
+  /^(?:amount|credits|estimate|inputTokens|cachedInputTokens|outputTokens|images\.count|toolCalls\..+)$/
+
 /** The `withCredits` wrapper of one `createMeteredNext` instance. */
 export function createWithCredits(core: MeteredNextCore) {
   const { metered } = core
   const headerWriter = createHeaderWriter(core)
+  // Each unpriced model is logged once (bounded: a permissive schema must not grow this forever).
+  const unpricedSeen = new Set<string>()
 
   /**
    * Wraps an App Router route handler with identify -> body -> authorize (rate limit + hold) ->
@@ -88,7 +98,8 @@ export function createWithCredits(core: MeteredNextCore) {
     const settleOn = options.settleOn ?? 'auto'
     const anonymous = options.anonymous ?? 'deny'
     const limitKeyed = limitOption !== false
-    // The fixed price in units, computed on first use (where an invalid price used to throw).
+    // The fixed price in units, converted once, after the first authorize: a bad price is refused
+    // there as a ValidationError rather than thrown where the route is defined.
     let fixedUnitsOnce: number | null = null
 
     return async (req: Request, routeCtx?: RouteContext<P>): Promise<Response> => {
@@ -114,15 +125,14 @@ export function createWithCredits(core: MeteredNextCore) {
       }
       const typedBody = body as BodyOf<S>
 
-      let estimate: number | MeteredUsage
+      let estimate: number | MeteredUsage | undefined
       let auth: AuthorizeResult
       try {
         estimate =
           typeof options.estimate === 'function'
             ? await options.estimate(req, { body: typedBody, user: identity, account })
             : (options.estimate ?? (options.price as number))
-        // Optional fields are set only when present (as the spreads this replaced did), without
-        // the throwaway objects a spread per field costs on every call.
+        // Optional fields only when present: absent, never undefined (exactOptionalPropertyTypes).
         const input: AuthorizeInput = {
           account,
           feature: options.feature,
@@ -138,7 +148,7 @@ export function createWithCredits(core: MeteredNextCore) {
         if (options.metadata) input.metadata = options.metadata
         auth = await metered.authorize(input)
       } catch (error) {
-        return early(headers, authorizeError(error))
+        return early(headers, authorizeError(error, options.feature, estimate, typeof options.estimate === 'function'))
       }
 
       if (!auth.ok) {
@@ -236,21 +246,42 @@ export function createWithCredits(core: MeteredNextCore) {
       const first = await meterBody(res.body as ReadableStream<Uint8Array>, settlement.finish, abort)
       // The body failing before its first byte is the upstream failing (the handler already answered).
       if (!first.ok) return failure(first.outcome, first.error, true)
+      // The first chunk is out: from here an abort has produced something.
+      settlement.outputStarted()
       // Settles when the body ends or is cancelled; `after` keeps the function alive until then.
       core.after(settlement.settled.finally(abort.dispose))
       return withHeaders(res, first.body, headers, auth.available, auth.limit)
     }
   }
 
-  function authorizeError(error: unknown): Response {
-    // An unknown model in the estimate is the client's choice; any other validation failure here
-    // is server configuration (no pricer for the feature) and must not be blamed on the client.
+  /**
+   * A bad usage or credits value that an estimate function read from the request
+   * (`max_output_tokens: 1e21`) is the client's 400. The price table is server configuration: a
+   * model without a price is the server's mistake (a client picks a model only through the
+   * route's schema), never a 400 blamed on the client; so is any other validation failure here.
+   */
+  function authorizeError(
+    error: unknown,
+    feature: string,
+    estimate: number | MeteredUsage | undefined,
+    estimateFromRequest: boolean,
+  ): Response {
+    if (isUnpricedModel(error)) {
+      const model = typeof estimate === 'object' ? (estimate.model ?? null) : null
+      const key = `${feature}\u0000${model}`
+      if (!unpricedSeen.has(key) && unpricedSeen.size < 1000) {
+        unpricedSeen.add(key)
+        core.report(unpricedModelError(feature, model, error))
+      }
+      return problem('internal')
+    }
     const issues = (error as { issues?: Array<{ path: string }> } | null)?.issues
     if (
+      estimateFromRequest &&
       (error as { code?: string } | null)?.code === 'validation_error' &&
       Array.isArray(issues) &&
       issues.length > 0 &&
-      issues.every((i) => i.path === 'model')
+      issues.every((i) => ESTIMATE_PATHS.test(i.path))
     ) {
       return errorProblem(error, { clientInput: true })
     }

@@ -59,7 +59,9 @@ export function createWithRateLimit(core: MeteredNextCore) {
             : null,
         ])
       } catch (error) {
-        return errorProblem(error, { onError: core.report })
+        // The key comes from the request (user id, IP, or the app's function of the request): a
+        // key the limiter refuses is the client's 400. Anything else stays a 500 or 503.
+        return errorProblem(error, { onError: core.report, clientInput: isKeyError(error) })
       }
       if (limit && !limit.success) {
         const h = headers.write(new Headers(), available, limit)
@@ -88,4 +90,15 @@ export function createWithRateLimit(core: MeteredNextCore) {
       return new Response(res.body, { status: res.status, statusText: res.statusText, headers: out })
     }
   }
+}
+
+/** A `ValidationError` about the limiter key only (core reports every key problem on `key`). */
+function isKeyError(error: unknown): boolean {
+  const e = error as { code?: unknown; issues?: Array<{ path: string }> } | null
+  return (
+    e?.code === 'validation_error' &&
+    Array.isArray(e.issues) &&
+    e.issues.length > 0 &&
+    e.issues.every((i) => i.path === 'key')
+  )
 }

@@ -1,3 +1,4 @@
+import { MAX_BALANCE } from '@metered/core'
 import { LUA_NOW } from './clock.js'
 
 /**
@@ -28,6 +29,9 @@ local ACCOUNT = ARGV[5]
 local FP = ARGV[6]
 -- a grant that never expires sorts after every real expiry; 16 digits, below 2^53
 local NEVER = 9000000000000000
+-- available + held of one account never passes it (grant refuses), so every running total and
+-- every sum of entries taken in seq order is an integer a double holds exactly
+local MAX_BALANCE = ${MAX_BALANCE}
 
 local function d(n) return string.format('%d', n) end
 local function js(s) if s == nil then return 'null' end return cjson.encode(s) end
@@ -75,14 +79,15 @@ local function replay()
 end
 local function remember(result) if FP ~= '' then redis.call('HSET', K_I, 'f', FP, 'r', result) end end
 
--- grants: { a amount, r remaining, p priority, x expiresAt|nil, c createdAt, s seq, st 'l'|'r', src }
+-- grants: { a amount, r remaining, cb clawback, p priority, x expiresAt|nil, c createdAt, s seq, st 'l'|'r', src }
+-- cb: units a partial revoke could not take because they were held, owed by their hold's return
 -- Records are cjson with every number as a string: cjson prints numbers with 14 significant digits,
 -- amounts go up to 2^53, and cjson is the one codec every Redis-compatible server ships.
 local function num(v) if v == nil then return nil end return tonumber(v) end
 local function decode_grant(raw)
   local t = cjson.decode(raw)
-  return { a = tonumber(t.a), r = tonumber(t.r), p = tonumber(t.p), x = num(t.x), c = tonumber(t.c), s = tonumber(t.s),
-    st = t.st, src = t.src }
+  return { a = tonumber(t.a), r = tonumber(t.r), cb = tonumber(t.cb or '0'), p = tonumber(t.p), x = num(t.x),
+    c = tonumber(t.c), s = tonumber(t.s), st = t.st, src = t.src }
 end
 local function load_grant(id)
   local raw = redis.call('HGET', K_G, id)
@@ -92,8 +97,8 @@ end
 local function save_grant(id, g)
   local x = nil
   if g.x then x = d(g.x) end
-  redis.call('HSET', K_G, id, cjson.encode({ a = d(g.a), r = d(g.r), p = d(g.p), x = x, c = d(g.c), s = d(g.s), st = g.st,
-    src = g.src }))
+  redis.call('HSET', K_G, id, cjson.encode({ a = d(g.a), r = d(g.r), cb = d(g.cb), p = d(g.p), x = x, c = d(g.c),
+    s = d(g.s), st = g.st, src = g.src }))
 end
 local function is_live(g) return g.st == 'l' and (g.x == nil or g.x > now) end
 -- spending order as fixed-width text, so the zset (all scores 0) sorts by member bytes:
@@ -113,7 +118,9 @@ local function add_entry(kind, amount, gid, hid, reason, md)
     .. ',"grantId":' .. js(gid) .. ',"holdId":' .. js(hid) .. ',"reason":' .. js(reason)
     .. ',"metadata":' .. (md or 'null') .. ',"createdAt":' .. d(now) .. '}'
   redis.call('ZADD', K_E, d(s), json)
-  -- history is bounded: the oldest entries go, their sum is kept so verify still adds up
+  -- history is bounded: the oldest entries go, their sum is kept so verify still adds up. Summed
+  -- in seq order, a run of entries' partial sums are differences of two running totals of the
+  -- account, each within [0, MAX_BALANCE], so they are exact
   local count = redis.call('ZCARD', K_E)
   if count > HIST_CAP then
     local old = redis.call('ZRANGE', K_E, 0, count - HIST_CAP - 1)
@@ -175,25 +182,52 @@ local function save_hold(id, h)
     sa = sa, res = h.res }))
 end
 
--- returns allocations to their grants, last taken first; units of a grant no longer live are
--- forfeited, recorded by one expire entry naming the hold
+-- returns allocations to their grants, last taken first (docs/semantics.md, "Returning held
+-- units"): a live grant first pays its clawback (one revoke entry naming grant and hold; a hold
+-- takes from a grant once, so that is one entry per grant), the rest goes back to remaining;
+-- units of a grant no longer live are forfeited, recorded by one expire entry naming the hold.
+-- forfeited counts both.
 local function give_back(hid, h, allocs)
-  local released, forfeited = 0, 0
+  local released, clawed, lost = 0, 0, 0
   for i = #allocs - 1, 1, -2 do
     local id, units = allocs[i], allocs[i + 1]
     local g = load_grant(id)
     if g and is_live(g) then
-      g.r = g.r + units
+      local c = math.min(units, g.cb)
+      g.cb = g.cb - c
+      g.r = g.r + units - c
       save_grant(id, g)
-      redis.call('ZADD', K_GS, 0, order_member(id, g))
-      released = released + units
+      if c > 0 then add_entry('revoke', -c, id, hid, 'clawback', nil) end
+      if g.r > 0 then redis.call('ZADD', K_GS, 0, order_member(id, g)) end
+      released = released + units - c
+      clawed = clawed + c
     else
-      forfeited = forfeited + units
+      lost = lost + units
     end
   end
   bump('avail', released)
-  if forfeited > 0 then add_entry('expire', -forfeited, nil, hid, h.rs, nil) end
-  return released, forfeited
+  if lost > 0 then add_entry('expire', -lost, nil, hid, h.rs, nil) end
+  return released, clawed + lost
+end
+
+-- units of grant gid held by the open holds of the account (after housekeeping: none expired)
+local function held_from(gid)
+  local ids = redis.call('ZRANGE', K_HO, 0, -1)
+  local units = 0
+  -- HMGET in slices: unpack() of thousands of ids would overflow Lua's C stack
+  for first = 1, #ids, 500 do
+    local slice = {}
+    for i = first, math.min(first + 499, #ids) do slice[#slice + 1] = ids[i] end
+    for _, raw in ipairs(redis.call('HMGET', K_H, unpack(slice))) do
+      if raw then
+        local al = cjson.decode(raw).al
+        for j = 1, #al, 2 do
+          if al[j] == gid then units = units + tonumber(al[j + 1]) end
+        end
+      end
+    end
+  end
+  return units
 end
 
 -- a closed hold stops counting as held; the newest HOLD_CAP closed holds are remembered

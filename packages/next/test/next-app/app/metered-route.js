@@ -16,6 +16,25 @@ async function* events(signal, slow) {
   }
 }
 
+/**
+ * A body that reports its usage only when it ends (the AI SDK's onFinish shape): 50 chunks 100 ms
+ * apart, then ctx.charge. A client that leaves before the end must still pay (the estimate).
+ */
+function chargedAtEnd(ctx) {
+  let i = 0
+  return new ReadableStream({
+    async pull(controller) {
+      if (i === 50) {
+        ctx.charge({ usage: { model: 'gpt-4.1-nano', inputTokens: 1000, outputTokens: 500 } })
+        controller.close()
+        return
+      }
+      if (i > 0) await new Promise((r) => setTimeout(r, 100))
+      controller.enqueue(new TextEncoder().encode(`data: ${i++}\n\n`))
+    },
+  })
+}
+
 /** One route module: POST is the metered turn, GET reports the ledger and usage for the test. */
 export function meteredRoute() {
   const stores = createMemoryStores()
@@ -33,7 +52,12 @@ export function meteredRoute() {
   })
   const POST = metered.withCredits(
     { feature: 'generate', estimate: { model: 'gpt-4.1-nano', inputTokens: 100, outputTokens: 4096 } },
-    async (req, ctx) => meteredResponsesStream(events(ctx.signal, new URL(req.url).searchParams.has('slow')), ctx),
+    async (req, ctx) => {
+      const params = new URL(req.url).searchParams
+      if (params.has('at-end'))
+        return new Response(chargedAtEnd(ctx), { headers: { 'content-type': 'text/event-stream' } })
+      return meteredResponsesStream(events(ctx.signal, params.has('slow')), ctx)
+    },
   )
   async function GET() {
     await granted

@@ -1,13 +1,14 @@
-import { createMetered, type Metered } from '@metered/core'
-import { createAdminRoutes, createCreditRoutes, createProfileRoutes } from '../routes/index.js'
-import type { CatchAllHandlers, RouteFactoryOptions } from '../routes/types.js'
-import { createAfter } from './after.js'
-import { defaultClientIp } from './client-ip.js'
-import { formatCredits } from './headers.js'
-import { resolveRole, runIdentify } from './identify.js'
-import type { CreateMeteredNextOptions, MeteredNextCore } from './types.js'
-import { createWithCredits } from './with-credits.js'
-import { createWithRateLimit } from './with-rate-limit.js'
+import { createMetered, type Metered, systemClock } from '@metered/core'
+import { createAdminRoutes, createCreditRoutes, createProfileRoutes } from './routes/index.js'
+import type { CatchAllHandlers, RouteFactoryOptions } from './routes/types.js'
+import { createAfter } from './server/after.js'
+import { clientIpFor } from './server/client-ip.js'
+import { formatCredits } from './server/headers.js'
+import { resolveRole, runIdentify } from './server/identify.js'
+import { assertModelsPriced } from './server/prices.js'
+import type { CreateMeteredNextOptions, MeteredNextCore } from './server/types.js'
+import { createWithCredits } from './server/with-credits.js'
+import { createWithRateLimit } from './server/with-rate-limit.js'
 
 function defaultReport(error: unknown): void {
   console.error('[metered]', error)
@@ -19,7 +20,9 @@ function defaultReport(error: unknown): void {
  */
 export function createMeteredNextCore(options: CreateMeteredNextOptions): MeteredNextCore {
   const metered: Metered = 'metered' in options ? options.metered : createMetered(options)
+  if (options.models) assertModelsPriced(metered, options.models)
   const onError = options.onError ?? defaultReport
+  const clock = ('clock' in options ? options.clock : undefined) ?? systemClock
   const identify = options.identify
   return {
     metered,
@@ -27,7 +30,8 @@ export function createMeteredNextCore(options: CreateMeteredNextOptions): Metere
     role: (identity) => resolveRole(identity, metered.users),
     buyUrl: options.buyUrl ?? null,
     after: createAfter(options.after),
-    clientIp: options.clientIp ?? defaultClientIp,
+    clientIp:
+      options.clientIp ?? clientIpFor(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     report(error) {
       try {
         onError(error)
@@ -36,6 +40,7 @@ export function createMeteredNextCore(options: CreateMeteredNextOptions): Metere
       }
     },
     formatCredits: (units) => formatCredits(units, metered.unitsPerCredit),
+    now: () => clock.now(),
   }
 }
 

@@ -1,0 +1,53 @@
+import type { EntryType, Metadata } from './types.js'
+
+/**
+ * Validated, defaulted ledger inputs. Every adapter normalises first, so bad input is refused
+ * the same way everywhere before anything reaches a store.
+ */
+export interface NormalizedGrant {
+  account: string
+  amount: number
+  source: string
+  expiresAt: number | null
+  priority: number
+  idempotencyKey: string
+  metadata: Metadata | null
+}
+
+export interface NormalizedDebit {
+  account: string
+  amount: number
+  reason: string
+  idempotencyKey: string | null
+  metadata: Metadata | null
+}
+
+export interface NormalizedReserve {
+  account: string
+  amount: number
+  ttlMs: number
+  reason: string
+  idempotencyKey: string | null
+  metadata: Metadata | null
+}
+
+export interface NormalizedSettle {
+  holdId: string
+  amount: number
+  metadata: Metadata | null
+}
+
+export interface NormalizedRevoke {
+  grantId: string | null
+  grantIdempotencyKey: string | null
+  amount: number | null
+  reason: string
+  idempotencyKey: string | null
+  metadata: Metadata | null
+}
+
+export interface NormalizedHistory {
+  cursor: string | null
+  limit: number
+  types: EntryType[] | null
+}

@@ -1,0 +1,67 @@
+import type { DebitInput, DebitResult, Ledger } from '../src/ledger/types.js'
+import type { MemoryLedger } from '../src/memory/memory-ledger.js'
+import type { LedgerHarness } from '../src/testing/types.js'
+
+/**
+ * Deliberately broken ledgers for the input rules: each accepts what a store must refuse, the
+ * way a real driver or an old fingerprint did, so the hostile-input checks can be shown to fail.
+ */
+
+function wrap(inner: MemoryLedger, overrides: Partial<Ledger>): LedgerHarness {
+  const ledger: Ledger = {
+    grant: (i) => inner.grant(i),
+    debit: (i) => inner.debit(i),
+    reserve: (i) => inner.reserve(i),
+    settle: (i) => inner.settle(i),
+    release: (i) => inner.release(i),
+    revoke: (i) => inner.revoke(i),
+    balance: (a) => inner.balance(a),
+    history: (a, o) => inner.history(a, o),
+    verify: (a) => inner.verify(a),
+    ...overrides,
+  }
+  return { ledger, raw: inner.raw }
+}
+
+/** What the Postgres and Redis drivers do to a string: a lone surrogate becomes U+FFFD. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+const driverText = (s: unknown): unknown => (typeof s === 'string' ? s.replace(LONE_SURROGATE, '\uFFFD') : s)
+
+/** Every string field of an input object as the driver would send it. */
+function encoded<T>(input: T): T {
+  if (typeof input !== 'object' || input === null) return input
+  return Object.fromEntries(Object.entries(input).map(([k, v]) => [k, driverText(v)])) as T
+}
+
+/**
+ * Validates after the driver encoded the strings, not before: `'x\uD800'` and `'x\uDC00'`
+ * both become `'x\uFFFD'` and share one balance.
+ */
+export function validatesAfterEncoding(inner: MemoryLedger): LedgerHarness {
+  return wrap(inner, {
+    grant: (i) => inner.grant(encoded(i)),
+    debit: (i) => inner.debit(encoded(i)),
+    reserve: (i) => inner.reserve(encoded(i)),
+    revoke: (i) => inner.revoke(encoded(i)),
+    balance: (a) => inner.balance(driverText(a) as string),
+  })
+}
+
+/**
+ * Keeps debit idempotency records under the 0.1 fingerprint (`debit|account|amount|reason`),
+ * so `('acct|5', 1, 'r')` and `('acct', 5, '1|r')` look like one call and the second replays.
+ */
+export function pipeFingerprints(inner: MemoryLedger): LedgerHarness {
+  const records = new Map<string, { print: string; result: DebitResult }>()
+  return wrap(inner, {
+    async debit(i: DebitInput) {
+      if (i.idempotencyKey === undefined) return inner.debit(i)
+      const print = `debit|${i.account}|${i.amount}|${i.reason}`
+      const seen = records.get(i.idempotencyKey)
+      if (seen?.print === print) return { ...seen.result, replayed: true } as DebitResult
+      const result = await inner.debit(i)
+      if (result.ok && !seen) records.set(i.idempotencyKey, { print, result })
+      return result
+    },
+  })
+}
