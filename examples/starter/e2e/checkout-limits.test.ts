@@ -79,7 +79,8 @@ describe('checkout and chat limits in the example', () => {
 describe("the example's per-IP proxy", () => {
   test('never limits the Stripe webhook, however many deliveries come from one address', async () => {
     const { proxy } = await import('../proxy')
-    const from = (path: string) => new Request(`http://localhost${path}`, { headers: { 'x-real-ip': '203.0.113.9' } })
+    const from = (path: string) =>
+      new Request(`http://localhost${path}`, { headers: { 'x-forwarded-for': '203.0.113.9' } })
     for (let i = 0; i < 400; i++) expect(await proxy(from('/api/webhooks/stripe'))).toBeUndefined()
     // The same address on another API route is limited (300 a minute).
     const answers = await Promise.all(Array.from({ length: 301 }, () => proxy(from('/api/checkout'))))
