@@ -1,25 +1,9 @@
 import { expect } from 'vitest'
 import { fixedWindow } from '../limiter/rules.js'
 import type { LimiterStore, RuleSpec } from '../limiter/types.js'
+import { type Attempt, expectAllRefused } from './expect-refused.js'
 import { badAmounts, badCounts, badIds, edgeIds } from './hostile-inputs.js'
 import { item, type LimiterCheck, peekRemaining } from './limiter-check-context.js'
-
-/** Calls that must be refused, named for the failure message. */
-type Attempt = [string, () => Promise<unknown>]
-
-async function expectAllRefused(attempts: Attempt[]): Promise<void> {
-  for (const [name, call] of attempts) {
-    let error: unknown
-    try {
-      await call()
-    } catch (e) {
-      error = e
-    }
-    expect((error as { code?: unknown } | undefined)?.code, `${name}: expected ValidationError, got ${error}`).toBe(
-      'validation_error',
-    )
-  }
-}
 
 /**
  * The input rules through `consume` and `reset`: a hostile key, rule name, cost or rule is a

@@ -1,24 +1,8 @@
 import { expect } from 'vitest'
 import type { UsageEventInput } from '../usage/types.js'
+import { type Attempt, expectAllRefused } from './expect-refused.js'
 import { badCounts, badIds, badMetadata, badStrings, edgeIds, edgeMetadata } from './hostile-inputs.js'
 import { DAY, type UsageCheck, uniqueDay, uniqueId, usageEvent } from './usage-check-kit.js'
-
-/** Calls that must be refused, named for the failure message. */
-type Attempt = [string, () => Promise<unknown>]
-
-async function expectAllRefused(attempts: Attempt[]): Promise<void> {
-  for (const [name, call] of attempts) {
-    let error: unknown
-    try {
-      await call()
-    } catch (e) {
-      error = e
-    }
-    expect((error as { code?: unknown } | undefined)?.code, `${name}: expected ValidationError, got ${error}`).toBe(
-      'validation_error',
-    )
-  }
-}
 
 /** The input rules (docs/semantics.md) through every usage store call. */
 export const usageHostileChecks = {

@@ -1,25 +1,9 @@
 import { expect } from 'vitest'
 import type { UserProfileInput } from '../users/types.js'
+import { type Attempt, expectAllRefused } from './expect-refused.js'
 import { badIds, badStrings, edgeIds } from './hostile-inputs.js'
 import { uniqueId } from './usage-check-kit.js'
 import type { UsersCheck } from './users-check-kit.js'
-
-/** Calls that must be refused, named for the failure message. */
-type Attempt = [string, () => Promise<unknown>]
-
-async function expectAllRefused(attempts: Attempt[]): Promise<void> {
-  for (const [name, call] of attempts) {
-    let error: unknown
-    try {
-      await call()
-    } catch (e) {
-      error = e
-    }
-    expect((error as { code?: unknown } | undefined)?.code, `${name}: expected ValidationError, got ${error}`).toBe(
-      'validation_error',
-    )
-  }
-}
 
 /** The input rules (docs/semantics.md) through every user store call. */
 export const usersHostileChecks = {
