@@ -31,6 +31,20 @@ describe('withCredits types', () => {
     expectTypeOf(POST).toBeFunction()
   })
 
+  it('keeps schema inference when the params are typed through the export instead', () => {
+    // withCredits<{ id: string }>({ schema }) would fix S to its default (no partial inference)
+    const schema = z.object({ prompt: z.string() })
+    const POST: RouteHandler<{ id: string }> = metered.withCredits(
+      { feature: 'image', price: 1, schema },
+      async (_req, ctx) => {
+        expectTypeOf(ctx.params).toEqualTypeOf<{ id: string }>()
+        expectTypeOf(ctx.body).toEqualTypeOf<{ prompt: string }>()
+        return Response.json({ id: ctx.params.id, prompt: ctx.body.prompt })
+      },
+    )
+    expectTypeOf(POST).parameter(1).toEqualTypeOf<RouteContext<{ id: string }>>()
+  })
+
   it('types ctx.body from the schema and ctx fields', () => {
     const schema = z.object({ prompt: z.string(), n: z.number().optional() })
     metered.withCredits({ feature: 'image', price: 1, schema }, (_req, ctx) => {
