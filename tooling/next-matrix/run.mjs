@@ -4,9 +4,9 @@
  * built dist) into tarballs, then for each version in versions.mjs creates a small app in a temp
  * dir outside the workspace (create-next-app's strict tsconfig; one route file per wrapper and
  * route factory, on the memory stores), installs the tarballs and that Next/React with npm, and
- * runs `next build` (which type-checks the routes against Next's own generated route checks)
- * and then `tsc --noEmit` (which includes those generated checks as well). Exits non-zero when
- * any version fails either.
+ * runs `next build` (which type-checks the routes against Next's own generated route checks),
+ * `next start` with a few requests (serve.mjs), and `tsc --noEmit` (which compiles those
+ * generated checks as well). Exits non-zero when any version fails any of them.
  *
  * Usage: pnpm check:next-matrix (builds the packages first), or
  *   node tooling/next-matrix/run.mjs [next versions...]   e.g. 15.2.9 16.4.6 (default: all)
@@ -18,6 +18,7 @@ import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { serve } from './serve.mjs'
 import { tsconfigs, versions } from './versions.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -119,6 +120,7 @@ async function check(dir, version, tarballs) {
   const next = join(app, 'node_modules', 'next', 'dist', 'bin', 'next')
   const build = await run(process.execPath, [next, 'build'], { cwd: app, log })
   if (build.code !== 0) failures.push(`next build failed:\n${why(build.text)}`)
+  else for (const failure of await serve(app, log)) failures.push(`next start: ${failure}`)
   // after the build, so that the route checks Next generated into .next/types are compiled too
   const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc')
   const types = await run(process.execPath, [tsc, '--noEmit', '-p', '.'], { cwd: app, log })
@@ -138,7 +140,9 @@ async function main() {
   const results = []
   for (const version of chosen) {
     const started = Date.now()
-    console.log(`[next-matrix] next@${version.next} + react@${version.react}: install, next build, tsc --noEmit`)
+    console.log(
+      `[next-matrix] next@${version.next} + react@${version.react}: install, next build, next start, tsc --noEmit`,
+    )
     const failures = await check(dir, version, tarballs)
     const took = Math.round((Date.now() - started) / 1000)
     results.push({ version, failures })
