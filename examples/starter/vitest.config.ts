@@ -4,7 +4,7 @@ import { defineProject } from 'vitest/config'
 export default defineProject({
   test: {
     name: 'starter',
-    include: ['e2e/**/*.test.ts'],
+    include: ['e2e/**/*.test.ts', 'e2e/**/*.test.tsx'],
     testTimeout: 60_000,
     hookTimeout: 300_000,
     // Pages of `next dev` can take a few seconds to compile on a busy machine.

@@ -12,6 +12,7 @@ let adminContext: BrowserContext
 let admin: Page
 let userAccount: string
 let webhook: { payload: string; signature: string } | null = null
+let successUrl = ''
 
 /** The whole tour on the embedded defaults: PGlite, demo model, dev sign-in and dev checkout. */
 export function pgliteSuite(): void {
@@ -148,6 +149,7 @@ export function pgliteSuite(): void {
       const request = await delivery
       webhook = { payload: request.postData() ?? '', signature: request.headers()['stripe-signature'] ?? '' }
       await user.waitForURL(/\/checkout\/success\?session_id=/)
+      successUrl = user.url()
       const granted = user.locator('[data-status="granted"]')
       await expect.poll(() => granted.textContent()).toContain('5,050 credits were added')
       const after = await balance(userContext, app.url)
@@ -201,6 +203,18 @@ export function pgliteSuite(): void {
       await user.goto(`${app.url}/profile`)
       await expect.poll(() => headerCredits(user)).toBe(formatCredits(after.available))
       await expect.poll(() => user.getByText('e2e goodwill').count()).toBeGreaterThan(0)
+    })
+
+    test("another account opening the buyer's success page sees a clean 'not found', nothing of the buyer's", async () => {
+      expect(successUrl).toMatch(/session_id=cs_dev_/)
+      const res = await admin.goto(successUrl)
+      expect(res?.status()).toBe(200)
+      await expect.poll(() => admin.getByText('We could not find this checkout for your account.').count()).toBe(1)
+      expect(await admin.locator('p[data-status]').count()).toBe(0) // no status of the buyer's session
+      expect(await admin.content()).not.toContain('5,050')
+      // The buyer still sees their purchase.
+      await user.goto(successUrl)
+      await expect.poll(() => user.locator('[data-status="granted"]').count()).toBe(1)
     })
 
     test('the admin makes the user an admin and back; the API follows the stored role', async () => {

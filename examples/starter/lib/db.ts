@@ -30,6 +30,12 @@ export function pgliteDir(): string {
 
 function postgres(connectionString: string): Db {
   const pool = new pg.Pool({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) })
+  // A connection the server closes (restart, failover, pg_terminate_backend) makes pg emit 'error'
+  // on the pool (idle connections) or on the client; without listeners Node.js treats them as
+  // uncaught exceptions and the process dies. The pool drops the dead connection by itself, and a
+  // query in flight still rejects (the stores answer StoreUnavailableError): logging is enough.
+  pool.on('error', (error) => console.error('[starter] postgres connection lost:', error.message))
+  pool.on('connect', (client) => client.on('error', () => {}))
   // The dialect asks for the pool once, at the first query: migrate through a second handle first.
   const ready = async () => {
     await migrate(new Kysely({ dialect: new PostgresDialect({ pool }) }))

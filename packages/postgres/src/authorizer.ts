@@ -1,11 +1,9 @@
 import {
   type Authorizer,
   type AuthorizeStoreResult,
-  consumeRequestSchema,
   fingerprint,
   type LimiterStore,
-  normalizeReserve,
-  parse,
+  normalizeAuthorizeInput,
 } from '@metered/core'
 import { type Ctx, callFn, jsonParam, nowParam } from './call.js'
 import { limiterItems } from './limiter-store.js'
@@ -20,16 +18,8 @@ export function createPostgresAuthorizer(ctx: Ctx, limiterStore: LimiterStore): 
   return {
     limiterStore,
     async authorize(input) {
-      // Validated like the reserve and the consume it stands for, before any SQL.
-      const n = normalizeReserve({
-        account: input.account,
-        amount: input.amount,
-        ttl: input.ttl,
-        reason: input.reason,
-        ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
-        ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
-      })
-      const limits = parse(consumeRequestSchema, input.limits, 'limits')
+      // Validated as every authorizer does (a reserve plus a limiter request), before any SQL.
+      const { reserve: n, items } = normalizeAuthorizeInput(input)
       return await callFn<AuthorizeStoreResult>(
         ctx,
         'authorize',
@@ -42,7 +32,7 @@ export function createPostgresAuthorizer(ctx: Ctx, limiterStore: LimiterStore): 
           [n.idempotencyKey, 'text'],
           [n.idempotencyKey ? fingerprint('reserve', n) : null, 'text'],
           jsonParam(n.metadata),
-          jsonParam(limiterItems(limits.items)),
+          jsonParam(limiterItems(items)),
           nowParam(ctx),
         ],
         n.idempotencyKey ?? undefined,

@@ -6,6 +6,7 @@ import {
   type GrantResult,
   type HistoryPage,
   type Ledger,
+  MAX_BALANCE,
   normalizeDebit,
   normalizeGrant,
   normalizeHistory,
@@ -23,13 +24,33 @@ import { validAccount } from './account.js'
 import { type Ctx, callFn, callReadFn, jsonParam, nowParam } from './call.js'
 import { decodeEntryCursor } from './cursor.js'
 
+/** verify's figures: sums exactly, as decimal text, and counts. */
 interface VerifyRow {
-  cached: number
-  live: number
-  stale: number
+  exact: { cached: string; live: string; stale: string; held: string; entries: string }
   negative: number
-  held: number
-  entries: number
+  negativeClawback: number
+  remainingAndClawback: number
+}
+
+/** verify's checks, on exact integers: docs/semantics.md, verify. */
+function verifyProblems(v: VerifyRow): string[] {
+  const cached = BigInt(v.exact.cached)
+  const live = BigInt(v.exact.live)
+  const stale = BigInt(v.exact.stale)
+  const held = BigInt(v.exact.held)
+  const entries = BigInt(v.exact.entries)
+  const problems: string[] = []
+  if (cached !== live) problems.push(`available is ${cached}, live grants hold ${live}`)
+  if (stale !== 0n) problems.push(`expired or revoked grants still hold ${stale} units`)
+  if (v.negative !== 0) problems.push(`${v.negative} grants have a remainder below zero`)
+  if (v.negativeClawback !== 0) problems.push(`${v.negativeClawback} grants have a clawback below zero`)
+  if (v.remainingAndClawback !== 0) {
+    problems.push(`${v.remainingAndClawback} grants have both units left and a clawback outstanding`)
+  }
+  if (held < 0n) problems.push(`open holds sum to ${held}`)
+  if (entries !== cached + held) problems.push(`entries sum to ${entries}, available + held is ${cached + held}`)
+  if (cached + held > BigInt(MAX_BALANCE)) problems.push(`available + held is ${cached + held}, above MAX_BALANCE`)
+  return problems
 }
 
 /**
@@ -154,21 +175,15 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
     async verify(account) {
       const a = validAccount(account)
       const v = await callReadFn<VerifyRow>(ctx, 'verify', [[a, 'text'], nowParam(ctx)])
-      const problems: string[] = []
-      if (v.cached !== v.live) problems.push(`available is ${v.cached}, live grants hold ${v.live}`)
-      if (v.stale !== 0) problems.push(`expired or revoked grants still hold ${v.stale} units`)
-      if (v.negative !== 0) problems.push(`${v.negative} grants have a remainder below zero`)
-      if (v.entries !== v.cached + v.held) {
-        problems.push(`entries sum to ${v.entries}, available + held is ${v.cached + v.held}`)
-      }
+      const problems = verifyProblems(v)
       return {
         ok: problems.length === 0,
         account: a,
-        available: v.cached,
-        held: v.held,
-        liveRemainders: v.live,
-        entriesSum: v.entries,
-        openHolds: v.held,
+        available: Number(v.exact.cached),
+        held: Number(v.exact.held),
+        liveRemainders: Number(v.exact.live),
+        entriesSum: Number(v.exact.entries),
+        openHolds: Number(v.exact.held),
         problems,
       } satisfies VerifyResult
     },

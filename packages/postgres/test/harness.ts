@@ -1,7 +1,8 @@
+import { PGlite } from '@electric-sql/pglite'
 import type { Clock, EntryType } from '@metered/core'
 import type { LedgerRawReaders } from '@metered/core/testing'
 import { databaseUrl, uniqueName } from '@metered/tooling'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { AnyKysely } from '../src/db.js'
 import { createPostgresStores, migrate } from '../src/index.js'
@@ -47,19 +48,59 @@ export function storesFor(t: { db: AnyKysely; schema: string }, clock?: Clock) {
   return createPostgresStores(t.db, clock ? { schema: t.schema, clock } : { schema: t.schema })
 }
 
-/** Reads rows straight from the tables, bypassing the adapter's functions. */
+/**
+ * Reads rows straight from the tables, bypassing the adapter's functions. Entries come in seq
+ * order: the suites sum them as JS numbers, and in that order every partial sum is a balance the
+ * account really had (at most MAX_BALANCE, so exact). Heap order is not seq order once several
+ * connections insert at once, and a partial sum past 2^53 would round.
+ */
 export function rawReaders(db: AnyKysely, schema: string): LedgerRawReaders {
   const s = sql.raw(`"${schema}"`)
   return {
     async entries(account) {
       const { rows } = await sql<{ type: EntryType; amount: string }>`
-        SELECT type, amount::text FROM ${s}.entries WHERE account = ${account}`.execute(db)
+        SELECT type, amount::text FROM ${s}.entries WHERE account = ${account} ORDER BY id`.execute(db)
       return rows.map((r) => ({ type: r.type, amount: Number(r.amount) }))
     },
     async grants(account) {
       const { rows } = await sql<{ id: string; amount: string; remaining: string }>`
-        SELECT 'g_' || id AS id, amount::text, remaining::text FROM ${s}.grants WHERE account = ${account}`.execute(db)
+        SELECT 'g_' || id AS id, amount::text, remaining::text FROM ${s}.grants WHERE account = ${account} ORDER BY id`.execute(
+        db,
+      )
       return rows.map((r) => ({ id: r.id, amount: Number(r.amount), remaining: Number(r.remaining) }))
     },
   }
 }
+
+export interface OpenedBackend {
+  db: AnyKysely
+  schema: string
+  stores: ReturnType<typeof createPostgresStores>
+  close(): Promise<void>
+}
+
+/** A database under test: a fresh schema on the pg Pool, or a fresh in-memory PGlite. */
+export interface Backend {
+  name: string
+  open(options?: { clock?: Clock; migrate?: boolean }): Promise<OpenedBackend>
+}
+
+/** The two drivers the package's own tests run on (each `open` is a fresh, empty schema). */
+export const backends: Backend[] = [
+  {
+    name: 'pg Pool',
+    async open(options = {}) {
+      const t = await pgTestDb({ max: 20, migrate: options.migrate !== false })
+      return { db: t.db, schema: t.schema, stores: storesFor(t, options.clock), close: () => t.close() }
+    },
+  },
+  {
+    name: 'PGlite',
+    async open(options = {}) {
+      const db = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite: new PGlite() }) })
+      const schema = uniqueName('m')
+      if (options.migrate !== false) await migrate(db, { schema })
+      return { db, schema, stores: storesFor({ db, schema }, options.clock), close: () => db.destroy() }
+    },
+  },
+]

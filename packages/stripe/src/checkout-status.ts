@@ -1,8 +1,8 @@
-import { accountSchema, NotFoundError, parse } from '@metered/core'
+import { accountSchema, isMeteredError, parse } from '@metered/core'
 import { z } from 'zod'
 import type { StripeCreditsConfig } from './config.js'
 import { findSessionGrant } from './find-grant.js'
-import { meteredTarget } from './fulfil.js'
+import { grantRefusal, meteredTarget } from './fulfil.js'
 import { type PublicPack, publicPack } from './packs.js'
 import type { StripeCheckoutSession } from './stripe-client.js'
 import { mapStripeError } from './stripe-errors.js'
@@ -14,8 +14,14 @@ export interface CheckoutStatus {
    * - `processing`: paid or payment pending (bank debits take days); the webhook has not granted yet.
    * - `unpaid`: the session is still open (the buyer came back without paying).
    * - `expired`: the session expired unpaid.
+   * - `refused`: paid, but the webhook refuses to grant it (see `reason`); an operator has to look.
+   * - `not_found`: no such session for this account. A session of another account, one that does
+   *   not exist and one this package did not create all answer exactly this (`credits: 0`,
+   *   `pack: null`), so the page tells nothing about other accounts.
    */
-  status: 'granted' | 'processing' | 'unpaid' | 'expired'
+  status: 'granted' | 'processing' | 'unpaid' | 'expired' | 'refused' | 'not_found'
+  /** With `refused`: the amount paid is below the pack's price, or the pack left the catalog. */
+  reason?: 'amount_mismatch' | 'unknown_pack'
   sessionId: string
   /** Credits of the pack, bonus included. */
   credits: number
@@ -29,8 +35,9 @@ const inputSchema = z.strictObject({
 
 /**
  * What the /checkout/success page shows. Read-only: it never grants (only a verified webhook
- * does), so a forged or replayed success URL gains nothing. A session of another account is
- * reported as not found, exactly like a session that does not exist.
+ * does), so a forged or replayed success URL gains nothing.
+ * @throws ValidationError for a malformed session id or account
+ * @throws StoreUnavailableError when Stripe is down
  */
 export async function checkoutStatus(
   config: StripeCreditsConfig,
@@ -38,14 +45,17 @@ export async function checkoutStatus(
   options: { account: string },
 ): Promise<CheckoutStatus> {
   const v = parse(inputSchema, { sessionId, account: options.account }, 'checkout status')
+  const notFound: CheckoutStatus = { status: 'not_found', sessionId: v.sessionId, credits: 0, pack: null }
   let session: StripeCheckoutSession
   try {
     session = parseSession(await config.stripe.checkout.sessions.retrieve(v.sessionId))
   } catch (err) {
-    throw mapStripeError(err, 'Checkout Session')
+    const mapped = mapStripeError(err, 'Checkout Session')
+    if (isMeteredError(mapped) && mapped.code === 'not_found') return notFound
+    throw mapped
   }
   const target = meteredTarget(config, session)
-  if (!target || target.account !== v.account) throw new NotFoundError('Checkout Session')
+  if (!target || target.account !== v.account) return notFound
 
   const pack = target.pack ? publicPack(target.pack) : null
   const credits = pack ? pack.credits + pack.bonus : 0
@@ -56,5 +66,9 @@ export async function checkoutStatus(
     return { status: session.status === 'complete' ? 'processing' : 'unpaid', ...base }
   }
   const grant = await findSessionGrant(config.ledger, v.account, session.id)
-  return { status: grant ? 'granted' : 'processing', ...base }
+  if (grant) return { status: 'granted', ...base }
+  // The webhook's own rule, applied to the same session: what it refused never becomes granted,
+  // so "processing" would be a page that polls forever.
+  const refusal = grantRefusal(config, session, target.pack)
+  return refusal ? { status: 'refused', reason: refusal, ...base } : { status: 'processing', ...base }
 }

@@ -9,7 +9,12 @@ import { idOf, type StripeCharge, type StripeCheckoutSession, type StripeRefund 
 import { parseCharge, parseDispute, parseRefunds } from './stripe-objects.js'
 
 export type ClawbackOutcome =
-  | { outcome: 'revoked'; account: string; revoked: number }
+  /**
+   * `revoked`: units taken back now. `pending`: units that were held (an AI call in flight) when
+   * the event landed; the ledger takes them when their hold closes (released, expired, or the
+   * part a settle does not use). Units a settle consumes were spent and stay spent.
+   */
+  | { outcome: 'revoked'; account: string; revoked: number; pending: number }
   /** Not a charge of a metered Checkout Session, or its pack is unknown. */
   | { outcome: 'not_metered' | 'unknown_pack' }
   /** The session was never granted (and cannot be: unpaid, unknown pack, amount mismatch). */
@@ -23,7 +28,8 @@ export type ClawbackOutcome =
  * refund once. A refund's share is computed on the cumulative amount refunded, rounded down, in
  * refund order: partial refunds claw back proportionally (rounding favours the buyer by less than
  * one unit) and refunds adding up to the whole charge claw back the whole grant.
- * The ledger caps every clawback at what is left of the grant: credits already spent stay spent.
+ * The ledger caps every clawback at what is left of the grant: credits already spent stay spent,
+ * and credits held by a call in flight are taken when its hold closes (`pending`).
  */
 export async function handleChargeRefunded(config: StripeCreditsConfig, object: unknown): Promise<ClawbackOutcome> {
   const charge = parseCharge(object)
@@ -33,7 +39,7 @@ export async function handleChargeRefunded(config: StripeCreditsConfig, object: 
 
   let cumulative = 0
   let clawed = 0
-  let revoked = 0
+  const taken: Taken = { revoked: 0, pending: 0, freshPending: 0 }
   for (const refund of await refundsOf(config, charge)) {
     cumulative = Math.min(charge.amount, cumulative + refund.amount)
     const target = share(units, cumulative, charge.amount)
@@ -48,9 +54,12 @@ export async function handleChargeRefunded(config: StripeCreditsConfig, object: 
       metadata: { stripeRefundId: refund.id, stripeChargeId: charge.id, refundedAmount: refund.amount },
     })
     if (result === 'not_granted') return { outcome: 'not_granted' }
-    revoked += result
+    taken.revoked += result.revoked
+    taken.pending += result.pending
+    taken.freshPending += result.freshPending
   }
-  return { outcome: 'revoked', account, revoked }
+  reportPending(config, account, session, 'refund', taken, { stripeChargeId: charge.id })
+  return { outcome: 'revoked', account, revoked: taken.revoked, pending: taken.pending }
 }
 
 /**
@@ -75,7 +84,39 @@ export async function handleDisputeCreated(config: StripeCreditsConfig, object: 
     metadata: { stripeDisputeId: dispute.id, stripeChargeId: idOf(dispute.charge) },
   })
   if (result === 'not_granted') return { outcome: 'not_granted' }
-  return { outcome: 'revoked', account, revoked: result }
+  reportPending(config, account, session, 'dispute', result, { stripeDisputeId: dispute.id })
+  return { outcome: 'revoked', account, revoked: result.revoked, pending: result.pending }
+}
+
+/** What revokes took now and will take when the holds close; `freshPending` leaves out replays. */
+interface Taken {
+  revoked: number
+  pending: number
+  freshPending: number
+}
+
+/**
+ * A clawback that waits on held credits is worth an operator's eye: the account keeps spending
+ * power until the call in flight ends, and what that call consumes is not taken back.
+ */
+function reportPending(
+  config: StripeCreditsConfig,
+  account: string,
+  session: StripeCheckoutSession,
+  reason: 'refund' | 'dispute',
+  taken: Taken,
+  ids: Record<string, unknown>,
+): void {
+  // Logged once, by the delivery that made the revoke; redeliveries replay it silently.
+  if (taken.freshPending === 0) return
+  config.logger.warn('clawback waits for held credits: taken when their hold closes', {
+    account,
+    sessionId: session.id,
+    reason,
+    revoked: taken.revoked,
+    pending: taken.pending,
+    ...ids,
+  })
 }
 
 type GrantTarget =
@@ -107,7 +148,7 @@ async function revokeGranting(
   config: StripeCreditsConfig,
   session: StripeCheckoutSession,
   input: RevokeInput,
-): Promise<number | 'not_granted'> {
+): Promise<Taken | 'not_granted'> {
   let result = await revoke(config, input)
   if (result === 'grant_not_found') {
     const fulfilled = await fulfilSession(config, session)
@@ -124,7 +165,7 @@ async function revokeGranting(
   return result
 }
 
-async function revoke(config: StripeCreditsConfig, input: RevokeInput): Promise<number | 'grant_not_found'> {
+async function revoke(config: StripeCreditsConfig, input: RevokeInput): Promise<Taken | 'grant_not_found'> {
   let result: RevokeResult
   try {
     result = await config.ledger.revoke(input)
@@ -135,11 +176,12 @@ async function revoke(config: StripeCreditsConfig, input: RevokeInput): Promise<
       config.logger.warn('clawback already applied with another amount; left as it was', {
         idempotencyKey: input.idempotencyKey,
       })
-      return 0
+      return { revoked: 0, pending: 0, freshPending: 0 }
     }
     throw err
   }
-  return result.ok ? result.revoked : 'grant_not_found'
+  if (!result.ok) return 'grant_not_found'
+  return { revoked: result.revoked, pending: result.pending, freshPending: result.replayed ? 0 : result.pending }
 }
 
 /** floor(units x part / whole) without leaving safe integers (units x cents can pass 2^53). */

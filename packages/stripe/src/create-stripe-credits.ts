@@ -16,8 +16,10 @@ export interface StripeCredits {
   /** The webhook endpoint: `export const POST = (req: Request) => credits.webhook(req)`. */
   webhook(request: Request): Promise<Response>
   /**
-   * Status of a session for the success page; never grants.
-   * @throws NotFoundError when the session does not exist or belongs to another account
+   * Status of a session for the success page; never grants. A session that does not exist or
+   * belongs to another account is `{ status: 'not_found' }` (the same answer for both).
+   * @throws ValidationError for a malformed session id (answer 400, or show "not found")
+   * @throws StoreUnavailableError when Stripe is down (answer 503)
    */
   getCheckoutStatus(sessionId: string, options: { account: string }): Promise<CheckoutStatus>
 }

@@ -39,7 +39,8 @@ export async function fulfilSession(
   if (!target) return { outcome: 'not_metered' }
   if (session.payment_status !== 'paid') return { outcome: 'unpaid' }
   const { account, pack } = target
-  if (!pack) {
+  const refusal = grantRefusal(config, session, pack)
+  if (refusal === 'unknown_pack' || !pack) {
     config.logger.error('paid session names a pack that is not in the catalog; nothing granted', {
       sessionId: session.id,
       packId: target.packId,
@@ -47,7 +48,7 @@ export async function fulfilSession(
     return { outcome: 'unknown_pack' }
   }
   const paid = paidAmount(session)
-  if (config.verifyAmount && pack.unitAmount !== null && !coversPrice(paid, pack)) {
+  if (refusal === 'amount_mismatch') {
     config.logger.error('amount paid is below the pack price; nothing granted', {
       sessionId: session.id,
       packId: pack.id,
@@ -86,6 +87,23 @@ export async function fulfilSession(
     }
     throw err
   }
+}
+
+/**
+ * Why a paid metered session is never granted, or null when it is grantable: its pack left the
+ * catalog, or (with `verifyAmount`) it was paid below the pack's price or in another currency.
+ * The webhook and the success page both decide with this, so they cannot disagree.
+ */
+export function grantRefusal(
+  config: StripeCreditsConfig,
+  session: StripeCheckoutSession,
+  pack: NormalizedPack | null,
+): 'unknown_pack' | 'amount_mismatch' | null {
+  if (!pack) return 'unknown_pack'
+  if (config.verifyAmount && pack.unitAmount !== null && !coversPrice(paidAmount(session), pack)) {
+    return 'amount_mismatch'
+  }
+  return null
 }
 
 /** What was paid, in the currency the session was created in (Adaptive Pricing may localise it). */

@@ -16,6 +16,11 @@ export function refundKey(refundId: string): string {
   return `stripe:refund:${refundId}`
 }
 
+/** Ledger idempotency key of the grant that gives back what a refund took, once the refund failed. */
+export function refundFailedKey(refundId: string): string {
+  return `stripe:refund-failed:${refundId}`
+}
+
 /** Ledger idempotency key of the clawback for one dispute. */
 export function disputeKey(disputeId: string): string {
   return `stripe:dispute:${disputeId}`

@@ -32,6 +32,12 @@ const refundSchema = z.looseObject({
   created: z.number(),
 })
 
+/** A refund as `charge.refund.updated` carries it: the refund and what it refunded. */
+const refundEventSchema = refundSchema.extend({
+  charge: z.union([z.string(), z.looseObject({ id: z.string() })]),
+  payment_intent: expandable,
+})
+
 const chargeSchema = z.looseObject({
   id: z.string().min(1),
   amount: z.number(),
@@ -60,6 +66,10 @@ export function parseCharge(value: unknown): StripeCharge {
 
 export function parseDispute(value: unknown): StripeDispute {
   return parse(disputeSchema, value, 'Stripe dispute') as StripeDispute
+}
+
+export function parseRefundEvent(value: unknown): z.output<typeof refundEventSchema> {
+  return parse(refundEventSchema, value, 'Stripe refund')
 }
 
 export function parseRefunds(value: unknown): z.output<typeof refundSchema>[] {

@@ -1,11 +1,17 @@
-import { handleChargeRefunded, handleDisputeCreated } from './clawback.js'
+import { type ClawbackOutcome, handleChargeRefunded, handleDisputeCreated } from './clawback.js'
 import type { StripeCreditsConfig } from './config.js'
 import { fulfilSession } from './fulfil.js'
 import { jsonResponse, problemResponse } from './problem.js'
+import { handleRefundUpdated } from './refund-failed.js'
 import type { StripeEvent } from './stripe-client.js'
 import { parseSession } from './stripe-objects.js'
 
-/** What the webhook did with an event; returned as `{ received: true, outcome }` (HTTP 200). */
+/**
+ * What the webhook did with an event; returned as `{ received: true, outcome }` (HTTP 200). A
+ * `revoked` answer also carries `revoked` (units taken back now) and `pending` (units held when
+ * the event landed, taken back when their hold closes); a `restored` answer (a failed refund)
+ * carries `restored`, the units granted back.
+ */
 export type WebhookOutcome =
   | 'granted'
   | 'already_granted'
@@ -15,6 +21,7 @@ export type WebhookOutcome =
   | 'amount_mismatch'
   | 'revoked'
   | 'not_granted'
+  | 'restored'
   | 'ignored'
 
 /**
@@ -38,8 +45,7 @@ export async function handleWebhook(config: StripeCreditsConfig, request: Reques
   }
 
   try {
-    const outcome = await dispatch(config, event)
-    return jsonResponse({ received: true, outcome })
+    return jsonResponse({ received: true, ...(await dispatch(config, event)) })
   } catch (err) {
     const e = err as { name?: unknown; code?: unknown; message?: unknown } | null
     config.logger.error('webhook event failed; Stripe will retry it', {
@@ -63,16 +69,27 @@ async function verify(config: StripeCreditsConfig, body: string, signature: stri
   return null
 }
 
-async function dispatch(config: StripeCreditsConfig, event: StripeEvent): Promise<WebhookOutcome> {
+type Answer = { outcome: WebhookOutcome; revoked?: number; pending?: number; restored?: number }
+
+async function dispatch(config: StripeCreditsConfig, event: StripeEvent): Promise<Answer> {
   switch (event.type) {
     case 'checkout.session.completed':
     case 'checkout.session.async_payment_succeeded':
-      return (await fulfilSession(config, parseSession(event.data.object))).outcome
+      return { outcome: (await fulfilSession(config, parseSession(event.data.object))).outcome }
     case 'charge.refunded':
-      return (await handleChargeRefunded(config, event.data.object)).outcome
+      return clawbackAnswer(await handleChargeRefunded(config, event.data.object))
     case 'charge.dispute.created':
-      return (await handleDisputeCreated(config, event.data.object)).outcome
+      return clawbackAnswer(await handleDisputeCreated(config, event.data.object))
+    case 'charge.refund.updated':
+    case 'refund.updated':
+    case 'refund.failed':
+      return await handleRefundUpdated(config, event.data.object)
     default:
-      return 'ignored'
+      return { outcome: 'ignored' }
   }
+}
+
+function clawbackAnswer(result: ClawbackOutcome): Answer {
+  if (result.outcome !== 'revoked') return { outcome: result.outcome }
+  return { outcome: 'revoked', revoked: result.revoked, pending: result.pending }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { NotFoundError, StoreUnavailableError, ValidationError } from '@metered/core'
+import { StoreUnavailableError, ValidationError } from '@metered/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { delivery, event } from './helpers/events.js'
 import { FakeStripe } from './helpers/fake-stripe.js'
@@ -71,14 +71,51 @@ describe.each(ledgers)('getCheckoutStatus over the $name ledger', (under) => {
     expect((await credits.getCheckoutStatus(sessionId, { account })).status).toBe('expired')
   })
 
-  it("hides other accounts' sessions and unknown ids behind NotFoundError", async () => {
+  it("answers another account's session exactly like one that does not exist: not_found, nothing else", async () => {
     const { credits, account } = await setup()
-    const { sessionId } = await credits.checkout({ account, packId: 'pack-1' })
-    await expect(credits.getCheckoutStatus(sessionId, { account: 'someone-else' })).rejects.toBeInstanceOf(
-      NotFoundError,
-    )
-    await expect(credits.getCheckoutStatus('cs_test_missing', { account })).rejects.toBeInstanceOf(NotFoundError)
+    const { sessionId } = await credits.checkout({ account, packId: 'pack-5' })
+    await credits.webhook(delivery(event('checkout.session.completed', fake.completeSession(sessionId))))
+
+    const other = await credits.getCheckoutStatus(sessionId, { account: 'someone-else' })
+    expect(other).toEqual({ status: 'not_found', sessionId, credits: 0, pack: null })
+    const missing = await credits.getCheckoutStatus('cs_test_missing', { account })
+    expect(missing).toEqual({ status: 'not_found', sessionId: 'cs_test_missing', credits: 0, pack: null })
+    // A session this package did not create (no metered metadata) is not the account's either.
+    fake.sessions.set('cs_test_foreign', {
+      ...(fake.sessions.get(sessionId) ?? {}),
+      id: 'cs_test_foreign',
+      metadata: {},
+    })
+    expect(await credits.getCheckoutStatus('cs_test_foreign', { account })).toMatchObject({ status: 'not_found' })
+
     await expect(credits.getCheckoutStatus('', { account })).rejects.toBeInstanceOf(ValidationError)
+    expect((await credits.getCheckoutStatus(sessionId, { account })).status).toBe('granted')
+  })
+
+  it('reports a paid session the webhook refused (amount mismatch, unknown pack) as refused, not processing', async () => {
+    const { credits, account } = await setup()
+    const { sessionId } = await credits.checkout({ account, packId: 'pack-50' })
+    const paid = fake.completeSession(sessionId)
+    Object.assign(fake.sessions.get(sessionId) ?? {}, { amount_total: 100 }) // paid $1 for a $50 pack
+    const res = await credits.webhook(delivery(event('checkout.session.completed', { ...paid, amount_total: 100 })))
+    expect(await res.json()).toEqual({ received: true, outcome: 'amount_mismatch' })
+    expect(await credits.getCheckoutStatus(sessionId, { account })).toMatchObject({
+      status: 'refused',
+      reason: 'amount_mismatch',
+      sessionId,
+    })
+
+    const second = await credits.checkout({ account, packId: 'pack-1' })
+    fake.completeSession(second.sessionId)
+    Object.assign(fake.sessions.get(second.sessionId) ?? {}, {
+      metadata: { metered_account: account, metered_pack: 'pack-gone' },
+    })
+    expect(await credits.getCheckoutStatus(second.sessionId, { account })).toMatchObject({
+      status: 'refused',
+      reason: 'unknown_pack',
+      credits: 0,
+      pack: null,
+    })
   })
 
   it('reports Stripe outages as StoreUnavailableError', async () => {

@@ -1,6 +1,7 @@
 import { createMemoryLedger } from '@metered/core'
 import Stripe from 'stripe'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { DEV_STRIPE_REFUSED, devStripeMode } from '../src/dev/production-guard.js'
 import { signPayload, verifyPayload } from '../src/dev/signature.js'
 import { createDevStripe, createStripeCredits } from '../src/index.js'
 import { STARTER_PACKS, UNITS_PER_CREDIT } from './helpers/setup.js'
@@ -29,7 +30,10 @@ function setup() {
 const outcome = async (res: Response) => ((await res.json()) as { outcome: string }).outcome
 
 describe('createDevStripe', () => {
-  afterEach(() => vi.unstubAllEnvs())
+  afterEach(() => {
+    vi.unstubAllEnvs()
+    vi.restoreAllMocks()
+  })
 
   it('runs the production path without Stripe: checkout, signed webhook, status, once', async () => {
     const { dev, ledger, credits } = setup()
@@ -93,9 +97,57 @@ describe('createDevStripe', () => {
     })
   })
 
-  it('refuses to start in production unless told to', () => {
+  it.each([
+    [{ NODE_ENV: 'development' }, false, 'serve'],
+    [{ NODE_ENV: 'test' }, false, 'serve'],
+    [{}, false, 'serve'],
+    [{ NODE_ENV: 'development', NEXT_PHASE: 'phase-development-server' }, false, 'serve'],
+    [{ NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build' }, false, 'inert'],
+    [{ NODE_ENV: 'production', NEXT_PHASE: 'phase-production-server' }, false, 'refuse'],
+    [{ NODE_ENV: 'production' }, false, 'refuse'],
+    [{ NODE_ENV: 'production', NEXT_PHASE: 'phase-production-server' }, true, 'serve'],
+    [{ NODE_ENV: 'production', NEXT_PHASE: 'phase-production-build' }, true, 'serve'],
+  ] as const)('mode for %o (allowInProduction %s): %s', (env, allow, mode) => {
+    expect(devStripeMode(env, allow)).toBe(mode)
+  })
+
+  it('is created without a throw while `next build` collects page data, and serves nothing then', async () => {
     vi.stubEnv('NODE_ENV', 'production')
-    expect(() => createDevStripe({ checkoutUrl: (id) => `/dev/${id}` })).toThrow(/development/)
-    expect(() => createDevStripe({ checkoutUrl: (id) => `/dev/${id}`, allowInProduction: true })).not.toThrow()
+    vi.stubEnv('NEXT_PHASE', 'phase-production-build')
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const { dev, credits } = setup()
+    expect(warn).not.toHaveBeenCalled() // a clean build log
+    await expect(credits.checkout({ account: 'u', packId: 'pack-1' })).rejects.toThrow(DEV_STRIPE_REFUSED)
+    expect(() => dev.session('cs_dev_x')).toThrow(DEV_STRIPE_REFUSED)
+  })
+
+  it('refuses every call on a production server with a clear error, and grants nothing', async () => {
+    const { dev, ledger, credits } = setup()
+    const { sessionId } = await credits.checkout({ account: 'u', packId: 'pack-1' })
+    vi.stubEnv('NODE_ENV', 'production')
+    vi.stubEnv('NEXT_PHASE', 'phase-production-server')
+    await expect(credits.checkout({ account: 'u', packId: 'pack-1' })).rejects.toMatchObject({
+      name: 'DevStripeRefusedError',
+      message: expect.stringContaining('Set real Stripe keys'),
+    })
+    await expect(dev.pay(sessionId)).rejects.toThrow(DEV_STRIPE_REFUSED)
+    await expect(dev.refund(sessionId)).rejects.toThrow(DEV_STRIPE_REFUSED)
+    await expect(dev.dispute(sessionId)).rejects.toThrow(DEV_STRIPE_REFUSED)
+    await expect(credits.getCheckoutStatus(sessionId, { account: 'u' })).rejects.toThrow(DEV_STRIPE_REFUSED)
+    expect((await ledger.balance('u')).available).toBe(0)
+  })
+
+  it('warns at start-up when created on a production server', () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    createDevStripe({ checkoutUrl: (id) => `/dev/${id}` })
+    expect(warn).toHaveBeenCalledWith(`[metered/stripe] ${DEV_STRIPE_REFUSED}`)
+  })
+
+  it('serves in production when told to (a staging demo)', async () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const dev = createDevStripe({ checkoutUrl: (id) => `/dev/${id}`, allowInProduction: true })
+    const session = await dev.client.checkout.sessions.create({ line_items: [] })
+    expect(dev.session(session.id)).toMatchObject({ status: 'open' })
   })
 })

@@ -40,7 +40,7 @@ describe('webhook on the edge runtime', () => {
       },
     })
     const request = async (body: string) =>
-      new Request('https://app.example/api/stripe/webhook', {
+      new Request('https://app.example/api/webhooks/stripe', {
         method: 'POST',
         headers: { 'stripe-signature': await stripe.webhooks.generateTestHeaderStringAsync({ payload, secret }) },
         body,

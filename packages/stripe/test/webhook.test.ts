@@ -128,12 +128,12 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
 
   it('refuses a delivery without a signature header, and anything but POST', async () => {
     const { credits } = await setup()
-    const unsigned = new Request('https://app.example/api/stripe/webhook', { method: 'POST', body: '{}' })
+    const unsigned = new Request('https://app.example/api/webhooks/stripe', { method: 'POST', body: '{}' })
     const res = await credits.webhook(unsigned)
     expect(res.status).toBe(400)
     expect(await res.json()).toMatchObject({ type: 'https://metered.dev/problems/missing-signature' })
 
-    const get = await credits.webhook(new Request('https://app.example/api/stripe/webhook'))
+    const get = await credits.webhook(new Request('https://app.example/api/webhooks/stripe'))
     expect(get.status).toBe(405)
     expect(get.headers.get('allow')).toBe('POST')
   })
@@ -323,7 +323,7 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
       const chargeId = fake.chargeOf(session.payment_intent as string)?.id as string
 
       const res = await send(credits, 'charge.refunded', fake.refund(chargeId, 40))
-      expect(res.body).toEqual({ received: true, outcome: 'revoked' })
+      expect(res.body).toEqual({ received: true, outcome: 'revoked', revoked: 400_000, pending: 0 })
       expect(await available()).toBe(600_000)
       expect((await send(credits, 'checkout.session.completed', session)).body.outcome).toBe('already_granted')
       expect(await available()).toBe(600_000)

@@ -51,7 +51,6 @@ export function createMemoryAuthorizer(ledger: Ledger, limiterStore: LimiterStor
     limiterStore,
     async authorize(input): Promise<AuthorizeStoreResult> {
       normalizeAuthorizeInput(input) // bad input is refused before anything is read or written
-      // Field by field rather than conditional spreads: this runs on every call.
       const reserve: ReserveInput = {
         account: input.account,
         amount: input.amount,

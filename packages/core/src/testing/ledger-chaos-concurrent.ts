@@ -1,7 +1,7 @@
 import { expect } from 'vitest'
 import type { Ledger } from '../ledger/types.js'
 import { type Known, negativeFigures, noteClosed, noteCreated, pickHold, type Rng } from './ledger-chaos-kit.js'
-import { allEntries, attempt, expectSound, type Outcome, uid } from './ledger-check-kit.js'
+import { allEntries, attempt, exactSum, expectSound, type Outcome, uid } from './ledger-check-kit.js'
 import type { LedgerHarness } from './types.js'
 
 /**
@@ -201,6 +201,12 @@ function checkBatch(batch: Call[], outcomes: Outcome[]): void {
       continue
     }
     expect(negativeFigures(o.value), `negative figures in ${call.desc}`).toEqual([])
+    if (o.value.reason === 'insufficient_credits') {
+      // A refusal saw too little at its own instant, or it was no refusal.
+      expect(o.value.available as number, `available of the refused ${call.desc}`).toBeLessThan(
+        o.value.required as number,
+      )
+    }
     if (o.value.ok !== true) continue
     const list = groups.get(call.group) ?? []
     list.push({ call, value: o.value })
@@ -263,7 +269,7 @@ async function checkTotals(
     available: total,
     held,
   })
-  const history = (await allEntries(harness.ledger, account)).reduce((sum, e) => sum + e.amount, 0)
+  const history = exactSum((await allEntries(harness.ledger, account)).map((e) => e.amount))
   expect(history, 'sum of the entries history lists == available + held').toBe(total)
   await expectSound(harness, account)
 }

@@ -20,6 +20,7 @@ interface Step {
   kind: 'grant' | 'debit' | 'reserve' | 'settle' | 'release' | 'revoke' | 'balance'
   /** What the log prints on failure. */
   desc: string
+  /** The idempotency key (grant, and keyed debit, reserve, revoke) or the store's hold id (settle, release). */
   key: string
   store(ledger: Ledger): Promise<unknown>
   model(model: LedgerModel): object

@@ -45,7 +45,15 @@ export function grant(
 }
 
 export async function entriesSum(raw: LedgerRawReaders, account: string): Promise<number> {
-  return (await raw.entries(account)).reduce((s, e) => s + e.amount, 0)
+  return exactSum((await raw.entries(account)).map((e) => e.amount))
+}
+
+/**
+ * The sum of signed amounts, exact whatever their order: near MAX_BALANCE a partial sum of
+ * entries read out of order (all grants first) can pass 2^53, where doubles round.
+ */
+export function exactSum(amounts: number[]): number {
+  return Number(amounts.reduce((s, a) => s + BigInt(a), 0n))
 }
 
 /**

@@ -9,8 +9,14 @@ import { entriesSum, expectCode, expectSound, type LedgerCheck, okResult, uid } 
 export const balanceBound: LedgerCheck = async ({ harness }) => {
   const { ledger } = harness
   const account = uid('bound')
-  const g = await ledger.grant({ account, amount: MAX_BALANCE, source: 'big', idempotencyKey: uid('grant') })
+  const bigKey = uid('grant')
+  const g = await ledger.grant({ account, amount: MAX_BALANCE, source: 'big', idempotencyKey: bigKey })
   expect(g.available).toBe(MAX_BALANCE)
+  // The key is looked up first: a retry of the grant that filled the account replays.
+  expect(await ledger.grant({ account, amount: MAX_BALANCE, source: 'big', idempotencyKey: bigKey })).toEqual({
+    ...g,
+    replayed: true,
+  })
   expect((await ledger.verify(account)).problems).toEqual([])
   await expectSound(harness, account)
 

@@ -29,6 +29,7 @@ import {
 } from './ledger-checks-hostile.js'
 import { idempotencyConflicts } from './ledger-checks-idempotency.js'
 import { history, invalidInput } from './ledger-checks-input.js'
+import { revokeKeyFirst } from './ledger-checks-revoke-key.js'
 import type { HarnessFactory, LedgerHarness, SuiteOptions } from './types.js'
 
 export type { LedgerCheck, LedgerCheckContext } from './ledger-check-kit.js'
@@ -70,6 +71,7 @@ export const ledgerChecks = {
   'refund of held units: units spent by settle stay spent': spentStaysSpent,
   'balance bound: up to MAX_BALANCE, one more unit refused, nothing written': balanceBound,
   'balance bound: debits, holds and settles near 2^53 are exact': exactAtTheBound,
+  'revoke: its key is looked up first, even for an unknown grant': revokeKeyFirst,
   'chaos: random sequential and concurrent phases against an independent model': chaos,
 } satisfies Record<string, LedgerCheck>
 
@@ -85,7 +87,7 @@ export type LedgerCheckName = keyof typeof ledgerChecks
  * ledgerSuite('postgres', async ({ clock }) => {
  *   const stores = createPostgresStores(db, { clock, schema: 'test_1' })
  *   return { ledger: stores.ledger, raw: rawReaders(db), close: () => db.destroy() }
- * }, { concurrency: 200, numRuns: 30 })
+ * }, { concurrency: 200, numRuns: 30, chaosOps: 1500 })
  * ```
  */
 export function ledgerSuite(name: string, factory: HarnessFactory<LedgerHarness>, options: SuiteOptions = {}): void {

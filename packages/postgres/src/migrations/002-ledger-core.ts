@@ -1,5 +1,6 @@
 /**
- * Version 2, part 1: the ledger's internal helpers (names start with `_`).
+ * The ledger, part 1 (installed by version 2; current definitions, see index.ts): internal
+ * helpers (names start with `_`).
  *
  * Locking: every money function locks its account's row before it reads grants or holds, and
  * reads them in later statements, so under READ COMMITTED (a new snapshot per statement inside
@@ -23,35 +24,50 @@ export const ledgerCore = (s: string): string[] => [
     LANGUAGE sql VOLATILE
     AS $$ SELECT CASE WHEN p_now_ms IS NULL THEN clock_timestamp() ELSE ${s}._ts(p_now_ms) END $$`,
 
-  // Returns a hold's allocations to their grants, in reverse order of taking, after the first
-  // p_keep units (in the order taken) have been kept for a charge. Units whose grant is no longer
-  // live are forfeited (the caller writes the expire entry and adjusts the cached available).
-  // Returns the units released.
-  `CREATE OR REPLACE FUNCTION ${s}._give_back(p_grants bigint[], p_units bigint[], p_keep bigint, p_now timestamptz)
-    RETURNS bigint LANGUAGE plpgsql
+  // Returns a hold's allocations to their grants, last taken first, after the first p_keep units
+  // (in the order taken) have been kept for a charge: docs/semantics.md, "Returning held units".
+  // A live grant first pays its clawback (what a partial revoke could not take because the units
+  // were held) with one 'clawback' revoke entry, and gets the rest back; units whose grant is no
+  // longer live are forfeited with one expire entry for the whole return. The caller holds the
+  // account lock and adjusts the cached available by `released`; `forfeited` counts both kinds.
+  `CREATE OR REPLACE FUNCTION ${s}._give_back(p_account text, p_hold bigint, p_reason text, p_grants bigint[],
+      p_units bigint[], p_keep bigint, p_now timestamptz, OUT released bigint, OUT forfeited bigint)
+    LANGUAGE plpgsql
     AS $$
-    DECLARE v_released bigint;
+    DECLARE v_back bigint; v_clawed bigint;
     BEGIN
       WITH a AS (
-        SELECT g_id, u - greatest(0, least(u, p_keep - (sum(u) OVER (ORDER BY ord) - u))) AS back
+        SELECT g_id, ord, u - greatest(0, least(u, p_keep - (sum(u) OVER (ORDER BY ord) - u))) AS back
         FROM unnest(p_grants, p_units) WITH ORDINALITY AS x(g_id, u, ord)
+      ), live AS (
+        SELECT a.g_id, a.ord, a.back, least(a.back, g.clawback) AS c
+        FROM a JOIN ${s}.grants g ON g.id = a.g_id
+        WHERE a.back > 0 AND g.status = 'live' AND (g.expires_at IS NULL OR g.expires_at > p_now)
       ), upd AS (
-        UPDATE ${s}.grants g SET remaining = g.remaining + a.back
-        FROM a
-        WHERE g.id = a.g_id AND a.back > 0 AND g.status = 'live'
-          AND (g.expires_at IS NULL OR g.expires_at > p_now)
-        RETURNING a.back
+        UPDATE ${s}.grants g SET remaining = g.remaining + live.back - live.c, clawback = g.clawback - live.c
+        FROM live WHERE g.id = live.g_id
+        RETURNING live.g_id, live.ord, live.back, live.c
+      ), ins AS (
+        INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
+        SELECT p_account, 'revoke', -c, g_id, p_hold, 'clawback', NULL, p_now FROM upd WHERE c > 0 ORDER BY ord DESC
       )
-      SELECT coalesce(sum(back), 0)::bigint INTO v_released FROM upd;
-      RETURN v_released;
+      SELECT (SELECT coalesce(sum(back), 0) FROM a)::bigint, coalesce(sum(back - c), 0)::bigint,
+        coalesce(sum(c), 0)::bigint
+      INTO v_back, released, v_clawed FROM upd;
+      forfeited := v_back - released;
+      IF forfeited > v_clawed THEN
+        INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
+        VALUES (p_account, 'expire', v_clawed - forfeited, NULL, p_hold, p_reason, NULL, p_now);
+      END IF;
     END $$`,
 
-  // Housekeeping, in the order docs/semantics.md gives: expire grants, then expire holds (whose
-  // units go back to grants still live, or are forfeited); then recompute the cached available
-  // and next_check from the rows. Runs under the account lock, only when next_check has passed.
+  // Housekeeping, in the order docs/semantics.md gives: expire grants, then expire holds (their
+  // units returned by _give_back); then recompute the cached available and next_check from the
+  // rows. Runs under the account lock, only when next_check has passed.
   `CREATE OR REPLACE FUNCTION ${s}._housekeep(p_account text, p_now timestamptz) RETURNS void
     LANGUAGE plpgsql
     AS $$
+    DECLARE v_hold record;
     BEGIN
       WITH old AS (
         SELECT id, remaining, source FROM ${s}.grants
@@ -63,25 +79,17 @@ export const ledgerCore = (s: string): string[] => [
       INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
       SELECT p_account, 'expire', -remaining, id, NULL, source, NULL, p_now FROM upd ORDER BY id;
 
-      WITH exp AS (
-        UPDATE ${s}.holds SET status = 'expired'
-        WHERE account = p_account AND status = 'open' AND expires_at <= p_now
-        RETURNING id, reason, alloc_grants, alloc_units
-      ), alloc AS (
-        SELECT exp.id AS hold_id, exp.reason, x.g_id, x.u,
-          (g.status = 'live' AND (g.expires_at IS NULL OR g.expires_at > p_now)) AS live
-        FROM exp
-        CROSS JOIN LATERAL unnest(exp.alloc_grants, exp.alloc_units) AS x(g_id, u)
-        JOIN ${s}.grants g ON g.id = x.g_id
-      ), back AS (
-        UPDATE ${s}.grants g SET remaining = g.remaining + b.u
-        FROM (SELECT g_id, sum(u)::bigint AS u FROM alloc WHERE live GROUP BY g_id) b
-        WHERE g.id = b.g_id
-        RETURNING g.id
-      )
-      INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
-      SELECT p_account, 'expire', -sum(u)::bigint, NULL, hold_id, reason, NULL, p_now
-      FROM alloc WHERE NOT live GROUP BY hold_id, reason HAVING sum(u) > 0 ORDER BY hold_id;
+      -- Holds one by one, oldest first: each return pays clawback before the next one sees it.
+      FOR v_hold IN
+        WITH exp AS (
+          UPDATE ${s}.holds SET status = 'expired'
+          WHERE account = p_account AND status = 'open' AND expires_at <= p_now
+          RETURNING id, reason, alloc_grants, alloc_units
+        )
+        SELECT * FROM exp ORDER BY id
+      LOOP
+        PERFORM ${s}._give_back(p_account, v_hold.id, v_hold.reason, v_hold.alloc_grants, v_hold.alloc_units, 0, p_now);
+      END LOOP;
 
       UPDATE ${s}.accounts SET
         available = (SELECT coalesce(sum(remaining), 0) FROM ${s}.grants

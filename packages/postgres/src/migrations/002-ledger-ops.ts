@@ -1,9 +1,10 @@
 /**
- * Version 2, part 2: one function per money operation. Each is called in one statement (one
- * round trip) and returns the operation's result as jsonb. The shape is always: replay a
- * committed idempotency key without locking; lock the account (the `lockSpend` fast path, or `_open`); check
- * the key again under the lock (a concurrent retry of the same key may have committed while we
- * waited); do the work; remember the result under its key.
+ * The ledger, part 2 (installed by version 2; current definitions, see index.ts): one function per
+ * money operation. Each is called in one statement (one round trip) and returns the operation's
+ * result as jsonb. The shape is always: replay a committed idempotency key without locking; lock
+ * the account (the `lockSpend` fast path, or `_open`); check the key again under the lock (a
+ * concurrent retry of the same key may have committed while we waited); do the work; remember the
+ * result under its key.
  *
  * `accounts.available` is kept in step by every function here; SQLSTATE MT500 means it disagreed
  * with the grants, which would be a bug: the whole call rolls back.
@@ -50,6 +51,13 @@ export const ledgerOps = (s: string): string[] => [
       v_now := ${s}._open(p_account, p_now_ms);
       ${idemCheck(s)};
       IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
+      -- The balance bound (MAX_BALANCE = 2^53 - 1, available + held), in numeric so that no sum can
+      -- overflow on the way. SQLSTATE MT422 is mapped to ValidationError (path amount).
+      IF (SELECT available FROM ${s}.accounts WHERE account = p_account)::numeric
+          + (SELECT coalesce(sum(amount), 0) FROM ${s}.holds WHERE account = p_account AND status = 'open')
+          + p_amount > 9007199254740991 THEN
+        RAISE EXCEPTION 'the account would hold more than 2^53 - 1 units' USING ERRCODE = 'MT422';
+      END IF;
       v_exp := ${s}._ts(p_expires_ms);
       INSERT INTO ${s}.grants (account, source, amount, remaining, priority, expires_at, idempotency_key, metadata, created_at)
       VALUES (p_account, p_source, p_amount, p_amount, p_priority, v_exp, p_key, p_metadata, v_now)
@@ -159,12 +167,8 @@ ${lockSpend(s)}
         v_shortfall := p_amount - v_take.taken;
       ELSE
         v_from_hold := least(p_amount, v_hold.amount);
-        v_released := ${s}._give_back(v_hold.alloc_grants, v_hold.alloc_units, v_from_hold, v_now);
-        v_forfeited := v_hold.amount - v_from_hold - v_released;
-        IF v_forfeited > 0 THEN
-          INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
-          VALUES (v_account, 'expire', -v_forfeited, NULL, v_id, v_hold.reason, NULL, v_now);
-        END IF;
+        SELECT b.released, b.forfeited INTO v_released, v_forfeited
+        FROM ${s}._give_back(v_account, v_id, v_hold.reason, v_hold.alloc_grants, v_hold.alloc_units, v_from_hold, v_now) b;
         IF p_amount > v_hold.amount THEN
           SELECT * INTO v_take FROM ${s}._take(v_account, p_amount - v_hold.amount, v_now, true);
           v_extra := v_take.taken;
@@ -202,12 +206,8 @@ ${lockSpend(s)}
         SELECT available INTO v_avail FROM ${s}.accounts WHERE account = v_account;
         RETURN jsonb_build_object('ok', true, 'released', 0, 'forfeited', 0, 'available', v_avail, 'replayed', true);
       END IF;
-      v_released := ${s}._give_back(v_hold.alloc_grants, v_hold.alloc_units, 0, v_now);
-      v_forfeited := v_hold.amount - v_released;
-      IF v_forfeited > 0 THEN
-        INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
-        VALUES (v_account, 'expire', -v_forfeited, NULL, v_id, v_hold.reason, NULL, v_now);
-      END IF;
+      SELECT b.released, b.forfeited INTO v_released, v_forfeited
+      FROM ${s}._give_back(v_account, v_id, v_hold.reason, v_hold.alloc_grants, v_hold.alloc_units, 0, v_now) b;
       UPDATE ${s}.holds SET status = 'released' WHERE id = v_id;
       UPDATE ${s}.accounts SET available = available + v_released
       WHERE account = v_account RETURNING available INTO v_avail;
@@ -215,17 +215,21 @@ ${lockSpend(s)}
         'available', v_avail, 'replayed', false);
     END $$`,
 
+  // Revoke (docs/semantics.md): takes what is left of the grant now; units of it held by open holds
+  // are `pending`. A full revoke ends the grant, so they are forfeited when returned; a partial one
+  // adds them to the grant's clawback, paid when their hold returns them (_give_back). Results
+  // stored before `pending` existed replay with pending 0 (nothing was pending then).
   `CREATE OR REPLACE FUNCTION ${s}.revoke(p_grant text, p_grant_key text, p_amount bigint, p_reason text,
       p_key text, p_fp text, p_metadata jsonb, p_now_ms bigint)
     RETURNS jsonb LANGUAGE plpgsql
     AS $$
     DECLARE
-      v_gid bigint; v_account text; v_now timestamptz; v_grant ${s}.grants; v_live boolean;
-      v_revoked bigint := 0; v_eid bigint; v_avail bigint; v_res jsonb; v_idem record;
+      v_gid bigint; v_account text; v_now timestamptz; v_grant ${s}.grants; v_held bigint;
+      v_revoked bigint := 0; v_pending bigint := 0; v_eid bigint; v_avail bigint; v_res jsonb; v_idem record;
     BEGIN
       IF p_key IS NOT NULL THEN
         ${idemCheck(s)};
-        IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
+        IF FOUND THEN RETURN '{"pending": 0}'::jsonb || ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
       END IF;
       IF p_grant IS NOT NULL THEN
         SELECT id, account INTO v_gid, v_account FROM ${s}.grants WHERE id = ${s}._id(p_grant, 'g');
@@ -237,23 +241,34 @@ ${lockSpend(s)}
       v_now := ${s}._open(v_account, p_now_ms);
       IF p_key IS NOT NULL THEN
         ${idemCheck(s)};
-        IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
+        IF FOUND THEN RETURN '{"pending": 0}'::jsonb || ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
       END IF;
       SELECT * INTO v_grant FROM ${s}.grants WHERE id = v_gid;
-      v_live := v_grant.status = 'live' AND (v_grant.expires_at IS NULL OR v_grant.expires_at > v_now);
-      IF v_live THEN v_revoked := least(v_grant.remaining, coalesce(p_amount, v_grant.remaining)); END IF;
+      IF v_grant.status = 'live' AND (v_grant.expires_at IS NULL OR v_grant.expires_at > v_now) THEN
+        SELECT coalesce(sum(x.u), 0)::bigint INTO v_held
+        FROM ${s}.holds h CROSS JOIN LATERAL unnest(h.alloc_grants, h.alloc_units) AS x(g_id, u)
+        WHERE h.account = v_account AND h.status = 'open' AND x.g_id = v_gid;
+        IF p_amount IS NULL THEN
+          v_revoked := v_grant.remaining;
+          v_pending := v_held;
+        ELSE
+          v_revoked := least(v_grant.remaining, p_amount);
+          v_pending := least(p_amount - v_revoked, greatest(0, v_held - v_grant.clawback));
+        END IF;
+      END IF;
       IF v_revoked > 0 THEN
         INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
         VALUES (v_account, 'revoke', -v_revoked, v_gid, NULL, p_reason, p_metadata, v_now)
         RETURNING id INTO v_eid;
       END IF;
       UPDATE ${s}.grants SET remaining = remaining - v_revoked,
+        clawback = CASE WHEN p_amount IS NULL THEN clawback ELSE clawback + v_pending END,
         status = CASE WHEN p_amount IS NULL THEN 'revoked' ELSE status END
       WHERE id = v_gid;
       UPDATE ${s}.accounts SET available = available - v_revoked
       WHERE account = v_account RETURNING available INTO v_avail;
-      v_res := jsonb_build_object('ok', true, 'revoked', v_revoked, 'account', v_account, 'grantId', 'g_' || v_gid,
-        'entryId', 'e_' || v_eid, 'available', v_avail, 'replayed', false);
+      v_res := jsonb_build_object('ok', true, 'revoked', v_revoked, 'pending', v_pending, 'account', v_account,
+        'grantId', 'g_' || v_gid, 'entryId', 'e_' || v_eid, 'available', v_avail, 'replayed', false);
       IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_key, p_fp, v_res, v_now); END IF;
       RETURN v_res;
     END $$`,

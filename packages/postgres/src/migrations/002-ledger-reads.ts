@@ -1,8 +1,9 @@
 /**
- * Version 2, part 3: reads. Housekeeping runs on reads too, but only when it may have work:
- * `_peek` reads `next_check` without a lock, and only when something may have expired does the
- * read take the account lock (`_open`). The figures are then computed in one statement, so they
- * come from one snapshot and agree with each other.
+ * The ledger, part 3 (installed by version 2; current definitions, see index.ts): reads.
+ * Housekeeping runs on reads too, but only when it may have work: `_peek` reads `next_check`
+ * without a lock, and only when something may have expired does the read take the account lock
+ * (`_open`). The figures are then computed in one statement, so they come from one snapshot and
+ * agree with each other.
  */
 export const ledgerReads = (s: string): string[] => [
   `CREATE OR REPLACE FUNCTION ${s}._peek(p_account text, p_now_ms bigint, OUT known boolean, OUT at timestamptz)
@@ -59,7 +60,10 @@ export const ledgerReads = (s: string): string[] => [
       RETURN jsonb_build_object('entries', v_rows, 'more', v_count > p_limit);
     END $$`,
 
-  // Always under the account lock: verify is for audits and tests, not hot paths.
+  // Always under the account lock: verify is for audits and tests, not hot paths. Sums are numeric
+  // (exact, never overflowing). `exact` carries them as text, so the adapter compares them exactly
+  // whatever their size and a corrupted row cannot hide behind float rounding; the plain numbers
+  // stay for adapters of 0.1 still running while a deploy rolls out.
   `CREATE OR REPLACE FUNCTION ${s}.verify(p_account text, p_now_ms bigint)
     RETURNS jsonb LANGUAGE plpgsql
     AS $$
@@ -71,16 +75,23 @@ export const ledgerReads = (s: string): string[] => [
       ELSE
         v_now := ${s}._now(p_now_ms);
       END IF;
-      SELECT jsonb_build_object(
-        'cached', (SELECT coalesce(max(available), 0) FROM ${s}.accounts WHERE account = p_account),
-        'live', (SELECT coalesce(sum(remaining), 0)::bigint FROM ${s}.grants
-          WHERE account = p_account AND status = 'live' AND (expires_at IS NULL OR expires_at > v_now)),
-        'stale', (SELECT coalesce(sum(remaining), 0)::bigint FROM ${s}.grants
-          WHERE account = p_account AND NOT (status = 'live' AND (expires_at IS NULL OR expires_at > v_now))),
-        'negative', (SELECT count(*) FROM ${s}.grants WHERE account = p_account AND remaining < 0),
-        'held', (SELECT coalesce(sum(amount), 0)::bigint FROM ${s}.holds WHERE account = p_account AND status = 'open'),
-        'entries', (SELECT coalesce(sum(amount), 0)::bigint FROM ${s}.entries WHERE account = p_account))
-      INTO v_res;
+      SELECT jsonb_build_object('cached', x.cached, 'live', x.live, 'stale', x.stale, 'negative', x.negative,
+        'held', x.held, 'entries', x.entries,
+        'negativeClawback', (SELECT count(*) FROM ${s}.grants WHERE account = p_account AND clawback < 0),
+        'remainingAndClawback', (SELECT count(*) FROM ${s}.grants
+          WHERE account = p_account AND remaining > 0 AND clawback > 0),
+        'exact', jsonb_build_object('cached', x.cached::text, 'live', x.live::text, 'stale', x.stale::text,
+          'held', x.held::text, 'entries', x.entries::text))
+      INTO v_res
+      FROM (SELECT
+        (SELECT coalesce(max(available), 0)::numeric FROM ${s}.accounts WHERE account = p_account) AS cached,
+        (SELECT coalesce(sum(remaining), 0) FROM ${s}.grants
+          WHERE account = p_account AND status = 'live' AND (expires_at IS NULL OR expires_at > v_now)) AS live,
+        (SELECT coalesce(sum(remaining), 0) FROM ${s}.grants
+          WHERE account = p_account AND NOT (status = 'live' AND (expires_at IS NULL OR expires_at > v_now))) AS stale,
+        (SELECT count(*) FROM ${s}.grants WHERE account = p_account AND remaining < 0) AS negative,
+        (SELECT coalesce(sum(amount), 0) FROM ${s}.holds WHERE account = p_account AND status = 'open') AS held,
+        (SELECT coalesce(sum(amount), 0) FROM ${s}.entries WHERE account = p_account) AS entries) x;
       RETURN v_res;
     END $$`,
 ]

@@ -4,6 +4,7 @@ import { ledgerOps } from './002-ledger-ops.js'
 import { ledgerReads } from './002-ledger-reads.js'
 import { limiter } from './003-limiter.js'
 import { authorize } from './004-authorize.js'
+import { clawback } from './005-clawback.js'
 
 export interface Migration {
   version: number
@@ -12,10 +13,35 @@ export interface Migration {
   statements(s: string): string[]
 }
 
-/** Append only: a released version's statements never change; fixes go in a new version. */
+/**
+ * Every function, as it is now. Each is `CREATE OR REPLACE`, so running them again is harmless.
+ *
+ * Tables and other schema changes are append only: a released version's DDL never changes, and
+ * a change goes in a new version. Functions have one definition each, the current one, in the
+ * builders above; a version that changes a function re-creates them all (after its DDL). On a
+ * fresh database the earlier versions that install the functions therefore create the current
+ * bodies before the later DDL has run. That is sound because plpgsql resolves tables and
+ * columns when a function runs, not when it is created, and nothing runs before migrate()
+ * commits; LANGUAGE sql bodies are checked at creation, so those must only use what version 1
+ * created. A function whose signature changes is dropped in its old form by the new version.
+ * The upgrade test (test/upgrade.test.ts) checks that an upgraded 0.1 schema equals a fresh one.
+ */
+const functions = (s: string): string[] => [
+  ...ledgerCore(s),
+  ...ledgerOps(s),
+  ...ledgerReads(s),
+  ...limiter(s),
+  ...authorize(s),
+]
+
 export const migrations: Migration[] = [
   { version: 1, name: 'tables', statements: initial },
   { version: 2, name: 'ledger functions', statements: (s) => [...ledgerCore(s), ...ledgerOps(s), ...ledgerReads(s)] },
   { version: 3, name: 'limiter functions', statements: limiter },
   { version: 4, name: 'authorize function', statements: authorize },
+  {
+    version: 5,
+    name: 'clawback, balance bound, authorize replays first',
+    statements: (s) => [...clawback(s), ...functions(s)],
+  },
 ]

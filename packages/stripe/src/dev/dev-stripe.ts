@@ -6,6 +6,7 @@ import type {
   StripeRefund,
   StripeRequestOptions,
 } from '../stripe-client.js'
+import { DEV_STRIPE_REFUSED, devStripeMode, processEnv } from './production-guard.js'
 import { signPayload, verifyPayload } from './signature.js'
 
 export interface DevStripeOptions {
@@ -20,8 +21,9 @@ export interface DevStripeOptions {
   /** Amounts of packs that name a dashboard `price` (there is no dashboard in development). */
   prices?: Record<string, { unitAmount: number; currency: string }>
   /**
-   * The development client refuses to start when `NODE_ENV` is `production`, so a missing key in a
-   * deployment cannot turn purchases into free credits.
+   * With `NODE_ENV=production` every call of the development client throws (creating it does
+   * not, so a production build without keys still succeeds), so a missing key in a deployment
+   * cannot turn purchases into free credits. `true` lifts that (a staging demo).
    * @default false
    */
   allowInProduction?: boolean
@@ -57,10 +59,17 @@ type Json = Record<string, unknown>
  * // app/checkout/dev page, on "Pay": await credits.webhook(await dev.pay(sessionId))
  */
 export function createDevStripe(options: DevStripeOptions): DevStripe {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-  if (env?.NODE_ENV === 'production' && !options.allowInProduction) {
-    throw new Error('createDevStripe is for development: set real Stripe keys in production')
+  // Checked at each call, never at creation: modules are evaluated by `next build` (production,
+  // no keys in CI), and a throw there would fail the build of an app that never serves from it.
+  const allowInProduction = options.allowInProduction ?? false
+  const allowed = () => {
+    if (devStripeMode(processEnv(), allowInProduction) !== 'serve') {
+      throw Object.assign(new Error(DEV_STRIPE_REFUSED), { name: 'DevStripeRefusedError' })
+    }
   }
+  // A production server without keys: say so at start-up, not only at the first purchase.
+  if (devStripeMode(processEnv(), allowInProduction) === 'refuse')
+    console.warn(`[metered/stripe] ${DEV_STRIPE_REFUSED}`)
   const webhookSecret = options.webhookSecret ?? `whsec_dev_${randomId(24)}`
   const sessions = new Map<string, StripeCheckoutSession & Json>()
   const charges = new Map<string, StripeCharge & Json>()
@@ -108,7 +117,7 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
       data: { object: structuredClone(object) },
     }
     const payload = JSON.stringify(event)
-    return new Request('http://localhost/api/stripe/webhook', {
+    return new Request('http://localhost/api/webhooks/stripe', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'stripe-signature': await signPayload(payload, webhookSecret) },
       body: payload,
@@ -119,6 +128,7 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
     checkout: {
       sessions: {
         async create(params: Json, opts) {
+          allowed()
           return once('sessions', opts, () => {
             const item = ((params.line_items as Json[] | undefined)?.[0] ?? {}) as Json
             const inline = item.price_data as { unit_amount?: number; currency?: string } | undefined
@@ -144,9 +154,11 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
           })
         },
         async retrieve(id) {
+          allowed()
           return structuredClone(sessionOrThrow(id))
         },
         async list(params: { payment_intent?: string }) {
+          allowed()
           const data = [...sessions.values()].filter(
             (s) => !params.payment_intent || s.payment_intent === params.payment_intent,
           )
@@ -156,11 +168,13 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
     },
     customers: {
       async create(params: Json, opts) {
+        allowed()
         return once('customers', opts, () => ({ id: `cus_dev_${randomId(12)}`, object: 'customer', ...params }))
       },
     },
     charges: {
       async retrieve(id) {
+        allowed()
         const charge = charges.get(id)
         if (!charge) throw notFound(`charge: '${id}'`)
         return structuredClone(charge)
@@ -168,12 +182,14 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
     },
     refunds: {
       async list(params: { charge?: string }) {
+        allowed()
         const data = refunds.filter((r) => !params.charge || r.charge === params.charge).reverse()
         return { data: structuredClone(data), has_more: false }
       },
     },
     webhooks: {
       async constructEventAsync(payload, header, secret, tolerance) {
+        allowed()
         await verifyPayload(payload, header, secret, tolerance)
         return JSON.parse(payload) as StripeEvent
       },
@@ -184,10 +200,12 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
     client,
     webhookSecret,
     session: (id) => {
+      allowed()
       const s = sessions.get(id)
       return s ? structuredClone(s) : undefined
     },
     async pay(sessionId) {
+      allowed()
       const session = sessionOrThrow(sessionId)
       if (session.status === 'open') {
         const pi = `pi_dev_${randomId(16)}`
@@ -206,6 +224,7 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
       return delivery('checkout.session.completed', session)
     },
     async refund(sessionId, amount) {
+      allowed()
       const charge = chargeOf(sessionId)
       const left = charge.amount - charge.amount_refunded
       const value = Math.min(amount ?? left, left)
@@ -221,6 +240,7 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
       return delivery('charge.refunded', charge)
     },
     async dispute(sessionId) {
+      allowed()
       const charge = chargeOf(sessionId)
       return delivery('charge.dispute.created', {
         id: `du_dev_${randomId(16)}`,

@@ -40,7 +40,7 @@ export function delivery(
     secret: options.secret ?? WEBHOOK_SECRET,
     ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }),
   })
-  return new Request(options.url ?? 'https://app.example/api/stripe/webhook', {
+  return new Request(options.url ?? 'https://app.example/api/webhooks/stripe', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'stripe-signature': header },
     body: options.tamper ? options.tamper(body) : body,

@@ -143,6 +143,23 @@ export class FakeStripe {
     return structuredClone(charge)
   }
 
+  /**
+   * A refund that fails later (the bank returns it): its status becomes `failed` and the money
+   * counts as the charge's again. Returns the refund as `charge.refund.updated` carries it.
+   */
+  failRefund(refundId: string): Json {
+    const refund = this.refunds.find((r) => r.id === refundId)
+    if (!refund) throw new Error(`no refund ${refundId}`)
+    const charge = this.charges.get(refund.charge as string)
+    if (!charge) throw new Error(`no charge ${refund.charge}`)
+    if (refund.status !== 'failed') {
+      Object.assign(refund, { status: 'failed', failure_reason: 'expired_or_canceled_card' })
+      charge.amount_refunded = (charge.amount_refunded as number) - (refund.amount as number)
+      charge.refunded = false
+    }
+    return structuredClone(refund)
+  }
+
   /** A dispute object as `charge.dispute.created` carries it. */
   dispute(chargeId: string, options: { withPaymentIntent?: boolean } = {}): Json {
     const charge = this.charges.get(chargeId)

@@ -17,6 +17,8 @@ export function postgresLedger(): LedgerUnderTest {
     fresh() {
       ready ??= (async () => {
         const pool = new pg.Pool({ connectionString: databaseUrl(), max: 20 })
+        // A connection the server closes must not end the test process (see docs/postgres.md).
+        pool.on('error', () => {})
         db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
         const schema = uniqueName('stripe')
         await migrate(db, { schema })

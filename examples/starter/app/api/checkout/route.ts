@@ -2,6 +2,7 @@ import { isMeteredError } from '@metered/core'
 import { errorProblem, invalidInput, problem } from '@metered/next'
 import { z } from 'zod'
 import { metered } from '@/lib/metered'
+import { checkoutRateLimit } from '@/lib/route-limits'
 import { stripeCredits } from '@/lib/stripe'
 
 export const runtime = 'nodejs'
@@ -11,8 +12,9 @@ const body = z.object({ packId: z.string().min(1).max(64) })
 /**
  * POST { packId } -> { url }: a Checkout Session for one pack of the server's catalog, for the
  * signed-in user (401 otherwise). The client sends only the pack id: price and credits are ours.
+ * Limited on a counter of its own: running out of chat turns never blocks buying credits.
  */
-export const POST = metered.withRateLimit({ limitRules: ['minute'], creditsHeader: false }, async (req, ctx) => {
+export const POST = metered.withRateLimit(checkoutRateLimit, async (req, ctx) => {
   if (!stripeCredits) {
     return problem('store-unavailable', {
       detail: 'Payments are not configured: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.',

@@ -23,9 +23,12 @@ export default async function CheckoutSuccessPage({
   try {
     status = await stripeCredits.getCheckoutStatus(sessionId, { account: user.id })
   } catch (error) {
-    if (isMeteredError(error) && (error.code === 'not_found' || error.code === 'validation_error')) return <Unknown />
+    // A malformed id is no checkout of this account either; Stripe being down goes to the error page.
+    if (isMeteredError(error) && error.code === 'validation_error') return <Unknown />
     throw error
   }
+  // Another account's session answers exactly like one that does not exist.
+  if (status.status === 'not_found') return <Unknown />
   const credits = status.credits.toLocaleString('en-US')
   return (
     <>
@@ -46,6 +49,12 @@ export default async function CheckoutSuccessPage({
       {status.status === 'unpaid' && (
         <p className="notice" data-status="unpaid">
           This checkout was not paid. <Link href="/buy-credits">Choose a pack</Link>
+        </p>
+      )}
+      {status.status === 'refused' && (
+        <p className="notice" role="status" data-status="refused">
+          We could not add these credits: the payment does not match the pack. We have been told and will sort it out;
+          nothing more to do on your side.
         </p>
       )}
       {status.status === 'expired' && (

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto'
+import { createManualClock } from '@metered/core'
+import { sql } from 'kysely'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createPostgresStores, migrate } from '../src/index.js'
+import { installSchemaV4 } from './fixtures/schema-v4/index.js'
+import { backends, type OpenedBackend } from './harness.js'
+
+// 0.1 databases exist: version 5 must upgrade them in place, with their open holds, stored
+// idempotent results and balances intact, and give the same schema as a fresh install.
+describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backend) => {
+  let open: OpenedBackend | undefined
+  afterEach(async () => {
+    await open?.close()
+    open = undefined
+  })
+
+  it('migrates a database in use by 0.1 to the current version, keeping its state', async () => {
+    open = await backend.open({ migrate: false })
+    const { db, schema } = open
+    await installSchemaV4(db, schema)
+    const clock = createManualClock()
+    // 0.1's functions are what run before the upgrade.
+    const { ledger } = createPostgresStores(db, { schema, clock })
+    const g = await ledger.grant({ account: 'a', amount: 1000, source: 'purchase', idempotencyKey: 'cs_1' })
+    const hold = await ledger.reserve({ account: 'a', amount: 600, ttl: '10 m', reason: 'gen' })
+    if (!hold.ok) throw new Error('reserve refused')
+    const oldRevoke = await ledger.revoke({ grantId: g.grantId, amount: 100, reason: 'r', idempotencyKey: 'rv:1' })
+
+    const result = await migrate(db, { schema })
+    expect(result.applied).toEqual([5])
+    expect(result.version).toBe(5)
+
+    // A result stored by 0.1 replays with the field 0.1 did not have.
+    expect(await ledger.revoke({ grantId: g.grantId, amount: 100, reason: 'r', idempotencyKey: 'rv:1' })).toEqual({
+      ...oldRevoke,
+      pending: 0,
+      replayed: true,
+    })
+    // The hold placed under 0.1 returns its units through the new path, clawback first.
+    expect(await ledger.revoke({ grantId: g.grantId, amount: 500, reason: 'refund' })).toMatchObject({
+      revoked: 300,
+      pending: 200,
+    })
+    expect(await ledger.release({ holdId: hold.hold.id })).toMatchObject({ released: 400, forfeited: 200 })
+    expect(await ledger.balance('a')).toMatchObject({ available: 400, held: 0 })
+    expect((await ledger.verify('a')).ok).toBe(true)
+  })
+
+  it('an upgraded schema has the same columns, constraints and functions as a fresh one', async () => {
+    open = await backend.open({ migrate: false })
+    const { db, schema } = open
+    const fresh = `${schema}_fresh`
+    await installSchemaV4(db, schema)
+    await migrate(db, { schema })
+    expect(await migrate(db, { schema: fresh })).toEqual({ applied: [1, 2, 3, 4, 5], version: 5 })
+    expect(await shape(db, schema)).toEqual(await shape(db, fresh))
+  })
+})
+
+/** Everything about a schema that its SQL defines, with the schema's name taken out. */
+async function shape(db: OpenedBackend['db'], schema: string) {
+  const columns = await sql<{ t: string }>`
+    SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' ||
+      coalesce(column_default, '') AS t
+    FROM information_schema.columns WHERE table_schema = ${schema} ORDER BY 1`.execute(db)
+  const constraints = await sql<{ t: string }>`
+    SELECT c.conrelid::regclass::text || ' ' || pg_get_constraintdef(c.oid) AS t
+    FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+    WHERE n.nspname = ${schema} ORDER BY 1`.execute(db)
+  const functions = await sql<{ t: string }>`
+    SELECT p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ') ' ||
+      pg_get_function_result(p.oid) || ' ' || p.prosrc AS t
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = ${schema} ORDER BY 1`.execute(db)
+  const indexes = await sql<{ t: string }>`
+    SELECT indexname || ' ' || indexdef AS t FROM pg_indexes WHERE schemaname = ${schema} ORDER BY 1`.execute(db)
+  const strip = (rows: { t: string }[]) => rows.map((r) => r.t.replaceAll(schema, 'S'))
+  // Function bodies compare by digest, so a difference reads as one line, not two pages of SQL.
+  const digest = (t: string) => {
+    const at = t.indexOf(') ', t.indexOf('('))
+    return `${t.slice(0, at + 1)} ${createHash('sha256')
+      .update(t.slice(at + 2))
+      .digest('hex')
+      .slice(0, 16)}`
+  }
+  return {
+    columns: strip(columns.rows),
+    constraints: strip(constraints.rows),
+    functions: strip(functions.rows).map(digest),
+    indexes: strip(indexes.rows),
+  }
+}
