@@ -198,7 +198,16 @@ export function createRedisLedger(client: RedisScriptClient, options: RedisLedge
         grantId = String(reply.r?.grantId)
       }
       const account = accountOfId(grantId, 'g')
-      if (account === null) return GRANT_NOT_FOUND
+      if (account === null) {
+        // An id this ledger never issued names no grant, but a used revoke key answers first
+        // (the lookup script checks the revoke's own record before the grant's).
+        if (n.idempotencyKey === null) return GRANT_NOT_FOUND
+        const own = idempotencyKey(prefix, n.idempotencyKey)
+        const reply = parseReply(await runScript(client, ledgerScripts.grantLookup, [own, own], [print]))
+        if (reply.s === 'conflict') throw new IdempotencyConflictError(n.idempotencyKey)
+        if (reply.s === 'replay') return revokeResult({ ...reply.r, replayed: true })
+        return GRANT_NOT_FOUND
+      }
       const args = [grantId, n.amount === null ? '' : String(n.amount), n.reason, metadataJson(n.metadata)]
       return revokeResult(await call(ledgerScripts.revoke, account, print, n.idempotencyKey, args))
     },

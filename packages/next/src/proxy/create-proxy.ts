@@ -21,7 +21,7 @@ export interface ProxyOptions {
    * own `export const config = { matcher }` must be a static literal in `proxy.ts`; this is the
    * runtime filter inside it.
    * @default '/api'
-   * @example matcher: (path) => path.startsWith('/api') && !path.startsWith('/api/stripe/webhook')
+   * @example matcher: (path) => path.startsWith('/api') && !path.startsWith('/api/webhooks/stripe')
    */
   matcher?: ProxyMatcher
   /**
