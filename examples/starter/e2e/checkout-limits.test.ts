@@ -40,7 +40,9 @@ function app() {
     return Response.json({ url })
   })
   const post = (route: typeof chat, user: string) =>
-    route(new Request('http://localhost/api', { method: 'POST', headers: { 'x-user': user }, body: '{}' }))
+    route(new Request('http://localhost/api', { method: 'POST', headers: { 'x-user': user }, body: '{}' }), {
+      params: Promise.resolve({}),
+    })
   const grant = (account: string) =>
     stores.ledger.grant({ account, amount: 100_000, source: 'signup', idempotencyKey: `signup:${account}` })
   return { chat, checkout, post, grant }

@@ -14,7 +14,7 @@ import {
   useMeteredFetch,
 } from '../src/react/index.js'
 import { renderWithProvider } from './react-helpers.js'
-import { setup } from './server-helpers.js'
+import { noParams, setup } from './server-helpers.js'
 
 /**
  * The hooks against the real route handlers (memory stores): the browser's `fetch` is answered by
@@ -50,10 +50,13 @@ async function app(user: string, rules?: Rules) {
     headers.set('x-user', user)
     const req = new Request(url, { ...init, headers })
     calls.push(`${req.method} ${url.pathname}`)
-    if (url.pathname === '/api/turn_response') return turn(req)
-    if (url.pathname === '/api/image') return image(req)
+    if (url.pathname === '/api/turn_response') return turn(req, noParams)
+    if (url.pathname === '/api/image') return image(req, noParams)
     const prefix = Object.keys(catchAll).find((p) => url.pathname.startsWith(p))
-    return prefix ? catchAll[prefix]![req.method as 'GET' | 'POST'](req) : new Response(null, { status: 404 })
+    if (!prefix) return new Response(null, { status: 404 })
+    // the catch-all's params as Next passes them for `[...route]`
+    const route = url.pathname.slice(prefix.length).split('/').filter(Boolean)
+    return catchAll[prefix]![req.method as 'GET' | 'POST'](req, { params: Promise.resolve({ route }) })
   })
   return { t, stream, calls, fetch: fetch as unknown as typeof globalThis.fetch }
 }

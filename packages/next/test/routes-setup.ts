@@ -85,7 +85,8 @@ export async function call(
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
   } as RequestInit)
   const handler = handlers[method]
-  if (init.noParams) return handler(req)
+  // outside Next there is no route context: the handler falls back to the path below basePath
+  if (init.noParams) return (handler as (req: Request) => Promise<Response>)(req)
   // `[[...route]]` at its root: Next passes `route: undefined`.
   return handler(req, { params: Promise.resolve({ route: segments.length > 0 ? segments : undefined }) })
 }

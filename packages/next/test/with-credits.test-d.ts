@@ -15,7 +15,8 @@ describe('withCredits types', () => {
       return Response.json({ id: ctx.params.id })
     })
     expectTypeOf(GET).toEqualTypeOf<RouteHandler<{ id: string }>>()
-    expectTypeOf(GET).parameter(1).toEqualTypeOf<RouteContext<{ id: string }> | undefined>()
+    // required: Next 15's generated route check refuses a context that may be undefined
+    expectTypeOf(GET).parameter(1).toEqualTypeOf<RouteContext<{ id: string }>>()
     expectTypeOf(GET).returns.toEqualTypeOf<Promise<Response>>()
   })
 
@@ -28,6 +29,20 @@ describe('withCredits types', () => {
       },
     )
     expectTypeOf(POST).toBeFunction()
+  })
+
+  it('keeps schema inference when the params are typed through the export instead', () => {
+    // withCredits<{ id: string }>({ schema }) would fix S to its default (no partial inference)
+    const schema = z.object({ prompt: z.string() })
+    const POST: RouteHandler<{ id: string }> = metered.withCredits(
+      { feature: 'image', price: 1, schema },
+      async (_req, ctx) => {
+        expectTypeOf(ctx.params).toEqualTypeOf<{ id: string }>()
+        expectTypeOf(ctx.body).toEqualTypeOf<{ prompt: string }>()
+        return Response.json({ id: ctx.params.id, prompt: ctx.body.prompt })
+      },
+    )
+    expectTypeOf(POST).parameter(1).toEqualTypeOf<RouteContext<{ id: string }>>()
   })
 
   it('types ctx.body from the schema and ctx fields', () => {

@@ -25,7 +25,9 @@ const dateTime = (ms: number, locale: string) =>
  * @example
  * <CreditHistory limit={10} className="history" />
  */
-export function CreditHistory({ limit, types, account, children, ...rest }: CreditHistoryProps) {
+// Return type spelled out: inferred, the declaration file would inline React 19's ReactNode
+// (bigint, promises), which React 18's types refuse as a JSX component (TS2786).
+export function CreditHistory({ limit, types, account, children, ...rest }: CreditHistoryProps): ReactNode {
   const history = useCreditHistory({ limit, types, account })
   return children ? children(history) : <HistoryList {...rest} history={history} />
 }

@@ -2,7 +2,7 @@ import { accountOf, type Identity, runIdentify } from '../server/identify.js'
 import { errorProblem, forbidden, notFound, unauthenticated } from '../server/problem.js'
 import { isAdminUser } from './guards.js'
 import { methodNotAllowed } from './respond.js'
-import type { CatchAllHandler, CatchAllHandlers, RoutesDeps } from './types.js'
+import type { CatchAllContext, CatchAllHandler, CatchAllHandlers, RoutesDeps } from './types.js'
 
 /** What a route's handler gets: the caller is already identified (and an admin, for admin routes). */
 export interface RouteRequest {
@@ -50,7 +50,7 @@ function match(route: Compiled, segments: ReadonlyArray<string>): Record<string,
  * The path segments below the mount point: Next's catch-all param when given, else the URL's
  * path below `basePath` (route params are absent outside Next).
  */
-async function segmentsOf(url: URL, routeCtx: Parameters<CatchAllHandler>[1], basePath: string): Promise<string[]> {
+async function segmentsOf(url: URL, routeCtx: CatchAllContext | undefined, basePath: string): Promise<string[]> {
   if (routeCtx) {
     const params = await routeCtx.params
     // `route` as the docs name the folder; any other single catch-all name works too.
@@ -86,7 +86,8 @@ export function createDispatcher(
   const report = deps.report ?? ((error: unknown) => console.error('[metered]', error))
 
   const handle = (method: 'GET' | 'POST'): CatchAllHandler => {
-    return async (req, routeCtx) => {
+    // routeCtx is typed required (Next 15's route check) yet may be missing outside Next
+    return async (req: Request, routeCtx?: CatchAllContext) => {
       try {
         const url = new URL(req.url)
         const segments = await segmentsOf(url, routeCtx, options.basePath)

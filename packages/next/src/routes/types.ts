@@ -45,9 +45,13 @@ export interface CatchAllHandlers {
 
 /**
  * An App Router handler for `[...route]` / `[[...route]]`. Next 15+ passes `{ params: Promise<{
- * route: string[] }> }` (`route` is undefined at the root of an optional catch-all).
+ * route: string[] }> }` (`route` is undefined at the root of an optional catch-all; Next 14 passes
+ * the object itself, awaited all the same). The context is required, as Next 15's route check
+ * demands; without Next's params (tests, other frameworks) the path below `basePath` is used.
  */
-export type CatchAllHandler = (
-  req: Request,
-  routeCtx?: { params: Promise<Record<string, string | string[] | undefined>> },
-) => Promise<Response>
+export type CatchAllHandler = (req: Request, routeCtx: CatchAllContext) => Promise<Response>
+
+/** The route context of a catch-all handler. */
+export interface CatchAllContext {
+  params: Promise<Record<string, string | string[] | undefined>>
+}

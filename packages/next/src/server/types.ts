@@ -7,13 +7,21 @@ import type { InferOutput, StandardSchemaLike } from './schema.js'
 /** Dynamic route segments as Next passes them: `[id]` -> string, `[...slug]` -> string[]. */
 export type RouteParams = Record<string, string | string[] | undefined>
 
-/** The second argument of an App Router route handler (Next 15+: `params` is a promise). */
+/**
+ * The second argument Next passes an App Router route handler. `params` is a promise on Next 15+
+ * and a plain object on Next 14; the wrappers await it either way. Typed as the promise because
+ * Next 15's generated route check accepts nothing else.
+ */
 export interface RouteContext<P = RouteParams> {
   params: Promise<P>
 }
 
-/** An App Router route handler, e.g. `export const POST: RouteHandler = ...`. */
-export type RouteHandler<P = RouteParams> = (req: Request, routeCtx?: RouteContext<P>) => Promise<Response>
+/**
+ * An App Router route handler, e.g. `export const POST: RouteHandler = ...`. The context is a
+ * required argument: Next 15's `next build` refuses a route export whose second argument may be
+ * undefined. Outside Next (tests), pass `{ params: Promise.resolve({}) }`.
+ */
+export type RouteHandler<P = RouteParams> = (req: Request, routeCtx: RouteContext<P>) => Promise<Response>
 
 /** What `createMeteredNext` needs besides the stores: how to tell who is calling. */
 export interface MeteredNextOptions {

@@ -102,6 +102,7 @@ export function createWithCredits(core: MeteredNextCore) {
     // there as a ValidationError rather than thrown where the route is defined.
     let fixedUnitsOnce: number | null = null
 
+    // typed required in RouteHandler (Next 15's route check); missing outside Next, params are then {}
     return async (req: Request, routeCtx?: RouteContext<P>): Promise<Response> => {
       const caller = await resolveCaller(core, req, anonymous)
       if (!caller.ok) return caller.response

@@ -30,6 +30,7 @@ export function createWithRateLimit(core: MeteredNextCore) {
     handler: RateLimitHandler<P>,
   ): RouteHandler<P> {
     const limitOption = options.limit ?? 'user'
+    // typed required in RouteHandler (Next 15's route check); missing outside Next, params are then {}
     return async (req: Request, routeCtx?: RouteContext<P>): Promise<Response> => {
       const caller = await resolveCaller(core, req, options.anonymous ?? 'deny')
       if (!caller.ok) return caller.response

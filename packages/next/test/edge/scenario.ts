@@ -51,7 +51,9 @@ async function scenario() {
 
   // The default `after` (no option): next/server cannot load here, so the task just runs.
   const plain = createMeteredNext({ metered: metered.metered, identify: () => ({ id: 'u1' }) })
-  const plainRes = await plain.withCredits({ feature: 'generate', price: 1 }, () => new Response('ok'))(request('u1'))
+  const plainRes = await plain.withCredits({ feature: 'generate', price: 1 }, () => new Response('ok'))(request('u1'), {
+    params: Promise.resolve({}),
+  })
   await plainRes.text()
   await new Promise((r) => setTimeout(r, 20))
 

@@ -1,0 +1,3 @@
+import { metered } from '@/lib/metered'
+
+export const { GET, POST } = metered.adminRoutes()

@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+/**
+ * Every supported Next.js, as a user installs it: packs @metered/core and @metered/next (their
+ * built dist) into tarballs, then for each version in versions.mjs creates a small app in a temp
+ * dir outside the workspace (create-next-app's strict tsconfig; one route file per wrapper and
+ * route factory, on the memory stores), installs the tarballs and that Next/React with npm, and
+ * runs `next build` (which type-checks the routes against Next's own generated route checks),
+ * `next start` with a few requests (serve.mjs), and `tsc --noEmit` (which compiles those
+ * generated checks as well). Exits non-zero when any version fails any of them.
+ *
+ * Usage: pnpm check:next-matrix (builds the packages first), or
+ *   node tooling/next-matrix/run.mjs [next versions...]   e.g. 15.2.9 16.4.6 (default: all)
+ * NEXT_MATRIX_KEEP=1 keeps the temp dir (it is always kept when a version fails).
+ */
+import { spawn } from 'node:child_process'
+import { createWriteStream, existsSync } from 'node:fs'
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, delimiter, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serve } from './serve.mjs'
+import { tsconfigs, versions } from './versions.mjs'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const root = join(here, '..', '..')
+const packages = ['core', 'next']
+const STEP_TIMEOUT_MS = 8 * 60_000
+
+/** pnpm as the script was started with (`pnpm check:next-matrix`), else the one on PATH, else npx's. */
+function pnpm() {
+  const exec = process.env.npm_execpath
+  if (exec && basename(exec).startsWith('pnpm')) {
+    return exec.endsWith('.cjs') || exec.endsWith('.js') ? [process.execPath, exec] : [exec]
+  }
+  const onPath = (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, 'pnpm')))
+  return onPath ? ['pnpm'] : ['npx', '-y', 'pnpm@12']
+}
+
+/** Runs a command, its output into `log` (and the returned text); resolves with the exit code. */
+function run(cmd, args, { cwd, log, env = {} }) {
+  return new Promise((resolve) => {
+    const out = createWriteStream(log, { flags: 'a' })
+    out.write(`\n$ ${[cmd, ...args].join(' ')}\n`)
+    let text = ''
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const take = (d) => {
+      text += d
+      out.write(d)
+    }
+    child.stdout.on('data', take)
+    child.stderr.on('data', take)
+    const timer = setTimeout(() => {
+      take(`\n[next-matrix] timed out after ${STEP_TIMEOUT_MS / 1000}s\n`)
+      child.kill('SIGKILL')
+    }, STEP_TIMEOUT_MS)
+    child.on('error', (error) => take(`\n[next-matrix] ${error.message}\n`))
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      out.end(() => resolve({ code: code ?? 1, text }))
+    })
+  })
+}
+
+/** The lines that say why a build or type-check failed, else the output's tail. */
+function why(text) {
+  const lines = text.split('\n')
+  const hits = lines.filter((l) => /error|invalid|Type error|failed/i.test(l) && !/^npm warn/i.test(l))
+  return (hits.length > 0 ? hits.slice(0, 40) : lines.slice(-40)).join('\n')
+}
+
+async function pack(dir) {
+  const tarballs = join(dir, 'tarballs')
+  await mkdir(tarballs)
+  const [cmd, ...pre] = pnpm()
+  for (const pkg of packages) {
+    const cwd = join(root, 'packages', pkg)
+    if (!existsSync(join(cwd, 'dist'))) throw new Error(`packages/${pkg}/dist is missing: build the packages first`)
+    const { code, text } = await run(cmd, [...pre, 'pack', '--pack-destination', tarballs], {
+      cwd,
+      log: join(dir, 'pack.log'),
+    })
+    if (code !== 0) throw new Error(`pnpm pack in packages/${pkg} failed:\n${why(text)}`)
+  }
+  return (await readdir(tarballs)).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f))
+}
+
+/** One version: app, npm install, next build, tsc. Returns the failures (empty when green). */
+async function check(dir, version, tarballs) {
+  const app = join(dir, `next-${version.next}`)
+  const log = join(app, 'matrix.log')
+  await cp(join(here, 'app'), app, { recursive: true })
+  await writeFile(
+    join(app, 'package.json'),
+    `${JSON.stringify({ name: `metered-next-${version.next}`, version: '0.0.0', private: true }, null, 2)}\n`,
+  )
+  await writeFile(join(app, 'tsconfig.json'), `${JSON.stringify(tsconfigs[version.tsconfig], null, 2)}\n`)
+
+  const deps = [
+    ...tarballs,
+    `next@${version.next}`,
+    `react@${version.react}`,
+    `react-dom@${version.react}`,
+    'zod@^4',
+    'typescript@^5',
+    '@types/node@^20',
+    `@types/react@${version.types}`,
+    `@types/react-dom@${version.types}`,
+  ]
+  const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...deps], {
+    cwd: app,
+    log,
+  })
+  if (install.code !== 0) return [`npm install failed:\n${why(install.text)}`]
+
+  const failures = []
+  const next = join(app, 'node_modules', 'next', 'dist', 'bin', 'next')
+  const build = await run(process.execPath, [next, 'build'], { cwd: app, log })
+  if (build.code !== 0) failures.push(`next build failed:\n${why(build.text)}`)
+  else for (const failure of await serve(app, log)) failures.push(`next start: ${failure}`)
+  // after the build, so that the route checks Next generated into .next/types are compiled too
+  const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc')
+  const types = await run(process.execPath, [tsc, '--noEmit', '-p', '.'], { cwd: app, log })
+  if (types.code !== 0) failures.push(`tsc --noEmit failed:\n${why(types.text)}`)
+  return failures
+}
+
+async function main() {
+  const wanted = process.argv.slice(2)
+  const chosen = wanted.length > 0 ? versions.filter((v) => wanted.includes(v.next)) : versions
+  if (chosen.length === 0) throw new Error(`no such version in versions.mjs: ${wanted.join(', ')}`)
+  const dir = await mkdtemp(join(tmpdir(), 'metered-next-matrix-'))
+  console.log(`[next-matrix] working in ${dir}`)
+  const tarballs = await pack(dir)
+  console.log(`[next-matrix] packed ${tarballs.map((t) => basename(t)).join(', ')}`)
+
+  const results = []
+  for (const version of chosen) {
+    const started = Date.now()
+    console.log(
+      `[next-matrix] next@${version.next} + react@${version.react}: install, next build, next start, tsc --noEmit`,
+    )
+    const failures = await check(dir, version, tarballs)
+    const took = Math.round((Date.now() - started) / 1000)
+    results.push({ version, failures })
+    if (failures.length === 0) console.log(`[next-matrix] next@${version.next}: ok (${took}s)`)
+    else {
+      console.log(`[next-matrix] next@${version.next}: FAILED (${took}s)`)
+      for (const f of failures) console.log(f.replace(/^/gm, '    '))
+      console.log(`    full log: ${join(dir, `next-${version.next}`, 'matrix.log')}`)
+    }
+  }
+
+  const failed = results.filter((r) => r.failures.length > 0)
+  console.log(`[next-matrix] ${results.length - failed.length} passed, ${failed.length} failed`)
+  if (failed.length === 0 && process.env.NEXT_MATRIX_KEEP !== '1') await rm(dir, { recursive: true, force: true })
+  process.exitCode = failed.length === 0 ? 0 : 1
+}
+
+main().catch((error) => {
+  console.error(`[next-matrix] ${error instanceof Error ? error.message : error}`)
+  process.exitCode = 1
+})
