@@ -1,27 +1,12 @@
-import type { DebitInput, DebitResult, Ledger } from '../src/ledger/types.js'
+import type { DebitInput, DebitResult } from '../src/ledger/types.js'
 import type { MemoryLedger } from '../src/memory/memory-ledger.js'
 import type { LedgerHarness } from '../src/testing/types.js'
+import { harnessOf } from './broken-ledgers.js'
 
 /**
  * Deliberately broken ledgers for the input rules: each accepts what a store must refuse, the
  * way a real driver or an old fingerprint did, so the hostile-input checks can be shown to fail.
  */
-
-function wrap(inner: MemoryLedger, overrides: Partial<Ledger>): LedgerHarness {
-  const ledger: Ledger = {
-    grant: (i) => inner.grant(i),
-    debit: (i) => inner.debit(i),
-    reserve: (i) => inner.reserve(i),
-    settle: (i) => inner.settle(i),
-    release: (i) => inner.release(i),
-    revoke: (i) => inner.revoke(i),
-    balance: (a) => inner.balance(a),
-    history: (a, o) => inner.history(a, o),
-    verify: (a) => inner.verify(a),
-    ...overrides,
-  }
-  return { ledger, raw: inner.raw }
-}
 
 /** What the Postgres and Redis drivers do to a string: a lone surrogate becomes U+FFFD. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
@@ -38,7 +23,7 @@ function encoded<T>(input: T): T {
  * both become `'x\uFFFD'` and share one balance.
  */
 export function validatesAfterEncoding(inner: MemoryLedger): LedgerHarness {
-  return wrap(inner, {
+  return harnessOf(inner, {
     grant: (i) => inner.grant(encoded(i)),
     debit: (i) => inner.debit(encoded(i)),
     reserve: (i) => inner.reserve(encoded(i)),
@@ -53,7 +38,7 @@ export function validatesAfterEncoding(inner: MemoryLedger): LedgerHarness {
  */
 export function pipeFingerprints(inner: MemoryLedger): LedgerHarness {
   const records = new Map<string, { print: string; result: DebitResult }>()
-  return wrap(inner, {
+  return harnessOf(inner, {
     async debit(i: DebitInput) {
       if (i.idempotencyKey === undefined) return inner.debit(i)
       const print = `debit|${i.account}|${i.amount}|${i.reason}`

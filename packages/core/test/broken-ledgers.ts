@@ -8,7 +8,8 @@ import type { LedgerHarness } from '../src/testing/types.js'
  * suite catches it. Most wrap a correct memory ledger and break one thing on the way in or out.
  */
 
-function harnessOf(inner: MemoryLedger, overrides: Partial<Ledger>): LedgerHarness {
+/** A harness over `inner` with some operations replaced. */
+export function harnessOf(inner: MemoryLedger, overrides: Partial<Ledger>): LedgerHarness {
   const ledger: Ledger = {
     grant: (i) => inner.grant(i),
     debit: (i) => inner.debit(i),
