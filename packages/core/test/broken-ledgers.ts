@@ -1,12 +1,5 @@
 import { normalizeDebit, normalizeGrant } from '../src/ledger/normalize.js'
-import type {
-  DebitInput,
-  GrantInput,
-  Ledger,
-  ReserveInput,
-  ReserveResult,
-  RevokeInput,
-} from '../src/ledger/types.js'
+import type { DebitInput, GrantInput, Ledger, ReserveInput, ReserveResult, RevokeInput } from '../src/ledger/types.js'
 import type { MemoryLedger } from '../src/memory/memory-ledger.js'
 import type { LedgerHarness } from '../src/testing/types.js'
 

@@ -21,7 +21,9 @@ describe('two steps over Postgres + Redis: a call refused by the limiter frees i
   let limiter: ReturnType<typeof createLimiter>
 
   beforeAll(async () => {
-    db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl() }) }) })
+    db = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl() }) }),
+    })
     const schema = uniqueName('release')
     await migrate(db, { schema })
     const { ledger } = createPostgresStores(db, { schema, clock })

@@ -75,7 +75,7 @@ export const ledgerChecks = {
   'revoke: its key is looked up first, even for an unknown grant': revokeKeyFirst,
   'a released hold frees its idempotency key: the same key places a new hold': releaseFreesKey,
   'a settled or expired hold keeps its idempotency key: a retry replays it': closedHoldKeepsKey,
-  'concurrent reserves with a released hold\'s key: exactly one new hold': concurrentReserveAfterRelease,
+  "concurrent reserves with a released hold's key: exactly one new hold": concurrentReserveAfterRelease,
   'chaos: random sequential and concurrent phases against an independent model': chaos,
 } satisfies Record<string, LedgerCheck>
 
