@@ -1,5 +1,5 @@
 import { normalizeDebit, normalizeGrant } from '../src/ledger/normalize.js'
-import type { DebitInput, GrantInput, Ledger, ReserveInput, RevokeInput } from '../src/ledger/types.js'
+import type { DebitInput, GrantInput, Ledger, ReserveInput, ReserveResult, RevokeInput } from '../src/ledger/types.js'
 import type { MemoryLedger } from '../src/memory/memory-ledger.js'
 import type { LedgerHarness } from '../src/testing/types.js'
 
@@ -37,6 +37,23 @@ export function forgetsKeys(inner: MemoryLedger): LedgerHarness {
     debit: (i: DebitInput) => inner.debit(strip(i)),
     reserve: (i: ReserveInput) => inner.reserve(strip(i)),
     revoke: (i: RevokeInput) => inner.revoke(strip(i)),
+  })
+}
+
+/**
+ * Release leaves the key's record behind (the bug of a release that does not delete it): a
+ * reserve with the key of a released hold replays that closed hold instead of placing a new one.
+ */
+export function releaseKeepsKey(inner: MemoryLedger): LedgerHarness {
+  const firstByKey = new Map<string, ReserveResult>()
+  return harnessOf(inner, {
+    reserve: async (i: ReserveInput) => {
+      const kept = i.idempotencyKey === undefined ? undefined : firstByKey.get(i.idempotencyKey)
+      if (kept) return { ...kept, replayed: true }
+      const result = await inner.reserve(i)
+      if (result.ok && i.idempotencyKey !== undefined) firstByKey.set(i.idempotencyKey, result)
+      return result
+    },
   })
 }
 

@@ -10,6 +10,7 @@ import {
   ignoresExpiry,
   ignoresHistoryTypes,
   racesKeys,
+  releaseKeepsKey,
   revokeIgnoresHeld,
 } from './broken-ledgers.js'
 
@@ -42,6 +43,15 @@ describe('the ledger suite catches broken adapters', () => {
     await expect(run('concurrent idempotent replays: one effect', ctx)).rejects.toThrow(/one grant effect for one key/)
     await expect(run('idempotency conflicts: other parameters throw, nothing written', ctx)).rejects.toThrow()
     await expect(run('refusals write nothing and are not stored under their key', ctx)).rejects.toThrow()
+    await run('grant, debit and balance', ctx)
+  })
+
+  it('a release that keeps its key: the retry gets the released hold back', async () => {
+    const ctx = context(releaseKeepsKey)
+    const freed = 'a released hold frees its idempotency key: the same key places a new hold'
+    await expect(run(freed, ctx)).rejects.toThrow(/a released hold leaves its key free/)
+    await expect(run("concurrent reserves with a released hold's key: exactly one new hold", ctx)).rejects.toThrow()
+    await run('a settled or expired hold keeps its idempotency key: a retry replays it', ctx)
     await run('grant, debit and balance', ctx)
   })
 

@@ -6,7 +6,7 @@ import { createPostgresStores, migrate } from '../src/index.js'
 import { installSchemaV4 } from './fixtures/schema-v4/index.js'
 import { backends, type OpenedBackend } from './harness.js'
 
-// 0.1 databases exist: version 5 must upgrade them in place, with their open holds, stored
+// 0.1 databases exist: versions 5 and 6 must upgrade them in place, with their open holds, stored
 // idempotent results and balances intact, and give the same schema as a fresh install.
 describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backend) => {
   let open: OpenedBackend | undefined
@@ -26,10 +26,31 @@ describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backen
     const hold = await ledger.reserve({ account: 'a', amount: 600, ttl: '10 m', reason: 'gen' })
     if (!hold.ok) throw new Error('reserve refused')
     const oldRevoke = await ledger.revoke({ grantId: g.grantId, amount: 100, reason: 'r', idempotencyKey: 'rv:1' })
+    // Keyed holds of 0.1: one released before the upgrade, one still open.
+    await ledger.grant({ account: 'k', amount: 10, source: 'purchase', idempotencyKey: 'cs_k' })
+    const releasedEarly = await ledger.reserve({ account: 'k', amount: 1, ttl: '10 m', idempotencyKey: 'hold:1' })
+    const openAcross = await ledger.reserve({ account: 'k', amount: 1, ttl: '10 m', idempotencyKey: 'hold:2' })
+    if (!releasedEarly.ok || !openAcross.ok) throw new Error('reserve refused')
+    await ledger.release({ holdId: releasedEarly.hold.id })
 
     const result = await migrate(db, { schema })
-    expect(result.applied).toEqual([5])
-    expect(result.version).toBe(5)
+    expect(result.applied).toEqual([5, 6])
+    expect(result.version).toBe(6)
+
+    // A released hold frees its key, for holds placed by 0.1 too: released before the upgrade,
+    // or released after it.
+    const again = await ledger.reserve({ account: 'k', amount: 1, ttl: '10 m', idempotencyKey: 'hold:1' })
+    expect(again).toMatchObject({ ok: true, replayed: false })
+    expect(again.ok && again.hold.id).not.toBe(releasedEarly.hold.id)
+    expect(await ledger.reserve({ account: 'k', amount: 1, ttl: '10 m', idempotencyKey: 'hold:2' })).toEqual({
+      ...openAcross,
+      replayed: true,
+    })
+    await ledger.release({ holdId: openAcross.hold.id })
+    expect(await ledger.reserve({ account: 'k', amount: 1, ttl: '10 m', idempotencyKey: 'hold:2' })).toMatchObject({
+      ok: true,
+      replayed: false,
+    })
 
     // A result stored by 0.1 replays with the field 0.1 did not have.
     expect(await ledger.revoke({ grantId: g.grantId, amount: 100, reason: 'r', idempotencyKey: 'rv:1' })).toEqual({
@@ -53,7 +74,7 @@ describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backen
     const fresh = `${schema}_fresh`
     await installSchemaV4(db, schema)
     await migrate(db, { schema })
-    expect(await migrate(db, { schema: fresh })).toEqual({ applied: [1, 2, 3, 4, 5], version: 5 })
+    expect(await migrate(db, { schema: fresh })).toEqual({ applied: [1, 2, 3, 4, 5, 6], version: 6 })
     expect(await shape(db, schema)).toEqual(await shape(db, fresh))
   })
 })

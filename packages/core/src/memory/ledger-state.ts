@@ -39,6 +39,8 @@ export interface HoldRow {
   metadata: Metadata | null
   status: 'open' | 'settled' | 'released' | 'expired'
   allocations: Allocation[]
+  /** The idempotency key the hold was placed with: its release frees the key. */
+  key: string | null
   /** The settle result, kept so a repeated settle can be replayed or refused. */
   settled?: { amount: number; result: object }
 }

@@ -90,6 +90,16 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     if (key !== null) state.keys.set(key, { fingerprint: print, result })
   }
 
+  /**
+   * A released hold frees its key, like a refusal leaves none: the next call with it is
+   * evaluated afresh (docs/semantics.md). Only while the key still names this hold.
+   */
+  function forgetKeyOf(hold: HoldRow): void {
+    if (hold.key === null) return
+    const stored = state.keys.get(hold.key)?.result as { hold?: Hold } | undefined
+    if (stored?.hold?.id === hold.id) state.keys.delete(hold.key)
+  }
+
   function reserveNow(input: ReserveInput): ReserveResult {
     const n = normalizeReserve(input)
     n.metadata = jsonCopy(n.metadata)
@@ -112,6 +122,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       metadata: n.metadata,
       status: 'open',
       allocations: take(acc, n.amount, now),
+      key: n.idempotencyKey,
     }
     state.holds.set(hold.id, hold)
     openHold(acc, hold)
@@ -292,6 +303,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       }
       const back = giveBack(state, acc, hold, hold.allocations, now)
       closeHold(acc, hold, 'released')
+      forgetKeyOf(hold)
       const result: ReleaseResult = { ok: true, ...back, available: acc.available, replayed: false }
       return result
     },

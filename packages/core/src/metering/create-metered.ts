@@ -248,7 +248,9 @@ export function createMetered(options: MeteredOptions): Metered {
     )
     if (!reserved.ok) return refusedForCredits(reserved.available, reserved.required, account, input.feature)
     // A retry of a call that got its hold: the limits were consumed by that call. Report them
-    // as they stand (nothing consumed) and never refuse or release the original's hold.
+    // as they stand (nothing consumed) and never refuse or release the original's hold. A call
+    // the limiter refused released its hold, and a released hold frees its key, so its retry
+    // never lands here: it is evaluated afresh below, limiter included.
     if (reserved.replayed) return replayedTwoStep(input, account, mode, amount, holdAmount, reserved, limitOptions)
 
     let limit: LimitResult
@@ -287,8 +289,10 @@ export function createMetered(options: MeteredOptions): Metered {
       const ticket = ticketFor(input, account, 'reserve', reserved.hold.id, holdAmount, reserved.available)
       return { ok: true, ticket, limit, available: reserved.available }
     }
-    // The settle replays the original charge (same hold, same amount). A closed hold means the
-    // original call was refused by the limiter after its hold was placed: refused again.
+    // The settle replays the original charge (same hold, same amount), or makes it for an
+    // original that stopped between its reserve and its settle. A closed hold means the original,
+    // running concurrently, was refused by the limiter and released the hold after this call's
+    // reserve replayed it: refused as that call was.
     const settled = await options.ledger.settle({ holdId: reserved.hold.id, amount })
     if (!settled.ok) return refusedByLimit(limit, account, input.feature, reserved.available)
     const ticket = ticketFor(input, account, 'debit', null, amount, settled.available)

@@ -4,6 +4,7 @@ import { createLimiter } from '../limiter/create-limiter.js'
 import { fixedWindow, slidingWindow, tokenBucket } from '../limiter/rules.js'
 import { createMetered } from '../metering/create-metered.js'
 import { authorizerKeepsEdgeIdsApart, authorizerRefusesHostileInput } from './authorizer-checks-hostile.js'
+import { releasedKeyAuthorizesAfresh } from './authorizer-checks-release.js'
 import { replayConflicts, retryAfterDrained, retryWhenRuleSpent, storeReplay } from './authorizer-checks-replay.js'
 import type { AuthorizerHarness, HarnessFactory, SuiteOptions } from './types.js'
 
@@ -158,6 +159,7 @@ export const authorizerChecks = {
   'a retry while a 1/hour rule is spent replays and consumes no rule units': retryWhenRuleSpent,
   'a retry with another amount is an idempotency conflict, nothing consumed': replayConflicts,
   'the store replays first: same hold or entry, stored available, dry-run limits': storeReplay,
+  'a cancelled ticket frees its key: the same key authorizes afresh': releasedKeyAuthorizesAfresh,
   'hostile input is refused: no hold, no debit, no limiter unit': authorizerRefusesHostileInput,
   'edge account ids hold from their own balance and limits': authorizerKeepsEdgeIdsApart,
 } satisfies Record<string, AuthorizerCheck>

@@ -317,6 +317,10 @@ export class LedgerModel {
     }
     const back = this.giveBack(hold, hold.taken, now)
     hold.status = 'released'
+    // A released hold frees its key: whatever key names this hold is forgotten.
+    for (const [key, record] of this.keys) {
+      if ((record.result.hold as { id?: string } | undefined)?.id === hold.id) this.keys.delete(key)
+    }
     return { ok: true, ...back, available: this.available(hold.account, now), replayed: false }
   }
 

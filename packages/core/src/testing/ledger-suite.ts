@@ -29,6 +29,7 @@ import {
 } from './ledger-checks-hostile.js'
 import { idempotencyConflicts } from './ledger-checks-idempotency.js'
 import { history, invalidInput } from './ledger-checks-input.js'
+import { closedHoldKeepsKey, concurrentReserveAfterRelease, releaseFreesKey } from './ledger-checks-release-key.js'
 import { revokeKeyFirst } from './ledger-checks-revoke-key.js'
 import type { HarnessFactory, LedgerHarness, SuiteOptions } from './types.js'
 
@@ -72,6 +73,9 @@ export const ledgerChecks = {
   'balance bound: up to MAX_BALANCE, one more unit refused, nothing written': balanceBound,
   'balance bound: debits, holds and settles near 2^53 are exact': exactAtTheBound,
   'revoke: its key is looked up first, even for an unknown grant': revokeKeyFirst,
+  'a released hold frees its idempotency key: the same key places a new hold': releaseFreesKey,
+  'a settled or expired hold keeps its idempotency key: a retry replays it': closedHoldKeepsKey,
+  "concurrent reserves with a released hold's key: exactly one new hold": concurrentReserveAfterRelease,
   'chaos: random sequential and concurrent phases against an independent model': chaos,
 } satisfies Record<string, LedgerCheck>
 

@@ -128,9 +128,10 @@ ${lockSpend(s)}
       IF v_take.taken <> p_amount THEN
         RAISE EXCEPTION 'cached available disagrees with the grants' USING ERRCODE = 'MT500';
       END IF;
-      INSERT INTO ${s}.holds (account, amount, reason, alloc_grants, alloc_units, expires_at, created_at, metadata)
+      INSERT INTO ${s}.holds (account, amount, reason, alloc_grants, alloc_units, expires_at, created_at, metadata,
+        idempotency_key)
       VALUES (p_account, p_amount, p_reason, v_take.grant_ids, v_take.units,
-        v_now + p_ttl_ms * interval '1 millisecond', v_now, p_metadata)
+        v_now + p_ttl_ms * interval '1 millisecond', v_now, p_metadata, p_key)
       RETURNING * INTO v_hold;
       UPDATE ${s}.accounts SET next_check = least(next_check, v_hold.expires_at) WHERE account = p_account;
       v_res := jsonb_build_object('ok', true, 'hold', ${s}._hold_json(v_hold),
@@ -209,6 +210,12 @@ ${lockSpend(s)}
       SELECT b.released, b.forfeited INTO v_released, v_forfeited
       FROM ${s}._give_back(v_account, v_id, v_hold.reason, v_hold.alloc_grants, v_hold.alloc_units, 0, v_now) b;
       UPDATE ${s}.holds SET status = 'released' WHERE id = v_id;
+      -- A released hold frees its key (docs/semantics.md): the next call with it is evaluated
+      -- afresh. A reserve waiting for the account lock re-reads the key after it, so it sees this.
+      IF v_hold.idempotency_key IS NOT NULL THEN
+        DELETE FROM ${s}.idempotency
+        WHERE key = v_hold.idempotency_key AND result->'hold'->>'id' = 'h_' || v_id;
+      END IF;
       UPDATE ${s}.accounts SET available = available + v_released
       WHERE account = v_account RETURNING available INTO v_avail;
       RETURN jsonb_build_object('ok', true, 'released', v_released, 'forfeited', v_forfeited,

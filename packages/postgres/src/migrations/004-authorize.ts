@@ -80,10 +80,11 @@ export const authorize = (s: string): string[] => [
       IF v_take.taken <> p_amount THEN
         RAISE EXCEPTION 'cached available disagrees with the grants' USING ERRCODE = 'MT500';
       END IF;
-      INSERT INTO ${s}.holds (account, amount, reason, alloc_grants, alloc_units, expires_at, created_at, metadata, status)
+      INSERT INTO ${s}.holds (account, amount, reason, alloc_grants, alloc_units, expires_at, created_at, metadata, status,
+        idempotency_key)
       VALUES (p_account, p_amount, p_reason, v_take.grant_ids, v_take.units,
         v_now + p_ttl_ms * interval '1 millisecond', v_now, p_metadata,
-        CASE WHEN p_charge THEN 'settled' ELSE 'open' END)
+        CASE WHEN p_charge THEN 'settled' ELSE 'open' END, p_key)
       RETURNING * INTO v_hold;
       IF p_charge THEN
         INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)

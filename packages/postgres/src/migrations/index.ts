@@ -5,6 +5,7 @@ import { ledgerReads } from './002-ledger-reads.js'
 import { limiter } from './003-limiter.js'
 import { authorize } from './004-authorize.js'
 import { clawback } from './005-clawback.js'
+import { releaseFreesKey } from './006-release-frees-key.js'
 
 export interface Migration {
   version: number
@@ -44,4 +45,5 @@ export const migrations: Migration[] = [
     name: 'clawback, balance bound, authorize replays first',
     statements: (s) => [...clawback(s), ...functions(s)],
   },
+  { version: 6, name: 'a released hold frees its key', statements: (s) => [...releaseFreesKey(s), ...functions(s)] },
 ]

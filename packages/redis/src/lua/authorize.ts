@@ -27,8 +27,12 @@ local n = tonumber(ARGV[13])
 local rec = nil
 if FP ~= '' then
   rec = redis.call('HMGET', K_I, 'f', 'r', 'c', 'ca')
-  if rec[1] and rec[1] ~= FP then return '{"s":"conflict"}' end
-  if not rec[1] then rec = nil end
+  -- a released hold freed its key: the call is evaluated afresh (see the prelude's replay)
+  if not rec[1] or freed_by_release(rec[2]) then
+    rec = nil
+  elseif rec[1] ~= FP then
+    return '{"s":"conflict"}'
+  end
 end
 
 local out, writes, all = limits_evaluate(8, 13, n)
@@ -82,6 +86,7 @@ if not all then return reply('{"ok":false,"reason":"rate_limited","available":' 
 local allocs = take(amount)
 local hid = 'h' .. d(next_seq()) .. ':' .. ACC
 local h = { a = amount, rs = ARGV[9], x = now + tonumber(ARGV[8]), c = now, st = 'o', al = allocs, md = meta(ARGV[10]) }
+if FP ~= '' then h.k = K_I end
 save_hold(hid, h)
 redis.call('ZADD', K_HO, d(h.x), hid)
 bump('held', amount)

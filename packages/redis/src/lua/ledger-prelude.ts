@@ -69,11 +69,16 @@ local function flush_row()
   if #args > 0 then redis.call('HSET', K_M, unpack(args)) end
 end
 
--- idempotency: a stored result for this key is replayed, another fingerprint is a conflict
+-- idempotency: a stored result for this key is replayed, another fingerprint is a conflict.
+-- A record naming a hold that was released is no record: a released hold frees its key
+-- (docs/semantics.md). release cannot delete the record itself, whose key it cannot declare
+-- (it knows only the hold id), so every reader of a record asks the hold; freed_by_release is
+-- defined with the holds below.
+local freed_by_release
 local function replay()
   if FP == '' then return nil end
   local rec = redis.call('HMGET', K_I, 'f', 'r')
-  if not rec[1] then return nil end
+  if not rec[1] or freed_by_release(rec[2]) then return nil end
   if rec[1] ~= FP then return '{"s":"conflict"}' end
   return '{"s":"replay","r":' .. rec[2] .. '}'
 end
@@ -154,7 +159,8 @@ local function take(units)
 end
 
 -- holds: { a amount, rs reason, x expiresAt, c createdAt, st 'o'|'s'|'r'|'e', al {id, units, ...},
---          md metadata JSON|nil, sa settled amount|nil, res settle result JSON|nil }
+--          md metadata JSON|nil, sa settled amount|nil, res settle result JSON|nil,
+--          k name of the idempotency record it was placed with|nil }
 local function decode_hold(raw)
   local t = cjson.decode(raw)
   local al = {}
@@ -163,7 +169,7 @@ local function decode_hold(raw)
     al[i + 1] = tonumber(t.al[i + 1])
   end
   return { a = tonumber(t.a), rs = t.rs, x = tonumber(t.x), c = tonumber(t.c), st = t.st, al = al, md = t.md,
-    sa = num(t.sa), res = t.res }
+    sa = num(t.sa), res = t.res, k = t.k }
 end
 local function load_hold(id)
   local raw = redis.call('HGET', K_H, id)
@@ -179,7 +185,18 @@ local function save_hold(id, h)
   local sa = nil
   if h.sa then sa = d(h.sa) end
   redis.call('HSET', K_H, id, cjson.encode({ a = d(h.a), rs = h.rs, x = d(h.x), c = d(h.c), st = h.st, al = al, md = h.md,
-    sa = sa, res = h.res }))
+    sa = sa, res = h.res, k = h.k }))
+end
+
+-- true when the record \`raw\` names a hold of this account that was released. A hold of another
+-- account cannot be read here (its keys are not declared); its record stays bound to it.
+freed_by_release = function(raw)
+  local hold = cjson.decode(raw).hold
+  if type(hold) ~= 'table' or type(hold.id) ~= 'string' then return false end
+  local seq = string.match(hold.id, '^h(%d+):')
+  if not seq or string.sub(hold.id, #seq + 3) ~= ACC then return false end
+  local h = load_hold(hold.id)
+  return h ~= nil and h.st == 'r'
 end
 
 -- returns allocations to their grants, last taken first (docs/semantics.md, "Returning held
@@ -231,7 +248,9 @@ local function held_from(gid)
 end
 
 -- a closed hold stops counting as held; the newest HOLD_CAP closed holds are remembered
--- (for settle replays and hold_closed answers), older ones are forgotten
+-- (for settle replays and hold_closed answers), older ones are forgotten, except a released
+-- hold placed with a key: it is what says that its key's record is free (freed_by_release),
+-- and is kept as long as that record, one per key like the records themselves
 local function close_hold(hid, h, status)
   h.st = status
   save_hold(hid, h)
@@ -241,7 +260,12 @@ local function close_hold(hid, h, status)
   local count = redis.call('ZCARD', K_HC)
   if count > HOLD_CAP then
     local old = redis.call('ZRANGE', K_HC, 0, count - HOLD_CAP - 1)
-    redis.call('HDEL', K_H, unpack(old))
+    local forget = {}
+    for _, id in ipairs(old) do
+      local o = load_hold(id)
+      if o and not (o.st == 'r' and o.k) then forget[#forget + 1] = id end
+    end
+    if #forget > 0 then redis.call('HDEL', K_H, unpack(forget)) end
     redis.call('ZREMRANGEBYRANK', K_HC, 0, count - HOLD_CAP - 1)
   end
 end

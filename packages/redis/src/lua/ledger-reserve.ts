@@ -17,6 +17,7 @@ end
 local allocs = take(amount)
 local hid = 'h' .. d(next_seq()) .. ':' .. ACC
 local h = { a = amount, rs = ARGV[9], x = now + tonumber(ARGV[8]), c = now, st = 'o', al = allocs, md = meta(ARGV[10]) }
+if FP ~= '' then h.k = K_I end
 save_hold(hid, h)
 redis.call('ZADD', K_HO, d(h.x), hid)
 bump('held', amount)
