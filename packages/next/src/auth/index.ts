@@ -1,3 +1,15 @@
+export {
+  type BetterAuthHookContextLike,
+  type BetterAuthLike,
+  type BetterAuthSessionLike,
+  type BetterAuthSessionRowLike,
+  type BetterAuthUsersLike,
+  betterAuthIdentify,
+  betterAuthProvider,
+  type MeteredBetterAuthOptions,
+  type MeteredBetterAuthPlugin,
+  meteredBetterAuth,
+} from './better-auth.js'
 export { type AuthOptionsLike, mergeAuthOptions } from './merge-auth-options.js'
 export { meteredAuth } from './metered-auth.js'
 export type {
