@@ -26,7 +26,15 @@ export interface BetterAuthHookContextLike {
 
 /** Better Auth's internal adapter, for the user row a new session belongs to. */
 export interface BetterAuthUsersLike {
-  findUserById(id: string): Promise<(AuthUserLike & Record<string, unknown>) | null>
+  findUserById(id: string): Promise<BetterAuthUserRowLike | null>
+}
+
+/** A Better Auth user row (its `user` table). */
+export interface BetterAuthUserRowLike {
+  id: string
+  email?: string | null | undefined
+  name?: string | null | undefined
+  image?: string | null | undefined
 }
 
 /** What `auth.api.getSession({ headers })` answers. */

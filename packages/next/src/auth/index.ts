@@ -3,6 +3,7 @@ export {
   type BetterAuthLike,
   type BetterAuthSessionLike,
   type BetterAuthSessionRowLike,
+  type BetterAuthUserRowLike,
   type BetterAuthUsersLike,
   betterAuthIdentify,
   betterAuthProvider,
