@@ -1,14 +1,7 @@
 import type { Duration, Metadata, Metered, MeteredUsage, Ticket } from '@metered/core'
 import type { Identity } from './identify.js'
-import type { StandardSchemaLike } from './schema.js'
+import type { InferInput, StandardSchemaLike } from './schema.js'
 import type { AnonymousPolicy, BodyOf, ChargeInput, LimitKeyOption } from './types.js'
-
-/** The input type a schema accepts (what the client passes), unknown without one. */
-export type InputOf<S> = S extends { readonly '~standard': { readonly types?: infer T } }
-  ? NonNullable<T> extends { readonly input: infer I }
-    ? I
-    : unknown
-  : unknown
 
 /**
  * Why a metered Server Action did not run, in the vocabulary of the HTTP problems: each reason is
@@ -123,5 +116,5 @@ export type ActionHandler<B, T> = (input: B, ctx: ActionContext) => T | Promise<
 
 /** The Server Action `withCreditsAction` returns: call it from the client like any other. */
 export type MeteredAction<S, T> = (
-  input: S extends StandardSchemaLike ? InputOf<S> | FormData : unknown,
+  input: S extends StandardSchemaLike ? InferInput<S> | FormData : unknown,
 ) => Promise<ActionResult<Awaited<T>>>
