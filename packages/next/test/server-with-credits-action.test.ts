@@ -141,6 +141,25 @@ describe('withCreditsAction', () => {
     expect(await t.available('hal')).toBe(4000)
   })
 
+  it("anonymous: 'ip' meters a signed-out caller under ip:<address>", async () => {
+    const t = setup()
+    await t.grant('ip:198.51.100.9', 3)
+    const action = t.metered.withCreditsAction(
+      { feature: 'image', price: 1, anonymous: 'ip', request: as(null, { 'x-forwarded-for': '198.51.100.9' }) },
+      async (_input, ctx) => ({ account: ctx.account, anonymous: ctx.anonymous }),
+    )
+    expect(await action(undefined)).toEqual({
+      ok: true,
+      data: { account: 'ip:198.51.100.9', anonymous: true },
+      available: 2,
+    })
+    const noAddress = t.metered.withCreditsAction(
+      { feature: 'image', price: 1, anonymous: 'ip', request: as(null) },
+      async () => 1,
+    )
+    expect(await noAddress(undefined)).toEqual({ ok: false, reason: 'unauthenticated' })
+  })
+
   it("lets Next's redirect() through, charged; notFound() through, released", async () => {
     const t = setup()
     await t.grant('ivy', 5)
