@@ -8,6 +8,7 @@ import { resolveRole, runIdentify } from './server/identify.js'
 import { assertModelsPriced } from './server/prices.js'
 import type { CreateMeteredNextOptions, MeteredNextCore } from './server/types.js'
 import { createWithCredits } from './server/with-credits.js'
+import { createWithCreditsAction } from './server/with-credits-action.js'
 import { createWithRateLimit } from './server/with-rate-limit.js'
 
 function defaultReport(error: unknown): void {
@@ -50,6 +51,8 @@ export interface MeteredNext extends MeteredNextCore {
   withCredits: ReturnType<typeof createWithCredits>
   /** Wraps a route handler with identify and the rate limiter only. */
   withRateLimit: ReturnType<typeof createWithRateLimit>
+  /** Wraps a Server Action with identify, input checks, rate limit, hold and settle; refusals are data. */
+  withCreditsAction: ReturnType<typeof createWithCreditsAction>
   /** `app/api/credits/[...route]/route.ts`: `export const { GET, POST } = metered.creditRoutes()`. */
   creditRoutes(options?: RouteFactoryOptions): CatchAllHandlers
   /** `app/api/profile/[[...route]]/route.ts`: `export const { GET, POST } = metered.profileRoutes()`. */
@@ -78,6 +81,7 @@ export function createMeteredNext(options: CreateMeteredNextOptions): MeteredNex
     ...core,
     withCredits: createWithCredits(core),
     withRateLimit: createWithRateLimit(core),
+    withCreditsAction: createWithCreditsAction(core),
     creditRoutes: (routeOptions) => createCreditRoutes(core, routeOptions),
     profileRoutes: (routeOptions) => createProfileRoutes(core, routeOptions),
     adminRoutes: (routeOptions) => createAdminRoutes(core, routeOptions),

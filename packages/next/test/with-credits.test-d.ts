@@ -1,8 +1,9 @@
 import type { MeteredUsage, Ticket } from '@metered/core'
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
+import { z as z3 } from 'zod-v3'
 import { estimateResponses } from '../src/ai/index.js'
-import type { CreditsContext, createMeteredNext, RouteContext, RouteHandler } from '../src/index.js'
+import type { ActionResult, CreditsContext, createMeteredNext, RouteContext, RouteHandler } from '../src/index.js'
 import type { Identity as NextIdentity } from '../src/server/identify.js'
 
 declare const metered: ReturnType<typeof createMeteredNext>
@@ -43,6 +44,68 @@ describe('withCredits types', () => {
       },
     )
     expectTypeOf(POST).parameter(1).toEqualTypeOf<RouteContext<{ id: string }>>()
+  })
+
+  it('types params and body together with a params schema, and asks Next for the raw params', () => {
+    const GET = metered.withCredits(
+      {
+        feature: 'item',
+        price: 1,
+        params: z.object({ id: z.string().regex(/^\d+$/) }),
+        schema: z.object({ note: z.string() }),
+      },
+      async (_req, ctx) => {
+        expectTypeOf(ctx.params).toEqualTypeOf<{ id: string }>()
+        expectTypeOf(ctx.body).toEqualTypeOf<{ note: string }>()
+        return Response.json({ id: ctx.params.id, note: ctx.body.note })
+      },
+    )
+    expectTypeOf(GET).toEqualTypeOf<RouteHandler<{ id: string }>>()
+    // a catch-all: Next passes string[]
+    const ALL = metered.withCredits(
+      { feature: 'item', price: 1, params: z.object({ slug: z.array(z.string()) }) },
+      async (_req, ctx) => new Response(ctx.params.slug.join('/')),
+    )
+    expectTypeOf(ALL).parameter(1).toEqualTypeOf<RouteContext<{ slug: string[] }>>()
+  })
+
+  it('params schema output can differ from what Next passes (coercion)', () => {
+    const GET = metered.withCredits(
+      { feature: 'item', price: 1, params: z.object({ id: z.string().transform(Number) }) },
+      async (_req, ctx) => {
+        expectTypeOf(ctx.params).toEqualTypeOf<{ id: number }>()
+        return Response.json({ id: ctx.params.id })
+      },
+    )
+    expectTypeOf(GET).toEqualTypeOf<RouteHandler<{ id: string }>>()
+  })
+
+  it('infers the body from a zod 3 schema (Standard Schema)', () => {
+    metered.withCredits({ feature: 'image', price: 1, schema: z3.object({ prompt: z3.string() }) }, (_req, ctx) => {
+      expectTypeOf(ctx.body).toEqualTypeOf<{ prompt: string }>()
+      return Response.json({})
+    })
+  })
+
+  it('types a Server Action: its input from the schema, its result as data or a refusal', () => {
+    const action = metered.withCreditsAction(
+      { feature: 'summary', price: 1, schema: z.object({ text: z.string(), n: z.coerce.number() }) },
+      async (input, ctx) => {
+        expectTypeOf(input).toEqualTypeOf<{ text: string; n: number }>()
+        expectTypeOf(ctx.account).toBeString()
+        return { summary: input.text }
+      },
+    )
+    expectTypeOf(action).parameter(0).toEqualTypeOf<{ text: string; n: unknown } | FormData>()
+    expectTypeOf(action).returns.toEqualTypeOf<Promise<ActionResult<{ summary: string }>>>()
+    const handle = (r: ActionResult<{ summary: string }>) => {
+      if (r.ok) return r.data.summary
+      if (r.reason === 'insufficient_credits') return `${r.available} < ${r.required}, buy at ${r.buyUrl}`
+      if (r.reason === 'rate_limited') return `retry in ${r.retryAfter} ms`
+      if (r.reason === 'invalid_input') return r.issues.map((i) => i.path).join()
+      return r.reason
+    }
+    expectTypeOf(handle).returns.toBeString()
   })
 
   it('types ctx.body from the schema and ctx fields', () => {

@@ -1,3 +1,16 @@
+export {
+  type BetterAuthHookContextLike,
+  type BetterAuthLike,
+  type BetterAuthSessionLike,
+  type BetterAuthSessionRowLike,
+  type BetterAuthUserRowLike,
+  type BetterAuthUsersLike,
+  betterAuthIdentify,
+  betterAuthProvider,
+  type MeteredBetterAuthOptions,
+  type MeteredBetterAuthPlugin,
+  meteredBetterAuth,
+} from './better-auth.js'
 export { type AuthOptionsLike, mergeAuthOptions } from './merge-auth-options.js'
 export { meteredAuth } from './metered-auth.js'
 export type {

@@ -22,6 +22,13 @@ type StandardResult<Output> =
       }>
     }
 
+/** The input type a schema accepts (what a client sends), unknown without one. */
+export type InferInput<S> = S extends { readonly '~standard': { readonly types?: infer T } }
+  ? NonNullable<T> extends { readonly input: infer I }
+    ? I
+    : unknown
+  : unknown
+
 /** The output type of a schema. */
 export type InferOutput<S> = S extends StandardSchemaLike<infer O> ? O : unknown
 

@@ -3,6 +3,7 @@ import { limitKeyFor, resolveCaller } from './caller.js'
 import { createCharges } from './charges.js'
 import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
+import { type ParamsOf, type ParamsOption, type RouteParamsOf, resolveParams } from './params.js'
 import { isUnpricedModel, unpricedModelError } from './prices.js'
 import { errorProblem, invalidInput, payloadTooLarge, problem } from './problem.js'
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js'
@@ -81,10 +82,14 @@ export function createWithCredits(core: MeteredNextCore) {
    *   async (req, ctx) => meteredResponsesStream(await openai.responses.create({ ...ctx.body, stream: true }), ctx),
    * )
    */
-  return function withCredits<P = RouteParams, S extends StandardSchemaLike | undefined = undefined>(
-    options: WithCreditsOptions<S>,
-    handler: CreditsHandler<P, BodyOf<S>>,
-  ): RouteHandler<P> {
+  return function withCredits<
+    P = RouteParams,
+    S extends StandardSchemaLike | undefined = undefined,
+    PS extends StandardSchemaLike | undefined = undefined,
+  >(
+    options: WithCreditsOptions<S> & ParamsOption<PS>,
+    handler: CreditsHandler<ParamsOf<PS, P>, BodyOf<S>>,
+  ): RouteHandler<RouteParamsOf<PS, P>> {
     const hasPrice = options.price !== undefined
     if (hasPrice === (options.estimate !== undefined)) {
       throw new TypeError(`withCredits("${options.feature}"): give exactly one of price and estimate`)
@@ -103,12 +108,14 @@ export function createWithCredits(core: MeteredNextCore) {
     let fixedUnitsOnce: number | null = null
 
     // typed required in RouteHandler (Next 15's route check); missing outside Next, params are then {}
-    return async (req: Request, routeCtx?: RouteContext<P>): Promise<Response> => {
+    return async (req: Request, routeCtx?: RouteContext<RouteParamsOf<PS, P>>): Promise<Response> => {
       const caller = await resolveCaller(core, req, anonymous)
       if (!caller.ok) return caller.response
       const { identity, account } = caller
       const limitContext = { plan: identity.plan ?? null, role: identity.role ?? null }
       const headers = headerWriter(limitContext, options.limitRules, limitKeyed)
+      const params = await resolveParams(options.params, routeCtx?.params)
+      if (!params.ok) return early(headers, params.response)
 
       // Body: read once, before anything is written, so 400/413 leave no trace.
       let body: unknown
@@ -170,11 +177,11 @@ export function createWithCredits(core: MeteredNextCore) {
         report: core.report,
       })
       const abort = linkedAbort(req.signal)
-      const ctx: CreditsContext<P, BodyOf<S>> = {
+      const ctx: CreditsContext<ParamsOf<PS, P>, BodyOf<S>> = {
         account,
         user: identity,
         anonymous: caller.anonymous,
-        params: (routeCtx ? await routeCtx.params : {}) as P,
+        params: params.params as ParamsOf<PS, P>,
         body: typedBody,
         ticket,
         estimate,

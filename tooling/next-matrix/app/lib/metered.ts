@@ -4,6 +4,13 @@ import { createMeteredNext } from '@metered/next'
 
 const stores = createMemoryStores()
 
+// Callers with credits for serve.mjs: `rich` (10) for the Server Actions, `reader` (10) for routes.
+const seeded = Promise.all(
+  ['rich', 'reader'].map((account) =>
+    stores.ledger.grant({ account, amount: 10_000, source: 'seed', idempotencyKey: `seed:${account}` }),
+  ),
+)
+
 export const metered = createMeteredNext({
   ...stores,
   limiter: createLimiter({
@@ -11,7 +18,8 @@ export const metered = createMeteredNext({
     rules: { minute: slidingWindow({ limit: 20, window: '1 m' }) },
   }),
   unitsPerCredit: 1000,
-  identify: (req) => {
+  identify: async (req) => {
+    await seeded
     const id = req.headers.get('x-user')
     return id ? { id } : null
   },

@@ -1,0 +1,2 @@
+// Types only: see next-auth.d.ts. This module exists so that the entry also resolves at run time.
+export {}

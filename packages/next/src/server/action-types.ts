@@ -1,0 +1,120 @@
+import type { Duration, Metadata, Metered, MeteredUsage, Ticket } from '@metered/core'
+import type { Identity } from './identify.js'
+import type { InferInput, StandardSchemaLike } from './schema.js'
+import type { AnonymousPolicy, BodyOf, ChargeInput, LimitKeyOption } from './types.js'
+
+/**
+ * Why a metered Server Action did not run, in the vocabulary of the HTTP problems: each reason is
+ * the problem code of the status a route would answer (401, 400, 402, 429, 503, 502, 500).
+ * Plain data, so it crosses the Server Action boundary and the client can show it.
+ */
+export type ActionRefusal =
+  | { ok: false; reason: 'unauthenticated' }
+  | { ok: false; reason: 'invalid_input'; issues: Array<{ path: string; message: string }> }
+  | {
+      ok: false
+      reason: 'insufficient_credits'
+      /** Credits available now. */
+      available: number
+      /** Credits the call needs. */
+      required: number
+      /** Where to buy credits (`createMeteredNext({ buyUrl })`). */
+      buyUrl: string | null
+    }
+  | {
+      ok: false
+      reason: 'rate_limited'
+      /** Milliseconds until the refusing rule admits a call again. */
+      retryAfter: number
+      rules: Array<{ name: string; limit: number; remaining: number; reset: number }>
+    }
+  | { ok: false; reason: 'store_unavailable' }
+  | { ok: false; reason: 'bad_gateway' }
+  | { ok: false; reason: 'internal' }
+
+/** What a metered Server Action returns: the handler's value, or a refusal. */
+export type ActionResult<T> =
+  | {
+      ok: true
+      data: T
+      /** Credits available after this call was settled (null when the settle failed). */
+      available: number | null
+    }
+  | ActionRefusal
+
+/** What a `withCreditsAction` handler gets besides the input. */
+export interface ActionContext {
+  /** The account charged (the user id unless the identity names an org account). */
+  account: string
+  /** The caller; for anonymous callers `{ id: 'ip:<address>' }`. */
+  user: Identity
+  anonymous: boolean
+  /** The hold; settled by the wrapper. */
+  ticket: Ticket
+  /** The estimate the hold was sized from (credits or usage). */
+  estimate: number | MeteredUsage
+  /** Credits available after the hold. */
+  available: number
+  /** Reports what the call used (credits, `{ credits }`, `{ units }`, `{ usage }`); calls add up. */
+  charge(amount: ChargeInput): void
+  metered: Metered
+}
+
+/** The worst case of an action: credits, usage, or a function of the validated input. */
+export type ActionEstimate<B> =
+  | number
+  | MeteredUsage
+  | ((input: B, caller: { user: Identity; account: string }) => number | MeteredUsage | Promise<number | MeteredUsage>)
+
+interface CommonActionOptions<S> {
+  /** The metered feature: picks the pricer, labels usage events. */
+  feature: string
+  /**
+   * Validates the action's input (any Standard Schema: zod 3.24+ / 4, valibot, arktype); issues
+   * are an `invalid_input` refusal and nothing is written. A `FormData` input (a `<form action>`)
+   * is turned into an object first (a repeated field becomes an array), so use coercing schemas
+   * (`z.coerce.number()`) for its numbers.
+   */
+  schema?: S
+  /** Which limiter key the call consumes. @default 'user' */
+  limit?: LimitKeyOption
+  /** Only these limiter rules. @default all */
+  limitRules?: string[]
+  /** Limiter rules whose cost is the units held. @default [] */
+  spendCaps?: string[]
+  /** Signed-out callers: refuse (`unauthenticated`), or meter them under `ip:<address>`. @default 'deny' */
+  anonymous?: AnonymousPolicy
+  /** How long the hold lives if the process dies. @default the instance's holdTtl */
+  ttl?: Duration
+  /** Stored on the hold and the usage event. */
+  metadata?: Metadata
+  /**
+   * The request the caller is identified from. Inside Next, a Request carrying the action's
+   * headers (`headers()` from next/headers), which is what `identify` reads (cookies, API keys,
+   * the client IP). Give your own outside Next (tests, scripts).
+   * @default a Request with the headers of the Server Action's request
+   */
+  request?: () => Request | Promise<Request>
+}
+
+/** `withCreditsAction` options: exactly one of `price` and `estimate`, as for `withCredits`. */
+export type WithCreditsActionOptions<S = undefined> = CommonActionOptions<S> &
+  (
+    | {
+        /** A fixed price in credits, charged when the handler returns. */
+        price: number
+        estimate?: never
+      }
+    | {
+        /** The worst case, held up front; `ctx.charge` reports the actual (the estimate if it never does). */
+        estimate: ActionEstimate<BodyOf<S>>
+        price?: never
+      }
+  )
+
+export type ActionHandler<B, T> = (input: B, ctx: ActionContext) => T | Promise<T>
+
+/** The Server Action `withCreditsAction` returns: call it from the client like any other. */
+export type MeteredAction<S, T> = (
+  input: S extends StandardSchemaLike ? InferInput<S> | FormData : unknown,
+) => Promise<ActionResult<Awaited<T>>>
