@@ -36,10 +36,10 @@ function manual(reason: string): LayoutEdit {
 }
 
 /**
- * Adds `MeteredProvider` + `CreditDisplay` to a root layout by inserting whole lines only: an
- * import after the last import, the provider's opening lines right after `<body ...>` and its
- * closing line right before `</body>`. A layout where that is not possible (the body on one line,
- * no body, no imports) is left alone and the lines are printed for the user instead.
+ * Adds `MeteredProvider` + `CreditDisplay` to a root layout: an import after the last import, the
+ * provider's opening lines right after `<body ...>` and its closing line right before `</body>`
+ * (a `<body>{children}</body>` line is spread over lines first). Nothing else changes. A layout
+ * of another shape (no single body, no imports) is left alone and the lines are printed instead.
  */
 export function editLayout(text: string): LayoutEdit {
   if (text.includes('MeteredProvider')) return { kind: 'present' }
@@ -58,26 +58,30 @@ export function editLayout(text: string): LayoutEdit {
   const close = text.lastIndexOf('</body>')
   if (open === -1 || close === -1 || text.indexOf('<body', open + 1) !== -1) return manual('no single <body> element')
   const openEnd = endOfTag(text, open)
-  if (openEnd === -1 || text[openEnd - 2] === '/') return manual('the <body> tag does not close')
-  const afterOpen = text.indexOf('\n', openEnd)
-  if (afterOpen === -1 || text.slice(openEnd, afterOpen).trim() !== '') return manual('<body ...> is not alone on its line')
+  if (openEnd === -1 || text[openEnd - 2] === '/' || openEnd > close) return manual('the <body> tag does not close')
   const closeLineStart = text.lastIndexOf('\n', close) + 1
-  if (text.slice(closeLineStart, close).trim() !== '') return manual('</body> is not alone on its line')
-  if (closeLineStart <= afterOpen) return manual('the <body> element has no lines inside')
-
-  const semi = /;\s*$/.test(lines[lastImport] ?? '') ? ';' : ''
   const bodyIndent = /^\s*/.exec(text.slice(closeLineStart, close))?.[0] ?? ''
   const inner = `${bodyIndent}  `
-  const withImport = [...lines.slice(0, lastImport + 1), `${LAYOUT_IMPORT}${semi}`, ...lines.slice(lastImport + 1)].join('\n')
-  // Offsets move by the inserted import line.
-  const shift = LAYOUT_IMPORT.length + semi.length + 1
-  const a = afterOpen + shift + 1
-  const b = closeLineStart + shift
-  const result =
-    withImport.slice(0, a) +
-    `${inner}${OPEN}\n${inner}  ${DISPLAY}\n` +
-    withImport.slice(a, b) +
-    `${inner}${CLOSE}\n` +
-    withImport.slice(b)
+  const afterOpen = text.indexOf('\n', openEnd)
+  const semi = /;\s*$/.test(lines[lastImport] ?? '') ? ';' : ''
+  const importLine = `${LAYOUT_IMPORT}${semi}`
+  let body: string
+  if (afterOpen !== -1 && afterOpen < close && text.slice(openEnd, afterOpen).trim() === '') {
+    // <body ...> and </body> on lines of their own: the provider's lines go in between.
+    if (text.slice(closeLineStart, close).trim() !== '') return manual('</body> is not alone on its line')
+    body = `${text.slice(0, afterOpen + 1)}${inner}${OPEN}\n${inner}  ${DISPLAY}\n${text.slice(afterOpen + 1, closeLineStart)}${inner}${CLOSE}\n${text.slice(closeLineStart)}`
+  } else if (afterOpen === -1 || afterOpen > close) {
+    // `<body>{children}</body>` on one line (create-next-app): the line becomes the element spread out.
+    const lineStart = text.lastIndexOf('\n', open) + 1
+    const indent = text.slice(lineStart, open)
+    if (indent.trim() !== '') return manual('<body> does not start its line')
+    const content = text.slice(openEnd, close).trim()
+    const deeper = `${indent}  `
+    body =
+      `${text.slice(0, openEnd)}\n${deeper}${OPEN}\n${deeper}  ${DISPLAY}\n` +
+      `${content === '' ? '' : `${deeper}  ${content}\n`}${deeper}${CLOSE}\n${indent}${text.slice(close)}`
+  } else return manual('<body ...> is not alone on its line')
+  const bodyLines = body.split('\n')
+  const result = [...bodyLines.slice(0, lastImport + 1), importLine, ...bodyLines.slice(lastImport + 1)].join('\n')
   return { kind: 'insert', text: result }
 }

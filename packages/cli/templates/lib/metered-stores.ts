@@ -6,9 +6,11 @@ import path from 'node:path'
 // #if db=pglite
 import { PGlite } from '@electric-sql/pglite'
 // #endif
-import { createLimiter, fixedWindow, slidingWindow, tokenBucket } from '@metered/core'
 // #if db=memory
-import { createMemoryStores } from '@metered/core'
+import { createLimiter, createMemoryStores, fixedWindow, slidingWindow, tokenBucket } from '@metered/core'
+// #endif
+// #if db=postgres,pglite
+import { createLimiter, fixedWindow, slidingWindow, tokenBucket } from '@metered/core'
 // #endif
 // #if db=postgres,pglite
 import { createPostgresStores, migrate } from '@metered/postgres'
@@ -107,9 +109,10 @@ export const limiter = createLimiter({
   onStoreError: 'deny',
 })
 
+// #if db=postgres,pglite
+
 /** Connects (and migrates) now: called by instrumentation.ts when the server starts. */
 export async function warmUp(): Promise<void> {
-  // #if db=postgres,pglite
   await sql`SELECT 1`.execute(stores.db)
-  // #endif
 }
+// #endif

@@ -3,16 +3,16 @@ import { perToken } from '@metered/core'
 // #if auth=none
 import { createMeteredNext, type Identity } from '@metered/next'
 // #endif
-// #if auth=next-auth,authjs,better-auth
+// #if auth=better-auth
 import { createMeteredNext } from '@metered/next'
 // #endif
 // #if auth=next-auth
-import { nextAuthV4 } from '@metered/next'
+import { createMeteredNext, nextAuthV4 } from '@metered/next'
 import { getServerSession } from 'next-auth'
 import { authOptions } from '@/lib/auth'
 // #endif
 // #if auth=authjs
-import { authjs } from '@metered/next'
+import { authjs, createMeteredNext } from '@metered/next'
 import { auth } from '@/auth'
 // #endif
 // #if auth=better-auth

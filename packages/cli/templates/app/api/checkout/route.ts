@@ -3,8 +3,6 @@ import { invalidInput, problem } from '@metered/next'
 import { metered } from '@/lib/metered'
 import { stripeCredits } from '@/lib/metered-stripe'
 
-export const runtime = 'nodejs'
-
 /**
  * POST { packId } -> { url } of a Stripe Checkout Session for the signed-in user (401 otherwise).
  * Limited on a counter of its own, so running out of metered calls never blocks buying credits.

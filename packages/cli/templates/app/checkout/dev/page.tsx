@@ -1,17 +1,25 @@
 // @metered-generated: written by `metered init`. It is yours: once you edit it, init never touches it again.
 import { META_ACCOUNT } from '@metered/stripe'
 import { notFound, redirect } from 'next/navigation'
+import { Suspense } from 'react'
 import { currentIdentity } from '@/lib/metered'
 import { devStripe, stripeCredits } from '@/lib/metered-stripe'
-
-export const dynamic = 'force-dynamic'
 
 /**
  * Development stand-in for Stripe's hosted Checkout (no Stripe keys; never in production). "Pay"
  * hands a signed checkout.session.completed event to the same webhook handler Stripe calls, so
  * the credits are granted by the production path.
  */
-export default async function DevCheckoutPage({ searchParams }: { searchParams: Promise<{ session_id?: string }> }) {
+export default function DevCheckoutPage({ searchParams }: { searchParams: Promise<{ session_id?: string }> }) {
+  // Request data (the query, the session cookie) is read inside Suspense: cacheComponents requires it.
+  return (
+    <Suspense fallback={null}>
+      <DevCheckout searchParams={searchParams} />
+    </Suspense>
+  )
+}
+
+async function DevCheckout({ searchParams }: { searchParams: Promise<{ session_id?: string }> }) {
   const { session_id: sessionId = '' } = await searchParams
   const user = await currentIdentity()
   const session = devStripe?.session(sessionId)

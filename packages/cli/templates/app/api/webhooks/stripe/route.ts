@@ -2,11 +2,10 @@
 import { notFound } from '@metered/next'
 import { stripeCredits } from '@/lib/metered-stripe'
 
-// The signature covers the raw body: Node.js runtime, body untouched until webhook() reads it.
-export const runtime = 'nodejs'
-export const dynamic = 'force-dynamic'
-
-/** Stripe's webhook: verified, then grants once per Checkout Session (refunds and disputes claw back). */
+/**
+ * Stripe's webhook: verified, then grants once per Checkout Session (refunds and disputes claw back).
+ * The signature covers the raw body, so nothing may read the request before webhook() does.
+ */
 export async function POST(request: Request): Promise<Response> {
   if (!stripeCredits) return notFound('Payments are not configured.')
   return stripeCredits.webhook(request)
