@@ -1,10 +1,7 @@
 // @metered-generated: written by `metered init`. It is yours: once you edit it, init never touches it again.
 import { perToken } from '@metered/core'
-// #if auth=none
+// #if auth=none,better-auth
 import { createMeteredNext, type Identity } from '@metered/next'
-// #endif
-// #if auth=better-auth
-import { createMeteredNext } from '@metered/next'
 // #endif
 // #if auth=next-auth
 import { createMeteredNext, nextAuthV4 } from '@metered/next'
@@ -65,7 +62,7 @@ const identify = authjs(auth)
 // #endif
 // #if auth=better-auth
 /** Better Auth's session for the request's cookies. */
-async function identify(req: Request) {
+async function identify(req: Request): Promise<Identity | null> {
   const session = await auth.api.getSession({ headers: req.headers })
   return session ? { id: session.user.id, email: session.user.email } : null
 }
