@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 15 * 60_000,
     fileParallelism: false,
     globalSetup: ['../../tooling/src/global-setup.ts'],
+    // .ci/run counts this report (`--expect vitest-cli-e2e.json`)
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: '../../reports/vitest-cli-e2e.json' },
   },
 })

@@ -76,4 +76,3 @@ export async function packPackages(dir, packages) {
   }
   return (await readdir(tarballs)).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f))
 }
-

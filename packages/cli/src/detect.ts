@@ -86,7 +86,10 @@ function aliasOf(tsconfig: unknown, base: string): string | null {
 }
 
 function normalise(path: string): string {
-  const p = path.replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/$/, '')
+  const p = path
+    .replace(/\\/g, '/')
+    .replace(/^\.\/?/, '')
+    .replace(/\/$/, '')
   return p === '.' ? '' : p
 }
 
@@ -98,7 +101,8 @@ const AUTH_CANDIDATES: Record<Auth, string[]> = {
 }
 
 async function findAuthModule(root: string, base: string, auth: Auth): Promise<string | null> {
-  const exported = auth === 'next-auth' ? /export\s+(const|let|var)\s+authOptions\b/ : /export\s+(const|let|var)\s*{?[^=]*\bauth\b/
+  const exported =
+    auth === 'next-auth' ? /export\s+(const|let|var)\s+authOptions\b/ : /export\s+(const|let|var)\s*{?[^=]*\bauth\b/
   for (const candidate of AUTH_CANDIDATES[auth]) {
     for (const ext of ['.ts', '.tsx', '.js', '.mjs']) {
       const text = await readText(join(root, base, `${candidate}${ext}`))

@@ -32,6 +32,12 @@ export interface InitResult {
 
 const templates = fileURLToPath(new URL('../templates/', import.meta.url))
 
+/** What an instrumentation.ts of the app's own needs, printed when init keeps it. */
+const INSTRUMENTATION = `  if (process.env.NEXT_RUNTIME === 'nodejs' && process.env.NEXT_PHASE !== 'phase-production-build') {
+    const { warmUp } = await import('./lib/metered-stores')
+    await warmUp()
+  }`
+
 type Change = { path: string; before: string | null; after: string; owner: 'init' | 'user' | null }
 
 async function readOrNull(path: string): Promise<string | null> {
@@ -79,7 +85,8 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
       if (change.before === change.after) result.unchanged.push(change.path)
       else io.log(unifiedDiff(change.path, change.before, change.after).trimEnd())
     }
-    if (detected.layout && layoutEdit?.kind === 'insert') io.log(unifiedDiff(detected.layout, layoutBefore, layoutEdit.text).trimEnd())
+    if (detected.layout && layoutEdit?.kind === 'insert')
+      io.log(unifiedDiff(detected.layout, layoutBefore, layoutEdit.text).trimEnd())
     io.log('Dry run: nothing was written.')
     return result
   }
@@ -109,7 +116,9 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
       let insert = options.yes
       if (!insert && io.ask) {
         io.log(unifiedDiff(detected.layout, layoutBefore, layoutEdit.text).trimEnd())
-        insert = await io.ask(`Add MeteredProvider and CreditDisplay to ${detected.layout} (lines inserted, none changed)?`)
+        insert = await io.ask(
+          `Add MeteredProvider and CreditDisplay to ${detected.layout} (lines inserted, none changed)?`,
+        )
       }
       if (insert) {
         await writeFile(join(root, detected.layout), layoutEdit.text)
@@ -125,12 +134,22 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
   for (const path of result.updated) io.log(`  updated    ${path}`)
   for (const path of result.unchanged) io.log(`  unchanged  ${path}`)
   for (const path of result.kept) {
-    io.log(`  kept yours ${path} (edited or not written by init; \`metered init --dry-run\` shows what init would write)`)
+    io.log(
+      `  kept yours ${path} (edited or not written by init; \`metered init --dry-run\` shows what init would write)`,
+    )
+  }
+  const instrumentation = `${detected.base}instrumentation.ts`
+  if (result.kept.includes(instrumentation)) {
+    io.log(
+      `Add to register() in ${instrumentation}, so the database is migrated when the server starts:\n${INSTRUMENTATION}`,
+    )
   }
   if (result.layout === 'inserted') io.log(`  edited     ${detected.layout} (MeteredProvider, CreditDisplay)`)
   if (result.layout === 'present') io.log(`  unchanged  ${detected.layout} (already has MeteredProvider)`)
   if (result.layout === 'printed' || (detected.layout === null && layoutEdit === null)) {
-    io.log(`Add the provider to your root layout by hand:\n${layoutEdit?.kind === 'manual' ? layoutEdit.lines : MANUAL_LINES}`)
+    io.log(
+      `Add the provider to your root layout by hand:\n${layoutEdit?.kind === 'manual' ? layoutEdit.lines : MANUAL_LINES}`,
+    )
     if (detected.layout === null) result.layout = 'printed'
   }
   result.wroteNothing = result.created.length + result.updated.length === 0 && result.layout !== 'inserted'
@@ -150,8 +169,10 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     }
   }
   const install = options.install || commands.length === 0 ? null : commands.map((c) => c.join(' ')).join(' && ')
-  io.log(`\nNext steps:\n${nextSteps(choices, detected, install).map((s) => `- ${s}`).join('\n')}`)
+  io.log(
+    `\nNext steps:\n${nextSteps(choices, detected, install)
+      .map((s) => `- ${s}`)
+      .join('\n')}`,
+  )
   return result
 }
-
-

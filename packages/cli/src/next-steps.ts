@@ -24,6 +24,7 @@ function authSteps(choices: Choices, detected: Detected, lib: string): string[] 
     return [
       `lib/metered.ts reads Better Auth's session through \`auth.api.getSession\` (${detected.authModule ?? 'lib/auth.ts'}).`,
       '  Grant signup credits in a databaseHooks.user.create.after hook:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: code for the user to paste, not a template
       "  ledger.grant({ account: user.id, amount: 1000 * UNITS_PER_CREDIT, source: 'signup', idempotencyKey: `signup:${user.id}` })",
     ]
   }
@@ -40,19 +41,27 @@ export function nextSteps(choices: Choices, detected: Detected, install: string 
   const steps: string[] = []
   if (install) steps.push(`Install what the generated code imports:\n  ${install}`)
   steps.push(authSteps(choices, detected, lib).join('\n'))
-  if (choices.db === 'postgres') steps.push('metered keeps its tables in the `metered` schema of DATABASE_URL; they are created at server start.')
+  if (choices.db === 'postgres')
+    steps.push('metered keeps its tables in the `metered` schema of DATABASE_URL; they are created at server start.')
   if (choices.db === 'pglite') {
     steps.push('The embedded database lives in .data/pglite: add `.data` to .gitignore.')
     const major = Number(process.versions.node.split('.')[0])
-    if (major < 22) steps.push(`PGlite needs kysely 0.29, which needs Node.js 22 (this is ${process.version}): use --db postgres, or Node.js 22.`)
+    if (major < 22)
+      steps.push(
+        `PGlite needs kysely 0.29, which needs Node.js 22 (this is ${process.version}): use --db postgres, or Node.js 22.`,
+      )
   }
   if (choices.db === 'memory') steps.push('Memory stores lose every balance on restart: for trying metered out only.')
   if (detected.nextMajor === 14 && choices.db !== 'memory') {
-    steps.push('Next.js 14 runs instrumentation.ts only with `experimental: { instrumentationHook: true }` in next.config.')
+    steps.push(
+      'Next.js 14 runs instrumentation.ts only with `experimental: { instrumentationHook: true }` in next.config.',
+    )
   }
   if (choices.stripe && !detected.stripeKeys) {
     steps.push('No STRIPE_SECRET_KEY: checkout goes to the development page /checkout/dev (never in production).')
   }
-  steps.push(`Meter a route: export const POST = metered.withCredits({ feature: 'generate', estimate }, handler) (import { metered } from '${lib}metered').`)
+  steps.push(
+    `Meter a route: export const POST = metered.withCredits({ feature: 'generate', estimate }, handler) (import { metered } from '${lib}metered').`,
+  )
   return steps
 }

@@ -100,7 +100,10 @@ describe('metered init', () => {
   it('--yes never clobbers a generated file the user edited since, but updates an untouched one', async () => {
     const root = await nextApp()
     await init(options(root), recordingIo())
-    const edited = (await readFile(join(root, 'lib/metered.ts'), 'utf8')).replace('SIGNUP_CREDITS = 1000', 'SIGNUP_CREDITS = 50')
+    const edited = (await readFile(join(root, 'lib/metered.ts'), 'utf8')).replace(
+      'SIGNUP_CREDITS = 1000',
+      'SIGNUP_CREDITS = 50',
+    )
     await writeFile(join(root, 'lib/metered.ts'), edited)
     // another database: both store files would change; only the untouched one may
     const result = await init(options(root, { db: 'postgres' }), recordingIo())
@@ -109,6 +112,16 @@ describe('metered init', () => {
     expect(result.created).toContain('instrumentation.ts')
     expect(await readFile(join(root, 'lib/metered.ts'), 'utf8')).toBe(edited)
     expect(await readFile(join(root, 'lib/metered-stores.ts'), 'utf8')).toContain("from '@metered/postgres'")
+  })
+
+  it("keeps the app's own instrumentation.ts and prints the lines register() needs", async () => {
+    const mine = 'export async function register() {}\n'
+    const root = await nextApp({ 'instrumentation.ts': mine })
+    const io = recordingIo()
+    const result = await init(options(root, { db: 'postgres' }), io)
+    expect(result.kept).toEqual(['instrumentation.ts'])
+    expect(await readFile(join(root, 'instrumentation.ts'), 'utf8')).toBe(mine)
+    expect(io.text()).toContain("const { warmUp } = await import('./lib/metered-stores')")
   })
 
   it('leaves an unrecognisable layout alone and prints the lines to add', async () => {

@@ -13,7 +13,10 @@ const tsc = fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', im
 
 /** The app modules the generated code imports for each auth: minimal stand-ins with the libraries' shapes. */
 const STUBS: Record<string, Record<string, string>> = {
-  'next-auth': { 'lib/auth.ts': "import type { AuthOptions } from 'next-auth'\nexport const authOptions: AuthOptions = { providers: [] }\n" },
+  'next-auth': {
+    'lib/auth.ts':
+      "import type { AuthOptions } from 'next-auth'\nexport const authOptions: AuthOptions = { providers: [] }\n",
+  },
   authjs: {
     'auth.ts':
       "import type { Session } from 'next-auth'\nexport async function auth(): Promise<Session | null> { return null }\n",
@@ -42,7 +45,11 @@ describe('templates', () => {
       for (const planned of planFiles(choices)) {
         const template = await readFile(join(templates, planned.template), 'utf8')
         // relative imports: one tsc run checks every combination side by side
-        files[planned.file] = render(template, { file: planned.file, choices: { ...choices }, alias: null })
+        files[planned.file] = render(template, {
+          file: planned.file,
+          choices: { auth: choices.auth, db: choices.db, redis: choices.redis },
+          alias: null,
+        })
       }
       for (const [path, text] of Object.entries(files)) {
         await mkdir(dirname(join(dir, path)), { recursive: true })

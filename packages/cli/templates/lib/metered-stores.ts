@@ -56,7 +56,9 @@ type Db = Kysely<any>
 
 function openDatabase(): Db {
   // A run-time directory, not a source path: kept out of the deployment's file tracing.
-  const dir = path.resolve(/*turbopackIgnore: true*/ process.env.PGLITE_DIR || path.join(process.cwd(), '.data', 'pglite'))
+  const dir = path.resolve(
+    /*turbopackIgnore: true*/ process.env.PGLITE_DIR || path.join(process.cwd(), '.data', 'pglite'),
+  )
   // Opened at the first query (never at build time), then migrated once per process.
   const ready = async () => {
     mkdirSync(dir, { recursive: true })
@@ -85,7 +87,8 @@ function openStores() {
 
 // One set of stores per process: Next.js may evaluate this module once per route bundle.
 const cache = globalThis as typeof globalThis & { __meteredStores?: ReturnType<typeof openStores> }
-const stores = (cache.__meteredStores ??= openStores())
+cache.__meteredStores ??= openStores()
+const stores = cache.__meteredStores
 
 export const { ledger, usage, users } = stores
 

@@ -16,16 +16,19 @@ const stripeConfigured = Boolean(process.env.STRIPE_SECRET_KEY && process.env.ST
 
 const cache = globalThis as typeof globalThis & { __meteredDevStripe?: DevStripe }
 
+function developmentStripe(): DevStripe | null {
+  if (stripeConfigured || process.env.NODE_ENV === 'production') return null
+  cache.__meteredDevStripe ??= createDevStripe({
+    checkoutUrl: (id) => `${appUrl}/checkout/dev?session_id=${encodeURIComponent(id)}`,
+  })
+  return cache.__meteredDevStripe
+}
+
 /**
  * Without Stripe keys, outside production: an in-memory Stripe whose "Pay" (the /checkout/dev
  * page) produces a signed checkout.session.completed event for the real webhook handler.
  */
-export const devStripe: DevStripe | null =
-  stripeConfigured || process.env.NODE_ENV === 'production'
-    ? null
-    : (cache.__meteredDevStripe ??= createDevStripe({
-        checkoutUrl: (id) => `${appUrl}/checkout/dev?session_id=${encodeURIComponent(id)}`,
-      }))
+export const devStripe = developmentStripe()
 
 function client() {
   if (stripeConfigured) return new Stripe(process.env.STRIPE_SECRET_KEY ?? '')

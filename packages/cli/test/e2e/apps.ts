@@ -17,7 +17,12 @@ export async function workspaceOutside(packages: string[]): Promise<{ dir: strin
 }
 
 /** Runs a step of the scenario; throws with the lines that say why when it fails. */
-export async function step(app: string, cmd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+export async function step(
+  app: string,
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<string> {
   const { code, text } = await run(cmd, args, { cwd: app, log: join(app, 'e2e.log'), env })
   if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${code}):\n${why(text)}`)
   return text
@@ -39,7 +44,10 @@ function freePort(): Promise<number> {
 }
 
 /** `next start` of a built app on a free port; `stop()` ends that one process. */
-export async function nextStart(app: string, env: Record<string, string>): Promise<{ base: string; stop(): Promise<void> }> {
+export async function nextStart(
+  app: string,
+  env: Record<string, string>,
+): Promise<{ base: string; stop(): Promise<void> }> {
   const port = await freePort()
   const out = createWriteStream(join(app, 'e2e.log'), { flags: 'a' })
   const child = spawn(process.execPath, [join(app, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)], {

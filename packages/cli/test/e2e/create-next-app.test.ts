@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliBin, get, nextStart, npmInstall, post, step, workspaceOutside } from './apps.js'
@@ -68,6 +68,7 @@ describe(`metered init on a fresh ${CREATE_NEXT_APP} (npm, packed tarballs, next
 
   afterAll(async () => {
     await server?.stop()
+    if (app && process.env.METERED_E2E_KEEP !== '1') await rm(dirname(app), { recursive: true, force: true })
   })
 
   it('writes the integration once, edits the layout, and a second run changes nothing', async () => {

@@ -7,7 +7,11 @@ export const FAKE_USAGE = { input_tokens: 120, cached_tokens: 100, output_tokens
  * A loopback stand-in for OpenAI's streamed Responses API (`POST /v1/responses`), so the real
  * `openai` SDK runs end to end with OPENAI_BASE_URL pointing here. Records each request body.
  */
-export async function startFakeOpenAI(): Promise<{ url: string; bodies: Record<string, unknown>[]; close(): Promise<void> }> {
+export async function startFakeOpenAI(): Promise<{
+  url: string
+  bodies: Record<string, unknown>[]
+  close(): Promise<void>
+}> {
   const bodies: Record<string, unknown>[] = []
   const server: Server = createServer((req, res) => {
     let raw = ''

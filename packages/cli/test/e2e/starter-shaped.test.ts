@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { cp, readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { cp, readFile, rm, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createPostgresStores } from '@metered/postgres'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { unifiedDiff } from '../../src/diff.js'
 import { cliBin, get, nextStart, npmInstall, post, step, workspaceOutside } from './apps.js'
 import { startFakeOpenAI } from './fake-openai.js'
@@ -35,7 +35,8 @@ describe('metered init on the OpenAI Responses starter shape (Next 15.2, React 1
 
   beforeAll(async () => {
     // A database of its own on the test Postgres: init finds DATABASE_URL in .env.local.
-    const url = new URL(inject('databaseUrl'))
+    // the test Postgres of tooling's global setup
+    const url = new URL(process.env.DATABASE_URL ?? '')
     admin = new pg.Client({ connectionString: url.toString() })
     await admin.connect()
     const name = `cli_e2e_${randomUUID().replaceAll('-', '').slice(0, 12)}`
@@ -53,7 +54,10 @@ describe('metered init on the OpenAI Responses starter shape (Next 15.2, React 1
     const line = /^\s*npm install (.+?)( && npm install -D (.+))?$/m.exec(initOutput)
     expect(line, initOutput).not.toBeNull()
     const named = (line?.[1] ?? '').split(' ')
-    const byName = (name: string) => tarballs.find((t) => t.includes(`${name.replace('@metered/', 'metered-')}-`)) ?? name
+    const byName = (name: string) =>
+      name.startsWith('@metered/')
+        ? (tarballs.find((t) => t.includes(`/${name.replace('@metered/', 'metered-')}-`)) ?? name)
+        : name
     await npmInstall(app, [...named.map(byName), ...(line?.[3]?.split(' ') ?? [])])
 
     const before = await readFile(join(app, ROUTE), 'utf8')
@@ -76,6 +80,7 @@ describe('metered init on the OpenAI Responses starter shape (Next 15.2, React 1
 
   afterAll(async () => {
     await server?.stop()
+    if (app && process.env.METERED_E2E_KEEP !== '1') await rm(dirname(app), { recursive: true, force: true })
     await fake?.close()
     await admin?.end()
   })
@@ -122,7 +127,9 @@ describe('metered init on the OpenAI Responses starter shape (Next 15.2, React 1
   })
 
   it('answers 429 past the burst limit', async () => {
-    const answers = await Promise.all(Array.from({ length: 16 }, () => post(server!.base, '/api/turn_response', 'bob', turn)))
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, () => post(server!.base, '/api/turn_response', 'bob', turn)),
+    )
     await Promise.all(answers.map((r) => r.text()))
     const statuses = answers.map((r) => r.status)
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(11)
