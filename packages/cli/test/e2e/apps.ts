@@ -43,14 +43,15 @@ function freePort(): Promise<number> {
   })
 }
 
-/** `next start` of a built app on a free port; `stop()` ends that one process. */
+/** `next start` of a built app (or `next dev`) on a free port; `stop()` ends that one process. */
 export async function nextStart(
   app: string,
   env: Record<string, string>,
+  mode: 'start' | 'dev' = 'start',
 ): Promise<{ base: string; stop(): Promise<void> }> {
   const port = await freePort()
   const out = createWriteStream(join(app, 'e2e.log'), { flags: 'a' })
-  const child = spawn(process.execPath, [join(app, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)], {
+  const child = spawn(process.execPath, [join(app, 'node_modules/next/dist/bin/next'), mode, '-p', String(port)], {
     cwd: app,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,7 +64,9 @@ export async function nextStart(
     await closed
   }
   const base = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 150; i++) {
+  // next dev compiles the first page it serves: minutes on a busy machine
+  const tries = mode === 'dev' ? 900 : 150
+  for (let i = 0; i < tries; i++) {
     const up = await fetch(base).then(
       () => true,
       () => false,
@@ -72,7 +75,7 @@ export async function nextStart(
     await new Promise((r) => setTimeout(r, 200))
   }
   await stop()
-  throw new Error('next start did not answer within 30 s')
+  throw new Error(`next ${mode} did not answer within ${tries / 5} s`)
 }
 
 /** A POST with a JSON body as a given development user (the generated dev identity's header). */

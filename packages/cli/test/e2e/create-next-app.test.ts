@@ -117,4 +117,33 @@ describe(`metered init on a fresh ${CREATE_NEXT_APP} (npm, packed tarballs, next
     const res = await post(server!.base, '/api/checkout', 'carol', { packId: 'pack-5' })
     expect(res.status).toBe(503)
   })
+
+  it('sells a credit pack through the dev checkout page (next dev, no Stripe keys): the signed webhook grants it', async () => {
+    await server?.stop()
+    server = await nextStart(app, { METERED_DEV_IDENTITY: '1' }, 'dev')
+    const base = server.base
+    const checkout = await post(base, '/api/checkout', 'dave', { packId: 'pack-5' })
+    expect(checkout.status).toBe(200)
+    const { url } = (await checkout.json()) as { url: string }
+    const page = new URL(url).pathname + new URL(url).search
+    expect(page).toMatch(/^\/checkout\/dev\?session_id=cs_/)
+    const html = await (await get(base, page, 'dave')).text()
+    expect(html).toContain('Pay (development)')
+    // Another account cannot open (or pay) dave's session.
+    expect((await get(base, page, 'eve')).status).toBe(404)
+    // What the browser sends when "Pay" is pressed without JavaScript: the form's fields.
+    const form = new FormData()
+    for (const [, name] of html.matchAll(/name="(\$ACTION_ID_[0-9a-f]+)"/g)) form.append(name ?? '', '')
+    form.append('session_id', new URL(url).searchParams.get('session_id') ?? '')
+    const paid = await fetch(`${base}${page}`, {
+      method: 'POST',
+      headers: { 'x-metered-dev-user': 'dave', origin: base },
+      body: form,
+      redirect: 'manual',
+    })
+    expect(paid.status).toBe(303)
+    const balance = (await (await get(base, '/api/credits/balance', 'dave')).json()) as { available: number }
+    expect(balance.available).toBe(1000 + 5000)
+    expect(await (await get(base, page, 'dave')).text()).toContain('Paid: the credits are on your account.')
+  })
 })

@@ -19,23 +19,25 @@ export default function DevCheckoutPage({ searchParams }: { searchParams: Promis
   )
 }
 
+/** "Pay": re-checks that the session is the caller's, then delivers the signed event to the webhook handler. */
+async function pay(form: FormData) {
+  'use server'
+  const sessionId = String(form.get('session_id') ?? '')
+  const payer = await currentIdentity()
+  const open = devStripe?.session(sessionId)
+  if (!devStripe || !stripeCredits || !payer || open?.metadata?.[META_ACCOUNT] !== (payer.account ?? payer.id)) {
+    notFound()
+  }
+  const delivered = await stripeCredits.webhook(await devStripe.pay(sessionId))
+  if (!delivered.ok) throw new Error(`the webhook refused the payment (${delivered.status})`)
+  redirect(`/checkout/dev?session_id=${encodeURIComponent(sessionId)}`)
+}
+
 async function DevCheckout({ searchParams }: { searchParams: Promise<{ session_id?: string }> }) {
   const { session_id: sessionId = '' } = await searchParams
   const user = await currentIdentity()
   const session = devStripe?.session(sessionId)
   if (!user || !session || session.metadata?.[META_ACCOUNT] !== (user.account ?? user.id)) notFound()
-
-  async function pay() {
-    'use server'
-    const payer = await currentIdentity()
-    const open = devStripe?.session(sessionId)
-    if (!devStripe || !stripeCredits || !payer || open?.metadata?.[META_ACCOUNT] !== (payer.account ?? payer.id)) {
-      notFound()
-    }
-    const delivered = await stripeCredits.webhook(await devStripe.pay(sessionId))
-    if (!delivered.ok) throw new Error(`the webhook refused the payment (${delivered.status})`)
-    redirect(`/checkout/dev?session_id=${encodeURIComponent(sessionId)}`)
-  }
 
   const amount = new Intl.NumberFormat('en-US', { style: 'currency', currency: session.currency ?? 'usd' })
   return (
@@ -47,6 +49,7 @@ async function DevCheckout({ searchParams }: { searchParams: Promise<{ session_i
         <p data-status="paid">Paid: the credits are on your account.</p>
       ) : (
         <form action={pay}>
+          <input type="hidden" name="session_id" value={session.id} />
           <button type="submit">Pay (development)</button>
         </form>
       )}
