@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { detect, NotAnAppError } from '../src/detect.js'
-import { makeApp, nextApp } from './make-app.js'
+import { makeApp, nextApp, removeApps } from './make-app.js'
+
+afterAll(removeApps)
 
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}/`, import.meta.url))
 

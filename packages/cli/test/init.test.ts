@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { init } from '../src/init.js'
 import type { InitOptions } from '../src/options.js'
-import { LAYOUT, makeApp, nextApp, recordingIo } from './make-app.js'
+import { LAYOUT, makeApp, nextApp, recordingIo, removeApps } from './make-app.js'
+
+afterAll(removeApps)
 
 const options = (dir: string, more: Partial<InitOptions> = {}): InitOptions => ({
   dir,

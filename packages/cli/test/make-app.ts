@@ -1,11 +1,14 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { Io } from '../src/init.js'
 
-/** A throwaway app directory holding exactly these files. */
+const made: string[] = []
+
+/** A throwaway app directory holding exactly these files (removed by `removeApps`). */
 export async function makeApp(files: Record<string, string>): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'metered-cli-'))
+  made.push(root)
   for (const [path, text] of Object.entries(files)) {
     await mkdir(dirname(join(root, path)), { recursive: true })
     await writeFile(join(root, path), text)
@@ -59,4 +62,9 @@ export function recordingIo(answer: boolean | null = null): Io & { text(): strin
     text: () => lines.join('\n'),
     questions,
   }
+}
+
+/** Removes every app directory `makeApp` created in this test file. */
+export async function removeApps(): Promise<void> {
+  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
 }
