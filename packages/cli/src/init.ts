@@ -1,0 +1,178 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { detect, NotAnAppError } from './detect.js'
+import { unifiedDiff } from './diff.js'
+import { editLayout, MANUAL_LINES } from './layout.js'
+import { ownerOf } from './marker.js'
+import { nextSteps } from './next-steps.js'
+import type { InitOptions } from './options.js'
+import { choose, devPackagesNeeded, installCommand, packagesNeeded, planFiles } from './plan.js'
+import { render } from './render.js'
+
+/** How init talks to its user; `ask` is null when nobody can answer (no TTY). */
+export interface Io {
+  log(text: string): void
+  ask: ((question: string) => Promise<boolean>) | null
+}
+
+/** What a run did to each file (paths relative to the app root). */
+export interface InitResult {
+  created: string[]
+  updated: string[]
+  unchanged: string[]
+  /** The user's files init left as they are (edited since init wrote them, or never init's). */
+  kept: string[]
+  layout: 'inserted' | 'present' | 'printed' | 'none'
+  /** True when the run wrote nothing (dry run, or nothing to do). */
+  wroteNothing: boolean
+}
+
+const templates = fileURLToPath(new URL('../templates/', import.meta.url))
+
+/** What an instrumentation.ts of the app's own needs, printed when init keeps it. */
+const INSTRUMENTATION = `  if (process.env.NEXT_RUNTIME === 'nodejs' && process.env.NEXT_PHASE !== 'phase-production-build') {
+    const { warmUp } = await import('./lib/metered-stores')
+    await warmUp()
+  }`
+
+type Change = { path: string; before: string | null; after: string; owner: 'init' | 'user' | null }
+
+async function readOrNull(path: string): Promise<string | null> {
+  return existsSync(path) ? readFile(path, 'utf8') : null
+}
+
+export async function init(options: InitOptions, io: Io): Promise<InitResult> {
+  const root = resolve(options.dir)
+  const detected = await detect(root)
+  if (!detected.typescript) {
+    throw new NotAnAppError('metered init writes TypeScript: add a tsconfig.json first (`next dev` creates one)')
+  }
+  const choices = choose(options, detected)
+  io.log(
+    `metered init in ${root}: Next.js ${detected.nextMajor ?? '?'}, ${detected.base}app/, auth ${choices.auth}, ` +
+      `db ${choices.db}, limits ${choices.redis === 'upstash' ? 'Upstash' : 'in the db'}, ` +
+      `stripe ${choices.stripe ? (detected.stripeKeys ? 'on' : 'on (dev checkout: no keys)') : 'off'}, ` +
+      `imports ${detected.alias ? `'${detected.alias}…'` : 'relative'}`,
+  )
+
+  const replace: Record<string, string> = {}
+  if (detected.authModule) {
+    replace[choices.auth === 'authjs' ? "'@/auth'" : "'@/lib/auth'"] = `'@/${detected.authModule}'`
+  }
+  const changes: Change[] = []
+  for (const planned of planFiles(choices)) {
+    const template = await readFile(join(templates, planned.template), 'utf8')
+    const after = render(template, {
+      file: planned.file,
+      choices: { auth: choices.auth, db: choices.db, redis: choices.redis },
+      alias: detected.alias,
+      replace,
+    })
+    const path = `${detected.base}${planned.file}`
+    const before = await readOrNull(join(root, path))
+    changes.push({ path, before, after, owner: before === null ? null : ownerOf(before) })
+  }
+
+  const result: InitResult = { created: [], updated: [], unchanged: [], kept: [], layout: 'none', wroteNothing: true }
+  const layoutBefore = detected.layout ? await readFile(join(root, detected.layout), 'utf8') : null
+  const layoutEdit = layoutBefore === null ? null : editLayout(layoutBefore)
+
+  if (options.dryRun) {
+    for (const change of changes) {
+      if (change.before === change.after) result.unchanged.push(change.path)
+      else io.log(unifiedDiff(change.path, change.before, change.after).trimEnd())
+    }
+    if (detected.layout && layoutEdit?.kind === 'insert')
+      io.log(unifiedDiff(detected.layout, layoutBefore, layoutEdit.text).trimEnd())
+    io.log('Dry run: nothing was written.')
+    return result
+  }
+
+  for (const change of changes) {
+    if (change.before === change.after) {
+      result.unchanged.push(change.path)
+      continue
+    }
+    let write = change.before === null || change.owner === 'init'
+    if (!write && !options.yes && io.ask) {
+      io.log(unifiedDiff(change.path, change.before, change.after).trimEnd())
+      write = await io.ask(`${change.path} is yours: replace it with the diff above?`)
+    }
+    if (!write) {
+      result.kept.push(change.path)
+      continue
+    }
+    await mkdir(dirname(join(root, change.path)), { recursive: true })
+    await writeFile(join(root, change.path), change.after)
+    ;(change.before === null ? result.created : result.updated).push(change.path)
+  }
+
+  if (detected.layout && layoutEdit) {
+    if (layoutEdit.kind === 'present') result.layout = 'present'
+    else if (layoutEdit.kind === 'insert') {
+      let insert = options.yes
+      if (!insert && io.ask) {
+        io.log(unifiedDiff(detected.layout, layoutBefore, layoutEdit.text).trimEnd())
+        insert = await io.ask(
+          `Add MeteredProvider and CreditDisplay to ${detected.layout} (lines inserted, none changed)?`,
+        )
+      }
+      if (insert) {
+        await writeFile(join(root, detected.layout), layoutEdit.text)
+        result.layout = 'inserted'
+      } else result.layout = 'printed'
+    } else {
+      io.log(`${detected.layout}: ${layoutEdit.reason}, so init leaves it alone.`)
+      result.layout = 'printed'
+    }
+  }
+
+  for (const path of result.created) io.log(`  created    ${path}`)
+  for (const path of result.updated) io.log(`  updated    ${path}`)
+  for (const path of result.unchanged) io.log(`  unchanged  ${path}`)
+  for (const path of result.kept) {
+    io.log(
+      `  kept yours ${path} (edited or not written by init; \`metered init --dry-run\` shows what init would write)`,
+    )
+  }
+  const instrumentation = `${detected.base}instrumentation.ts`
+  if (result.kept.includes(instrumentation)) {
+    io.log(
+      `Add to register() in ${instrumentation}, so the database is migrated when the server starts:\n${INSTRUMENTATION}`,
+    )
+  }
+  if (result.layout === 'inserted') io.log(`  edited     ${detected.layout} (MeteredProvider, CreditDisplay)`)
+  if (result.layout === 'present') io.log(`  unchanged  ${detected.layout} (already has MeteredProvider)`)
+  if (result.layout === 'printed' || (detected.layout === null && layoutEdit === null)) {
+    io.log(
+      `Add the provider to your root layout by hand:\n${layoutEdit?.kind === 'manual' ? layoutEdit.lines : MANUAL_LINES}`,
+    )
+    if (detected.layout === null) result.layout = 'printed'
+  }
+  result.wroteNothing = result.created.length + result.updated.length === 0 && result.layout !== 'inserted'
+  if (result.wroteNothing && result.kept.length === 0) io.log('Nothing to do: metered is already set up here.')
+
+  const packages = packagesNeeded(choices, detected.dependencies)
+  const devPackages = devPackagesNeeded(choices, detected.dependencies)
+  const commands = [
+    ...(packages.length > 0 ? [installCommand(detected.packageManager, packages)] : []),
+    ...(devPackages.length > 0 ? [installCommand(detected.packageManager, devPackages, true)] : []),
+  ]
+  if (options.install) {
+    for (const [cmd = 'npm', ...args] of commands) {
+      io.log(`$ ${[cmd, ...args].join(' ')}`)
+      const run = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' })
+      if (run.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit code ${run.status})`)
+    }
+  }
+  const install = options.install || commands.length === 0 ? null : commands.map((c) => c.join(' ')).join(' && ')
+  io.log(
+    `\nNext steps:\n${nextSteps(choices, detected, install)
+      .map((s) => `- ${s}`)
+      .join('\n')}`,
+  )
+  return result
+}

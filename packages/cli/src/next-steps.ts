@@ -1,0 +1,67 @@
+import type { Detected } from './detect.js'
+import type { Choices } from './plan.js'
+
+/** Lines to add to the app's auth set-up by hand: init never edits it. */
+function authSteps(choices: Choices, detected: Detected, lib: string): string[] {
+  const stores = `${lib}metered-stores`
+  if (choices.auth === 'next-auth') {
+    return [
+      `Merge metered's sign-in bookkeeping (profile, logins, signup credits, session.user.id) into your authOptions (${detected.authModule ?? 'lib/auth.ts'}):`,
+      "  import { mergeAuthOptions, meteredAuth } from '@metered/next'",
+      `  import { ledger, UNITS_PER_CREDIT, users } from '${stores}'`,
+      '  export const authOptions = mergeAuthOptions(yourAuthOptions, meteredAuth({ users, ledger, signupCredits: 1000, unitsPerCredit: UNITS_PER_CREDIT }))',
+    ]
+  }
+  if (choices.auth === 'authjs') {
+    return [
+      `Spread metered's sign-in bookkeeping into NextAuth(...) (${detected.authModule ?? 'auth.ts'}):`,
+      "  import { meteredAuth } from '@metered/next'",
+      `  import { ledger, UNITS_PER_CREDIT, users } from '${stores}'`,
+      '  export const { auth, handlers } = NextAuth({ providers, ...meteredAuth({ users, ledger, signupCredits: 1000, unitsPerCredit: UNITS_PER_CREDIT }) })',
+    ]
+  }
+  if (choices.auth === 'better-auth') {
+    return [
+      `lib/metered.ts reads Better Auth's session through \`auth.api.getSession\` (${detected.authModule ?? 'lib/auth.ts'}).`,
+      '  Grant signup credits in a databaseHooks.user.create.after hook:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: code for the user to paste, not a template
+      "  ledger.grant({ account: user.id, amount: 1000 * UNITS_PER_CREDIT, source: 'signup', idempotencyKey: `signup:${user.id}` })",
+    ]
+  }
+  return [
+    'No sign-in library found: lib/metered.ts answers 401 to everyone until you put your session lookup in `identify`.',
+    '  To try it now: METERED_DEV_IDENTITY=1 npm run dev, then',
+    "  curl -H 'x-metered-dev-user: alice' http://localhost:3000/api/credits/balance",
+  ]
+}
+
+/** What the user does next, after the files are written. */
+export function nextSteps(choices: Choices, detected: Detected, install: string | null): string[] {
+  const lib = detected.alias !== null ? `${detected.alias}lib/` : './lib/'
+  const steps: string[] = []
+  if (install) steps.push(`Install what the generated code imports:\n  ${install}`)
+  steps.push(authSteps(choices, detected, lib).join('\n'))
+  if (choices.db === 'postgres')
+    steps.push('metered keeps its tables in the `metered` schema of DATABASE_URL; they are created at server start.')
+  if (choices.db === 'pglite') {
+    steps.push('The embedded database lives in .data/pglite: add `.data` to .gitignore.')
+    const major = Number(process.versions.node.split('.')[0])
+    if (major < 22)
+      steps.push(
+        `PGlite needs kysely 0.29, which needs Node.js 22 (this is ${process.version}): use --db postgres, or Node.js 22.`,
+      )
+  }
+  if (choices.db === 'memory') steps.push('Memory stores lose every balance on restart: for trying metered out only.')
+  if (detected.nextMajor === 14 && choices.db !== 'memory') {
+    steps.push(
+      'Next.js 14 runs instrumentation.ts only with `experimental: { instrumentationHook: true }` in next.config.',
+    )
+  }
+  if (choices.stripe && !detected.stripeKeys) {
+    steps.push('No STRIPE_SECRET_KEY: checkout goes to the development page /checkout/dev (never in production).')
+  }
+  steps.push(
+    `Meter a route: export const POST = metered.withCredits({ feature: 'generate', estimate }, handler) (import { metered } from '${lib}metered').`,
+  )
+  return steps
+}

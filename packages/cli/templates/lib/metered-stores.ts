@@ -1,0 +1,121 @@
+// @metered-generated: written by `metered init`. It is yours: once you edit it, init never touches it again.
+// #if db=postgres,pglite
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+// #endif
+// #if db=pglite
+import { PGlite } from '@electric-sql/pglite'
+// #endif
+// #if db=memory
+import { createLimiter, createMemoryStores, fixedWindow, slidingWindow, tokenBucket } from '@metered/core'
+// #endif
+// #if db=postgres,pglite
+import { createLimiter, fixedWindow, slidingWindow, tokenBucket } from '@metered/core'
+// #endif
+// #if db=postgres,pglite
+import { createPostgresStores, migrate } from '@metered/postgres'
+// #endif
+// #if redis=upstash
+import { createRedisStores, fromUpstash } from '@metered/redis'
+import { Redis } from '@upstash/redis'
+// #endif
+// #if db=postgres
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+// #endif
+// #if db=pglite
+import { Kysely, PGliteDialect, sql } from 'kysely'
+// #endif
+
+/** The ledger counts milli-credits: 1 credit = 1000 units, so a 0.39-credit call costs exactly that. */
+export const UNITS_PER_CREDIT = 1000
+
+// #if db=postgres
+// metered keeps its tables in the `metered` schema of your DATABASE_URL, beside yours.
+// biome-ignore lint/suspicious/noExplicitAny: the app never queries metered's tables itself
+type Db = Kysely<any>
+
+function openDatabase(): Db {
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
+  // A connection the server drops (restart, failover) is an 'error' event: without a listener
+  // Node.js ends the process. The pool replaces the connection; a query in flight still fails.
+  pool.on('error', (error) => console.error('[metered] postgres connection lost:', error.message))
+  // Migrations run once per process, before the first query of the app goes out.
+  const ready = async () => {
+    await migrate(new Kysely({ dialect: new PostgresDialect({ pool }) }))
+    return pool
+  }
+  return new Kysely({ dialect: new PostgresDialect({ pool: ready }) })
+}
+// #endif
+// #if db=pglite
+// An embedded Postgres (PGlite) in .data/pglite: no server to run. Set DATABASE_URL and re-run
+// `metered init --db postgres` for a real one (Neon, Vercel Postgres, RDS...).
+// biome-ignore lint/suspicious/noExplicitAny: the app never queries metered's tables itself
+type Db = Kysely<any>
+
+function openDatabase(): Db {
+  // A run-time directory, not a source path: kept out of the deployment's file tracing.
+  const dir = path.resolve(
+    /*turbopackIgnore: true*/ process.env.PGLITE_DIR || path.join(process.cwd(), '.data', 'pglite'),
+  )
+  // Opened at the first query (never at build time), then migrated once per process.
+  const ready = async () => {
+    mkdirSync(dir, { recursive: true })
+    const instance = new PGlite(dir)
+    await instance.waitReady
+    await migrate(new Kysely({ dialect: new PGliteDialect({ pglite: instance }) }))
+    return instance
+  }
+  return new Kysely({ dialect: new PGliteDialect({ pglite: ready }) })
+}
+// #endif
+
+// #if db=memory
+// In-memory stores: every balance is lost when the server restarts. For trying metered out only:
+// re-run `metered init --db pglite` (embedded) or `--db postgres` (DATABASE_URL) before going live.
+function openStores() {
+  return createMemoryStores()
+}
+// #endif
+// #if db=postgres,pglite
+function openStores() {
+  const db = openDatabase()
+  return { db, ...createPostgresStores(db) }
+}
+// #endif
+
+// One set of stores per process: Next.js may evaluate this module once per route bundle.
+const cache = globalThis as typeof globalThis & { __meteredStores?: ReturnType<typeof openStores> }
+cache.__meteredStores ??= openStores()
+const stores = cache.__meteredStores
+
+export const { ledger, usage, users } = stores
+
+// #if redis=upstash
+// Limits live in Upstash Redis (UPSTASH_REDIS_REST_URL / _TOKEN), money stays in the database.
+const limiterStore = createRedisStores(fromUpstash(Redis.fromEnv()), { prefix: 'metered:' }).limiterStore
+// #endif
+// #if redis=none
+const limiterStore = stores.limiterStore
+// #endif
+
+/** Per user, checked and consumed with every metered call; a refused call consumes nothing. */
+export const limiter = createLimiter({
+  store: limiterStore,
+  rules: {
+    burst: tokenBucket({ capacity: 10, refillEvery: '1 s' }),
+    minute: slidingWindow({ limit: 60, window: '1 m' }),
+    day: fixedWindow({ limit: 1000, window: '1 d' }),
+  },
+  // A store that does not answer refuses the call (503) instead of letting it through unmetered.
+  onStoreError: 'deny',
+})
+
+// #if db=postgres,pglite
+
+/** Connects (and migrates) now: called by instrumentation.ts when the server starts. */
+export async function warmUp(): Promise<void> {
+  await sql`SELECT 1`.execute(stores.db)
+}
+// #endif

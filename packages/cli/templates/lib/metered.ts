@@ -1,0 +1,85 @@
+// @metered-generated: written by `metered init`. It is yours: once you edit it, init never touches it again.
+import { perToken } from '@metered/core'
+// #if auth=none,better-auth
+import { createMeteredNext, type Identity } from '@metered/next'
+// #endif
+// #if auth=next-auth
+import { createMeteredNext, nextAuthV4 } from '@metered/next'
+import { getServerSession } from 'next-auth'
+import { authOptions } from '@/lib/auth'
+// #endif
+// #if auth=authjs
+import { authjs, createMeteredNext } from '@metered/next'
+import { auth } from '@/auth'
+// #endif
+// #if auth=better-auth
+import { auth } from '@/lib/auth'
+// #endif
+import { headers } from 'next/headers'
+import { ledger, limiter, UNITS_PER_CREDIT, usage, users } from '@/lib/metered-stores'
+
+// Pricing defaults, change them freely:
+/** What one credit is worth: 1 credit = $0.001, so $1 buys 1,000 credits. */
+const CREDIT_VALUE_USD = 0.001
+/** Usage is charged at the provider's list price x 1.3. */
+const MARKUP = 1.3
+/** Granted once to every new user at their first sign-in. */
+export const SIGNUP_CREDITS = 1000
+
+/** One pricer per metered feature (`withCredits({ feature: 'generate', ... })`). */
+const pricing = {
+  // Tokens at OpenAI's list prices (from @metered/core's price table) x MARKUP.
+  generate: perToken({ markup: MARKUP, creditValue: CREDIT_VALUE_USD }),
+}
+
+// #if auth=none
+/**
+ * Who is calling. No sign-in library was found, so until you put your own session lookup here
+ * nobody is signed in and every metered route answers 401. For a local trial only,
+ * METERED_DEV_IDENTITY=1 trusts an `x-metered-dev-user: <id>` header and grants SIGNUP_CREDITS
+ * once per id: never set it in production.
+ */
+async function identify(req: Request): Promise<Identity | null> {
+  if (process.env.METERED_DEV_IDENTITY !== '1') return null
+  const id = req.headers.get('x-metered-dev-user')
+  if (!id) return null
+  await ledger.grant({
+    account: id,
+    amount: SIGNUP_CREDITS * UNITS_PER_CREDIT,
+    source: 'signup',
+    idempotencyKey: `signup:${id}`,
+  })
+  return { id }
+}
+// #endif
+// #if auth=next-auth
+// next-auth v4: the session must carry `user.id`; `meteredAuth` (see lib/auth.ts) puts it there.
+const identify = nextAuthV4(getServerSession, authOptions)
+// #endif
+// #if auth=authjs
+// Auth.js v5: the session must carry `user.id`; `meteredAuth` (see your auth.ts) puts it there.
+const identify = authjs(auth)
+// #endif
+// #if auth=better-auth
+/** Better Auth's session for the request's cookies. */
+async function identify(req: Request): Promise<Identity | null> {
+  const session = await auth.api.getSession({ headers: req.headers })
+  return session ? { id: session.user.id, email: session.user.email } : null
+}
+// #endif
+
+/** The app's one metered instance: wrap route handlers with `metered.withCredits(...)`. */
+export const metered = createMeteredNext({
+  ledger,
+  limiter,
+  usage,
+  users,
+  pricing,
+  unitsPerCredit: UNITS_PER_CREDIT,
+  identify,
+})
+
+/** The signed-in caller in a server component or server action (same lookup as the routes), or null. */
+export async function currentIdentity() {
+  return (await identify(new Request('http://localhost/', { headers: new Headers(await headers()) }))) ?? null
+}
