@@ -5,6 +5,8 @@ export type {
   JwtParamsLike,
   MeteredAuth,
   MeteredAuthOptions,
+  MeteredAuthParts,
+  MeteredAuthSource,
   MeteredSessionUser,
   SessionLikeObject,
   SessionParamsLike,
