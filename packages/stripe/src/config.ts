@@ -106,7 +106,8 @@ const hasMethods = (paths: string[]) => z.custom<object>((v) => methodsAt(v, pat
 /** The instance's parts, from a `createMetered` instance or a `createMeteredNext` one. */
 function partsOf(source: unknown): StripeMeteredParts | null {
   if (typeof source !== 'object' || source === null) return null
-  const parts = 'credits' in source ? source : (source as { metered?: unknown }).metered
+  // A createMeteredNext instance carries `credits` too, but the ledger only on `.metered`.
+  const parts = 'metered' in source ? (source as { metered: unknown }).metered : source
   const ok = methodsAt(parts, ['ledger.grant', 'ledger.revoke', 'ledger.history', 'credits.toUnits'])
   return ok ? (parts as StripeMeteredParts) : null
 }

@@ -154,7 +154,8 @@ export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
 /** The instance's parts, from a `createMetered` instance or a `createMeteredNext` one. */
 function partsOf(source: MeteredAuthSource | undefined): MeteredAuthParts | null {
   if (!source) return null
-  return 'credits' in source ? source : source.metered
+  // A createMeteredNext instance carries `credits` too, but the stores only on `.metered`.
+  return 'metered' in source ? source.metered : source
 }
 
 function userStoreOf(options: MeteredAuthOptions, metered: MeteredAuthParts | null): UserStore {
