@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { createCredits, createMemoryStores, createMemoryUsageStore, exportUsage, ValidationError } from '../src/index.js'
+import {
+  createCredits,
+  createMemoryStores,
+  createMemoryUsageStore,
+  exportUsage,
+  ValidationError,
+} from '../src/index.js'
 import { createMetered } from '../src/metering/create-metered.js'
 
 describe('createCredits', () => {
@@ -17,7 +23,9 @@ describe('createCredits', () => {
     const credits = createCredits(1000)
     expect(credits.toUnits(1.234, { exact: true })).toBe(1234)
     expect(() => credits.toUnits(0.0004, { exact: true })).toThrow(ValidationError)
-    expect(() => credits.toUnits(0.0004, { exact: true, path: 'signupCredits' })).toThrow(/signupCredits.*0\.001 credit/)
+    expect(() => credits.toUnits(0.0004, { exact: true, path: 'signupCredits' })).toThrow(
+      /signupCredits.*0\.001 credit/,
+    )
     expect(() => createCredits(7).toUnits(0.5, { exact: true })).toThrow(/1\/7 credit/)
     // the rounded conversion is remembered; the exact one must still refuse the same amount
     credits.toUnits(0.0005)

@@ -1,14 +1,17 @@
 import { createMemoryStores, createMetered } from '@metered/core'
-import { createMeteredNext } from '../src/create-metered-next.js'
 import type { AuthOptions } from 'next-auth'
 import { describe, expect, it } from 'vitest'
 import { type AuthUserLike, meteredAuth } from '../src/auth/index.js'
+import { createMeteredNext } from '../src/create-metered-next.js'
 import { identityFromSession } from '../src/server/identify.js'
 
 const google = { provider: 'google', type: 'oauth', providerAccountId: '1234' }
 const alice = { id: 'usr_alice', email: 'alice@example.com', name: 'Alice', image: 'https://img/alice.png' }
 
-function setup({ unitsPerCredit, ...options }: Partial<Parameters<typeof meteredAuth>[0]> & { unitsPerCredit?: number } = {}) {
+function setup({
+  unitsPerCredit,
+  ...options
+}: Partial<Parameters<typeof meteredAuth>[0]> & { unitsPerCredit?: number } = {}) {
   const stores = createMemoryStores()
   const errors: unknown[] = []
   let info = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 Test' }

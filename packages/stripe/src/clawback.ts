@@ -129,7 +129,12 @@ async function grantTarget(config: StripeCreditsConfig, paymentIntent: string | 
   const target = session && meteredTarget(config, session)
   if (!session || !target) return { outcome: { outcome: 'not_metered' } }
   if (!target.pack) {
-    config.report.event({ type: 'clawback_refused', reason: 'unknown_pack', sessionId: session.id, packId: target.packId })
+    config.report.event({
+      type: 'clawback_refused',
+      reason: 'unknown_pack',
+      sessionId: session.id,
+      packId: target.packId,
+    })
     return { outcome: { outcome: 'unknown_pack' } }
   }
   return { session, account: target.account, units: target.pack.units }

@@ -184,7 +184,11 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
         expected: { amount: 5000, currency: 'usd' },
         paid: { amount: 100, currency: 'usd' },
       },
-      expect.objectContaining({ type: 'grant_refused', reason: 'amount_mismatch', paid: { amount: 5000, currency: 'eur' } }),
+      expect.objectContaining({
+        type: 'grant_refused',
+        reason: 'amount_mismatch',
+        paid: { amount: 5000, currency: 'eur' },
+      }),
     ])
     expect(hooks.errors).toEqual([])
 

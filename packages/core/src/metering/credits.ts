@@ -104,7 +104,8 @@ export function createCredits(unitsPerCredit = 1): Credits {
       refuse(path, 'must be a finite number of 0 or more')
     }
     const scaled = mul(rational(credits), perCredit)
-    if (exact && scaled.d !== 1n) refuse(path, `must be a whole number of ledger units (a multiple of ${smallest} credit)`)
+    if (exact && scaled.d !== 1n)
+      refuse(path, `must be a whole number of ledger units (a multiple of ${smallest} credit)`)
     const units = ceil(scaled)
     if (!Number.isSafeInteger(units)) refuse(path, 'is too large')
     if (!exact) {

@@ -71,7 +71,10 @@ export function exportUsage(usage: UsageStore, options: ExportUsageOptions): Rea
   )
   const credits = options.credits
   if (credits !== undefined && typeof credits?.toCredits !== 'function') {
-    throw new ValidationError([{ path: 'credits', message: 'must be a metered instance\'s `credits`' }], 'export options')
+    throw new ValidationError(
+      [{ path: 'credits', message: "must be a metered instance's `credits`" }],
+      'export options',
+    )
   }
   if (options.format !== 'csv' && options.format !== 'ndjson') {
     throw new ValidationError([{ path: 'format', message: 'must be "csv" or "ndjson"' }], 'export options')

@@ -14,7 +14,10 @@ const DEFAULT_MAX_BODY = 16_384
  * An admin's amount as whole ledger units, or the 400 answer: someone typing 0.0004 credits means
  * that amount, so it is refused rather than rounded to a unit.
  */
-function exactUnits(credits: Credits, amount: number): { units: number; response?: never } | { units?: never; response: Response } {
+function exactUnits(
+  credits: Credits,
+  amount: number,
+): { units: number; response?: never } | { units?: never; response: Response } {
   try {
     return { units: credits.toUnits(amount, { exact: true }) }
   } catch (error) {

@@ -33,7 +33,10 @@ export function createProfileRoutes(deps: RoutesDeps, options: RouteFactoryOptio
     return json(
       {
         user,
-        balance: { available: metered.credits.toCredits(balance.available), held: metered.credits.toCredits(balance.held) },
+        balance: {
+          available: metered.credits.toCredits(balance.available),
+          held: metered.credits.toCredits(balance.held),
+        },
       },
       { headers: { 'Credits-Remaining': metered.credits.format(balance.available) } },
     )

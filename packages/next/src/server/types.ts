@@ -1,4 +1,13 @@
-import type { Credits, Duration, LimitResult, Metadata, Metered, MeteredOptions, MeteredUsage, Ticket } from '@metered/core'
+import type {
+  Credits,
+  Duration,
+  LimitResult,
+  Metadata,
+  Metered,
+  MeteredOptions,
+  MeteredUsage,
+  Ticket,
+} from '@metered/core'
 import type { After } from './after.js'
 import type { ClientIp, TrustProxy } from './client-ip.js'
 import type { Identify, Identity } from './identify.js'
