@@ -130,12 +130,30 @@ export function createCredits(unitsPerCredit = 1): Credits {
     return negative && text !== '0' ? `-${text}` : text
   }
 
+  /**
+   * `decimal` for the common case, every place of a power-of-ten unit, in safe-integer arithmetic:
+   * the wrappers write `Credits-Remaining` on every call.
+   */
+  function exactDecimal(units: number): string {
+    const whole = Math.trunc(units)
+    const abs = whole < 0 ? -whole : whole
+    if (exactPlaces === null || !Number.isSafeInteger(abs)) return decimal(units, places)
+    const rest = abs % unitsPerCredit
+    // abs - rest is a multiple of the unit, so the division is exact
+    const int = String((abs - rest) / unitsPerCredit)
+    const text = rest === 0 ? int : `${int}.${String(rest).padStart(exactPlaces, '0').replace(/0+$/, '')}`
+    return whole < 0 ? `-${text}` : text
+  }
+
   function format(units: number, options?: CreditsFormatOptions): string {
-    const maxPlaces = options?.maximumFractionDigits ?? places
+    if (options === undefined) return exactDecimal(units)
+    const maxPlaces = options.maximumFractionDigits ?? places
     const text = decimal(units, maxPlaces)
-    if (options?.locale === undefined) return text
+    if (options.locale === undefined) return text
     // Intl formats a decimal string exactly (no float on the way), so grouping adds no noise.
-    return intlFormat(options.locale, text.length - text.indexOf('.') - 1).format(text as Intl.StringNumericLiteral)
+    const dot = text.indexOf('.')
+    const shown = dot < 0 ? 0 : text.length - dot - 1
+    return intlFormat(options.locale, shown).format(text as Intl.StringNumericLiteral)
   }
 
   return {
