@@ -4,10 +4,10 @@ import { MeteredError, ValidationError } from '../errors.js'
 import { parseAccount } from '../fast-parse.js'
 import type { Metadata } from '../ledger/types.js'
 import type { LimitOptions, LimitResult } from '../limiter/limiter-types.js'
+import { createCredits } from '../pricing/credits.js'
 import { ceil, mul, rational } from '../pricing/rational.js'
 import type { MeteredUsage } from '../pricing/types.js'
 import { createAllowanceGranter } from './allowances.js'
-import { createCredits } from './credits.js'
 import { createTicket } from './ticket.js'
 import type {
   AuthorizeInput,

@@ -1,6 +1,5 @@
 export * from './authorize-input.js'
 export type * from './authorizer-types.js'
 export * from './create-metered.js'
-export { type Credits, type CreditsFormatOptions, createCredits, type ToUnitsOptions } from './credits.js'
 export { periodOf } from './periods.js'
 export type * from './types.js'

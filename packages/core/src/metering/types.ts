@@ -2,11 +2,11 @@ import type { Clock } from '../clock.js'
 import type { Duration } from '../duration.js'
 import type { Ledger, Metadata } from '../ledger/types.js'
 import type { LimitContext, Limiter, LimitResult } from '../limiter/limiter-types.js'
+import type { Credits } from '../pricing/credits.js'
 import type { MeteredUsage, Pricer } from '../pricing/types.js'
 import type { UsageStatus, UsageStore } from '../usage/types.js'
 import type { UserStore } from '../users/types.js'
 import type { Authorizer } from './authorizer-types.js'
-import type { Credits } from './credits.js'
 
 /** A plan's recurring credits, granted lazily once per period and expiring at its end. */
 export interface Allowance {

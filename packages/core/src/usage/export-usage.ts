@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js'
-import type { Credits } from '../metering/credits.js'
+import type { Credits } from '../pricing/credits.js'
 import { parse, toEpoch, usageListQuerySchema } from '../schemas.js'
 import type { UsageEvent, UsageStore } from './types.js'
 

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js'
-import { ceil, mul, rational } from '../pricing/rational.js'
+import { ceil, mul, rational } from './rational.js'
 
 export interface ToUnitsOptions {
   /**
