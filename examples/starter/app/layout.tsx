@@ -2,7 +2,7 @@ import { MeteredProvider } from '@metered/next/react'
 import type { Metadata } from 'next'
 import type { ReactNode } from 'react'
 import { SiteHeader } from '@/components/site-header'
-import { availableCredits, currentUser } from '@/lib/metered'
+import { currentUser, metered } from '@/lib/metered'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -13,7 +13,7 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const user = await currentUser()
   // The first paint shows the balance read here: no loading flash, no extra request.
-  const balance = user ? await availableCredits(user.id) : null
+  const balance = user ? await metered.balance(user.id) : null
   return (
     <html lang="en">
       <body>

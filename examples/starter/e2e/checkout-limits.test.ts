@@ -28,8 +28,7 @@ function app() {
   const stripeCredits = createStripeCredits({
     stripe: dev.client,
     webhookSecret: dev.webhookSecret,
-    ledger: stores.ledger,
-    unitsPerCredit: 1000,
+    metered,
     packs: [{ id: 'pack-1', credits: 1_000, unitAmount: 100, currency: 'usd' }],
     successUrl: 'http://localhost/checkout/success?session_id={CHECKOUT_SESSION_ID}',
     cancelUrl: 'http://localhost/checkout/cancel',

@@ -1,4 +1,4 @@
-import { createMemoryLedger } from '@metered/core'
+import { createMemoryLedger, createMetered } from '@metered/core'
 import { createDevStripe, createStripeCredits } from '@metered/stripe'
 
 // What the README's success page imports (`auth` from '@/auth', `stripeCredits` from
@@ -15,10 +15,10 @@ export const ledger = createMemoryLedger()
 export const stripeCredits = createStripeCredits({
   stripe: dev.client,
   webhookSecret: dev.webhookSecret,
-  ledger,
-  unitsPerCredit: 1000,
+  metered: createMetered({ ledger, unitsPerCredit: 1000 }),
   packs: [{ id: 'pack-1', credits: 1_000, unitAmount: 100, currency: 'usd' }],
   successUrl: 'http://localhost/checkout/success?session_id={CHECKOUT_SESSION_ID}',
   cancelUrl: 'http://localhost/checkout/cancel',
-  logger: { warn: () => {}, error: () => {} },
+  onEvent: () => {},
+  onError: () => {},
 })

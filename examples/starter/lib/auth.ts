@@ -4,8 +4,8 @@ import type { AuthOptions } from 'next-auth'
 import GoogleProvider from 'next-auth/providers/google'
 import { authSecret, devCredentialsProvider } from './dev-auth'
 import { appUrl, DEV_ADMIN, devSignInEnabled, googleConfigured, isProduction } from './env'
-import { SIGNUP_CREDITS, UNITS_PER_CREDIT } from './pricing'
-import { ledger, users } from './stores'
+import { metering } from './metering'
+import { SIGNUP_CREDITS } from './pricing'
 
 // next-auth v4 wants its own origin; in development it is this app's.
 if (!isProduction && !process.env.NEXTAUTH_URL) process.env.NEXTAUTH_URL = appUrl
@@ -46,5 +46,5 @@ const admins = [
  */
 export const authOptions: AuthOptions = mergeAuthOptions(
   baseAuthOptions,
-  meteredAuth({ users, ledger, signupCredits: SIGNUP_CREDITS, unitsPerCredit: UNITS_PER_CREDIT, admins }),
+  meteredAuth({ metered: metering, signupCredits: SIGNUP_CREDITS, admins }),
 )

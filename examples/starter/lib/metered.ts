@@ -2,20 +2,14 @@ import 'server-only'
 import { createMeteredNext, nextAuthV4 } from '@metered/next'
 import { getServerSession } from 'next-auth'
 import { authConfigured, authOptions } from './auth'
-import { pricing, UNITS_PER_CREDIT } from './pricing'
-import { ledger, limiter, usage, users } from './stores'
+import { metering } from './metering'
 
 /**
- * The app's one metered instance: the stores, the limiter, the prices, and who is calling
- * (next-auth v4's session; `meteredAuth` put `id` and `role` on it).
+ * The app's one metered instance for routes: the metering (stores, limiter, prices, credit unit)
+ * and who is calling (next-auth v4's session; `meteredAuth` put `id` and `role` on it).
  */
 export const metered = createMeteredNext({
-  ledger,
-  limiter,
-  usage,
-  users,
-  pricing,
-  unitsPerCredit: UNITS_PER_CREDIT,
+  metered: metering,
   // Without a session secret (production misconfiguration) everyone is signed out: 401, not 500.
   identify: authConfigured ? nextAuthV4(getServerSession, authOptions) : () => null,
   buyUrl: '/buy-credits',
@@ -37,10 +31,4 @@ export async function currentUser(): Promise<SessionUser | null> {
   if (!user?.id) return null
   const role = await metered.role({ id: user.id })
   return { id: user.id, email: user.email ?? null, name: user.name ?? null, role }
-}
-
-/** Credits available to an account (decimals: the ledger counts milli-credits). */
-export async function availableCredits(account: string): Promise<number> {
-  const balance = await ledger.balance(account)
-  return metered.metered.toCredits(balance.available)
 }

@@ -2,8 +2,8 @@ import 'server-only'
 import { createDevStripe, createStripeCredits, type DevStripe, type StripeCredits } from '@metered/stripe'
 import Stripe from 'stripe'
 import { appUrl, devCheckoutEnabled, stripeConfigured } from './env'
-import { packs, UNITS_PER_CREDIT } from './pricing'
-import { ledger } from './stores'
+import { metering } from './metering'
+import { packs } from './pricing'
 
 const cache = globalThis as typeof globalThis & { __starterDevStripe?: DevStripe }
 
@@ -36,9 +36,8 @@ const stripe = client()
 export const stripeCredits: StripeCredits | null = stripe
   ? createStripeCredits({
       stripe,
-      ledger,
+      metered: metering,
       packs,
-      unitsPerCredit: UNITS_PER_CREDIT,
       webhookSecret: stripeConfigured ? (process.env.STRIPE_WEBHOOK_SECRET ?? '') : (devStripe?.webhookSecret ?? ''),
       successUrl: `${appUrl}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
       cancelUrl: `${appUrl}/checkout/cancel`,

@@ -1,9 +1,9 @@
 import { createMetered, type Metered, systemClock } from '@metered/core'
 import { createAdminRoutes, createCreditRoutes, createProfileRoutes } from './routes/index.js'
+import { type BalanceJson, balanceJson } from './routes/serialize.js'
 import type { CatchAllHandlers, RouteFactoryOptions } from './routes/types.js'
 import { createAfter } from './server/after.js'
 import { clientIpFor } from './server/client-ip.js'
-import { formatCredits } from './server/headers.js'
 import { resolveRole, runIdentify } from './server/identify.js'
 import { assertModelsPriced } from './server/prices.js'
 import type { CreateMeteredNextOptions, MeteredNextCore } from './server/types.js'
@@ -11,18 +11,18 @@ import { createWithCredits } from './server/with-credits.js'
 import { createWithCreditsAction } from './server/with-credits-action.js'
 import { createWithRateLimit } from './server/with-rate-limit.js'
 
-function defaultReport(error: unknown): void {
+function logError(error: unknown): void {
   console.error('[metered]', error)
 }
 
 /**
- * The shared parts of an instance (identify, role lookup, after, IP, error reporting), without
+ * The shared parts of an instance (identify, role lookup, after, IP, the error hook), without
  * the wrappers: what route factories build on.
  */
 export function createMeteredNextCore(options: CreateMeteredNextOptions): MeteredNextCore {
   const metered: Metered = 'metered' in options ? options.metered : createMetered(options)
   if (options.models) assertModelsPriced(metered, options.models)
-  const onError = options.onError ?? defaultReport
+  const onError = options.onError ?? logError
   const clock = ('clock' in options ? options.clock : undefined) ?? systemClock
   const identify = options.identify
   return {
@@ -33,20 +33,26 @@ export function createMeteredNextCore(options: CreateMeteredNextOptions): Metere
     after: createAfter(options.after),
     clientIp:
       options.clientIp ?? clientIpFor(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
-    report(error) {
+    onError(error) {
       try {
         onError(error)
       } catch {
         // a failing logger must not turn a clean problem response into a crash
       }
     },
-    formatCredits: (units) => formatCredits(units, metered.unitsPerCredit),
+    credits: metered.credits,
     now: () => clock.now(),
   }
 }
 
 /** What `createMeteredNext` returns. */
 export interface MeteredNext extends MeteredNextCore {
+  /**
+   * An account's balance in credits, the body `GET /credits/balance` answers: what a server
+   * component (the root layout) passes to `MeteredProvider`'s `initialBalance`.
+   * @example <MeteredProvider initialBalance={user ? await metered.balance(user.id) : null}>
+   */
+  balance(account: string): Promise<BalanceJson>
   /** Wraps a route handler with identify, body checks, rate limit, hold and settle. */
   withCredits: ReturnType<typeof createWithCredits>
   /** Wraps a route handler with identify and the rate limiter only. */
@@ -79,6 +85,7 @@ export function createMeteredNext(options: CreateMeteredNextOptions): MeteredNex
   const core = createMeteredNextCore(options)
   return {
     ...core,
+    balance: async (account) => balanceJson(await core.metered.ledger.balance(account), core.credits),
     withCredits: createWithCredits(core),
     withRateLimit: createWithRateLimit(core),
     withCreditsAction: createWithCreditsAction(core),

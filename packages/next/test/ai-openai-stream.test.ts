@@ -55,7 +55,7 @@ describe('meteredResponsesStream through withCredits, against a loopback OpenAI'
     // the hold's headers: 10 credits minus the estimate's hold
     const estimate = estimateResponses(turn, { model: 'gpt-4.1-nano', maxOutputTokens: 2048 })
     const holdUnits = t.metered.metered.priceUnits('generate', estimate)
-    expect(res.headers.get('credits-remaining')).toBe(t.metered.formatCredits(10_000 - holdUnits))
+    expect(res.headers.get('credits-remaining')).toBe(t.metered.credits.format(10_000 - holdUnits))
     const payloads = parseSse(await res.text()) as Array<{ event: string; data: { type: string; delta?: string } }>
     expect(payloads.map((p) => p.event)).toEqual([
       'response.created',

@@ -2,7 +2,7 @@ import { Auth, type AuthConfig } from '@auth/core'
 import type { Adapter, AdapterUser, VerificationToken } from '@auth/core/adapters'
 import Credentials from '@auth/core/providers/credentials'
 import type { EmailConfig } from '@auth/core/providers/email'
-import { createMemoryStores } from '@metered/core'
+import { createMemoryStores, createMetered } from '@metered/core'
 import { describe, expect, it } from 'vitest'
 import { mergeAuthOptions, meteredAuth } from '../src/auth/index.js'
 import { identityFromSession } from '../src/server/identify.js'
@@ -122,8 +122,7 @@ describe('meteredAuth inside Auth.js v5 (@auth/core)', () => {
         ],
       } satisfies AuthConfig,
       meteredAuth({
-        users: stores.users,
-        ledger: stores.ledger,
+        metered: createMetered(stores),
         signupCredits: 20,
         admins: 'boss@example.com',
         getRequestInfo: () => ({ ip: '198.51.100.8', userAgent: 'Safari' }),
@@ -169,7 +168,7 @@ describe('meteredAuth inside Auth.js v5 (@auth/core)', () => {
         session: { strategy: 'database' },
         providers: [email],
       } satisfies AuthConfig,
-      meteredAuth({ users: stores.users, ledger: stores.ledger, signupCredits: 3, getRequestInfo: () => null }),
+      meteredAuth({ metered: createMetered(stores), signupCredits: 3, getRequestInfo: () => null }),
     )
     const jar: Jar = {}
     const csrfToken = await csrf(config, jar)
@@ -189,8 +188,7 @@ describe('meteredAuth inside Auth.js v5 (@auth/core)', () => {
   })
 
   it('spreads into an Auth.js config (type check)', () => {
-    const { users, ledger } = createMemoryStores()
-    const config: AuthConfig = { providers: [], ...meteredAuth({ users, ledger }) }
+    const config: AuthConfig = { providers: [], ...meteredAuth({ metered: createMetered(createMemoryStores()) }) }
     expect(config.callbacks?.jwt).toBeTypeOf('function')
   })
 })

@@ -1,4 +1,4 @@
-import { createMemoryStores } from '@metered/core'
+import { createMemoryStores, createMetered } from '@metered/core'
 import type { AuthOptions, Session } from 'next-auth'
 import { describe, expect, it } from 'vitest'
 import { mergeAuthOptions, meteredAuth } from '../src/auth/index.js'
@@ -13,8 +13,7 @@ const fn = (f: unknown) => f as (params: unknown) => Promise<any>
 function setup() {
   const stores = createMemoryStores()
   const m = meteredAuth({
-    users: stores.users,
-    ledger: stores.ledger,
+    metered: createMetered(stores),
     signupCredits: 10,
     getRequestInfo: () => ({ ip: '10.1.1.1', userAgent: 'UA' }),
   })

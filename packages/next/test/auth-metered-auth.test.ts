@@ -1,19 +1,22 @@
-import { createMemoryStores, type Ledger } from '@metered/core'
+import { createMemoryStores, createMetered } from '@metered/core'
 import type { AuthOptions } from 'next-auth'
 import { describe, expect, it } from 'vitest'
 import { type AuthUserLike, meteredAuth } from '../src/auth/index.js'
+import { createMeteredNext } from '../src/create-metered-next.js'
 import { identityFromSession } from '../src/server/identify.js'
 
 const google = { provider: 'google', type: 'oauth', providerAccountId: '1234' }
 const alice = { id: 'usr_alice', email: 'alice@example.com', name: 'Alice', image: 'https://img/alice.png' }
 
-function setup(options: Partial<Parameters<typeof meteredAuth>[0]> = {}) {
+function setup({
+  unitsPerCredit,
+  ...options
+}: Partial<Parameters<typeof meteredAuth>[0]> & { unitsPerCredit?: number } = {}) {
   const stores = createMemoryStores()
   const errors: unknown[] = []
   let info = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 Test' }
   const auth = meteredAuth({
-    users: stores.users,
-    ledger: stores.ledger,
+    metered: createMetered({ ...stores, ...(unitsPerCredit === undefined ? {} : { unitsPerCredit }) }),
     getRequestInfo: () => info,
     onError: (e) => errors.push(e),
     ...options,
@@ -103,8 +106,8 @@ describe('meteredAuth: sign-in', () => {
     const errors: unknown[] = []
     const users = { ...stores.users, recordLogin: async () => Promise.reject(new Error('db down')) }
     const auth = meteredAuth({
+      metered: createMetered(stores),
       users,
-      ledger: stores.ledger,
       signupCredits: 5,
       getRequestInfo: () => null,
       onError: (e) => errors.push(e),
@@ -157,8 +160,7 @@ describe('meteredAuth: signup credits', () => {
     const stores = createMemoryStores()
     const errors: unknown[] = []
     const base = {
-      users: stores.users,
-      ledger: stores.ledger,
+      metered: createMetered(stores),
       getRequestInfo: () => null,
       onError: (e: unknown) => errors.push(e),
     }
@@ -169,11 +171,14 @@ describe('meteredAuth: signup credits', () => {
   })
 
   it('refuses bad configuration at start-up', () => {
-    const { users, ledger } = createMemoryStores()
-    expect(() => meteredAuth({ users, ledger, signupCredits: 0.5 })).toThrow(/signupCredits/)
-    expect(() => meteredAuth({ users, ledger, signupCredits: -1 })).toThrow(/signupCredits/)
-    expect(() => meteredAuth({ users, signupCredits: 10 })).toThrow(/ledger/)
-    expect(() => meteredAuth({ users, ledger: ledger as Ledger, signupCredits: 0.5, unitsPerCredit: 10 })).not.toThrow()
+    const stores = createMemoryStores()
+    const metered = createMetered(stores)
+    expect(() => meteredAuth({ metered, signupCredits: 0.5 })).toThrow(/signupCredits/)
+    expect(() => meteredAuth({ metered, signupCredits: -1 })).toThrow(/signupCredits/)
+    expect(() => meteredAuth({ users: stores.users, signupCredits: 10 })).toThrow(/metered/)
+    const tenths = createMetered({ ...stores, unitsPerCredit: 10 })
+    expect(() => meteredAuth({ metered: tenths, signupCredits: 0.5 })).not.toThrow()
+    expect(() => meteredAuth({ metered: tenths, signupCredits: 0.05 })).toThrow(/signupCredits.*0\.1 credit/)
   })
 })
 
@@ -272,16 +277,14 @@ describe('meteredAuth: sessions', () => {
   })
 
   it('spreads into next-auth v4 AuthOptions (type check)', () => {
-    const { users, ledger } = createMemoryStores()
-    const m = meteredAuth({ users, ledger })
+    const m = meteredAuth({ metered: createMetered(createMemoryStores()) })
     const options: AuthOptions = { providers: [], events: m.events, callbacks: m.callbacks }
     expect(options.callbacks?.session).toBeTypeOf('function')
   })
 })
 
 describe('meteredAuth: from a metered instance', () => {
-  it('takes users, ledger and unitsPerCredit from the instance, so the bonus is in the app units', async () => {
-    const { createMetered } = await import('@metered/core')
+  it('takes users, ledger and the credit unit from the instance, so the bonus is in the app units', async () => {
     const stores = createMemoryStores()
     const metered = createMetered({ ...stores, unitsPerCredit: 1000 })
     const auth = meteredAuth({ metered, signupCredits: 1.5, getRequestInfo: () => ({ ip: null, userAgent: null }) })
@@ -291,11 +294,16 @@ describe('meteredAuth: from a metered instance', () => {
     expect((await stores.users.get('usr_alice'))?.loginCount).toBe(2)
   })
 
-  it('refuses a unitsPerCredit that differs from the instance, and a missing user store', async () => {
-    const { createMetered } = await import('@metered/core')
+  it('takes a createMeteredNext instance as well', async () => {
     const stores = createMemoryStores()
-    const metered = createMetered({ ...stores, unitsPerCredit: 1000 })
-    expect(() => meteredAuth({ metered, unitsPerCredit: 1, signupCredits: 1 })).toThrow(/unitsPerCredit/)
+    const next = createMeteredNext({ ...stores, unitsPerCredit: 7, identify: () => null })
+    const auth = meteredAuth({ metered: next, signupCredits: 3, getRequestInfo: () => null })
+    await auth.events.signIn({ user: alice, account: google })
+    expect((await stores.ledger.balance('usr_alice')).available).toBe(21)
+  })
+
+  it('refuses a missing user store', () => {
+    const stores = createMemoryStores()
     const noUsers = createMetered({ ledger: stores.ledger })
     expect(() => meteredAuth({ metered: noUsers })).toThrow(/users/)
   })

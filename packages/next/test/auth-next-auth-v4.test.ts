@@ -1,4 +1,4 @@
-import { createMemoryStores } from '@metered/core'
+import { createMemoryStores, createMetered } from '@metered/core'
 import type { AuthOptions } from 'next-auth'
 import NextAuth from 'next-auth'
 import type { Adapter, AdapterAccount, AdapterSession, AdapterUser, VerificationToken } from 'next-auth/adapters'
@@ -159,8 +159,7 @@ describe('meteredAuth inside next-auth v4', () => {
         events: { signIn: () => void appCalls.push('signIn') },
       } satisfies AuthOptions,
       meteredAuth({
-        users: stores.users,
-        ledger: stores.ledger,
+        metered: createMetered(stores),
         signupCredits: 50,
         admins: ['boss@example.com'],
         getRequestInfo: () => ({ ip: '203.0.113.4', userAgent: 'Firefox' }),
@@ -227,10 +226,8 @@ describe('meteredAuth inside next-auth v4', () => {
         callbacks: { session: ({ session }) => ({ ...session, app: 'starter' }) },
       } satisfies AuthOptions,
       meteredAuth({
-        users: stores.users,
-        ledger: stores.ledger,
+        metered: createMetered({ ...stores, unitsPerCredit: 1000 }),
         signupCredits: 1.5,
-        unitsPerCredit: 1000,
         getRequestInfo: () => null,
       }),
     )

@@ -1,3 +1,4 @@
+import { createMetered } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
 import { databaseUrl, uniqueName } from '@metered/tooling'
 import { Kysely, PostgresDialect } from 'kysely'
@@ -27,10 +28,8 @@ describe('meteredAuth over Postgres', () => {
     const s = await stores()
     const errors: unknown[] = []
     const auth = meteredAuth({
-      users: s.users,
-      ledger: s.ledger,
+      metered: createMetered({ ledger: s.ledger, users: s.users, unitsPerCredit: 1000 }),
       signupCredits: 2.5,
-      unitsPerCredit: 1000,
       getRequestInfo: () => ({ ip: '203.0.113.7', userAgent: 'UA' }),
       onError: (e) => errors.push(e),
     })

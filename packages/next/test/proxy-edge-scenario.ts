@@ -15,17 +15,11 @@ async function scenario() {
   const req = () => new Request('https://app.example.com/api/x', { headers: { 'x-forwarded-for': '192.0.2.9' } })
   const proxied = [await proxy(req()), await proxy(req()), await proxy(req())].map((r) => r?.status ?? null)
 
-  const auth = meteredAuth({
-    users: stores.users,
-    ledger: stores.ledger,
-    signupCredits: 5,
-    unitsPerCredit: 1000,
-    admins: 'root@example.com',
-  })
+  const metered = createMetered({ ...stores, unitsPerCredit: 1000 })
+  const auth = meteredAuth({ metered, signupCredits: 5, admins: 'root@example.com' })
   await auth.events.signIn({ user: { id: 'root', email: 'root@example.com' }, account: { provider: 'google' } })
   await auth.events.signIn({ user: { id: 'alice', email: 'alice@example.com' }, account: { provider: 'google' } })
 
-  const metered = createMetered({ ...stores, unitsPerCredit: 1000 })
   const routes = createCreditRoutes({ metered, identify: (r) => ({ id: r.headers.get('x-user') ?? '' }) })
   const call = (method: 'GET' | 'POST', route: string, user: string, body?: unknown) =>
     routes[method](

@@ -17,7 +17,7 @@ export async function routesSetup(
     ledger?: Ledger
     users?: UserStore | null
     usage?: UsageStore | null
-    report?: (e: unknown) => void
+    onError?: (e: unknown) => void
   } = {},
 ) {
   const stores = await makeStores()
@@ -35,7 +35,7 @@ export async function routesSetup(
       const role = req.headers.get('x-role')
       return role === 'admin' ? { id, role } : { id }
     },
-    report: overrides.report ?? ((e) => reported.push(e)),
+    onError: overrides.onError ?? ((e) => reported.push(e)),
     buyUrl: '/buy-credits',
   }
   if (users) {

@@ -2,7 +2,7 @@ import { IdempotencyConflictError, NotFoundError, StoreTimeoutError, ValidationE
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { errorProblem, invalidInput, problem, validationProblem } from '../src/index.js'
-import { createPolicyFormatter, formatCredits, formatRateLimit } from '../src/server/headers.js'
+import { createPolicyFormatter, formatRateLimit } from '../src/server/headers.js'
 
 describe('problem+json', () => {
   it('has the contract shape, media type and no-store', async () => {
@@ -71,16 +71,6 @@ describe('problem+json', () => {
 })
 
 describe('header fields', () => {
-  it('formats credits exactly', () => {
-    expect(formatCredits(390, 1000)).toBe('0.39')
-    expect(formatCredits(12_345, 1000)).toBe('12.345')
-    expect(formatCredits(5000, 1000)).toBe('5')
-    expect(formatCredits(0, 1000)).toBe('0')
-    expect(formatCredits(7, 1)).toBe('7')
-    expect(formatCredits(123_456_789_012, 100)).toBe('1234567890.12')
-    expect(formatCredits(10, 3)).toBe('3.333333')
-  })
-
   it('RateLimit-Policy from rules (token bucket w = full refill time), cached per rules object', () => {
     const format = createPolicyFormatter()
     const rules = {

@@ -4,7 +4,6 @@ import { sessionForPaymentIntent } from './find-session.js'
 import { fulfilSession, meteredTarget } from './fulfil.js'
 import { disputeKey, grantKey, refundKey } from './keys.js'
 import { isIdempotencyConflict } from './ledger-errors.js'
-import { packUnits } from './packs.js'
 import { idOf, type StripeCharge, type StripeCheckoutSession, type StripeRefund } from './stripe-client.js'
 import { parseCharge, parseDispute, parseRefunds } from './stripe-objects.js'
 
@@ -105,11 +104,12 @@ function reportPending(
   session: StripeCheckoutSession,
   reason: 'refund' | 'dispute',
   taken: Taken,
-  ids: Record<string, unknown>,
+  ids: { stripeChargeId: string } | { stripeDisputeId: string },
 ): void {
-  // Logged once, by the delivery that made the revoke; redeliveries replay it silently.
+  // Reported once, by the delivery that made the revoke; redeliveries replay it silently.
   if (taken.freshPending === 0) return
-  config.logger.warn('clawback waits for held credits: taken when their hold closes', {
+  config.report.event({
+    type: 'clawback_pending',
     account,
     sessionId: session.id,
     reason,
@@ -129,13 +129,15 @@ async function grantTarget(config: StripeCreditsConfig, paymentIntent: string | 
   const target = session && meteredTarget(config, session)
   if (!session || !target) return { outcome: { outcome: 'not_metered' } }
   if (!target.pack) {
-    config.logger.error('refund or dispute on a session whose pack is not in the catalog; nothing revoked', {
+    config.report.event({
+      type: 'clawback_refused',
+      reason: 'unknown_pack',
       sessionId: session.id,
       packId: target.packId,
     })
     return { outcome: { outcome: 'unknown_pack' } }
   }
-  return { session, account: target.account, units: packUnits(target.pack, config.unitsPerCredit) }
+  return { session, account: target.account, units: target.pack.units }
 }
 
 /**
@@ -153,9 +155,11 @@ async function revokeGranting(
   if (result === 'grant_not_found') {
     const fulfilled = await fulfilSession(config, session)
     if (fulfilled.outcome !== 'granted' && fulfilled.outcome !== 'already_granted') {
-      config.logger.warn('refund or dispute on a session that was never granted; nothing revoked', {
+      config.report.event({
+        type: 'clawback_refused',
+        reason: 'not_granted',
         sessionId: session.id,
-        reason: fulfilled.outcome,
+        grant: fulfilled.outcome,
       })
       return 'not_granted'
     }
@@ -173,7 +177,8 @@ async function revoke(config: StripeCreditsConfig, input: RevokeInput): Promise<
     // The same refund id revoked before with another share: an earlier refund of the charge has
     // failed since, which changed the running total. That refund was clawed back once; keep it.
     if (isIdempotencyConflict(err)) {
-      config.logger.warn('clawback already applied with another amount; left as it was', {
+      config.report.error(err, {
+        message: 'clawback already applied with another amount; left as it was',
         idempotencyKey: input.idempotencyKey,
       })
       return { revoked: 0, pending: 0, freshPending: 0 }

@@ -1,6 +1,6 @@
-import { type Ledger, parse } from '@metered/core'
+import { type Credits, type Ledger, parse } from '@metered/core'
 import { z } from 'zod'
-import { consoleLogger, type StripeCreditsLogger } from './logger.js'
+import { createReporter, type Reporter, type StripeCreditsHooks } from './hooks.js'
 import { buildCatalog, type CreditPack, type NormalizedPack, normalizePack, packSchema } from './packs.js'
 import type { StripeCreditsClient } from './stripe-client.js'
 
@@ -14,11 +14,24 @@ export interface StripeCustomerStore {
   set(account: string, customerId: string): Promise<void>
 }
 
-export interface StripeCreditsOptions {
+/** The parts of a metered instance Stripe credits use: the ledger and the credit unit. */
+export interface StripeMeteredParts {
+  readonly ledger: Ledger
+  readonly credits: Credits
+}
+
+/** A `createMetered` instance, or a `createMeteredNext` one (which holds it as `.metered`). */
+export type StripeMeteredSource = StripeMeteredParts | { readonly metered: StripeMeteredParts }
+
+export interface StripeCreditsOptions extends StripeCreditsHooks {
   /** A `new Stripe(secretKey)` instance, or anything with the same methods. */
   stripe: StripeCreditsClient
-  /** Where purchased credits are granted and clawed back. */
-  ledger: Ledger
+  /**
+   * The app's metered instance: purchased credits are granted and clawed back in its ledger, and
+   * packs are counted in its credit unit (`metered.credits`), the one every other part uses.
+   * @example createStripeCredits({ metered, stripe, packs, ... })
+   */
+  metered: StripeMeteredSource
   /** The server-side catalog: the only source of prices and credits. */
   packs: CreditPack[]
   /**
@@ -34,18 +47,12 @@ export interface StripeCreditsOptions {
   successUrl: string
   /** Where Checkout sends the buyer who cancels. @example 'https://example.com/checkout/cancel' */
   cancelUrl: string
-  /**
-   * Ledger units per credit. With 1000 the ledger holds milli-credits, so a pack of 1,000 credits
-   * is granted as 1,000,000 units.
-   * @default 1
-   */
-  unitsPerCredit?: number
   /** Reuse one Stripe customer per account. Without it Checkout decides (guest customers). */
   customers?: StripeCustomerStore
   /**
    * Refuse to grant when the session's total is below the pack's `unitAmount` or in another
-   * currency (packs with only a Stripe price id are not checked). The refusal is logged and the
-   * event acknowledged: nobody gets credits they did not pay for, and an operator resolves it.
+   * currency (packs with only a Stripe price id are not checked). The refusal is an `onEvent`
+   * (`grant_refused`) and the event is acknowledged: nobody gets credits they did not pay for, and an operator resolves it.
    * @default true
    */
   verifyAmount?: boolean
@@ -54,22 +61,20 @@ export interface StripeCreditsOptions {
    * @default 300
    */
   toleranceSeconds?: number
-  /** Where decisions and failures are reported. @default console */
-  logger?: StripeCreditsLogger
 }
 
 export interface StripeCreditsConfig {
   stripe: StripeCreditsClient
   ledger: Ledger
+  credits: Credits
   catalog: Map<string, NormalizedPack>
   webhookSecrets: string[]
   successUrl: string
   cancelUrl: string
-  unitsPerCredit: number
   customers: StripeCustomerStore | null
   verifyAmount: boolean
   toleranceSeconds: number
-  logger: StripeCreditsLogger
+  report: Reporter
 }
 
 // Stripe keeps `{CHECKOUT_SESSION_ID}` literally only if we pass the string as given, so the URL is
@@ -87,18 +92,30 @@ const urlSchema = z
     }
   }, 'must be an absolute http(s) URL')
 
-const hasMethods = (paths: string[]) =>
-  z.custom<object>(
-    (v) => {
-      if (typeof v !== 'object' || v === null) return false
-      return paths.every((path) => {
-        let at: unknown = v
-        for (const part of path.split('.')) at = (at as Record<string, unknown> | undefined)?.[part]
-        return typeof at === 'function'
-      })
-    },
-    `must have ${paths.join(', ')}`,
-  )
+function methodsAt(v: unknown, paths: string[]): boolean {
+  if (typeof v !== 'object' || v === null) return false
+  return paths.every((path) => {
+    let at: unknown = v
+    for (const part of path.split('.')) at = (at as Record<string, unknown> | undefined)?.[part]
+    return typeof at === 'function'
+  })
+}
+
+const hasMethods = (paths: string[]) => z.custom<object>((v) => methodsAt(v, paths), `must have ${paths.join(', ')}`)
+
+/** The instance's parts, from a `createMetered` instance or a `createMeteredNext` one. */
+function partsOf(source: unknown): StripeMeteredParts | null {
+  if (typeof source !== 'object' || source === null) return null
+  // A createMeteredNext instance carries `credits` too, but the ledger only on `.metered`.
+  const parts = 'metered' in source ? (source as { metered: unknown }).metered : source
+  const ok = methodsAt(parts, ['ledger.grant', 'ledger.revoke', 'ledger.history', 'credits.toUnits'])
+  return ok ? (parts as StripeMeteredParts) : null
+}
+
+const meteredSchema = z.custom<object>(
+  (v) => partsOf(v) !== null,
+  'must be the metered instance (createMetered or createMeteredNext)',
+)
 
 const secretSchema = z.string().min(8, 'looks too short for a webhook signing secret').max(500)
 
@@ -112,33 +129,33 @@ const optionsSchema = z.strictObject({
     'refunds.list',
     'webhooks.constructEventAsync',
   ]),
-  ledger: hasMethods(['grant', 'revoke', 'history']),
+  metered: meteredSchema,
   packs: z.array(packSchema).min(1).max(100),
   webhookSecret: z.union([secretSchema, z.array(secretSchema).min(1).max(5)]),
   successUrl: urlSchema,
   cancelUrl: urlSchema,
-  unitsPerCredit: z.number().int().positive().max(1_000_000_000).optional(),
   customers: hasMethods(['get', 'set']).optional(),
   verifyAmount: z.boolean().optional(),
   toleranceSeconds: z.number().int().positive().max(86_400).optional(),
-  logger: hasMethods(['warn', 'error']).optional(),
+  onEvent: z.custom<object>((v) => typeof v === 'function', 'must be a function').optional(),
+  onError: z.custom<object>((v) => typeof v === 'function', 'must be a function').optional(),
 })
 
 export function normalizeOptions(options: StripeCreditsOptions): StripeCreditsConfig {
   const v = parse(optionsSchema, options, 'Stripe credits config')
-  const unitsPerCredit = v.unitsPerCredit ?? 1
+  // The schema only checked the shape; keep the caller's objects (and their `this`) as given.
+  const { ledger, credits } = partsOf(options.metered) as StripeMeteredParts
   return {
-    // The schema only checked the shape; keep the caller's objects (and their `this`) as given.
     stripe: options.stripe,
-    ledger: options.ledger,
-    catalog: buildCatalog(v.packs.map(normalizePack), unitsPerCredit),
+    ledger,
+    credits,
+    catalog: buildCatalog(v.packs.map(normalizePack), credits),
     webhookSecrets: typeof v.webhookSecret === 'string' ? [v.webhookSecret] : v.webhookSecret,
     successUrl: v.successUrl,
     cancelUrl: v.cancelUrl,
-    unitsPerCredit,
     customers: options.customers ?? null,
     verifyAmount: v.verifyAmount ?? true,
     toleranceSeconds: v.toleranceSeconds ?? 300,
-    logger: options.logger ?? consoleLogger,
+    report: createReporter(options),
   }
 }

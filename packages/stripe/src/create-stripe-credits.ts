@@ -29,9 +29,8 @@ export interface StripeCredits {
  *
  * @example
  * const credits = createStripeCredits({
+ *   metered, // createMetered(...) or createMeteredNext(...): its ledger and credit unit
  *   stripe: new Stripe(process.env.STRIPE_SECRET_KEY!),
- *   ledger,
- *   unitsPerCredit: 1000,
  *   packs: [{ id: 'pack-1', credits: 1_000, unitAmount: 100, currency: 'usd' }],
  *   webhookSecret: process.env.STRIPE_WEBHOOK_SECRET!,
  *   successUrl: 'https://example.com/checkout/success?session_id={CHECKOUT_SESSION_ID}',

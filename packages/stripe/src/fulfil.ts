@@ -1,7 +1,7 @@
 import type { StripeCreditsConfig } from './config.js'
 import { GRANT_META_SESSION, grantKey, META_ACCOUNT, META_PACK } from './keys.js'
 import { isIdempotencyConflict } from './ledger-errors.js'
-import { type NormalizedPack, packUnits } from './packs.js'
+import type { NormalizedPack } from './packs.js'
 import { idOf, type StripeCheckoutSession } from './stripe-client.js'
 
 export type FulfilOutcome =
@@ -11,7 +11,7 @@ export type FulfilOutcome =
   | { outcome: 'unpaid' }
   /** A session this package did not create (no metered metadata): not ours to handle. */
   | { outcome: 'not_metered' }
-  /** Refused and logged: the pack is not in the catalog, or the amount paid is below the pack's price. */
+  /** Refused (an `onEvent`): the pack is not in the catalog, or the amount paid is below the pack's price. */
   | { outcome: 'unknown_pack' | 'amount_mismatch' }
 
 /** The account and pack a session was created for, or null when it is not a metered session. */
@@ -41,15 +41,14 @@ export async function fulfilSession(
   const { account, pack } = target
   const refusal = grantRefusal(config, session, pack)
   if (refusal === 'unknown_pack' || !pack) {
-    config.logger.error('paid session names a pack that is not in the catalog; nothing granted', {
-      sessionId: session.id,
-      packId: target.packId,
-    })
+    config.report.event({ type: 'grant_refused', reason: 'unknown_pack', sessionId: session.id, packId: target.packId })
     return { outcome: 'unknown_pack' }
   }
   const paid = paidAmount(session)
   if (refusal === 'amount_mismatch') {
-    config.logger.error('amount paid is below the pack price; nothing granted', {
+    config.report.event({
+      type: 'grant_refused',
+      reason: 'amount_mismatch',
       sessionId: session.id,
       packId: pack.id,
       expected: { amount: pack.unitAmount, currency: pack.currency },
@@ -58,7 +57,7 @@ export async function fulfilSession(
     return { outcome: 'amount_mismatch' }
   }
 
-  const units = packUnits(pack, config.unitsPerCredit)
+  const { units } = pack
   try {
     const result = await config.ledger.grant({
       account,
@@ -79,7 +78,8 @@ export async function fulfilSession(
     // Same key, other parameters: the pack's credits changed in the catalog after the original
     // grant. The session was granted once already, which is all that matters here.
     if (isIdempotencyConflict(err)) {
-      config.logger.warn('session was already granted with other parameters (catalog changed?)', {
+      config.report.error(err, {
+        message: 'session was already granted with other parameters (catalog changed?); kept as granted',
         sessionId: session.id,
         packId: pack.id,
       })

@@ -1,10 +1,15 @@
 export type { CheckoutInput, CheckoutResult } from './checkout.js'
 export type { CheckoutStatus } from './checkout-status.js'
-export type { StripeCreditsOptions, StripeCustomerStore } from './config.js'
+export type {
+  StripeCreditsOptions,
+  StripeCustomerStore,
+  StripeMeteredParts,
+  StripeMeteredSource,
+} from './config.js'
 export { createStripeCredits, type StripeCredits } from './create-stripe-credits.js'
 export { createDevStripe, type DevStripe, type DevStripeOptions } from './dev/dev-stripe.js'
+export type { StripeCreditsEvent, StripeCreditsHooks, StripeErrorContext } from './hooks.js'
 export { disputeKey, grantKey, META_ACCOUNT, META_PACK, refundKey } from './keys.js'
-export type { StripeCreditsLogger } from './logger.js'
 export type { CreditPack, PublicPack } from './packs.js'
 export type { Problem } from './problem.js'
 export { type ReportUsageInput, reportUsage } from './report-usage.js'

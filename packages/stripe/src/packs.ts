@@ -1,4 +1,4 @@
-import { type Duration, durationSchema, toMs, ValidationError } from '@metered/core'
+import { type Credits, type Duration, durationSchema, isMeteredError, toMs, ValidationError } from '@metered/core'
 import { z } from 'zod'
 
 /**
@@ -12,7 +12,7 @@ import { z } from 'zod'
 export interface CreditPack {
   /** Stable id the client sends and Stripe metadata carries. Letters, digits and `_.:-`, up to 64. */
   id: string
-  /** Credits granted. With `unitsPerCredit` > 1 fractions are allowed as long as they come out as whole units. */
+  /** Credits granted, in the metered instance's unit: fractions are allowed when they are whole ledger units. */
   credits: number
   /**
    * Extra credits granted with the pack, shown separately on the pricing page.
@@ -59,6 +59,8 @@ export interface NormalizedPack {
   description: string | null
   expiresInMs: number | null
   active: boolean
+  /** Ledger units granted: credits + bonus, in the metered instance's unit. */
+  units: number
 }
 
 const creditsSchema = z.number().positive().finite()
@@ -92,7 +94,7 @@ export const packSchema = z
     path: ['currency'],
   })
 
-export function normalizePack(p: z.output<typeof packSchema>): NormalizedPack {
+export function normalizePack(p: z.output<typeof packSchema>): Omit<NormalizedPack, 'units'> {
   const bonus = p.bonus ?? 0
   return {
     id: p.id,
@@ -109,30 +111,26 @@ export function normalizePack(p: z.output<typeof packSchema>): NormalizedPack {
 }
 
 /**
- * Ledger units a pack grants: (credits + bonus) x unitsPerCredit, which must be a positive safe
- * integer. Checked once when the catalog is built, so a webhook never meets a bad pack.
+ * Builds the catalog, refusing duplicate ids and packs that are not a whole number of ledger units
+ * in the app's unit. Checked once here, so a webhook never meets a bad pack.
  */
-export function packUnits(pack: Pick<NormalizedPack, 'credits' | 'bonus'>, unitsPerCredit: number): number {
-  // Round away float noise such as 0.1 * 1000 = 100.00000000000001; the catalog check below
-  // refuses packs whose product is really fractional.
-  return Math.round((pack.credits + pack.bonus) * unitsPerCredit)
-}
-
-/** Builds the catalog, refusing duplicate ids and packs that do not come out as whole units. */
-export function buildCatalog(packs: NormalizedPack[], unitsPerCredit: number): Map<string, NormalizedPack> {
+export function buildCatalog(packs: Omit<NormalizedPack, 'units'>[], credits: Credits): Map<string, NormalizedPack> {
   const catalog = new Map<string, NormalizedPack>()
   const issues: { path: string; message: string }[] = []
   packs.forEach((pack, i) => {
     if (catalog.has(pack.id)) issues.push({ path: `packs.${i}.id`, message: `duplicate pack id "${pack.id}"` })
-    const exact = (pack.credits + pack.bonus) * unitsPerCredit
-    const units = packUnits(pack, unitsPerCredit)
-    if (!Number.isSafeInteger(units) || units <= 0 || Math.abs(exact - units) > 1e-6) {
-      issues.push({
-        path: `packs.${i}.credits`,
-        message: `credits x unitsPerCredit must be a whole number of units (got ${exact})`,
-      })
+    // Each part on its own: their float sum (0.1 + 0.2) may not be the decimal either was written as.
+    let units = 0
+    for (const part of ['credits', 'bonus'] as const) {
+      try {
+        units += credits.toUnits(pack[part], { exact: true, path: `packs.${i}.${part}` })
+      } catch (error) {
+        if (!isMeteredError(error) || error.code !== 'validation_error') throw error
+        issues.push(...(error as ValidationError).issues)
+      }
     }
-    catalog.set(pack.id, pack)
+    if (!Number.isSafeInteger(units)) issues.push({ path: `packs.${i}.credits`, message: 'is too large' })
+    catalog.set(pack.id, { ...pack, units })
   })
   if (issues.length > 0) throw new ValidationError(issues, 'Stripe credits config')
   return catalog

@@ -47,11 +47,10 @@ export async function handleWebhook(config: StripeCreditsConfig, request: Reques
   try {
     return jsonResponse({ received: true, ...(await dispatch(config, event)) })
   } catch (err) {
-    const e = err as { name?: unknown; code?: unknown; message?: unknown } | null
-    config.logger.error('webhook event failed; Stripe will retry it', {
+    config.report.error(err, {
+      message: 'webhook event failed; Stripe will retry it',
       eventId: event.id,
       eventType: event.type,
-      error: { name: e?.name, code: e?.code, message: e?.message },
     })
     return problemResponse('webhook-failed', 'The event could not be processed; it is safe to retry')
   }

@@ -1,4 +1,4 @@
-import { createMemoryLedger, StoreUnavailableError, ValidationError } from '@metered/core'
+import { createMemoryLedger, createMetered, StoreUnavailableError, ValidationError } from '@metered/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createStripeCredits, type StripeCustomerStore } from '../src/index.js'
 import { WEBHOOK_SECRET } from './helpers/events.js'
@@ -141,7 +141,7 @@ describe('checkout', () => {
 describe('configuration', () => {
   const base = () => ({
     stripe: fake.client(),
-    ledger: createMemoryLedger(),
+    metered: createMetered({ ledger: createMemoryLedger() }),
     packs: STARTER_PACKS,
     webhookSecret: WEBHOOK_SECRET,
     successUrl: 'https://app.example/ok?session_id={CHECKOUT_SESSION_ID}',
@@ -162,6 +162,8 @@ describe('configuration', () => {
     ['relative success URL', { successUrl: '/checkout/success' }, 'successUrl'],
     ['empty secret', { webhookSecret: '' }, 'webhookSecret'],
     ['not a Stripe client', { stripe: {} }, 'stripe'],
+    ['a ledger instead of the metered instance', { metered: createMemoryLedger() }, 'metered'],
+    ['a unit of its own', { unitsPerCredit: 1000 }, ''],
     ['unknown option', { webhookSecrett: 'whsec_x' }, ''],
   ])('refuses %s', (_name, override, path) => {
     let error: unknown
@@ -177,7 +179,7 @@ describe('configuration', () => {
   it('accepts fractional credits that come out as whole units', () => {
     const credits = createStripeCredits({
       ...base(),
-      unitsPerCredit: 1000,
+      metered: createMetered({ ledger: createMemoryLedger(), unitsPerCredit: 1000 }),
       packs: [{ id: 'tiny', credits: 0.5, unitAmount: 50, currency: 'USD', expiresIn: '30 d' }],
     })
     expect(credits.packs[0]).toMatchObject({ credits: 0.5, currency: 'usd' })

@@ -1,4 +1,4 @@
-import { createMemoryLedger } from '@metered/core'
+import { createMemoryLedger, createMetered } from '@metered/core'
 import Stripe from 'stripe'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { DEV_STRIPE_REFUSED, devStripeMode } from '../src/dev/production-guard.js'
@@ -16,13 +16,13 @@ function setup() {
   const ledger = createMemoryLedger()
   const credits = createStripeCredits({
     stripe: dev.client,
-    ledger,
+    metered: createMetered({ ledger, unitsPerCredit: UNITS_PER_CREDIT }),
     packs: STARTER_PACKS,
-    unitsPerCredit: UNITS_PER_CREDIT,
     webhookSecret: dev.webhookSecret,
     successUrl: 'http://localhost:3000/checkout/success?session_id={CHECKOUT_SESSION_ID}',
     cancelUrl: 'http://localhost:3000/checkout/cancel',
-    logger: { warn: () => {}, error: () => {} },
+    onEvent: () => {},
+    onError: () => {},
   })
   return { dev, ledger, credits }
 }

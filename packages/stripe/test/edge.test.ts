@@ -1,5 +1,5 @@
 // @vitest-environment edge-runtime
-import { createMemoryLedger } from '@metered/core'
+import { createMemoryLedger, createMetered } from '@metered/core'
 import { describe, expect, it } from 'vitest'
 // The SDK's worker build (what Next.js bundles for the edge runtime): Web Crypto, fetch, no Node APIs.
 import Stripe from '../node_modules/stripe/esm/stripe.esm.worker.js'
@@ -14,9 +14,8 @@ describe('webhook on the edge runtime', () => {
     const ledger = createMemoryLedger()
     const credits = createStripeCredits({
       stripe,
-      ledger,
+      metered: createMetered({ ledger, unitsPerCredit: 1000 }),
       packs: [{ id: 'pack-1', credits: 1_000, unitAmount: 100, currency: 'usd' }],
-      unitsPerCredit: 1000,
       webhookSecret: secret,
       successUrl: 'https://app.example/checkout/success?session_id={CHECKOUT_SESSION_ID}',
       cancelUrl: 'https://app.example/checkout/cancel',

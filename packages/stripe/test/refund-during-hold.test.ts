@@ -50,7 +50,7 @@ describe.each(ledgers)('refund or dispute while the credits are held, over the $
   }
 
   it('a full refund while all of it is held takes it all back when the hold is released', async () => {
-    const { credits, logger, holdId, chargeId } = await buyAndHoldAll()
+    const { credits, hooks, holdId, chargeId } = await buyAndHoldAll()
 
     expect(await post(credits, 'charge.refunded', fake.refund(chargeId))).toEqual({
       received: true,
@@ -58,13 +58,10 @@ describe.each(ledgers)('refund or dispute while the credits are held, over the $
       revoked: 0,
       pending: PACK_UNITS,
     })
-    expect(logger.logs).toEqual([
-      expect.objectContaining({
-        level: 'warn',
-        message: 'clawback waits for held credits: taken when their hold closes',
-        data: expect.objectContaining({ account, reason: 'refund', revoked: 0, pending: PACK_UNITS }),
-      }),
+    expect(hooks.events).toEqual([
+      expect.objectContaining({ type: 'clawback_pending', account, reason: 'refund', revoked: 0, pending: PACK_UNITS }),
     ])
+    expect(hooks.errors).toEqual([])
 
     expect(await ledger.release({ holdId })).toMatchObject({ ok: true, released: 0, forfeited: PACK_UNITS })
     expect(await ledger.balance(account)).toMatchObject({ available: 0, held: 0 })

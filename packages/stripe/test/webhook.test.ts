@@ -160,8 +160,8 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
     expect(await available()).toBe(0)
   })
 
-  it('refuses to grant a pack missing from the catalog or a session paid below the pack price, and logs it', async () => {
-    const { credits, logger } = await setup()
+  it('refuses to grant a pack missing from the catalog or a session paid below the pack price, as events', async () => {
+    const { credits, hooks } = await setup()
     const a = fake.completeSession(await buy(credits, 'pack-1'))
     const unknown = { ...a, metadata: { metered_account: account, metered_pack: 'pack-free' } }
     expect((await send(credits, 'checkout.session.completed', unknown)).body.outcome).toBe('unknown_pack')
@@ -174,11 +174,23 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
       'amount_mismatch',
     )
     expect(await available()).toBe(0)
-    expect(logger.logs.map((l) => [l.level, l.message])).toEqual([
-      ['error', 'paid session names a pack that is not in the catalog; nothing granted'],
-      ['error', 'amount paid is below the pack price; nothing granted'],
-      ['error', 'amount paid is below the pack price; nothing granted'],
+    expect(hooks.events).toEqual([
+      { type: 'grant_refused', reason: 'unknown_pack', sessionId: a.id, packId: 'pack-free' },
+      {
+        type: 'grant_refused',
+        reason: 'amount_mismatch',
+        sessionId: b.id,
+        packId: 'pack-50',
+        expected: { amount: 5000, currency: 'usd' },
+        paid: { amount: 100, currency: 'usd' },
+      },
+      expect.objectContaining({
+        type: 'grant_refused',
+        reason: 'amount_mismatch',
+        paid: { amount: 5000, currency: 'eur' },
+      }),
     ])
+    expect(hooks.errors).toEqual([])
 
     // Tax on top is fine, and so is a localised (Adaptive Pricing) session paid in the source currency.
     const taxed = { ...b, amount_total: 5400 }
@@ -198,7 +210,7 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
     ledger = await under.fresh()
     const flaky = flakyLedger(ledger)
     account = `acct-${randomBytes(6).toString('hex')}`
-    const { credits, logger } = makeCredits(fake, flaky)
+    const { credits, hooks } = makeCredits(fake, flaky)
     const sessionId = await buy(credits, 'pack-10')
     const body = event('checkout.session.completed', fake.completeSession(sessionId))
 
@@ -209,10 +221,12 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
     const problem = await failed.text()
     expect(problem).not.toMatch(/injected|stack|at .*\.ts/)
     expect(JSON.parse(problem)).toMatchObject({ type: 'https://metered.dev/problems/webhook-failed', status: 500 })
-    expect(logger.logs[0]).toMatchObject({
-      level: 'error',
-      data: { eventId: body.id, error: { code: 'store_unavailable' } },
+    expect(hooks.errors).toHaveLength(1)
+    expect(hooks.errors[0]).toMatchObject({
+      error: { code: 'store_unavailable' },
+      context: { message: 'webhook event failed; Stripe will retry it', eventId: body.id },
     })
+    expect(hooks.events).toEqual([])
     expect(await available()).toBe(0)
 
     flaky.down = false

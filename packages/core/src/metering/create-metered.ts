@@ -4,6 +4,7 @@ import { MeteredError, ValidationError } from '../errors.js'
 import { parseAccount } from '../fast-parse.js'
 import type { Metadata } from '../ledger/types.js'
 import type { LimitOptions, LimitResult } from '../limiter/limiter-types.js'
+import { createCredits } from '../pricing/credits.js'
 import { ceil, mul, rational } from '../pricing/rational.js'
 import type { MeteredUsage } from '../pricing/types.js'
 import { createAllowanceGranter } from './allowances.js'
@@ -31,14 +32,12 @@ const DEFAULT_HOLD_TTL = '10 m'
  * if (auth.ok) await auth.ticket.settle({ usage: fromResponses(response) })
  */
 export function createMetered(options: MeteredOptions): Metered {
-  const unitsPerCredit = options.unitsPerCredit ?? 1
-  if (!Number.isSafeInteger(unitsPerCredit) || unitsPerCredit <= 0) {
-    throw new ValidationError([{ path: 'unitsPerCredit', message: 'must be a positive integer' }])
-  }
+  const credits = createCredits(options.unitsPerCredit ?? 1)
+  const toUnits = (amount: number) => credits.toUnits(amount)
   const clock = options.clock ?? systemClock
   const holdTtlMs = toMs(options.holdTtl ?? DEFAULT_HOLD_TTL, 'holdTtl')
   const pricing = options.pricing ?? {}
-  const upc = rational(unitsPerCredit)
+  const upc = rational(credits.unitsPerCredit)
   const limiter = options.limiter ?? null
 
   function emit(event: MeteredEvent) {
@@ -48,22 +47,6 @@ export function createMetered(options: MeteredOptions): Metered {
     } catch {
       // an app's event handler must never break the money path
     }
-  }
-
-  // Exact conversion goes through bigint fractions; routes charge the same few prices over and
-  // over, so the results are remembered (a pure function of `credits`; bounded, cleared when full).
-  const unitsOf = new Map<number, number>()
-  function toUnits(credits: number): number {
-    if (!Number.isFinite(credits) || credits < 0) {
-      throw new ValidationError([{ path: 'credits', message: 'must be a finite number of 0 or more' }])
-    }
-    let units = unitsOf.get(credits)
-    if (units === undefined) {
-      units = ceil(mul(rational(credits), upc))
-      if (unitsOf.size >= 256) unitsOf.clear()
-      unitsOf.set(credits, units)
-    }
-    return units
   }
 
   function priceUnits(feature: string, usage: MeteredUsage): number {
@@ -315,11 +298,9 @@ export function createMetered(options: MeteredOptions): Metered {
     limiter,
     usage: options.usage ?? null,
     users: options.users ?? null,
-    unitsPerCredit,
+    credits,
     authorize,
     priceUnits,
-    toCredits: (units) => units / unitsPerCredit,
-    toUnits,
     ensureAllowances,
   }
 }

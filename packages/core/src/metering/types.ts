@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js'
 import type { Duration } from '../duration.js'
 import type { Ledger, Metadata } from '../ledger/types.js'
 import type { LimitContext, Limiter, LimitResult } from '../limiter/limiter-types.js'
+import type { Credits } from '../pricing/credits.js'
 import type { MeteredUsage, Pricer } from '../pricing/types.js'
 import type { UsageStatus, UsageStore } from '../usage/types.js'
 import type { UserStore } from '../users/types.js'
@@ -41,7 +42,8 @@ export interface MeteredOptions {
   pricing?: Record<string, Pricer>
   /**
    * Ledger units per credit. 1000 keeps milli-credits, so a 0.39-credit call is charged 390
-   * units instead of being rounded up to a whole credit.
+   * units instead of being rounded up to a whole credit. Set here only: everything else (Stripe,
+   * auth, export, the HTTP routes) reads it from `metered.credits`.
    * @default 1
    */
   unitsPerCredit?: number
@@ -140,15 +142,15 @@ export interface Metered {
   readonly limiter: Limiter | null
   readonly usage: UsageStore | null
   readonly users: UserStore | null
-  readonly unitsPerCredit: number
+  /**
+   * The app's credit unit (`unitsPerCredit`) and every conversion: `toUnits`, `toCredits`,
+   * `format`. Hand the instance (or this) to Stripe, auth and export; never the number again.
+   */
+  readonly credits: Credits
   /** Rate limit, then hold (or charge) credits, as one decision: a refusal consumes nothing. */
   authorize(input: AuthorizeInput): Promise<AuthorizeResult>
   /** Exact price of a usage for a feature, in ledger units (rounded up once). */
   priceUnits(feature: string, usage: MeteredUsage): number
-  /** Ledger units -> credits (may have decimals). */
-  toCredits(units: number): number
-  /** Credits -> ledger units, rounded up. */
-  toUnits(credits: number): number
   /** Grants the account's allowances for the current period if not yet granted. */
   ensureAllowances(account: string, plan?: string | null): Promise<void>
 }

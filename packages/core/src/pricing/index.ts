@@ -1,3 +1,4 @@
+export { type Credits, type CreditsFormatOptions, createCredits, type ToUnitsOptions } from './credits.js'
 export * from './openai-prices.js'
 export * from './pricers.js'
 export { ceil as ceilRational, type Rational, rational, toNumber as rationalToNumber } from './rational.js'

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js'
+import type { Credits } from '../pricing/credits.js'
 import { parse, toEpoch, usageListQuerySchema } from '../schemas.js'
 import type { UsageEvent, UsageStore } from './types.js'
 
@@ -13,10 +14,11 @@ export interface ExportUsageOptions {
   /** Events read per store call. @default 500 */
   pageSize?: number
   /**
-   * Write `amount` and `shortfall` in credits (units / unitsPerCredit) instead of ledger units.
+   * Write `amount` and `shortfall` in credits instead of ledger units: pass the metered instance's
+   * `metered.credits`, so the export uses the app's one unit.
    * @default amounts in ledger units
    */
-  unitsPerCredit?: number
+  credits?: Pick<Credits, 'toCredits' | 'unitsPerCredit'>
 }
 
 const COLUMNS = [
@@ -44,9 +46,9 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
-function inCredits(event: UsageEvent, unitsPerCredit: number | undefined): UsageEvent {
-  if (!unitsPerCredit || unitsPerCredit === 1) return event
-  return { ...event, amount: event.amount / unitsPerCredit, shortfall: event.shortfall / unitsPerCredit }
+function inCredits(event: UsageEvent, credits: ExportUsageOptions['credits']): UsageEvent {
+  if (!credits || credits.unitsPerCredit === 1) return event
+  return { ...event, amount: credits.toCredits(event.amount), shortfall: credits.toCredits(event.shortfall) }
 }
 
 function csvRow(event: UsageEvent): string {
@@ -67,11 +69,12 @@ export function exportUsage(usage: UsageStore, options: ExportUsageOptions): Rea
     { account: options.account, from: options.from, to: options.to, limit: options.pageSize ?? 500 },
     'export options',
   )
-  if (
-    options.unitsPerCredit !== undefined &&
-    !(Number.isSafeInteger(options.unitsPerCredit) && options.unitsPerCredit > 0)
-  ) {
-    throw new ValidationError([{ path: 'unitsPerCredit', message: 'must be a positive integer' }], 'export options')
+  const credits = options.credits
+  if (credits !== undefined && typeof credits?.toCredits !== 'function') {
+    throw new ValidationError(
+      [{ path: 'credits', message: "must be a metered instance's `credits`" }],
+      'export options',
+    )
   }
   if (options.format !== 'csv' && options.format !== 'ndjson') {
     throw new ValidationError([{ path: 'format', message: 'must be "csv" or "ndjson"' }], 'export options')
@@ -99,7 +102,7 @@ export function exportUsage(usage: UsageStore, options: ExportUsageOptions): Rea
         limit: query.limit ?? 500,
         cursor,
       })
-      const events = page.events.map((e) => inCredits(e, options.unitsPerCredit))
+      const events = page.events.map((e) => inCredits(e, credits))
       const text =
         options.format === 'csv' ? events.map(csvRow).join('') : events.map((e) => `${JSON.stringify(e)}\n`).join('')
       if (text) controller.enqueue(encoder.encode(text))

@@ -147,13 +147,13 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
     if (result.reason === 'insufficient_credits') {
       throw new MeteredRefusalError({
         reason: result.reason,
-        available: metered.toCredits(result.available),
-        required: metered.toCredits(result.required),
+        available: metered.credits.toCredits(result.available),
+        required: metered.credits.toCredits(result.required),
       })
     }
     throw new MeteredRefusalError({
       reason: result.reason,
-      available: result.available === null ? null : metered.toCredits(result.available),
+      available: result.available === null ? null : metered.credits.toCredits(result.available),
       retryAfter: result.limit ? Math.max(1, Math.ceil(result.limit.retryAfter / 1000)) : null,
     })
   }

@@ -18,6 +18,8 @@ export type {
   JwtParamsLike,
   MeteredAuth,
   MeteredAuthOptions,
+  MeteredAuthParts,
+  MeteredAuthSource,
   MeteredSessionUser,
   SessionLikeObject,
   SessionParamsLike,

@@ -44,7 +44,7 @@ function restampToken(result: unknown, stamp: Record<string, unknown>): unknown 
  * // app/api/auth/[...nextauth]/route.ts
  * const authOptions = mergeAuthOptions(
  *   { adapter: PrismaAdapter(prisma), providers: [GoogleProvider({ ... })], session: { strategy: 'database' } },
- *   meteredAuth({ users, ledger, signupCredits: 100, unitsPerCredit: 1000, admins: process.env.METERED_ADMIN_EMAILS }),
+ *   meteredAuth({ metered, signupCredits: 100, admins: process.env.METERED_ADMIN_EMAILS }),
  * )
  * const handler = NextAuth(authOptions)
  * export { handler as GET, handler as POST }

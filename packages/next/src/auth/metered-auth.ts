@@ -1,8 +1,7 @@
 import { IdempotencyConflictError, type Role, type UserStore, ValidationError } from '@metered/core'
-import { exactUnits } from '../routes/exact-units.js'
 import { adminEmailMatcher } from './admin-emails.js'
 import { createRequestInfoReader, ipFromHeaders } from './request-info.js'
-import type { AuthUserLike, MeteredAuth, MeteredAuthOptions } from './types.js'
+import type { AuthUserLike, MeteredAuth, MeteredAuthOptions, MeteredAuthParts, MeteredAuthSource } from './types.js'
 
 /** The user store's field limits: a longer value from a provider is dropped, never a failed upsert. */
 function clip(value: string | null, max: number): string | null {
@@ -24,15 +23,15 @@ function clip(value: string | null, max: number): string | null {
  * The session's role is for display; every admin check on the server reads the store.
  * @example
  * // next-auth v4, with existing authOptions
- * export const authOptions = mergeAuthOptions(baseAuthOptions, meteredAuth({ users, ledger, signupCredits: 100 }))
+ * export const authOptions = mergeAuthOptions(baseAuthOptions, meteredAuth({ metered, signupCredits: 100 }))
  * @example
  * // Auth.js v5
- * const m = meteredAuth({ users, ledger, admins: process.env.METERED_ADMIN_EMAILS })
+ * const m = meteredAuth({ metered, admins: process.env.METERED_ADMIN_EMAILS })
  * export const { auth, handlers } = NextAuth({ providers, ...m })
  */
 export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
-  const users = userStoreOf(options)
-  const ledger = options.ledger ?? options.metered?.ledger ?? null
+  const metered = partsOf(options.metered)
+  const users = userStoreOf(options, metered)
   const isAdminEmail = adminEmailMatcher(options.admins)
   const report = (error: unknown) => {
     try {
@@ -44,24 +43,15 @@ export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
   const readRequestInfo = createRequestInfoReader(options.getRequestInfo, options.clientIp ?? ipFromHeaders)
 
   const signupCredits = options.signupCredits ?? 0
-  const unitsPerCredit = options.unitsPerCredit ?? options.metered?.unitsPerCredit ?? 1
-  if (options.metered && unitsPerCredit !== options.metered.unitsPerCredit) {
-    // The footgun this option exists for: a bonus counted in other units than the app's.
-    throw new ValidationError([
-      { path: 'unitsPerCredit', message: `differs from the metered instance's (${options.metered.unitsPerCredit})` },
-    ])
-  }
+  const ledger = metered?.ledger ?? null
   let signupUnits = 0
   if (signupCredits !== 0) {
     // A misconfiguration should fail at start-up, not silently at every sign-in.
-    const units = exactUnits(signupCredits, unitsPerCredit)
-    if (units === null) {
-      throw new ValidationError([
-        { path: 'signupCredits', message: `must be a positive multiple of ${1 / unitsPerCredit}` },
-      ])
+    if (!metered) {
+      throw new ValidationError([{ path: 'metered', message: 'is required when signupCredits > 0' }])
     }
-    if (!ledger) throw new ValidationError([{ path: 'ledger', message: 'is required when signupCredits > 0' }])
-    signupUnits = units
+    signupUnits = metered.credits.toUnits(signupCredits, { exact: true, path: 'signupCredits' })
+    if (signupUnits === 0) throw new ValidationError([{ path: 'signupCredits', message: 'must be positive' }])
   }
 
   async function storedRole(id: string): Promise<Role | null> {
@@ -161,8 +151,15 @@ export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
   }
 }
 
-function userStoreOf(options: MeteredAuthOptions): UserStore {
-  const users = options.users ?? options.metered?.users ?? null
+/** The instance's parts, from a `createMetered` instance or a `createMeteredNext` one. */
+function partsOf(source: MeteredAuthSource | undefined): MeteredAuthParts | null {
+  if (!source) return null
+  // A createMeteredNext instance carries `credits` too, but the stores only on `.metered`.
+  return 'metered' in source ? source.metered : source
+}
+
+function userStoreOf(options: MeteredAuthOptions, metered: MeteredAuthParts | null): UserStore {
+  const users = options.users ?? metered?.users ?? null
   if (!users) {
     throw new ValidationError([{ path: 'users', message: 'give a user store, or a metered instance with one' }])
   }

@@ -1,4 +1,4 @@
-import type { Ledger, Role, UserStore } from '@metered/core'
+import type { Metered, Role, UserStore } from '@metered/core'
 
 /**
  * Structural types for next-auth v4 and Auth.js v5: only the fields metered reads, so this
@@ -45,34 +45,31 @@ export interface SignInRequestInfo {
   userAgent?: string | null
 }
 
+/** The parts of a metered instance `meteredAuth` reads. */
+export type MeteredAuthParts = Pick<Metered, 'users' | 'ledger' | 'credits'>
+
+/** A `createMetered` instance, or a `createMeteredNext` one (which holds it as `.metered`). */
+export type MeteredAuthSource = MeteredAuthParts | { readonly metered: MeteredAuthParts }
+
 export interface MeteredAuthOptions {
   /**
-   * Take `users`, `ledger` and `unitsPerCredit` from the metered instance (`createMetered(...)` or
-   * `createMeteredNext(...).metered`), so the signup bonus can never be counted in other units
-   * than the app's. Options given explicitly win; a different `unitsPerCredit` is refused.
-   * @example meteredAuth({ metered: metered.metered, signupCredits: 1000 })
+   * The app's metered instance (`createMetered(...)` or `createMeteredNext(...)`): its user store,
+   * and the ledger and credit unit the signup bonus is granted with, so the bonus is always in the
+   * app's one unit.
+   * @example meteredAuth({ metered, signupCredits: 1000 })
    */
-  metered?: { users: UserStore | null; ledger: Ledger; unitsPerCredit: number }
-  /** Where profiles, roles and logins are kept. Required unless `metered` has a user store. */
+  metered?: MeteredAuthSource
+  /** Where profiles, roles and logins are kept. @default `metered.users` (required without it) */
   users?: UserStore
   /**
-   * Where the signup bonus is granted. Needed only when `signupCredits` > 0.
-   * @default null
-   */
-  ledger?: Ledger | null
-  /**
    * Credits granted once per user at their first sign-in with metered installed (idempotency key
-   * `signup:<userId>`; users who signed up before get it at their next sign-in). Decimals are
-   * allowed when `unitsPerCredit` > 1. Changing it later never grants an existing user again.
+   * `signup:<userId>`; users who signed up before get it at their next sign-in), in the unit of
+   * `metered`, which it needs. Decimals are allowed when they are whole ledger units. Changing it
+   * later never grants an existing user again.
    * @default 0 (no grant)
    * @example signupCredits: 100
    */
   signupCredits?: number
-  /**
-   * Ledger units per credit, the same as the metered instance's.
-   * @default `metered.unitsPerCredit`, else 1
-   */
-  unitsPerCredit?: number
   /**
    * Emails that are made admins at sign-in (case-insensitive); an array, or one comma-separated
    * string such as `process.env.METERED_ADMIN_EMAILS`. Others keep the role they have; removing

@@ -53,7 +53,7 @@ export function createAdminRoutes(deps: RoutesDeps, options: RouteFactoryOptions
     const id = idOf(r)
     const [user, balance] = await Promise.all([users().get(id), metered.ledger.balance(id)])
     if (!user) return notFound('No such user.')
-    return json({ user, balance: balanceJson(balance, metered) })
+    return json({ user, balance: balanceJson(balance, metered.credits) })
   }
 
   const setRole = async (r: RouteRequest) => {
@@ -72,7 +72,7 @@ export function createAdminRoutes(deps: RoutesDeps, options: RouteFactoryOptions
       ...(q.value.limit !== undefined ? { limit: q.value.limit } : {}),
       ...(q.value.types !== undefined ? { types: q.value.types } : {}),
     })
-    return json(historyJson(page, metered.toCredits))
+    return json(historyJson(page, metered.credits))
   }
 
   const usage = async (r: RouteRequest) => {
@@ -97,7 +97,7 @@ export function createAdminRoutes(deps: RoutesDeps, options: RouteFactoryOptions
     const q = parseQuery(r.url, exportSchema)
     if (!q.ok) return q.response
     const { format, ...range } = q.value
-    const body = exportUsage(metered.usage, { ...range, format, unitsPerCredit: metered.unitsPerCredit })
+    const body = exportUsage(metered.usage, { ...range, format, credits: metered.credits })
     const name = `usage-${range.account === 'all' ? 'all' : 'account'}-${new Date(range.from).toISOString().slice(0, 10)}`
     return new Response(body, {
       headers: {

@@ -1,7 +1,6 @@
-import { formatCredits } from '../server/headers.js'
+import { type Credits, ValidationError } from '@metered/core'
 import { insufficientCredits, invalidInput } from '../server/problem.js'
 import { createDispatcher, type RouteRequest, type RouteSpec } from './dispatch.js'
-import { exactUnits } from './exact-units.js'
 import { targetAccount } from './guards.js'
 import { parseBody, parseQuery } from './input.js'
 import { json } from './respond.js'
@@ -11,9 +10,20 @@ import type { CatchAllHandlers, RouteFactoryOptions, RoutesDeps } from './types.
 
 const DEFAULT_MAX_BODY = 16_384
 
-/** 400 for a credits amount that is not a whole number of ledger units. */
-function badCredits(unitsPerCredit: number): Response {
-  return invalidInput([{ path: 'credits', message: `must be a positive multiple of ${1 / unitsPerCredit} credits` }])
+/**
+ * An admin's amount as whole ledger units, or the 400 answer: someone typing 0.0004 credits means
+ * that amount, so it is refused rather than rounded to a unit.
+ */
+function exactUnits(
+  credits: Credits,
+  amount: number,
+): { units: number; response?: never } | { units?: never; response: Response } {
+  try {
+    return { units: credits.toUnits(amount, { exact: true }) }
+  } catch (error) {
+    if (error instanceof ValidationError) return { response: invalidInput(error.issues) }
+    throw error
+  }
 }
 
 /**
@@ -38,7 +48,7 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
   const ownHeaders = (available: number, own: boolean) =>
     // Credits-Remaining updates the caller's own balance display (meteredFetch), so it is only
     // sent about the caller's own account, never about the account an admin is looking at.
-    own ? { 'Credits-Remaining': formatCredits(available, metered.unitsPerCredit) } : undefined
+    own ? { 'Credits-Remaining': metered.credits.format(available) } : undefined
 
   const balance = async (r: RouteRequest) => {
     const q = parseQuery(r.url, balanceQuery)
@@ -47,7 +57,7 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
     if (!target.ok) return target.response
     const b = await metered.ledger.balance(target.account)
     const headers = ownHeaders(b.available, target.own)
-    return json(balanceJson(b, metered), headers ? { headers } : {})
+    return json(balanceJson(b, metered.credits), headers ? { headers } : {})
   }
 
   const history = async (r: RouteRequest) => {
@@ -60,15 +70,15 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
       ...(q.value.limit !== undefined ? { limit: q.value.limit } : {}),
       ...(q.value.types !== undefined ? { types: q.value.types } : {}),
     })
-    return json(historyJson(page, metered.toCredits))
+    return json(historyJson(page, metered.credits))
   }
 
   const grant = async (r: RouteRequest) => {
     const body = await parseBody(r.req, grantBody, maxBody)
     if (!body.ok) return body.response
     const input = body.value
-    const units = exactUnits(input.credits, metered.unitsPerCredit)
-    if (units === null) return badCredits(metered.unitsPerCredit)
+    const { units, response } = exactUnits(metered.credits, input.credits)
+    if (response) return response
     if (input.expiresAt !== undefined && input.expiresAt <= Date.now()) {
       return invalidInput([{ path: 'expiresAt', message: 'must be in the future' }])
     }
@@ -84,7 +94,7 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
     return json({
       ok: true,
       grantId: result.grantId,
-      available: metered.toCredits(result.available),
+      available: metered.credits.toCredits(result.available),
       replayed: result.replayed,
     })
   }
@@ -93,8 +103,8 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
     const body = await parseBody(r.req, deductBody, maxBody)
     if (!body.ok) return body.response
     const input = body.value
-    const units = exactUnits(input.credits, metered.unitsPerCredit)
-    if (units === null) return badCredits(metered.unitsPerCredit)
+    const { units, response } = exactUnits(metered.credits, input.credits)
+    if (response) return response
     // One atomic check-and-debit in the store: a refusal writes nothing.
     const result = await metered.ledger.debit({
       account: input.account,
@@ -105,12 +115,12 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
     })
     if (!result.ok) {
       return insufficientCredits({
-        available: metered.toCredits(result.available),
-        required: metered.toCredits(result.required),
+        available: metered.credits.toCredits(result.available),
+        required: metered.credits.toCredits(result.required),
         buyUrl: deps.buyUrl ?? null,
       })
     }
-    return json({ ok: true, available: metered.toCredits(result.available), replayed: result.replayed })
+    return json({ ok: true, available: metered.credits.toCredits(result.available), replayed: result.replayed })
   }
 
   const routes: RouteSpec[] = [

@@ -83,7 +83,7 @@ export function createDispatcher(
   options: { basePath: string },
 ): CatchAllHandlers {
   const compiled: Compiled[] = routes.map((r) => ({ ...r, segments: splitPath(r.path) }))
-  const report = deps.report ?? ((error: unknown) => console.error('[metered]', error))
+  const report = deps.onError ?? ((error: unknown) => console.error('[metered]', error))
 
   const handle = (method: 'GET' | 'POST'): CatchAllHandler => {
     // routeCtx is typed required (Next 15's route check) yet may be missing outside Next

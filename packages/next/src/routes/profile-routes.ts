@@ -1,4 +1,3 @@
-import { formatCredits } from '../server/headers.js'
 import { notFound } from '../server/problem.js'
 import { createDispatcher, type RouteRequest, type RouteSpec } from './dispatch.js'
 import { targetAccount } from './guards.js'
@@ -34,9 +33,12 @@ export function createProfileRoutes(deps: RoutesDeps, options: RouteFactoryOptio
     return json(
       {
         user,
-        balance: { available: metered.toCredits(balance.available), held: metered.toCredits(balance.held) },
+        balance: {
+          available: metered.credits.toCredits(balance.available),
+          held: metered.credits.toCredits(balance.held),
+        },
       },
-      { headers: { 'Credits-Remaining': formatCredits(balance.available, metered.unitsPerCredit) } },
+      { headers: { 'Credits-Remaining': metered.credits.format(balance.available) } },
     )
   }
 

@@ -1,18 +1,19 @@
-import type { Balance, Entry, HistoryPage, Metered, UsageBucket, UsageStats } from '@metered/core'
+import type { Balance, Credits, Entry, HistoryPage, UsageBucket, UsageStats } from '@metered/core'
 
 /**
- * Ledger units -> credits for JSON. Units never leave the server except as `unitsPerCredit`
- * (docs/http-api.md): the client shows credits and sends credits.
+ * Ledger units -> credits for JSON, with the metered instance's `credits`. Units never leave the
+ * server except as `unitsPerCredit` (docs/http-api.md): the client shows credits and sends credits.
  */
-type ToCredits = Metered['toCredits']
+type ToCredits = Credits['toCredits']
 
-export function balanceJson(balance: Balance, metered: Metered) {
-  const c = metered.toCredits
+/** `GET /credits/balance`'s body (also what `metered.balance(account)` returns to a layout). */
+export function balanceJson(balance: Balance, credits: Credits) {
+  const c = credits.toCredits
   return {
     account: balance.account,
     available: c(balance.available),
     held: c(balance.held),
-    unitsPerCredit: metered.unitsPerCredit,
+    unitsPerCredit: credits.unitsPerCredit,
     grants: balance.grants.map((g) => ({
       id: g.id,
       source: g.source,
@@ -22,12 +23,15 @@ export function balanceJson(balance: Balance, metered: Metered) {
   }
 }
 
+/** The credits-denominated balance: `GET /credits/balance`'s body. */
+export type BalanceJson = ReturnType<typeof balanceJson>
+
 /**
  * History entries as the contract lists them. Metadata stays on the server: it may hold what the
  * app attached (request ids, admin ids) that the account holder has no business seeing.
  */
-export function historyJson(page: HistoryPage, toCredits: ToCredits) {
-  return { entries: page.entries.map((e: Entry) => entryJson(e, toCredits)), nextCursor: page.nextCursor }
+export function historyJson(page: HistoryPage, credits: Credits) {
+  return { entries: page.entries.map((e: Entry) => entryJson(e, credits.toCredits)), nextCursor: page.nextCursor }
 }
 
 function entryJson(entry: Entry, c: ToCredits) {
@@ -35,7 +39,8 @@ function entryJson(entry: Entry, c: ToCredits) {
 }
 
 /** `UsageStats` with every `amount` in credits. */
-export function usageJson(stats: UsageStats, c: ToCredits): UsageStats {
+export function usageJson(stats: UsageStats, credits: Credits): UsageStats {
+  const c = credits.toCredits
   return {
     buckets: stats.buckets.map((b: UsageBucket) => ({ ...b, amount: c(b.amount) })),
     totals: { ...stats.totals, amount: c(stats.totals.amount) },

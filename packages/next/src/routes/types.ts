@@ -7,7 +7,7 @@ import type { Identify } from '../server/identify.js'
  * factories without the wrappers.
  */
 export interface RoutesDeps {
-  /** The stores and the credit conversion (`unitsPerCredit`). Admin checks read `metered.users`. */
+  /** The stores and the credit unit (`metered.credits`). Admin checks read `metered.users`. */
   readonly metered: Metered
   /**
    * Who is calling. Only the id (and `account`, for pooled org credits) is used: the role always
@@ -15,7 +15,7 @@ export interface RoutesDeps {
    */
   readonly identify: Identify
   /** Sees every error answered 500/503 (the response never contains it). @default console.error */
-  readonly report?: (error: unknown) => void
+  readonly onError?: (error: unknown) => void
   /** Sent as `buyUrl` in 402 problems. @default null */
   readonly buyUrl?: string | null
 }

@@ -16,5 +16,5 @@ export async function usageResponse(
     bucket: q.bucket,
     ...(q.by ? { by: q.by } : {}),
   })
-  return json({ from: q.from, to: q.to, bucket: q.bucket, ...usageJson(stats, metered.toCredits) })
+  return json({ from: q.from, to: q.to, bucket: q.bucket, ...usageJson(stats, metered.credits) })
 }

@@ -15,7 +15,7 @@ export async function resolveCaller(core: MeteredNextCore, req: Request, anonymo
   try {
     identity = await core.identify(req)
   } catch (error) {
-    return { ok: false, response: errorProblem(error, { onError: core.report }) }
+    return { ok: false, response: errorProblem(error, { onError: core.onError }) }
   }
   if (identity) return { ok: true, identity, account: accountOf(identity), anonymous: false }
   if (anonymous !== 'ip') return { ok: false, response: unauthenticated() }

@@ -67,9 +67,9 @@ class ChargeList implements Charges {
   units(): number {
     let total = 0
     for (const item of this.items ?? []) {
-      if (typeof item === 'number') total += this.metered.toUnits(item)
+      if (typeof item === 'number') total += this.metered.credits.toUnits(item)
       else if ('units' in item) total += Math.ceil(item.units)
-      else if ('credits' in item) total += this.metered.toUnits(item.credits)
+      else if ('credits' in item) total += this.metered.credits.toUnits(item.credits)
       else total += this.metered.priceUnits(this.feature, item.usage)
     }
     return total

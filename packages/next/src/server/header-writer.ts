@@ -1,5 +1,5 @@
 import type { LimitContext, LimitResult, Rules } from '@metered/core'
-import { createPolicyFormatter, creditsFormatter, formatRateLimit } from './headers.js'
+import { createPolicyFormatter, formatRateLimit } from './headers.js'
 import type { MeteredNextCore } from './types.js'
 
 export interface HeaderWriter {
@@ -13,8 +13,7 @@ export interface HeaderWriter {
  */
 export function createHeaderWriter(core: MeteredNextCore) {
   const policyOf = createPolicyFormatter()
-  const { limiter, unitsPerCredit } = core.metered
-  const credits = creditsFormatter(unitsPerCredit)
+  const { limiter, credits } = core.metered
   return (ctx: LimitContext, only: string[] | undefined, limitKeyed = true): HeaderWriter => ({
     write(headers, availableUnits, limit) {
       let policy: string | null = null
@@ -29,7 +28,7 @@ export function createHeaderWriter(core: MeteredNextCore) {
       }
       // setMeteredHeaders, inlined: this runs on every call, and the clock is only read when a
       // RateLimit field is written.
-      if (availableUnits !== null) headers.set('Credits-Remaining', credits(availableUnits))
+      if (availableUnits !== null) headers.set('Credits-Remaining', credits.format(availableUnits))
       if (policy) headers.set('RateLimit-Policy', policy)
       if (limit && limit.rules.length > 0) {
         const value = formatRateLimit(limit, core.now(), rules)

@@ -1,40 +1,9 @@
 import type { LimitResult, RuleSpec, Rules } from '@metered/core'
 
 /**
- * The response fields of docs/http-api.md: `Credits-Remaining`, and the IETF
- * draft-ietf-httpapi-ratelimit-headers structured fields `RateLimit-Policy` / `RateLimit`.
+ * The rate-limit response fields of docs/http-api.md, the IETF draft-ietf-httpapi-ratelimit-headers
+ * structured fields `RateLimit-Policy` / `RateLimit` (`Credits-Remaining` is `credits.format`).
  */
-
-/**
- * Ledger units as a credits string, exact for power-of-ten `unitsPerCredit` (12345 units at 1000
- * per credit -> `12.345`), so the header never shows float noise like `0.39000000000000001`.
- */
-export function formatCredits(units: number, unitsPerCredit: number): string {
-  return creditsFormatter(unitsPerCredit)(units)
-}
-
-/**
- * `formatCredits` for one `unitsPerCredit`, with the unit size's decimal places worked out once
- * (the wrappers format a balance on every call).
- */
-export function creditsFormatter(unitsPerCredit: number): (units: number) => string {
-  const digits = Math.log10(unitsPerCredit)
-  const decimal = unitsPerCredit !== 1 && Number.isInteger(digits)
-  return (units) => {
-    const sign = units < 0 ? '-' : ''
-    const abs = Math.abs(Math.trunc(units))
-    if (unitsPerCredit === 1) return sign + String(abs)
-    if (decimal) {
-      const whole = Math.floor(abs / unitsPerCredit)
-      const rest = abs % unitsPerCredit
-      if (rest === 0) return sign + String(whole)
-      const frac = String(rest).padStart(digits, '0').replace(/0+$/, '')
-      return `${sign}${whole}.${frac}`
-    }
-    // Other unit sizes cannot be written exactly in decimal; six places round down, never up.
-    return sign + String(Math.floor((abs / unitsPerCredit) * 1e6) / 1e6)
-  }
-}
 
 /** Seconds a rule's quota `q` is measured over: the window, or a token bucket's full refill time. */
 function windowSeconds(rule: RuleSpec): number {

@@ -13,8 +13,8 @@ export function refusalResponse(
   if (refusal.reason === 'insufficient_credits') {
     return insufficientCredits(
       {
-        available: metered.toCredits(refusal.available),
-        required: metered.toCredits(refusal.required),
+        available: metered.credits.toCredits(refusal.available),
+        required: metered.credits.toCredits(refusal.required),
         buyUrl: core.buyUrl,
       },
       headers,

@@ -1,4 +1,13 @@
-import type { Duration, LimitResult, Metadata, Metered, MeteredOptions, MeteredUsage, Ticket } from '@metered/core'
+import type {
+  Credits,
+  Duration,
+  LimitResult,
+  Metadata,
+  Metered,
+  MeteredOptions,
+  MeteredUsage,
+  Ticket,
+} from '@metered/core'
 import type { After } from './after.js'
 import type { ClientIp, TrustProxy } from './client-ip.js'
 import type { Identify, Identity } from './identify.js'
@@ -86,10 +95,13 @@ export interface MeteredNextCore {
   readonly buyUrl: string | null
   readonly after: After
   readonly clientIp: ClientIp
-  /** Logs an error (never throws). */
-  report(error: unknown): void
-  /** Ledger units -> the `Credits-Remaining` string. */
-  formatCredits(units: number): string
+  /** The `onError` option (default `console.error`), made safe to call: it never throws. */
+  onError(error: unknown): void
+  /**
+   * The app's credit unit (`metered.credits`): `toUnits`, `toCredits`, and `format` (ledger units
+   * -> the `Credits-Remaining` text).
+   */
+  readonly credits: Credits
   /** Epoch ms from the instance's clock (`clock` option), for the RateLimit header's `t`. */
   now(): number
 }

@@ -47,8 +47,8 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       return {
         ok: false,
         reason: 'insufficient_credits',
-        available: metered.toCredits(auth.available),
-        required: metered.toCredits(auth.required),
+        available: metered.credits.toCredits(auth.available),
+        required: metered.credits.toCredits(auth.required),
         buyUrl: core.buyUrl,
       }
     }
@@ -168,7 +168,7 @@ export function createWithCreditsAction(core: MeteredNextCore) {
         anonymous: who.anonymous,
         ticket,
         estimate,
-        available: metered.toCredits(auth.available),
+        available: metered.credits.toCredits(auth.available),
         charge: (amount) => {
           if (settlement.started) {
             core.report(
@@ -197,7 +197,7 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       }
       // Settled before answering: the client's next balance read already shows the charge.
       const settled = await settlement.finish('ok')
-      return { ok: true, data, available: settled ? metered.toCredits(settled.available) : null }
+      return { ok: true, data, available: settled ? metered.credits.toCredits(settled.available) : null }
     }
     return action as MeteredAction<S, T>
   }

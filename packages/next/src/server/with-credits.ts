@@ -164,7 +164,7 @@ export function createWithCredits(core: MeteredNextCore) {
       }
 
       const { ticket } = auth
-      if (hasPrice && fixedUnitsOnce === null) fixedUnitsOnce = metered.toUnits(options.price as number)
+      if (hasPrice && fixedUnitsOnce === null) fixedUnitsOnce = metered.credits.toUnits(options.price as number)
       const fixedUnits = fixedUnitsOnce
       const charges = createCharges(metered, options.feature)
       const settlement = createSettlement({
@@ -174,7 +174,7 @@ export function createWithCredits(core: MeteredNextCore) {
         estimate,
         onAbort,
         metadata: options.metadata,
-        report: core.report,
+        report: core.onError,
       })
       const abort = linkedAbort(req.signal)
       const ctx: CreditsContext<ParamsOf<PS, P>, BodyOf<S>> = {
@@ -185,12 +185,12 @@ export function createWithCredits(core: MeteredNextCore) {
         body: typedBody,
         ticket,
         estimate,
-        available: metered.toCredits(auth.available),
+        available: metered.credits.toCredits(auth.available),
         charge: (amount) => {
           // A charge after the settle (a callback firing after the stream closed) cannot count
           // any more: say so loudly instead of losing it silently.
           if (settlement.started) {
-            core.report(new Error(`withCredits("${options.feature}"): ctx.charge after the call was settled; ignored`))
+            core.onError(new Error(`withCredits("${options.feature}"): ctx.charge after the call was settled; ignored`))
             return
           }
           charges.add(amount)
@@ -222,10 +222,10 @@ export function createWithCredits(core: MeteredNextCore) {
         const h = headers.write(new Headers(), outcome === 'error' ? availableAfter('error') : null, auth.limit)
         if (outcome === 'aborted') return problem('internal', { detail: 'The request was aborted.', headers: h })
         if (upstream) {
-          core.report(error)
+          core.onError(error)
           return problem('bad-gateway', { headers: h })
         }
-        return errorProblem(error, { onError: core.report, headers: h })
+        return errorProblem(error, { onError: core.onError, headers: h })
       }
 
       let res: Response
@@ -279,7 +279,7 @@ export function createWithCredits(core: MeteredNextCore) {
       const key = `${feature}\u0000${model}`
       if (!unpricedSeen.has(key) && unpricedSeen.size < 1000) {
         unpricedSeen.add(key)
-        core.report(unpricedModelError(feature, model, error))
+        core.onError(unpricedModelError(feature, model, error))
       }
       return problem('internal')
     }
@@ -293,6 +293,6 @@ export function createWithCredits(core: MeteredNextCore) {
     ) {
       return errorProblem(error, { clientInput: true })
     }
-    return errorProblem(error, { onError: core.report })
+    return errorProblem(error, { onError: core.onError })
   }
 }

@@ -62,7 +62,7 @@ export function createWithRateLimit(core: MeteredNextCore) {
       } catch (error) {
         // The key comes from the request (user id, IP, or the app's function of the request): a
         // key the limiter refuses is the client's 400. Anything else stays a 500 or 503.
-        return errorProblem(error, { onError: core.report, clientInput: isKeyError(error) })
+        return errorProblem(error, { onError: core.onError, clientInput: isKeyError(error) })
       }
       if (limit && !limit.success) {
         const h = headers.write(new Headers(), available, limit)
@@ -82,7 +82,7 @@ export function createWithRateLimit(core: MeteredNextCore) {
       try {
         res = await handler(req, ctx)
       } catch (error) {
-        return errorProblem(error, { onError: core.report, headers: headers.write(new Headers(), available, limit) })
+        return errorProblem(error, { onError: core.onError, headers: headers.write(new Headers(), available, limit) })
       } finally {
         abort.dispose()
       }

@@ -1,9 +1,10 @@
-import type { Ledger } from '@metered/core'
+import { createMetered, type Ledger } from '@metered/core'
 import {
   type CreditPack,
   createStripeCredits,
-  type StripeCreditsLogger,
+  type StripeCreditsEvent,
   type StripeCreditsOptions,
+  type StripeErrorContext,
 } from '../../src/index.js'
 import { WEBHOOK_SECRET } from './events.js'
 import type { FakeStripe } from './fake-stripe.js'
@@ -22,33 +23,24 @@ export const STARTER_PACKS: CreditPack[] = [
 /** The ledger holds milli-credits, as in the starter. */
 export const UNITS_PER_CREDIT = 1000
 
-export interface CapturedLog {
-  level: 'warn' | 'error'
-  message: string
-  data: Record<string, unknown> | undefined
-}
-
-export function captureLogger(): StripeCreditsLogger & { logs: CapturedLog[] } {
-  const logs: CapturedLog[] = []
-  return {
-    logs,
-    warn: (message, data) => logs.push({ level: 'warn', message, data }),
-    error: (message, data) => logs.push({ level: 'error', message, data }),
-  }
+/** What the `onEvent` and `onError` hooks saw. */
+export interface Captured {
+  events: StripeCreditsEvent[]
+  errors: { error: unknown; context: StripeErrorContext }[]
 }
 
 export function makeCredits(fake: FakeStripe, ledger: Ledger, overrides: Partial<StripeCreditsOptions> = {}) {
-  const logger = captureLogger()
+  const hooks: Captured = { events: [], errors: [] }
   const credits = createStripeCredits({
     stripe: fake.client(),
-    ledger,
+    metered: createMetered({ ledger, unitsPerCredit: UNITS_PER_CREDIT }),
     packs: STARTER_PACKS,
-    unitsPerCredit: UNITS_PER_CREDIT,
     webhookSecret: WEBHOOK_SECRET,
     successUrl: 'https://app.example/checkout/success?session_id={CHECKOUT_SESSION_ID}',
     cancelUrl: 'https://app.example/checkout/cancel',
-    logger,
+    onEvent: (event) => void hooks.events.push(event),
+    onError: (error, context) => void hooks.errors.push({ error, context }),
     ...overrides,
   })
-  return { credits, logger }
+  return { credits, hooks }
 }

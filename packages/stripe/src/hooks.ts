@@ -1,0 +1,92 @@
+/**
+ * What the webhook decided that an operator should know about: a paid session it refused to grant,
+ * a refund or dispute it could not claw back, a clawback waiting on credits held by a call in
+ * flight. The webhook answers Stripe 200 for all of them (retrying would decide the same). Events
+ * carry ids and amounts, never secrets, signatures or request bodies.
+ */
+export type StripeCreditsEvent =
+  /** A paid session names a pack that is not in the catalog; nothing was granted. */
+  | { type: 'grant_refused'; reason: 'unknown_pack'; sessionId: string; packId: string }
+  /** A paid session was paid below its pack's price or in another currency; nothing was granted. */
+  | {
+      type: 'grant_refused'
+      reason: 'amount_mismatch'
+      sessionId: string
+      packId: string
+      expected: { amount: number | null; currency: string | null }
+      paid: { amount: number | null; currency: string | null }
+    }
+  /**
+   * A refund or dispute found credits held by a call in flight: `revoked` units were taken now,
+   * `pending` units are taken when the hold closes (what the call consumes stays spent).
+   */
+  | {
+      type: 'clawback_pending'
+      account: string
+      sessionId: string
+      reason: 'refund' | 'dispute'
+      revoked: number
+      pending: number
+      stripeChargeId?: string
+      stripeDisputeId?: string
+    }
+  /** A refund or dispute on a session whose pack left the catalog; nothing was revoked. */
+  | { type: 'clawback_refused'; reason: 'unknown_pack'; sessionId: string; packId: string }
+  /** A refund or dispute on a session that was never granted (and cannot be); nothing was revoked. */
+  | {
+      type: 'clawback_refused'
+      reason: 'not_granted'
+      sessionId: string
+      grant: 'unpaid' | 'not_metered' | 'unknown_pack' | 'amount_mismatch'
+    }
+
+/** Where a failure `onError` sees happened, and what was done about it. */
+export interface StripeErrorContext {
+  /** What failed and what happened next, e.g. `'webhook event failed; Stripe will retry it'`. */
+  message: string
+  /** Ids of the Stripe objects involved (event, session, pack, idempotency key). */
+  [id: string]: unknown
+}
+
+export interface StripeCreditsHooks {
+  /**
+   * Decisions an operator should see (see `StripeCreditsEvent`). Errors thrown here are ignored.
+   * @default console.warn
+   */
+  onEvent?: (event: StripeCreditsEvent) => void | Promise<void>
+  /**
+   * Failures metered handled without failing the webhook's money path: an event answered 500 for
+   * Stripe to retry (the ledger or Stripe was down), or an idempotency conflict kept as it was (the
+   * catalog changed between a grant and its replay). Errors thrown here are ignored.
+   * @default console.error
+   */
+  onError?: (error: unknown, context: StripeErrorContext) => void
+}
+
+export interface Reporter {
+  event(event: StripeCreditsEvent): void
+  error(error: unknown, context: StripeErrorContext): void
+}
+
+/** The hooks, made safe to call: a throwing or rejecting hook never breaks a webhook. */
+export function createReporter(hooks: StripeCreditsHooks): Reporter {
+  const onEvent = hooks.onEvent ?? ((event) => console.warn(`[metered/stripe] ${event.type}`, event))
+  const onError =
+    hooks.onError ?? ((error, context) => console.error(`[metered/stripe] ${context.message}`, context, error))
+  return {
+    event(event) {
+      try {
+        Promise.resolve(onEvent(event)).catch(() => {})
+      } catch {
+        // an app's hook must never change what the webhook answers Stripe
+      }
+    },
+    error(error, context) {
+      try {
+        onError(error, context)
+      } catch {
+        // as above
+      }
+    },
+  }
+}
