@@ -8,24 +8,25 @@ function authSteps(choices: Choices, detected: Detected, lib: string): string[] 
     return [
       `Merge metered's sign-in bookkeeping (profile, logins, signup credits, session.user.id) into your authOptions (${detected.authModule ?? 'lib/auth.ts'}):`,
       "  import { mergeAuthOptions, meteredAuth } from '@metered/next'",
-      `  import { ledger, UNITS_PER_CREDIT, users } from '${stores}'`,
-      '  export const authOptions = mergeAuthOptions(yourAuthOptions, meteredAuth({ users, ledger, signupCredits: 1000, unitsPerCredit: UNITS_PER_CREDIT }))',
+      `  import { metering, SIGNUP_CREDITS } from '${stores}'`,
+      '  export const authOptions = mergeAuthOptions(yourAuthOptions, meteredAuth({ metered: metering, signupCredits: SIGNUP_CREDITS }))',
     ]
   }
   if (choices.auth === 'authjs') {
     return [
       `Spread metered's sign-in bookkeeping into NextAuth(...) (${detected.authModule ?? 'auth.ts'}):`,
       "  import { meteredAuth } from '@metered/next'",
-      `  import { ledger, UNITS_PER_CREDIT, users } from '${stores}'`,
-      '  export const { auth, handlers } = NextAuth({ providers, ...meteredAuth({ users, ledger, signupCredits: 1000, unitsPerCredit: UNITS_PER_CREDIT }) })',
+      `  import { metering, SIGNUP_CREDITS } from '${stores}'`,
+      '  export const { auth, handlers } = NextAuth({ providers, ...meteredAuth({ metered: metering, signupCredits: SIGNUP_CREDITS }) })',
     ]
   }
   if (choices.auth === 'better-auth') {
     return [
       `lib/metered.ts reads Better Auth's session through \`auth.api.getSession\` (${detected.authModule ?? 'lib/auth.ts'}).`,
-      '  Grant signup credits in a databaseHooks.user.create.after hook:',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: code for the user to paste, not a template
-      "  ledger.grant({ account: user.id, amount: 1000 * UNITS_PER_CREDIT, source: 'signup', idempotencyKey: `signup:${user.id}` })",
+      "  Add metered's plugin (profile, logins, signup credits once) to betterAuth({ plugins }):",
+      "  import { meteredBetterAuth } from '@metered/next'",
+      `  import { metering, SIGNUP_CREDITS } from '${stores}'`,
+      '  plugins: [meteredBetterAuth({ metered: metering, signupCredits: SIGNUP_CREDITS })]',
     ]
   }
   return [

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { createMemoryStores } from '@metered/core'
+import { createMemoryStores, createMetered } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
 import { databaseUrl, uniqueName } from '@metered/tooling'
 import { betterAuth } from 'better-auth'
@@ -80,7 +80,7 @@ describe('meteredBetterAuth: sign-ups and sign-ins through Better Auth', () => {
     const errors: unknown[] = []
     const auth = createAuth({
       users: stores.users,
-      ledger: stores.ledger,
+      metered: createMetered({ ledger: stores.ledger }),
       signupCredits: 25,
       onError: (e) => errors.push(e),
     })
@@ -119,9 +119,8 @@ describe('meteredBetterAuth: sign-ups and sign-ins through Better Auth', () => {
     const errors: unknown[] = []
     const auth = createAuth({
       users: stores.users,
-      ledger: stores.ledger,
+      metered: createMetered({ ledger: stores.ledger, unitsPerCredit: 1000 }),
       signupCredits: 2.5,
-      unitsPerCredit: 1000,
       onError: (e) => errors.push(e),
     })
     const signUp = await post(auth, '/sign-up/email', ann, browser)

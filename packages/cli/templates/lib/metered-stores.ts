@@ -7,10 +7,18 @@ import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 // #endif
 // #if db=memory
-import { createLimiter, createMemoryStores, fixedWindow, slidingWindow, tokenBucket } from '@metered/core'
+import {
+  createLimiter,
+  createMemoryStores,
+  createMetered,
+  fixedWindow,
+  perToken,
+  slidingWindow,
+  tokenBucket,
+} from '@metered/core'
 // #endif
 // #if db=postgres,pglite
-import { createLimiter, fixedWindow, slidingWindow, tokenBucket } from '@metered/core'
+import { createLimiter, createMetered, fixedWindow, perToken, slidingWindow, tokenBucket } from '@metered/core'
 // #endif
 // #if db=postgres,pglite
 import { createPostgresStores, migrate } from '@metered/postgres'
@@ -111,6 +119,27 @@ export const limiter = createLimiter({
   // A store that does not answer refuses the call (503) instead of letting it through unmetered.
   onStoreError: 'deny',
 })
+
+// Pricing defaults, change them freely:
+/** What one credit is worth: 1 credit = $0.001, so $1 buys 1,000 credits. */
+const CREDIT_VALUE_USD = 0.001
+/** Usage is charged at the provider's list price x 1.3. */
+const MARKUP = 1.3
+/** Granted once to every new user at their first sign-in. */
+export const SIGNUP_CREDITS = 1000
+
+/** One pricer per metered feature (`withCredits({ feature: 'generate', ... })`). */
+const pricing = {
+  // Tokens at OpenAI's list prices (from @metered/core's price table) x MARKUP.
+  generate: perToken({ markup: MARKUP, creditValue: CREDIT_VALUE_USD }),
+}
+
+/**
+ * The app's metering, configured once: stores, limits, prices and the credit unit. The Next
+ * instance (lib/metered.ts), the sign-in glue and Stripe all take it, so every amount is counted
+ * in this one unit.
+ */
+export const metering = createMetered({ ledger, limiter, usage, users, pricing, unitsPerCredit: UNITS_PER_CREDIT })
 
 // #if db=postgres,pglite
 

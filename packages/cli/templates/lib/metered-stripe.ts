@@ -1,7 +1,7 @@
 // @metered-generated: written by `metered init`. It is yours: once you edit it, init never touches it again.
 import { createDevStripe, createStripeCredits, type DevStripe } from '@metered/stripe'
 import Stripe from 'stripe'
-import { ledger, UNITS_PER_CREDIT } from '@/lib/metered-stores'
+import { metering } from '@/lib/metered-stores'
 
 /** The app's public origin: Checkout redirects back here. */
 const appUrl = (process.env.APP_URL ?? `http://localhost:${process.env.PORT ?? '3000'}`).replace(/\/$/, '')
@@ -42,9 +42,8 @@ const stripe = client()
 export const stripeCredits = stripe
   ? createStripeCredits({
       stripe,
-      ledger,
+      metered: metering,
       packs,
-      unitsPerCredit: UNITS_PER_CREDIT,
       webhookSecret: stripeConfigured ? (process.env.STRIPE_WEBHOOK_SECRET ?? '') : (devStripe?.webhookSecret ?? ''),
       successUrl: `${appUrl}/?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
       cancelUrl: `${appUrl}/?checkout=cancel`,

@@ -1,5 +1,4 @@
 // @metered-generated: written by `metered init`. It is yours: once you edit it, init never touches it again.
-import { perToken } from '@metered/core'
 // #if auth=none,better-auth
 import { createMeteredNext, type Identity } from '@metered/next'
 // #endif
@@ -16,21 +15,7 @@ import { auth } from '@/auth'
 import { auth } from '@/lib/auth'
 // #endif
 import { headers } from 'next/headers'
-import { ledger, limiter, UNITS_PER_CREDIT, usage, users } from '@/lib/metered-stores'
-
-// Pricing defaults, change them freely:
-/** What one credit is worth: 1 credit = $0.001, so $1 buys 1,000 credits. */
-const CREDIT_VALUE_USD = 0.001
-/** Usage is charged at the provider's list price x 1.3. */
-const MARKUP = 1.3
-/** Granted once to every new user at their first sign-in. */
-export const SIGNUP_CREDITS = 1000
-
-/** One pricer per metered feature (`withCredits({ feature: 'generate', ... })`). */
-const pricing = {
-  // Tokens at OpenAI's list prices (from @metered/core's price table) x MARKUP.
-  generate: perToken({ markup: MARKUP, creditValue: CREDIT_VALUE_USD }),
-}
+import { metering, SIGNUP_CREDITS } from '@/lib/metered-stores'
 
 // #if auth=none
 /**
@@ -43,9 +28,9 @@ async function identify(req: Request): Promise<Identity | null> {
   if (process.env.METERED_DEV_IDENTITY !== '1') return null
   const id = req.headers.get('x-metered-dev-user')
   if (!id) return null
-  await ledger.grant({
+  await metering.ledger.grant({
     account: id,
-    amount: SIGNUP_CREDITS * UNITS_PER_CREDIT,
+    amount: metering.credits.toUnits(SIGNUP_CREDITS),
     source: 'signup',
     idempotencyKey: `signup:${id}`,
   })
@@ -69,15 +54,7 @@ async function identify(req: Request): Promise<Identity | null> {
 // #endif
 
 /** The app's one metered instance: wrap route handlers with `metered.withCredits(...)`. */
-export const metered = createMeteredNext({
-  ledger,
-  limiter,
-  usage,
-  users,
-  pricing,
-  unitsPerCredit: UNITS_PER_CREDIT,
-  identify,
-})
+export const metered = createMeteredNext({ metered: metering, identify })
 
 /** The signed-in caller in a server component or server action (same lookup as the routes), or null. */
 export async function currentIdentity() {

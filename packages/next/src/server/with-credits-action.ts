@@ -101,7 +101,7 @@ export function createWithCreditsAction(core: MeteredNextCore) {
         req = await request()
         who = await caller(req)
       } catch (error) {
-        return failureOf(error, core.report)
+        return failureOf(error, core.onError)
       }
       if (!who) return { ok: false, reason: 'unauthenticated' }
       const { identity, account } = who
@@ -145,9 +145,9 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       } catch (error) {
         if (isUnpricedModel(error)) {
           const model = typeof estimate === 'object' ? (estimate.model ?? null) : null
-          return failureOf(unpricedModelError(options.feature, model, error), core.report)
+          return failureOf(unpricedModelError(options.feature, model, error), core.onError)
         }
-        return failureOf(error, core.report)
+        return failureOf(error, core.onError)
       }
       if (!auth.ok) return refusalOf(auth)
 
@@ -156,11 +156,11 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       const settlement = createSettlement({
         ticket,
         charges,
-        priceUnits: hasPrice ? metered.toUnits(options.price as number) : null,
+        priceUnits: hasPrice ? metered.credits.toUnits(options.price as number) : null,
         estimate,
         onAbort: 'charge-produced',
         metadata: options.metadata,
-        report: core.report,
+        report: core.onError,
       })
       const ctx: ActionContext = {
         account,
@@ -171,7 +171,7 @@ export function createWithCreditsAction(core: MeteredNextCore) {
         available: metered.credits.toCredits(auth.available),
         charge: (amount) => {
           if (settlement.started) {
-            core.report(
+            core.onError(
               new Error(`withCreditsAction("${options.feature}"): ctx.charge after the call was settled; ignored`),
             )
             return
@@ -190,10 +190,10 @@ export function createWithCreditsAction(core: MeteredNextCore) {
         await settlement.finish(flow === 'redirect' ? 'ok' : 'error')
         if (flow) throw error
         if (isUpstreamError(error)) {
-          core.report(error)
+          core.onError(error)
           return { ok: false, reason: 'bad_gateway' }
         }
-        return failureOf(error, core.report)
+        return failureOf(error, core.onError)
       }
       // Settled before answering: the client's next balance read already shows the charge.
       const settled = await settlement.finish('ok')
