@@ -101,11 +101,11 @@ describe('header fields', () => {
       remaining,
       reset: now + resetIn,
       retryAfter: 0,
-      success: true,
+      ok: true,
     })
     const value = formatRateLimit(
       {
-        success: true,
+        ok: true,
         limit: 100,
         remaining: 3,
         reset: now,

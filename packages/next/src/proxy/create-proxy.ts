@@ -120,7 +120,7 @@ export function createProxy(options: ProxyOptions): MeteredProxy {
       report(error)
       return undefined
     }
-    if (limit.success) return undefined
+    if (limit.ok) return undefined
     const headers = headersFor(limit)
     if (limit.reason === 'store_unavailable') return storeUnavailable(headers)
     return rateLimited({ retryAfter: retryAfterSeconds(limit), rules: limit.rules }, headers)

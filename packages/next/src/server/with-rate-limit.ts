@@ -64,7 +64,7 @@ export function createWithRateLimit(core: MeteredNextCore) {
         // key the limiter refuses is the client's 400. Anything else stays a 500 or 503.
         return errorProblem(error, { onError: core.report, clientInput: isKeyError(error) })
       }
-      if (limit && !limit.success) {
+      if (limit && !limit.ok) {
         const h = headers.write(new Headers(), available, limit)
         return limit.reason === 'store_unavailable' ? storeUnavailable(h) : rateLimitedResponse(limit, h)
       }
