@@ -6,6 +6,7 @@ import { clientIpFor } from './server/client-ip.js'
 import { formatCredits } from './server/headers.js'
 import { resolveRole, runIdentify } from './server/identify.js'
 import { assertModelsPriced } from './server/prices.js'
+import { createProblems } from './server/problem.js'
 import type { CreateMeteredNextOptions, MeteredNextCore } from './server/types.js'
 import { createWithCredits } from './server/with-credits.js'
 import { createWithRateLimit } from './server/with-rate-limit.js'
@@ -29,6 +30,7 @@ export function createMeteredNextCore(options: CreateMeteredNextOptions): Metere
     identify: (req) => runIdentify(identify, req),
     role: (identity) => resolveRole(identity, metered.users),
     buyUrl: options.buyUrl ?? null,
+    problems: createProblems(options.problemTypeBase),
     after: createAfter(options.after),
     clientIp:
       options.clientIp ?? clientIpFor(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),

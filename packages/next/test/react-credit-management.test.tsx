@@ -22,18 +22,16 @@ function adminApi() {
   const adjust = async (req: Request, sign: 1 | -1) => {
     const body = (await req.json()) as { account: string; credits: number; reason: string; idempotencyKey?: string }
     if (!(body.credits > 0) || !body.reason)
-      return problem(400, 'invalid-input', { issues: [{ path: 'credits', message: 'bad' }] })
+      return problem('invalid_input', { issues: [{ path: 'credits', message: 'bad' }] })
     if (body.reason === 'server says no') {
-      return problem(400, 'invalid-input', {
+      return problem('invalid_input', {
         detail: 'The request is not valid.',
         issues: [{ path: 'credits', message: 'must be a positive multiple of 0.001 credits' }],
       })
     }
     const available = balances.get(body.account) ?? 0
     if (sign < 0 && body.credits > available) {
-      return problem(
-        402,
-        'insufficient-credits',
+      return problem('insufficient_credits',
         { available, required: body.credits, buyUrl: '/buy' },
         { 'Credits-Remaining': String(available) },
       )

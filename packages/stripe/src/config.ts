@@ -56,6 +56,13 @@ export interface StripeCreditsOptions {
   toleranceSeconds?: number
   /** Where decisions and failures are reported. @default console */
   logger?: StripeCreditsLogger
+  /**
+   * Base of the `type` URI of the webhook's problem responses (`type` is this followed by the
+   * code); the same option as `createMeteredNext`'s, so both sides of an app document one set.
+   * @default 'urn:metered:problem:'
+   * @example problemTypeBase: 'https://example.com/problems/'
+   */
+  problemTypeBase?: string
 }
 
 export interface StripeCreditsConfig {
@@ -70,6 +77,7 @@ export interface StripeCreditsConfig {
   verifyAmount: boolean
   toleranceSeconds: number
   logger: StripeCreditsLogger
+  problemTypeBase: string | undefined
 }
 
 // Stripe keeps `{CHECKOUT_SESSION_ID}` literally only if we pass the string as given, so the URL is
@@ -122,6 +130,7 @@ const optionsSchema = z.strictObject({
   verifyAmount: z.boolean().optional(),
   toleranceSeconds: z.number().int().positive().max(86_400).optional(),
   logger: hasMethods(['warn', 'error']).optional(),
+  problemTypeBase: z.string().min(1).max(500).optional(),
 })
 
 export function normalizeOptions(options: StripeCreditsOptions): StripeCreditsConfig {
@@ -140,5 +149,6 @@ export function normalizeOptions(options: StripeCreditsOptions): StripeCreditsCo
     verifyAmount: v.verifyAmount ?? true,
     toleranceSeconds: v.toleranceSeconds ?? 300,
     logger: options.logger ?? consoleLogger,
+    problemTypeBase: v.problemTypeBase,
   }
 }

@@ -6,7 +6,6 @@ export { createDevStripe, type DevStripe, type DevStripeOptions } from './dev/de
 export { disputeKey, grantKey, META_ACCOUNT, META_PACK, refundKey } from './keys.js'
 export type { StripeCreditsLogger } from './logger.js'
 export type { CreditPack, PublicPack } from './packs.js'
-export type { Problem } from './problem.js'
 export { type ReportUsageInput, reportUsage } from './report-usage.js'
 export type {
   StripeCharge,

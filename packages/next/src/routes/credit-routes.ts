@@ -1,19 +1,26 @@
+import {
+  type BalanceBody,
+  balanceBody,
+  type DeductResultBody,
+  type GrantResultBody,
+  type HistoryBody,
+  historyBody,
+  jsonResponse,
+} from '@metered/core/http'
 import { formatCredits } from '../server/headers.js'
-import { insufficientCredits, invalidInput } from '../server/problem.js'
+import type { Problems } from '../server/problem.js'
 import { createDispatcher, type RouteRequest, type RouteSpec } from './dispatch.js'
 import { exactUnits } from './exact-units.js'
 import { targetAccount } from './guards.js'
 import { parseBody, parseQuery } from './input.js'
-import { json } from './respond.js'
 import { balanceQuery, deductBody, grantBody, historyQuery } from './schemas.js'
-import { balanceJson, historyJson } from './serialize.js'
 import type { CatchAllHandlers, RouteFactoryOptions, RoutesDeps } from './types.js'
 
 const DEFAULT_MAX_BODY = 16_384
 
 /** 400 for a credits amount that is not a whole number of ledger units. */
-function badCredits(unitsPerCredit: number): Response {
-  return invalidInput([{ path: 'credits', message: `must be a positive multiple of ${1 / unitsPerCredit} credits` }])
+function badCredits(problems: Problems, unitsPerCredit: number): Response {
+  return problems.invalidInput([{ path: 'credits', message: `must be a positive multiple of ${1 / unitsPerCredit} credits` }])
 }
 
 /**
@@ -41,36 +48,39 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
     own ? { 'Credits-Remaining': formatCredits(available, metered.unitsPerCredit) } : undefined
 
   const balance = async (r: RouteRequest) => {
-    const q = parseQuery(r.url, balanceQuery)
+    const q = parseQuery(r.url, balanceQuery, r.problems)
     if (!q.ok) return q.response
-    const target = await targetAccount(r.identity, q.value.account, r.isAdmin)
+    const target = await targetAccount(r.identity, q.value.account, r.isAdmin, r.problems)
     if (!target.ok) return target.response
     const b = await metered.ledger.balance(target.account)
     const headers = ownHeaders(b.available, target.own)
-    return json(balanceJson(b, metered), headers ? { headers } : {})
+    return jsonResponse<BalanceBody>(
+      balanceBody(b, metered.toCredits, metered.unitsPerCredit),
+      headers ? { headers } : {},
+    )
   }
 
   const history = async (r: RouteRequest) => {
-    const q = parseQuery(r.url, historyQuery)
+    const q = parseQuery(r.url, historyQuery, r.problems)
     if (!q.ok) return q.response
-    const target = await targetAccount(r.identity, q.value.account, r.isAdmin)
+    const target = await targetAccount(r.identity, q.value.account, r.isAdmin, r.problems)
     if (!target.ok) return target.response
     const page = await metered.ledger.history(target.account, {
       ...(q.value.cursor !== undefined ? { cursor: q.value.cursor } : {}),
       ...(q.value.limit !== undefined ? { limit: q.value.limit } : {}),
       ...(q.value.types !== undefined ? { types: q.value.types } : {}),
     })
-    return json(historyJson(page, metered.toCredits))
+    return jsonResponse<HistoryBody>(historyBody(page, metered.toCredits))
   }
 
   const grant = async (r: RouteRequest) => {
-    const body = await parseBody(r.req, grantBody, maxBody)
+    const body = await parseBody(r.req, grantBody, maxBody, r.problems)
     if (!body.ok) return body.response
     const input = body.value
     const units = exactUnits(input.credits, metered.unitsPerCredit)
-    if (units === null) return badCredits(metered.unitsPerCredit)
+    if (units === null) return badCredits(r.problems, metered.unitsPerCredit)
     if (input.expiresAt !== undefined && input.expiresAt <= Date.now()) {
-      return invalidInput([{ path: 'expiresAt', message: 'must be in the future' }])
+      return r.problems.invalidInput([{ path: 'expiresAt', message: 'must be in the future' }])
     }
     const result = await metered.ledger.grant({
       account: input.account,
@@ -81,7 +91,7 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
       ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
       metadata: { by: r.identity.id, via: 'admin' },
     })
-    return json({
+    return jsonResponse<GrantResultBody>({
       ok: true,
       grantId: result.grantId,
       available: metered.toCredits(result.available),
@@ -90,11 +100,11 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
   }
 
   const deduct = async (r: RouteRequest) => {
-    const body = await parseBody(r.req, deductBody, maxBody)
+    const body = await parseBody(r.req, deductBody, maxBody, r.problems)
     if (!body.ok) return body.response
     const input = body.value
     const units = exactUnits(input.credits, metered.unitsPerCredit)
-    if (units === null) return badCredits(metered.unitsPerCredit)
+    if (units === null) return badCredits(r.problems, metered.unitsPerCredit)
     // One atomic check-and-debit in the store: a refusal writes nothing.
     const result = await metered.ledger.debit({
       account: input.account,
@@ -104,13 +114,17 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
       metadata: { by: r.identity.id, via: 'admin' },
     })
     if (!result.ok) {
-      return insufficientCredits({
+      return r.problems.insufficientCredits({
         available: metered.toCredits(result.available),
         required: metered.toCredits(result.required),
         buyUrl: deps.buyUrl ?? null,
       })
     }
-    return json({ ok: true, available: metered.toCredits(result.available), replayed: result.replayed })
+    return jsonResponse<DeductResultBody>({
+      ok: true,
+      available: metered.toCredits(result.available),
+      replayed: result.replayed,
+    })
   }
 
   const routes: RouteSpec[] = [

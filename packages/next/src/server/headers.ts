@@ -137,11 +137,7 @@ export function formatRateLimit(limit: LimitResult, now: number, rules?: Rules):
   return `${sfString(pick.name)};r=${Math.max(0, pick.remaining)};t=${pickT}`
 }
 
-function retrySeconds(ms: number): number {
+/** Whole seconds for `Retry-After`: rounded up so a client waiting that long is admitted, at least 1 so it never spins. */
+export function retrySeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000))
-}
-
-/** Whole seconds for `Retry-After` (at least 1, so clients never spin). */
-export function retryAfterSeconds(limit: LimitResult): number {
-  return retrySeconds(limit.retryAfter)
 }

@@ -4,7 +4,6 @@ import { createCharges } from './charges.js'
 import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
 import { isUnpricedModel, unpricedModelError } from './prices.js'
-import { errorProblem, invalidInput, payloadTooLarge, problem } from './problem.js'
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js'
 import { refusalResponse } from './refusal.js'
 import { type StandardSchemaLike, validate } from './schema.js'
@@ -68,6 +67,7 @@ const ESTIMATE_PATHS =
 /** The `withCredits` wrapper of one `createMeteredNext` instance. */
 export function createWithCredits(core: MeteredNextCore) {
   const { metered } = core
+  const { errorProblem, invalidInput, payloadTooLarge, problem } = core.problems
   const headerWriter = createHeaderWriter(core)
   // Each unpriced model is logged once (bounded: a permissive schema must not grow this forever).
   const unpricedSeen = new Set<string>()
@@ -113,7 +113,7 @@ export function createWithCredits(core: MeteredNextCore) {
       // Body: read once, before anything is written, so 400/413 leave no trace.
       let body: unknown
       if (readBody) {
-        const read = await readJsonBody(req, maxBytes)
+        const read = await readJsonBody(req, maxBytes, core.problems)
         if (!read.ok) return early(headers, read.response)
         body = read.body
         if (options.schema) {
@@ -153,7 +153,11 @@ export function createWithCredits(core: MeteredNextCore) {
       }
 
       if (!auth.ok) {
-        return refusalResponse(core, auth, headers.write(new Headers(), auth.available, auth.limit))
+        return refusalResponse(core.problems, auth, {
+          toCredits: metered.toCredits,
+          buyUrl: core.buyUrl,
+          headers: headers.write(new Headers(), auth.available, auth.limit),
+        })
       }
 
       const { ticket } = auth
@@ -216,7 +220,7 @@ export function createWithCredits(core: MeteredNextCore) {
         if (outcome === 'aborted') return problem('internal', { detail: 'The request was aborted.', headers: h })
         if (upstream) {
           core.report(error)
-          return problem('bad-gateway', { headers: h })
+          return problem('bad_gateway', { headers: h })
         }
         return errorProblem(error, { onError: core.report, headers: h })
       }
