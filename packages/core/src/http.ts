@@ -16,9 +16,9 @@ export {
 export {
   jsonResponse,
   PROBLEM_MEDIA_TYPE,
+  type ProblemResponseOptions,
   problemBody,
   problemResponse,
-  type ProblemResponseOptions,
 } from './http/problem-response.js'
 export {
   balanceBody,

@@ -82,7 +82,13 @@ describe('createMetered', () => {
     expect((await limiter.peek('b')).remaining).toBe(3)
     // The event carries the refusal itself: the same fields as the result, nothing less.
     const { ok: _ok, ...refusal } = refused
-    expect(refusal).toEqual({ reason: 'insufficient_credits', available: 500, required: 1000, retryAfter: null, limit: null })
+    expect(refusal).toEqual({
+      reason: 'insufficient_credits',
+      available: 500,
+      required: 1000,
+      retryAfter: null,
+      limit: null,
+    })
     expect(events).toContainEqual({ type: 'denied', account: 'b', feature: 'generate', ...refusal })
   })
 

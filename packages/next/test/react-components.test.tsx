@@ -89,7 +89,7 @@ describe('CreditDisplay', () => {
       { fetch: api.fetch, baseUrl: '/api/' },
     )
     await screen.findByText('Credits unavailable')
-    expect(probe.value!.error?.message).toBe('store-unavailable detail')
+    expect(probe.value!.error?.message).toBe('store_unavailable detail')
     fail = false
     await act(() => probe.value!.refresh())
     expect(screen.getByText('3 credits')).toBeTruthy()

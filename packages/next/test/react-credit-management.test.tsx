@@ -31,7 +31,8 @@ function adminApi() {
     }
     const available = balances.get(body.account) ?? 0
     if (sign < 0 && body.credits > available) {
-      return problem('insufficient_credits',
+      return problem(
+        'insufficient_credits',
         { available, required: body.credits, buyUrl: '/buy' },
         { 'Credits-Remaining': String(available) },
       )
@@ -165,7 +166,7 @@ describe('CreditManagement', () => {
     fill(panel, '100', 'abuse')
     fireEvent.click(within(panel).getByRole('button', { name: 'Deduct credits' }))
     const alert = await within(panel).findByRole('alert')
-    expect(alert.textContent).toBe('insufficient-credits detail The account has 12.5 credits.')
+    expect(alert.textContent).toBe('insufficient_credits detail The account has 12.5 credits.')
     // A refusal about another account is neither the admin's balance nor the admin's problem.
     expect(store.getState().problem).toBeNull()
     expect(store.getState().balance?.available).toBe(99)

@@ -276,7 +276,8 @@ describe('meteredFetch', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'clearInterval', 'clearTimeout', 'Date'] })
     const api = fakeApi({
       'POST /api/generate': () =>
-        problem('rate_limited',
+        problem(
+          'rate_limited',
           { retryAfterMs: 3000, rules: [{ name: 'minute', limit: 60, remaining: 0, reset: Date.now() + 3000 }] },
           { 'Retry-After': '3', 'RateLimit-Policy': '"minute";q=60;w=60', RateLimit: '"minute";r=0;t=3' },
         ),
@@ -307,9 +308,7 @@ describe('meteredFetch', () => {
     const store = createMeteredStore({ initialBalance: 1 })
     renderWithProvider(<RateLimitNotice />, { store })
     await act(() => vi.advanceTimersByTimeAsync(60_000))
-    await act(() =>
-      createMeteredFetch(store, async () => problem('rate_limited', {}, { 'Retry-After': '5' }))('/x'),
-    )
+    await act(() => createMeteredFetch(store, async () => problem('rate_limited', {}, { 'Retry-After': '5' }))('/x'))
     expect(screen.getByRole('status').textContent).toBe('Too many requests. Try again in 5 seconds.')
     expect(store.getState().problem).toMatchObject({ code: 'rate_limited', retryAfter: 5000 })
     await act(() => vi.advanceTimersByTimeAsync(5000))
@@ -329,7 +328,8 @@ describe('meteredFetch', () => {
   it('renders a custom rate-limit message with the seconds and the rule', async () => {
     const store = createMeteredStore()
     await createMeteredFetch(store, async () =>
-      problem('rate_limited',
+      problem(
+        'rate_limited',
         { retryAfterMs: 30_000 },
         { RateLimit: '"day";r=0;t=30', 'RateLimit-Policy': '"day";q=1000;w=86400' },
       ),

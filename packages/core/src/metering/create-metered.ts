@@ -124,7 +124,11 @@ export function createMetered(options: MeteredOptions): Metered {
   }
 
   function refusedForCredits(available: number, required: number, account: string, feature: string): AuthorizeResult {
-    return refused({ reason: 'insufficient_credits', available, required, retryAfter: null, limit: null }, account, feature)
+    return refused(
+      { reason: 'insufficient_credits', available, required, retryAfter: null, limit: null },
+      account,
+      feature,
+    )
   }
 
   function ticketFor(

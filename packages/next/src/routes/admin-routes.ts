@@ -1,11 +1,11 @@
 import { exportUsage } from '@metered/core'
 import {
   balanceBody,
+  type HistoryBody,
   historyBody,
   jsonResponse,
-  loginsBody,
-  type HistoryBody,
   type LoginsBody,
+  loginsBody,
   type UserDetailBody,
   type UserRoleBody,
   type UsersBody,

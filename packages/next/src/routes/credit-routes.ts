@@ -20,7 +20,9 @@ const DEFAULT_MAX_BODY = 16_384
 
 /** 400 for a credits amount that is not a whole number of ledger units. */
 function badCredits(problems: Problems, unitsPerCredit: number): Response {
-  return problems.invalidInput([{ path: 'credits', message: `must be a positive multiple of ${1 / unitsPerCredit} credits` }])
+  return problems.invalidInput([
+    { path: 'credits', message: `must be a positive multiple of ${1 / unitsPerCredit} credits` },
+  ])
 }
 
 /**

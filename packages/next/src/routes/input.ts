@@ -38,7 +38,10 @@ export async function parseBody<S extends z.ZodType>(
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
     return {
       ok: false,
-      response: problems.invalidInput([{ path: 'content-type', message: 'must be application/json' }], 'Send a JSON body.'),
+      response: problems.invalidInput(
+        [{ path: 'content-type', message: 'must be application/json' }],
+        'Send a JSON body.',
+      ),
     }
   }
   const body = await readJsonBody(req, maxBytes, problems)

@@ -68,7 +68,10 @@ export interface Problems {
   /** 500 `internal`, generic detail only. */
   internalError(headers?: HeadersInit): Response
   /** 402 `insufficient_credits`; amounts in credits. */
-  insufficientCredits(input: { available: number; required: number; buyUrl?: string | null }, headers?: HeadersInit): Response
+  insufficientCredits(
+    input: { available: number; required: number; buyUrl?: string | null },
+    headers?: HeadersInit,
+  ): Response
   /**
    * 429 `rate_limited`. `retryAfter` in milliseconds, like every duration in the API: the body
    * says `retryAfterMs`, the `Retry-After` header whole seconds (rounded up, at least 1).
