@@ -134,7 +134,7 @@ describe('withCredits: refusals', () => {
     const body = await problemOf(refused)
     expect(body).toMatchObject({ type: 'urn:metered:problem:rate_limited', code: 'rate_limited', status: 429 })
     // One wait in two units: the body's milliseconds are the header's seconds before rounding up.
-    expect(Math.max(1, Math.ceil(body.retryAfterMs / 1000))).toBe(retryAfter)
+    expect(Math.max(1, Math.ceil((body.retryAfterMs as number) / 1000))).toBe(retryAfter)
     expect(body.rules).toEqual([
       { name: 'minute', limit: 2, remaining: 0, reset: expect.any(Number) },
       { name: 'day', limit: 100, remaining: 98, reset: expect.any(Number) },
