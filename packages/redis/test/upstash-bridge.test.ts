@@ -58,10 +58,10 @@ describe('Upstash REST bridge', () => {
       Ratelimit.tokenBucket(1, '60 s', 3),
     ]) {
       const rl = new Ratelimit({ redis, limiter, prefix: uniquePrefix('rl'), ephemeralCache: false })
-      expect((await rl.limit('u')).ok).toBe(true) // may pay NOSCRIPT + EVAL once
+      expect((await rl.limit('u')).success).toBe(true) // may pay NOSCRIPT + EVAL once
       bridge.resetCount()
       const results = [await rl.limit('u'), await rl.limit('u'), await rl.limit('u')]
-      expect(results.map((r) => r.ok)).toEqual([true, true, false])
+      expect(results.map((r) => r.success)).toEqual([true, true, false])
       expect(bridge.commands).toBe(3)
     }
   })
