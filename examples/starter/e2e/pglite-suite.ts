@@ -58,7 +58,11 @@ export function pgliteSuite(): void {
       })
       expect(res.status).toBe(401)
       expect(res.headers.get('content-type')).toContain('application/problem+json')
-      expect(await res.json()).toMatchObject({ status: 401, type: 'https://metered.dev/problems/unauthenticated' })
+      expect(await res.json()).toMatchObject({
+        status: 401,
+        type: 'urn:metered:problem:unauthenticated',
+        code: 'unauthenticated',
+      })
     })
 
     test('a signed-out visitor who sends a message is asked to sign in', async () => {
@@ -265,7 +269,10 @@ export function pgliteSuite(): void {
       expect(refused.length).toBeGreaterThan(0)
       expect(passed + refused.length).toBe(310)
       expect(Number(refused[0]?.retryAfter)).toBeGreaterThan(0)
-      expect(JSON.parse(refused[0]?.body ?? '{}')).toMatchObject({ type: 'https://metered.dev/problems/rate-limited' })
+      expect(JSON.parse(refused[0]?.body ?? '{}')).toMatchObject({
+        type: 'urn:metered:problem:rate_limited',
+        code: 'rate_limited',
+      })
       // Another address is not affected.
       expect((await hit('203.0.113.8')).status).toBe(401)
     })

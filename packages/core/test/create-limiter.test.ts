@@ -53,14 +53,14 @@ describe('createLimiter: results', () => {
       ['u1', 'burst', 1],
     ])
     expect(r).toEqual({
-      success: true,
+      ok: true,
       limit: 3,
       remaining: 2,
       reset: clock.now() + M,
       retryAfter: 0,
       rules: [
-        { name: 'minute', limit: 3, remaining: 2, reset: clock.now() + M, retryAfter: 0, success: true },
-        { name: 'burst', limit: 5, remaining: 4, reset: clock.now() + T, retryAfter: 0, success: true },
+        { name: 'minute', limit: 3, remaining: 2, reset: clock.now() + M, retryAfter: 0, ok: true },
+        { name: 'burst', limit: 5, remaining: 4, reset: clock.now() + T, retryAfter: 0, ok: true },
       ],
     })
     expect('reason' in r).toBe(false)
@@ -68,12 +68,12 @@ describe('createLimiter: results', () => {
 
   it('refuses with rate_limited, the refusing rule on top, and consumes nothing', async () => {
     const { limiter, clock } = setup()
-    for (let i = 0; i < 3; i++) expect((await limiter.limit('u2')).success).toBe(true)
+    for (let i = 0; i < 3; i++) expect((await limiter.limit('u2')).ok).toBe(true)
     clock.advance(10_000)
     const r = await limiter.limit('u2')
-    expect(r).toMatchObject({ success: false, reason: 'rate_limited', limit: 3, remaining: 0, retryAfter: 50_000 })
+    expect(r).toMatchObject({ ok: false, reason: 'rate_limited', limit: 3, remaining: 0, retryAfter: 50_000 })
     // burst admitted but was not consumed: its real state (2 left) is reported, not 1.
-    expect(r.rules.map((x) => [x.name, x.success, x.remaining])).toEqual([
+    expect(r.rules.map((x) => [x.name, x.ok, x.remaining])).toEqual([
       ['minute', false, 0],
       ['burst', true, 2],
     ])
@@ -101,7 +101,7 @@ describe('createLimiter: results', () => {
   it('cost 0 only checks', async () => {
     const { limiter } = setup()
     const r = await limiter.limit('u5', { cost: 0 })
-    expect(r).toMatchObject({ success: true, remaining: 3 })
+    expect(r).toMatchObject({ ok: true, remaining: 3 })
     expect((await limiter.limit('u5', { cost: 0 })).remaining).toBe(3)
   })
 
@@ -109,7 +109,7 @@ describe('createLimiter: results', () => {
     const { limiter, calls } = setup()
     const r = await limiter.limit('u6', { rules: ['burst'] })
     expect(calls[0]!.items.map((i) => i.name)).toEqual(['burst'])
-    expect(r).toMatchObject({ success: true, limit: 5, remaining: 4 })
+    expect(r).toMatchObject({ ok: true, limit: 5, remaining: 4 })
     expect((await limiter.peek('u6')).rules.map((x) => x.remaining)).toEqual([3, 4])
   })
 
@@ -126,8 +126,8 @@ describe('createLimiter: results', () => {
     expect(await limiter.limit('p1', { ctx: { plan: 'pro' } })).toMatchObject({ limit: 10, remaining: 9 })
     expect((await limiter.limit('f1')).rules.map((x) => x.name)).toEqual(['day'])
     await limiter.limit('f1')
-    expect((await limiter.limit('f1')).success).toBe(false)
-    expect((await limiter.limit('f1', { ctx: { plan: 'pro' } })).success).toBe(true)
+    expect((await limiter.limit('f1')).ok).toBe(false)
+    expect((await limiter.limit('f1', { ctx: { plan: 'pro' } })).ok).toBe(true)
   })
 
   it('admits exactly the limit under parallel callers', async () => {
@@ -136,7 +136,7 @@ describe('createLimiter: results', () => {
       rules: { tight: fixedWindow({ limit: 37, window: '1 h' }), loose: slidingWindow({ limit: 80, window: '1 h' }) },
     })
     const results = await Promise.all(Array.from({ length: 200 }, () => limiter.limit('crowd')))
-    expect(results.filter((r) => r.success)).toHaveLength(37)
+    expect(results.filter((r) => r.ok)).toHaveLength(37)
     expect(results.filter((r) => r.reason === 'rate_limited')).toHaveLength(163)
     expect((await limiter.peek('crowd')).rules.map((r) => r.remaining)).toEqual([0, 43])
   })
@@ -147,9 +147,9 @@ describe('createLimiter: results', () => {
     const rules = { minute: fixedWindow({ limit: 1, window: '1 m' }) }
     const a = createLimiter({ store, rules, prefix: 'a:' })
     const b = createLimiter({ store, rules, prefix: 'b:' })
-    expect((await a.limit('same')).success).toBe(true)
-    expect((await a.limit('same')).success).toBe(false)
-    expect((await b.limit('same')).success).toBe(true)
+    expect((await a.limit('same')).ok).toBe(true)
+    expect((await a.limit('same')).ok).toBe(false)
+    expect((await b.limit('same')).ok).toBe(true)
     const raw = await store.consume({ items: [{ key: 'a:same', name: 'minute', rule: rules.minute, cost: 0 }] })
     expect(raw.rules[0]!.remaining).toBe(0)
   })
@@ -159,19 +159,19 @@ describe('createLimiter: peek and reset', () => {
   it('peek reports the state as it is and whether one more call would pass', async () => {
     const { limiter, clock, calls } = setup()
     const fresh = await limiter.peek('k1')
-    expect(fresh).toMatchObject({ success: true, remaining: 3, retryAfter: 0 })
+    expect(fresh).toMatchObject({ ok: true, remaining: 3, retryAfter: 0 })
     expect(calls).toHaveLength(1)
     expect(calls[0]!.dryRun).toBe(true)
     await limiter.limit('k1', { cost: 3 })
     clock.advance(15_000)
     const full = await limiter.peek('k1')
-    expect(full).toMatchObject({ success: false, reason: 'rate_limited', limit: 3, remaining: 0, retryAfter: 45_000 })
-    expect(full.rules.map((x) => [x.success, x.remaining])).toEqual([
+    expect(full).toMatchObject({ ok: false, reason: 'rate_limited', limit: 3, remaining: 0, retryAfter: 45_000 })
+    expect(full.rules.map((x) => [x.ok, x.remaining])).toEqual([
       [false, 0],
       [true, 2],
     ])
     expect(await limiter.peek('k1')).toEqual(full)
-    expect((await limiter.peek('k1', { rules: ['burst'] })).success).toBe(true)
+    expect((await limiter.peek('k1', { rules: ['burst'] })).ok).toBe(true)
   })
 
   it('peek on a fractional token bucket', async () => {
@@ -179,7 +179,7 @@ describe('createLimiter: peek and reset', () => {
     await limiter.limit('k2', { cost: { burst: 5 } })
     clock.advance(T / 2)
     expect(await limiter.peek('k2', { rules: ['burst'] })).toMatchObject({
-      success: false,
+      ok: false,
       remaining: 0,
       retryAfter: T / 2,
       reset: clock.now() + 4.5 * T,
@@ -261,19 +261,19 @@ describe('createLimiter: store failure policy', () => {
     const onError = vi.fn()
     const limiter = createLimiter({ store: throwing, rules, onError })
     const r = await limiter.limit('k')
-    expect(r).toMatchObject({ success: false, reason: 'store_unavailable', remaining: 0, retryAfter: 1_000 })
-    expect(r.rules.map((x) => x.success)).toEqual([false, false])
+    expect(r).toMatchObject({ ok: false, reason: 'store_unavailable', remaining: 0, retryAfter: 1_000 })
+    expect(r.rules.map((x) => x.ok)).toEqual([false, false])
     expect(onError).toHaveBeenCalledOnce()
     const error = onError.mock.calls[0]![0] as StoreUnavailableError
     expect(error).toBeInstanceOf(StoreUnavailableError)
     expect((error.cause as Error).message).toBe('connection refused')
-    expect(await limiter.peek('k')).toMatchObject({ success: false, reason: 'store_unavailable' })
+    expect(await limiter.peek('k')).toMatchObject({ ok: false, reason: 'store_unavailable' })
   })
 
   it('allow: admits with store_unavailable', async () => {
     const limiter = createLimiter({ store: throwing, rules, onStoreError: 'allow' })
     const r = await limiter.limit('k')
-    expect(r).toMatchObject({ success: true, reason: 'store_unavailable', retryAfter: 0, limit: 2, remaining: 2 })
+    expect(r).toMatchObject({ ok: true, reason: 'store_unavailable', retryAfter: 0, limit: 2, remaining: 2 })
   })
 
   it('a store that throws synchronously, or answers garbage, is a failure too', async () => {
@@ -286,7 +286,7 @@ describe('createLimiter: store failure policy', () => {
     const garbage: LimiterStore = { consume: async () => ({ allowed: true }) as never, reset: async () => {} }
     for (const store of [sync, garbage]) {
       const r = await createLimiter({ store, rules }).limit('k')
-      expect(r).toMatchObject({ success: false, reason: 'store_unavailable' })
+      expect(r).toMatchObject({ ok: false, reason: 'store_unavailable' })
     }
     const onErrorThrows = createLimiter({
       store: sync,
@@ -298,7 +298,7 @@ describe('createLimiter: store failure policy', () => {
     expect((await onErrorThrows.limit('k')).reason).toBe('store_unavailable')
   })
 
-  for (const [policy, success] of [
+  for (const [policy, ok] of [
     ['deny', false],
     ['allow', true],
   ] as const) {
@@ -310,7 +310,7 @@ describe('createLimiter: store failure policy', () => {
       const took = performance.now() - started
       expect(took).toBeGreaterThanOrEqual(45)
       expect(took).toBeLessThan(1_000)
-      expect(r).toMatchObject({ success, reason: 'store_unavailable' })
+      expect(r).toMatchObject({ ok, reason: 'store_unavailable' })
       expect(onError.mock.calls[0]![0]).toBeInstanceOf(StoreTimeoutError)
     })
   }
@@ -338,14 +338,14 @@ describe('createLimiter: store failure policy', () => {
     const clock = createManualClock()
     const fallback = createMemoryLimiterStore({ clock })
     const limiter = createLimiter({ store: throwing, rules, onStoreError: { fallback } })
-    expect(await limiter.limit('k')).toMatchObject({ success: true, reason: 'store_unavailable', remaining: 1 })
-    expect(await limiter.limit('k')).toMatchObject({ success: true, reason: 'store_unavailable', remaining: 0 })
+    expect(await limiter.limit('k')).toMatchObject({ ok: true, reason: 'store_unavailable', remaining: 1 })
+    expect(await limiter.limit('k')).toMatchObject({ ok: true, reason: 'store_unavailable', remaining: 0 })
     // The fallback's own refusal is a refusal.
-    expect(await limiter.limit('k')).toMatchObject({ success: false, reason: 'store_unavailable', retryAfter: M })
-    expect(await limiter.peek('k')).toMatchObject({ success: false, reason: 'store_unavailable', remaining: 0 })
+    expect(await limiter.limit('k')).toMatchObject({ ok: false, reason: 'store_unavailable', retryAfter: M })
+    expect(await limiter.peek('k')).toMatchObject({ ok: false, reason: 'store_unavailable', remaining: 0 })
     // Works for a slow main store as well.
     const slow = createLimiter({ store: hanging, rules, onStoreError: { fallback }, timeout: 20 })
-    expect(await slow.limit('other')).toMatchObject({ success: true, reason: 'store_unavailable', remaining: 1 })
+    expect(await slow.limit('other')).toMatchObject({ ok: true, reason: 'store_unavailable', remaining: 1 })
   })
 
   it('reset resets the fallback too, best effort', async () => {
@@ -363,7 +363,7 @@ describe('createLimiter: store failure policy', () => {
   it('fallback failing too: deny', async () => {
     const onError = vi.fn()
     const limiter = createLimiter({ store: throwing, rules, onStoreError: { fallback: hanging }, timeout: 20, onError })
-    expect(await limiter.limit('k')).toMatchObject({ success: false, reason: 'store_unavailable' })
+    expect(await limiter.limit('k')).toMatchObject({ ok: false, reason: 'store_unavailable' })
     expect(onError).toHaveBeenCalledTimes(2)
   })
 })

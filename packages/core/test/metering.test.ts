@@ -80,11 +80,20 @@ describe('createMetered', () => {
     const refused = await metered.authorize({ account: 'b', feature: 'generate', estimate: 1 })
     expect(refused).toMatchObject({ ok: false, reason: 'insufficient_credits', available: 500, required: 1000 })
     expect((await limiter.peek('b')).remaining).toBe(3)
-    expect(events).toContainEqual({ type: 'denied', account: 'b', feature: 'generate', reason: 'insufficient_credits' })
+    // The event carries the refusal itself: the same fields as the result, nothing less.
+    const { ok: _ok, ...refusal } = refused
+    expect(refusal).toEqual({
+      reason: 'insufficient_credits',
+      available: 500,
+      required: 1000,
+      retryAfter: null,
+      limit: null,
+    })
+    expect(events).toContainEqual({ type: 'denied', account: 'b', feature: 'generate', ...refusal })
   })
 
   it('refuses when rate limited without holding or charging credits', async () => {
-    const { ledger, metered } = setup({ limit: 2 })
+    const { ledger, metered, events } = setup({ limit: 2 })
     await ledger.grant({ account: 'c', amount: 100_000, source: 'test', idempotencyKey: 'g-c' })
     for (let i = 0; i < 2; i++) {
       const ok = await metered.authorize({ account: 'c', feature: 'generate', price: 1 })
@@ -94,6 +103,10 @@ describe('createMetered', () => {
     expect(limited).toMatchObject({ ok: false, reason: 'rate_limited' })
     if (limited.ok || limited.reason !== 'rate_limited') return
     expect(limited.limit?.retryAfter).toBeGreaterThan(0)
+    // The wait is in milliseconds at the top of the refusal too, whatever rule decided it.
+    expect(limited.retryAfter).toBe(limited.limit?.retryAfter)
+    const { ok: _ok, ...refusal } = limited
+    expect(events).toContainEqual({ type: 'denied', account: 'c', feature: 'generate', ...refusal })
     expect(await ledger.balance('c')).toMatchObject({ available: 98_000, held: 0 })
     const history = await ledger.history('c')
     expect(history.entries.filter((e) => e.type === 'debit')).toHaveLength(2)

@@ -1,11 +1,12 @@
 import { createMetered, type Metered, systemClock } from '@metered/core'
+import { type BalanceBody, balanceBody } from '@metered/core/http'
 import { createAdminRoutes, createCreditRoutes, createProfileRoutes } from './routes/index.js'
-import { type BalanceJson, balanceJson } from './routes/serialize.js'
 import type { CatchAllHandlers, RouteFactoryOptions } from './routes/types.js'
 import { createAfter } from './server/after.js'
 import { clientIpFor } from './server/client-ip.js'
 import { resolveRole, runIdentify } from './server/identify.js'
 import { assertModelsPriced } from './server/prices.js'
+import { createProblems } from './server/problem.js'
 import type { CreateMeteredNextOptions, MeteredNextCore } from './server/types.js'
 import { createWithCredits } from './server/with-credits.js'
 import { createWithCreditsAction } from './server/with-credits-action.js'
@@ -30,6 +31,7 @@ export function createMeteredNextCore(options: CreateMeteredNextOptions): Metere
     identify: (req) => runIdentify(identify, req),
     role: (identity) => resolveRole(identity, metered.users),
     buyUrl: options.buyUrl ?? null,
+    problems: createProblems(options.problemTypeBase),
     after: createAfter(options.after),
     clientIp:
       options.clientIp ?? clientIpFor(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
@@ -52,7 +54,7 @@ export interface MeteredNext extends MeteredNextCore {
    * component (the root layout) passes to `MeteredProvider`'s `initialBalance`.
    * @example <MeteredProvider initialBalance={user ? await metered.balance(user.id) : null}>
    */
-  balance(account: string): Promise<BalanceJson>
+  balance(account: string): Promise<BalanceBody>
   /** Wraps a route handler with identify, body checks, rate limit, hold and settle. */
   withCredits: ReturnType<typeof createWithCredits>
   /** Wraps a route handler with identify and the rate limiter only. */
@@ -85,7 +87,8 @@ export function createMeteredNext(options: CreateMeteredNextOptions): MeteredNex
   const core = createMeteredNextCore(options)
   return {
     ...core,
-    balance: async (account) => balanceJson(await core.metered.ledger.balance(account), core.credits),
+    balance: async (account) =>
+      balanceBody(await core.metered.ledger.balance(account), core.credits.toCredits, core.credits.unitsPerCredit),
     withCredits: createWithCredits(core),
     withRateLimit: createWithRateLimit(core),
     withCreditsAction: createWithCreditsAction(core),

@@ -164,7 +164,7 @@ describe('meteredResponsesStream through withCredits, against a loopback OpenAI'
     expect(res.status).toBe(502)
     const text = await res.text()
     expect(text).not.toContain('sk-secret')
-    expect(JSON.parse(text).type).toBe('https://metered.dev/problems/bad-gateway')
+    expect(JSON.parse(text).type).toBe('urn:metered:problem:bad_gateway')
     await t.flush()
     expect(await t.available('u1')).toBe(10_000)
     expect((await events(t, 'u1'))[0]).toMatchObject({ status: 'error', amount: 0 })

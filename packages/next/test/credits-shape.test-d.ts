@@ -3,14 +3,15 @@
  * the metered instance, and every other entry point takes the instance, never a unit of its own.
  */
 import { type Credits, createMemoryStores, createMetered } from '@metered/core'
-import { type BalanceJson, createCreditRoutes, createMeteredNext, meteredAuth } from '../src/index.js'
+import type { BalanceBody } from '@metered/core/http'
+import { createCreditRoutes, createMeteredNext, meteredAuth } from '../src/index.js'
 
 const stores = createMemoryStores()
 const core = createMetered({ ...stores, unitsPerCredit: 1000 })
 const metered = createMeteredNext({ metered: core, identify: () => null })
 
 metered.credits satisfies Credits
-metered.balance('u1') satisfies Promise<BalanceJson>
+metered.balance('u1') satisfies Promise<BalanceBody>
 metered.onError satisfies (error: unknown) => void
 meteredAuth({ metered, signupCredits: 1 })
 meteredAuth({ metered: core, signupCredits: 1 })

@@ -44,9 +44,10 @@ describe('createProxy', () => {
     expect(res?.headers.get('ratelimit')).toMatch(/^"minute";r=0;t=\d+$/)
     const body = await res?.json()
     expect(body).toMatchObject({
-      type: 'https://metered.dev/problems/rate-limited',
+      type: 'urn:metered:problem:rate_limited',
       status: 429,
-      retryAfter: expect.any(Number),
+      code: 'rate_limited',
+      retryAfterMs: expect.any(Number),
       rules: [{ name: 'minute', limit: 3, remaining: 0, reset: expect.any(Number) }],
     })
   })

@@ -78,7 +78,7 @@ describe('CreditDisplay', () => {
     let fail = true
     const api = fakeApi({
       'GET /api/credits/balance': () =>
-        fail ? problem(503, 'store-unavailable') : json({ available: 3, held: 0, unitsPerCredit: 1, grants: [] }),
+        fail ? problem('store_unavailable') : json({ available: 3, held: 0, unitsPerCredit: 1, grants: [] }),
     })
     const probe: { value?: ReturnType<typeof useCredits> } = {}
     renderWithProvider(
@@ -89,7 +89,7 @@ describe('CreditDisplay', () => {
       { fetch: api.fetch, baseUrl: '/api/' },
     )
     await screen.findByText('Credits unavailable')
-    expect(probe.value!.error?.message).toBe('store-unavailable detail')
+    expect(probe.value!.error?.message).toBe('store_unavailable detail')
     fail = false
     await act(() => probe.value!.refresh())
     expect(screen.getByText('3 credits')).toBeTruthy()
@@ -136,7 +136,7 @@ describe('BuyCreditsButton', () => {
   it('shows the server error, re-enables, and renders loading labels from a function', async () => {
     const assign = vi.spyOn(window.location, 'assign').mockImplementation(() => {})
     const onError = vi.fn()
-    const api = fakeApi({ 'POST /billing/checkout': () => problem(400, 'invalid-input', { detail: 'Unknown pack.' }) })
+    const api = fakeApi({ 'POST /billing/checkout': () => problem('invalid_input', { detail: 'Unknown pack.' }) })
     renderWithProvider(
       <BuyCreditsButton packId="nope" checkoutUrl="/billing/checkout" onError={onError}>
         {({ loading }) => (loading ? 'Redirecting…' : 'Buy 1,000 credits')}
@@ -243,7 +243,7 @@ describe('CreditHistory', () => {
     renderWithProvider(<CreditHistory />, { fetch: api.fetch })
     await screen.findByText('No credit history yet.')
 
-    const failing = fakeApi({ 'GET /api/credits/history': () => problem(401, 'unauthenticated') })
+    const failing = fakeApi({ 'GET /api/credits/history': () => problem('unauthenticated') })
     renderWithProvider(<CreditHistory />, { fetch: failing.fetch })
     expect((await screen.findByRole('alert')).textContent).toBe('unauthenticated detail')
 

@@ -22,9 +22,9 @@ function adminApi() {
   const adjust = async (req: Request, sign: 1 | -1) => {
     const body = (await req.json()) as { account: string; credits: number; reason: string; idempotencyKey?: string }
     if (!(body.credits > 0) || !body.reason)
-      return problem(400, 'invalid-input', { issues: [{ path: 'credits', message: 'bad' }] })
+      return problem('invalid_input', { issues: [{ path: 'credits', message: 'bad' }] })
     if (body.reason === 'server says no') {
-      return problem(400, 'invalid-input', {
+      return problem('invalid_input', {
         detail: 'The request is not valid.',
         issues: [{ path: 'credits', message: 'must be a positive multiple of 0.001 credits' }],
       })
@@ -32,8 +32,7 @@ function adminApi() {
     const available = balances.get(body.account) ?? 0
     if (sign < 0 && body.credits > available) {
       return problem(
-        402,
-        'insufficient-credits',
+        'insufficient_credits',
         { available, required: body.credits, buyUrl: '/buy' },
         { 'Credits-Remaining': String(available) },
       )
@@ -167,7 +166,7 @@ describe('CreditManagement', () => {
     fill(panel, '100', 'abuse')
     fireEvent.click(within(panel).getByRole('button', { name: 'Deduct credits' }))
     const alert = await within(panel).findByRole('alert')
-    expect(alert.textContent).toBe('insufficient-credits detail The account has 12.5 credits.')
+    expect(alert.textContent).toBe('insufficient_credits detail The account has 12.5 credits.')
     // A refusal about another account is neither the admin's balance nor the admin's problem.
     expect(store.getState().problem).toBeNull()
     expect(store.getState().balance?.available).toBe(99)

@@ -1,3 +1,4 @@
+import { type ProblemCode, problemResponse } from '@metered/core/http'
 import { cleanup, type RenderResult, render } from '@testing-library/react'
 import type { ReactNode } from 'react'
 import { afterEach, vi } from 'vitest'
@@ -17,23 +18,21 @@ export function json(body: unknown, init: { status?: number; headers?: Record<st
   })
 }
 
-/** An RFC 9457 refusal as docs/http-api.md lists them. */
+/**
+ * A refusal exactly as the server sends it (`problemResponse` of @metered/core/http), with a
+ * recognisable detail unless `members.detail` is given.
+ */
 export function problem(
-  status: number,
-  slug: string,
-  extensions: Record<string, unknown> = {},
+  code: ProblemCode,
+  members: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ): Response {
-  return new Response(
-    JSON.stringify({
-      type: `https://metered.dev/problems/${slug}`,
-      title: slug,
-      status,
-      detail: `${slug} detail`,
-      ...extensions,
-    }),
-    { status, headers: { 'content-type': 'application/problem+json', ...headers } },
-  )
+  const { detail, ...extensions } = members
+  return problemResponse(code, {
+    detail: typeof detail === 'string' ? detail : `${code} detail`,
+    extensions: extensions as never,
+    headers,
+  })
 }
 
 /**
@@ -49,7 +48,7 @@ export function fakeApi(routes: Record<string, Handler>) {
     calls.push({ method, path: url.pathname, search: url.searchParams, body })
     const handler = routes[`${method} ${url.pathname}`]
     const req = new Request(url, { method, ...(body !== null && { body }), headers: init?.headers ?? {} })
-    return handler ? handler(req) : problem(404, 'not-found')
+    return handler ? handler(req) : problem('not_found')
   })
   const count = (method: string, path: string) => calls.filter((c) => c.method === method && c.path === path).length
   return { fetch: fetch as unknown as typeof globalThis.fetch, calls, count }

@@ -54,7 +54,7 @@ describe('hook types', () => {
     expectTypeOf(useMeteredState((s) => s.rateLimit)).toEqualTypeOf<RateLimitState | null>()
     const problem = useMeteredState((s) => s.problem)
     expectTypeOf(problem).toEqualTypeOf<MeteredProblem | null>()
-    if (problem?.kind === 'insufficient-credits') {
+    if (problem?.code === 'insufficient_credits') {
       expectTypeOf(problem.required).toEqualTypeOf<number>()
       expectTypeOf(problem.buyUrl).toEqualTypeOf<string | null>()
     } else if (problem) {

@@ -198,7 +198,7 @@ describe('meteredFetch', () => {
   it('turns a 402 problem into typed state, renders the notice, and leaves the body to the caller', async () => {
     const api = fakeApi({
       'POST /api/generate': () =>
-        problem(402, 'insufficient-credits', { available: 0.2, required: 0.39, buyUrl: '/buy-credits' }),
+        problem('insufficient_credits', { available: 0.2, required: 0.39, buyUrl: '/buy-credits' }),
     })
     const grab: { fetch?: ReturnType<typeof useMeteredFetch> } = {}
     renderWithProvider(
@@ -214,10 +214,10 @@ describe('meteredFetch', () => {
     expect(res.status).toBe(402)
     expect((await res.json()).required).toBe(0.39)
     expect(JSON.parse(screen.getByTestId('problem').textContent!)).toEqual({
-      kind: 'insufficient-credits',
+      code: 'insufficient_credits',
       status: 402,
-      title: 'insufficient-credits',
-      detail: 'insufficient-credits detail',
+      title: 'Insufficient credits',
+      detail: 'insufficient_credits detail',
       available: 0.2,
       required: 0.39,
       buyUrl: '/buy-credits',
@@ -233,11 +233,11 @@ describe('meteredFetch', () => {
     const store = createMeteredStore()
     const meteredFetch = createMeteredFetch(store, async () =>
       refuse
-        ? problem(402, 'insufficient-credits', { available: 0, required: 1, buyUrl: null })
+        ? problem('insufficient_credits', { available: 0, required: 1, buyUrl: null })
         : json({}, { headers: { 'Credits-Remaining': '5' } }),
     )
     await meteredFetch('/api/generate')
-    expect(store.getState().problem?.kind).toBe('insufficient-credits')
+    expect(store.getState().problem?.code).toBe('insufficient_credits')
     refuse = false
     await meteredFetch('/api/generate')
     expect(store.getState().problem).toBeNull()
@@ -246,7 +246,7 @@ describe('meteredFetch', () => {
   it('a notice can be dismissed through the store', async () => {
     const store = createMeteredStore({ initialBalance: 100 })
     await createMeteredFetch(store, async () =>
-      problem(402, 'insufficient-credits', { available: 100, required: 150, buyUrl: null }),
+      problem('insufficient_credits', { available: 100, required: 150, buyUrl: null }),
     )('/api/x')
     renderWithProvider(
       <>
@@ -277,9 +277,8 @@ describe('meteredFetch', () => {
     const api = fakeApi({
       'POST /api/generate': () =>
         problem(
-          429,
-          'rate-limited',
-          { retryAfter: 3, rules: [{ name: 'minute', limit: 60, remaining: 0, reset: Date.now() + 3000 }] },
+          'rate_limited',
+          { retryAfterMs: 3000, rules: [{ name: 'minute', limit: 60, remaining: 0, reset: Date.now() + 3000 }] },
           { 'Retry-After': '3', 'RateLimit-Policy': '"minute";q=60;w=60', RateLimit: '"minute";r=0;t=3' },
         ),
     })
@@ -309,11 +308,9 @@ describe('meteredFetch', () => {
     const store = createMeteredStore({ initialBalance: 1 })
     renderWithProvider(<RateLimitNotice />, { store })
     await act(() => vi.advanceTimersByTimeAsync(60_000))
-    await act(() =>
-      createMeteredFetch(store, async () => problem(429, 'rate-limited', {}, { 'Retry-After': '5' }))('/x'),
-    )
+    await act(() => createMeteredFetch(store, async () => problem('rate_limited', {}, { 'Retry-After': '5' }))('/x'))
     expect(screen.getByRole('status').textContent).toBe('Too many requests. Try again in 5 seconds.')
-    expect(store.getState().problem).toMatchObject({ kind: 'rate-limited', retryAfter: 5 })
+    expect(store.getState().problem).toMatchObject({ code: 'rate_limited', retryAfter: 5000 })
     await act(() => vi.advanceTimersByTimeAsync(5000))
     expect(screen.queryByRole('status')).toBeNull()
     expect(store.getState()).toMatchObject({ retryAt: null, problem: null })
@@ -332,13 +329,12 @@ describe('meteredFetch', () => {
     const store = createMeteredStore()
     await createMeteredFetch(store, async () =>
       problem(
-        429,
-        'rate-limited',
-        { retryAfter: 30 },
+        'rate_limited',
+        { retryAfterMs: 30_000 },
         { RateLimit: '"day";r=0;t=30', 'RateLimit-Policy': '"day";q=1000;w=86400' },
       ),
     )('/api/x')
-    expect(store.getState().problem).toMatchObject({ kind: 'rate-limited', retryAfter: 30 })
+    expect(store.getState().problem).toMatchObject({ code: 'rate_limited', retryAfter: 30_000 })
     renderWithProvider(
       <RateLimitNotice>
         {({ seconds, rateLimit }) => `${rateLimit?.policy} quota of ${rateLimit?.limit} used; ${seconds}s`}
@@ -360,8 +356,8 @@ describe('header parsing', () => {
 
   it('reads Retry-After as seconds or an HTTP date, and ignores garbage', () => {
     const now = Date.parse('2026-11-25T10:00:00Z')
-    expect(readRetryAfter(new Headers({ 'Retry-After': '12' }), now)).toBe(12)
-    expect(readRetryAfter(new Headers({ 'Retry-After': 'Wed, 25 Nov 2026 10:00:30 GMT' }), now)).toBe(30)
+    expect(readRetryAfter(new Headers({ 'Retry-After': '12' }), now)).toBe(12_000)
+    expect(readRetryAfter(new Headers({ 'Retry-After': 'Wed, 25 Nov 2026 10:00:30 GMT' }), now)).toBe(30_000)
     expect(readRetryAfter(new Headers({ 'Retry-After': 'soon' }), now)).toBeNull()
     expect(readRetryAfter(new Headers(), now)).toBeNull()
   })

@@ -40,14 +40,14 @@ export function creditRoutesSuite(makeStores: MakeStores) {
       const t = await setup()
       const res = await t.get('balance')
       expect(res.status).toBe(401)
-      expect(await body(res)).toMatchObject({ type: 'https://metered.dev/problems/unauthenticated', status: 401 })
+      expect(await body(res)).toMatchObject({ type: 'urn:metered:problem:unauthenticated', status: 401 })
     })
 
     it('404 for an unknown route and 405 (with Allow) for a known one with another method', async () => {
       const t = await setup()
       const missing = await t.get('nope', { user: 'alice' })
       expect(missing.status).toBe(404)
-      expect((await body(missing)).type).toBe('https://metered.dev/problems/not-found')
+      expect((await body(missing)).type).toBe('urn:metered:problem:not_found')
       expect((await t.get('balance/extra', { user: 'alice' })).status).toBe(404)
       expect((await t.get('', { user: 'alice' })).status).toBe(404)
       const wrong = await t.post('balance', { user: 'alice', body: {} })
@@ -147,7 +147,7 @@ export function creditRoutesSuite(makeStores: MakeStores) {
         const res = await t.get(`history?${q}`, { user: 'alice' })
         expect(res.status, q).toBe(400)
         const b = await body(res)
-        expect(b.type).toBe('https://metered.dev/problems/invalid-input')
+        expect(b.type).toBe('urn:metered:problem:invalid_input')
         expect(b.issues.length, q).toBeGreaterThan(0)
       }
     })
@@ -227,7 +227,7 @@ export function creditRoutesSuite(makeStores: MakeStores) {
       expect((await t.post('grant', { ...req, user: 'alice' })).status).toBe(403)
       const forged = await t.post('grant', { ...req, user: 'alice', role: 'admin' })
       expect(forged.status).toBe(403)
-      expect((await body(forged)).type).toBe('https://metered.dev/problems/forbidden')
+      expect((await body(forged)).type).toBe('urn:metered:problem:forbidden')
       expect((await t.post('grant', req)).status).toBe(401)
       expect(await t.entries('alice')).toBe(0)
     })
@@ -259,7 +259,7 @@ export function creditRoutesSuite(makeStores: MakeStores) {
       const t = await setup()
       const bad = await t.post('grant', { user: 'root', raw: '{"account":"alice","credits":1,' })
       expect(bad.status).toBe(400)
-      expect((await body(bad)).type).toBe('https://metered.dev/problems/invalid-input')
+      expect((await body(bad)).type).toBe('urn:metered:problem:invalid_input')
       expect((await t.post('grant', { user: 'root', raw: '' })).status).toBe(400)
       const form = await t.post('grant', {
         user: 'root',
@@ -276,7 +276,7 @@ export function creditRoutesSuite(makeStores: MakeStores) {
       const big = JSON.stringify({ account: 'alice', credits: 1, reason: 'x', pad: 'y'.repeat(20_000) })
       const declared = await t.post('grant', { user: 'root', raw: big })
       expect(declared.status).toBe(413)
-      expect((await body(declared)).type).toBe('https://metered.dev/problems/payload-too-large')
+      expect((await body(declared)).type).toBe('urn:metered:problem:payload_too_large')
       const bytes = new TextEncoder().encode(big)
       const stream = new ReadableStream<Uint8Array>({
         start(c) {
@@ -317,7 +317,7 @@ export function creditRoutesSuite(makeStores: MakeStores) {
       const res = await t.post('deduct', { user: 'root', body: { account: 'alice', credits: 1.001, reason: 'x' } })
       expect(res.status).toBe(402)
       expect(await body(res)).toMatchObject({
-        type: 'https://metered.dev/problems/insufficient-credits',
+        type: 'urn:metered:problem:insufficient_credits',
         available: 1,
         required: 1.001,
         buyUrl: '/buy-credits',

@@ -53,7 +53,7 @@ export function profileRoutesSuite(makeStores: MakeStores) {
       expect((await t.get('')).status).toBe(401)
       const none = await t.get('', { user: 'stranger' })
       expect(none.status).toBe(404)
-      expect((await body(none)).type).toBe('https://metered.dev/problems/not-found')
+      expect((await body(none)).type).toBe('urn:metered:problem:not_found')
       const post = await call(t.routes, 'POST', '/api/profile', '', { user: 'alice', body: {} })
       expect(post.status).toBe(405)
       expect(post.headers.get('allow')).toBe('GET')

@@ -1,7 +1,7 @@
 import { IdempotencyConflictError, NotFoundError, StoreTimeoutError, ValidationError } from '@metered/core'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { errorProblem, invalidInput, problem, validationProblem } from '../src/index.js'
+import { createProblems, errorProblem, invalidInput, problem, rateLimited, validationProblem } from '../src/index.js'
 import { createPolicyFormatter, formatRateLimit } from '../src/server/headers.js'
 
 describe('problem+json', () => {
@@ -11,16 +11,42 @@ describe('problem+json', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json')
     expect(res.headers.get('cache-control')).toBe('no-store')
     expect(await res.json()).toEqual({
-      type: 'https://metered.dev/problems/forbidden',
+      type: 'urn:metered:problem:forbidden',
       title: 'Forbidden',
       status: 403,
       detail: 'You are not allowed to do this.',
+      code: 'forbidden',
     })
   })
 
-  it('extensions cannot overwrite type/title/status', async () => {
-    const res = problem('not-found', { extensions: { status: 200, type: 'x', extra: 1 } })
-    expect(await res.json()).toMatchObject({ status: 404, type: 'https://metered.dev/problems/not-found', extra: 1 })
+  it('extensions cannot overwrite type/title/status/code', async () => {
+    const res = problem('not_found', { extensions: { status: 200, type: 'x', code: 'forbidden', extra: 1 } })
+    expect(await res.json()).toMatchObject({
+      status: 404,
+      type: 'urn:metered:problem:not_found',
+      code: 'not_found',
+      extra: 1,
+    })
+  })
+
+  it('createProblems puts the configured type base in front of every code', async () => {
+    const problems = createProblems('https://example.com/problems/')
+    expect(await problems.notFound().json()).toMatchObject({ type: 'https://example.com/problems/not_found' })
+    expect(await problems.rateLimited({ retryAfter: 1_500, rules: [] }).json()).toMatchObject({
+      type: 'https://example.com/problems/rate_limited',
+      code: 'rate_limited',
+    })
+  })
+
+  it('rateLimited takes ms: the body says retryAfterMs, Retry-After whole seconds rounded up', async () => {
+    const res = rateLimited({ retryAfter: 1_500, rules: [{ name: 'minute', limit: 3, remaining: 0, reset: 9 }] })
+    expect(res.status).toBe(429)
+    expect(res.headers.get('retry-after')).toBe('2')
+    expect(await res.json()).toMatchObject({
+      retryAfterMs: 1_500,
+      rules: [{ name: 'minute', limit: 3, remaining: 0, reset: 9 }],
+    })
+    expect(rateLimited({ retryAfter: 10, rules: [] }).headers.get('retry-after')).toBe('1')
   })
 
   it('validationProblem: zod errors and core ValidationError -> 400 issues; anything else -> null', async () => {
@@ -91,11 +117,11 @@ describe('header fields', () => {
       remaining,
       reset: now + resetIn,
       retryAfter: 0,
-      success: true,
+      ok: true,
     })
     const value = formatRateLimit(
       {
-        success: true,
+        ok: true,
         limit: 100,
         remaining: 3,
         reset: now,

@@ -29,7 +29,7 @@ describe('an unpriced model', () => {
       expect(res.status).toBe(500)
       expect(res.headers.get('content-type')).toContain('application/problem+json')
       const problem = await res.json()
-      expect(problem.type).toBe('https://metered.dev/problems/internal')
+      expect(problem.type).toBe('urn:metered:problem:internal')
       expect(JSON.stringify(problem)).not.toContain(MODEL)
     }
     const messages = errors.map((e) => String((e as Error).message))

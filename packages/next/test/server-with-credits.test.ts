@@ -21,7 +21,7 @@ describe('withCredits: refusals', () => {
     const res = await POST(post({}), noParams)
     expect(res.status).toBe(401)
     const body = await problemOf(res)
-    expect(body).toMatchObject({ type: 'https://metered.dev/problems/unauthenticated', status: 401 })
+    expect(body).toMatchObject({ type: 'urn:metered:problem:unauthenticated', status: 401 })
     expect(ran).toBe(false)
   })
 
@@ -32,7 +32,7 @@ describe('withCredits: refusals', () => {
     const res = await POST(post(null, { user: 'u1', raw: '{"oops":' }), noParams)
     expect(res.status).toBe(400)
     const body = await problemOf(res)
-    expect(body.type).toBe('https://metered.dev/problems/invalid-input')
+    expect(body.type).toBe('urn:metered:problem:invalid_input')
     expect(body.issues).toEqual([{ path: '', message: 'Malformed JSON' }])
     await t.flush()
     expect(await t.available('u1')).toBe(10_000)
@@ -71,7 +71,7 @@ describe('withCredits: refusals', () => {
     )
     const declared = await POST(post({ text: 'x'.repeat(200) }, { user: 'u1' }), noParams)
     expect(declared.status).toBe(413)
-    expect((await problemOf(declared)).type).toBe('https://metered.dev/problems/payload-too-large')
+    expect((await problemOf(declared)).type).toBe('urn:metered:problem:payload_too_large')
     // A chunked upload without Content-Length is counted while reading.
     const chunked = new Request('http://localhost/api/test', {
       method: 'POST',
@@ -102,7 +102,7 @@ describe('withCredits: refusals', () => {
     expect(res.status).toBe(402)
     const body = await problemOf(res)
     expect(body).toMatchObject({
-      type: 'https://metered.dev/problems/insufficient-credits',
+      type: 'urn:metered:problem:insufficient_credits',
       status: 402,
       available: 0.2,
       required: 0.39,
@@ -132,7 +132,9 @@ describe('withCredits: refusals', () => {
     expect(retryAfter).toBeLessThanOrEqual(60)
     expect(refused.headers.get('ratelimit')).toMatch(/^"minute";r=0;t=\d+$/)
     const body = await problemOf(refused)
-    expect(body).toMatchObject({ type: 'https://metered.dev/problems/rate-limited', status: 429, retryAfter })
+    expect(body).toMatchObject({ type: 'urn:metered:problem:rate_limited', code: 'rate_limited', status: 429 })
+    // One wait in two units: the body's milliseconds are the header's seconds before rounding up.
+    expect(Math.max(1, Math.ceil((body.retryAfterMs as number) / 1000))).toBe(retryAfter)
     expect(body.rules).toEqual([
       { name: 'minute', limit: 2, remaining: 0, reset: expect.any(Number) },
       { name: 'day', limit: 100, remaining: 98, reset: expect.any(Number) },
@@ -156,7 +158,7 @@ describe('withCredits: refusals', () => {
     expect(res.status).toBe(503)
     const text = await res.text()
     expect(text).not.toMatch(/ECONNREFUSED|hunter2|10\.0\.0\.7/)
-    expect(JSON.parse(text).type).toBe('https://metered.dev/problems/store-unavailable')
+    expect(JSON.parse(text).type).toBe('urn:metered:problem:store_unavailable')
     expect(await t.available('u1')).toBe(10_000)
     expect((await t.stores.ledger.balance('u1')).held).toBe(0)
   })
@@ -186,10 +188,11 @@ describe('withCredits: refusals', () => {
     const text = await res.text()
     expect(text).not.toMatch(/SELECT|secrets|route\.ts|at handler/)
     expect(JSON.parse(text)).toEqual({
-      type: 'https://metered.dev/problems/internal',
+      type: 'urn:metered:problem:internal',
       title: 'Internal error',
       status: 500,
       detail: 'Something went wrong.',
+      code: 'internal',
     })
     expect(res.headers.get('credits-remaining')).toBe('10')
     await t.flush()

@@ -20,7 +20,7 @@ describe('withRateLimit', () => {
     expect(refused.status).toBe(429)
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
     expect(refused.headers.get('content-type')).toBe('application/problem+json')
-    expect(await refused.json()).toMatchObject({ status: 429, retryAfter: expect.any(Number) })
+    expect(await refused.json()).toMatchObject({ status: 429, code: 'rate_limited', retryAfterMs: expect.any(Number) })
     expect(await t.available('u1')).toBe(1500)
   })
 

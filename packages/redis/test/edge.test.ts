@@ -22,7 +22,7 @@ describe('on the Edge runtime (Upstash REST)', () => {
     const { limiterStore, ledger } = createRedisStores(fromUpstash(redis), { prefix: uniquePrefix('edge') })
     const limiter = createLimiter({ store: limiterStore, rules: { m: slidingWindow({ limit: 2, window: '1 m' }) } })
     const results = [await limiter.limit('u'), await limiter.limit('u'), await limiter.limit('u')]
-    expect(results.map((r) => [r.success, r.reason])).toEqual([
+    expect(results.map((r) => [r.ok, r.reason])).toEqual([
       [true, undefined],
       [true, undefined],
       [false, 'rate_limited'],

@@ -60,25 +60,25 @@ for (const flavour of FLAVOURS) {
       // Up: a patient limiter loads the script first (a loaded machine can take over 200 ms for that)
       const patient = createLimiter({ store, rules, timeout: '10 s' })
       const up = await patient.limit('user:1')
-      expect(up.success).toBe(true)
+      expect(up.ok).toBe(true)
       expect(up.reason).toBeUndefined()
 
       await server.stop('SIGKILL')
 
       const denied = await timed(() => deny.limit('user:1'))
-      expect(denied.value.success).toBe(false)
+      expect(denied.value.ok).toBe(false)
       expect(denied.value.reason).toBe('store_unavailable')
       expect(denied.ms).toBeLessThan(2_000)
 
       const allowed = await timed(() => allow.limit('user:1'))
-      expect(allowed.value.success).toBe(true)
+      expect(allowed.value.ok).toBe(true)
       expect(allowed.value.reason).toBe('store_unavailable')
       expect(allowed.ms).toBeLessThan(2_000)
 
       // the fallback store decides, with its own state: 5 tokens, then refused
       const viaFallback = []
       for (let i = 0; i < 6; i++) viaFallback.push(await timed(() => fallback.limit('user:1')))
-      expect(viaFallback.map((r) => r.value.success)).toEqual([true, true, true, true, true, false])
+      expect(viaFallback.map((r) => r.value.ok)).toEqual([true, true, true, true, true, false])
       expect(viaFallback.every((r) => r.value.reason === 'store_unavailable')).toBe(true)
       expect(Math.max(...viaFallback.map((r) => r.ms))).toBeLessThan(2_000)
 
@@ -90,7 +90,7 @@ for (const flavour of FLAVOURS) {
       const denyBack = await deny.limit('user:3')
       expect(denyBack.reason).toBeUndefined()
       const back = await patient.limit('user:2')
-      expect(back.success).toBe(true)
+      expect(back.ok).toBe(true)
       expect(back.reason).toBeUndefined()
     }, 90_000)
   })

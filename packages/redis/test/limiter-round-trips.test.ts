@@ -125,7 +125,7 @@ describe('1,000 concurrent calls of a 3-rule limit', () => {
         const limiter = createLimiter({ store: limiterStore, rules, timeout: '30 s' })
         const results = await Promise.all(Array.from({ length: 1000 }, () => limiter.limit('user:1')))
         expect(results.filter((r) => r.reason === 'store_unavailable')).toHaveLength(0)
-        expect(results.filter((r) => r.success)).toHaveLength(137)
+        expect(results.filter((r) => r.ok)).toHaveLength(137)
         const peek = await limiter.peek('user:1')
         const byName = Object.fromEntries(peek.rules.map((r) => [r.name, r.remaining]))
         // refused calls consumed nothing from the looser rules

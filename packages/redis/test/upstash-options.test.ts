@@ -42,7 +42,7 @@ describe('@upstash/redis client options', () => {
       ])
       const limiter = createLimiter({ store: limiterStore, rules: { m: slidingWindow({ limit: 2, window: '1 m' }) } })
       const results = [await limiter.limit('k'), await limiter.limit('k'), await limiter.limit('k')]
-      expect(results.map((r) => r.success)).toEqual([true, true, false])
+      expect(results.map((r) => r.ok)).toEqual([true, true, false])
     })
   }
 

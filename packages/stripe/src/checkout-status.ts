@@ -1,32 +1,16 @@
 import { accountSchema, isMeteredError, parse } from '@metered/core'
+import type { CheckoutStatusBody } from '@metered/core/http'
 import { z } from 'zod'
 import type { StripeCreditsConfig } from './config.js'
 import { findSessionGrant } from './find-grant.js'
 import { grantRefusal, meteredTarget } from './fulfil.js'
-import { type PublicPack, publicPack } from './packs.js'
+import { publicPack } from './packs.js'
 import type { StripeCheckoutSession } from './stripe-client.js'
 import { mapStripeError } from './stripe-errors.js'
 import { parseSession } from './stripe-objects.js'
 
-export interface CheckoutStatus {
-  /**
-   * - `granted`: the credits are in the account.
-   * - `processing`: paid or payment pending (bank debits take days); the webhook has not granted yet.
-   * - `unpaid`: the session is still open (the buyer came back without paying).
-   * - `expired`: the session expired unpaid.
-   * - `refused`: paid, but the webhook refuses to grant it (see `reason`); an operator has to look.
-   * - `not_found`: no such session for this account. A session of another account, one that does
-   *   not exist and one this package did not create all answer exactly this (`credits: 0`,
-   *   `pack: null`), so the page tells nothing about other accounts.
-   */
-  status: 'granted' | 'processing' | 'unpaid' | 'expired' | 'refused' | 'not_found'
-  /** With `refused`: the amount paid is below the pack's price, or the pack left the catalog. */
-  reason?: 'amount_mismatch' | 'unknown_pack'
-  sessionId: string
-  /** Credits of the pack, bonus included. */
-  credits: number
-  pack: PublicPack | null
-}
+/** What the success page shows: the `CheckoutStatusBody` of the HTTP contract. */
+export type CheckoutStatus = CheckoutStatusBody
 
 const inputSchema = z.strictObject({
   sessionId: z.string().min(1).max(255),

@@ -61,6 +61,13 @@ export interface StripeCreditsOptions extends StripeCreditsHooks {
    * @default 300
    */
   toleranceSeconds?: number
+  /**
+   * Base of the `type` URI of the webhook's problem responses (`type` is this followed by the
+   * code); the same option as `createMeteredNext`'s, so both sides of an app document one set.
+   * @default 'urn:metered:problem:'
+   * @example problemTypeBase: 'https://example.com/problems/'
+   */
+  problemTypeBase?: string
 }
 
 export interface StripeCreditsConfig {
@@ -75,6 +82,7 @@ export interface StripeCreditsConfig {
   verifyAmount: boolean
   toleranceSeconds: number
   report: Reporter
+  problemTypeBase: string | undefined
 }
 
 // Stripe keeps `{CHECKOUT_SESSION_ID}` literally only if we pass the string as given, so the URL is
@@ -139,6 +147,7 @@ const optionsSchema = z.strictObject({
   toleranceSeconds: z.number().int().positive().max(86_400).optional(),
   onEvent: z.custom<object>((v) => typeof v === 'function', 'must be a function').optional(),
   onError: z.custom<object>((v) => typeof v === 'function', 'must be a function').optional(),
+  problemTypeBase: z.string().min(1).max(500).optional(),
 })
 
 export function normalizeOptions(options: StripeCreditsOptions): StripeCreditsConfig {
@@ -157,5 +166,6 @@ export function normalizeOptions(options: StripeCreditsOptions): StripeCreditsCo
     verifyAmount: v.verifyAmount ?? true,
     toleranceSeconds: v.toleranceSeconds ?? 300,
     report: createReporter(options),
+    problemTypeBase: v.problemTypeBase,
   }
 }

@@ -11,7 +11,6 @@ export { createDevStripe, type DevStripe, type DevStripeOptions } from './dev/de
 export type { StripeCreditsEvent, StripeCreditsHooks, StripeErrorContext } from './hooks.js'
 export { disputeKey, grantKey, META_ACCOUNT, META_PACK, refundKey } from './keys.js'
 export type { CreditPack, PublicPack } from './packs.js'
-export type { Problem } from './problem.js'
 export { type ReportUsageInput, reportUsage } from './report-usage.js'
 export type {
   StripeCharge,

@@ -1,4 +1,5 @@
 import { type Credits, type Duration, durationSchema, isMeteredError, toMs, ValidationError } from '@metered/core'
+import type { PackBody } from '@metered/core/http'
 import { z } from 'zod'
 
 /**
@@ -136,17 +137,8 @@ export function buildCatalog(packs: Omit<NormalizedPack, 'units'>[], credits: Cr
   return catalog
 }
 
-/** The catalog as the pricing page may show it: active packs, nothing secret. */
-export interface PublicPack {
-  id: string
-  name: string
-  description: string | null
-  credits: number
-  bonus: number
-  /** Minor units, or null when only a Stripe price id was configured. */
-  unitAmount: number | null
-  currency: string | null
-}
+/** A pack as the pricing page shows it: the `PackBody` of the HTTP contract, nothing secret. */
+export type PublicPack = PackBody
 
 export function publicPack(p: NormalizedPack): PublicPack {
   return {

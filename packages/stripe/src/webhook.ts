@@ -1,28 +1,19 @@
+import {
+  jsonResponse,
+  type ProblemCode,
+  problemResponse,
+  type WebhookBody,
+  type WebhookOutcome,
+} from '@metered/core/http'
 import { type ClawbackOutcome, handleChargeRefunded, handleDisputeCreated } from './clawback.js'
 import type { StripeCreditsConfig } from './config.js'
 import { fulfilSession } from './fulfil.js'
-import { jsonResponse, problemResponse } from './problem.js'
 import { handleRefundUpdated } from './refund-failed.js'
 import type { StripeEvent } from './stripe-client.js'
 import { parseSession } from './stripe-objects.js'
 
-/**
- * What the webhook did with an event; returned as `{ received: true, outcome }` (HTTP 200). A
- * `revoked` answer also carries `revoked` (units taken back now) and `pending` (units held when
- * the event landed, taken back when their hold closes); a `restored` answer (a failed refund)
- * carries `restored`, the units granted back.
- */
-export type WebhookOutcome =
-  | 'granted'
-  | 'already_granted'
-  | 'unpaid'
-  | 'not_metered'
-  | 'unknown_pack'
-  | 'amount_mismatch'
-  | 'revoked'
-  | 'not_granted'
-  | 'restored'
-  | 'ignored'
+/** What the webhook did with an event, answered as `{ received: true, outcome }` (HTTP 200). */
+export type { WebhookOutcome }
 
 /**
  * The webhook endpoint. Web `Request` in, `Response` out, so it runs in Node route handlers and on
@@ -31,28 +22,35 @@ export type WebhookOutcome =
  * ledger or Stripe failed; every write is idempotent, so a retry finishes the job exactly once).
  */
 export async function handleWebhook(config: StripeCreditsConfig, request: Request): Promise<Response> {
+  const typeBase = config.problemTypeBase === undefined ? {} : { typeBase: config.problemTypeBase }
+  const problem = (code: ProblemCode, detail: string) => problemResponse(code, { detail, ...typeBase })
   if (request.method !== 'POST') {
-    return problemResponse('method-not-allowed', 'Stripe webhooks are POST requests', { allow: 'POST' })
+    return problemResponse('method_not_allowed', {
+      detail: 'Stripe webhooks are POST requests.',
+      extensions: { allow: ['POST'] },
+      headers: { Allow: 'POST' },
+      ...typeBase,
+    })
   }
   const signature = request.headers.get('stripe-signature')
-  if (!signature) return problemResponse('missing-signature', 'The Stripe-Signature header is missing')
+  if (!signature) return problem('missing_signature', 'The Stripe-Signature header is missing.')
 
   // The signature covers the exact bytes Stripe sent: read the raw text, never a re-serialised JSON.
   const body = await request.text()
   const event = await verify(config, body, signature)
   if (!event) {
-    return problemResponse('invalid-signature', 'The webhook signature could not be verified')
+    return problem('invalid_signature', 'The webhook signature could not be verified.')
   }
 
   try {
-    return jsonResponse({ received: true, ...(await dispatch(config, event)) })
+    return jsonResponse<WebhookBody>({ received: true, ...(await dispatch(config, event)) })
   } catch (err) {
     config.report.error(err, {
       message: 'webhook event failed; Stripe will retry it',
       eventId: event.id,
       eventType: event.type,
     })
-    return problemResponse('webhook-failed', 'The event could not be processed; it is safe to retry')
+    return problem('webhook_failed', 'The event could not be processed; it is safe to retry.')
   }
 }
 

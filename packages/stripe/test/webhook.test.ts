@@ -117,10 +117,11 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
     expect(res.headers.get('content-type')).toBe('application/problem+json')
     const problem = await res.json()
     expect(problem).toEqual({
-      type: 'https://metered.dev/problems/invalid-signature',
+      type: 'urn:metered:problem:invalid_signature',
       title: 'Invalid signature',
       status: 400,
-      detail: 'The webhook signature could not be verified',
+      detail: 'The webhook signature could not be verified.',
+      code: 'invalid_signature',
     })
     expect(JSON.stringify(problem)).not.toContain('whsec_')
     expect(await available()).toBe(0)
@@ -131,7 +132,7 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
     const unsigned = new Request('https://app.example/api/webhooks/stripe', { method: 'POST', body: '{}' })
     const res = await credits.webhook(unsigned)
     expect(res.status).toBe(400)
-    expect(await res.json()).toMatchObject({ type: 'https://metered.dev/problems/missing-signature' })
+    expect(await res.json()).toMatchObject({ type: 'urn:metered:problem:missing_signature' })
 
     const get = await credits.webhook(new Request('https://app.example/api/webhooks/stripe'))
     expect(get.status).toBe(405)
@@ -220,7 +221,7 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
     expect(failed.headers.get('content-type')).toBe('application/problem+json')
     const problem = await failed.text()
     expect(problem).not.toMatch(/injected|stack|at .*\.ts/)
-    expect(JSON.parse(problem)).toMatchObject({ type: 'https://metered.dev/problems/webhook-failed', status: 500 })
+    expect(JSON.parse(problem)).toMatchObject({ type: 'urn:metered:problem:webhook_failed', status: 500 })
     expect(hooks.errors).toHaveLength(1)
     expect(hooks.errors[0]).toMatchObject({
       error: { code: 'store_unavailable' },

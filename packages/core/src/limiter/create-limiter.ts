@@ -23,7 +23,7 @@ import { withTimeout } from './with-timeout.js'
  * - `limit(key, { cost, rules, ctx })` consumes `cost` (default 1; a record gives per-rule costs,
  *   rules it does not name cost 1, names that are not among the applied rules are ignored, so
  *   one cost record fits callers whose rule sets differ).
- * - `peek(key)` consumes nothing. `remaining` and `reset` are the state as it is; `success`
+ * - `peek(key)` consumes nothing. `remaining` and `reset` are the state as it is; `ok`
  *   says whether a call of cost 1 would pass now, and `retryAfter` when it would. (A second,
  *   dry store call asks the exhausted rules for their `retryAfter`, only when some are.)
  * - `reset(key)` forgets the key's state for all (or the given) rules, in the fallback store too.
@@ -41,7 +41,7 @@ import { withTimeout } from './with-timeout.js'
  *   timeout: '200 ms',
  * })
  * const r = await limiter.limit(userId)
- * if (!r.success) return new Response('Too many requests', { status: 429 })
+ * if (!r.ok) return new Response('Too many requests', { status: 429 })
  */
 export function createLimiter(options: LimiterOptions): Limiter {
   const parsed = parse(limiterOptionsSchema, options, 'limiter options')
@@ -155,17 +155,17 @@ export function createLimiter(options: LimiterOptions): Limiter {
 
   async function peekOn(target: LimiterStore, request: ConsumeRequest): Promise<LimitResult> {
     const seen = await consume(target, request)
-    const rules: RuleResult[] = ruleResults(seen, request).map((r) => ({ ...r, success: r.remaining >= 1 }))
+    const rules: RuleResult[] = ruleResults(seen, request).map((r) => ({ ...r, ok: r.remaining >= 1 }))
     // remaining >= 1 is exactly "a cost-1 call would pass" for all three algorithms; only
     // exhausted rules need asking when such a call would pass.
-    const exhausted = request.items.filter((_, i) => !rules[i]!.success).map((item) => ({ ...item, cost: 1 }))
+    const exhausted = request.items.filter((_, i) => !rules[i]!.ok).map((item) => ({ ...item, cost: 1 }))
     if (exhausted.length > 0) {
       const retryRequest: ConsumeRequest = { items: exhausted, dryRun: true }
       const retry = await consume(target, retryRequest)
       for (const [i, item] of exhausted.entries()) {
         const rule = rules.find((r) => r.name === item.name)!
         rule.retryAfter = retry.rules[i]!.retryAfter
-        rule.success = retry.rules[i]!.allowed
+        rule.ok = retry.rules[i]!.allowed
       }
     }
     return summarise(rules)

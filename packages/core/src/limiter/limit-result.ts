@@ -25,24 +25,24 @@ export function isConsumeResult(value: unknown, request: ConsumeRequest): value 
  * the later reset. `retryAfter` is the longest wait any refusing rule asks for.
  */
 export function summarise(rules: RuleResult[], reason?: LimitResult['reason']): LimitResult {
-  const success = rules.every((r) => r.success)
-  const deciding = success ? rules : rules.filter((r) => !r.success)
+  const ok = rules.every((r) => r.ok)
+  const deciding = ok ? rules : rules.filter((r) => !r.ok)
   let tightest = deciding[0]!
   for (const r of deciding) {
     if (r.remaining < tightest.remaining || (r.remaining === tightest.remaining && r.reset > tightest.reset)) {
       tightest = r
     }
   }
-  const retryAfter = success ? 0 : Math.max(...deciding.map((r) => r.retryAfter))
+  const retryAfter = ok ? 0 : Math.max(...deciding.map((r) => r.retryAfter))
   const result: LimitResult = {
-    success,
+    ok,
     limit: tightest.limit,
     remaining: tightest.remaining,
     reset: tightest.reset,
     retryAfter,
     rules,
   }
-  const why = reason ?? (success ? undefined : 'rate_limited')
+  const why = reason ?? (ok ? undefined : 'rate_limited')
   if (why) result.reason = why
   return result
 }
@@ -63,7 +63,7 @@ export function ruleResults(result: ConsumeResult, request: ConsumeRequest): Rul
       remaining,
       reset: r.reset,
       retryAfter: r.retryAfter,
-      success: r.allowed,
+      ok: r.allowed,
     }
   })
 }
@@ -78,7 +78,7 @@ export function unavailableResult(request: ConsumeRequest, admit: boolean, now: 
       remaining: admit ? item.rule.limit : 0,
       reset: now,
       retryAfter: admit ? 0 : UNAVAILABLE_RETRY_MS,
-      success: admit,
+      ok: admit,
     }),
   )
   return summarise(rules, 'store_unavailable')

@@ -89,11 +89,11 @@ export interface RuleResult {
   reset: number
   /** Ms until this rule would admit the call; 0 when it admits. */
   retryAfter: number
-  success: boolean
+  ok: boolean
 }
 
 export interface LimitResult {
-  success: boolean
+  ok: boolean
   /**
    * The limit of the deciding rule: the one with the fewest remaining, among the refusing rules
    * when the call is refused (ties: the later reset). `remaining` and `reset` are that rule's.
@@ -113,7 +113,7 @@ export interface Limiter {
   limit(key: string, options?: LimitOptions): Promise<LimitResult>
   /**
    * Current state without consuming anything: `remaining` and `reset` as they are now;
-   * `success` and `retryAfter` say whether (and when) a call of cost 1 would pass.
+   * `ok` and `retryAfter` say whether (and when) a call of cost 1 would pass.
    */
   peek(key: string, options?: Omit<LimitOptions, 'cost'>): Promise<LimitResult>
   /**

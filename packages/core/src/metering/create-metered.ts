@@ -11,10 +11,12 @@ import { createAllowanceGranter } from './allowances.js'
 import { createTicket } from './ticket.js'
 import type {
   AuthorizeInput,
+  AuthorizeRefusal,
   AuthorizeResult,
   Metered,
   MeteredEvent,
   MeteredOptions,
+  Refusal,
   SettleTicketInput,
 } from './types.js'
 
@@ -99,9 +101,17 @@ export function createMetered(options: MeteredOptions): Metered {
 
   const authorizer = options.authorizer ?? null
 
+  function refused(refusal: Refusal, account: string, feature: string): AuthorizeRefusal {
+    emit({ type: 'denied', account, feature, ...refusal })
+    return { ok: false, ...refusal }
+  }
+
   function refusedForCredits(available: number, required: number, account: string, feature: string): AuthorizeResult {
-    emit({ type: 'denied', account, feature, reason: 'insufficient_credits' })
-    return { ok: false, reason: 'insufficient_credits', available, required, limit: null }
+    return refused(
+      { reason: 'insufficient_credits', available, required, retryAfter: null, limit: null },
+      account,
+      feature,
+    )
   }
 
   function ticketFor(
@@ -171,7 +181,7 @@ export function createMetered(options: MeteredOptions): Metered {
       let limit: LimitResult | null = null
       if (limited) {
         limit = await limiter.limit(input.limitKey ?? account, limitOptions())
-        if (!limit.success) return refusedByLimit(limit, account, input.feature, null)
+        if (!limit.ok) return refusedByLimit(limit, account, input.feature, null)
       }
       const { available } = await options.ledger.balance(account)
       return { ok: true, ticket: ticketFor(input, account, 'debit', null, 0, available), limit, available }
@@ -243,7 +253,7 @@ export function createMetered(options: MeteredOptions): Metered {
       await options.ledger.release({ holdId: reserved.hold.id })
       throw error
     }
-    if (!limit.success) {
+    if (!limit.ok) {
       const released = await options.ledger.release({ holdId: reserved.hold.id })
       return refusedByLimit(limit, account, input.feature, released.ok ? released.available : null)
     }
@@ -289,8 +299,7 @@ export function createMetered(options: MeteredOptions): Metered {
     available: number | null,
   ): AuthorizeResult {
     const reason = limit.reason === 'store_unavailable' ? 'store_unavailable' : 'rate_limited'
-    emit({ type: 'denied', account, feature, reason })
-    return { ok: false, reason, limit, available }
+    return refused({ reason, available, required: null, retryAfter: limit.retryAfter, limit }, account, feature)
   }
 
   return {

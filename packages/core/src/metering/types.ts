@@ -19,13 +19,37 @@ export interface Allowance {
   priority?: number
 }
 
-export type MeteredEvent =
+/** Why `authorize` said no: the same words as the HTTP problem codes (`@metered/core/http`). */
+export type RefusalReason = 'insufficient_credits' | 'rate_limited' | 'store_unavailable'
+
+/**
+ * What every refusal says, in `authorize`'s result, the `denied` event and `MeteredRefusalError`
+ * alike. Narrow on `reason`:
+ * - `insufficient_credits`: `available` and `required` are known; no wait helps, so `retryAfter` is null;
+ * - `rate_limited`, `store_unavailable`: `retryAfter` is the wait in ms before a retry can pass,
+ *   `limit` the limiter's result (null when the limiter was not what failed), `available` when known.
+ */
+export type Refusal =
   | {
-      type: 'denied'
-      account: string
-      feature: string
-      reason: 'rate_limited' | 'insufficient_credits' | 'store_unavailable'
+      reason: 'insufficient_credits'
+      available: number
+      required: number
+      retryAfter: null
+      limit: null
     }
+  | {
+      reason: 'rate_limited' | 'store_unavailable'
+      available: number | null
+      required: null
+      retryAfter: number
+      limit: LimitResult | null
+    }
+
+/** A refused `authorize`: nothing was held, charged or consumed. Amounts in ledger units. */
+export type AuthorizeRefusal = { ok: false } & Refusal
+
+export type MeteredEvent =
+  | ({ type: 'denied'; account: string; feature: string } & Refusal)
   | { type: 'low_balance'; account: string; available: number; threshold: number }
   | { type: 'shortfall'; account: string; feature: string; shortfall: number }
   | { type: 'allowance_granted'; account: string; amount: number; source: string; expiresAt: number; replayed: boolean }
@@ -134,8 +158,7 @@ export interface Ticket {
 
 export type AuthorizeResult =
   | { ok: true; ticket: Ticket; limit: LimitResult | null; available: number }
-  | { ok: false; reason: 'rate_limited' | 'store_unavailable'; limit: LimitResult | null; available: number | null }
-  | { ok: false; reason: 'insufficient_credits'; available: number; required: number; limit: null }
+  | AuthorizeRefusal
 
 export interface Metered {
   readonly ledger: Ledger

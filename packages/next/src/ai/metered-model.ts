@@ -2,7 +2,7 @@ import { type AiSdkUsageLike, fromAiSdk, type Metered, type MeteredUsage, type T
 import type { AbortPolicy } from '../server/types.js'
 import { DEFAULT_MAX_OUTPUT_TOKENS, ESTIMATE_CHARS_PER_TOKEN } from './estimate.js'
 import { CHARS_PER_TOKEN } from './produced.js'
-import { MeteredRefusalError } from './refusal-error.js'
+import { MeteredRefusalError, refusalInCredits } from './refusal-error.js'
 
 /**
  * The parts of an AI SDK language model (LanguageModelV3 / V4) this uses, structurally: `ai` is
@@ -144,18 +144,8 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
       ...(options.plan !== undefined ? { plan: options.plan } : {}),
     })
     if (result.ok) return { ticket: result.ticket, estimate }
-    if (result.reason === 'insufficient_credits') {
-      throw new MeteredRefusalError({
-        reason: result.reason,
-        available: metered.credits.toCredits(result.available),
-        required: metered.credits.toCredits(result.required),
-      })
-    }
-    throw new MeteredRefusalError({
-      reason: result.reason,
-      available: result.available === null ? null : metered.credits.toCredits(result.available),
-      retryAfter: result.limit ? Math.max(1, Math.ceil(result.limit.retryAfter / 1000)) : null,
-    })
+    const { ok: _refused, ...refusal } = result
+    throw new MeteredRefusalError(refusalInCredits(refusal, metered.credits.toCredits))
   }
 
   /** Authorizes, then calls the provider; a provider that throws gives the hold back. */

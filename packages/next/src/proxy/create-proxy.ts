@@ -1,6 +1,6 @@
 import type { Limiter, LimitResult, Rules } from '@metered/core'
 import { type ClientIp, clientIpFor, type TrustProxy } from '../server/client-ip.js'
-import { createPolicyFormatter, formatRateLimit, retryAfterSeconds } from '../server/headers.js'
+import { createPolicyFormatter, formatRateLimit } from '../server/headers.js'
 import { rateLimited, storeUnavailable } from '../server/problem.js'
 
 /** Which paths the proxy limits: a path prefix, several, a RegExp, or a function. */
@@ -120,9 +120,9 @@ export function createProxy(options: ProxyOptions): MeteredProxy {
       report(error)
       return undefined
     }
-    if (limit.success) return undefined
+    if (limit.ok) return undefined
     const headers = headersFor(limit)
     if (limit.reason === 'store_unavailable') return storeUnavailable(headers)
-    return rateLimited({ retryAfter: retryAfterSeconds(limit), rules: limit.rules }, headers)
+    return rateLimited({ retryAfter: limit.retryAfter, rules: limit.rules }, headers)
   }
 }

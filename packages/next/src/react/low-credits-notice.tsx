@@ -30,7 +30,7 @@ export interface LowCreditsNoticeProps {
 export function LowCreditsNotice({ threshold = 10, buyUrl, className, children }: LowCreditsNoticeProps) {
   const { available } = useCredits()
   const last = useMeteredState((s) => s.problem)
-  const problem = last?.kind === 'insufficient-credits' ? last : null
+  const problem = last?.code === 'insufficient_credits' ? last : null
   if (!problem && (available === null || available >= threshold)) return null
   const href = problem?.buyUrl ?? buyUrl ?? null
   if (children) {

@@ -28,7 +28,7 @@ export async function applyMeteredResponse(store: MeteredStore, response: Respon
     const retryAfter = status === 429 ? readRetryAfter(headers, now) : null
     const problem = toMeteredProblem(status, await readProblem(response), retryAfter)
     patch.problem = problem
-    if (problem?.kind === 'rate-limited') patch.retryAt = now + problem.retryAfter * 1000
+    if (problem?.code === 'rate_limited') patch.retryAt = now + problem.retryAfter
   } else if (response.ok && (available !== null || rateLimit) && (state.problem || state.retryAt)) {
     // A metered call went through: whatever refused the last one no longer applies. (Plain JSON
     // reads such as history pages carry no metered fields and leave a refusal on screen.)

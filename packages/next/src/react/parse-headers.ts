@@ -13,13 +13,13 @@ export function readCreditsRemaining(headers: Headers): number | null {
   return Number.isFinite(value) ? value : null
 }
 
-/** `Retry-After` as seconds (delta-seconds or an HTTP date). */
+/** `Retry-After` (delta-seconds or an HTTP date) as milliseconds, the unit of every duration in the API. */
 export function readRetryAfter(headers: Headers, now: number): number | null {
   const raw = headers.get('retry-after')?.trim()
   if (!raw) return null
-  if (/^\d+$/.test(raw)) return Number(raw)
+  if (/^\d+$/.test(raw)) return Number(raw) * 1000
   const at = Date.parse(raw)
-  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000))
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000) * 1000)
 }
 
 type Item = { name: string; params: Record<string, string> }

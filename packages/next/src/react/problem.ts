@@ -25,17 +25,22 @@ export async function readProblem(response: Response): Promise<ProblemDetails | 
 const num = (v: unknown, fallback = 0) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback)
 const str = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback)
 
-/** A 402 or 429 as typed state; other statuses are the caller's business. */
+/**
+ * A refusal the hooks keep as state, read by `code` (the status decides only when a body without
+ * `code` came back, e.g. from a proxy in front of the app); other problems are the caller's business.
+ * `retryAfter` is ms from the `Retry-After` header when sent.
+ */
 export function toMeteredProblem(
   status: number,
   body: ProblemDetails | null,
   retryAfter: number | null,
 ): MeteredProblem | null {
-  const b = body ?? ({} as Partial<ProblemDetails>)
-  if (status === 402) {
+  const b: ProblemDetails = body ?? {}
+  const code = typeof b.code === 'string' ? b.code : null
+  if (code === 'insufficient_credits' || (code === null && status === 402)) {
     return {
-      kind: 'insufficient-credits',
-      status,
+      code: 'insufficient_credits',
+      status: 402,
       title: str(b.title, 'Insufficient credits'),
       detail: str(b.detail, 'Not enough credits for this request.'),
       available: num(b.available),
@@ -43,13 +48,13 @@ export function toMeteredProblem(
       buyUrl: typeof b.buyUrl === 'string' ? b.buyUrl : null,
     }
   }
-  if (status === 429) {
+  if (code === 'rate_limited' || (code === null && status === 429)) {
     return {
-      kind: 'rate-limited',
-      status,
+      code: 'rate_limited',
+      status: 429,
       title: str(b.title, 'Too many requests'),
       detail: str(b.detail, 'Rate limit reached; retry later.'),
-      retryAfter: retryAfter ?? num(b.retryAfter, 1),
+      retryAfter: retryAfter ?? num(b.retryAfterMs, 1000),
       rules: Array.isArray(b.rules) ? (b.rules as RateLimitRule[]) : [],
     }
   }

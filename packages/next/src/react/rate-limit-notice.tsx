@@ -33,7 +33,7 @@ export function RateLimitNotice({ className, children }: RateLimitNoticeProps) {
       setTick((n) => n + 1)
       if (Date.now() >= retryAt) {
         // Time is up: clear the refusal so every notice (and any retry button) sees it at once.
-        store.setState((s) => ({ retryAt: null, problem: s.problem?.kind === 'rate-limited' ? null : s.problem }))
+        store.setState((s) => ({ retryAt: null, problem: s.problem?.code === 'rate_limited' ? null : s.problem }))
       }
     }
     const id = setInterval(tick, 1000)

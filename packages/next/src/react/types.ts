@@ -1,75 +1,44 @@
 /**
- * The client's view of the HTTP contract (docs/http-api.md). Declared here rather than imported
- * from @metered/core so the browser bundle carries no server code: amounts are credits, times epoch ms.
+ * The client's view of the HTTP contract (docs/http-api.md). The wire types are the server's own,
+ * from `@metered/core/http` through `import type` (erased at build: the browser bundle carries no
+ * server code). Amounts are credits, times epoch ms, durations ms.
  */
+import type {
+  BalanceBody,
+  EntryType,
+  HistoryEntryBody,
+  ProblemBody,
+  ProblemCode,
+  RateLimitRuleBody,
+  UsageBucketBody,
+  UsageStatsBody,
+  UserBody,
+} from '@metered/core/http'
+
+export type { EntryType, ProblemBody, ProblemCode }
+
+/** `GET /credits/balance`. */
+export type BalanceResponse = BalanceBody
+
+/** One line of `GET /credits/history`; `amount` is signed credits (grants add, debits take). */
+export type HistoryEntry = HistoryEntryBody
+
+/** One bucket of `GET /profile/usage`. */
+export type UsageBucket = UsageBucketBody
+
+/** `GET /profile/usage`: only buckets with events, ordered by start then feature. */
+export type UsageStats = UsageStatsBody
+
+/** A user row of `GET /admin/users`. */
+export type MeteredUser = UserBody
+
+/** One rule of a 429 problem's `rules`. */
+export type RateLimitRule = RateLimitRuleBody
 
 /** The signed-in account's credits. `held` is null when only `Credits-Remaining` was seen. */
 export interface CreditsBalance {
   available: number
   held: number | null
-}
-
-/** `GET /credits/balance`. */
-export interface BalanceResponse {
-  account: string
-  available: number
-  held: number
-  unitsPerCredit: number
-  grants: Array<{ id: string; source: string; remaining: number; expiresAt: number | null }>
-}
-
-export type EntryType = 'grant' | 'debit' | 'expire' | 'revoke'
-
-/** One line of `GET /credits/history`; `amount` is signed credits (grants add, debits take). */
-export interface HistoryEntry {
-  id: string
-  type: EntryType
-  amount: number
-  reason: string
-  createdAt: number
-}
-
-export interface UsageBucket {
-  /** Start of the bucket, aligned to UTC hours or days. */
-  start: number
-  /** The feature when split `by: 'feature'`, else null. */
-  feature: string | null
-  events: number
-  /** Credits. */
-  amount: number
-  inputTokens: number
-  cachedInputTokens: number
-  outputTokens: number
-  quantity: number
-  errors: number
-}
-
-/** `GET /profile/usage`: only buckets with events, ordered by start then feature. */
-export interface UsageStats {
-  from?: number
-  to?: number
-  bucket?: 'hour' | 'day'
-  buckets: UsageBucket[]
-  totals: Omit<UsageBucket, 'start' | 'feature'>
-}
-
-/** A user row of `GET /admin/users`. */
-export interface MeteredUser {
-  id: string
-  email: string | null
-  name: string | null
-  image?: string | null
-  role: 'admin' | 'user'
-  plan?: string | null
-  lastLoginAt?: number | null
-}
-
-/** One rule of a 429 problem's `rules`. */
-export interface RateLimitRule {
-  name: string
-  limit: number
-  remaining: number
-  reset: number
 }
 
 /** The tightest rule from the last `RateLimit` field, with its quota from `RateLimit-Policy`. */
@@ -85,18 +54,23 @@ export interface RateLimitState {
   resetAt: number
 }
 
-/** RFC 9457 problem details as sent by metered routes. */
+/**
+ * A problem+json body as received: the contract's members when the server is metered, read
+ * defensively (any server can answer anything).
+ */
 export interface ProblemDetails {
-  type: string
-  title: string
-  status: number
+  type?: string
+  title?: string
+  status?: number
   detail?: string
-  [extension: string]: unknown
+  /** The problem's code; narrow to `ProblemBody<code>` once `isProblemCode`-like checks pass. */
+  code?: ProblemCode | (string & {})
+  [member: string]: unknown
 }
 
-/** A 402 `insufficient-credits` problem. */
+/** A 402 `insufficient_credits` problem. */
 export interface InsufficientCreditsProblem {
-  kind: 'insufficient-credits'
+  code: 'insufficient_credits'
   status: 402
   title: string
   detail: string
@@ -105,16 +79,16 @@ export interface InsufficientCreditsProblem {
   buyUrl: string | null
 }
 
-/** A 429 `rate-limited` problem. */
+/** A 429 `rate_limited` problem. */
 export interface RateLimitedProblem {
-  kind: 'rate-limited'
+  code: 'rate_limited'
   status: 429
   title: string
   detail: string
-  /** Seconds, from `Retry-After` or the body. */
+  /** Milliseconds to wait, from `Retry-After` or the body's `retryAfterMs`. */
   retryAfter: number
   rules: RateLimitRule[]
 }
 
-/** The refusals the hooks keep as shared state; narrow on `kind`. */
+/** The refusals the hooks keep as shared state; narrow on `code`. */
 export type MeteredProblem = InsufficientCreditsProblem | RateLimitedProblem

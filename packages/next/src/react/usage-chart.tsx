@@ -4,11 +4,17 @@ import { toMs } from './request.js'
 import type { UsageBucket, UsageStats } from './types.js'
 import { type UseUsageOptions, useUsage } from './use-usage.js'
 
+/** What the chart draws: a `GET /profile/usage` body; `from`, `to` and `bucket` may come from props instead. */
+export type ChartData = Pick<UsageStats, 'buckets' | 'totals'> & Partial<Pick<UsageStats, 'from' | 'to' | 'bucket'>>
+
 export type UsageMetric = 'amount' | 'events' | 'inputTokens' | 'outputTokens' | 'quantity'
 
 export interface UsageChartProps extends UseUsageOptions {
-  /** Stats loaded elsewhere (e.g. on the server); no request is made. */
-  data?: UsageStats | null | undefined
+  /**
+   * Stats loaded elsewhere (e.g. on the server); no request is made. Only `buckets` and `totals`
+   * are read (pass `from` and `to` for the range), amounts in credits.
+   */
+  data?: ChartData | null | undefined
   /** Features stacked in one bar per day, or side by side. @default 'stacked' */
   layout?: 'stacked' | 'grouped' | undefined
   /** What the bars measure. @default 'amount' (credits) */
@@ -33,7 +39,7 @@ const PAD = { left: 44, right: 8, top: 8, bottom: 22 }
  * The time slots to draw: every bucket of the range when it is known (quiet days show as gaps),
  * else the buckets present. Capped so a wide hourly range cannot draw thousands of slots.
  */
-function slots(stats: UsageStats, bucket: 'day' | 'hour', from?: number, to?: number): number[] {
+function slots(stats: ChartData, bucket: 'day' | 'hour', from?: number, to?: number): number[] {
   const present = [...new Set(stats.buckets.map((b) => b.start))].sort((a, b) => a - b)
   const step = STEP[bucket]
   if (from === undefined || to === undefined || (to - from) / step > 400) return present

@@ -1,10 +1,20 @@
 import { exportUsage } from '@metered/core'
-import { notFound } from '../server/problem.js'
+import {
+  balanceBody,
+  type HistoryBody,
+  historyBody,
+  jsonResponse,
+  type LoginsBody,
+  loginsBody,
+  type UserDetailBody,
+  type UserRoleBody,
+  type UsersBody,
+  userBody,
+  usersBody,
+} from '@metered/core/http'
 import { createDispatcher, type RouteRequest, type RouteSpec } from './dispatch.js'
 import { parseBody, parseQuery } from './input.js'
-import { json } from './respond.js'
 import { historyQuery, pageQuery, roleBody, usageExportQuery, usageQuery, userListQuery } from './schemas.js'
-import { balanceJson, historyJson } from './serialize.js'
 import type { CatchAllHandlers, RouteFactoryOptions, RoutesDeps } from './types.js'
 import { usageResponse } from './usage-stats.js'
 
@@ -39,62 +49,65 @@ export function createAdminRoutes(deps: RoutesDeps, options: RouteFactoryOptions
   const idOf = (r: RouteRequest) => r.params.id as string
 
   const list = async (r: RouteRequest) => {
-    const q = parseQuery(r.url, userListQuery)
+    const q = parseQuery(r.url, userListQuery, r.problems)
     if (!q.ok) return q.response
     const page = await users().list({
       ...(q.value.search !== undefined ? { search: q.value.search } : {}),
       ...(q.value.cursor !== undefined ? { cursor: q.value.cursor } : {}),
       ...(q.value.limit !== undefined ? { limit: q.value.limit } : {}),
     })
-    return json(page)
+    return jsonResponse<UsersBody>(usersBody(page))
   }
 
   const show = async (r: RouteRequest) => {
     const id = idOf(r)
     const [user, balance] = await Promise.all([users().get(id), metered.ledger.balance(id)])
-    if (!user) return notFound('No such user.')
-    return json({ user, balance: balanceJson(balance, metered.credits) })
+    if (!user) return r.problems.notFound('No such user.')
+    return jsonResponse<UserDetailBody>({
+      user: userBody(user),
+      balance: balanceBody(balance, metered.credits.toCredits, metered.credits.unitsPerCredit),
+    })
   }
 
   const setRole = async (r: RouteRequest) => {
-    const body = await parseBody(r.req, roleBody, maxBody)
+    const body = await parseBody(r.req, roleBody, maxBody, r.problems)
     if (!body.ok) return body.response
     // Unknown users throw NotFoundError, answered 404.
     const user = await users().setRole(idOf(r), body.value.role)
-    return json({ user })
+    return jsonResponse<UserRoleBody>({ user: userBody(user) })
   }
 
   const history = async (r: RouteRequest) => {
-    const q = parseQuery(r.url, historyQuery.omit({ account: true }))
+    const q = parseQuery(r.url, historyQuery.omit({ account: true }), r.problems)
     if (!q.ok) return q.response
     const page = await metered.ledger.history(idOf(r), {
       ...(q.value.cursor !== undefined ? { cursor: q.value.cursor } : {}),
       ...(q.value.limit !== undefined ? { limit: q.value.limit } : {}),
       ...(q.value.types !== undefined ? { types: q.value.types } : {}),
     })
-    return json(historyJson(page, metered.credits))
+    return jsonResponse<HistoryBody>(historyBody(page, metered.credits.toCredits))
   }
 
   const usage = async (r: RouteRequest) => {
-    const q = parseQuery(r.url, usageSchema)
+    const q = parseQuery(r.url, usageSchema, r.problems)
     if (!q.ok) return q.response
-    return usageResponse(metered, idOf(r), q.value)
+    return usageResponse(metered, idOf(r), q.value, r.problems)
   }
 
   const logins = async (r: RouteRequest) => {
-    const q = parseQuery(r.url, pageQuery.omit({ account: true }))
+    const q = parseQuery(r.url, pageQuery.omit({ account: true }), r.problems)
     if (!q.ok) return q.response
     const page = await users().logins(idOf(r), {
       ...(q.value.cursor !== undefined ? { cursor: q.value.cursor } : {}),
       ...(q.value.limit !== undefined ? { limit: q.value.limit } : {}),
     })
-    return json(page)
+    return jsonResponse<LoginsBody>(loginsBody(page))
   }
 
   const exportSchema = usageExportQuery(() => Date.now())
   const exportUsageRoute = async (r: RouteRequest) => {
-    if (!metered.usage) return notFound('No usage store is configured.')
-    const q = parseQuery(r.url, exportSchema)
+    if (!metered.usage) return r.problems.notFound('No usage store is configured.')
+    const q = parseQuery(r.url, exportSchema, r.problems)
     if (!q.ok) return q.response
     const { format, ...range } = q.value
     const body = exportUsage(metered.usage, { ...range, format, credits: metered.credits })

@@ -1,11 +1,18 @@
 import { type Credits, ValidationError } from '@metered/core'
-import { insufficientCredits, invalidInput } from '../server/problem.js'
+import {
+  type BalanceBody,
+  balanceBody,
+  type DeductResultBody,
+  type GrantResultBody,
+  type HistoryBody,
+  historyBody,
+  jsonResponse,
+} from '@metered/core/http'
+import type { Problems } from '../server/problem.js'
 import { createDispatcher, type RouteRequest, type RouteSpec } from './dispatch.js'
 import { targetAccount } from './guards.js'
 import { parseBody, parseQuery } from './input.js'
-import { json } from './respond.js'
 import { balanceQuery, deductBody, grantBody, historyQuery } from './schemas.js'
-import { balanceJson, historyJson } from './serialize.js'
 import type { CatchAllHandlers, RouteFactoryOptions, RoutesDeps } from './types.js'
 
 const DEFAULT_MAX_BODY = 16_384
@@ -17,11 +24,12 @@ const DEFAULT_MAX_BODY = 16_384
 function exactUnits(
   credits: Credits,
   amount: number,
+  problems: Problems,
 ): { units: number; response?: never } | { units?: never; response: Response } {
   try {
     return { units: credits.toUnits(amount, { exact: true }) }
   } catch (error) {
-    if (error instanceof ValidationError) return { response: invalidInput(error.issues) }
+    if (error instanceof ValidationError) return { response: problems.invalidInput(error.issues) }
     throw error
   }
 }
@@ -51,36 +59,39 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
     own ? { 'Credits-Remaining': metered.credits.format(available) } : undefined
 
   const balance = async (r: RouteRequest) => {
-    const q = parseQuery(r.url, balanceQuery)
+    const q = parseQuery(r.url, balanceQuery, r.problems)
     if (!q.ok) return q.response
-    const target = await targetAccount(r.identity, q.value.account, r.isAdmin)
+    const target = await targetAccount(r.identity, q.value.account, r.isAdmin, r.problems)
     if (!target.ok) return target.response
     const b = await metered.ledger.balance(target.account)
     const headers = ownHeaders(b.available, target.own)
-    return json(balanceJson(b, metered.credits), headers ? { headers } : {})
+    return jsonResponse<BalanceBody>(
+      balanceBody(b, metered.credits.toCredits, metered.credits.unitsPerCredit),
+      headers ? { headers } : {},
+    )
   }
 
   const history = async (r: RouteRequest) => {
-    const q = parseQuery(r.url, historyQuery)
+    const q = parseQuery(r.url, historyQuery, r.problems)
     if (!q.ok) return q.response
-    const target = await targetAccount(r.identity, q.value.account, r.isAdmin)
+    const target = await targetAccount(r.identity, q.value.account, r.isAdmin, r.problems)
     if (!target.ok) return target.response
     const page = await metered.ledger.history(target.account, {
       ...(q.value.cursor !== undefined ? { cursor: q.value.cursor } : {}),
       ...(q.value.limit !== undefined ? { limit: q.value.limit } : {}),
       ...(q.value.types !== undefined ? { types: q.value.types } : {}),
     })
-    return json(historyJson(page, metered.credits))
+    return jsonResponse<HistoryBody>(historyBody(page, metered.credits.toCredits))
   }
 
   const grant = async (r: RouteRequest) => {
-    const body = await parseBody(r.req, grantBody, maxBody)
+    const body = await parseBody(r.req, grantBody, maxBody, r.problems)
     if (!body.ok) return body.response
     const input = body.value
-    const { units, response } = exactUnits(metered.credits, input.credits)
+    const { units, response } = exactUnits(metered.credits, input.credits, r.problems)
     if (response) return response
     if (input.expiresAt !== undefined && input.expiresAt <= Date.now()) {
-      return invalidInput([{ path: 'expiresAt', message: 'must be in the future' }])
+      return r.problems.invalidInput([{ path: 'expiresAt', message: 'must be in the future' }])
     }
     const result = await metered.ledger.grant({
       account: input.account,
@@ -91,7 +102,7 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
       ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
       metadata: { by: r.identity.id, via: 'admin' },
     })
-    return json({
+    return jsonResponse<GrantResultBody>({
       ok: true,
       grantId: result.grantId,
       available: metered.credits.toCredits(result.available),
@@ -100,10 +111,10 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
   }
 
   const deduct = async (r: RouteRequest) => {
-    const body = await parseBody(r.req, deductBody, maxBody)
+    const body = await parseBody(r.req, deductBody, maxBody, r.problems)
     if (!body.ok) return body.response
     const input = body.value
-    const { units, response } = exactUnits(metered.credits, input.credits)
+    const { units, response } = exactUnits(metered.credits, input.credits, r.problems)
     if (response) return response
     // One atomic check-and-debit in the store: a refusal writes nothing.
     const result = await metered.ledger.debit({
@@ -114,13 +125,17 @@ export function createCreditRoutes(deps: RoutesDeps, options: RouteFactoryOption
       metadata: { by: r.identity.id, via: 'admin' },
     })
     if (!result.ok) {
-      return insufficientCredits({
+      return r.problems.insufficientCredits({
         available: metered.credits.toCredits(result.available),
         required: metered.credits.toCredits(result.required),
         buyUrl: deps.buyUrl ?? null,
       })
     }
-    return json({ ok: true, available: metered.credits.toCredits(result.available), replayed: result.replayed })
+    return jsonResponse<DeductResultBody>({
+      ok: true,
+      available: metered.credits.toCredits(result.available),
+      replayed: result.replayed,
+    })
   }
 
   const routes: RouteSpec[] = [

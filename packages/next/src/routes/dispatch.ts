@@ -1,7 +1,6 @@
 import { accountOf, type Identity, runIdentify } from '../server/identify.js'
-import { errorProblem, forbidden, notFound, unauthenticated } from '../server/problem.js'
+import { defaultProblems, type Problems } from '../server/problem.js'
 import { isAdminUser } from './guards.js'
-import { methodNotAllowed } from './respond.js'
 import type { CatchAllContext, CatchAllHandler, CatchAllHandlers, RoutesDeps } from './types.js'
 
 /** What a route's handler gets: the caller is already identified (and an admin, for admin routes). */
@@ -15,6 +14,8 @@ export interface RouteRequest {
   account: string
   /** Whether the caller is an admin, from the user store (looked up once per request). */
   isAdmin(): Promise<boolean>
+  /** The problem builders, with the instance's `type` base. */
+  problems: Problems
 }
 
 export interface RouteSpec {
@@ -84,6 +85,8 @@ export function createDispatcher(
 ): CatchAllHandlers {
   const compiled: Compiled[] = routes.map((r) => ({ ...r, segments: splitPath(r.path) }))
   const report = deps.onError ?? ((error: unknown) => console.error('[metered]', error))
+  const problems = deps.problems ?? defaultProblems
+  const { errorProblem, forbidden, methodNotAllowed, notFound, unauthenticated } = problems
 
   const handle = (method: 'GET' | 'POST'): CatchAllHandler => {
     // routeCtx is typed required (Next 15's route check) yet may be missing outside Next
@@ -116,6 +119,7 @@ export function createDispatcher(
           identity,
           account: accountOf(identity),
           isAdmin,
+          problems,
         })
       } catch (error) {
         // Validation errors thrown by the stores (a malformed cursor, an id too long) are the

@@ -1,6 +1,6 @@
 import type { UserStore } from '@metered/core'
 import { accountOf, type Identity } from '../server/identify.js'
-import { forbidden } from '../server/problem.js'
+import type { Problems } from '../server/problem.js'
 
 /**
  * Whether the user is an admin, read from the user store on every call: a session's role claim
@@ -23,11 +23,12 @@ export async function targetAccount(
   identity: Identity,
   requested: string | undefined,
   isAdmin: () => Promise<boolean>,
+  problems: Problems,
 ): Promise<{ ok: true; account: string; own: boolean } | { ok: false; response: Response }> {
   const own = accountOf(identity)
   if (requested === undefined || requested === own || requested === identity.id) {
     return { ok: true, account: requested ?? own, own: true }
   }
   if (await isAdmin()) return { ok: true, account: requested, own: false }
-  return { ok: false, response: forbidden('You can only read your own account.') }
+  return { ok: false, response: problems.forbidden('You can only read your own account.') }
 }

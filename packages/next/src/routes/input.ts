@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { invalidInput } from '../server/problem.js'
+import type { Problems } from '../server/problem.js'
 import { readJsonBody } from '../server/read-body.js'
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response }
@@ -13,13 +13,13 @@ function issuesOf(error: z.ZodError) {
  * first value). Unknown keys are ignored so cache-busters and tracking parameters do not fail a
  * read; every known key is checked.
  */
-export function parseQuery<S extends z.ZodType>(url: URL, schema: S): Parsed<z.output<S>> {
+export function parseQuery<S extends z.ZodType>(url: URL, schema: S, problems: Problems): Parsed<z.output<S>> {
   // A Map, then own properties: `?__proto__=` or `?constructor=` must not reach a prototype.
   const first = new Map<string, string>()
   for (const [key, value] of url.searchParams) if (!first.has(key)) first.set(key, value)
   const result = schema.safeParse(Object.fromEntries(first))
   if (result.success) return { ok: true, value: result.data }
-  return { ok: false, response: invalidInput(issuesOf(result.error), 'The query is not valid.') }
+  return { ok: false, response: problems.invalidInput(issuesOf(result.error), 'The query is not valid.') }
 }
 
 /**
@@ -32,17 +32,21 @@ export async function parseBody<S extends z.ZodType>(
   req: Request,
   schema: S,
   maxBytes: number,
+  problems: Problems,
 ): Promise<Parsed<z.output<S>>> {
   const type = req.headers.get('content-type') ?? ''
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
     return {
       ok: false,
-      response: invalidInput([{ path: 'content-type', message: 'must be application/json' }], 'Send a JSON body.'),
+      response: problems.invalidInput(
+        [{ path: 'content-type', message: 'must be application/json' }],
+        'Send a JSON body.',
+      ),
     }
   }
-  const body = await readJsonBody(req, maxBytes)
+  const body = await readJsonBody(req, maxBytes, problems)
   if (!body.ok) return body
   const result = schema.safeParse(body.body)
   if (result.success) return { ok: true, value: result.data }
-  return { ok: false, response: invalidInput(issuesOf(result.error)) }
+  return { ok: false, response: problems.invalidInput(issuesOf(result.error)) }
 }

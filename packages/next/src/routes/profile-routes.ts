@@ -1,8 +1,7 @@
-import { notFound } from '../server/problem.js'
+import { jsonResponse, type LoginsBody, loginsBody, type ProfileBody, userBody } from '@metered/core/http'
 import { createDispatcher, type RouteRequest, type RouteSpec } from './dispatch.js'
 import { targetAccount } from './guards.js'
 import { parseQuery } from './input.js'
-import { json } from './respond.js'
 import { pageQuery, usageQuery } from './schemas.js'
 import type { CatchAllHandlers, RouteFactoryOptions, RoutesDeps } from './types.js'
 import { usageResponse } from './usage-stats.js'
@@ -29,10 +28,10 @@ export function createProfileRoutes(deps: RoutesDeps, options: RouteFactoryOptio
       metered.users ? metered.users.get(r.identity.id) : null,
       metered.ledger.balance(r.account),
     ])
-    if (!user) return notFound('No profile is recorded for this user.')
-    return json(
+    if (!user) return r.problems.notFound('No profile is recorded for this user.')
+    return jsonResponse<ProfileBody>(
       {
-        user,
+        user: userBody(user),
         balance: {
           available: metered.credits.toCredits(balance.available),
           held: metered.credits.toCredits(balance.held),
@@ -43,25 +42,25 @@ export function createProfileRoutes(deps: RoutesDeps, options: RouteFactoryOptio
   }
 
   const logins = async (r: RouteRequest) => {
-    const q = parseQuery(r.url, pageQuery)
+    const q = parseQuery(r.url, pageQuery, r.problems)
     if (!q.ok) return q.response
     // Logins belong to a user id, not to an org account the user charges to.
-    const target = await targetAccount({ id: r.identity.id }, q.value.account, r.isAdmin)
+    const target = await targetAccount({ id: r.identity.id }, q.value.account, r.isAdmin, r.problems)
     if (!target.ok) return target.response
-    if (!metered.users) return notFound('Logins are not recorded: no user store is configured.')
+    if (!metered.users) return r.problems.notFound('Logins are not recorded: no user store is configured.')
     const page = await metered.users.logins(target.account, {
       ...(q.value.cursor !== undefined ? { cursor: q.value.cursor } : {}),
       ...(q.value.limit !== undefined ? { limit: q.value.limit } : {}),
     })
-    return json(page)
+    return jsonResponse<LoginsBody>(loginsBody(page))
   }
 
   const usage = async (r: RouteRequest) => {
-    const q = parseQuery(r.url, usageSchema)
+    const q = parseQuery(r.url, usageSchema, r.problems)
     if (!q.ok) return q.response
-    const target = await targetAccount(r.identity, q.value.account, r.isAdmin)
+    const target = await targetAccount(r.identity, q.value.account, r.isAdmin, r.problems)
     if (!target.ok) return target.response
-    return usageResponse(metered, target.account, q.value)
+    return usageResponse(metered, target.account, q.value, r.problems)
   }
 
   const routes: RouteSpec[] = [

@@ -1,5 +1,6 @@
 import type { Metered } from '@metered/core'
 import type { Identify } from '../server/identify.js'
+import type { Problems } from '../server/problem.js'
 
 /**
  * What the route factories need from a `createMeteredNext` instance. The instance itself fits
@@ -18,6 +19,11 @@ export interface RoutesDeps {
   readonly onError?: (error: unknown) => void
   /** Sent as `buyUrl` in 402 problems. @default null */
   readonly buyUrl?: string | null
+  /**
+   * The problem builders, with the app's `type` base (`createProblems(typeBase)`).
+   * @default `urn:metered:problem:<code>` types
+   */
+  readonly problems?: Problems
 }
 
 /** Options shared by the three route factories. */

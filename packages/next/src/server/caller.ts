@@ -1,5 +1,4 @@
 import { accountOf, type Identity } from './identify.js'
-import { errorProblem, unauthenticated } from './problem.js'
 import type { AnonymousPolicy, LimitKeyOption, MeteredNextCore } from './types.js'
 
 export type Caller =
@@ -15,13 +14,13 @@ export async function resolveCaller(core: MeteredNextCore, req: Request, anonymo
   try {
     identity = await core.identify(req)
   } catch (error) {
-    return { ok: false, response: errorProblem(error, { onError: core.onError }) }
+    return { ok: false, response: core.problems.errorProblem(error, { onError: core.onError }) }
   }
   if (identity) return { ok: true, identity, account: accountOf(identity), anonymous: false }
-  if (anonymous !== 'ip') return { ok: false, response: unauthenticated() }
+  if (anonymous !== 'ip') return { ok: false, response: core.problems.unauthenticated() }
   const ip = core.clientIp(req)
   // No address to meter by: treat as unauthenticated rather than pool every such caller together.
-  if (!ip) return { ok: false, response: unauthenticated() }
+  if (!ip) return { ok: false, response: core.problems.unauthenticated() }
   const id = `ip:${ip}`
   return { ok: true, identity: { id }, account: id, anonymous: true }
 }

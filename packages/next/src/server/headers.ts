@@ -69,7 +69,7 @@ type RuleResult = LimitResult['rules'][number]
  * arrives. Without the rule's spec (rules the limiter no longer returns), the time to its reset.
  */
 function secondsUntilMore(rule: RuleResult, spec: RuleSpec | undefined, now: number): number {
-  if (!rule.success) return retrySeconds(rule.retryAfter)
+  if (!rule.ok) return retrySeconds(rule.retryAfter)
   const toReset = Math.max(0, Math.ceil((rule.reset - now) / 1000))
   if (!spec) return toReset
   if (rule.remaining >= spec.limit) return 0
@@ -92,9 +92,9 @@ export function formatRateLimit(limit: LimitResult, now: number, rules?: Rules):
   let pick: RuleResult | undefined
   let pickT = 0
   for (const rule of limit.rules) {
-    if (!limit.success && rule.success) continue
+    if (!limit.ok && rule.ok) continue
     const t = secondsUntilMore(rule, rules?.[rule.name], now)
-    const better = !limit.success
+    const better = !limit.ok
       ? !pick || t > pickT || (t === pickT && rule.remaining < pick.remaining)
       : !pick || rule.remaining < pick.remaining || (rule.remaining === pick.remaining && t > pickT)
     if (better) {
@@ -106,11 +106,7 @@ export function formatRateLimit(limit: LimitResult, now: number, rules?: Rules):
   return `${sfString(pick.name)};r=${Math.max(0, pick.remaining)};t=${pickT}`
 }
 
-function retrySeconds(ms: number): number {
+/** Whole seconds for `Retry-After`: rounded up so a client waiting that long is admitted, at least 1 so it never spins. */
+export function retrySeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000))
-}
-
-/** Whole seconds for `Retry-After` (at least 1, so clients never spin). */
-export function retryAfterSeconds(limit: LimitResult): number {
-  return retrySeconds(limit.retryAfter)
 }

@@ -11,6 +11,7 @@ import type {
 import type { After } from './after.js'
 import type { ClientIp, TrustProxy } from './client-ip.js'
 import type { Identify, Identity } from './identify.js'
+import type { Problems } from './problem.js'
 import type { InferOutput, StandardSchemaLike } from './schema.js'
 
 /** Dynamic route segments as Next passes them: `[id]` -> string, `[...slug]` -> string[]. */
@@ -77,6 +78,13 @@ export interface MeteredNextOptions {
    * @default console.error
    */
   onError?: (error: unknown) => void
+  /**
+   * Base of every problem `type` URI the instance sends (routes and wrappers): `type` is this
+   * followed by the code. Point it at your own documentation if you publish one.
+   * @default 'urn:metered:problem:'
+   * @example problemTypeBase: 'https://example.com/problems/'
+   */
+  problemTypeBase?: string
 }
 
 /** `createMeteredNext` options: a ready `Metered`, or the `createMetered` options spread in. */
@@ -93,6 +101,8 @@ export interface MeteredNextCore {
   /** The role for admin checks: from the user store when there is one, never from the client. */
   role(identity: Identity): Promise<'admin' | 'user'>
   readonly buyUrl: string | null
+  /** The problem builders, with the instance's `problemTypeBase`. */
+  readonly problems: Problems
   readonly after: After
   readonly clientIp: ClientIp
   /** The `onError` option (default `console.error`), made safe to call: it never throws. */

@@ -5,7 +5,6 @@ import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
 import { type ParamsOf, type ParamsOption, type RouteParamsOf, resolveParams } from './params.js'
 import { isUnpricedModel, unpricedModelError } from './prices.js'
-import { errorProblem, invalidInput, payloadTooLarge, problem } from './problem.js'
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js'
 import { refusalResponse } from './refusal.js'
 import { type StandardSchemaLike, validate } from './schema.js'
@@ -69,6 +68,7 @@ const ESTIMATE_PATHS =
 /** The `withCredits` wrapper of one `createMeteredNext` instance. */
 export function createWithCredits(core: MeteredNextCore) {
   const { metered } = core
+  const { errorProblem, invalidInput, payloadTooLarge, problem } = core.problems
   const headerWriter = createHeaderWriter(core)
   // Each unpriced model is logged once (bounded: a permissive schema must not grow this forever).
   const unpricedSeen = new Set<string>()
@@ -120,7 +120,7 @@ export function createWithCredits(core: MeteredNextCore) {
       // Body: read once, before anything is written, so 400/413 leave no trace.
       let body: unknown
       if (readBody) {
-        const read = await readJsonBody(req, maxBytes)
+        const read = await readJsonBody(req, maxBytes, core.problems)
         if (!read.ok) return early(headers, read.response)
         body = read.body
         if (options.schema) {
@@ -160,7 +160,11 @@ export function createWithCredits(core: MeteredNextCore) {
       }
 
       if (!auth.ok) {
-        return refusalResponse(core, auth, headers.write(new Headers(), auth.available, auth.limit))
+        return refusalResponse(core.problems, auth, {
+          toCredits: metered.credits.toCredits,
+          buyUrl: core.buyUrl,
+          headers: headers.write(new Headers(), auth.available, auth.limit),
+        })
       }
 
       const { ticket } = auth
@@ -223,7 +227,7 @@ export function createWithCredits(core: MeteredNextCore) {
         if (outcome === 'aborted') return problem('internal', { detail: 'The request was aborted.', headers: h })
         if (upstream) {
           core.onError(error)
-          return problem('bad-gateway', { headers: h })
+          return problem('bad_gateway', { headers: h })
         }
         return errorProblem(error, { onError: core.onError, headers: h })
       }

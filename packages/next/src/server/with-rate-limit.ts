@@ -1,8 +1,7 @@
 import type { LimitResult } from '@metered/core'
 import { limitKeyFor, resolveCaller } from './caller.js'
 import { createHeaderWriter } from './header-writer.js'
-import { errorProblem, storeUnavailable } from './problem.js'
-import { rateLimitedResponse } from './refusal.js'
+import { limitRefusalResponse } from './refusal.js'
 import { linkedAbort } from './signals.js'
 import type {
   MeteredNextCore,
@@ -17,6 +16,7 @@ import type {
 /** The `withRateLimit` wrapper of one `createMeteredNext` instance. */
 export function createWithRateLimit(core: MeteredNextCore) {
   const { metered } = core
+  const { errorProblem } = core.problems
   const headerWriter = createHeaderWriter(core)
 
   /**
@@ -64,9 +64,9 @@ export function createWithRateLimit(core: MeteredNextCore) {
         // key the limiter refuses is the client's 400. Anything else stays a 500 or 503.
         return errorProblem(error, { onError: core.onError, clientInput: isKeyError(error) })
       }
-      if (limit && !limit.success) {
+      if (limit && !limit.ok) {
         const h = headers.write(new Headers(), available, limit)
-        return limit.reason === 'store_unavailable' ? storeUnavailable(h) : rateLimitedResponse(limit, h)
+        return limitRefusalResponse(core.problems, limit, h)
       }
 
       const abort = linkedAbort(req.signal)

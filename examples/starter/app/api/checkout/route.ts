@@ -1,4 +1,5 @@
 import { isMeteredError } from '@metered/core'
+import { type CheckoutBody, jsonResponse } from '@metered/core/http'
 import { errorProblem, invalidInput, problem } from '@metered/next'
 import { z } from 'zod'
 import { metered } from '@/lib/metered'
@@ -16,7 +17,7 @@ const body = z.object({ packId: z.string().min(1).max(64) })
  */
 export const POST = metered.withRateLimit(checkoutRateLimit, async (req, ctx) => {
   if (!stripeCredits) {
-    return problem('store-unavailable', {
+    return problem('store_unavailable', {
       detail: 'Payments are not configured: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET.',
     })
   }
@@ -29,7 +30,7 @@ export const POST = metered.withRateLimit(checkoutRateLimit, async (req, ctx) =>
       packId: parsed.data.packId,
       ...(user.email ? { customerEmail: user.email } : {}),
     })
-    return Response.json({ url })
+    return jsonResponse<CheckoutBody>({ url })
   } catch (error) {
     if (isMeteredError(error) && error.code === 'validation_error') {
       return invalidInput([{ path: 'packId', message: 'is not a pack we sell' }])

@@ -7,6 +7,6 @@ export const dynamic = 'force-dynamic'
 
 /** Stripe's webhook: verified, then grants once per Checkout Session (refunds/disputes claw back). */
 export async function POST(request: Request): Promise<Response> {
-  if (!stripeCredits) return problem('not-found', { detail: 'Payments are not configured.' })
+  if (!stripeCredits) return problem('not_found', { detail: 'Payments are not configured.' })
   return stripeCredits.webhook(request)
 }

@@ -10,7 +10,7 @@ import { stripeCredits } from '@/lib/metered-stripe'
 export const POST = metered.withRateLimit(
   { limit: (_req, user) => `checkout:${user.id}`, limitRules: ['minute'], creditsHeader: false },
   async (req, ctx) => {
-    if (!stripeCredits) return problem('store-unavailable', { detail: 'Payments are not configured.' })
+    if (!stripeCredits) return problem('store_unavailable', { detail: 'Payments are not configured.' })
     const body: unknown = await req.json().catch(() => null)
     const packId = (body as { packId?: unknown } | null)?.packId
     if (typeof packId !== 'string' || !stripeCredits.packs.some((p) => p.id === packId)) {
