@@ -15,7 +15,7 @@ export function issueMessage(issue: core.$ZodRawIssue): string {
     case 'too_big':
       return bound('at most', issue.origin, issue.maximum, issue.inclusive, '<')
     case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`
+      return `unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`
     case 'invalid_value':
       return `must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`
     case 'invalid_union':
