@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 import * as v from 'valibot'
-import { zodClassic, zodMini, valibot as valibotSchema } from './validate/schemas.js'
+import { valibot as valibotSchema, zodClassic, zodMini } from './validate/schemas.js'
 
 const here = new URL('.', import.meta.url).pathname
 

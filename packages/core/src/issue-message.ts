@@ -9,6 +9,8 @@ import type { core } from 'zod/mini'
 export function issueMessage(issue: core.$ZodRawIssue): string {
   switch (issue.code) {
     case 'invalid_type':
+      // z.int() reports a fraction as a wrong type; "not number" would confuse there
+      if (issue.expected === 'int' && typeof issue.input === 'number') return 'must be an integer'
       return `must be ${article(issue.expected)}, not ${typeName(issue.input)}`
     case 'too_small':
       return bound('at least', issue.origin, issue.minimum, issue.inclusive, '>')
