@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup'
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'ai/index': 'src/ai/index.ts' },
+    entry: { index: 'src/index.ts', 'ai/index': 'src/ai/index.ts', 'proxy/index': 'src/proxy/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: false,

@@ -1,11 +1,14 @@
-import { accountSchema, ValidationError } from '@metered/core'
+import { accountSchema, parse, ValidationError } from '@metered/core'
 
 /** Validates the account argument of reads (`balance`, `history`, `verify`); issues name `account`. */
 export function validAccount(account: string): string {
-  const result = accountSchema.safeParse(account)
-  if (result.success) return result.data
-  throw new ValidationError(
-    result.error.issues.map((issue) => ({ path: 'account', message: issue.message })),
-    'account',
-  )
+  try {
+    return parse(accountSchema, account, 'account')
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error
+    throw new ValidationError(
+      error.issues.map((issue) => ({ path: 'account', message: issue.message })),
+      'account',
+    )
+  }
 }

@@ -2,9 +2,9 @@ import {
   type ConsumeItem,
   type ConsumeResult,
   consumeRequestSchema,
-  keySchema,
   type LimiterStore,
   parse,
+  parseLimiterReset,
 } from '@metered/core'
 import { sql } from 'kysely'
 import { arg, type Ctx, callFn, jsonParam, nowParam, queryRows } from './call.js'
@@ -21,9 +21,6 @@ export function limiterItems(items: readonly ConsumeItem[]) {
     cost: i.cost,
   }))
 }
-
-/** Rule names as the consume schema accepts them; an empty list resets nothing. */
-const ruleNamesSchema = consumeRequestSchema.shape.items.element.shape.name.array().max(100)
 
 /**
  * The limiter store on Postgres: every consume is one call of `limiter_consume`, which locks the
@@ -42,8 +39,8 @@ export function createPostgresLimiterStore(ctx: Ctx): LimiterStore {
     },
 
     async reset(key, names) {
-      const k = parse(keySchema, key, 'key')
-      const n = parse(ruleNamesSchema, names, 'names')
+      // the same refusals as every store's reset; an empty list resets nothing
+      const { key: k, names: n } = parseLimiterReset(key, names)
       if (n.length === 0) return
       await queryRows(
         ctx,

@@ -16,7 +16,7 @@ import { INJECTED_CLOCK_MIN_PX, KIND_CODE, toConsumeResult } from './limiter-sto
 import { AUTHORIZE_LUA } from './lua/authorize.js'
 import { defineScript, runScript } from './script.js'
 
-const authorizeScript = defineScript('authorize', AUTHORIZE_LUA)
+const authorizeScript = /* @__PURE__ */ defineScript('authorize', AUTHORIZE_LUA)
 
 export interface RedisAuthorizerOptions {
   prefix: string

@@ -3,7 +3,7 @@ import { createRedisAuthorizer } from './authorizer.js'
 import type { RedisScriptClient } from './client.js'
 import { checkPrefix, DEFAULT_PREFIX } from './keys.js'
 import { createRedisLedger } from './ledger.js'
-import { createRedisLimiterStore } from './limiter-store.js'
+import { createRedisLimiterStore as limiterStoreOver } from './limiter-store.js'
 
 export interface RedisStoresOptions {
   /**
@@ -69,10 +69,24 @@ export function createRedisStores(client: RedisScriptClient, options: RedisStore
     historyLimit: positive(options.historyLimit, 10_000, 'historyLimit'),
     closedHoldsLimit: positive(options.closedHoldsLimit, 10_000, 'closedHoldsLimit'),
   }
-  const limiterStore = createRedisLimiterStore(client, { prefix, clock: options.clock })
+  const limiterStore = limiterStoreOver(client, { prefix, clock: options.clock })
   return {
     limiterStore,
     ledger: createRedisLedger(client, ledgerOptions),
     authorizer: createRedisAuthorizer(client, limiterStore, ledgerOptions),
   }
+}
+
+/**
+ * Only the limiter store, for code that limits and never touches credits: an edge `proxy.ts`
+ * (docs/routes-and-auth.md) then bundles the limiter script alone, not the ledger's. Keys and
+ * state are the same as `createRedisStores(client, options).limiterStore`.
+ * @example
+ * const store = createRedisLimiterStore(fromUpstash(Redis.fromEnv()))
+ */
+export function createRedisLimiterStore(
+  client: RedisScriptClient,
+  options: Pick<RedisStoresOptions, 'prefix' | 'clock'> = {},
+): LimiterStore {
+  return limiterStoreOver(client, { prefix: checkPrefix(options.prefix ?? DEFAULT_PREFIX), clock: options.clock })
 }

@@ -12,14 +12,14 @@ import { defineScript } from './script.js'
 
 /** One script per ledger operation; each is loaded once per server and run by SHA1. */
 export const ledgerScripts = {
-  grant: defineScript('ledger grant', LEDGER_GRANT_LUA),
-  debit: defineScript('ledger debit', LEDGER_DEBIT_LUA),
-  reserve: defineScript('ledger reserve', LEDGER_RESERVE_LUA),
-  settle: defineScript('ledger settle', LEDGER_SETTLE_LUA),
-  release: defineScript('ledger release', LEDGER_RELEASE_LUA),
-  revoke: defineScript('ledger revoke', LEDGER_REVOKE_LUA),
-  grantLookup: defineScript('ledger grant lookup', LEDGER_GRANT_LOOKUP_LUA),
-  balance: defineScript('ledger balance', LEDGER_BALANCE_LUA),
-  history: defineScript('ledger history', LEDGER_HISTORY_LUA),
-  verify: defineScript('ledger verify', LEDGER_VERIFY_LUA),
+  grant: /* @__PURE__ */ defineScript('ledger grant', LEDGER_GRANT_LUA),
+  debit: /* @__PURE__ */ defineScript('ledger debit', LEDGER_DEBIT_LUA),
+  reserve: /* @__PURE__ */ defineScript('ledger reserve', LEDGER_RESERVE_LUA),
+  settle: /* @__PURE__ */ defineScript('ledger settle', LEDGER_SETTLE_LUA),
+  release: /* @__PURE__ */ defineScript('ledger release', LEDGER_RELEASE_LUA),
+  revoke: /* @__PURE__ */ defineScript('ledger revoke', LEDGER_REVOKE_LUA),
+  grantLookup: /* @__PURE__ */ defineScript('ledger grant lookup', LEDGER_GRANT_LOOKUP_LUA),
+  balance: /* @__PURE__ */ defineScript('ledger balance', LEDGER_BALANCE_LUA),
+  history: /* @__PURE__ */ defineScript('ledger history', LEDGER_HISTORY_LUA),
+  verify: /* @__PURE__ */ defineScript('ledger verify', LEDGER_VERIFY_LUA),
 }

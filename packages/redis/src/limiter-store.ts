@@ -14,8 +14,8 @@ import { LIMITER_CONSUME_LUA } from './lua/limiter-consume.js'
 import { LIMITER_RESET_LUA } from './lua/limiter-reset.js'
 import { defineScript, runScript } from './script.js'
 
-const consumeScript = defineScript('limiter consume', LIMITER_CONSUME_LUA)
-const resetScript = defineScript('limiter reset', LIMITER_RESET_LUA)
+const consumeScript = /* @__PURE__ */ defineScript('limiter consume', LIMITER_CONSUME_LUA)
+const resetScript = /* @__PURE__ */ defineScript('limiter reset', LIMITER_RESET_LUA)
 
 export const KIND_CODE: Record<RuleKind, string> = { fixed_window: 'f', sliding_window: 's', token_bucket: 'b' }
 

@@ -35,7 +35,7 @@ const checkoutInputSchema = z.strictObject({
   packId: z.string().min(1).max(64),
   customerEmail: z.email().max(320).optional(),
   customerId: z.string().min(1).max(255).optional(),
-  idempotencyKey: keySchema.optional(),
+  idempotencyKey: z.optional(keySchema),
 })
 
 export async function createCheckout(config: StripeCreditsConfig, input: CheckoutInput): Promise<CheckoutResult> {

@@ -83,7 +83,7 @@ export const packSchema = z
       .optional(),
     name: z.string().min(1).max(250).optional(),
     description: z.string().min(1).max(500).optional(),
-    expiresIn: durationSchema.optional(),
+    expiresIn: z.optional(durationSchema),
     active: z.boolean().optional(),
   })
   .refine((p) => p.price !== undefined || p.unitAmount !== undefined, {

@@ -24,8 +24,8 @@ const inputSchema = z.strictObject({
   eventName: z.string().min(1).max(100),
   customerId: z.string().min(1).max(255),
   value: z.number().refine((n) => Number.isSafeInteger(n) && n > 0, 'must be a positive safe integer'),
-  identifier: keySchema.optional(),
-  timestamp: instantSchema.optional(),
+  identifier: z.optional(keySchema),
+  timestamp: z.optional(instantSchema),
 })
 
 /**

@@ -1,6 +1,7 @@
 import { type Duration, toMs } from '../duration.js'
 import { isMeteredError, type MeteredError, StoreUnavailableError, ValidationError } from '../errors.js'
 import { isCleanString } from '../input-rules.js'
+import { issueMessage } from '../issue-message.js'
 import { keySchema, MAX_CONSUME_ITEMS, MAX_ID_LENGTH, MAX_NAME_LENGTH, parse } from '../schemas.js'
 import { isConsumeResult, ruleResults, summarise, unavailableResult } from './limit-result.js'
 import { limiterOptionsSchema, limitOptionsSchema, resetOptionsSchema, rulesSchema } from './limiter-options.js'
@@ -78,7 +79,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
     const full = `${prefix}${key}`
     if (full.length <= MAX_ID_LENGTH && isCleanString(full)) return full // keySchema by hand on the hot path
     // zod's verdict, every issue on `key` (callers tell a bad key from a bad option by the path)
-    const checked = keySchema.safeParse(full)
+    const checked = keySchema.safeParse(full, { error: issueMessage })
     if (checked.success) return checked.data
     throw new ValidationError(
       checked.error.issues.map((i) => ({ path: 'key', message: i.message })),

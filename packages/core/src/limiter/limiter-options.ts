@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import {
   durationSchema,
   MAX_CONSUME_ITEMS,
@@ -10,41 +10,53 @@ import {
 import type { Rules } from './limiter-types.js'
 import type { LimiterStore } from './types.js'
 
-/** Validation of `createLimiter`'s options and of each call's options. */
+/**
+ * Validation of `createLimiter`'s options and of each call's options, built on first use like
+ * the schemas of schemas.ts.
+ */
 
-const storeSchema = z.custom<LimiterStore>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as LimiterStore).consume === 'function' &&
-    typeof (v as LimiterStore).reset === 'function',
-  'must be a limiter store (with consume and reset)',
-)
+const store = () =>
+  z.custom<LimiterStore>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as LimiterStore).consume === 'function' &&
+      typeof (v as LimiterStore).reset === 'function',
+    'must be a limiter store (with consume and reset)',
+  )
+const ruleNames = () => z.optional(z.array(nameSchema).check(z.minLength(1), z.maxLength(MAX_CONSUME_ITEMS)))
+const callerContext = () => z.optional(z.record(z.string(), z.unknown()))
 
 export const ruleNameSchema = nameSchema
 
+const rules = () =>
+  z.record(nameSchema, ruleSpecSchema).check(
+    z.refine((rules) => Object.keys(rules).length >= 1, 'give at least one rule'),
+    z.refine((rules) => Object.keys(rules).length <= MAX_CONSUME_ITEMS, `at most ${MAX_CONSUME_ITEMS} rules`),
+  )
+
 /** At most 32 rules: a store call takes at most 32 items. */
-export const rulesSchema = z
-  .record(ruleNameSchema, ruleSpecSchema)
-  .refine((rules) => Object.keys(rules).length >= 1, 'give at least one rule')
-  .refine((rules) => Object.keys(rules).length <= MAX_CONSUME_ITEMS, `at most ${MAX_CONSUME_ITEMS} rules`)
+export const rulesSchema = /* @__PURE__ */ z.lazy(rules)
 
-export const limiterOptionsSchema = z.strictObject({
-  store: storeSchema,
-  rules: z.union([z.custom<(ctx: never) => Rules>((v) => typeof v === 'function'), rulesSchema]),
-  onStoreError: z.union([z.literal('deny'), z.literal('allow'), z.strictObject({ fallback: storeSchema })]).optional(),
-  timeout: durationSchema.optional(),
-  prefix: textSchema(0, 100).optional(),
-  onError: z.custom<(error: unknown) => void>((v) => typeof v === 'function').optional(),
-})
+export const limiterOptionsSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    store: store(),
+    rules: z.union([z.custom<(ctx: never) => Rules>((v) => typeof v === 'function'), rules()]),
+    onStoreError: z.optional(z.union([z.literal('deny'), z.literal('allow'), z.strictObject({ fallback: store() })])),
+    timeout: z.optional(durationSchema),
+    prefix: z.optional(textSchema(0, 100)),
+    onError: z.optional(z.custom<(error: unknown) => void>((v) => typeof v === 'function')),
+  }),
+)
 
-export const limitOptionsSchema = z.strictObject({
-  cost: z.union([nonNegativeAmountSchema, z.record(ruleNameSchema, nonNegativeAmountSchema)]).optional(),
-  rules: z.array(ruleNameSchema).min(1).max(MAX_CONSUME_ITEMS).optional(),
-  ctx: z.record(z.string(), z.unknown()).optional(),
-})
+export const limitOptionsSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    cost: z.optional(z.union([nonNegativeAmountSchema, z.record(nameSchema, nonNegativeAmountSchema)])),
+    rules: ruleNames(),
+    ctx: callerContext(),
+  }),
+)
 
-export const resetOptionsSchema = z.strictObject({
-  rules: z.array(ruleNameSchema).min(1).max(MAX_CONSUME_ITEMS).optional(),
-  ctx: z.record(z.string(), z.unknown()).optional(),
-})
+export const resetOptionsSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({ rules: ruleNames(), ctx: callerContext() }),
+)

@@ -3,7 +3,7 @@ import { type ImagePrices, openaiImagePrices, openaiTextPrices, type TokenPrice 
 import { add, div, mul, type Rational, rational, sum, ZERO } from './rational.js'
 import type { MeteredUsage, Pricer } from './types.js'
 
-const MILLION = rational(1_000_000)
+const MILLION = /* @__PURE__ */ rational(1_000_000)
 
 /** Converts provider cost (USD) to credits: cost x markup / creditValue. */
 interface Economics {

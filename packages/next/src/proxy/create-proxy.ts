@@ -12,7 +12,7 @@ export interface ProxyOptions {
    * limiter store (shared by every instance, one round trip) or the memory store (per instance),
    * never a database, since this runs before every API request. A limiter of its own (with
    * `prefix: 'proxy:'`) keeps these counts apart from the per-user limits of the route wrappers.
-   * @example limiter: createLimiter({ store: createRedisStores(redis).limiterStore, rules: { ip: slidingWindow({ limit: 120, window: '1 m' }) }, onStoreError: 'allow' })
+   * @example limiter: createLimiter({ store: createRedisLimiterStore(redis), rules: { ip: slidingWindow({ limit: 120, window: '1 m' }) }, onStoreError: 'allow' })
    */
   limiter: Limiter
   /**
@@ -72,7 +72,7 @@ function compileMatcher(matcher: ProxyMatcher): (pathname: string, req: Request)
  * otherwise it returns undefined and Next goes on to the route.
  * @example
  * // proxy.ts (Next 16; on Next 15 name the file middleware.ts and the export `middleware`)
- * import { createProxy } from '@metered/next'
+ * import { createProxy } from '@metered/next/proxy'
  * export const proxy = createProxy({ limiter: ipLimiter })
  * export const config = { matcher: '/api/:path*' }
  */

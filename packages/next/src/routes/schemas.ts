@@ -10,7 +10,7 @@ import { z } from 'zod'
 const DAY = 86_400_000
 
 /** An opaque page cursor, as the previous page's `nextCursor` gave it. */
-export const cursorParam = textSchema(1, 1000).optional()
+export const cursorParam = z.optional(textSchema(1, 1000))
 
 /** Page size. */
 export const limitParam = (max: number) =>
@@ -22,7 +22,7 @@ export const limitParam = (max: number) =>
     .optional()
 
 /** `?account=` on reads: someone else's account (admins only; checked by the route). */
-export const accountParam = accountSchema.optional()
+export const accountParam = z.optional(accountSchema)
 
 const entryTypes = ['grant', 'debit', 'expire', 'revoke'] as const
 
@@ -63,7 +63,7 @@ export const pageQuery = z.object({ cursor: cursorParam, limit: limitParam(200),
 export const balanceQuery = z.object({ account: accountParam })
 
 export const userListQuery = z.object({
-  search: textSchema(0, 200).optional(),
+  search: z.optional(textSchema(0, 200)),
   cursor: cursorParam,
   limit: limitParam(200),
 })
@@ -114,7 +114,7 @@ const reasonField = z
     if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
   })
 /** Client idempotency keys are namespaced by the route (`admin-grant:`), so 150 leaves room. */
-const idempotencyKeyField = textSchema(1, 150).optional()
+const idempotencyKeyField = z.optional(textSchema(1, 150))
 const creditsField = z.number({ error: 'must be a number' }).finite().positive()
 
 export const grantBody = z.strictObject({

@@ -19,7 +19,7 @@ import { LIMITER_EVAL_LUA } from './limiter-consume.js'
  *       12 minimum PX of limiter state, 13 number of rules, 14.. 5 per rule (as limiter-consume)
  * Reply {"s":"ok"|"conflict","r":{...},"l":[limiter numbers as limiter-consume returns them]}
  */
-export const AUTHORIZE_LUA = ledgerScript(
+export const AUTHORIZE_LUA = /* @__PURE__ */ ledgerScript(
   `
 local amount = tonumber(ARGV[7])
 local charge = ARGV[11] == '1'

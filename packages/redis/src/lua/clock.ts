@@ -14,3 +14,11 @@ else
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 `
+
+/**
+ * Concatenates script parts. A pure-marked call rather than a template with `${}`, which a
+ * bundler must keep as a possible side effect: an app that never runs the script drops it.
+ */
+export function luaJoin(...parts: Array<string | number>): string {
+  return parts.join('')
+}

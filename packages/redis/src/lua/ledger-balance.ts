@@ -1,7 +1,7 @@
 import { ledgerScript } from './ledger-prelude.js'
 
 /** balance: after housekeeping, the running totals and the live grants in spending order. */
-export const LEDGER_BALANCE_LUA = ledgerScript(`housekeep()
+export const LEDGER_BALANCE_LUA = /* @__PURE__ */ ledgerScript(`housekeep()
 local grants = {}
 for _, m in ipairs(redis.call('ZRANGE', K_GS, 0, -1)) do
   local id = member_id(m)

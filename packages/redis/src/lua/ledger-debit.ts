@@ -5,7 +5,7 @@ import { ledgerScript } from './ledger-prelude.js'
  * Check and take in one script: no balance can go below zero whatever the concurrency.
  * Refusals are not stored under the key, so a retry after a top-up is evaluated afresh.
  */
-export const LEDGER_DEBIT_LUA = ledgerScript(`housekeep()
+export const LEDGER_DEBIT_LUA = /* @__PURE__ */ ledgerScript(`housekeep()
 local r = replay()
 if r then return r end
 local amount = tonumber(ARGV[7])

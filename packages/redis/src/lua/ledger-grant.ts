@@ -10,7 +10,7 @@ import { ledgerScript } from './ledger-prelude.js'
  * A grant already past its expiry is expired at once by a second housekeeping pass, so the
  * `available` it reports is already right (as the memory ledger does).
  */
-export const LEDGER_GRANT_LUA = ledgerScript(`housekeep()
+export const LEDGER_GRANT_LUA = /* @__PURE__ */ ledgerScript(`housekeep()
 local r = replay()
 if r then return r end
 local amount = tonumber(ARGV[7])

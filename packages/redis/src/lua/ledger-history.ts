@@ -5,7 +5,7 @@ import { ledgerScript } from './ledger-prelude.js'
  * Newest first; reads one entry past the page to know whether there is a next one. Only the
  * kept (newest) entries can be paged through.
  */
-export const LEDGER_HISTORY_LUA = ledgerScript(`housekeep()
+export const LEDGER_HISTORY_LUA = /* @__PURE__ */ ledgerScript(`housekeep()
 local max = '+inf'
 if ARGV[7] ~= '' then max = '(' .. ARGV[7] end
 local limit = tonumber(ARGV[8])

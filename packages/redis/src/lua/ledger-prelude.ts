@@ -1,5 +1,5 @@
 import { MAX_BALANCE } from '@metered/core'
-import { LUA_NOW } from './clock.js'
+import { LUA_NOW, luaJoin } from './clock.js'
 
 /**
  * Lua shared by every ledger script: docs/semantics.md's housekeeping, spending order, taking,
@@ -20,7 +20,9 @@ import { LUA_NOW } from './clock.js'
  * reason (`d()` prints integers in full); strings go through cjson.encode for escaping.
  * Numbers passed to redis.call() are formatted with `d()` too: Lua would print them as %.14g.
  */
-export const LEDGER_PRELUDE_LUA = `${LUA_NOW}
+export const LEDGER_PRELUDE_LUA = /* @__PURE__ */ luaJoin(
+  LUA_NOW,
+  `
 local K_M, K_G, K_GS, K_H, K_HO, K_HC, K_E, K_I = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local HIST_CAP = tonumber(ARGV[2])
 local HOLD_CAP = tonumber(ARGV[3])
@@ -31,7 +33,9 @@ local FP = ARGV[6]
 local NEVER = 9000000000000000
 -- available + held of one account never passes it (grant refuses), so every running total and
 -- every sum of entries taken in seq order is an integer a double holds exactly
-local MAX_BALANCE = ${MAX_BALANCE}
+local MAX_BALANCE = `,
+  MAX_BALANCE,
+  `
 
 local function d(n) return string.format('%d', n) end
 local function js(s) if s == nil then return 'null' end return cjson.encode(s) end
@@ -300,7 +304,8 @@ local function housekeep()
     close_hold(item[2], h, 'e')
   end
 end
-`
+`,
+)
 
 /**
  * A ledger script: the prelude, then `body` run as a function so that, whichever `return` it

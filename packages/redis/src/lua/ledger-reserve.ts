@@ -6,7 +6,7 @@ import { ledgerScript } from './ledger-prelude.js'
  * from; no entry is written until settle. The hold id carries the account, so settle and
  * release find its keys without a lookup.
  */
-export const LEDGER_RESERVE_LUA = ledgerScript(`housekeep()
+export const LEDGER_RESERVE_LUA = /* @__PURE__ */ ledgerScript(`housekeep()
 local r = replay()
 if r then return r end
 local amount = tonumber(ARGV[7])

@@ -7,7 +7,7 @@ import { ledgerScript } from './ledger-prelude.js'
  * revoke adds what it could not take (up to the held units not already owed) to the grant's
  * clawback, which the hold's return pays first (docs/semantics.md, revoke).
  */
-export const LEDGER_REVOKE_LUA = ledgerScript(`local r = replay()
+export const LEDGER_REVOKE_LUA = /* @__PURE__ */ ledgerScript(`local r = replay()
 if r then return r end
 local gid = ARGV[7]
 if redis.call('HEXISTS', K_G, gid) == 0 then return ok('{"ok":false,"reason":"grant_not_found"}') end

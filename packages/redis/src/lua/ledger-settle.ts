@@ -7,7 +7,7 @@ import { ledgerScript } from './ledger-prelude.js'
  * (last taken first), take anything above the hold from available credits as far as they go.
  * Expired hold (housekeeping gave it back already): charge from available credits.
  */
-export const LEDGER_SETTLE_LUA = ledgerScript(`local hid = ARGV[7]
+export const LEDGER_SETTLE_LUA = /* @__PURE__ */ ledgerScript(`local hid = ARGV[7]
 local A = tonumber(ARGV[8])
 if redis.call('HEXISTS', K_H, hid) == 0 then
   return ok('{"ok":false,"reason":"hold_not_found"}')

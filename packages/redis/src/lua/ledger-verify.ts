@@ -12,7 +12,7 @@ import { ledgerScript } from './ledger-prelude.js'
  * partial sum is then what available + held was at some point inside a script, within
  * [0, MAX_BALANCE] on a sound account, and any partial sum outside it is reported.
  */
-export const LEDGER_VERIFY_LUA = ledgerScript(`housekeep()
+export const LEDGER_VERIFY_LUA = /* @__PURE__ */ ledgerScript(`housekeep()
 local problems = {}
 local function problem(text) problems[#problems + 1] = js(text) end
 local live, indexed = 0, {}

@@ -1,4 +1,4 @@
-import { LUA_NOW } from './clock.js'
+import { LUA_NOW, luaJoin } from './clock.js'
 
 /**
  * Lua chunk shared by the limiter script and the one-step authorize script: evaluates the
@@ -135,9 +135,13 @@ end
  *
  * Returns { allowed, now, then per item: allowed, remaining, reset, retryAfter } as integers.
  */
-export const LIMITER_CONSUME_LUA = `${LUA_NOW}${LIMITER_EVAL_LUA}
+export const LIMITER_CONSUME_LUA = /* @__PURE__ */ luaJoin(
+  LUA_NOW,
+  LIMITER_EVAL_LUA,
+  `
 local n = #KEYS
 local out, writes, all = limits_evaluate(0, 3, n)
 if all and ARGV[2] ~= '1' then limits_commit(0, n, writes, tonumber(ARGV[3])) end
 return out
-`
+`,
+)
