@@ -1,3 +1,5 @@
+import { driverOf } from '../adapter/driver-of.js'
+import type { LimiterDriver } from '../adapter/limiter-driver.js'
 import { type Duration, toMs } from '../duration.js'
 import { isMeteredError, type MeteredError, StoreUnavailableError, ValidationError } from '../errors.js'
 import { isCleanString } from '../input-rules.js'
@@ -123,9 +125,12 @@ export function createLimiter(options: LimiterOptions): Limiter {
   }
 
   async function consume(target: LimiterStore, request: ConsumeRequest): Promise<ConsumeResult> {
+    // The request was planned here from validated rules, key and costs: a driver behind the
+    // store takes it as it is; any other store validates it itself.
+    const consumer = driverOf<LimiterDriver>(target) ?? target
     let result: unknown
     try {
-      result = await withTimeout(() => target.consume(request), timeoutMs)
+      result = await withTimeout(() => consumer.consume(request), timeoutMs)
     } catch (error) {
       throw toStoreError(error)
     }
