@@ -1,11 +1,5 @@
-import {
-  type ConsumeItem,
-  type ConsumeResult,
-  consumeRequestSchema,
-  keySchema,
-  type LimiterStore,
-  parse,
-} from '@metered/core'
+import type { ConsumeItem, ConsumeResult } from '@metered/core'
+import type { LimiterDriver } from '@metered/core/adapter'
 import { sql } from 'kysely'
 import { arg, type Ctx, callFn, jsonParam, nowParam, queryRows } from './call.js'
 
@@ -22,18 +16,14 @@ export function limiterItems(items: readonly ConsumeItem[]) {
   }))
 }
 
-/** Rule names as the consume schema accepts them; an empty list resets nothing. */
-const ruleNamesSchema = consumeRequestSchema.shape.items.element.shape.name.array().max(100)
-
 /**
- * The limiter store on Postgres: every consume is one call of `limiter_consume`, which locks the
+ * The limiter driver on Postgres: every consume is one call of `limiter_consume`, which locks the
  * request's (key, name) pairs in a stable order, reads their state, decides every rule with the
  * arithmetic of algorithms.ts, and stores the new states only when all rules admit the call.
  */
-export function createPostgresLimiterStore(ctx: Ctx): LimiterStore {
+export function createPostgresLimiterDriver(ctx: Ctx): LimiterDriver {
   return {
-    async consume(request) {
-      const r = parse(consumeRequestSchema, request, 'consume request')
+    async consume(r) {
       return await callFn<ConsumeResult>(ctx, 'limiter_consume', [
         jsonParam(limiterItems(r.items)),
         [r.dryRun ?? false, 'boolean'],
@@ -41,9 +31,8 @@ export function createPostgresLimiterStore(ctx: Ctx): LimiterStore {
       ])
     },
 
-    async reset(key, names) {
-      const k = parse(keySchema, key, 'key')
-      const n = parse(ruleNamesSchema, names, 'names')
+    async reset(k, n) {
+      // an empty list resets nothing
       if (n.length === 0) return
       await queryRows(
         ctx,
