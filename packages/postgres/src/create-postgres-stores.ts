@@ -1,11 +1,5 @@
 import type { Authorizer, Clock, Ledger, LimiterStore, UsageStore, UserStore } from '@metered/core'
-import {
-  authorizerFrom,
-  ledgerFrom,
-  limiterStoreFrom,
-  usageStoreFrom,
-  userStoreFrom,
-} from '@metered/core/adapter'
+import { authorizerFrom, ledgerFrom, limiterStoreFrom, usageStoreFrom, userStoreFrom } from '@metered/core/adapter'
 import { createPostgresAuthorizerDriver } from './authorizer.js'
 import type { Ctx } from './call.js'
 import type { AnyKysely } from './db.js'

@@ -22,7 +22,10 @@ export interface RedisAuthorizerOptions {
  * `createRedisStores`. On Redis Cluster the limiter keys must share the account's slot: limit
  * by the key `a:<account>` (tag `{a:<account>}`), see docs/redis.md.
  */
-export function createRedisAuthorizerDriver(client: RedisScriptClient, options: RedisAuthorizerOptions): AuthorizerDriver {
+export function createRedisAuthorizerDriver(
+  client: RedisScriptClient,
+  options: RedisAuthorizerOptions,
+): AuthorizerDriver {
   const { prefix, clock } = options
   return {
     async authorize({ reserve: n, fingerprint, charge, items }): Promise<AuthorizeStoreResult> {

@@ -105,35 +105,17 @@ export function createRedisLedgerDriver(client: RedisScriptClient, options: Redi
         String(n.priority),
         metadataJson(n.metadata),
       ]
-      return (await call(
-        ledgerScripts.grant,
-        n.account,
-        print,
-        n.idempotencyKey,
-        args,
-      )) as unknown as GrantResult
+      return (await call(ledgerScripts.grant, n.account, print, n.idempotencyKey, args)) as unknown as GrantResult
     },
 
     async debit(n, print) {
       const args = [String(n.amount), n.reason, metadataJson(n.metadata)]
-      return (await call(
-        ledgerScripts.debit,
-        n.account,
-        print,
-        n.idempotencyKey,
-        args,
-      )) as unknown as DebitResult
+      return (await call(ledgerScripts.debit, n.account, print, n.idempotencyKey, args)) as unknown as DebitResult
     },
 
     async reserve(n, print) {
       const args = [String(n.amount), String(n.ttlMs), n.reason, metadataJson(n.metadata)]
-      return (await call(
-        ledgerScripts.reserve,
-        n.account,
-        print,
-        n.idempotencyKey,
-        args,
-      )) as unknown as ReserveResult
+      return (await call(ledgerScripts.reserve, n.account, print, n.idempotencyKey, args)) as unknown as ReserveResult
     },
 
     async settle(n) {

@@ -1,8 +1,8 @@
 import type { LimiterStore } from '../limiter/types.js'
-import { normalizeAuthorizeInput } from './normalize-authorize.js'
 import type { Authorizer } from '../metering/authorizer-types.js'
 import type { AuthorizerDriver } from './authorizer-driver.js'
 import { attachDriver } from './driver-of.js'
+import { normalizeAuthorizeInput } from './normalize-authorize.js'
 
 /**
  * The public `Authorizer` over a driver. `limiterStore` is the port whose state the driver

@@ -1,8 +1,4 @@
-import type {
-  NormalizedUsageListQuery,
-  NormalizedUsageRecord,
-  NormalizedUsageStatsQuery,
-} from '../usage/normalized.js'
+import type { NormalizedUsageListQuery, NormalizedUsageRecord, NormalizedUsageStatsQuery } from '../usage/normalized.js'
 import type { UsageEvent, UsagePage, UsageStats } from '../usage/types.js'
 
 /**

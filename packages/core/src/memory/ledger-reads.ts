@@ -1,12 +1,6 @@
 import { ValidationError } from '../errors.js'
 import type { NormalizedHistory } from '../ledger/normalized.js'
-import {
-  type Balance,
-  type Entry,
-  type HistoryPage,
-  MAX_BALANCE,
-  type VerifyResult,
-} from '../ledger/types.js'
+import { type Balance, type Entry, type HistoryPage, MAX_BALANCE, type VerifyResult } from '../ledger/types.js'
 import { jsonCopy } from './json-copy.js'
 import { type AccountState, isLive, spendingOrder } from './ledger-state.js'
 

@@ -32,7 +32,14 @@ export function createMemoryAuthorizer(ledger: Ledger, limiterStore: LimiterStor
       if (original) {
         const limits = limiterSync.consume({ items, dryRun: true })
         if (!charge) {
-          return { ok: true, holdId: original.hold.id, entryId: null, available: original.available, limits, replayed: true }
+          return {
+            ok: true,
+            holdId: original.hold.id,
+            entryId: null,
+            available: original.available,
+            limits,
+            replayed: true,
+          }
         }
         // A charge settled its hold at once for the full amount; anything else under this key
         // was a hold-mode call with the same parameters, not this charge.
@@ -40,7 +47,14 @@ export function createMemoryAuthorizer(ledger: Ledger, limiterStore: LimiterStor
         if (!settled || settled.charged !== reserve.amount || settled.holdExpired) {
           throw new IdempotencyConflictError(reserve.idempotencyKey!)
         }
-        return { ok: true, holdId: null, entryId: settled.entryId, available: settled.available, limits, replayed: true }
+        return {
+          ok: true,
+          holdId: null,
+          entryId: settled.entryId,
+          available: settled.available,
+          limits,
+          replayed: true,
+        }
       }
       const check = limiterSync.consume({ items, dryRun: true })
       const available = ledgerSync.available(reserve.account)
@@ -52,7 +66,14 @@ export function createMemoryAuthorizer(ledger: Ledger, limiterStore: LimiterStor
       if (!reserved.ok || reserved.replayed) throw new Error('unreachable: the key was new and the balance suffices')
       const limits = limiterSync.consume({ items })
       if (!charge) {
-        return { ok: true, holdId: reserved.hold.id, entryId: null, available: reserved.available, limits, replayed: false }
+        return {
+          ok: true,
+          holdId: reserved.hold.id,
+          entryId: null,
+          available: reserved.available,
+          limits,
+          replayed: false,
+        }
       }
       const settled = ledgerSync.settle({ holdId: reserved.hold.id, amount: reserve.amount, metadata: null })
       if (!settled.ok) throw new Error('unreachable: a fresh hold always settles')

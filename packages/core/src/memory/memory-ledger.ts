@@ -1,6 +1,6 @@
-import { type Clock, systemClock } from '../clock.js'
 import type { LedgerDriver } from '../adapter/ledger-driver.js'
 import { ledgerFrom } from '../adapter/ledger-from.js'
+import { type Clock, systemClock } from '../clock.js'
 import { IdempotencyConflictError, ValidationError } from '../errors.js'
 import type { NormalizedReserve, NormalizedSettle } from '../ledger/normalized.js'
 import {
@@ -342,16 +342,16 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
   }
 
   const raw: LedgerRawReaders = {
-      async entries(account) {
-        return (state.accounts.get(account)?.entries ?? []).map((e) => ({ type: e.type, amount: e.amount }))
-      },
-      async grants(account) {
-        return (state.accounts.get(account)?.grants ?? []).map((g) => ({
-          id: g.id,
-          amount: g.amount,
-          remaining: g.remaining,
-        }))
-      },
+    async entries(account) {
+      return (state.accounts.get(account)?.entries ?? []).map((e) => ({ type: e.type, amount: e.amount }))
+    },
+    async grants(account) {
+      return (state.accounts.get(account)?.grants ?? []).map((g) => ({
+        id: g.id,
+        amount: g.amount,
+        remaining: g.remaining,
+      }))
+    },
   }
 
   attachSync<LedgerDriver, MemoryLedgerSync>(driver, {

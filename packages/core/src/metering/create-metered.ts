@@ -127,7 +127,9 @@ export function createMetered(options: MeteredOptions): Metered {
   /** The call's hold (or, for a charge, its debit) through the driver when there is one, else the port. */
   function reserveOnce(n: NormalizedReserve, input: AuthorizeInput): Promise<ReserveResult> {
     if (ledgerDriver) return ledgerDriver.reserve(n, printOf(n))
-    return options.ledger.reserve(keyed(input, { account: n.account, amount: n.amount, ttl: n.ttlMs, reason: n.reason }))
+    return options.ledger.reserve(
+      keyed(input, { account: n.account, amount: n.amount, ttl: n.ttlMs, reason: n.reason }),
+    )
   }
   function debitOnce(n: NormalizedReserve, input: AuthorizeInput): Promise<DebitResult> {
     const { account, amount, reason, idempotencyKey, metadata } = n

@@ -39,7 +39,10 @@ export const driverSeesValidInputOnly: LedgerCheck = async ({ harness }) => {
   const attempts: Attempt[] = []
   const good = { account, amount: 1, reason: 'r' }
   for (const h of badIds(base)) {
-    attempts.push([`grant account = ${h.name}`, () => L.grant!({ account: h.value, amount: 1, source: 's', idempotencyKey: base })])
+    attempts.push([
+      `grant account = ${h.name}`,
+      () => L.grant!({ account: h.value, amount: 1, source: 's', idempotencyKey: base }),
+    ])
     attempts.push([`debit account = ${h.name}`, () => L.debit!({ ...good, account: h.value })])
     attempts.push([`debit reason = ${h.name}`, () => L.debit!({ ...good, reason: h.value })])
     attempts.push([`reserve key = ${h.name}`, () => L.reserve!({ ...good, ttl: 1000, idempotencyKey: h.value })])
@@ -59,7 +62,10 @@ export const driverSeesValidInputOnly: LedgerCheck = async ({ harness }) => {
     attempts.push([`settle metadata = ${h.name}`, () => L.settle!({ holdId: base, amount: 1, metadata: h.value })])
   }
   attempts.push(['history limit = 0', () => L.history!(account, { limit: 0 })])
-  attempts.push(['revoke by both grantId and key', () => L.revoke!({ grantId: 'g', grantIdempotencyKey: 'k', reason: 'r' })])
+  attempts.push([
+    'revoke by both grantId and key',
+    () => L.revoke!({ grantId: 'g', grantIdempotencyKey: 'k', reason: 'r' }),
+  ])
   await expectAllRefused(attempts)
   expect(calls, 'the driver was called with refused input').toEqual([])
 

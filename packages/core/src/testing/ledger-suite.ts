@@ -20,6 +20,7 @@ import {
   concurrentMixedDebits,
   concurrentReplays,
 } from './ledger-checks-concurrency.js'
+import { driverSeesValidInputOnly, validatesOncePerCall } from './ledger-checks-driver.js'
 import { forfeits, holdExpiry, holdLifecycle, settleAmounts } from './ledger-checks-holds.js'
 import {
   edgeValues,
@@ -27,7 +28,6 @@ import {
   hostileInput,
   surrogateAccountsDoNotMerge,
 } from './ledger-checks-hostile.js'
-import { driverSeesValidInputOnly, validatesOncePerCall } from './ledger-checks-driver.js'
 import { idempotencyConflicts } from './ledger-checks-idempotency.js'
 import { history, invalidInput } from './ledger-checks-input.js'
 import { revokeKeyFirst } from './ledger-checks-revoke-key.js'
