@@ -1,19 +1,15 @@
 // @metered/core/adapter: the kit for writing a store adapter. A driver does only state, SQL or
 // Lua; the `*From` builders turn it into the public port, validating every call once.
 
-export type { AuthorizerDriver, NormalizedAuthorize } from './adapter/authorizer-driver.js'
 export { authorizerFrom } from './adapter/authorizer-from.js'
-export { driverOf } from './adapter/driver-of.js'
-export type { LedgerDriver } from './adapter/ledger-driver.js'
 export { ledgerFrom } from './adapter/ledger-from.js'
-export type { LimiterDriver } from './adapter/limiter-driver.js'
 export { limiterStoreFrom } from './adapter/limiter-store-from.js'
 export { normalizeAuthorizeInput } from './adapter/normalize-authorize.js'
-export type { UsageDriver } from './adapter/usage-driver.js'
 export { usageStoreFrom } from './adapter/usage-store-from.js'
-export type { UserDriver } from './adapter/user-driver.js'
 export { userStoreFrom } from './adapter/user-store-from.js'
+export { driverOf } from './driver-of.js'
 export { IdempotencyConflictError, NotFoundError, StoreUnavailableError, ValidationError } from './errors.js'
+export type { LedgerDriver } from './ledger/ledger-driver.js'
 export { fingerprint } from './ledger/normalize.js'
 export type {
   NormalizedDebit,
@@ -24,6 +20,8 @@ export type {
   NormalizedSettle,
 } from './ledger/normalized.js'
 export { MAX_BALANCE } from './ledger/types.js'
+export type { LimiterDriver } from './limiter/limiter-driver.js'
+export type { AuthorizerDriver, NormalizedAuthorize } from './metering/authorizer-driver.js'
 export { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from './usage/keyset-cursor.js'
 export { addToTotals, bucketStart, DAY_MS, emptyTotals, HOUR_MS } from './usage/normalize.js'
 export type {
@@ -32,9 +30,11 @@ export type {
   NormalizedUsageRecord,
   NormalizedUsageStatsQuery,
 } from './usage/normalized.js'
+export type { UsageDriver } from './usage/usage-driver.js'
 export type {
   NormalizedLogin,
   NormalizedPageOptions,
   NormalizedProfile,
   NormalizedUserListQuery,
 } from './users/normalize.js'
+export type { UserDriver } from './users/user-driver.js'

@@ -1,7 +1,7 @@
+import { attachDriver } from '../driver-of.js'
 import type { LimiterStore } from '../limiter/types.js'
+import type { AuthorizerDriver } from '../metering/authorizer-driver.js'
 import type { Authorizer } from '../metering/authorizer-types.js'
-import type { AuthorizerDriver } from './authorizer-driver.js'
-import { attachDriver } from './driver-of.js'
 import { normalizeAuthorizeInput } from './normalize-authorize.js'
 
 /**

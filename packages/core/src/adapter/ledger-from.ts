@@ -1,3 +1,5 @@
+import { attachDriver } from '../driver-of.js'
+import type { LedgerDriver } from '../ledger/ledger-driver.js'
 import {
   fingerprint,
   normalizeAccount,
@@ -10,8 +12,6 @@ import {
   normalizeSettle,
 } from '../ledger/normalize.js'
 import type { Ledger } from '../ledger/types.js'
-import { attachDriver } from './driver-of.js'
-import type { LedgerDriver } from './ledger-driver.js'
 
 /**
  * The public `Ledger` over a driver: each call is validated once with the schemas (a

@@ -1,7 +1,7 @@
+import { attachDriver } from '../driver-of.js'
+import type { LimiterDriver } from '../limiter/limiter-driver.js'
 import type { ConsumeRequest, LimiterStore } from '../limiter/types.js'
 import { consumeRequestSchema, parse, parseLimiterReset } from '../schemas.js'
-import { attachDriver } from './driver-of.js'
-import type { LimiterDriver } from './limiter-driver.js'
 
 /**
  * The public `LimiterStore` over a driver: requests and resets are validated once with the

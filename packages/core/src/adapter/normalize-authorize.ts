@@ -1,8 +1,8 @@
 import { fingerprint, normalizeReserve } from '../ledger/normalize.js'
 import type { ReserveInput } from '../ledger/types.js'
+import type { NormalizedAuthorize } from '../metering/authorizer-driver.js'
 import type { AuthorizeStoreInput } from '../metering/authorizer-types.js'
 import { consumeRequestSchema, parse } from '../schemas.js'
-import type { NormalizedAuthorize } from './authorizer-driver.js'
 
 /**
  * Validates a store-level authorize input as a reserve plus a limiter request, so every

@@ -1,7 +1,7 @@
+import { attachDriver } from '../driver-of.js'
 import { normalizeUsageEvent, normalizeUsageListQuery, normalizeUsageStatsQuery } from '../usage/normalize.js'
 import type { UsageStore } from '../usage/types.js'
-import { attachDriver } from './driver-of.js'
-import type { UsageDriver } from './usage-driver.js'
+import type { UsageDriver } from '../usage/usage-driver.js'
 
 /** The public `UsageStore` over a driver: every call validated once before the driver sees it. */
 export function usageStoreFrom(driver: UsageDriver): UsageStore {

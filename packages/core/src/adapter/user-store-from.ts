@@ -1,3 +1,4 @@
+import { attachDriver } from '../driver-of.js'
 import {
   normalizeLogin,
   normalizePageOptions,
@@ -7,8 +8,7 @@ import {
   normalizeUserListQuery,
 } from '../users/normalize.js'
 import type { UserStore } from '../users/types.js'
-import { attachDriver } from './driver-of.js'
-import type { UserDriver } from './user-driver.js'
+import type { UserDriver } from '../users/user-driver.js'
 
 /** The public `UserStore` over a driver: every call validated once before the driver sees it. */
 export function userStoreFrom(driver: UserDriver): UserStore {

@@ -1,10 +1,10 @@
-import { driverOf } from '../adapter/driver-of.js'
-import type { LimiterDriver } from '../adapter/limiter-driver.js'
+import { driverOf } from '../driver-of.js'
 import { type Duration, toMs } from '../duration.js'
 import { isMeteredError, type MeteredError, StoreUnavailableError, ValidationError } from '../errors.js'
 import { isCleanString } from '../input-rules.js'
 import { keySchema, MAX_CONSUME_ITEMS, MAX_ID_LENGTH, MAX_NAME_LENGTH, parse } from '../schemas.js'
 import { isConsumeResult, ruleResults, summarise, unavailableResult } from './limit-result.js'
+import type { LimiterDriver } from './limiter-driver.js'
 import { limiterOptionsSchema, limitOptionsSchema, resetOptionsSchema, rulesSchema } from './limiter-options.js'
 import type {
   LimitContext,

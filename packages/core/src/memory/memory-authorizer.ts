@@ -1,9 +1,9 @@
-import type { AuthorizerDriver } from '../adapter/authorizer-driver.js'
 import { authorizerFrom } from '../adapter/authorizer-from.js'
-import { driverOf } from '../adapter/driver-of.js'
+import { driverOf } from '../driver-of.js'
 import { IdempotencyConflictError, ValidationError } from '../errors.js'
 import type { Ledger } from '../ledger/types.js'
 import type { LimiterStore } from '../limiter/types.js'
+import type { AuthorizerDriver } from '../metering/authorizer-driver.js'
 import type { Authorizer, AuthorizeStoreResult } from '../metering/authorizer-types.js'
 import { type MemoryLedgerSync, type MemoryLimiterSync, syncOf } from './memory-sync.js'
 

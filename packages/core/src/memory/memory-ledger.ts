@@ -1,7 +1,7 @@
-import type { LedgerDriver } from '../adapter/ledger-driver.js'
 import { ledgerFrom } from '../adapter/ledger-from.js'
 import { type Clock, systemClock } from '../clock.js'
 import { IdempotencyConflictError, ValidationError } from '../errors.js'
+import type { LedgerDriver } from '../ledger/ledger-driver.js'
 import type { NormalizedReserve, NormalizedSettle } from '../ledger/normalized.js'
 import {
   type DebitResult,

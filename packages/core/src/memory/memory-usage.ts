@@ -1,9 +1,9 @@
-import type { UsageDriver } from '../adapter/usage-driver.js'
 import { usageStoreFrom } from '../adapter/usage-store-from.js'
 import { type Clock, systemClock } from '../clock.js'
 import { decodeKeysetCursor, encodeKeysetCursor } from '../usage/keyset-cursor.js'
 import { addToTotals, bucketStart, emptyTotals } from '../usage/normalize.js'
 import type { UsageBucket, UsageEvent, UsageStore } from '../usage/types.js'
+import type { UsageDriver } from '../usage/usage-driver.js'
 
 export interface MemoryUsageStoreOptions {
   /** Where "now" comes from for events recorded without `at`. @default systemClock */

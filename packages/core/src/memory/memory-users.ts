@@ -1,9 +1,9 @@
-import type { UserDriver } from '../adapter/user-driver.js'
 import { userStoreFrom } from '../adapter/user-store-from.js'
 import { type Clock, systemClock } from '../clock.js'
 import { NotFoundError } from '../errors.js'
 import { decodeKeysetCursor, encodeKeysetCursor } from '../usage/keyset-cursor.js'
 import type { Login, UserProfile, UserStore } from '../users/types.js'
+import type { UserDriver } from '../users/user-driver.js'
 
 export interface MemoryUserStoreOptions {
   /** Where "now" comes from for `createdAt`, `updatedAt` and logins without `at`. @default systemClock */

@@ -1,10 +1,5 @@
-import type {
-  NormalizedLogin,
-  NormalizedPageOptions,
-  NormalizedProfile,
-  NormalizedUserListQuery,
-} from '../users/normalize.js'
-import type { Login, LoginPage, Role, UserPage, UserProfile } from '../users/types.js'
+import type { NormalizedLogin, NormalizedPageOptions, NormalizedProfile, NormalizedUserListQuery } from './normalize.js'
+import type { Login, LoginPage, Role, UserPage, UserProfile } from './types.js'
 
 /**
  * A user store as `userStoreFrom` drives it: ids, profiles, logins and queries validated. A

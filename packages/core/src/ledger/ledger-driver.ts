@@ -5,7 +5,7 @@ import type {
   NormalizedReserve,
   NormalizedRevoke,
   NormalizedSettle,
-} from '../ledger/normalized.js'
+} from './normalized.js'
 import type {
   Balance,
   DebitResult,
@@ -17,7 +17,7 @@ import type {
   RevokeResult,
   SettleResult,
   VerifyResult,
-} from '../ledger/types.js'
+} from './types.js'
 
 /**
  * A ledger store as `ledgerFrom` drives it: every input has been validated, defaulted and

@@ -1,5 +1,5 @@
-import type { NormalizedUsageListQuery, NormalizedUsageRecord, NormalizedUsageStatsQuery } from '../usage/normalized.js'
-import type { UsageEvent, UsagePage, UsageStats } from '../usage/types.js'
+import type { NormalizedUsageListQuery, NormalizedUsageRecord, NormalizedUsageStatsQuery } from './normalized.js'
+import type { UsageEvent, UsagePage, UsageStats } from './types.js'
 
 /**
  * A usage store as `usageStoreFrom` drives it: events and queries validated and defaulted. An

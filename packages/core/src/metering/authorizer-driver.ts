@@ -1,6 +1,6 @@
 import type { NormalizedReserve } from '../ledger/normalized.js'
 import type { ConsumeItem } from '../limiter/types.js'
-import type { AuthorizeStoreResult } from '../metering/authorizer-types.js'
+import type { AuthorizeStoreResult } from './authorizer-types.js'
 
 /**
  * A validated one-step authorize: the hold (or, with `charge`, the debit) as a normalised

@@ -1,4 +1,4 @@
-import type { ConsumeRequest, ConsumeResult } from '../limiter/types.js'
+import type { ConsumeRequest, ConsumeResult } from './types.js'
 
 /**
  * A limiter store as `limiterStoreFrom` drives it: the request is one `consumeRequestSchema`
