@@ -9,6 +9,7 @@ import type { DebitResult, Metadata, ReserveResult } from '../ledger/types.js'
 import type { LimitOptions, LimitResult } from '../limiter/limiter-types.js'
 import { ceil, mul, rational } from '../pricing/rational.js'
 import type { MeteredUsage } from '../pricing/types.js'
+import type { UsageDriver } from '../usage/usage-driver.js'
 import { createAllowanceGranter } from './allowances.js'
 import type { AuthorizerDriver } from './authorizer-driver.js'
 import { createTicket } from './ticket.js'
@@ -112,6 +113,7 @@ export function createMetered(options: MeteredOptions): Metered {
     checkExpiring: expiringMs === null ? null : checkExpiring,
     ledger: options.ledger,
     usage: options.usage ?? null,
+    usageDriver: options.usage ? (driverOf<UsageDriver>(options.usage) ?? null) : null,
     clock,
     emit,
     unitsFor,
@@ -145,23 +147,24 @@ export function createMetered(options: MeteredOptions): Metered {
     return { ok: false, reason: 'insufficient_credits', available, required, limit: null }
   }
 
+  /** `held` is the call as validated at authorize: its account and metadata are not checked again. */
   function ticketFor(
     input: AuthorizeInput,
-    account: string,
+    held: NormalizedReserve,
     mode: 'debit' | 'reserve',
     holdId: string | null,
     amount: number,
     available: number,
   ) {
     return createTicket(ticketDeps, {
-      account,
+      account: held.account,
       feature: input.feature,
       mode,
       holdId,
       amount,
       charged: mode === 'debit' ? { charged: amount, shortfall: 0, available } : null,
       userId: input.userId ?? null,
-      metadata: input.metadata ?? null,
+      metadata: held.metadata,
     })
   }
 
@@ -214,7 +217,7 @@ export function createMetered(options: MeteredOptions): Metered {
         if (!limit.success) return refusedByLimit(limit, account, input.feature, null)
       }
       const { available } = await options.ledger.balance(account)
-      return { ok: true, ticket: ticketFor(input, account, 'debit', null, 0, available), limit, available }
+      return { ok: true, ticket: ticketFor(input, held, 'debit', null, 0, available), limit, available }
     }
 
     // One step: limits and balance decided and consumed together by the store that holds both.
@@ -234,7 +237,7 @@ export function createMetered(options: MeteredOptions): Metered {
       }
       const ticket = ticketFor(
         input,
-        account,
+        held,
         mode,
         result.holdId,
         mode === 'debit' ? amount : holdAmount,
@@ -248,12 +251,12 @@ export function createMetered(options: MeteredOptions): Metered {
       if (mode === 'debit') {
         const debited = await debitOnce(held, input)
         if (!debited.ok) return refusedForCredits(debited.available, debited.required, account, input.feature)
-        const ticket = ticketFor(input, account, 'debit', null, amount, debited.available)
+        const ticket = ticketFor(input, held, 'debit', null, amount, debited.available)
         return { ok: true, ticket, limit: null, available: debited.available }
       }
       const reserved = await reserveOnce(held, input)
       if (!reserved.ok) return refusedForCredits(reserved.available, reserved.required, account, input.feature)
-      const ticket = ticketFor(input, account, 'reserve', reserved.hold.id, holdAmount, reserved.available)
+      const ticket = ticketFor(input, held, 'reserve', reserved.hold.id, holdAmount, reserved.available)
       return { ok: true, ticket, limit: null, available: reserved.available }
     }
 
@@ -264,7 +267,7 @@ export function createMetered(options: MeteredOptions): Metered {
     if (!reserved.ok) return refusedForCredits(reserved.available, reserved.required, account, input.feature)
     // A retry of a call that got its hold: the limits were consumed by that call. Report them
     // as they stand (nothing consumed) and never refuse or release the original's hold.
-    if (reserved.replayed) return replayedTwoStep(input, account, mode, amount, holdAmount, reserved, limitOptions)
+    if (reserved.replayed) return replayedTwoStep(input, held, mode, amount, holdAmount, reserved, limitOptions)
 
     let limit: LimitResult
     try {
@@ -280,10 +283,10 @@ export function createMetered(options: MeteredOptions): Metered {
     if (mode === 'debit') {
       const settled = await options.ledger.settle({ holdId: reserved.hold.id, amount })
       if (!settled.ok) throw new MeteredError('invariant_violation', `fixed charge failed: ${settled.reason}`)
-      const ticket = ticketFor(input, account, 'debit', null, amount, settled.available)
+      const ticket = ticketFor(input, held, 'debit', null, amount, settled.available)
       return { ok: true, ticket, limit, available: settled.available }
     }
-    const ticket = ticketFor(input, account, 'reserve', reserved.hold.id, holdAmount, reserved.available)
+    const ticket = ticketFor(input, held, 'reserve', reserved.hold.id, holdAmount, reserved.available)
     return { ok: true, ticket, limit, available: reserved.available }
   }
 
@@ -294,24 +297,25 @@ export function createMetered(options: MeteredOptions): Metered {
 
   async function replayedTwoStep(
     input: AuthorizeInput,
-    account: string,
+    held: NormalizedReserve,
     mode: 'debit' | 'reserve',
     amount: number,
     holdAmount: number,
     reserved: { hold: { id: string }; available: number },
     limitOptions: () => LimitOptions,
   ): Promise<AuthorizeResult> {
+    const { account } = held
     const { cost: _unused, ...peekOptions } = limitOptions()
     const limit = await limiter!.peek(input.limitKey ?? account, peekOptions)
     if (mode === 'reserve') {
-      const ticket = ticketFor(input, account, 'reserve', reserved.hold.id, holdAmount, reserved.available)
+      const ticket = ticketFor(input, held, 'reserve', reserved.hold.id, holdAmount, reserved.available)
       return { ok: true, ticket, limit, available: reserved.available }
     }
     // The settle replays the original charge (same hold, same amount). A closed hold means the
     // original call was refused by the limiter after its hold was placed: refused again.
     const settled = await options.ledger.settle({ holdId: reserved.hold.id, amount })
     if (!settled.ok) return refusedByLimit(limit, account, input.feature, reserved.available)
-    const ticket = ticketFor(input, account, 'debit', null, amount, settled.available)
+    const ticket = ticketFor(input, held, 'debit', null, amount, settled.available)
     return { ok: true, ticket, limit, available: settled.available }
   }
 

@@ -2,12 +2,16 @@ import type { Clock } from '../clock.js'
 import { MeteredError } from '../errors.js'
 import type { Ledger, Metadata } from '../ledger/types.js'
 import type { MeteredUsage } from '../pricing/types.js'
-import type { UsageStatus, UsageStore } from '../usage/types.js'
+import { normalizeUsageEvent } from '../usage/normalize.js'
+import type { UsageEventInput, UsageStatus, UsageStore } from '../usage/types.js'
+import type { UsageDriver } from '../usage/usage-driver.js'
 import type { MeteredEvent, SettleTicketInput, Ticket, TicketSettlement } from './types.js'
 
 interface TicketDeps {
   ledger: Ledger
   usage: UsageStore | null
+  /** The driver behind `usage`, when it was built with `usageStoreFrom`. */
+  usageDriver: UsageDriver | null
   clock: Clock
   emit: (event: MeteredEvent) => void
   /** Units for a settle input (pricer, credits or units). */
@@ -27,6 +31,7 @@ interface TicketInit {
   /** For debit mode: what was charged at authorize. */
   charged: TicketSettlement | null
   userId: string | null
+  /** Validated at authorize (a plain-JSON copy): recorded with the usage event as it is. */
   metadata: Metadata | null
 }
 
@@ -60,7 +65,7 @@ export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
     }
     if (deps.checkExpiring && result.charged > 0) await deps.checkExpiring(init.account)
     if (!deps.usage) return
-    await deps.usage.record({
+    const event: UsageEventInput = {
       account: init.account,
       userId: init.userId,
       feature: init.feature,
@@ -73,8 +78,18 @@ export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
       quantity: quantityOf(usage),
       status,
       latencyMs: Math.max(0, deps.clock.now() - startedAt),
-      metadata: metadata ?? init.metadata,
-    })
+    }
+    if (metadata) event.metadata = metadata
+    if (!deps.usageDriver) {
+      if (!metadata && init.metadata) event.metadata = init.metadata
+      await deps.usage.record(event)
+      return
+    }
+    // The event is validated here, once; the authorize's metadata was validated at authorize
+    // and is recorded as that copy rather than checked a second time.
+    const record = normalizeUsageEvent(event)
+    if (!metadata) record.metadata = init.metadata
+    await deps.usageDriver.record(record)
   }
 
   async function doSettle(input: SettleTicketInput): Promise<TicketSettlement> {
