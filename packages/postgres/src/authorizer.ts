@@ -1,25 +1,17 @@
-import {
-  type Authorizer,
-  type AuthorizeStoreResult,
-  fingerprint,
-  type LimiterStore,
-  normalizeAuthorizeInput,
-} from '@metered/core'
+import type { AuthorizeStoreResult } from '@metered/core'
+import type { AuthorizerDriver } from '@metered/core/adapter'
 import { type Ctx, callFn, jsonParam, nowParam } from './call.js'
 import { limiterItems } from './limiter-store.js'
 
 /**
  * The one-step authorize on Postgres: limiter rules, balance check and hold (or debit) in one
- * call of the `authorize` function, so a refusal of either kind writes nothing anywhere.
- * `limiterStore` must be the store of the same `createPostgresStores` call: `createMetered` only
- * takes this path when the limiter uses exactly that store.
+ * call of the `authorize` function, so a refusal of either kind writes nothing anywhere. Built
+ * into an `Authorizer` with the limiter store of the same `createPostgresStores` call:
+ * `createMetered` only takes this path when the limiter uses exactly that store.
  */
-export function createPostgresAuthorizer(ctx: Ctx, limiterStore: LimiterStore): Authorizer {
+export function createPostgresAuthorizerDriver(ctx: Ctx): AuthorizerDriver {
   return {
-    limiterStore,
-    async authorize(input) {
-      // Validated as every authorizer does (a reserve plus a limiter request), before any SQL.
-      const { reserve: n, items } = normalizeAuthorizeInput(input)
+    async authorize({ reserve: n, fingerprint, charge, items }) {
       return await callFn<AuthorizeStoreResult>(
         ctx,
         'authorize',
@@ -28,9 +20,9 @@ export function createPostgresAuthorizer(ctx: Ctx, limiterStore: LimiterStore): 
           [n.amount, 'bigint'],
           [n.ttlMs, 'bigint'],
           [n.reason, 'text'],
-          [input.charge === true, 'boolean'],
+          [charge, 'boolean'],
           [n.idempotencyKey, 'text'],
-          [n.idempotencyKey ? fingerprint('reserve', n) : null, 'text'],
+          [fingerprint, 'text'],
           jsonParam(n.metadata),
           jsonParam(limiterItems(items)),
           nowParam(ctx),

@@ -1,12 +1,13 @@
 import type { Authorizer, Clock, Ledger, LimiterStore, UsageStore, UserStore } from '@metered/core'
-import { createPostgresAuthorizer } from './authorizer.js'
+import { authorizerFrom, ledgerFrom, limiterStoreFrom, usageStoreFrom, userStoreFrom } from '@metered/core/adapter'
+import { createPostgresAuthorizerDriver } from './authorizer.js'
 import type { Ctx } from './call.js'
 import type { AnyKysely } from './db.js'
-import { createPostgresLedger } from './ledger.js'
-import { createPostgresLimiterStore } from './limiter-store.js'
+import { createPostgresLedgerDriver } from './ledger.js'
+import { createPostgresLimiterDriver } from './limiter-store.js'
 import { DEFAULT_SCHEMA, quoteSchema } from './schema-name.js'
-import { createPostgresUsageStore } from './usage-store.js'
-import { createPostgresUserStore } from './user-store.js'
+import { createPostgresUsageDriver } from './usage-store.js'
+import { createPostgresUserDriver } from './user-store.js'
 
 export interface PostgresStoresOptions {
   /**
@@ -54,12 +55,13 @@ export interface PostgresStores {
  */
 export function createPostgresStores(db: AnyKysely, options: PostgresStoresOptions = {}): PostgresStores {
   const ctx: Ctx = { db, s: quoteSchema(options.schema ?? DEFAULT_SCHEMA), clock: options.clock, calls: new Map() }
-  const limiterStore = createPostgresLimiterStore(ctx)
+  // Each port validates its input once (the `*From` builders); the drivers only run SQL.
+  const limiterStore = limiterStoreFrom(createPostgresLimiterDriver(ctx))
   return {
-    ledger: createPostgresLedger(ctx),
+    ledger: ledgerFrom(createPostgresLedgerDriver(ctx)),
     limiterStore,
-    usage: createPostgresUsageStore(ctx),
-    users: createPostgresUserStore(ctx),
-    authorizer: createPostgresAuthorizer(ctx, limiterStore),
+    usage: usageStoreFrom(createPostgresUsageDriver(ctx)),
+    users: userStoreFrom(createPostgresUserDriver(ctx)),
+    authorizer: authorizerFrom(createPostgresAuthorizerDriver(ctx), limiterStore),
   }
 }

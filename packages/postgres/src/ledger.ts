@@ -1,26 +1,16 @@
-import {
-  type Balance,
-  type DebitResult,
-  type Entry,
-  fingerprint,
-  type GrantResult,
-  type HistoryPage,
-  type Ledger,
-  MAX_BALANCE,
-  normalizeDebit,
-  normalizeGrant,
-  normalizeHistory,
-  normalizeRelease,
-  normalizeReserve,
-  normalizeRevoke,
-  normalizeSettle,
-  type ReleaseResult,
-  type ReserveResult,
-  type RevokeResult,
-  type SettleResult,
-  type VerifyResult,
+import type {
+  Balance,
+  DebitResult,
+  Entry,
+  GrantResult,
+  HistoryPage,
+  ReleaseResult,
+  ReserveResult,
+  RevokeResult,
+  SettleResult,
+  VerifyResult,
 } from '@metered/core'
-import { validAccount } from './account.js'
+import { type LedgerDriver, MAX_BALANCE } from '@metered/core/adapter'
 import { type Ctx, callFn, callReadFn, jsonParam, nowParam } from './call.js'
 import { decodeEntryCursor } from './cursor.js'
 
@@ -54,14 +44,13 @@ function verifyProblems(v: VerifyRow): string[] {
 }
 
 /**
- * The ledger on Postgres. Every method is one call of a plpgsql function installed by
+ * The ledger driver on Postgres. Every method is one call of a plpgsql function installed by
  * `migrate()`: one round trip, one transaction, the account row locked before anything is read.
- * Inputs are validated (and idempotency fingerprints computed) here, before any SQL runs.
+ * Inputs arrive validated, with their fingerprints (`ledgerFrom`).
  */
-export function createPostgresLedger(ctx: Ctx): Ledger {
+export function createPostgresLedgerDriver(ctx: Ctx): LedgerDriver {
   return {
-    async grant(input) {
-      const n = normalizeGrant(input)
+    async grant(n, print) {
       return await callFn<GrantResult>(
         ctx,
         'grant_credits',
@@ -72,7 +61,7 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
           [n.expiresAt, 'bigint'],
           [n.priority, 'integer'],
           [n.idempotencyKey, 'text'],
-          [fingerprint('grant', n), 'text'],
+          [print, 'text'],
           jsonParam(n.metadata),
           nowParam(ctx),
         ],
@@ -80,8 +69,7 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
       )
     },
 
-    async debit(input) {
-      const n = normalizeDebit(input)
+    async debit(n, print) {
       return await callFn<DebitResult>(
         ctx,
         'debit',
@@ -90,7 +78,7 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
           [n.amount, 'bigint'],
           [n.reason, 'text'],
           [n.idempotencyKey, 'text'],
-          [n.idempotencyKey ? fingerprint('debit', n) : null, 'text'],
+          [print, 'text'],
           jsonParam(n.metadata),
           nowParam(ctx),
         ],
@@ -98,8 +86,7 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
       )
     },
 
-    async reserve(input) {
-      const n = normalizeReserve(input)
+    async reserve(n, print) {
       return await callFn<ReserveResult>(
         ctx,
         'reserve',
@@ -109,7 +96,7 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
           [n.ttlMs, 'bigint'],
           [n.reason, 'text'],
           [n.idempotencyKey, 'text'],
-          [n.idempotencyKey ? fingerprint('reserve', n) : null, 'text'],
+          [print, 'text'],
           jsonParam(n.metadata),
           nowParam(ctx),
         ],
@@ -117,8 +104,7 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
       )
     },
 
-    async settle(input) {
-      const n = normalizeSettle(input)
+    async settle(n) {
       return await callFn<SettleResult>(
         ctx,
         'settle',
@@ -127,13 +113,11 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
       )
     },
 
-    async release(input) {
-      const n = normalizeRelease(input)
+    async release(n) {
       return await callFn<ReleaseResult>(ctx, 'release', [[n.holdId, 'text'], nowParam(ctx)])
     },
 
-    async revoke(input) {
-      const n = normalizeRevoke(input)
+    async revoke(n, print) {
       return await callFn<RevokeResult>(
         ctx,
         'revoke',
@@ -143,7 +127,7 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
           [n.amount, 'bigint'],
           [n.reason, 'text'],
           [n.idempotencyKey, 'text'],
-          [n.idempotencyKey ? fingerprint('revoke', n) : null, 'text'],
+          [print, 'text'],
           jsonParam(n.metadata),
           nowParam(ctx),
         ],
@@ -151,14 +135,11 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
       )
     },
 
-    async balance(account) {
-      const a = validAccount(account)
+    async balance(a) {
       return await callReadFn<Balance>(ctx, 'balance', [[a, 'text'], nowParam(ctx)])
     },
 
-    async history(account, options) {
-      const a = validAccount(account)
-      const o = normalizeHistory(options)
+    async history(a, o) {
       const before = decodeEntryCursor(o.cursor)
       const page = await callReadFn<{ entries: Entry[]; more: boolean }>(ctx, 'history', [
         [a, 'text'],
@@ -172,8 +153,7 @@ export function createPostgresLedger(ctx: Ctx): Ledger {
       return { entries, nextCursor: page.more && last ? last.id : null } satisfies HistoryPage
     },
 
-    async verify(account) {
-      const a = validAccount(account)
+    async verify(a) {
       const v = await callReadFn<VerifyRow>(ctx, 'verify', [[a, 'text'], nowParam(ctx)])
       const problems = verifyProblems(v)
       return {

@@ -1,11 +1,5 @@
-import {
-  type ConsumeItem,
-  type ConsumeResult,
-  consumeRequestSchema,
-  type LimiterStore,
-  parse,
-  parseLimiterReset,
-} from '@metered/core'
+import type { ConsumeItem, ConsumeResult } from '@metered/core'
+import type { LimiterDriver } from '@metered/core/adapter'
 import { sql } from 'kysely'
 import { arg, type Ctx, callFn, jsonParam, nowParam, queryRows } from './call.js'
 
@@ -23,14 +17,13 @@ export function limiterItems(items: readonly ConsumeItem[]) {
 }
 
 /**
- * The limiter store on Postgres: every consume is one call of `limiter_consume`, which locks the
+ * The limiter driver on Postgres: every consume is one call of `limiter_consume`, which locks the
  * request's (key, name) pairs in a stable order, reads their state, decides every rule with the
  * arithmetic of algorithms.ts, and stores the new states only when all rules admit the call.
  */
-export function createPostgresLimiterStore(ctx: Ctx): LimiterStore {
+export function createPostgresLimiterDriver(ctx: Ctx): LimiterDriver {
   return {
-    async consume(request) {
-      const r = parse(consumeRequestSchema, request, 'consume request')
+    async consume(r) {
       return await callFn<ConsumeResult>(ctx, 'limiter_consume', [
         jsonParam(limiterItems(r.items)),
         [r.dryRun ?? false, 'boolean'],
@@ -38,9 +31,8 @@ export function createPostgresLimiterStore(ctx: Ctx): LimiterStore {
       ])
     },
 
-    async reset(key, names) {
-      // the same refusals as every store's reset; an empty list resets nothing
-      const { key: k, names: n } = parseLimiterReset(key, names)
+    async reset(k, n) {
+      // an empty list resets nothing
       if (n.length === 0) return
       await queryRows(
         ctx,

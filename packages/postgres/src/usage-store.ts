@@ -1,16 +1,5 @@
-import {
-  accountSchema,
-  parse,
-  toEpoch,
-  type UsageBucket,
-  type UsageEvent,
-  type UsagePage,
-  type UsageStats,
-  type UsageStore,
-  usageEventInputSchema,
-  usageListQuerySchema,
-  usageStatsQuerySchema,
-} from '@metered/core'
+import type { UsageBucket, UsageEvent, UsagePage, UsageStats } from '@metered/core'
+import type { UsageDriver } from '@metered/core/adapter'
 import { sql } from 'kysely'
 import { arg, type Ctx, jsonArg, nowArg, queryRows } from './call.js'
 import { decodePairCursor, encodePairCursor } from './cursor.js'
@@ -22,33 +11,31 @@ const eventJson = (s: string) =>
     'status', e.status, 'latencyMs', e.latency_ms, 'metadata', e.metadata, 'at', ${s}._ms(e.at))`)
 
 /**
- * The usage store on Postgres: an append-only table of events, indexed by (account, at) for one
+ * The usage driver on Postgres: an append-only table of events, indexed by (account, at) for one
  * account's dashboards and by (at) for global views and retention. Aggregates are computed in SQL.
  */
-export function createPostgresUsageStore(ctx: Ctx): UsageStore {
+export function createPostgresUsageDriver(ctx: Ctx): UsageDriver {
   const s = sql.raw(ctx.s)
   return {
-    async record(input) {
-      const v = parse(usageEventInputSchema, input, 'usage event')
-      const at = v.at === undefined ? nowArg(ctx) : arg(toEpoch(v.at), 'bigint')
+    async record(v) {
+      const at = v.at === null ? nowArg(ctx) : arg(v.at, 'bigint')
       const [event] = await queryRows<UsageEvent>(
         ctx,
         sql`INSERT INTO ${s}.usage_events AS e (account, user_id, feature, amount, shortfall, model, input_tokens,
             cached_input_tokens, output_tokens, quantity, status, latency_ms, metadata, at)
-          VALUES (${v.account}, ${v.userId ?? null}, ${v.feature}, ${arg(v.amount, 'bigint')},
-            ${arg(v.shortfall ?? 0, 'bigint')}, ${v.model ?? null}, ${arg(v.inputTokens ?? 0, 'bigint')},
-            ${arg(v.cachedInputTokens ?? 0, 'bigint')}, ${arg(v.outputTokens ?? 0, 'bigint')},
-            ${arg(v.quantity ?? 0, 'bigint')}, ${v.status}, ${arg(v.latencyMs ?? null, 'bigint')},
-            ${jsonArg(v.metadata ?? null)}, coalesce(${s}._ts(${at}), date_trunc('milliseconds', now())))
+          VALUES (${v.account}, ${v.userId}, ${v.feature}, ${arg(v.amount, 'bigint')},
+            ${arg(v.shortfall, 'bigint')}, ${v.model}, ${arg(v.inputTokens, 'bigint')},
+            ${arg(v.cachedInputTokens, 'bigint')}, ${arg(v.outputTokens, 'bigint')},
+            ${arg(v.quantity, 'bigint')}, ${v.status}, ${arg(v.latencyMs, 'bigint')},
+            ${jsonArg(v.metadata)}, coalesce(${s}._ts(${at}), date_trunc('milliseconds', now())))
           RETURNING ${eventJson(ctx.s)} AS r`,
       )
       return event as UsageEvent
     },
 
-    async stats(account, query) {
-      const a = account === 'all' ? null : parse(accountSchema, account, 'account')
-      const q = parse(usageStatsQuerySchema, query, 'usage stats query')
-      const byFeature = q.by === 'feature'
+    async stats(q) {
+      const a = q.account === 'all' ? null : q.account
+      const byFeature = q.byFeature
       // date_trunc on the UTC wall time, then back to an instant: buckets aligned to UTC
       // whatever the session's TimeZone. Features sort by code point (COLLATE "C"), like JS.
       const buckets = await queryRows<UsageBucket>(
@@ -65,7 +52,7 @@ export function createPostgresUsageStore(ctx: Ctx): UsageStore {
               count(*) FILTER (WHERE e.status = 'error') AS errors
             FROM ${s}.usage_events e
             WHERE (${arg(a, 'text')} IS NULL OR e.account = ${arg(a, 'text')})
-              AND e.at >= ${s}._ts(${arg(toEpoch(q.from), 'bigint')}) AND e.at < ${s}._ts(${arg(toEpoch(q.to), 'bigint')})
+              AND e.at >= ${s}._ts(${arg(q.from, 'bigint')}) AND e.at < ${s}._ts(${arg(q.to, 'bigint')})
             GROUP BY 1, 2
           ) b
           ORDER BY b.start, b.feature COLLATE "C"`,
@@ -91,16 +78,15 @@ export function createPostgresUsageStore(ctx: Ctx): UsageStore {
       return { buckets, totals } satisfies UsageStats
     },
 
-    async list(query) {
-      const q = parse(usageListQuerySchema, query, 'usage list query')
+    async list(q) {
       const a = q.account === 'all' ? null : q.account
-      const limit = q.limit ?? 100
+      const limit = q.limit
       const after = decodePairCursor(q.cursor)
       const rows = await queryRows<UsageEvent>(
         ctx,
         sql`SELECT ${eventJson(ctx.s)} AS r FROM ${s}.usage_events e
           WHERE (${arg(a, 'text')} IS NULL OR e.account = ${arg(a, 'text')})
-            AND e.at >= ${s}._ts(${arg(toEpoch(q.from), 'bigint')}) AND e.at < ${s}._ts(${arg(toEpoch(q.to), 'bigint')})
+            AND e.at >= ${s}._ts(${arg(q.from, 'bigint')}) AND e.at < ${s}._ts(${arg(q.to, 'bigint')})
             AND (${arg(after?.id ?? null, 'bigint')} IS NULL
               OR (e.at, e.id) > (${s}._ts(${arg(after?.at ?? null, 'bigint')}), ${arg(after?.id ?? null, 'bigint')}))
           ORDER BY e.at, e.id

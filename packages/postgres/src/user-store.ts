@@ -1,19 +1,5 @@
-import {
-  accountSchema,
-  type Login,
-  type LoginPage,
-  loginInputSchema,
-  NotFoundError,
-  pageOptionsSchema,
-  parse,
-  roleSchema,
-  toEpoch,
-  type UserPage,
-  type UserProfile,
-  type UserStore,
-  userListQuerySchema,
-  userProfileInputSchema,
-} from '@metered/core'
+import type { Login, LoginPage, UserPage, UserProfile } from '@metered/core'
+import { NotFoundError, type UserDriver } from '@metered/core/adapter'
 import { sql } from 'kysely'
 import { arg, type Ctx, nowArg, queryRows } from './call.js'
 import { decodePairCursor, encodePairCursor } from './cursor.js'
@@ -40,15 +26,14 @@ const containsPattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) =>
  * The user store on Postgres: profiles keyed by the auth provider's user id, and login history.
  * Pages are keyset-paginated (newest first) so deep pages cost what the first one does.
  */
-export function createPostgresUserStore(ctx: Ctx): UserStore {
+export function createPostgresUserDriver(ctx: Ctx): UserDriver {
   const s = sql.raw(ctx.s)
   // Millisecond precision, like every time metered reports: keyset cursors carry epoch ms, so a
   // microsecond remainder would let a row created later in the same millisecond slip between pages.
   const nowTs = () => sql`coalesce(${s}._ts(${nowArg(ctx)}), date_trunc('milliseconds', now()))`
 
   return {
-    async upsert(profile) {
-      const p = parse(userProfileInputSchema, profile, 'user profile')
+    async upsert(p) {
       // A field left out keeps its stored value; null clears it. The role is only ever changed
       // when given, so a sign-in that re-upserts a profile never downgrades an admin.
       const keep = (
@@ -67,9 +52,8 @@ export function createPostgresUserStore(ctx: Ctx): UserStore {
       return strip(user as UserRow)
     },
 
-    async recordLogin(login) {
-      const l = parse(loginInputSchema, login, 'login')
-      const at = l.at === undefined ? nowTs() : sql`${s}._ts(${arg(toEpoch(l.at), 'bigint')})`
+    async recordLogin(l) {
+      const at = l.at === null ? nowTs() : sql`${s}._ts(${arg(l.at, 'bigint')})`
       // One statement: the login row and the profile's counters change together or not at all.
       const [row] = await queryRows<Login>(
         ctx,
@@ -81,7 +65,7 @@ export function createPostgresUserStore(ctx: Ctx): UserStore {
           ),
           ins AS (
             INSERT INTO ${s}.logins (user_id, provider, ip, user_agent, at)
-            SELECT u.id, ${l.provider}, ${l.ip ?? null}, ${l.userAgent ?? null}, t.at FROM u, t
+            SELECT u.id, ${l.provider}, ${l.ip}, ${l.userAgent}, t.at FROM u, t
             RETURNING *
           )
           SELECT ${loginJson(ctx.s)} AS r FROM ins l`,
@@ -90,8 +74,7 @@ export function createPostgresUserStore(ctx: Ctx): UserStore {
       return row
     },
 
-    async get(id) {
-      const i = parse(accountSchema, id, 'user id')
+    async get(i) {
       const [user] = await queryRows<UserRow>(
         ctx,
         sql`SELECT ${userJson(ctx.s)} AS r FROM ${s}.users u WHERE u.id = ${i}`,
@@ -99,9 +82,8 @@ export function createPostgresUserStore(ctx: Ctx): UserStore {
       return user ? strip(user) : null
     },
 
-    async list(query) {
-      const q = parse(userListQuerySchema, query ?? {}, 'user list query')
-      const limit = q.limit ?? 50
+    async list(q) {
+      const limit = q.limit
       const after = decodePairCursor(q.cursor)
       const pattern = q.search ? containsPattern(q.search) : null
       const rows = await queryRows<UserRow>(
@@ -122,10 +104,8 @@ export function createPostgresUserStore(ctx: Ctx): UserStore {
       } satisfies UserPage
     },
 
-    async logins(userId, options) {
-      const id = parse(accountSchema, userId, 'user id')
-      const o = parse(pageOptionsSchema, options ?? {}, 'page options')
-      const limit = o.limit ?? 50
+    async logins(id, o) {
+      const limit = o.limit
       const after = decodePairCursor(o.cursor)
       const rows = await queryRows<Login>(
         ctx,
@@ -144,9 +124,7 @@ export function createPostgresUserStore(ctx: Ctx): UserStore {
       } satisfies LoginPage
     },
 
-    async setRole(id, role) {
-      const i = parse(accountSchema, id, 'user id')
-      const r = parse(roleSchema, role, 'role')
+    async setRole(i, r) {
       const [user] = await queryRows<UserRow>(
         ctx,
         sql`UPDATE ${s}.users u SET role = ${r}, updated_at = ${nowTs()} WHERE u.id = ${i} RETURNING ${userJson(ctx.s)} AS r`,

@@ -1,16 +1,6 @@
-import {
-  type Authorizer,
-  type AuthorizeStoreResult,
-  type Clock,
-  type ConsumeItem,
-  type ConsumeResult,
-  fingerprint,
-  IdempotencyConflictError,
-  type LimiterStore,
-  normalizeReserve,
-} from '@metered/core'
+import type { AuthorizeStoreResult, Clock, ConsumeResult } from '@metered/core'
+import { type AuthorizerDriver, IdempotencyConflictError } from '@metered/core/adapter'
 import type { RedisScriptClient } from './client.js'
-import { checkConsumeRequest } from './consume-request.js'
 import { accountKeys, encodeTagPart, idempotencyKey, limiterKey } from './keys.js'
 import { INJECTED_CLOCK_MIN_PX, KIND_CODE, toConsumeResult } from './limiter-store.js'
 import { AUTHORIZE_LUA } from './lua/authorize.js'
@@ -26,31 +16,19 @@ export interface RedisAuthorizerOptions {
 }
 
 /**
- * Core's one-step `Authorizer` over Redis: rules + balance check + hold (or debit) in ONE
+ * The one-step authorize driver over Redis: rules + balance check + hold (or debit) in ONE
  * script, so a refused authorize writes nothing anywhere and an admitted one costs one round
- * trip. `createMetered` takes this path when its limiter uses `limiterStore` (the one from the
- * same `createRedisStores`). On Redis Cluster the limiter keys must share the account's slot:
- * limit by the key `a:<account>` (tag `{a:<account>}`), see docs/redis.md.
+ * trip. `createMetered` takes this path when its limiter uses the limiter store of the same
+ * `createRedisStores`. On Redis Cluster the limiter keys must share the account's slot: limit
+ * by the key `a:<account>` (tag `{a:<account>}`), see docs/redis.md.
  */
-export function createRedisAuthorizer(
+export function createRedisAuthorizerDriver(
   client: RedisScriptClient,
-  limiterStore: LimiterStore,
   options: RedisAuthorizerOptions,
-): Authorizer {
+): AuthorizerDriver {
   const { prefix, clock } = options
   return {
-    limiterStore,
-    async authorize(input): Promise<AuthorizeStoreResult> {
-      const n = normalizeReserve({
-        account: input.account,
-        amount: input.amount,
-        ttl: input.ttl,
-        reason: input.reason,
-        ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
-        ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
-      })
-      // createMetered only comes here with rules to check; an empty list is allowed all the same
-      const items = input.limits.items.length === 0 ? [] : checkConsumeRequest({ items: input.limits.items }).items
+    async authorize({ reserve: n, fingerprint, charge, items }): Promise<AuthorizeStoreResult> {
       const keys = accountKeys(prefix, n.account)
       keys.push(n.idempotencyKey === null ? (keys[0] as string) : idempotencyKey(prefix, n.idempotencyKey))
       const args = [
@@ -59,12 +37,12 @@ export function createRedisAuthorizer(
         String(options.closedHoldsLimit),
         encodeTagPart(n.account),
         n.account,
-        n.idempotencyKey === null ? '' : fingerprint('reserve', n),
+        fingerprint ?? '',
         String(n.amount),
         String(n.ttlMs),
         n.reason,
         n.metadata === null ? '' : JSON.stringify(n.metadata),
-        input.charge ? '1' : '0',
+        charge ? '1' : '0',
         clock ? String(INJECTED_CLOCK_MIN_PX) : '0',
         String(items.length),
       ]
@@ -80,7 +58,7 @@ export function createRedisAuthorizer(
         l: unknown[]
       }
       if (reply.s === 'conflict') throw new IdempotencyConflictError(n.idempotencyKey ?? '')
-      const limits: ConsumeResult = toConsumeResult(items as ConsumeItem[], reply.l)
+      const limits: ConsumeResult = toConsumeResult(items, reply.l)
       return { ...reply.r, limits } as unknown as AuthorizeStoreResult
     },
   }

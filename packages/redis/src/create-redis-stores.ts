@@ -1,9 +1,10 @@
 import type { Authorizer, Clock, Ledger, LimiterStore } from '@metered/core'
-import { createRedisAuthorizer } from './authorizer.js'
+import { authorizerFrom, ledgerFrom, limiterStoreFrom } from '@metered/core/adapter'
+import { createRedisAuthorizerDriver } from './authorizer.js'
 import type { RedisScriptClient } from './client.js'
 import { checkPrefix, DEFAULT_PREFIX } from './keys.js'
-import { createRedisLedger } from './ledger.js'
-import { createRedisLimiterStore as limiterStoreOver } from './limiter-store.js'
+import { createRedisLedgerDriver } from './ledger.js'
+import { createRedisLimiterDriver } from './limiter-store.js'
 
 export interface RedisStoresOptions {
   /**
@@ -69,11 +70,12 @@ export function createRedisStores(client: RedisScriptClient, options: RedisStore
     historyLimit: positive(options.historyLimit, 10_000, 'historyLimit'),
     closedHoldsLimit: positive(options.closedHoldsLimit, 10_000, 'closedHoldsLimit'),
   }
-  const limiterStore = limiterStoreOver(client, { prefix, clock: options.clock })
+  // Each port validates its input once (the `*From` builders); the drivers only run Lua.
+  const limiterStore = limiterStoreFrom(createRedisLimiterDriver(client, { prefix, clock: options.clock }))
   return {
     limiterStore,
-    ledger: createRedisLedger(client, ledgerOptions),
-    authorizer: createRedisAuthorizer(client, limiterStore, ledgerOptions),
+    ledger: ledgerFrom(createRedisLedgerDriver(client, ledgerOptions)),
+    authorizer: authorizerFrom(createRedisAuthorizerDriver(client, ledgerOptions), limiterStore),
   }
 }
 
@@ -88,5 +90,7 @@ export function createRedisLimiterStore(
   client: RedisScriptClient,
   options: Pick<RedisStoresOptions, 'prefix' | 'clock'> = {},
 ): LimiterStore {
-  return limiterStoreOver(client, { prefix: checkPrefix(options.prefix ?? DEFAULT_PREFIX), clock: options.clock })
+  return limiterStoreFrom(
+    createRedisLimiterDriver(client, { prefix: checkPrefix(options.prefix ?? DEFAULT_PREFIX), clock: options.clock }),
+  )
 }

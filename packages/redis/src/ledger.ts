@@ -1,31 +1,18 @@
-import {
-  accountSchema,
-  type Balance,
-  type Clock,
-  type DebitResult,
-  type Entry,
-  fingerprint,
-  type GrantResult,
-  type HistoryPage,
-  IdempotencyConflictError,
-  type Ledger,
-  MAX_BALANCE,
-  type Metadata,
-  normalizeDebit,
-  normalizeGrant,
-  normalizeHistory,
-  normalizeRelease,
-  normalizeReserve,
-  normalizeRevoke,
-  normalizeSettle,
-  parse,
-  type ReleaseResult,
-  type ReserveResult,
-  type RevokeResult,
-  type SettleResult,
-  ValidationError,
-  type VerifyResult,
+import type {
+  Balance,
+  Clock,
+  DebitResult,
+  Entry,
+  GrantResult,
+  HistoryPage,
+  Metadata,
+  ReleaseResult,
+  ReserveResult,
+  RevokeResult,
+  SettleResult,
+  VerifyResult,
 } from '@metered/core'
+import { IdempotencyConflictError, type LedgerDriver, MAX_BALANCE, ValidationError } from '@metered/core/adapter'
 import type { RedisScriptClient } from './client.js'
 import { accountKeys, accountOfId, encodeTagPart, idempotencyKey } from './keys.js'
 import { ledgerScripts } from './ledger-scripts.js'
@@ -52,13 +39,9 @@ interface Reply {
 const HOLD_NOT_FOUND = { ok: false, reason: 'hold_not_found' } as const
 const GRANT_NOT_FOUND = { ok: false, reason: 'grant_not_found' } as const
 
+/** Metadata as the scripts store it; `ledgerFrom` only lets plain JSON through. */
 function metadataJson(metadata: Metadata | null): string {
-  if (metadata === null) return ''
-  try {
-    return JSON.stringify(metadata)
-  } catch {
-    throw new ValidationError([{ path: 'metadata', message: 'must be JSON-serialisable' }])
-  }
+  return metadata === null ? '' : JSON.stringify(metadata)
 }
 
 function aboveMaxBalance(totals: { available: number; held: number }): ValidationError {
@@ -86,14 +69,15 @@ function parseReply(raw: unknown): Reply {
 }
 
 /**
- * The credits ledger over Redis: docs/semantics.md in Lua, one script (one round trip) per
- * operation, all of an account's keys under one hash tag. Idempotency records share one
- * namespace (`<prefix>i:<key>`), like the memory and Postgres ledgers.
+ * The credits ledger driver over Redis: docs/semantics.md in Lua, one script (one round trip)
+ * per operation, all of an account's keys under one hash tag. Idempotency records share one
+ * namespace (`<prefix>i:<key>`), like the memory and Postgres ledgers. Inputs arrive validated,
+ * with their fingerprints (`ledgerFrom`).
  */
-export function createRedisLedger(client: RedisScriptClient, options: RedisLedgerOptions): Ledger {
+export function createRedisLedgerDriver(client: RedisScriptClient, options: RedisLedgerOptions): LedgerDriver {
   const { prefix, clock } = options
 
-  async function call(script: Script, account: string, print: string, key: string | null, args: string[]) {
+  async function call(script: Script, account: string, print: string | null, key: string | null, args: string[]) {
     const keys = accountKeys(prefix, account)
     keys.push(key === null ? (keys[0] as string) : idempotencyKey(prefix, key))
     const head = [
@@ -102,7 +86,7 @@ export function createRedisLedger(client: RedisScriptClient, options: RedisLedge
       String(options.closedHoldsLimit),
       encodeTagPart(account),
       account,
-      key === null ? '' : print,
+      key === null ? '' : (print ?? ''),
     ]
     const reply = parseReply(await runScript(client, script, keys, [...head, ...args]))
     if (reply.s === 'conflict') throw new IdempotencyConflictError(key ?? '')
@@ -112,9 +96,8 @@ export function createRedisLedger(client: RedisScriptClient, options: RedisLedge
     return result
   }
 
-  const ledger: Ledger = {
-    async grant(input) {
-      const n = normalizeGrant(input)
+  const driver: LedgerDriver = {
+    async grant(n, print) {
       const args = [
         String(n.amount),
         n.source,
@@ -122,41 +105,20 @@ export function createRedisLedger(client: RedisScriptClient, options: RedisLedge
         String(n.priority),
         metadataJson(n.metadata),
       ]
-      return (await call(
-        ledgerScripts.grant,
-        n.account,
-        fingerprint('grant', n),
-        n.idempotencyKey,
-        args,
-      )) as unknown as GrantResult
+      return (await call(ledgerScripts.grant, n.account, print, n.idempotencyKey, args)) as unknown as GrantResult
     },
 
-    async debit(input) {
-      const n = normalizeDebit(input)
+    async debit(n, print) {
       const args = [String(n.amount), n.reason, metadataJson(n.metadata)]
-      return (await call(
-        ledgerScripts.debit,
-        n.account,
-        fingerprint('debit', n),
-        n.idempotencyKey,
-        args,
-      )) as unknown as DebitResult
+      return (await call(ledgerScripts.debit, n.account, print, n.idempotencyKey, args)) as unknown as DebitResult
     },
 
-    async reserve(input) {
-      const n = normalizeReserve(input)
+    async reserve(n, print) {
       const args = [String(n.amount), String(n.ttlMs), n.reason, metadataJson(n.metadata)]
-      return (await call(
-        ledgerScripts.reserve,
-        n.account,
-        fingerprint('reserve', n),
-        n.idempotencyKey,
-        args,
-      )) as unknown as ReserveResult
+      return (await call(ledgerScripts.reserve, n.account, print, n.idempotencyKey, args)) as unknown as ReserveResult
     },
 
-    async settle(input) {
-      const n = normalizeSettle(input)
+    async settle(n) {
       const account = accountOfId(n.holdId, 'h')
       if (account === null) return HOLD_NOT_FOUND
       try {
@@ -169,16 +131,14 @@ export function createRedisLedger(client: RedisScriptClient, options: RedisLedge
       }
     },
 
-    async release(input) {
-      const n = normalizeRelease(input)
+    async release(n) {
       const account = accountOfId(n.holdId, 'h')
       if (account === null) return HOLD_NOT_FOUND
       return (await call(ledgerScripts.release, account, '', null, [n.holdId])) as unknown as ReleaseResult
     },
 
-    async revoke(input) {
-      const n = normalizeRevoke(input)
-      const print = fingerprint('revoke', n)
+    async revoke(n, fingerprint) {
+      const print = fingerprint ?? ''
       let grantId = n.grantId
       if (grantId === null) {
         // Revoke by the grant's key: look the grant up first (a second round trip; see docs/redis.md).
@@ -212,15 +172,12 @@ export function createRedisLedger(client: RedisScriptClient, options: RedisLedge
       return revokeResult(await call(ledgerScripts.revoke, account, print, n.idempotencyKey, args))
     },
 
-    async balance(account) {
-      const a = parse(accountSchema, account, 'account')
+    async balance(a) {
       const r = await call(ledgerScripts.balance, a, '', null, [])
       return { account: a, ...(r as Omit<Balance, 'account'>) }
     },
 
-    async history(account, options) {
-      const a = parse(accountSchema, account, 'account')
-      const n = normalizeHistory(options)
+    async history(a, n) {
       if (n.cursor !== null && !/^[1-9]\d{0,15}$/.test(n.cursor)) {
         throw new ValidationError(
           [{ path: 'cursor', message: 'is not a cursor returned by this ledger' }],
@@ -249,8 +206,7 @@ export function createRedisLedger(client: RedisScriptClient, options: RedisLedge
       return page
     },
 
-    async verify(account) {
-      const a = parse(accountSchema, account, 'account')
+    async verify(a) {
       const r = (await call(ledgerScripts.verify, a, '', null, [])) as unknown as Omit<VerifyResult, 'ok' | 'account'>
       const problems = [...r.problems]
       if (r.available < 0) problems.push(`available ${r.available} is below zero`)
@@ -267,5 +223,5 @@ export function createRedisLedger(client: RedisScriptClient, options: RedisLedge
       return { ok: problems.length === 0, account: a, ...r, problems }
     },
   }
-  return ledger
+  return driver
 }

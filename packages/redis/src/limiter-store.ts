@@ -1,14 +1,6 @@
-import {
-  type Clock,
-  type ConsumeItem,
-  type ConsumeRequest,
-  type ConsumeResult,
-  type LimiterStore,
-  parseLimiterReset,
-  type RuleKind,
-} from '@metered/core'
+import type { Clock, ConsumeItem, ConsumeResult, RuleKind } from '@metered/core'
+import type { LimiterDriver } from '@metered/core/adapter'
 import type { RedisScriptClient } from './client.js'
-import { checkConsumeRequest } from './consume-request.js'
 import { limiterKey } from './keys.js'
 import { LIMITER_CONSUME_LUA } from './lua/limiter-consume.js'
 import { LIMITER_RESET_LUA } from './lua/limiter-reset.js'
@@ -33,15 +25,14 @@ export interface RedisLimiterStoreOptions {
 }
 
 /**
- * The limiter store over Redis: every `consume` is one EVALSHA that reads, decides and (when
+ * The limiter driver over Redis: every `consume` is one EVALSHA that reads, decides and (when
  * every rule admits) writes all items. Keys of one call share the hash tag `{<key>}`, so on
  * Redis Cluster a call whose items all use the same key (the normal case) runs on one shard.
  */
-export function createRedisLimiterStore(client: RedisScriptClient, options: RedisLimiterStoreOptions): LimiterStore {
+export function createRedisLimiterDriver(client: RedisScriptClient, options: RedisLimiterStoreOptions): LimiterDriver {
   const { prefix, clock } = options
   return {
-    async consume(request: ConsumeRequest): Promise<ConsumeResult> {
-      const { items, dryRun } = checkConsumeRequest(request)
+    async consume({ items, dryRun }): Promise<ConsumeResult> {
       const keys: string[] = []
       const args: string[] = [
         clock ? String(clock.now()) : '',
@@ -56,9 +47,7 @@ export function createRedisLimiterStore(client: RedisScriptClient, options: Redi
       return toConsumeResult(items, (await runScript(client, consumeScript, keys, args)) as unknown[])
     },
 
-    async reset(key: string, names: string[]): Promise<void> {
-      // the same bounds and string rule as every store's reset
-      parseLimiterReset(key, names)
+    async reset(key, names) {
       if (names.length === 0) return
       await runScript(
         client,

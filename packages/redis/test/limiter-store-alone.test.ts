@@ -18,11 +18,11 @@ it('counts in the same keys as createRedisStores(...).limiterStore with the same
   const alone = createLimiter({ store: createRedisLimiterStore(c.client, { prefix }), rules })
   const full = createLimiter({ store: createRedisStores(c.client, { prefix }).limiterStore, rules })
 
-  expect((await alone.limit('ip:192.0.2.1')).success).toBe(true)
-  expect((await full.limit('ip:192.0.2.1')).success).toBe(true)
-  expect((await alone.limit('ip:192.0.2.1')).success).toBe(true)
+  expect((await alone.limit('ip:192.0.2.1')).ok).toBe(true)
+  expect((await full.limit('ip:192.0.2.1')).ok).toBe(true)
+  expect((await alone.limit('ip:192.0.2.1')).ok).toBe(true)
   const fourth = await full.limit('ip:192.0.2.1')
-  expect(fourth.success).toBe(false)
+  expect(fourth.ok).toBe(false)
   expect(fourth.remaining).toBe(0)
 })
 
@@ -31,8 +31,8 @@ it('uses the default prefix and refuses the same bad prefixes as createRedisStor
   const key = `${uniquePrefix('default')}k`
   const alone = createLimiter({ store: createRedisLimiterStore(c.client), rules })
   const full = createLimiter({ store: createRedisStores(c.client).limiterStore, rules })
-  expect((await alone.limit(key)).success).toBe(true)
-  expect((await full.limit(key)).success).toBe(false)
+  expect((await alone.limit(key)).ok).toBe(true)
+  expect((await full.limit(key)).ok).toBe(false)
 
   expect(() => createRedisLimiterStore(c.client, { prefix: 'a{b' })).toThrow()
   expect(() => createRedisStores(c.client, { prefix: 'a{b' })).toThrow()

@@ -1,13 +1,17 @@
-import { fastDebit, fastRelease, fastReserve, fastSettle } from '../fast-parse.js'
+import { toMs } from '../duration.js'
+import { ValidationError } from '../errors.js'
 import {
+  accountSchema,
+  debitInputSchema,
   grantInputSchema,
   historyOptionsSchema,
   parse,
   releaseInputSchema,
+  reserveInputSchema,
   revokeInputSchema,
+  settleInputSchema,
   toEpoch,
 } from '../schemas.js'
-import { normalizeDebitWithZod, normalizeReserveWithZod, normalizeSettleWithZod } from './normalize-zod.js'
 import type {
   NormalizedDebit,
   NormalizedGrant,
@@ -26,8 +30,10 @@ import type {
   SettleInput,
 } from './types.js'
 
-// The shapes live in a leaf module so that fast-parse.ts and normalize-zod.ts can name them
-// without importing this file, which imports both of them.
+/**
+ * The ledger inputs validated by the zod schemas and given their defaults: what `ledgerFrom`
+ * runs once per call before its driver sees anything (see adapter/ledger-from.ts).
+ */
 export type {
   NormalizedDebit,
   NormalizedGrant,
@@ -50,23 +56,49 @@ export function normalizeGrant(input: GrantInput): NormalizedGrant {
   }
 }
 
-// The hot-path normalisers try the hand-written check first (fast-parse.ts); it gives the same
-// value for the common valid shapes and defers everything else to zod, whose errors are kept.
-
 export function normalizeDebit(input: DebitInput): NormalizedDebit {
-  return fastDebit(input) ?? normalizeDebitWithZod(input)
+  const v = parse(debitInputSchema, input, 'debit')
+  return {
+    account: v.account,
+    amount: v.amount,
+    reason: v.reason,
+    idempotencyKey: v.idempotencyKey ?? null,
+    metadata: v.metadata ?? null,
+  }
 }
 
 export function normalizeReserve(input: ReserveInput): NormalizedReserve {
-  return fastReserve(input) ?? normalizeReserveWithZod(input)
+  const v = parse(reserveInputSchema, input, 'reserve')
+  return {
+    account: v.account,
+    amount: v.amount,
+    ttlMs: toMs(v.ttl as never, 'ttl'),
+    reason: v.reason ?? 'hold',
+    idempotencyKey: v.idempotencyKey ?? null,
+    metadata: v.metadata ?? null,
+  }
 }
 
 export function normalizeSettle(input: SettleInput): NormalizedSettle {
-  return fastSettle(input) ?? normalizeSettleWithZod(input)
+  const v = parse(settleInputSchema, input, 'settle')
+  return { holdId: v.holdId, amount: v.amount, metadata: v.metadata ?? null }
 }
 
 export function normalizeRelease(input: ReleaseInput): ReleaseInput {
-  return fastRelease(input) ?? parse(releaseInputSchema, input, 'release')
+  return parse(releaseInputSchema, input, 'release')
+}
+
+/** Validates an account id argument (`balance`, `history`, `verify`); issues name `account`. */
+export function normalizeAccount(account: string): string {
+  try {
+    return parse(accountSchema, account, 'account')
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error
+    throw new ValidationError(
+      error.issues.map((issue) => ({ path: 'account', message: issue.message })),
+      'account',
+    )
+  }
 }
 
 export function normalizeRevoke(input: RevokeInput): NormalizedRevoke {

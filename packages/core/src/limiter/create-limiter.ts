@@ -1,9 +1,11 @@
+import { driverOf } from '../driver-of.js'
 import { type Duration, toMs } from '../duration.js'
 import { isMeteredError, type MeteredError, StoreUnavailableError, ValidationError } from '../errors.js'
 import { isCleanString } from '../input-rules.js'
 import { issueMessage } from '../issue-message.js'
 import { keySchema, MAX_CONSUME_ITEMS, MAX_ID_LENGTH, MAX_NAME_LENGTH, parse } from '../schemas.js'
 import { isConsumeResult, ruleResults, summarise, unavailableResult } from './limit-result.js'
+import type { LimiterDriver } from './limiter-driver.js'
 import { limiterOptionsSchema, limitOptionsSchema, resetOptionsSchema, rulesSchema } from './limiter-options.js'
 import type {
   LimitContext,
@@ -124,9 +126,12 @@ export function createLimiter(options: LimiterOptions): Limiter {
   }
 
   async function consume(target: LimiterStore, request: ConsumeRequest): Promise<ConsumeResult> {
+    // The request was planned here from validated rules, key and costs: a driver behind the
+    // store takes it as it is; any other store validates it itself.
+    const consumer = driverOf<LimiterDriver>(target) ?? target
     let result: unknown
     try {
-      result = await withTimeout(() => target.consume(request), timeoutMs)
+      result = await withTimeout(() => consumer.consume(request), timeoutMs)
     } catch (error) {
       throw toStoreError(error)
     }

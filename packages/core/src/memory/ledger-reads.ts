@@ -1,13 +1,6 @@
 import { ValidationError } from '../errors.js'
-import { normalizeHistory } from '../ledger/normalize.js'
-import {
-  type Balance,
-  type Entry,
-  type HistoryOptions,
-  type HistoryPage,
-  MAX_BALANCE,
-  type VerifyResult,
-} from '../ledger/types.js'
+import type { NormalizedHistory } from '../ledger/normalized.js'
+import { type Balance, type Entry, type HistoryPage, MAX_BALANCE, type VerifyResult } from '../ledger/types.js'
 import { jsonCopy } from './json-copy.js'
 import { type AccountState, isLive, spendingOrder } from './ledger-state.js'
 
@@ -30,8 +23,7 @@ export function readBalance(acc: AccountState, account: string, now: number): Ba
 }
 
 /** Keyset page of entries, newest first. The cursor is the seq of the last entry returned. */
-export function readHistory(acc: AccountState, _account: string, options: HistoryOptions | undefined): HistoryPage {
-  const n = normalizeHistory(options)
+export function readHistory(acc: AccountState, n: NormalizedHistory): HistoryPage {
   const before = n.cursor === null ? Number.POSITIVE_INFINITY : parseCursor(n.cursor)
   const page: Entry[] = []
   let more = false

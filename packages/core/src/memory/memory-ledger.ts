@@ -1,15 +1,8 @@
+import { ledgerFrom } from '../adapter/ledger-from.js'
 import { type Clock, systemClock } from '../clock.js'
 import { IdempotencyConflictError, ValidationError } from '../errors.js'
-import { parseAccount } from '../fast-parse.js'
-import {
-  fingerprint,
-  normalizeDebit,
-  normalizeGrant,
-  normalizeRelease,
-  normalizeReserve,
-  normalizeRevoke,
-  normalizeSettle,
-} from '../ledger/normalize.js'
+import type { LedgerDriver } from '../ledger/ledger-driver.js'
+import type { NormalizedReserve, NormalizedSettle } from '../ledger/normalized.js'
 import {
   type DebitResult,
   type GrantResult,
@@ -18,13 +11,10 @@ import {
   type LedgerRawReaders,
   MAX_BALANCE,
   type ReleaseResult,
-  type ReserveInput,
   type ReserveResult,
   type RevokeResult,
-  type SettleInput,
   type SettleResult,
 } from '../ledger/types.js'
-import { jsonCopy } from './json-copy.js'
 import { readBalance, readHistory, readVerify } from './ledger-reads.js'
 import {
   type AccountState,
@@ -63,8 +53,9 @@ export interface MemoryLedgerOptions {
  * against it by `ledgerSuite`; apps use it in tests and single-process demos (state is lost on
  * restart and not shared between processes).
  *
- * Every operation validates first, then runs synchronously from housekeeping to the last write,
- * so concurrent async callers never interleave inside one: check and write are one step.
+ * A driver under `ledgerFrom`, which validates each call first; every operation then runs
+ * synchronously from housekeeping to the last write, so concurrent async callers never
+ * interleave inside one: check and write are one step.
  */
 export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLedger {
   const clock = options.clock ?? systemClock
@@ -100,13 +91,10 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     if (stored?.hold?.id === hold.id) state.keys.delete(hold.key)
   }
 
-  function reserveNow(input: ReserveInput): ReserveResult {
-    const n = normalizeReserve(input)
-    n.metadata = jsonCopy(n.metadata)
+  function reserveNow(n: NormalizedReserve, fingerprint: string | null): ReserveResult {
     const now = clock.now()
     const acc = touch(n.account, now)
-    // Only a keyed call is replayed or remembered, so only it needs the fingerprint.
-    const print = n.idempotencyKey === null ? '' : fingerprint('reserve', n)
+    const print = fingerprint ?? ''
     const replayed = replay<ReserveResult>(n.idempotencyKey, print)
     if (replayed) return replayed
     if (acc.available < n.amount) {
@@ -131,9 +119,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     return result
   }
 
-  function settleNow(input: SettleInput): SettleResult {
-    const n = normalizeSettle(input)
-    n.metadata = jsonCopy(n.metadata)
+  function settleNow(n: NormalizedSettle): SettleResult {
     const now = clock.now()
     const hold = state.holds.get(n.holdId)
     if (!hold) return { ok: false, reason: 'hold_not_found' }
@@ -190,13 +176,10 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     return result
   }
 
-  const ledger: MemoryLedger = {
-    async grant(input) {
-      const n = normalizeGrant(input)
-      n.metadata = jsonCopy(n.metadata)
+  const driver: LedgerDriver = {
+    async grant(n, print) {
       const now = clock.now()
       const acc = touch(n.account, now)
-      const print = fingerprint('grant', n)
       const replayed = replay<GrantResult>(n.idempotencyKey, print)
       if (replayed) return replayed
       // Counted before a grant already past its expiry is expired: the bound is on what an
@@ -249,12 +232,10 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       return result
     },
 
-    async debit(input) {
-      const n = normalizeDebit(input)
-      n.metadata = jsonCopy(n.metadata)
+    async debit(n, fingerprint) {
       const now = clock.now()
       const acc = touch(n.account, now)
-      const print = n.idempotencyKey === null ? '' : fingerprint('debit', n)
+      const print = fingerprint ?? ''
       const replayed = replay<DebitResult>(n.idempotencyKey, print)
       if (replayed) return replayed
       if (acc.available < n.amount) {
@@ -283,16 +264,15 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       return result
     },
 
-    async reserve(input) {
-      return reserveNow(input)
+    async reserve(n, fingerprint) {
+      return reserveNow(n, fingerprint)
     },
 
-    async settle(input) {
-      return settleNow(input)
+    async settle(n) {
+      return settleNow(n)
     },
 
-    async release(input) {
-      const n = normalizeRelease(input)
+    async release(n) {
       const now = clock.now()
       const hold = state.holds.get(n.holdId)
       if (!hold) return { ok: false, reason: 'hold_not_found' }
@@ -308,11 +288,9 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       return result
     },
 
-    async revoke(input) {
-      const n = normalizeRevoke(input)
-      n.metadata = jsonCopy(n.metadata)
+    async revoke(n, fingerprint) {
       const now = clock.now()
-      const print = n.idempotencyKey === null ? '' : fingerprint('revoke', n)
+      const print = fingerprint ?? ''
       const replayed = replay<RevokeResult>(n.idempotencyKey, print)
       if (replayed) return replayed
       const grant = n.grantId !== null ? state.grants.get(n.grantId) : grantByKey(state, n.grantIdempotencyKey ?? '')
@@ -363,41 +341,35 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     },
 
     async balance(account) {
-      return readBalance(touchChecked(account), account, clock.now())
+      return readBalance(touch(account, clock.now()), account, clock.now())
     },
 
     async history(account, options) {
-      return readHistory(touchChecked(account), account, options)
+      return readHistory(touch(account, clock.now()), options)
     },
 
     async verify(account) {
-      return readVerify(touchChecked(account), account, clock.now())
-    },
-
-    raw: {
-      async entries(account) {
-        return (state.accounts.get(account)?.entries ?? []).map((e) => ({ type: e.type, amount: e.amount }))
-      },
-      async grants(account) {
-        return (state.accounts.get(account)?.grants ?? []).map((g) => ({
-          id: g.id,
-          amount: g.amount,
-          remaining: g.remaining,
-        }))
-      },
+      return readVerify(touch(account, clock.now()), account, clock.now())
     },
   }
 
-  /** Validates an account id, then housekeeps it: reads expire things too, as the contract says. */
-  function touchChecked(account: string): AccountState {
-    return touch(parseAccount(account), clock.now())
+  const raw: LedgerRawReaders = {
+    async entries(account) {
+      return (state.accounts.get(account)?.entries ?? []).map((e) => ({ type: e.type, amount: e.amount }))
+    },
+    async grants(account) {
+      return (state.accounts.get(account)?.grants ?? []).map((g) => ({
+        id: g.id,
+        amount: g.amount,
+        remaining: g.remaining,
+      }))
+    },
   }
 
-  attachSync<MemoryLedger, MemoryLedgerSync>(ledger, {
-    replayReserve(input) {
-      const n = normalizeReserve(input)
-      if (n.idempotencyKey === null) return undefined
-      return replay<ReserveResult & { ok: true }>(n.idempotencyKey, fingerprint('reserve', n))
+  attachSync<LedgerDriver, MemoryLedgerSync>(driver, {
+    replayReserve(n, fingerprint) {
+      if (n.idempotencyKey === null || fingerprint === null) return undefined
+      return replay<ReserveResult & { ok: true }>(n.idempotencyKey, fingerprint)
     },
     settledResult(holdId) {
       const settled = state.holds.get(holdId)?.settled
@@ -405,9 +377,9 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     },
     reserve: reserveNow,
     settle: settleNow,
-    available: (account) => touch(parseAccount(account), clock.now()).available,
+    available: (account) => touch(account, clock.now()).available,
   })
-  return ledger
+  return Object.assign(ledgerFrom(driver), { raw })
 }
 
 /** What is left of `allocations` after charging `charged` units from them in order. */

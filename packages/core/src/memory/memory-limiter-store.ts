@@ -1,10 +1,10 @@
+import { limiterStoreFrom } from '../adapter/limiter-store-from.js'
 import { type Clock, systemClock } from '../clock.js'
 import { ValidationError } from '../errors.js'
-import { fastConsumeRequest } from '../fast-parse.js'
 import { evaluateRule, type RuleStateData } from '../limiter/algorithms.js'
+import type { LimiterDriver } from '../limiter/limiter-driver.js'
 import { stateExpiresAt } from '../limiter/state-expiry.js'
 import type { ConsumeRequest, ConsumeResult, LimiterStore, RuleState } from '../limiter/types.js'
-import { consumeRequestSchema, parse, parseLimiterReset } from '../schemas.js'
 import { attachSync, type MemoryLimiterSync } from './memory-sync.js'
 
 export interface MemoryLimiterStoreOptions {
@@ -100,9 +100,8 @@ export function createMemoryLimiterStore(options: MemoryLimiterStoreOptions = {}
     sizeAtSweep = size
   }
 
-  function consumeNow(request: ConsumeRequest): ConsumeResult {
-    // Hand-checked for the shapes createLimiter sends (fast-parse.ts); anything else goes to zod.
-    const { items, dryRun } = fastConsumeRequest(request) ?? parse(consumeRequestSchema, request, 'consume request')
+  /** A request `limiterStoreFrom` (or core's own planning) has already validated. */
+  function consumeNow({ items, dryRun }: ConsumeRequest): ConsumeResult {
     // One `now` for every item: the rules of one call are decided at the same instant.
     const now = clock.now()
     const evaluations = items.map((item) => evaluateRule(item.rule, read(item.key, item.name, now), now, item.cost))
@@ -130,19 +129,17 @@ export function createMemoryLimiterStore(options: MemoryLimiterStoreOptions = {}
     return { allowed, rules, now }
   }
 
-  const store: MemoryLimiterStore = {
-    async consume(request: ConsumeRequest): Promise<ConsumeResult> {
+  const driver: LimiterDriver = {
+    async consume(request) {
       return consumeNow(request)
     },
 
-    async reset(key: string, names: string[]): Promise<void> {
-      parseLimiterReset(key, names)
+    async reset(key, names) {
       const byName = states.get(key)
       if (!byName) return
       for (const name of names) remove(byName, key, name)
     },
-
-    size: () => size,
   }
-  return attachSync<MemoryLimiterStore, MemoryLimiterSync>(store, { consume: consumeNow })
+  attachSync<LimiterDriver, MemoryLimiterSync>(driver, { consume: consumeNow })
+  return Object.assign(limiterStoreFrom(driver), { size: () => size })
 }

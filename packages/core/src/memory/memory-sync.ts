@@ -1,10 +1,12 @@
-import type { ReserveInput, ReserveResult, SettleInput, SettleResult } from '../ledger/types.js'
+import type { NormalizedReserve, NormalizedSettle } from '../ledger/normalized.js'
+import type { ReserveResult, SettleResult } from '../ledger/types.js'
 import type { ConsumeRequest, ConsumeResult } from '../limiter/types.js'
 
 /**
- * The memory stores' synchronous cores, for the memory authorizer: running limiter check,
+ * The memory drivers' synchronous cores, for the memory authorizer: running limiter check,
  * reserve and limiter commit without an await in between is what makes them one atomic step
- * in a single process. Not part of the public API.
+ * in a single process. They take validated input, like the drivers they belong to. Not part of
+ * the public API.
  */
 export const memorySync: unique symbol = Symbol('metered.memorySync')
 
@@ -14,11 +16,14 @@ export interface MemoryLedgerSync {
    * undefined when the key is new. Throws `IdempotencyConflictError` when it was bound to
    * other parameters. Writes nothing, not even housekeeping.
    */
-  replayReserve(input: ReserveInput): (ReserveResult & { ok: true; replayed: true }) | undefined
+  replayReserve(
+    input: NormalizedReserve,
+    fingerprint: string | null,
+  ): (ReserveResult & { ok: true; replayed: true }) | undefined
   /** The result a settled hold was settled with; undefined for an unknown or unsettled hold. */
   settledResult(holdId: string): (SettleResult & { ok: true }) | undefined
-  reserve(input: ReserveInput): ReserveResult
-  settle(input: SettleInput): SettleResult
+  reserve(input: NormalizedReserve, fingerprint: string | null): ReserveResult
+  settle(input: NormalizedSettle): SettleResult
   /** Available units after housekeeping. */
   available(account: string): number
 }

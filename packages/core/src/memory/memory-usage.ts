@@ -1,15 +1,9 @@
+import { usageStoreFrom } from '../adapter/usage-store-from.js'
 import { type Clock, systemClock } from '../clock.js'
-import { encodeKeysetCursor } from '../usage/keyset-cursor.js'
-import {
-  addToTotals,
-  bucketStart,
-  emptyTotals,
-  type NormalizedUsageEvent,
-  normalizeUsageEvent,
-  normalizeUsageListQuery,
-  normalizeUsageStatsQuery,
-} from '../usage/normalize.js'
+import { decodeKeysetCursor, encodeKeysetCursor } from '../usage/keyset-cursor.js'
+import { addToTotals, bucketStart, emptyTotals } from '../usage/normalize.js'
 import type { UsageBucket, UsageEvent, UsageStore } from '../usage/types.js'
+import type { UsageDriver } from '../usage/usage-driver.js'
 
 export interface MemoryUsageStoreOptions {
   /** Where "now" comes from for events recorded without `at`. @default systemClock */
@@ -42,22 +36,20 @@ export function createMemoryUsageStore(options: MemoryUsageStoreOptions = {}): U
   const events: UsageEvent[] = []
   let seq = 0
 
-  return {
-    async record(input) {
-      const normalized: NormalizedUsageEvent = normalizeUsageEvent(input, clock.now())
+  const driver: UsageDriver = {
+    async record(normalized) {
       seq += 1
       // Zero-padded so that string order equals insertion order, which `list` uses to break ties.
       const event: UsageEvent = {
         id: `use_${seq.toString().padStart(12, '0')}`,
         ...normalized,
-        metadata: jsonCopy(normalized.metadata),
+        at: normalized.at ?? clock.now(),
       }
       events.push(event)
       return copyEvent(event)
     },
 
-    async stats(account, query) {
-      const q = normalizeUsageStatsQuery(account, query)
+    async stats(q) {
       const totals = emptyTotals()
       const buckets = new Map<string, UsageBucket>()
       for (const event of events) {
@@ -80,11 +72,11 @@ export function createMemoryUsageStore(options: MemoryUsageStoreOptions = {}): U
       return { buckets: ordered, totals }
     },
 
-    async list(query) {
-      const q = normalizeUsageListQuery(query)
+    async list(q) {
+      const after = q.cursor === null ? null : decodeKeysetCursor(q.cursor)
       const matching = events
         .filter((e) => (q.account === 'all' || e.account === q.account) && e.at >= q.from && e.at < q.to)
-        .filter((e) => q.after === null || e.at > q.after.at || (e.at === q.after.at && e.id > q.after.id))
+        .filter((e) => after === null || e.at > after.at || (e.at === after.at && e.id > after.id))
         .sort(compareEvents)
       const page = matching.slice(0, q.limit)
       const last = page.at(-1)
@@ -94,4 +86,5 @@ export function createMemoryUsageStore(options: MemoryUsageStoreOptions = {}): U
       }
     },
   }
+  return usageStoreFrom(driver)
 }

@@ -1,15 +1,9 @@
+import { userStoreFrom } from '../adapter/user-store-from.js'
 import { type Clock, systemClock } from '../clock.js'
 import { NotFoundError } from '../errors.js'
-import { encodeKeysetCursor } from '../usage/keyset-cursor.js'
-import {
-  normalizeLogin,
-  normalizePageOptions,
-  normalizeProfile,
-  normalizeRole,
-  normalizeUserId,
-  normalizeUserListQuery,
-} from '../users/normalize.js'
+import { decodeKeysetCursor, encodeKeysetCursor } from '../usage/keyset-cursor.js'
 import type { Login, UserProfile, UserStore } from '../users/types.js'
+import type { UserDriver } from '../users/user-driver.js'
 
 export interface MemoryUserStoreOptions {
   /** Where "now" comes from for `createdAt`, `updatedAt` and logins without `at`. @default systemClock */
@@ -42,9 +36,8 @@ export function createMemoryUserStore(options: MemoryUserStoreOptions = {}): Use
     return user
   }
 
-  return {
-    async upsert(input) {
-      const p = normalizeProfile(input)
+  const driver: UserDriver = {
+    async upsert(p) {
       const now = clock.now()
       const old = users.get(p.id)
       const next: UserProfile =
@@ -76,7 +69,7 @@ export function createMemoryUserStore(options: MemoryUserStoreOptions = {}): Use
     },
 
     async recordLogin(input) {
-      const l = normalizeLogin(input, clock.now())
+      const l = { ...input, at: input.at ?? clock.now() }
       const user = mustGet(l.userId)
       seq += 1
       // Zero-padded so that string order equals insertion order, which breaks ties on `at`.
@@ -94,12 +87,12 @@ export function createMemoryUserStore(options: MemoryUserStoreOptions = {}): Use
     },
 
     async get(id) {
-      const user = users.get(normalizeUserId(id))
+      const user = users.get(id)
       return user === undefined ? null : { ...user }
     },
 
-    async list(query) {
-      const q = normalizeUserListQuery(query)
+    async list(q) {
+      const after = q.cursor === null ? null : decodeKeysetCursor(q.cursor)
       const search = q.search
       const matching = [...users.values()]
         .filter(
@@ -109,7 +102,7 @@ export function createMemoryUserStore(options: MemoryUserStoreOptions = {}): Use
             (u.email?.toLowerCase().includes(search) ?? false) ||
             (u.name?.toLowerCase().includes(search) ?? false),
         )
-        .filter((u) => isAfter(u.createdAt, u.id, q.after))
+        .filter((u) => isAfter(u.createdAt, u.id, after))
         .sort((a, b) => newestFirst({ t: a.createdAt, id: a.id }, { t: b.createdAt, id: b.id }))
       const page = matching.slice(0, q.limit)
       const last = page.at(-1)
@@ -122,11 +115,10 @@ export function createMemoryUserStore(options: MemoryUserStoreOptions = {}): Use
       }
     },
 
-    async logins(userId, pageOptions) {
-      const id = normalizeUserId(userId)
-      const o = normalizePageOptions(pageOptions)
+    async logins(id, o) {
+      const after = o.cursor === null ? null : decodeKeysetCursor(o.cursor)
       const matching = (loginsByUser.get(id) ?? [])
-        .filter((l) => isAfter(l.at, l.id, o.after))
+        .filter((l) => isAfter(l.at, l.id, after))
         .sort((a, b) => newestFirst({ t: a.at, id: a.id }, { t: b.at, id: b.id }))
       const page = matching.slice(0, o.limit)
       const last = page.at(-1)
@@ -136,13 +128,12 @@ export function createMemoryUserStore(options: MemoryUserStoreOptions = {}): Use
       }
     },
 
-    async setRole(id, role) {
-      const userId = normalizeUserId(id)
-      const r = normalizeRole(role)
+    async setRole(userId, role) {
       const user = mustGet(userId)
-      const next = { ...user, role: r, updatedAt: clock.now() }
+      const next = { ...user, role, updatedAt: clock.now() }
       users.set(userId, next)
       return { ...next }
     },
   }
+  return userStoreFrom(driver)
 }

@@ -1,13 +1,18 @@
 import { systemClock } from '../clock.js'
+import { driverOf } from '../driver-of.js'
 import { toMs } from '../duration.js'
 import { MeteredError, ValidationError } from '../errors.js'
-import { parseAccount } from '../fast-parse.js'
-import type { Metadata } from '../ledger/types.js'
+import type { LedgerDriver } from '../ledger/ledger-driver.js'
+import { fingerprint, normalizeReserve } from '../ledger/normalize.js'
+import type { NormalizedReserve } from '../ledger/normalized.js'
+import type { DebitResult, Metadata, ReserveResult } from '../ledger/types.js'
 import type { LimitOptions, LimitResult } from '../limiter/limiter-types.js'
 import { createCredits } from '../pricing/credits.js'
 import { ceil, mul, rational } from '../pricing/rational.js'
 import type { MeteredUsage } from '../pricing/types.js'
+import type { UsageDriver } from '../usage/usage-driver.js'
 import { createAllowanceGranter } from './allowances.js'
+import type { AuthorizerDriver } from './authorizer-driver.js'
 import { createTicket } from './ticket.js'
 import type {
   AuthorizeInput,
@@ -93,6 +98,7 @@ export function createMetered(options: MeteredOptions): Metered {
     checkExpiring: expiringMs === null ? null : checkExpiring,
     ledger: options.ledger,
     usage: options.usage ?? null,
+    usageDriver: options.usage ? (driverOf<UsageDriver>(options.usage) ?? null) : null,
     clock,
     emit,
     unitsFor,
@@ -100,6 +106,26 @@ export function createMetered(options: MeteredOptions): Metered {
   }
 
   const authorizer = options.authorizer ?? null
+  // The drivers behind ports built by the `*From` builders: `authorize` validates its input
+  // once (as the reserve it is) and hands the drivers that normalised input directly.
+  const ledgerDriver = driverOf<LedgerDriver>(options.ledger)
+  const authorizerDriver = authorizer && driverOf<AuthorizerDriver>(authorizer)
+
+  /** The call's hold (or, for a charge, its debit) through the driver when there is one, else the port. */
+  function reserveOnce(n: NormalizedReserve, input: AuthorizeInput): Promise<ReserveResult> {
+    if (ledgerDriver) return ledgerDriver.reserve(n, printOf(n))
+    return options.ledger.reserve(
+      keyed(input, { account: n.account, amount: n.amount, ttl: n.ttlMs, reason: n.reason }),
+    )
+  }
+  function debitOnce(n: NormalizedReserve, input: AuthorizeInput): Promise<DebitResult> {
+    const { account, amount, reason, idempotencyKey, metadata } = n
+    if (ledgerDriver) {
+      const debit = { account, amount, reason, idempotencyKey, metadata }
+      return ledgerDriver.debit(debit, idempotencyKey === null ? null : fingerprint('debit', debit))
+    }
+    return options.ledger.debit(keyed(input, { account, amount, reason }))
+  }
 
   function refused(refusal: Refusal, account: string, feature: string): AuthorizeRefusal {
     emit({ type: 'denied', account, feature, ...refusal })
@@ -114,28 +140,28 @@ export function createMetered(options: MeteredOptions): Metered {
     )
   }
 
+  /** `held` is the call as validated at authorize: its account and metadata are not checked again. */
   function ticketFor(
     input: AuthorizeInput,
-    account: string,
+    held: NormalizedReserve,
     mode: 'debit' | 'reserve',
     holdId: string | null,
     amount: number,
     available: number,
   ) {
     return createTicket(ticketDeps, {
-      account,
+      account: held.account,
       feature: input.feature,
       mode,
       holdId,
       amount,
       charged: mode === 'debit' ? { charged: amount, shortfall: 0, available } : null,
       userId: input.userId ?? null,
-      metadata: input.metadata ?? null,
+      metadata: held.metadata,
     })
   }
 
   async function authorize(input: AuthorizeInput): Promise<AuthorizeResult> {
-    const account = parseAccount(input.account)
     if ((input.price === undefined) === (input.estimate === undefined)) {
       throw new ValidationError([{ path: 'estimate', message: 'give exactly one of price and estimate' }])
     }
@@ -162,16 +188,16 @@ export function createMetered(options: MeteredOptions): Metered {
       if (input.limitContext) opts.ctx = input.limitContext
       return opts
     }
-    /** `store` plus the call's idempotency key and metadata, when given. */
-    const keyed = <T extends object>(store: T): T & { idempotencyKey?: string; metadata?: Metadata } => {
-      const out: T & { idempotencyKey?: string; metadata?: Metadata } = store
-      if (input.idempotencyKey) out.idempotencyKey = input.idempotencyKey
-      if (input.metadata) out.metadata = input.metadata
-      return out
-    }
     // A zero estimate still holds one unit, so the ledger's positive-amount rule holds; the
     // settle charges what was actually used.
     const holdAmount = Math.max(1, amount)
+    const ttl = input.ttl ?? holdTtlMs
+    // The one validation of what reaches a store: account, amount, ttl, feature (the reason),
+    // key and metadata, as the reserve (or charge) this call is.
+    const held = normalizeReserve(
+      keyed(input, { account: input.account, amount: holdAmount, ttl, reason: input.feature }),
+    )
+    const account = held.account
 
     // Without allowances there is nothing to await (a microtask saved on every call).
     if (allowanceGranter) await allowanceGranter(account, input.plan)
@@ -184,22 +210,18 @@ export function createMetered(options: MeteredOptions): Metered {
         if (!limit.ok) return refusedByLimit(limit, account, input.feature, null)
       }
       const { available } = await options.ledger.balance(account)
-      return { ok: true, ticket: ticketFor(input, account, 'debit', null, 0, available), limit, available }
+      return { ok: true, ticket: ticketFor(input, held, 'debit', null, 0, available), limit, available }
     }
 
     // One step: limits and balance decided and consumed together by the store that holds both.
     if (limited && authorizer && authorizer.limiterStore === limiter.store) {
       const request = limiter.plan(input.limitKey ?? account, limitOptions())
-      const result = await authorizer.authorize(
-        keyed({
-          account,
-          amount: mode === 'debit' ? amount : holdAmount,
-          ttl: input.ttl ?? holdTtlMs,
-          reason: input.feature,
-          charge: mode === 'debit',
-          limits: request,
-        }),
-      )
+      const charge = mode === 'debit'
+      const result = authorizerDriver
+        ? await authorizerDriver.authorize({ reserve: held, fingerprint: printOf(held), charge, items: request.items })
+        : await authorizer.authorize(
+            keyed(input, { account, amount: held.amount, ttl, reason: input.feature, charge, limits: request }),
+          )
       const limit = limiter.interpret(request, result.limits)
       if (!result.ok) {
         return result.reason === 'insufficient_credits'
@@ -208,7 +230,7 @@ export function createMetered(options: MeteredOptions): Metered {
       }
       const ticket = ticketFor(
         input,
-        account,
+        held,
         mode,
         result.holdId,
         mode === 'debit' ? amount : holdAmount,
@@ -220,31 +242,27 @@ export function createMetered(options: MeteredOptions): Metered {
     // No limits: one ledger call.
     if (!limited) {
       if (mode === 'debit') {
-        const debited = await options.ledger.debit(keyed({ account, amount, reason: input.feature }))
+        const debited = await debitOnce(held, input)
         if (!debited.ok) return refusedForCredits(debited.available, debited.required, account, input.feature)
-        const ticket = ticketFor(input, account, 'debit', null, amount, debited.available)
+        const ticket = ticketFor(input, held, 'debit', null, amount, debited.available)
         return { ok: true, ticket, limit: null, available: debited.available }
       }
-      const reserved = await options.ledger.reserve(
-        keyed({ account, amount: holdAmount, ttl: input.ttl ?? holdTtlMs, reason: input.feature }),
-      )
+      const reserved = await reserveOnce(held, input)
       if (!reserved.ok) return refusedForCredits(reserved.available, reserved.required, account, input.feature)
-      const ticket = ticketFor(input, account, 'reserve', reserved.hold.id, holdAmount, reserved.available)
+      const ticket = ticketFor(input, held, 'reserve', reserved.hold.id, holdAmount, reserved.available)
       return { ok: true, ticket, limit: null, available: reserved.available }
     }
 
     // Two steps (limiter and ledger in different stores). Ledger first: a hold is given back
     // without a trace, a limiter consumption is not; so a refusal by either side leaves nothing
     // consumed anywhere (see docs/metering.md for what a concurrent observer can see).
-    const reserved = await options.ledger.reserve(
-      keyed({ account, amount: holdAmount, ttl: input.ttl ?? holdTtlMs, reason: input.feature }),
-    )
+    const reserved = await reserveOnce(held, input)
     if (!reserved.ok) return refusedForCredits(reserved.available, reserved.required, account, input.feature)
     // A retry of a call that got its hold: the limits were consumed by that call. Report them
     // as they stand (nothing consumed) and never refuse or release the original's hold. A call
     // the limiter refused released its hold, and a released hold frees its key, so its retry
     // never lands here: it is evaluated afresh below, limiter included.
-    if (reserved.replayed) return replayedTwoStep(input, account, mode, amount, holdAmount, reserved, limitOptions)
+    if (reserved.replayed) return replayedTwoStep(input, held, mode, amount, holdAmount, reserved, limitOptions)
 
     let limit: LimitResult
     try {
@@ -260,26 +278,32 @@ export function createMetered(options: MeteredOptions): Metered {
     if (mode === 'debit') {
       const settled = await options.ledger.settle({ holdId: reserved.hold.id, amount })
       if (!settled.ok) throw new MeteredError('invariant_violation', `fixed charge failed: ${settled.reason}`)
-      const ticket = ticketFor(input, account, 'debit', null, amount, settled.available)
+      const ticket = ticketFor(input, held, 'debit', null, amount, settled.available)
       return { ok: true, ticket, limit, available: settled.available }
     }
-    const ticket = ticketFor(input, account, 'reserve', reserved.hold.id, holdAmount, reserved.available)
+    const ticket = ticketFor(input, held, 'reserve', reserved.hold.id, holdAmount, reserved.available)
     return { ok: true, ticket, limit, available: reserved.available }
+  }
+
+  /** A keyed call's fingerprint, null without a key. */
+  function printOf(n: NormalizedReserve): string | null {
+    return n.idempotencyKey === null ? null : fingerprint('reserve', n)
   }
 
   async function replayedTwoStep(
     input: AuthorizeInput,
-    account: string,
+    held: NormalizedReserve,
     mode: 'debit' | 'reserve',
     amount: number,
     holdAmount: number,
     reserved: { hold: { id: string }; available: number },
     limitOptions: () => LimitOptions,
   ): Promise<AuthorizeResult> {
+    const { account } = held
     const { cost: _unused, ...peekOptions } = limitOptions()
     const limit = await limiter!.peek(input.limitKey ?? account, peekOptions)
     if (mode === 'reserve') {
-      const ticket = ticketFor(input, account, 'reserve', reserved.hold.id, holdAmount, reserved.available)
+      const ticket = ticketFor(input, held, 'reserve', reserved.hold.id, holdAmount, reserved.available)
       return { ok: true, ticket, limit, available: reserved.available }
     }
     // The settle replays the original charge (same hold, same amount), or makes it for an
@@ -288,7 +312,7 @@ export function createMetered(options: MeteredOptions): Metered {
     // reserve replayed it: refused as that call was.
     const settled = await options.ledger.settle({ holdId: reserved.hold.id, amount })
     if (!settled.ok) return refusedByLimit(limit, account, input.feature, reserved.available)
-    const ticket = ticketFor(input, account, 'debit', null, amount, settled.available)
+    const ticket = ticketFor(input, held, 'debit', null, amount, settled.available)
     return { ok: true, ticket, limit, available: settled.available }
   }
 
@@ -312,4 +336,15 @@ export function createMetered(options: MeteredOptions): Metered {
     priceUnits,
     ensureAllowances,
   }
+}
+
+/** `store` plus the call's idempotency key and metadata, when given. */
+function keyed<T extends object>(
+  input: AuthorizeInput,
+  store: T,
+): T & { idempotencyKey?: string; metadata?: Metadata } {
+  const out: T & { idempotencyKey?: string; metadata?: Metadata } = store
+  if (input.idempotencyKey) out.idempotencyKey = input.idempotencyKey
+  if (input.metadata) out.metadata = input.metadata
+  return out
 }

@@ -1,4 +1,3 @@
-export * from './authorize-input.js'
 export type * from './authorizer-types.js'
 export * from './create-metered.js'
 export { periodOf } from './periods.js'

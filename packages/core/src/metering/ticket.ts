@@ -1,13 +1,18 @@
 import type { Clock } from '../clock.js'
-import { MeteredError } from '../errors.js'
+import { MeteredError, ValidationError } from '../errors.js'
 import type { Ledger, Metadata } from '../ledger/types.js'
 import type { MeteredUsage } from '../pricing/types.js'
-import type { UsageStatus, UsageStore } from '../usage/types.js'
+import { parse, usageEventInputSchema } from '../schemas.js'
+import type { NormalizedUsageRecord } from '../usage/normalized.js'
+import type { UsageEventInput, UsageStatus, UsageStore } from '../usage/types.js'
+import type { UsageDriver } from '../usage/usage-driver.js'
 import type { MeteredEvent, SettleTicketInput, Ticket, TicketSettlement } from './types.js'
 
 interface TicketDeps {
   ledger: Ledger
   usage: UsageStore | null
+  /** The driver behind `usage`, when it was built with `usageStoreFrom`. */
+  usageDriver: UsageDriver | null
   clock: Clock
   emit: (event: MeteredEvent) => void
   /** Units for a settle input (pricer, credits or units). */
@@ -27,6 +32,7 @@ interface TicketInit {
   /** For debit mode: what was charged at authorize. */
   charged: TicketSettlement | null
   userId: string | null
+  /** Validated at authorize (a plain-JSON copy): recorded with the usage event as it is. */
   metadata: Metadata | null
 }
 
@@ -34,6 +40,63 @@ function quantityOf(usage: MeteredUsage | undefined): number {
   if (!usage) return 0
   const tools = Object.values(usage.toolCalls ?? {}).reduce((a, b) => a + b, 0)
   return (usage.images?.count ?? 0) + tools
+}
+
+type CheckedField =
+  | 'userId'
+  | 'feature'
+  | 'model'
+  | 'inputTokens'
+  | 'cachedInputTokens'
+  | 'outputTokens'
+  | 'quantity'
+  | 'status'
+  | 'metadata'
+
+/**
+ * One field of a usage event through the usage event schema's own rule for it (the lazy schema's
+ * object, then its field); issues name the field.
+ */
+function checked<T>(field: CheckedField, value: unknown): T {
+  try {
+    return parse(usageEventInputSchema._zod.def.getter().shape[field], value, 'usage event') as T
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error
+    const issues = error.issues.map((i) => ({ path: i.path ? `${field}.${i.path}` : field, message: i.message }))
+    throw new ValidationError(issues, 'usage event')
+  }
+}
+
+/**
+ * The usage event of a settled ticket as the usage driver takes it. The account and the
+ * authorize's metadata were validated at authorize, amounts come from the ledger and latency
+ * from the clock; what the caller gave since (feature name, user, usage, status, settle
+ * metadata) goes through the usage event schema's rule for that field, once.
+ */
+function usageRecord(
+  init: TicketInit,
+  status: UsageStatus,
+  usage: MeteredUsage | undefined,
+  result: TicketSettlement,
+  metadata: Metadata | null,
+  latencyMs: number,
+): NormalizedUsageRecord {
+  return {
+    account: init.account,
+    userId: init.userId === null ? null : checked('userId', init.userId),
+    feature: checked('feature', init.feature),
+    amount: result.charged,
+    shortfall: result.shortfall,
+    model: usage?.model == null ? null : checked('model', usage.model),
+    inputTokens: usage ? checked('inputTokens', usage.inputTokens ?? 0) : 0,
+    cachedInputTokens: usage ? checked('cachedInputTokens', usage.cachedInputTokens ?? 0) : 0,
+    outputTokens: usage ? checked('outputTokens', usage.outputTokens ?? 0) : 0,
+    quantity: usage ? checked('quantity', quantityOf(usage)) : 0,
+    status: checked('status', status),
+    latencyMs,
+    metadata: metadata ? checked('metadata', metadata) : init.metadata,
+    at: null,
+  }
 }
 
 /** A ticket settles or cancels once; later calls return the first outcome. */
@@ -60,7 +123,12 @@ export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
     }
     if (deps.checkExpiring && result.charged > 0) await deps.checkExpiring(init.account)
     if (!deps.usage) return
-    await deps.usage.record({
+    const latencyMs = Math.max(0, deps.clock.now() - startedAt)
+    if (deps.usageDriver) {
+      await deps.usageDriver.record(usageRecord(init, status, usage, result, metadata, latencyMs))
+      return
+    }
+    const event: UsageEventInput = {
       account: init.account,
       userId: init.userId,
       feature: init.feature,
@@ -72,9 +140,11 @@ export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
       outputTokens: usage?.outputTokens ?? 0,
       quantity: quantityOf(usage),
       status,
-      latencyMs: Math.max(0, deps.clock.now() - startedAt),
-      metadata: metadata ?? init.metadata,
-    })
+      latencyMs,
+    }
+    const recorded = metadata ?? init.metadata
+    if (recorded) event.metadata = recorded
+    await deps.usage.record(event)
   }
 
   async function doSettle(input: SettleTicketInput): Promise<TicketSettlement> {

@@ -4,6 +4,7 @@ import { createLimiter } from '../limiter/create-limiter.js'
 import { fixedWindow, slidingWindow, tokenBucket } from '../limiter/rules.js'
 import { createMetered } from '../metering/create-metered.js'
 import { authorizerKeepsEdgeIdsApart, authorizerRefusesHostileInput } from './authorizer-checks-hostile.js'
+import { authorizeValidatedOnce } from './authorizer-checks-once.js'
 import { releasedKeyAuthorizesAfresh } from './authorizer-checks-release.js'
 import { replayConflicts, retryAfterDrained, retryWhenRuleSpent, storeReplay } from './authorizer-checks-replay.js'
 import type { AuthorizerHarness, HarnessFactory, SuiteOptions } from './types.js'
@@ -162,6 +163,7 @@ export const authorizerChecks = {
   'a cancelled ticket frees its key: the same key authorizes afresh': releasedKeyAuthorizesAfresh,
   'hostile input is refused: no hold, no debit, no limiter unit': authorizerRefusesHostileInput,
   'edge account ids hold from their own balance and limits': authorizerKeepsEdgeIdsApart,
+  'one authorize is validated once (authorizer and createMetered)': authorizeValidatedOnce,
 } satisfies Record<string, AuthorizerCheck>
 
 /**

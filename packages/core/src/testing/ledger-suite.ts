@@ -20,6 +20,7 @@ import {
   concurrentMixedDebits,
   concurrentReplays,
 } from './ledger-checks-concurrency.js'
+import { driverSeesValidInputOnly, validatesOncePerCall } from './ledger-checks-driver.js'
 import { forfeits, holdExpiry, holdLifecycle, settleAmounts } from './ledger-checks-holds.js'
 import {
   edgeValues,
@@ -63,6 +64,8 @@ export const ledgerChecks = {
   'lone surrogates and NUL never reach the store: no two accounts share a balance': surrogateAccountsDoNotMerge,
   'edge ids and metadata: accepted, kept as given, never confused': edgeValues,
   'idempotency fingerprints never collide across separators': fingerprintsDoNotCollide,
+  'the driver behind ledgerFrom never sees refused input': driverSeesValidInputOnly,
+  'each call is validated once': validatesOncePerCall,
   'property: random sequences match the memory model': matchesModel,
   'refund of held units: 100% refunded while all held, then released, leaves 0': refundWhileHeld,
   'refund of held units: 30% refunded while held, then settled below the hold': refundThenSettleBelow,

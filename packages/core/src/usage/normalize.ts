@@ -1,23 +1,50 @@
-import { fastUsageEvent } from '../fast-parse.js'
-import { accountSchema, parse, toEpoch, usageListQuerySchema, usageStatsQuerySchema } from '../schemas.js'
-import { decodeKeysetCursor } from './keyset-cursor.js'
-import { normalizeUsageEventWithZod } from './normalize-zod.js'
-import type { NormalizedUsageEvent, NormalizedUsageListQuery, NormalizedUsageStatsQuery } from './normalized.js'
+import {
+  accountSchema,
+  parse,
+  toEpoch,
+  usageEventInputSchema,
+  usageListQuerySchema,
+  usageStatsQuerySchema,
+} from '../schemas.js'
+import type {
+  NormalizedUsageEvent,
+  NormalizedUsageListQuery,
+  NormalizedUsageRecord,
+  NormalizedUsageStatsQuery,
+} from './normalized.js'
 import type { UsageBucket, UsageEventInput, UsageListQuery, UsageStatsQuery } from './types.js'
 
-// The shapes live in a leaf module so that fast-parse.ts and normalize-zod.ts can name them
-// without importing this file, which imports both of them.
-export type { NormalizedUsageEvent, NormalizedUsageListQuery, NormalizedUsageStatsQuery } from './normalized.js'
+export type {
+  NormalizedUsageEvent,
+  NormalizedUsageListQuery,
+  NormalizedUsageRecord,
+  NormalizedUsageStatsQuery,
+} from './normalized.js'
 
 /** One hour in ms, the size of an `'hour'` bucket. */
 export const HOUR_MS = 3_600_000
 /** One day in ms, the size of a `'day'` bucket (UTC days have no DST). */
 export const DAY_MS = 86_400_000
 
-/** Validates a usage event and fills in its defaults; `now` is the store's clock reading. */
-export function normalizeUsageEvent(input: UsageEventInput, now: number): NormalizedUsageEvent {
-  // Hand-written check first (fast-parse.ts): same value for the common valid shapes, zod for the rest.
-  return fastUsageEvent(input, now) ?? normalizeUsageEventWithZod(input, now)
+/** Validates a usage event and fills in its defaults; a missing `at` stays null (the store's now). */
+export function normalizeUsageEvent(input: UsageEventInput): NormalizedUsageRecord {
+  const v = parse(usageEventInputSchema, input, 'usage event')
+  return {
+    account: v.account,
+    userId: v.userId ?? null,
+    feature: v.feature,
+    amount: v.amount,
+    shortfall: v.shortfall ?? 0,
+    model: v.model ?? null,
+    inputTokens: v.inputTokens ?? 0,
+    cachedInputTokens: v.cachedInputTokens ?? 0,
+    outputTokens: v.outputTokens ?? 0,
+    quantity: v.quantity ?? 0,
+    status: v.status,
+    latencyMs: v.latencyMs ?? null,
+    metadata: v.metadata ?? null,
+    at: v.at === undefined ? null : toEpoch(v.at),
+  }
 }
 
 /** Validates a stats query (`from < to`, at most 400 days) and its account (or `'all'`). */
@@ -27,14 +54,14 @@ export function normalizeUsageStatsQuery(account: string, query: UsageStatsQuery
   return { account: a, from: toEpoch(v.from), to: toEpoch(v.to), bucket: v.bucket, byFeature: v.by === 'feature' }
 }
 
-/** Validates a list query; the cursor is decoded here so a forged one is a `ValidationError`. */
+/** Validates a list query; the store decodes the cursor (its own format) and refuses a forged one. */
 export function normalizeUsageListQuery(query: UsageListQuery): NormalizedUsageListQuery {
   const v = parse(usageListQuerySchema, query, 'usage list query')
   return {
     account: v.account,
     from: toEpoch(v.from),
     to: toEpoch(v.to),
-    after: v.cursor == null ? null : decodeKeysetCursor(v.cursor),
+    cursor: v.cursor ?? null,
     limit: v.limit ?? 100,
   }
 }

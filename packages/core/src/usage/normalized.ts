@@ -1,8 +1,10 @@
-import type { KeysetPosition } from './keyset-cursor.js'
 import type { UsageEvent } from './types.js'
 
 /** A usage event as every store writes it: validated, defaults filled in, `at` in epoch ms. */
 export type NormalizedUsageEvent = Omit<UsageEvent, 'id'>
+
+/** What a usage driver records: a `NormalizedUsageEvent` whose `at` is null when the store's now applies. */
+export type NormalizedUsageRecord = Omit<NormalizedUsageEvent, 'at'> & { at: number | null }
 
 /** A validated stats query, instants in epoch ms. */
 export interface NormalizedUsageStatsQuery {
@@ -14,13 +16,13 @@ export interface NormalizedUsageStatsQuery {
   byFeature: boolean
 }
 
-/** A validated list query, instants in epoch ms, cursor decoded. */
+/** A validated list query, instants in epoch ms. */
 export interface NormalizedUsageListQuery {
   /** An account id or `'all'`. */
   account: string
   from: number
   to: number
-  /** Start strictly after this (at, id); null for the first page. */
-  after: KeysetPosition | null
+  /** The `nextCursor` of the previous page as the caller gave it (the store decodes it); null for the first. */
+  cursor: string | null
   limit: number
 }

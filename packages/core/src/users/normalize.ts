@@ -8,7 +8,6 @@ import {
   userListQuerySchema,
   userProfileInputSchema,
 } from '../schemas.js'
-import { decodeKeysetCursor, type KeysetPosition } from '../usage/keyset-cursor.js'
 import type { LoginInput, Role, UserListQuery, UserProfileInput } from './types.js'
 
 /**
@@ -24,26 +23,26 @@ export interface NormalizedProfile {
   plan: string | null | undefined
 }
 
-/** A validated login with its defaults filled in and `at` in epoch ms. */
+/** A validated login with its defaults filled in; `at` in epoch ms, null for the store's now. */
 export interface NormalizedLogin {
   userId: string
   provider: string
   ip: string | null
   userAgent: string | null
-  at: number
+  at: number | null
 }
 
-/** A validated user list query with its cursor decoded. */
+/** A validated user list query; the store decodes the cursor (its own format). */
 export interface NormalizedUserListQuery {
   /** Lower-cased; null when absent or empty (every user matches). */
   search: string | null
-  after: KeysetPosition | null
+  cursor: string | null
   limit: number
 }
 
-/** Validated page options (login history) with the cursor decoded. */
+/** Validated page options (login history); the store decodes the cursor. */
 export interface NormalizedPageOptions {
-  after: KeysetPosition | null
+  cursor: string | null
   limit: number
 }
 
@@ -53,24 +52,24 @@ export function normalizeProfile(input: UserProfileInput): NormalizedProfile {
   return { id: v.id, email: v.email, name: v.name, image: v.image, role: v.role, plan: v.plan }
 }
 
-/** Validates a login; `now` (the store's clock) fills in a missing `at`. */
-export function normalizeLogin(input: LoginInput, now: number): NormalizedLogin {
+/** Validates a login; a missing `at` stays null (the store's now). */
+export function normalizeLogin(input: LoginInput): NormalizedLogin {
   const v = parse(loginInputSchema, input, 'login')
   return {
     userId: v.userId,
     provider: v.provider,
     ip: v.ip ?? null,
     userAgent: v.userAgent ?? null,
-    at: v.at === undefined ? now : toEpoch(v.at),
+    at: v.at === undefined ? null : toEpoch(v.at),
   }
 }
 
-/** Validates a user list query; the search is lower-cased for a case-insensitive match, a forged cursor refused. */
+/** Validates a user list query; the search is lower-cased for a case-insensitive match. */
 export function normalizeUserListQuery(query: UserListQuery | undefined): NormalizedUserListQuery {
   const v = parse(userListQuerySchema, query ?? {}, 'user list query')
   return {
     search: v.search ? v.search.toLowerCase() : null,
-    after: v.cursor == null ? null : decodeKeysetCursor(v.cursor),
+    cursor: v.cursor ?? null,
     limit: v.limit ?? 50,
   }
 }
@@ -80,7 +79,7 @@ export function normalizePageOptions(
   options: { cursor?: string | null; limit?: number } | undefined,
 ): NormalizedPageOptions {
   const v = parse(pageOptionsSchema, options ?? {}, 'page options')
-  return { after: v.cursor == null ? null : decodeKeysetCursor(v.cursor), limit: v.limit ?? 50 }
+  return { cursor: v.cursor ?? null, limit: v.limit ?? 50 }
 }
 
 /** Validates a user id (1..200 characters). */
