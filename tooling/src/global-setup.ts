@@ -1,7 +1,9 @@
-// vitest globalSetup, wired into the root vitest.config.ts: starts one throwaway PostgreSQL and
-// one redis-server for the whole run (every project), unless DATABASE_URL / REDIS_URL are set.
-// Tests read the URLs from process.env (workers inherit it) or from inject('databaseUrl').
+// vitest globalSetup, wired into the root vitest.config.ts: starts one throwaway PostgreSQL, a
+// PgBouncer in transaction mode in front of it, and one redis-server for the whole run (every
+// project), unless DATABASE_URL / PGBOUNCER_URL / REDIS_URL are set. Tests read the URLs from
+// process.env (workers inherit it) or from inject('databaseUrl').
 import type { TestProject } from 'vitest/node'
+import { type PgBouncerServer, spawnPgBouncer } from './pgbouncer.js'
 import {
   cleanupAllSync,
   type PostgresServer,
@@ -13,6 +15,7 @@ import {
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string
+    pgbouncerUrl: string
     redisUrl: string
   }
 }
@@ -21,7 +24,11 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now()
-  const before = { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL }
+  const before = {
+    DATABASE_URL: process.env.DATABASE_URL,
+    PGBOUNCER_URL: process.env.PGBOUNCER_URL,
+    REDIS_URL: process.env.REDIS_URL,
+  }
   const [pg, redis] = await Promise.allSettled([
     before.DATABASE_URL ? undefined : spawnPostgresServer(),
     before.REDIS_URL ? undefined : spawnRedisServer(),
@@ -38,13 +45,28 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const databaseUrl = before.DATABASE_URL ?? (pg as PromiseFulfilledResult<PostgresServer>).value.url
   const redisUrl = before.REDIS_URL ?? (redis as PromiseFulfilledResult<RedisServer>).value.url
+  // PgBouncer needs the server's port, so it starts once PostgreSQL is up.
+  let pgbouncer: PgBouncerServer | undefined
+  if (!before.PGBOUNCER_URL) {
+    try {
+      pgbouncer = await spawnPgBouncer({ serverUrl: databaseUrl })
+    } catch (error) {
+      await Promise.all(servers.map((s) => s.destroy()))
+      const message = error instanceof Error ? error.message : String(error)
+      throw new Error(`@metered/tooling: could not start the test services.\n${message}`)
+    }
+  }
+  const pgbouncerUrl = before.PGBOUNCER_URL ?? (pgbouncer as PgBouncerServer).url
   process.env.DATABASE_URL = databaseUrl
+  process.env.PGBOUNCER_URL = pgbouncerUrl
   process.env.REDIS_URL = redisUrl
   project.provide('databaseUrl', databaseUrl)
+  project.provide('pgbouncerUrl', pgbouncerUrl)
   project.provide('redisUrl', redisUrl)
-  if (servers.length > 0 && process.env.METERED_TOOLING_QUIET !== '1') {
+  if ((servers.length > 0 || pgbouncer) && process.env.METERED_TOOLING_QUIET !== '1') {
     console.log(
-      `[tooling] test services up in ${Date.now() - started} ms: DATABASE_URL=${databaseUrl} REDIS_URL=${redisUrl}`,
+      `[tooling] test services up in ${Date.now() - started} ms: DATABASE_URL=${databaseUrl} ` +
+        `PGBOUNCER_URL=${pgbouncerUrl} REDIS_URL=${redisUrl}`,
     )
   }
 
@@ -62,6 +84,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async function teardown() {
     removeSignalHandlers()
+    await pgbouncer?.destroy()
     await Promise.all(servers.map((s) => s.destroy()))
     for (const [key, value] of Object.entries(before)) {
       if (value === undefined) delete process.env[key]

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 
+export { findPgBouncer, type PgBouncerOptions, type PgBouncerServer, spawnPgBouncer } from './pgbouncer.js'
 export { type RedisTestClient, withRedis } from './redis-client.js'
 export {
   findPostgresBinDir,
@@ -17,7 +18,7 @@ export {
   TestServiceError,
 } from './servers.js'
 
-function fromEnv(name: 'DATABASE_URL' | 'REDIS_URL'): string {
+function fromEnv(name: 'DATABASE_URL' | 'PGBOUNCER_URL' | 'REDIS_URL'): string {
   const value = process.env[name]
   if (!value) {
     throw new Error(
@@ -31,6 +32,14 @@ function fromEnv(name: 'DATABASE_URL' | 'REDIS_URL'): string {
 /** The test PostgreSQL server's URL (superuser, database `postgres`). */
 export function databaseUrl(): string {
   return fromEnv('DATABASE_URL')
+}
+
+/**
+ * The test PgBouncer's URL: transaction pooling in front of `databaseUrl()`'s server, SCRAM login
+ * with a password. Any database of that server is reachable by changing the path.
+ */
+export function pgbouncerUrl(): string {
+  return fromEnv('PGBOUNCER_URL')
 }
 
 /** The test redis-server's URL. Shared by all test files: use a unique key prefix per suite. */
@@ -81,3 +90,4 @@ export async function withClient<T>(url: string, fn: (client: pg.Client) => Prom
   }
 }
 export { startUpstashBridge, type UpstashBridge } from './upstash-bridge.js'
+export { startWsProxy, type WsProxy } from './ws-proxy.js'

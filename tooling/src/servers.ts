@@ -43,7 +43,7 @@ export function freePort(): Promise<number> {
   })
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK)
     return true
@@ -62,13 +62,13 @@ export function which(name: string): string | undefined {
   return undefined
 }
 
-const isRoot = () => typeof process.geteuid === 'function' && process.geteuid() === 0
+export const isRoot = () => typeof process.geteuid === 'function' && process.geteuid() === 0
 
-function sleep(ms: number) {
+export function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
-function pidAlive(pid: number): boolean {
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
@@ -77,7 +77,7 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function tail(file: string, lines = 20): string {
+export function tail(file: string, lines = 20): string {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
   } catch {
@@ -85,7 +85,7 @@ function tail(file: string, lines = 20): string {
   }
 }
 
-function shellQuote(arg: string): string {
+export function shellQuote(arg: string): string {
   return `'${arg.replaceAll("'", `'\\''`)}'`
 }
 
@@ -93,7 +93,7 @@ function shellQuote(arg: string): string {
  * A detached shell that outlives us: once `process.pid` is gone (even after SIGKILL), it runs
  * `cleanup` (kill the server, remove its dir). Normal teardown kills the watchdog first.
  */
-function startWatchdog(cleanup: string): number | undefined {
+export function startWatchdog(cleanup: string): number | undefined {
   const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; ${cleanup}`
   try {
     const child = spawn('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' })
@@ -105,7 +105,7 @@ function startWatchdog(cleanup: string): number | undefined {
   }
 }
 
-function stopWatchdog(pid: number | undefined) {
+export function stopWatchdog(pid: number | undefined) {
   if (pid === undefined) return
   try {
     process.kill(-pid, 'SIGKILL') // its process group: the shell and its `sleep`
@@ -119,7 +119,7 @@ function stopWatchdog(pid: number | undefined) {
 // Synchronous last-resort cleanups run on process exit (vitest exiting on SIGINT included).
 const exitCleanups = new Set<() => void>()
 let exitHookInstalled = false
-function onExit(cleanup: () => void): () => void {
+export function onExit(cleanup: () => void): () => void {
   if (!exitHookInstalled) {
     exitHookInstalled = true
     process.on('exit', () => {
@@ -170,7 +170,7 @@ export function findPostgresBinDir(): string {
   )
 }
 
-function postgresUserIds(): { uid: number; gid: number } {
+export function postgresUserIds(): { uid: number; gid: number } {
   const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' })
   const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' })
   if (uid.status !== 0 || gid.status !== 0) {
@@ -183,7 +183,7 @@ function postgresUserIds(): { uid: number; gid: number } {
 }
 
 /** Command + args that run `file args` as the postgres user when we are root, directly otherwise. */
-function asPostgres(file: string, args: string[]): [string, string[]] {
+export function asPostgres(file: string, args: string[]): [string, string[]] {
   if (!isRoot()) return [file, args]
   const runuser = which('runuser') ?? (isExecutable('/usr/sbin/runuser') ? '/usr/sbin/runuser' : undefined)
   if (runuser) return [runuser, ['-u', 'postgres', '--', file, ...args]]

@@ -24,6 +24,9 @@ export interface MigrateResult {
  * Creates or upgrades metered's schema. Safe to run from every app instance at start-up and
  * concurrently: one transaction, serialised by a transaction-scoped advisory lock per schema,
  * with a `migrations` table recording what ran. A failed run leaves nothing half-applied.
+ * Works through a transaction-mode pooler (Neon's `-pooler` URL, Supabase's port 6543, PgBouncer):
+ * it keeps no session state, and its lock ends with its transaction, where a session lock would
+ * stay with whichever server connection the pooler lent and its unlock could reach another.
  *
  * @example
  * ```ts

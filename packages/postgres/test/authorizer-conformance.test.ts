@@ -5,7 +5,7 @@ import { createPostgresStores, migrate } from '../src/index.js'
 import { pgTestDb, storesFor } from './harness.js'
 
 authorizerSuite('postgres (pg Pool, 20 connections)', async ({ clock }) => {
-  const t = await pgTestDb({ max: 20 })
+  const t = await pgTestDb({ max: 20, auditSessions: true })
   const { ledger, limiterStore, authorizer } = storesFor(t, clock)
   return { ledger, limiterStore, authorizer, close: () => t.close() }
 })

@@ -6,6 +6,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { AnyKysely } from '../src/db.js'
 import { createPostgresStores, migrate } from '../src/index.js'
+import { assertNoSessionState, auditSessions } from './session-audit.js'
 
 export interface PgTestDb {
   db: Kysely<unknown>
@@ -16,9 +17,26 @@ export interface PgTestDb {
   close(): Promise<void>
 }
 
+export interface PgTestDbOptions {
+  max?: number
+  schema?: string
+  migrate?: boolean
+  /** Where to connect: the test server by default; `pgbouncerUrl()` for the pooled path. */
+  url?: string
+  /**
+   * close() first checks every connection the pool holds for session state (see
+   * `session-audit.ts`) and throws if any has some: connections are then kept until close.
+   */
+  auditSessions?: boolean
+}
+
 /** A kysely over its own pg Pool (20 connections by default) and a fresh, migrated schema. */
-export async function pgTestDb(options: { max?: number; schema?: string; migrate?: boolean } = {}): Promise<PgTestDb> {
-  const pool = new pg.Pool({ connectionString: databaseUrl(), max: options.max ?? 20 })
+export async function pgTestDb(options: PgTestDbOptions = {}): Promise<PgTestDb> {
+  const pool = new pg.Pool({
+    connectionString: options.url ?? databaseUrl(),
+    max: options.max ?? 20,
+    ...(options.auditSessions ? { idleTimeoutMillis: 0 } : {}),
+  })
   // pg emits 'error' on the pool (idle clients) or on the client itself (checked-out clients,
   // which kysely holds) when a connection dies; tests kill some on purpose. Without listeners Node
   // treats the event as an uncaught exception. The query itself still rejects, typed.
@@ -39,7 +57,11 @@ export async function pgTestDb(options: { max?: number; schema?: string; migrate
     schema,
     queries: () => count,
     async close() {
-      await db.destroy()
+      try {
+        if (options.auditSessions) assertNoSessionState(await auditSessions(pool))
+      } finally {
+        await db.destroy()
+      }
     },
   }
 }

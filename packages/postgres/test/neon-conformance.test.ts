@@ -1,0 +1,3 @@
+import { pooledConformance } from './pooled-harness.js'
+
+pooledConformance('neon')
