@@ -12,81 +12,18 @@
  *   node tooling/next-matrix/run.mjs [next versions...]   e.g. 15.2.9 16.4.6 (default: all)
  * NEXT_MATRIX_KEEP=1 keeps the temp dir (it is always kept when a version fails).
  */
-import { spawn } from 'node:child_process'
-import { createWriteStream, existsSync } from 'node:fs'
-import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { basename, delimiter, join } from 'node:path'
+import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { pack, run as runLogged, why } from '../pack.mjs'
 import { serve } from './serve.mjs'
 import { tsconfigs, versions } from './versions.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const root = join(here, '..', '..')
 const packages = ['core', 'next']
-const STEP_TIMEOUT_MS = 8 * 60_000
 
-/** pnpm as the script was started with (`pnpm check:next-matrix`), else the one on PATH, else npx's. */
-function pnpm() {
-  const exec = process.env.npm_execpath
-  if (exec && basename(exec).startsWith('pnpm')) {
-    return exec.endsWith('.cjs') || exec.endsWith('.js') ? [process.execPath, exec] : [exec]
-  }
-  const onPath = (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, 'pnpm')))
-  return onPath ? ['pnpm'] : ['npx', '-y', 'pnpm@12']
-}
-
-/** Runs a command, its output into `log` (and the returned text); resolves with the exit code. */
-function run(cmd, args, { cwd, log, env = {} }) {
-  return new Promise((resolve) => {
-    const out = createWriteStream(log, { flags: 'a' })
-    out.write(`\n$ ${[cmd, ...args].join(' ')}\n`)
-    let text = ''
-    const child = spawn(cmd, args, {
-      cwd,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const take = (d) => {
-      text += d
-      out.write(d)
-    }
-    child.stdout.on('data', take)
-    child.stderr.on('data', take)
-    const timer = setTimeout(() => {
-      take(`\n[next-matrix] timed out after ${STEP_TIMEOUT_MS / 1000}s\n`)
-      child.kill('SIGKILL')
-    }, STEP_TIMEOUT_MS)
-    child.on('error', (error) => take(`\n[next-matrix] ${error.message}\n`))
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      out.end(() => resolve({ code: code ?? 1, text }))
-    })
-  })
-}
-
-/** The lines that say why a build or type-check failed, else the output's tail. */
-function why(text) {
-  const lines = text.split('\n')
-  const hits = lines.filter((l) => /error|invalid|Type error|failed/i.test(l) && !/^npm warn/i.test(l))
-  return (hits.length > 0 ? hits.slice(0, 40) : lines.slice(-40)).join('\n')
-}
-
-async function pack(dir) {
-  const tarballs = join(dir, 'tarballs')
-  await mkdir(tarballs)
-  const [cmd, ...pre] = pnpm()
-  for (const pkg of packages) {
-    const cwd = join(root, 'packages', pkg)
-    if (!existsSync(join(cwd, 'dist'))) throw new Error(`packages/${pkg}/dist is missing: build the packages first`)
-    const { code, text } = await run(cmd, [...pre, 'pack', '--pack-destination', tarballs], {
-      cwd,
-      log: join(dir, 'pack.log'),
-    })
-    if (code !== 0) throw new Error(`pnpm pack in packages/${pkg} failed:\n${why(text)}`)
-  }
-  return (await readdir(tarballs)).filter((f) => f.endsWith('.tgz')).map((f) => join(tarballs, f))
-}
+const run = (cmd, args, options) => runLogged(cmd, args, { ...options, label: 'next-matrix' })
 
 /** One version: app, npm install, next build, tsc. Returns the failures (empty when green). */
 async function check(dir, version, tarballs) {
@@ -134,7 +71,7 @@ async function main() {
   if (chosen.length === 0) throw new Error(`no such version in versions.mjs: ${wanted.join(', ')}`)
   const dir = await mkdtemp(join(tmpdir(), 'metered-next-matrix-'))
   console.log(`[next-matrix] working in ${dir}`)
-  const tarballs = await pack(dir)
+  const tarballs = await pack(dir, packages)
   console.log(`[next-matrix] packed ${tarballs.map((t) => basename(t)).join(', ')}`)
 
   const results = []
