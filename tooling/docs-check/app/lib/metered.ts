@@ -17,3 +17,4 @@ export const metered = createMeteredNext({
   identify: nextAuthV4(getServerSession, authOptions),
   buyUrl: '/buy-credits',
 })
+export { stores }
