@@ -23,7 +23,10 @@ function preludeAbove(lines, fenceIndex) {
   if (end < 0 || !lines[end].trimEnd().endsWith('-->')) return null
   for (let start = end; start >= 0 && end - start < 60; start--) {
     if (lines[start].includes('<!--')) {
-      const match = lines.slice(start, end + 1).join('\n').match(PRELUDE)
+      const match = lines
+        .slice(start, end + 1)
+        .join('\n')
+        .match(PRELUDE)
       return match ? { code: match[1].trim(), line: start + 1 } : null
     }
   }
@@ -47,7 +50,11 @@ export function extractBlocks(doc, text) {
     if (!open) continue
     const [, fence, info, rest] = open
     let close = i + 1
-    while (close < lines.length && !(lines[close].trim().startsWith(fence) && lines[close].trim().replace(/[`~]/g, '') === '')) close++
+    while (
+      close < lines.length &&
+      !(lines[close].trim().startsWith(fence) && lines[close].trim().replace(/[`~]/g, '') === '')
+    )
+      close++
     const lang = LANGS.get(info.toLowerCase())
     if (lang) {
       const words = rest.trim().split(/\s+/)
@@ -94,6 +101,8 @@ export function compileUnit(file) {
   // different blocks never clash
   const source = [...prelude, file.code, '', 'export {}', ''].join('\n')
   const pageLine = (n) =>
-    n <= prelude.length ? file.prelude.line : Math.min(file.line + (n - prelude.length - 1), file.line + file.code.split('\n').length)
+    n <= prelude.length
+      ? file.prelude.line
+      : Math.min(file.line + (n - prelude.length - 1), file.line + file.code.split('\n').length)
   return { source, pageLine }
 }

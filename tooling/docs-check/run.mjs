@@ -95,10 +95,12 @@ async function main() {
   await writeFile(join(app, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`)
   const { units, counts, runnable } = await writeBlocks(app)
 
-  const install = reuse ? { code: 0 } : await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, ...dependencies], {
-    cwd: app,
-    log,
-  })
+  const install = reuse
+    ? { code: 0 }
+    : await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, ...dependencies], {
+        cwd: app,
+        log,
+      })
   if (install.code !== 0) throw new Error(`npm install failed:\n${why(install.text)}`)
   const versions = await installedVersions(app, ['next', 'react', 'kysely', 'openai', 'ai', 'next-auth', 'typescript'])
   console.log(`[docs-check] installed ${versions}`)
@@ -115,7 +117,10 @@ async function main() {
     const result = await run(process.execPath, [tsx, block.name], { cwd: app, log, timeoutMs: 2 * 60_000 })
     const where = `${block.page}:${block.line}`
     if (result.code === 0) console.log(`[docs-check] ran ${where}: ok\n${result.text.trim().replace(/^/gm, '    ')}`)
-    else failures.push(`${where}: running the block failed (exit ${result.code}):\n${result.text.trim().replace(/^/gm, '    ')}`)
+    else
+      failures.push(
+        `${where}: running the block failed (exit ${result.code}):\n${result.text.trim().replace(/^/gm, '    ')}`,
+      )
   }
 
   const failedPages = new Set(errors.filter((e) => / error TS/.test(e)).map((e) => e.split(':')[0]))
@@ -146,4 +151,3 @@ main().catch((error) => {
   console.error(`[docs-check] ${error instanceof Error ? error.message : error}`)
   process.exitCode = 1
 })
-

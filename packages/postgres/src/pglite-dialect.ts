@@ -3,7 +3,6 @@ import {
   type DatabaseConnection,
   type Dialect,
   type Driver,
-  type Kysely,
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
@@ -16,15 +15,23 @@ import {
  * never imports PGlite).
  */
 export interface PGliteLike {
-  query<T>(sql: string, params?: unknown[], options?: { rowMode?: 'object' }): Promise<{ rows: T[]; affectedRows?: number }>
+  query<T>(
+    sql: string,
+    params?: unknown[],
+    options?: { rowMode?: 'object' },
+  ): Promise<{ rows: T[]; affectedRows?: number }>
   readonly waitReady?: Promise<void>
   close?(): Promise<void>
   readonly closed?: boolean
 }
 
 export interface PGliteDialectOptions {
-  /** The PGlite instance; give metered its own, or use it only through this kysely. */
-  pglite: PGliteLike
+  /**
+   * The PGlite instance, or a function that opens it at the first query (so importing the module
+   * that builds the kysely, e.g. during `next build`, opens nothing). Give metered its own
+   * instance, or use it only through this kysely.
+   */
+  pglite: PGliteLike | (() => Promise<PGliteLike>)
 }
 
 /**
@@ -40,7 +47,7 @@ export function pgliteDialect(options: PGliteDialectOptions): Dialect {
   return {
     createAdapter: () => new PGliteAdapter(),
     createDriver: () => new PGliteDriver(options.pglite),
-    createIntrospector: (db: Kysely<any>) => new PostgresIntrospector(db),
+    createIntrospector: (db) => new PostgresIntrospector(db),
     createQueryCompiler: () => new PostgresQueryCompiler(),
   }
 }
@@ -52,21 +59,24 @@ class PGliteAdapter extends PostgresAdapter {
 }
 
 class PGliteDriver implements Driver {
-  readonly #connection: PGliteConnection
-  readonly #pglite: PGliteLike
+  readonly #open: PGliteDialectOptions['pglite']
+  #pglite: PGliteLike | undefined
+  #connection: PGliteConnection | undefined
   // The turn of the caller holding the connection: a query or a whole transaction. Without it,
   // a query from elsewhere would run inside another caller's open transaction.
   #turn: Promise<void> = Promise.resolve()
   #endTurn: (() => void) | undefined
 
-  constructor(pglite: PGliteLike) {
-    this.#pglite = pglite
-    this.#connection = new PGliteConnection(pglite)
+  constructor(pglite: PGliteDialectOptions['pglite']) {
+    this.#open = pglite
   }
 
   async init(): Promise<void> {
-    if (this.#pglite.closed) throw new Error('the PGlite instance is closed')
-    await this.#pglite.waitReady
+    const pglite = typeof this.#open === 'function' ? await this.#open() : this.#open
+    if (pglite.closed) throw new Error('the PGlite instance is closed')
+    await pglite.waitReady
+    this.#pglite = pglite
+    this.#connection = new PGliteConnection(pglite)
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -77,7 +87,8 @@ class PGliteDriver implements Driver {
     })
     await previous
     this.#endTurn = endTurn
-    return this.#connection
+    // kysely calls init() once, before the first acquire
+    return this.#connection!
   }
 
   async releaseConnection(): Promise<void> {
@@ -103,7 +114,7 @@ class PGliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    if (!this.#pglite.closed) await this.#pglite.close?.()
+    if (this.#pglite && !this.#pglite.closed) await this.#pglite.close?.()
   }
 }
 

@@ -48,4 +48,20 @@ describe('pgliteDialect', () => {
       { n: 2, s: 'c' },
     ])
   })
+
+  it('opens a lazily given PGlite once, at the first query, not when the kysely is built', async () => {
+    let opened = 0
+    db = new Kysely<unknown>({
+      dialect: pgliteDialect({
+        pglite: async () => {
+          opened++
+          return new PGlite()
+        },
+      }),
+    })
+    expect(opened).toBe(0)
+    const [a, b] = await Promise.all([sql`select 1 as one`.execute(db), sql`select 2 as two`.execute(db)])
+    expect([a.rows, b.rows]).toEqual([[{ one: 1 }], [{ two: 2 }]])
+    expect(opened).toBe(1)
+  })
 })

@@ -13,7 +13,11 @@ export const metered = createMeteredNext({
   ...stores,
   limiter,
   unitsPerCredit: 1000,
-  pricing: { generate: perToken({ markup: 1.3, creditValue: 0.001 }), chat: perToken({ markup: 1.3, creditValue: 0.001 }), image: fixed(50) },
+  pricing: {
+    generate: perToken({ markup: 1.3, creditValue: 0.001 }),
+    chat: perToken({ markup: 1.3, creditValue: 0.001 }),
+    image: fixed(50),
+  },
   identify: nextAuthV4(getServerSession, authOptions),
   buyUrl: '/buy-credits',
 })
