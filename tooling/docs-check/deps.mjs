@@ -9,7 +9,8 @@ export const dependencies = [
   'react-dom@^19',
   '@types/react@^19',
   '@types/react-dom@^19',
-  '@types/node@^20',
+  // the types of the Node.js that runs the check (vitest 5 asks for @types/node 22 or 24+)
+  `@types/node@^${process.versions.node.split('.')[0]}`,
   'typescript@^5',
   'tsx@^4',
   'zod@^4',
