@@ -9,28 +9,30 @@
  * generated checks as well). Exits non-zero when any version fails any of them.
  *
  * Usage: pnpm check:next-matrix (builds the packages first), or
- *   node tooling/next-matrix/run.mjs [next versions...]   e.g. 15.2.9 16.4.6 (default: all)
+ *   node tooling/next-matrix/run.mjs [next versions or ids...]   e.g. 15.2.9-react18 16.4.6 (default: all)
  * NEXT_MATRIX_KEEP=1 keeps the temp dir (it is always kept when a version fails).
  */
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { packPackages, run, why } from './pack.mjs'
+import { pack, run as runLogged, why } from '../pack.mjs'
 import { serve } from './serve.mjs'
 import { tsconfigs, versions } from './versions.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const packages = ['core', 'next']
 
+const run = (cmd, args, options) => runLogged(cmd, args, { ...options, label: 'next-matrix' })
+
 /** One version: app, npm install, next build, tsc. Returns the failures (empty when green). */
 async function check(dir, version, tarballs) {
-  const app = join(dir, `next-${version.next}`)
+  const app = join(dir, `next-${version.id ?? version.next}`)
   const log = join(app, 'matrix.log')
   await cp(join(here, 'app'), app, { recursive: true })
   await writeFile(
     join(app, 'package.json'),
-    `${JSON.stringify({ name: `metered-next-${version.next}`, version: '0.0.0', private: true }, null, 2)}\n`,
+    `${JSON.stringify({ name: `metered-next-${version.id ?? version.next}`, version: '0.0.0', private: true }, null, 2)}\n`,
   )
   await writeFile(join(app, 'tsconfig.json'), `${JSON.stringify(tsconfigs[version.tsconfig], null, 2)}\n`)
 
@@ -65,11 +67,11 @@ async function check(dir, version, tarballs) {
 
 async function main() {
   const wanted = process.argv.slice(2)
-  const chosen = wanted.length > 0 ? versions.filter((v) => wanted.includes(v.next)) : versions
+  const chosen = wanted.length > 0 ? versions.filter((v) => wanted.includes(v.id ?? v.next)) : versions
   if (chosen.length === 0) throw new Error(`no such version in versions.mjs: ${wanted.join(', ')}`)
   const dir = await mkdtemp(join(tmpdir(), 'metered-next-matrix-'))
   console.log(`[next-matrix] working in ${dir}`)
-  const tarballs = await packPackages(dir, packages)
+  const tarballs = await pack(dir, packages)
   console.log(`[next-matrix] packed ${tarballs.map((t) => basename(t)).join(', ')}`)
 
   const results = []
@@ -81,11 +83,12 @@ async function main() {
     const failures = await check(dir, version, tarballs)
     const took = Math.round((Date.now() - started) / 1000)
     results.push({ version, failures })
-    if (failures.length === 0) console.log(`[next-matrix] next@${version.next}: ok (${took}s)`)
+    const name = `next@${version.next} + react@${version.react}`
+    if (failures.length === 0) console.log(`[next-matrix] ${name}: ok (${took}s)`)
     else {
-      console.log(`[next-matrix] next@${version.next}: FAILED (${took}s)`)
+      console.log(`[next-matrix] ${name}: FAILED (${took}s)`)
       for (const f of failures) console.log(f.replace(/^/gm, '    '))
-      console.log(`    full log: ${join(dir, `next-${version.next}`, 'matrix.log')}`)
+      console.log(`    full log: ${join(dir, `next-${version.id ?? version.next}`, 'matrix.log')}`)
     }
   }
 

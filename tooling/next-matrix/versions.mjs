@@ -1,12 +1,14 @@
 /**
  * The Next.js versions @metered/next is built against, each with the React and type packages
- * that create-next-app of that major installs. Next is pinned exactly (a new release must not
+ * that create-next-app of that major installs, and the pair the OpenAI Responses starter ships
+ * (Next 15.2 with React 18; `id` tells two entries of one Next version apart). Next is pinned exactly (a new release must not
  * turn the check red overnight); bump the pins deliberately. The oldest entry is the floor of
  * the `next` peer range in packages/next/package.json.
  */
 export const versions = [
   { next: '14.2.35', react: '^18', types: '^18', tsconfig: 'next14' },
   { next: '15.2.9', react: '^19', types: '^19', tsconfig: 'next15' },
+  { next: '15.2.9', id: '15.2.9-react18', react: '^18', types: '^18', tsconfig: 'next15' },
   { next: '15.5.29', react: '^19', types: '^19', tsconfig: 'next15' },
   { next: '16.4.6', react: '^19', types: '^19', tsconfig: 'next16' },
 ]

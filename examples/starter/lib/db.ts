@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { migrate } from '@metered/postgres'
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
+import { migrate, pgliteDialect } from '@metered/postgres'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 
 // biome-ignore lint/suspicious/noExplicitAny: metered's tables live in their own schema; the app never queries them itself
@@ -49,10 +49,10 @@ function pglite(dir: string): Db {
     mkdirSync(dir, { recursive: true })
     const instance = new PGlite(dir)
     await instance.waitReady
-    await migrate(new Kysely({ dialect: new PGliteDialect({ pglite: instance }) }))
+    await migrate(new Kysely({ dialect: pgliteDialect({ pglite: instance }) }))
     return instance
   }
-  return new Kysely({ dialect: new PGliteDialect({ pglite: ready }) })
+  return new Kysely({ dialect: pgliteDialect({ pglite: ready }) })
 }
 
 /** Opens and migrates the database now (server start) rather than at the first request. */

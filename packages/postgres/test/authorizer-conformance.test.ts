@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite'
 import { authorizerSuite } from '@metered/core/testing'
-import { Kysely, PGliteDialect } from 'kysely'
-import { createPostgresStores, migrate } from '../src/index.js'
+import { Kysely } from 'kysely'
+import { createPostgresStores, migrate, pgliteDialect } from '../src/index.js'
 import { pgTestDb, storesFor } from './harness.js'
 
 authorizerSuite('postgres (pg Pool, 20 connections)', async ({ clock }) => {
@@ -13,7 +13,7 @@ authorizerSuite('postgres (pg Pool, 20 connections)', async ({ clock }) => {
 authorizerSuite(
   'postgres on PGlite (in memory)',
   async ({ clock }) => {
-    const db = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite: new PGlite() }) })
+    const db = new Kysely<unknown>({ dialect: pgliteDialect({ pglite: new PGlite() }) })
     await migrate(db)
     const { ledger, limiterStore, authorizer } = createPostgresStores(db, { clock })
     return { ledger, limiterStore, authorizer, close: () => db.destroy() }

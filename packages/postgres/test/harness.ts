@@ -2,10 +2,10 @@ import { PGlite } from '@electric-sql/pglite'
 import type { Clock, EntryType } from '@metered/core'
 import type { LedgerRawReaders } from '@metered/core/testing'
 import { databaseUrl, uniqueName } from '@metered/tooling'
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { AnyKysely } from '../src/db.js'
-import { createPostgresStores, migrate } from '../src/index.js'
+import { createPostgresStores, migrate, pgliteDialect } from '../src/index.js'
 import { assertNoSessionState, auditSessions } from './session-audit.js'
 
 export interface PgTestDb {
@@ -119,7 +119,7 @@ export const backends: Backend[] = [
   {
     name: 'PGlite',
     async open(options = {}) {
-      const db = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite: new PGlite() }) })
+      const db = new Kysely<unknown>({ dialect: pgliteDialect({ pglite: new PGlite() }) })
       const schema = uniqueName('m')
       if (options.migrate !== false) await migrate(db, { schema })
       return { db, schema, stores: storesFor({ db, schema }, options.clock), close: () => db.destroy() }

@@ -1,11 +1,11 @@
 import { PGlite } from '@electric-sql/pglite'
 import { limiterStoreSuite, usageSuite, usersSuite } from '@metered/core/testing'
-import { Kysely, PGliteDialect } from 'kysely'
-import { createPostgresStores, migrate } from '../src/index.js'
+import { Kysely } from 'kysely'
+import { createPostgresStores, migrate, pgliteDialect } from '../src/index.js'
 
 // PGlite is the example app's zero-config database, so the other stores run there too.
 async function pglite() {
-  const db = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite: new PGlite() }) })
+  const db = new Kysely<unknown>({ dialect: pgliteDialect({ pglite: new PGlite() }) })
   await migrate(db)
   return db
 }

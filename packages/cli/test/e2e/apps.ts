@@ -5,7 +5,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { packPackages, run, why } from '../../../../tooling/next-matrix/pack.mjs'
+import { pack as packPackages, run, why } from '../../../../tooling/pack.mjs'
 
 export const cliBin = fileURLToPath(new URL('../../dist/cli.js', import.meta.url))
 
@@ -23,7 +23,13 @@ export async function step(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<string> {
-  const { code, text } = await run(cmd, args, { cwd: app, log: join(app, 'e2e.log'), env })
+  const { code, text } = await run(cmd, args, {
+    cwd: app,
+    log: join(app, 'e2e.log'),
+    env,
+    timeoutMs: 15 * 60_000,
+    label: 'cli e2e',
+  })
   if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${code}):\n${why(text)}`)
   return text
 }

@@ -1,6 +1,6 @@
 /**
- * Helpers shared by the scripts and tests that install the packed packages into real apps
- * (tooling/next-matrix/run.mjs, packages/cli's e2e tests): run a command into a log, pack.
+ * What the checks that install the packed packages share (tooling/next-matrix, tooling/docs-check):
+ * running a command into a log, picking out why it failed, and `pnpm pack` of built packages.
  */
 import { spawn } from 'node:child_process'
 import { createWriteStream, existsSync } from 'node:fs'
@@ -8,10 +8,9 @@ import { mkdir, readdir } from 'node:fs/promises'
 import { basename, delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
-const STEP_TIMEOUT_MS = 8 * 60_000
+export const root = fileURLToPath(new URL('..', import.meta.url))
 
-/** pnpm as the script was started with (`pnpm check:next-matrix`), else the one on PATH, else npx's. */
+/** pnpm as the script was started with (`pnpm check:...`), else the one on PATH, else npx's. */
 export function pnpm() {
   const exec = process.env.npm_execpath
   if (exec && basename(exec).startsWith('pnpm')) {
@@ -21,8 +20,11 @@ export function pnpm() {
   return onPath ? ['pnpm'] : ['npx', '-y', 'pnpm@12']
 }
 
-/** Runs a command, its output into `log` (and the returned text); resolves with the exit code. */
-export function run(cmd, args, { cwd, log, env = {} }) {
+/**
+ * Runs a command, its output into `log` (and the returned text); resolves with the exit code.
+ * `timeoutMs` kills it (the text then says so).
+ */
+export function run(cmd, args, { cwd, log, env = {}, timeoutMs = 8 * 60_000, label = 'run' }) {
   return new Promise((resolve) => {
     const out = createWriteStream(log, { flags: 'a' })
     out.write(`\n$ ${[cmd, ...args].join(' ')}\n`)
@@ -39,10 +41,10 @@ export function run(cmd, args, { cwd, log, env = {} }) {
     child.stdout.on('data', take)
     child.stderr.on('data', take)
     const timer = setTimeout(() => {
-      take(`\n[next-matrix] timed out after ${STEP_TIMEOUT_MS / 1000}s\n`)
+      take(`\n[${label}] timed out after ${timeoutMs / 1000}s\n`)
       child.kill('SIGKILL')
-    }, STEP_TIMEOUT_MS)
-    child.on('error', (error) => take(`\n[next-matrix] ${error.message}\n`))
+    }, timeoutMs)
+    child.on('error', (error) => take(`\n[${label}] ${error.message}\n`))
     child.on('close', (code) => {
       clearTimeout(timer)
       out.end(() => resolve({ code: code ?? 1, text }))
@@ -57,11 +59,8 @@ export function why(text) {
   return (hits.length > 0 ? hits.slice(0, 40) : lines.slice(-40)).join('\n')
 }
 
-/**
- * Packs each of `packages` (names under packages/, built) with `pnpm pack` into `<dir>/tarballs`,
- * as npm would publish them; resolves with the tarball paths.
- */
-export async function packPackages(dir, packages) {
+/** `pnpm pack` of packages/<name> (built dist) for each name into dir/tarballs; the tarball paths. */
+export async function pack(dir, packages) {
   const tarballs = join(dir, 'tarballs')
   await mkdir(tarballs)
   const [cmd, ...pre] = pnpm()
@@ -71,6 +70,7 @@ export async function packPackages(dir, packages) {
     const { code, text } = await run(cmd, [...pre, 'pack', '--pack-destination', tarballs], {
       cwd,
       log: join(dir, 'pack.log'),
+      label: 'pack',
     })
     if (code !== 0) throw new Error(`pnpm pack in packages/${pkg} failed:\n${why(text)}`)
   }

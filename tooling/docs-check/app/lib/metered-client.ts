@@ -1,0 +1,3 @@
+import { createMeteredStore } from '@metered/next/react'
+
+export const meteredStore = createMeteredStore()

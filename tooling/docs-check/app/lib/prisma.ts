@@ -1,0 +1,2 @@
+// the app's PrismaClient (see ../types/prisma-adapter.d.ts)
+export const prisma: unknown = {}

@@ -1,0 +1,1 @@
+export { stripeCredits } from './credits'

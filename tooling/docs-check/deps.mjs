@@ -1,0 +1,49 @@
+/**
+ * What the scratch app installs beside the packed packages: the libraries the docs import, in
+ * the ranges a user gets from `npm install <name>` (npm picks, on the Node.js it runs on, the
+ * newest release whose `engines` allow it), and a tsconfig as strict as create-next-app's.
+ */
+export const dependencies = [
+  'next@^16',
+  'react@^19',
+  'react-dom@^19',
+  '@types/react@^19',
+  '@types/react-dom@^19',
+  // the types of the Node.js that runs the check (vitest 5 asks for @types/node 22 or 24+)
+  `@types/node@^${process.versions.node.split('.')[0]}`,
+  'typescript@^5',
+  'tsx@^4',
+  'zod@^4',
+  'next-auth@^4',
+  'openai',
+  'ai',
+  '@ai-sdk/openai',
+  'stripe',
+  'kysely',
+  'pg',
+  '@types/pg',
+  '@electric-sql/pglite',
+  '@neondatabase/serverless',
+  '@upstash/redis',
+  'ioredis',
+  'redis',
+  'vitest',
+]
+
+export const tsconfig = {
+  compilerOptions: {
+    target: 'ES2022',
+    lib: ['dom', 'dom.iterable', 'esnext'],
+    skipLibCheck: true,
+    strict: true,
+    noEmit: true,
+    esModuleInterop: true,
+    module: 'esnext',
+    moduleResolution: 'bundler',
+    resolveJsonModule: true,
+    isolatedModules: true,
+    jsx: 'react-jsx',
+    paths: { '@/*': ['./src/*'] },
+  },
+  include: ['src/**/*.ts', 'src/**/*.tsx', 'blocks/**/*.ts', 'blocks/**/*.tsx'],
+}

@@ -1,0 +1,17 @@
+export interface BlockFile {
+  /** The page line (1-based) of the file's first code line. */
+  line: number
+  code: string
+  prelude: { code: string; line: number } | null
+}
+export interface Block {
+  doc: string
+  /** The page line of the opening fence. */
+  line: number
+  lang: 'ts' | 'tsx'
+  partial: boolean
+  run: boolean
+  files: BlockFile[]
+}
+export function extractBlocks(doc: string, text: string): { blocks: Block[] }
+export function compileUnit(file: BlockFile): { source: string; pageLine: (n: number) => number }
