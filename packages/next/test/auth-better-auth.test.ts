@@ -157,7 +157,7 @@ describe('meteredBetterAuth: sign-ups and sign-ins through Better Auth', () => {
 
   it('refuses a misconfiguration at start-up', () => {
     const { users } = createMemoryStores()
-    expect(() => meteredBetterAuth({ users, signupCredits: 5 })).toThrow(/ledger/)
+    expect(() => meteredBetterAuth({ users, signupCredits: 5 })).toThrow(/metered/)
   })
 })
 

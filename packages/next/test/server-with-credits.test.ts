@@ -1,4 +1,5 @@
 import { fixedWindow, type LimiterStore, StoreUnavailableError } from '@metered/core'
+import { type AuthorizerDriver, driverOf, type LedgerDriver } from '@metered/core/adapter'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { noParams, post, setup } from './server-helpers.js'
@@ -168,9 +169,10 @@ describe('withCredits: refusals', () => {
     const down = async (): Promise<never> => {
       throw new StoreUnavailableError('pg: connection to 10.1.2.3 refused')
     }
-    // both paths: the one-step authorizer (limiter and ledger in one store) and the ledger alone
-    t.stores.ledger.reserve = down
-    t.stores.authorizer.authorize = down
+    // both paths: the one-step authorizer (limiter and ledger in one store) and the ledger alone,
+    // broken in their drivers, which createMetered calls with the input it validated
+    driverOf<LedgerDriver>(t.stores.ledger)!.reserve = down
+    driverOf<AuthorizerDriver>(t.stores.authorizer)!.authorize = down
     const POST = t.metered.withCredits({ feature: 'image', price: 5 }, () => Response.json({}))
     const res = await POST(post({}, { user: 'u1' }), noParams)
     expect(res.status).toBe(503)
