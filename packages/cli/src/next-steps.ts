@@ -46,11 +46,6 @@ export function nextSteps(choices: Choices, detected: Detected, install: string 
     steps.push('metered keeps its tables in the `metered` schema of DATABASE_URL; they are created at server start.')
   if (choices.db === 'pglite') {
     steps.push('The embedded database lives in .data/pglite: add `.data` to .gitignore.')
-    const major = Number(process.versions.node.split('.')[0])
-    if (major < 22)
-      steps.push(
-        `PGlite needs kysely 0.29, which needs Node.js 22 (this is ${process.version}): use --db postgres, or Node.js 22.`,
-      )
   }
   if (choices.db === 'memory') steps.push('Memory stores lose every balance on restart: for trying metered out only.')
   if (detected.nextMajor === 14 && choices.db !== 'memory') {

@@ -20,8 +20,11 @@ import {
 // #if db=postgres,pglite
 import { createLimiter, createMetered, fixedWindow, perToken, slidingWindow, tokenBucket } from '@metered/core'
 // #endif
-// #if db=postgres,pglite
+// #if db=postgres
 import { createPostgresStores, migrate } from '@metered/postgres'
+// #endif
+// #if db=pglite
+import { createPostgresStores, migrate, pgliteDialect } from '@metered/postgres'
 // #endif
 // #if redis=upstash
 import { createRedisStores, fromUpstash } from '@metered/redis'
@@ -32,7 +35,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 // #endif
 // #if db=pglite
-import { Kysely, PGliteDialect, sql } from 'kysely'
+import { Kysely, sql } from 'kysely'
 // #endif
 
 /** The ledger counts milli-credits: 1 credit = 1000 units, so a 0.39-credit call costs exactly that. */
@@ -72,10 +75,11 @@ function openDatabase(): Db {
     mkdirSync(dir, { recursive: true })
     const instance = new PGlite(dir)
     await instance.waitReady
-    await migrate(new Kysely({ dialect: new PGliteDialect({ pglite: instance }) }))
+    await migrate(new Kysely({ dialect: pgliteDialect({ pglite: instance }) }))
     return instance
   }
-  return new Kysely({ dialect: new PGliteDialect({ pglite: ready }) })
+  // pgliteDialect (not kysely's PGliteDialect): it runs on kysely 0.28 too, so on Node.js 20
+  return new Kysely({ dialect: pgliteDialect({ pglite: ready }) })
 }
 // #endif
 
