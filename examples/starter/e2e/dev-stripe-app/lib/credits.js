@@ -1,4 +1,4 @@
-import { createMemoryLedger } from '@metered/core'
+import { createMemoryStores, createMetered } from '@metered/core'
 import { createDevStripe, createStripeCredits } from '@metered/stripe'
 import Stripe from 'stripe'
 
@@ -11,8 +11,7 @@ const dev = process.env.STRIPE_SECRET_KEY
 export const stripeCredits = createStripeCredits({
   stripe: dev?.client ?? new Stripe(process.env.STRIPE_SECRET_KEY),
   webhookSecret: dev?.webhookSecret ?? process.env.STRIPE_WEBHOOK_SECRET,
-  ledger: createMemoryLedger(),
-  unitsPerCredit: 1000,
+  metered: createMetered({ ...createMemoryStores(), unitsPerCredit: 1000 }),
   packs: [{ id: 'pack-1', credits: 1_000, unitAmount: 100, currency: 'usd' }],
   successUrl: `${process.env.APP_URL}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
   cancelUrl: `${process.env.APP_URL}/checkout/cancel`,
