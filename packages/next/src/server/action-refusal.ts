@@ -4,7 +4,13 @@ import type { ProblemCode, ProblemExtensions, ProblemIssue, RateLimitRuleBody } 
 /** The problem codes a metered Server Action can refuse with (401, 400, 402, 429, 503, 502, 500). */
 export type ActionRefusalReason = Extract<
   ProblemCode,
-  'unauthenticated' | 'invalid_input' | 'insufficient_credits' | 'rate_limited' | 'store_unavailable' | 'bad_gateway' | 'internal'
+  | 'unauthenticated'
+  | 'invalid_input'
+  | 'insufficient_credits'
+  | 'rate_limited'
+  | 'store_unavailable'
+  | 'bad_gateway'
+  | 'internal'
 >
 
 /**

@@ -1,4 +1,3 @@
-
 /**
  * The Standard Schema v1 interface (standardschema.dev), structurally: zod 3.24+/4, valibot and
  * arktype schemas all fit, and none of them is imported.

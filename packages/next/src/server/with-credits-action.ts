@@ -10,11 +10,11 @@ import type {
 } from './action-types.js'
 import { limitKeyFor } from './caller.js'
 import { createCharges } from './charges.js'
+import { clientEstimateIssues } from './estimate-error.js'
 import { accountOf, type Identity } from './identify.js'
 import { isUnpricedModel, unpricedModelError } from './prices.js'
 import { type StandardSchemaLike, validate } from './schema.js'
 import { createSettlement } from './settlement.js'
-import { clientEstimateIssues } from './estimate-error.js'
 import type { BodyOf, MeteredNextCore } from './types.js'
 import { isUpstreamError } from './upstream-error.js'
 
