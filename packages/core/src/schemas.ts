@@ -4,6 +4,8 @@ import { ValidationError } from './errors.js'
 import { checkMetadata, stringProblem } from './input-rules.js'
 import { issueMessage } from './issue-message.js'
 
+export { issueMessage }
+
 /**
  * zod schemas for every public input, and `parse()` which turns zod's failure into a
  * `ValidationError` naming the fields, so bad input is refused identically everywhere and

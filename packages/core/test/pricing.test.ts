@@ -15,6 +15,7 @@ import {
   rationalToNumber,
   ValidationError,
 } from '../src/index.js'
+import { badCounts } from '../src/testing/hostile-inputs.js'
 import { assertProperty } from '../src/testing/seeded.js'
 
 // The starter owner's economics: 1 credit = $0.001, usage charged at provider cost x 1.3,
@@ -69,6 +70,24 @@ describe('perToken', () => {
       expect((e as ValidationError).issues[0]?.path).toBe('inputTokens')
     }
     expect(() => tokens.price({ model: 'gpt-4.1-nano', inputTokens: 1.5 })).toThrow(ValidationError)
+  })
+
+  it('refuses every bad count, NaN included, when it is the only count given', () => {
+    // NaN is falsy: a "no tokens, no price" shortcut that tested truthiness priced it at zero.
+    for (const field of ['inputTokens', 'outputTokens'] as const) {
+      for (const h of badCounts) {
+        if (h.value === null) continue
+        const usage = { model: 'gpt-4.1-nano', [field]: h.value as number }
+        let issues: Array<{ path: string }> | null = null
+        try {
+          tokens.price(usage)
+        } catch (e) {
+          issues = (e as ValidationError).issues
+        }
+        expect(issues, `${field} = ${h.name}`).toEqual([expect.objectContaining({ path: field })])
+      }
+    }
+    expect(tokens.price({ model: 'gpt-4.1-nano', inputTokens: 0, outputTokens: 0 })).toEqual(tokens.price({}))
   })
 
   it('uses an overridden price table', () => {

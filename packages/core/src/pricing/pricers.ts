@@ -64,7 +64,8 @@ export function perToken(
   const f = factor(options)
   return {
     price(usage: MeteredUsage) {
-      if (!usage.inputTokens && !usage.outputTokens) return ZERO
+      // No tokens, no model needed; a count that is present but not 0 (NaN too) is checked below.
+      if ((usage.inputTokens ?? 0) === 0 && (usage.outputTokens ?? 0) === 0) return ZERO
       const p = lookup(models, usage.model, 'token')
       const input = count(usage.inputTokens, 'inputTokens')
       const cached = count(usage.cachedInputTokens, 'cachedInputTokens')

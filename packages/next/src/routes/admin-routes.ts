@@ -14,7 +14,14 @@ import {
 } from '@metered/core/http'
 import { createDispatcher, type RouteRequest, type RouteSpec } from './dispatch.js'
 import { parseBody, parseQuery } from './input.js'
-import { historyQuery, pageQuery, roleBody, usageExportQuery, usageQuery, userListQuery } from './schemas.js'
+import {
+  pathAccountHistoryQuery,
+  pathAccountPageQuery,
+  roleBody,
+  usageExportQuery,
+  usageQuery,
+  userListQuery,
+} from './schemas.js'
 import type { CatchAllHandlers, RouteFactoryOptions, RoutesDeps } from './types.js'
 import { usageResponse } from './usage-stats.js'
 
@@ -78,7 +85,7 @@ export function createAdminRoutes(deps: RoutesDeps, options: RouteFactoryOptions
   }
 
   const history = async (r: RouteRequest) => {
-    const q = parseQuery(r.url, historyQuery.omit({ account: true }), r.problems)
+    const q = parseQuery(r.url, pathAccountHistoryQuery, r.problems)
     if (!q.ok) return q.response
     const page = await metered.ledger.history(idOf(r), {
       ...(q.value.cursor !== undefined ? { cursor: q.value.cursor } : {}),
@@ -95,7 +102,7 @@ export function createAdminRoutes(deps: RoutesDeps, options: RouteFactoryOptions
   }
 
   const logins = async (r: RouteRequest) => {
-    const q = parseQuery(r.url, pageQuery.omit({ account: true }), r.problems)
+    const q = parseQuery(r.url, pathAccountPageQuery, r.problems)
     if (!q.ok) return q.response
     const page = await users().logins(idOf(r), {
       ...(q.value.cursor !== undefined ? { cursor: q.value.cursor } : {}),

@@ -1,10 +1,11 @@
-import type { z } from 'zod'
+import { issueMessage } from '@metered/core'
+import * as z from 'zod/mini'
 import type { Problems } from '../server/problem.js'
 import { readJsonBody } from '../server/read-body.js'
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response }
 
-function issuesOf(error: z.ZodError) {
+function issuesOf(error: z.core.$ZodError) {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
 }
 
@@ -13,11 +14,11 @@ function issuesOf(error: z.ZodError) {
  * first value). Unknown keys are ignored so cache-busters and tracking parameters do not fail a
  * read; every known key is checked.
  */
-export function parseQuery<S extends z.ZodType>(url: URL, schema: S, problems: Problems): Parsed<z.output<S>> {
+export function parseQuery<S extends z.core.$ZodType>(url: URL, schema: S, problems: Problems): Parsed<z.output<S>> {
   // A Map, then own properties: `?__proto__=` or `?constructor=` must not reach a prototype.
   const first = new Map<string, string>()
   for (const [key, value] of url.searchParams) if (!first.has(key)) first.set(key, value)
-  const result = schema.safeParse(Object.fromEntries(first))
+  const result = z.safeParse(schema, Object.fromEntries(first), { error: issueMessage })
   if (result.success) return { ok: true, value: result.data }
   return { ok: false, response: problems.invalidInput(issuesOf(result.error), 'The query is not valid.') }
 }
@@ -28,7 +29,7 @@ export function parseQuery<S extends z.ZodType>(url: URL, schema: S, problems: P
  * made to post a grant), at most `maxBytes` (413), valid JSON (400), then the schema (400 listing
  * the issues). Nothing is written before all of it passes.
  */
-export async function parseBody<S extends z.ZodType>(
+export async function parseBody<S extends z.core.$ZodType>(
   req: Request,
   schema: S,
   maxBytes: number,
@@ -46,7 +47,7 @@ export async function parseBody<S extends z.ZodType>(
   }
   const body = await readJsonBody(req, maxBytes, problems)
   if (!body.ok) return body
-  const result = schema.safeParse(body.body)
+  const result = z.safeParse(schema, body.body, { error: issueMessage })
   if (result.success) return { ok: true, value: result.data }
   return { ok: false, response: problems.invalidInput(issuesOf(result.error)) }
 }

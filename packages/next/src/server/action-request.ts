@@ -19,14 +19,18 @@ export function createActionRequest(): () => Promise<Request> {
   }
 }
 
-/** A `<form action>` input as an object: one value per field, a repeated field as an array. */
+/**
+ * A `<form action>` input as an object: one value per field, a repeated field as an array. Built
+ * with `Object.fromEntries`, which defines every field as an own property, so a field named
+ * `__proto__` is data like any other and cannot replace the object's prototype.
+ */
 export function formDataToObject(form: FormData): Record<string, FormDataEntryValue | FormDataEntryValue[]> {
-  const out: Record<string, FormDataEntryValue | FormDataEntryValue[]> = {}
+  const entries: Array<[string, FormDataEntryValue | FormDataEntryValue[]]> = []
   for (const key of new Set(form.keys())) {
     // Server Actions add their own `$ACTION_...` fields to forms: not the app's input.
     if (key.startsWith('$ACTION')) continue
     const values = form.getAll(key)
-    out[key] = values.length === 1 ? (values[0] as FormDataEntryValue) : values
+    entries.push([key, values.length === 1 ? (values[0] as FormDataEntryValue) : values])
   }
-  return out
+  return Object.fromEntries(entries)
 }

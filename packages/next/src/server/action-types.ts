@@ -1,36 +1,10 @@
 import type { Duration, Metadata, Metered, MeteredUsage, Ticket } from '@metered/core'
+import type { ActionRefusal } from './action-refusal.js'
 import type { Identity } from './identify.js'
 import type { InferInput, StandardSchemaLike } from './schema.js'
 import type { AnonymousPolicy, BodyOf, ChargeInput, LimitKeyOption } from './types.js'
 
-/**
- * Why a metered Server Action did not run, in the vocabulary of the HTTP problems: each reason is
- * the problem code of the status a route would answer (401, 400, 402, 429, 503, 502, 500).
- * Plain data, so it crosses the Server Action boundary and the client can show it.
- */
-export type ActionRefusal =
-  | { ok: false; reason: 'unauthenticated' }
-  | { ok: false; reason: 'invalid_input'; issues: Array<{ path: string; message: string }> }
-  | {
-      ok: false
-      reason: 'insufficient_credits'
-      /** Credits available now. */
-      available: number
-      /** Credits the call needs. */
-      required: number
-      /** Where to buy credits (`createMeteredNext({ buyUrl })`). */
-      buyUrl: string | null
-    }
-  | {
-      ok: false
-      reason: 'rate_limited'
-      /** Milliseconds until the refusing rule admits a call again. */
-      retryAfter: number
-      rules: Array<{ name: string; limit: number; remaining: number; reset: number }>
-    }
-  | { ok: false; reason: 'store_unavailable' }
-  | { ok: false; reason: 'bad_gateway' }
-  | { ok: false; reason: 'internal' }
+export type { ActionRefusal, ActionRefusalFields, ActionRefusalReason } from './action-refusal.js'
 
 /** What a metered Server Action returns: the handler's value, or a refusal. */
 export type ActionResult<T> =

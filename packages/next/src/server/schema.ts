@@ -1,5 +1,3 @@
-import type { IssueLike } from './problem.js'
-
 /**
  * The Standard Schema v1 interface (standardschema.dev), structurally: zod 3.24+/4, valibot and
  * arktype schemas all fit, and none of them is imported.
@@ -36,7 +34,7 @@ export type InferOutput<S> = S extends StandardSchemaLike<infer O> ? O : unknown
 export async function validate<O>(
   schema: StandardSchemaLike<O>,
   value: unknown,
-): Promise<{ ok: true; value: O } | { ok: false; issues: IssueLike[] }> {
+): Promise<{ ok: true; value: O } | { ok: false; issues: Array<{ path: string; message: string }> }> {
   const result = await schema['~standard'].validate(value)
   if (result.issues === undefined) return { ok: true, value: result.value }
   return {

@@ -1,15 +1,16 @@
-import { type AuthorizeInput, type AuthorizeResult, isMeteredError, type MeteredUsage } from '@metered/core'
+import type { AuthorizeInput, AuthorizeResult, MeteredUsage } from '@metered/core'
+import { actionFailure, actionRefusal, invalidInput } from './action-refusal.js'
 import { createActionRequest, formDataToObject } from './action-request.js'
 import type {
   ActionContext,
   ActionHandler,
-  ActionRefusal,
   ActionResult,
   MeteredAction,
   WithCreditsActionOptions,
 } from './action-types.js'
 import { limitKeyFor } from './caller.js'
 import { createCharges } from './charges.js'
+import { clientEstimateIssues } from './estimate-error.js'
 import { accountOf, type Identity } from './identify.js'
 import { isUnpricedModel, unpricedModelError } from './prices.js'
 import { type StandardSchemaLike, validate } from './schema.js'
@@ -28,38 +29,9 @@ function nextControlFlow(error: unknown): 'redirect' | 'other' | null {
   return digest.startsWith('NEXT_') || digest === 'DYNAMIC_SERVER_USAGE' ? 'other' : null
 }
 
-/** A store outage or timeout is `store_unavailable`; anything else is `internal` (details to onError). */
-function failureOf(error: unknown, report: (error: unknown) => void): ActionRefusal {
-  report(error)
-  if (isMeteredError(error) && (error.code === 'store_unavailable' || error.code === 'store_timeout')) {
-    return { ok: false, reason: 'store_unavailable' }
-  }
-  return { ok: false, reason: 'internal' }
-}
-
 /** The `withCreditsAction` wrapper of one `createMeteredNext` instance. */
 export function createWithCreditsAction(core: MeteredNextCore) {
   const { metered } = core
-
-  /** A refused authorize as the action's refusal, amounts in credits, durations in ms. */
-  function refusalOf(auth: Exclude<AuthorizeResult, { ok: true }>): ActionRefusal {
-    if (auth.reason === 'insufficient_credits') {
-      return {
-        ok: false,
-        reason: 'insufficient_credits',
-        available: metered.credits.toCredits(auth.available),
-        required: metered.credits.toCredits(auth.required),
-        buyUrl: core.buyUrl,
-      }
-    }
-    if (auth.reason === 'store_unavailable' || !auth.limit) return { ok: false, reason: 'store_unavailable' }
-    return {
-      ok: false,
-      reason: 'rate_limited',
-      retryAfter: auth.limit.retryAfter,
-      rules: auth.limit.rules.map((r) => ({ name: r.name, limit: r.limit, remaining: r.remaining, reset: r.reset })),
-    }
-  }
 
   /**
    * Meters a Server Action: identify (from the action's request headers) -> input (schema) ->
@@ -101,7 +73,7 @@ export function createWithCreditsAction(core: MeteredNextCore) {
         req = await request()
         who = await caller(req)
       } catch (error) {
-        return failureOf(error, core.onError)
+        return actionFailure(error, core.onError)
       }
       if (!who) return { ok: false, reason: 'unauthenticated' }
       const { identity, account } = who
@@ -111,11 +83,7 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       if (options.schema) {
         const checked = await validate(options.schema, input)
         if (!checked.ok) {
-          return {
-            ok: false,
-            reason: 'invalid_input',
-            issues: checked.issues.map((i) => ({ path: String(i.path), message: i.message })),
-          }
+          return invalidInput(checked.issues)
         }
         input = checked.value
       }
@@ -145,11 +113,14 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       } catch (error) {
         if (isUnpricedModel(error)) {
           const model = typeof estimate === 'object' ? (estimate.model ?? null) : null
-          return failureOf(unpricedModelError(options.feature, model, error), core.onError)
+          return actionFailure(unpricedModelError(options.feature, model, error), core.onError)
         }
-        return failureOf(error, core.onError)
+        // An estimate computed from the client's input that core refuses is the client's mistake.
+        const issues = typeof options.estimate === 'function' ? clientEstimateIssues(error) : null
+        if (issues) return invalidInput(issues)
+        return actionFailure(error, core.onError)
       }
-      if (!auth.ok) return refusalOf(auth)
+      if (!auth.ok) return actionRefusal(auth, { toCredits: metered.credits.toCredits, buyUrl: core.buyUrl })
 
       const { ticket } = auth
       const charges = createCharges(metered, options.feature)
@@ -193,7 +164,7 @@ export function createWithCreditsAction(core: MeteredNextCore) {
           core.onError(error)
           return { ok: false, reason: 'bad_gateway' }
         }
-        return failureOf(error, core.onError)
+        return actionFailure(error, core.onError)
       }
       // Settled before answering: the client's next balance read already shows the charge.
       const settled = await settlement.finish('ok')

@@ -1,6 +1,7 @@
 import type { AuthorizeInput, AuthorizeResult, LimitResult, MeteredUsage } from '@metered/core'
 import { limitKeyFor, resolveCaller } from './caller.js'
 import { createCharges } from './charges.js'
+import { clientEstimateIssues } from './estimate-error.js'
 import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
 import { type ParamsOf, type ParamsOption, type RouteParamsOf, resolveParams } from './params.js'
@@ -57,13 +58,6 @@ function early(headers: HeaderWriter, res: Response): Response {
   headers.write(res.headers, null, null)
   return res
 }
-
-/**
- * Issue paths of an estimate's usage or credits (core's pricers and `toUnits` name them so, and
- * `estimate` when it is neither) and of the hold it sizes (`amount`, past the safe-integer range).
- */
-const ESTIMATE_PATHS =
-  /^(?:amount|credits|estimate|inputTokens|cachedInputTokens|outputTokens|images\.count|toolCalls\..+)$/
 
 /** The `withCredits` wrapper of one `createMeteredNext` instance. */
 export function createWithCredits(core: MeteredNextCore) {
@@ -287,14 +281,7 @@ export function createWithCredits(core: MeteredNextCore) {
       }
       return problem('internal')
     }
-    const issues = (error as { issues?: Array<{ path: string }> } | null)?.issues
-    if (
-      estimateFromRequest &&
-      (error as { code?: string } | null)?.code === 'validation_error' &&
-      Array.isArray(issues) &&
-      issues.length > 0 &&
-      issues.every((i) => ESTIMATE_PATHS.test(i.path))
-    ) {
+    if (estimateFromRequest && clientEstimateIssues(error)) {
       return errorProblem(error, { clientInput: true })
     }
     return errorProblem(error, { onError: core.onError })
