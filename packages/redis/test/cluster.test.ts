@@ -84,3 +84,34 @@ for (const flavour of CLUSTER_FLAVOURS) {
     })
   })
 }
+
+// The ledger's state on a cluster today (docs/redis.md, Redis Cluster): an account's keys share
+// one slot, so calls without an idempotency key run; a keyed call (every grant is keyed) also
+// touches the global idempotency record's slot and is refused before it changes anything.
+for (const flavour of CLUSTER_FLAVOURS) {
+  describe(`ledger on Redis Cluster (${flavour})`, () => {
+    let c: TestClient
+    beforeAll(async () => {
+      c = await connectCluster(flavour, cluster)
+    })
+    afterAll(() => c?.close())
+
+    it("runs keyless calls (debit, balance) in the account's one slot", async () => {
+      const { ledger } = createRedisStores(c.client, { prefix: uniquePrefix('ledger') })
+      const debit = await ledger.debit({ account: 'acct-1', amount: 30, reason: 'call' })
+      expect(debit).toMatchObject({ ok: false })
+      expect(await ledger.balance('acct-1')).toMatchObject({ available: 0, held: 0 })
+    })
+
+    it('refuses a keyed call whose idempotency record hashes to another slot, and changes nothing', async () => {
+      const prefix = uniquePrefix('ledger')
+      const { ledger } = createRedisStores(c.client, { prefix })
+      const slot = (key: string) => withRedis(cluster.urls[0]!, (r) => r.sendCommand(['CLUSTER', 'KEYSLOT', key]))
+      expect(await slot(`${prefix}{a:acct-2}:m`)).not.toBe(await slot(`${prefix}i:grant-1`))
+      const call = ledger.grant({ account: 'acct-2', amount: 100, source: 'purchase', idempotencyKey: 'grant-1' })
+      await expect(call).rejects.toBeInstanceOf(StoreUnavailableError)
+      await expect(call).rejects.toThrow(/CROSSSLOT/)
+      expect(await ledger.balance('acct-2')).toMatchObject({ available: 0, held: 0 })
+    })
+  })
+}
