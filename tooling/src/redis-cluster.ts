@@ -22,7 +22,7 @@ export interface RedisCluster {
 export interface RedisClusterOptions {
   /** Number of nodes; with one replica per master, so at least 6 (3 masters). @default 6 */
   nodes?: number
-  /** How long to wait for `cluster info` to say `cluster_state:ok` on every node. @default 30000 */
+  /** How long to wait for `cluster info` to say `cluster_state:ok` on every node. @default 90000 */
   readyTimeoutMs?: number
 }
 
@@ -61,7 +61,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     }
     await waitForClusterOk(
       servers.map((s) => s.url),
-      options.readyTimeoutMs ?? 30_000,
+      options.readyTimeoutMs ?? 90_000,
     )
   } catch (error) {
     await destroy()

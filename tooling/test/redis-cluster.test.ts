@@ -32,4 +32,4 @@ it('starts six nodes as three masters with one replica each, all slots served, a
   }
   for (const pid of pids) expect(pid !== undefined && alive(pid)).toBe(false)
   for (const server of cluster.servers) expect(existsSync(server.dir)).toBe(false)
-}, 120_000)
+}, 180_000)

@@ -23,7 +23,7 @@ const CROSS_KEY_CHECKS: ReadonlySet<LimiterCheckName> = new Set([
 let cluster: RedisCluster
 beforeAll(async () => {
   cluster = await startRedisCluster()
-}, 120_000)
+}, 180_000)
 afterAll(async () => {
   await cluster?.destroy()
 }, 60_000)
