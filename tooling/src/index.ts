@@ -5,6 +5,7 @@ import pg from 'pg'
 
 export { findPgBouncer, type PgBouncerOptions, type PgBouncerServer, spawnPgBouncer } from './pgbouncer.js'
 export { type RedisTestClient, withRedis } from './redis-client.js'
+export { type RedisCluster, type RedisClusterOptions, startRedisCluster } from './redis-cluster.js'
 export {
   findPostgresBinDir,
   findRedisServer,
