@@ -25,7 +25,8 @@ function readVariables(): Map<string, string> {
   const found = new Map<string, string>()
   for (const file of sources(app)) {
     const text = readFileSync(file, 'utf8')
-    const pattern = /process\.env\.([A-Z][A-Z0-9_]*)|process\.env\[['"]([A-Z][A-Z0-9_]*)['"]\]|trimmed\('([A-Z][A-Z0-9_]*)'\)/g
+    const pattern =
+      /process\.env\.([A-Z][A-Z0-9_]*)|process\.env\[['"]([A-Z][A-Z0-9_]*)['"]\]|trimmed\('([A-Z][A-Z0-9_]*)'\)/g
     for (const m of text.matchAll(pattern)) {
       const name = m[1] ?? m[2] ?? m[3]
       if (name && !setByNext.has(name) && !found.has(name)) found.set(name, relative(app, file))
