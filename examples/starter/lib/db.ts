@@ -29,7 +29,7 @@ export function pgliteDir(): string {
 }
 
 function postgres(connectionString: string): Db {
-  const pool = new pg.Pool({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) })
+  const pool = new pg.Pool({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE || 10) })
   // A connection the server closes (restart, failover, pg_terminate_backend) makes pg emit 'error'
   // on the pool (idle connections) or on the client; without listeners Node.js treats them as
   // uncaught exceptions and the process dies. The pool drops the dead connection by itself, and a
