@@ -1,5 +1,11 @@
 import { defineProject } from 'vitest/config'
 
 export default defineProject({
-  test: { name: 'stripe', include: ['test/**/*.test.ts'], testTimeout: 30_000 },
+  test: {
+    name: 'stripe',
+    include: ['test/**/*.test.ts'],
+    // The *.test-d.ts files pin the public types: a type error in one fails the run.
+    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+    testTimeout: 30_000,
+  },
 })

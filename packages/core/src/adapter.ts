@@ -22,6 +22,21 @@ export type {
 export { MAX_BALANCE } from './ledger/types.js'
 export type { LimiterDriver } from './limiter/limiter-driver.js'
 export type { AuthorizerDriver, NormalizedAuthorize } from './metering/authorizer-driver.js'
+// The schemas and limits sibling packages (and third-party integrations) validate their own
+// inputs with, so an id or an instant means the same thing everywhere.
+export {
+  accountSchema,
+  consumeRequestSchema,
+  durationSchema,
+  instantSchema,
+  issueMessage,
+  keySchema,
+  MAX_CONSUME_ITEMS,
+  MAX_ID_LENGTH,
+  MAX_NAME_LENGTH,
+  parse,
+  toEpoch,
+} from './schemas.js'
 export { decodeKeysetCursor, encodeKeysetCursor, type KeysetPosition } from './usage/keyset-cursor.js'
 export { addToTotals, bucketStart, DAY_MS, emptyTotals, HOUR_MS } from './usage/normalize.js'
 export type {

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest'
+import { isMeteredError, ValidationError } from '../src/index.js'
 import {
   accountSchema,
   amountSchema,
   debitInputSchema,
   historyOptionsSchema,
-  isMeteredError,
   parse,
   roleSchema,
   usageEventInputSchema,
-  ValidationError,
-} from '../src/index.js'
+} from '../src/schemas.js'
 
 // zod/mini ships no locale: without core's own messages every issue zod raises itself would read
 // "Invalid input", which names no rule. Paths and codes are what callers match on; these check

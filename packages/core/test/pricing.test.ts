@@ -1,7 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  ceilRational,
   combine,
   fixed,
   fromAiSdk,
@@ -12,9 +11,9 @@ import {
   perToken,
   perToolCall,
   rational,
-  rationalToNumber,
   ValidationError,
 } from '../src/index.js'
+import { ceil as ceilRational, toNumber as rationalToNumber } from '../src/pricing/rational.js'
 import { badCounts } from '../src/testing/hostile-inputs.js'
 import { assertProperty } from '../src/testing/seeded.js'
 

@@ -1,6 +1,7 @@
 import { createMemoryStores } from '@metered/core'
 import { describe, expect, it } from 'vitest'
-import { authjs, identityFromSession, nextAuthV4, resolveRole } from '../src/index.js'
+import { authjs, identityFromSession, nextAuthV4 } from '../src/index.js'
+import { resolveRole } from '../src/server/identify.js'
 import { noParams, post, setup } from './server-helpers.js'
 
 describe('identify helpers', () => {

@@ -1,4 +1,5 @@
-import { accountSchema, isMeteredError, parse } from '@metered/core'
+import { isMeteredError } from '@metered/core'
+import { accountSchema, parse } from '@metered/core/adapter'
 import type { CheckoutStatusBody } from '@metered/core/http'
 import { z } from 'zod'
 import type { StripeCreditsConfig } from './config.js'

@@ -1,4 +1,5 @@
-import { accountSchema, keySchema, NotFoundError, parse, ValidationError } from '@metered/core'
+import { NotFoundError, ValidationError } from '@metered/core'
+import { accountSchema, keySchema, parse } from '@metered/core/adapter'
 import { z } from 'zod'
 import type { StripeCreditsConfig } from './config.js'
 import { stripeIdempotencyKey } from './idempotency-key.js'

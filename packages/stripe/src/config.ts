@@ -1,4 +1,5 @@
-import { type Credits, type Ledger, parse } from '@metered/core'
+import type { Credits, Ledger } from '@metered/core'
+import { parse } from '@metered/core/adapter'
 import { z } from 'zod'
 import { createReporter, type Reporter, type StripeCreditsHooks } from './hooks.js'
 import { buildCatalog, type CreditPack, type NormalizedPack, normalizePack, packSchema } from './packs.js'

@@ -1,4 +1,5 @@
-import { type Credits, type Duration, durationSchema, isMeteredError, toMs, ValidationError } from '@metered/core'
+import { type Credits, type Duration, isMeteredError, toMs, ValidationError } from '@metered/core'
+import { durationSchema } from '@metered/core/adapter'
 import type { PackBody } from '@metered/core/http'
 import { z } from 'zod'
 

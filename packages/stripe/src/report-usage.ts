@@ -1,4 +1,4 @@
-import { instantSchema, keySchema, parse, toEpoch } from '@metered/core'
+import { instantSchema, keySchema, parse, toEpoch } from '@metered/core/adapter'
 import { z } from 'zod'
 import type { StripeMeterClient } from './stripe-client.js'
 import { mapStripeError } from './stripe-errors.js'

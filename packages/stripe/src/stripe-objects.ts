@@ -1,4 +1,4 @@
-import { parse } from '@metered/core'
+import { parse } from '@metered/core/adapter'
 import { z } from 'zod'
 import type { StripeCharge, StripeCheckoutSession, StripeDispute } from './stripe-client.js'
 

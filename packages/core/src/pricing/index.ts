@@ -1,6 +1,6 @@
 export { type Credits, type CreditsFormatOptions, createCredits, type ToUnitsOptions } from './credits.js'
 export * from './openai-prices.js'
 export * from './pricers.js'
-export { ceil as ceilRational, type Rational, rational, toNumber as rationalToNumber } from './rational.js'
+export { type Rational, rational } from './rational.js'
 export type * from './types.js'
 export * from './usage-readers.js'

@@ -1,4 +1,4 @@
-import { issueMessage } from '@metered/core'
+import { issueMessage } from '@metered/core/adapter'
 import * as z from 'zod/mini'
 import type { Problems } from '../server/problem.js'
 import { readJsonBody } from '../server/read-body.js'

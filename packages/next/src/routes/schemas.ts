@@ -1,4 +1,5 @@
-import { accountSchema, stringProblem, textSchema } from '@metered/core'
+import { stringProblem, textSchema } from '@metered/core'
+import { accountSchema } from '@metered/core/adapter'
 import * as z from 'zod/mini'
 
 /**
