@@ -9,5 +9,6 @@ export function metadataOf(dir: string): {
   bugs: { url: string }
   keywords: string[]
   engines: { node: string }
+  publishConfig: { access: 'public' }
 }
 export function publishedDirs(): string[]

@@ -36,6 +36,8 @@ export function metadataOf(dir) {
     bugs: { url: `${GITHUB}/issues` },
     keywords: [...SHARED_KEYWORDS, ...(KEYWORDS[dir] ?? [])],
     engines: { node: '>=20.9' },
+    // scoped packages publish as restricted (paid, private) unless told otherwise
+    publishConfig: { access: 'public' },
   }
 }
 
