@@ -1,8 +1,8 @@
 import { mergeAuthOptions, meteredAuth } from '@metered/next'
 import type { AuthOptions } from 'next-auth'
-import { stores } from './stores'
+import { metering } from './metering'
 
 export const authOptions: AuthOptions = mergeAuthOptions(
   { providers: [], session: { strategy: 'jwt' } },
-  meteredAuth({ users: stores.users, ledger: stores.ledger, signupCredits: 100, unitsPerCredit: 1000 }),
+  meteredAuth({ metered: metering, signupCredits: 100 }),
 )
