@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     http: 'src/http.ts',
     adapter: 'src/adapter.ts',
+    prices: 'src/prices.ts',
     'testing/index': 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],

@@ -1,3 +1,4 @@
+export { CATALOG_DATE, CATALOG_SOURCE, type CatalogEntry, catalogPrice } from './catalog.js'
 export { type Credits, type CreditsFormatOptions, createCredits, type ToUnitsOptions } from './credits.js'
 export * from './openai-prices.js'
 export * from './pricers.js'
