@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup'
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', http: 'src/http.ts', adapter: 'src/adapter.ts' },
+    entry: { index: 'src/index.ts', http: 'src/http.ts', adapter: 'src/adapter.ts', prices: 'src/prices.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

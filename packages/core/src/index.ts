@@ -132,6 +132,7 @@ export {
 } from './metering/index.js'
 export {
   type AiSdkUsageLike,
+  type AnthropicMessageLike,
   type ChatCompletionLike,
   type Credits,
   type CreditsFormatOptions,
@@ -139,9 +140,12 @@ export {
   createCredits,
   fixed,
   fromAiSdk,
+  fromAnthropic,
   fromChatCompletion,
+  fromGoogle,
   fromImages,
   fromResponses,
+  type GoogleResponseLike,
   type ImagePrices,
   type ImageQuality,
   type ImageSize,

@@ -92,7 +92,9 @@ describe('an unpriced model', () => {
       expect(() =>
         createMeteredNext({ ...base(), models: { generate: ['gpt-4.1-nano', 'gpt-5-turbo-unpriced', 'my-model'] } }),
       ).toThrow(/"generate".*"gpt-5-turbo-unpriced".*"my-model"/s)
-      expect(() => createMeteredNext({ ...base(), models: { custom: ['gpt-4.1-nano'] } })).toThrow(/"gpt-4.1-nano"/)
+      // your own models add to the catalog: only a model in neither table is unpriced
+      expect(() => createMeteredNext({ ...base(), models: { custom: ['gpt-4.1-nano'] } })).not.toThrow()
+      expect(() => createMeteredNext({ ...base(), models: { custom: ['no-such-model'] } })).toThrow(/"no-such-model"/)
     })
 
     it('throws for a feature without a pricer', () => {

@@ -1,4 +1,7 @@
+export { type AnthropicMessageLike, fromAnthropic } from './anthropic-usage.js'
+export { CATALOG_DATE, CATALOG_SOURCE, type CatalogEntry, catalogPrice } from './catalog.js'
 export { type Credits, type CreditsFormatOptions, createCredits, type ToUnitsOptions } from './credits.js'
+export { fromGoogle, type GoogleResponseLike } from './google-usage.js'
 export * from './openai-prices.js'
 export * from './pricers.js'
 export { type Rational, rational } from './rational.js'

@@ -1,13 +1,16 @@
 /**
- * OpenAI list prices in USD, as published on openai.com/api/pricing. Dated so you can tell when
- * to refresh; pass your own table (or spread this one and override) to `perToken` / `perImage`.
+ * OpenAI list prices in USD, as published on openai.com/api/pricing. `perImage` prices from the
+ * image table here; `perToken` prices from the catalog (`@metered/core/prices`), and this text
+ * table is for apps that want these dated prices as their own `models`.
  */
 export const OPENAI_PRICES_DATE = '2025-08-07'
 
-/** USD per 1M tokens. `cachedInput` defaults to `input` when absent. */
+/** USD per 1M tokens. `cachedInput` and `cacheWrite` default to `input` when absent. */
 export interface TokenPrice {
   input: number
   cachedInput?: number
+  /** Writing the prompt cache (Anthropic bills it above the input rate). */
+  cacheWrite?: number
   output: number
 }
 

@@ -1,5 +1,7 @@
 import { ValidationError } from '../errors.js'
-import { type ImagePrices, openaiImagePrices, openaiTextPrices, type TokenPrice } from './openai-prices.js'
+import { candidateNames, catalogPrice } from './catalog.js'
+import type { CatalogEntry, CatalogPrice } from './catalog-types.js'
+import { type ImagePrices, openaiImagePrices, type TokenPrice } from './openai-prices.js'
 import { add, div, mul, type Rational, rational, sum, ZERO } from './rational.js'
 import type { MeteredUsage, Pricer } from './types.js'
 
@@ -50,30 +52,94 @@ export function fixed(credits: number): Pricer {
   return { price: () => price }
 }
 
+/** A catalog price at a prompt size: the last tier the prompt is past, else the base. */
+function atPromptSize(price: CatalogPrice, promptTokens: Rational): Rational {
+  if (Array.isArray(price)) return fraction(price as readonly [number, number])
+  const tiered = price as Exclude<CatalogPrice, readonly [number, number]>
+  let chosen = tiered.base
+  for (const [start, p] of tiered.tiers) if (promptTokens.n > BigInt(start) * promptTokens.d) chosen = p
+  return fraction(chosen)
+}
+
+function fraction([n, d]: readonly [number, number]): Rational {
+  return div(rational(n), rational(d))
+}
+
+interface ResolvedTokenPrice {
+  input: Rational
+  cachedInput: Rational
+  cacheWrite: Rational
+  output: Rational
+}
+
+function fromOverride(p: TokenPrice): ResolvedTokenPrice {
+  const input = rational(p.input)
+  return {
+    input,
+    cachedInput: p.cachedInput === undefined ? input : rational(p.cachedInput),
+    cacheWrite: p.cacheWrite === undefined ? input : rational(p.cacheWrite),
+    output: rational(p.output),
+  }
+}
+
+function fromCatalog(e: CatalogEntry, promptTokens: Rational): ResolvedTokenPrice {
+  const input = atPromptSize(e.input, promptTokens)
+  return {
+    input,
+    cachedInput: e.cachedInput === undefined ? input : atPromptSize(e.cachedInput, promptTokens),
+    cacheWrite: e.cacheWrite === undefined ? input : atPromptSize(e.cacheWrite, promptTokens),
+    output: atPromptSize(e.output, promptTokens),
+  }
+}
+
+/** Your table first (by name, then without a provider prefix or snapshot date), then the catalog. */
+function tokenPrice(
+  overrides: Record<string, TokenPrice>,
+  model: string | null | undefined,
+  promptTokens: Rational,
+): ResolvedTokenPrice {
+  if (!model) throw new ValidationError([{ path: 'model', message: 'a model is required to price token' }])
+  for (const name of candidateNames(model)) {
+    const own = Object.hasOwn(overrides, name) ? overrides[name] : undefined
+    if (own !== undefined) return fromOverride(own)
+  }
+  const listed = catalogPrice(model)
+  if (listed === undefined) {
+    throw new ValidationError([{ path: 'model', message: `no token price for model "${model}"` }])
+  }
+  return fromCatalog(listed, promptTokens)
+}
+
 /**
- * Prices tokens from a per-model table of USD per 1M tokens.
- * @example perToken({ markup: 1.3, creditValue: 0.001 }) // OpenAI list prices, cost x 1.3, 1 credit = $0.001
+ * Prices tokens in USD per 1M tokens from the bundled catalog (OpenAI, Anthropic, Google, xAI,
+ * Mistral, DeepSeek; see `CATALOG_DATE`), with your own `models` winning over it.
+ * @example perToken({ markup: 1.3, creditValue: 0.001 }) // list prices, cost x 1.3, 1 credit = $0.001
+ * @example perToken({ models: { 'my-finetune': { input: 3, output: 12 } } }) // add or override a model
  */
 export function perToken(
   options: Economics & {
-    /** USD per 1M tokens by model. @default openaiTextPrices */
+    /** USD per 1M tokens by model id; these win over the catalog. */
     models?: Record<string, TokenPrice>
   } = {},
 ): Pricer {
-  const models = options.models ?? openaiTextPrices
+  const overrides = options.models ?? {}
   const f = factor(options)
   return {
     price(usage: MeteredUsage) {
       // No tokens, no model needed; a count that is present but not 0 (NaN too) is checked below.
       if ((usage.inputTokens ?? 0) === 0 && (usage.outputTokens ?? 0) === 0) return ZERO
-      const p = lookup(models, usage.model, 'token')
       const input = count(usage.inputTokens, 'inputTokens')
       const cached = count(usage.cachedInputTokens, 'cachedInputTokens')
-      const uncached = input.n * cached.d >= cached.n * input.d ? { n: input.n - cached.n, d: 1n } : ZERO
+      const written = count(usage.cacheWriteTokens, 'cacheWriteTokens')
+      const p = tokenPrice(overrides, usage.model, input)
+      // inputTokens includes cached reads and cache writes; what is left is billed at the input rate.
+      const rest = input.n - cached.n - written.n
+      const uncached: Rational = rest > 0n ? { n: rest, d: 1n } : ZERO
       const usd = sum([
-        mul(uncached, rational(p.input)),
-        mul(cached, rational(p.cachedInput ?? p.input)),
-        mul(count(usage.outputTokens, 'outputTokens'), rational(p.output)),
+        mul(uncached, p.input),
+        mul(cached, p.cachedInput),
+        mul(written, p.cacheWrite),
+        mul(count(usage.outputTokens, 'outputTokens'), p.output),
       ])
       return mul(div(usd, MILLION), f)
     },

@@ -2,12 +2,14 @@ import type { Rational } from './rational.js'
 
 /**
  * What a call used, normalised from any provider's report (see the usage readers). Token counts
- * follow OpenAI: `inputTokens` includes `cachedInputTokens`.
+ * follow OpenAI: `inputTokens` includes `cachedInputTokens` and `cacheWriteTokens`.
  */
 export interface MeteredUsage {
   model?: string | null
   inputTokens?: number
   cachedInputTokens?: number
+  /** Tokens written to the prompt cache (Anthropic's `cache_creation_input_tokens`); part of `inputTokens`. */
+  cacheWriteTokens?: number
   outputTokens?: number
   images?: { count: number; size?: string | null; quality?: string | null } | null
   /** Hosted tool calls by tool name, e.g. `{ web_search: 2 }`. */

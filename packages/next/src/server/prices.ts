@@ -15,8 +15,8 @@ export function isUnpricedModel(error: unknown): boolean {
 export function unpricedModelError(feature: string, model: string | null, cause: unknown): Error {
   const name = model ? `"${model}"` : '(no model given)'
   return new Error(
-    `withCredits("${feature}"): no price for model ${name}, so its calls answer 500. Add it to the ` +
-      `"${feature}" pricer in createMeteredNext({ pricing }), e.g. perToken({ models: { ...openaiTextPrices, ` +
+    `withCredits("${feature}"): no price for model ${name} in your table or the catalog, so its calls answer 500. ` +
+      `Add it to the "${feature}" pricer in createMeteredNext({ pricing }), e.g. perToken({ models: { ` +
       `${model ? `"${model}"` : '"<model>"'}: { input, cachedInput, output } } }) in USD per 1M tokens, and list it in ` +
       'createMeteredNext({ models }) to have it checked at start-up.',
     { cause },
