@@ -97,8 +97,11 @@ export function postgresSuite(): void {
     test('a burst over the token bucket is refused with 429 and consumes nothing', async () => {
       const before = await balance(context, app.url)
       upstash?.resetCount()
+      // The bucket holds 10 and refills one a second, so a slow machine that spreads the burst
+      // over several seconds rightly admits one more call per second it took.
+      const started = Date.now()
       const statuses = await Promise.all(
-        Array.from({ length: 14 }, () =>
+        Array.from({ length: 30 }, () =>
           context.request
             .post(`${app.url}/api/generate-image`, {
               data: { prompt: 'burst', n: 1, size: '1024x1024', quality: 'low' },
@@ -108,8 +111,10 @@ export function postgresSuite(): void {
       )
       const ok = statuses.filter((s) => s.status === 200)
       const limited = statuses.filter((s) => s.status === 429)
-      expect(ok.length + limited.length).toBe(14)
-      expect(ok.length).toBeLessThanOrEqual(10)
+      const refilled = Math.ceil((Date.now() - started) / 1000)
+      expect(ok.length + limited.length).toBe(30)
+      expect(ok.length).toBeGreaterThan(0)
+      expect(ok.length).toBeLessThanOrEqual(10 + refilled)
       expect(limited.length).toBeGreaterThan(0)
       expect(Number(limited[0]?.retryAfter)).toBeGreaterThan(0)
       expect(JSON.parse(limited[0]?.body ?? '{}')).toMatchObject({ status: 429 })
@@ -117,7 +122,7 @@ export function postgresSuite(): void {
       const after = await balance(context, app.url)
       expect(Math.round((before.available - after.available) * 1000)).toBe(ok.length * 14_300)
       // The limits were checked in Redis (through the Upstash REST client) when it is configured.
-      if (upstash) expect(upstash.commands).toBeGreaterThanOrEqual(14)
+      if (upstash) expect(upstash.commands).toBeGreaterThanOrEqual(30)
     })
 
     test('the $1 pack grants 1,000 credits once, however often the webhook is delivered', async () => {
