@@ -7,6 +7,7 @@ import { detect, NotAnAppError } from './detect.js'
 import { unifiedDiff } from './diff.js'
 import { editLayout, MANUAL_LINES } from './layout.js'
 import { ownerOf } from './marker.js'
+import { editNextConfig, externalLine, NEXT_CONFIG_FILES, newNextConfig } from './next-config.js'
 import { nextSteps } from './next-steps.js'
 import type { InitOptions } from './options.js'
 import { choose, devPackagesNeeded, installCommand, packagesNeeded, planFiles } from './plan.js'
@@ -26,6 +27,8 @@ export interface InitResult {
   /** The user's files init left as they are (edited since init wrote them, or never init's). */
   kept: string[]
   layout: 'inserted' | 'present' | 'printed' | 'none'
+  /** The Next.js config (an embedded PGlite must stay external to the server bundle). */
+  nextConfig: 'inserted' | 'created' | 'present' | 'printed' | 'none'
   /** True when the run wrote nothing (dry run, or nothing to do). */
   wroteNothing: boolean
 }
@@ -76,9 +79,26 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     changes.push({ path, before, after, owner: before === null ? null : ownerOf(before) })
   }
 
-  const result: InitResult = { created: [], updated: [], unchanged: [], kept: [], layout: 'none', wroteNothing: true }
+  const result: InitResult = {
+    created: [],
+    updated: [],
+    unchanged: [],
+    kept: [],
+    layout: 'none',
+    nextConfig: 'none',
+    wroteNothing: true,
+  }
   const layoutBefore = detected.layout ? await readFile(join(root, detected.layout), 'utf8') : null
   const layoutEdit = layoutBefore === null ? null : editLayout(layoutBefore)
+  const configPath = NEXT_CONFIG_FILES.find((f) => existsSync(join(root, f))) ?? null
+  const configBefore = configPath === null ? null : await readFile(join(root, configPath), 'utf8')
+  const configEdit =
+    choices.db !== 'pglite'
+      ? null
+      : configBefore === null
+        ? ({ kind: 'insert', text: newNextConfig(detected.nextMajor) } as const)
+        : editNextConfig(configBefore, detected.nextMajor)
+  const configFile = configPath ?? 'next.config.mjs'
 
   if (options.dryRun) {
     for (const change of changes) {
@@ -87,6 +107,7 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     }
     if (detected.layout && layoutEdit?.kind === 'insert')
       io.log(unifiedDiff(detected.layout, layoutBefore, layoutEdit.text).trimEnd())
+    if (configEdit?.kind === 'insert') io.log(unifiedDiff(configFile, configBefore, configEdit.text).trimEnd())
     io.log('Dry run: nothing was written.')
     return result
   }
@@ -130,6 +151,22 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     }
   }
 
+  if (configEdit?.kind === 'present') result.nextConfig = 'present'
+  else if (configEdit?.kind === 'insert') {
+    let edit = configBefore === null || options.yes
+    if (!edit && io.ask) {
+      io.log(unifiedDiff(configFile, configBefore, configEdit.text).trimEnd())
+      edit = await io.ask(`Keep PGlite out of the server bundle in ${configFile} (one line inserted)?`)
+    }
+    if (edit) {
+      await writeFile(join(root, configFile), configEdit.text)
+      result.nextConfig = configBefore === null ? 'created' : 'inserted'
+    } else result.nextConfig = 'printed'
+  } else if (configEdit?.kind === 'manual') {
+    io.log(`${configFile}: ${configEdit.reason}, so init leaves it alone.`)
+    result.nextConfig = 'printed'
+  }
+
   for (const path of result.created) io.log(`  created    ${path}`)
   for (const path of result.updated) io.log(`  updated    ${path}`)
   for (const path of result.unchanged) io.log(`  unchanged  ${path}`)
@@ -144,6 +181,13 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
       `Add to register() in ${instrumentation}, so the database is migrated when the server starts:\n${INSTRUMENTATION}`,
     )
   }
+  if (result.nextConfig === 'created') io.log(`  created    ${configFile} (serverExternalPackages: PGlite)`)
+  if (result.nextConfig === 'inserted') io.log(`  edited     ${configFile} (serverExternalPackages: PGlite)`)
+  if (result.nextConfig === 'printed') {
+    io.log(
+      `Add to the config object in ${configFile}, or every query of the embedded database fails once built:\n  ${externalLine(detected.nextMajor)}`,
+    )
+  }
   if (result.layout === 'inserted') io.log(`  edited     ${detected.layout} (MeteredProvider, CreditDisplay)`)
   if (result.layout === 'present') io.log(`  unchanged  ${detected.layout} (already has MeteredProvider)`)
   if (result.layout === 'printed' || (detected.layout === null && layoutEdit === null)) {
@@ -152,7 +196,11 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     )
     if (detected.layout === null) result.layout = 'printed'
   }
-  result.wroteNothing = result.created.length + result.updated.length === 0 && result.layout !== 'inserted'
+  result.wroteNothing =
+    result.created.length + result.updated.length === 0 &&
+    result.layout !== 'inserted' &&
+    result.nextConfig !== 'inserted' &&
+    result.nextConfig !== 'created'
   if (result.wroteNothing && result.kept.length === 0) io.log('Nothing to do: metered is already set up here.')
 
   const packages = packagesNeeded(choices, detected.dependencies)

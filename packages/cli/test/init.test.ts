@@ -53,6 +53,42 @@ describe('metered init', () => {
     expect(await readFile(join(root, 'app/layout.tsx'), 'utf8')).toContain('<CreditDisplay />')
   })
 
+  it('on PGlite, keeps the package out of the server bundle in next.config, once', async () => {
+    const config =
+      'import type { NextConfig } from "next";\n\nconst nextConfig: NextConfig = {\n  /* config options here */\n};\n\nexport default nextConfig;\n'
+    const root = await nextApp({ 'next.config.ts': config })
+    const result = await init(options(root, { db: 'pglite' }), recordingIo())
+    expect(result.nextConfig).toBe('inserted')
+    const edited = await readFile(join(root, 'next.config.ts'), 'utf8')
+    expect(edited).toContain("serverExternalPackages: ['@electric-sql/pglite'],")
+    const io = recordingIo()
+    const second = await init(options(root, { db: 'pglite' }), io)
+    expect(second.nextConfig).toBe('present')
+    expect(await readFile(join(root, 'next.config.ts'), 'utf8')).toBe(edited)
+    expect(io.text()).toContain('Nothing to do: metered is already set up here.')
+  })
+
+  it('on PGlite without a next.config, writes one; without --yes and a terminal, only prints the line', async () => {
+    const bare = await nextApp()
+    expect((await init(options(bare, { db: 'pglite' }), recordingIo())).nextConfig).toBe('created')
+    expect(await readFile(join(bare, 'next.config.mjs'), 'utf8')).toContain(
+      "serverExternalPackages: ['@electric-sql/pglite']",
+    )
+    const config = 'const nextConfig = {\n  devIndicators: false,\n};\nexport default nextConfig;\n'
+    const asked = await nextApp({ 'next.config.mjs': config })
+    const io = recordingIo()
+    const result = await init(options(asked, { db: 'pglite', yes: false }), io)
+    expect(result.nextConfig).toBe('printed')
+    expect(await readFile(join(asked, 'next.config.mjs'), 'utf8')).toBe(config)
+    expect(io.text()).toContain("serverExternalPackages: ['@electric-sql/pglite'],")
+  })
+
+  it('leaves next.config alone on a server database', async () => {
+    const root = await nextApp({ 'next.config.mjs': 'export default {}\n' })
+    expect((await init(options(root, { db: 'postgres' }), recordingIo())).nextConfig).toBe('none')
+    expect(await readFile(join(root, 'next.config.mjs'), 'utf8')).toBe('export default {}\n')
+  })
+
   it('is idempotent: a second run writes nothing and says so', async () => {
     const root = await nextApp()
     await init(options(root), recordingIo())
