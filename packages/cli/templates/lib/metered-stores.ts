@@ -134,7 +134,8 @@ export const SIGNUP_CREDITS = 1000
 
 /** One pricer per metered feature (`withCredits({ feature: 'generate', ... })`). */
 const pricing = {
-  // Tokens at OpenAI's list prices (from @metered/core's price table) x MARKUP.
+  // Tokens at list prices from @metered/core's dated price catalog (OpenAI, Anthropic, Google,
+  // xAI, Mistral, DeepSeek; add or override a model with perToken({ models })) x MARKUP.
   generate: perToken({ markup: MARKUP, creditValue: CREDIT_VALUE_USD }),
 }
 
