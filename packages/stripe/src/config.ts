@@ -48,7 +48,7 @@ export interface StripeCreditsOptions extends StripeCreditsHooks {
   successUrl: string
   /** Where Checkout sends the buyer who cancels. @example 'https://example.com/checkout/cancel' */
   cancelUrl: string
-  /** Reuse one Stripe customer per account. Without it Checkout decides (guest customers). */
+  /** Reuse one Stripe customer per account. Default: none; Checkout decides (guest customers). */
   customers?: StripeCustomerStore
   /**
    * Refuse to grant when the session's total is below the pack's `unitAmount` or in another

@@ -6,6 +6,7 @@
 
 /** Per-request options understood by the SDK; only the idempotency key is used here. */
 export interface StripeRequestOptions {
+  /** Stripe's `Idempotency-Key` header. Default: none. */
   idempotencyKey?: string
 }
 

@@ -214,10 +214,11 @@ export interface Entry {
 }
 
 export interface HistoryOptions {
-  /** The `nextCursor` of the previous page. */
+  /** The `nextCursor` of the previous page. Default: the first (newest) page. */
   cursor?: string | null
   /** @default 50, at most 500 */
   limit?: number
+  /** Only entries of these types. Default: every type. */
   types?: EntryType[]
 }
 

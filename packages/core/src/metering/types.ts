@@ -56,13 +56,18 @@ export type MeteredEvent =
   | { type: 'grant_expiring'; account: string; grantId: string; source: string; remaining: number; expiresAt: number }
 
 export interface MeteredOptions {
+  /** Where credits are granted, held and charged (`createPostgresStores()`, `createRedisStores()`, `createMemoryStores()`). */
   ledger: Ledger
-  /** Rate limits checked by `authorize`. Optional. */
+  /** Rate limits checked by `authorize`. Default: none (no rules are checked). */
   limiter?: Limiter | null
-  /** Where settled calls are recorded. Optional. */
+  /** Where settled calls are recorded. Default: none (no usage log, no usage stats). */
   usage?: UsageStore | null
+  /** Profiles, roles and plans (the auth glue and the admin routes read it). Default: none. */
   users?: UserStore | null
-  /** Pricers by feature name, used to price `estimate` and `settle({ usage })`. */
+  /**
+   * Pricers by feature name, used to price `estimate` and `settle({ usage })`. Default: none, so
+   * only credit amounts (not usage) can be estimated and settled.
+   */
   pricing?: Record<string, Pricer>
   /**
    * Ledger units per credit. 1000 keeps milli-credits, so a 0.39-credit call is charged 390
@@ -73,16 +78,19 @@ export interface MeteredOptions {
   unitsPerCredit?: number
   /** How long a hold lives if never settled (a crashed request). @default '10 m' */
   holdTtl?: Duration
-  /** Recurring credits per account; a function can depend on the caller's plan. */
+  /** Recurring credits per account; a function can depend on the caller's plan. Default: none. */
   allowances?: Allowance[] | ((ctx: { account: string; plan?: string | null }) => Allowance[])
   /**
    * Emit `grant_expiring` (once per grant and instance) when, after a charge, a grant with credits
    * left expires within this span. Costs one balance read per settle; off by default.
    */
   expiringWithin?: Duration
-  /** Emit `low_balance` when a settle leaves fewer credits than this. */
+  /** Emit `low_balance` when a settle leaves fewer credits than this. Default: never emitted. */
   lowBalanceCredits?: number
-  /** Notified of denials, low balances, shortfalls and allowance grants. Errors thrown here are ignored. */
+  /**
+   * Notified of denials, low balances, shortfalls and allowance grants. Errors thrown here are
+   * ignored. Default: none.
+   */
   onEvent?: (event: MeteredEvent) => void | Promise<void>
   /** Time source for allowance periods and latency. @default system clock */
   clock?: Clock
@@ -90,6 +98,7 @@ export interface MeteredOptions {
    * Decides limits and credits in ONE store call when the limiter's store is this authorizer's
    * (`createMemoryStores()`, `createPostgresStores()` and `createRedisStores()` return one as
    * `authorizer`, so spreading the stores wires it). Otherwise authorize takes two steps.
+   * Default: none (two steps), unless the spread stores bring one.
    */
   authorizer?: Authorizer | null
 }

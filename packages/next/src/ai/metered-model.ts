@@ -49,8 +49,9 @@ export interface MeteredModelOptions {
   feature: string
   /** The limiter key. @default the account; null skips rate limiting */
   limitKey?: string | null
-  /** The signed-in user when the account is shared. */
+  /** The signed-in user when the account is shared. Default: none. */
   userId?: string | null
+  /** The caller's plan, for plan-dependent allowances. Default: none. */
   plan?: string | null
   /** The model name to price with. @default model.modelId */
   model?: string

@@ -57,6 +57,7 @@ export interface MeteredAuthOptions {
    * and the ledger and credit unit the signup bonus is granted with, so the bonus is always in the
    * app's one unit.
    * @example meteredAuth({ metered, signupCredits: 1000 })
+   * Default: none; then `users` is required and no signup bonus can be granted.
    */
   metered?: MeteredAuthSource
   /** Where profiles, roles and logins are kept. @default `metered.users` (required without it) */

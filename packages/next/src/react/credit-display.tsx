@@ -8,8 +8,9 @@ export interface CreditDisplayState extends UseCreditsResult {
 }
 
 export interface CreditDisplayProps extends FormatCreditsOptions {
+  /** Class of the live region. Default: none. */
   className?: string | undefined
-  /** Render your own markup inside the live region. */
+  /** Render your own markup inside the live region. Default: the `text` of the state. */
   children?: (state: CreditDisplayState) => ReactNode
 }
 

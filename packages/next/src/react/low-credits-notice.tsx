@@ -15,9 +15,11 @@ export interface LowCreditsNoticeState {
 export interface LowCreditsNoticeProps {
   /** Shown when the balance is below this (credits). @default 10 */
   threshold?: number | undefined
-  /** Link target to buy credits; a 402's own `buyUrl` wins. */
+  /** Link target to buy credits; a 402's own `buyUrl` wins. Default: none (no link without a 402's). */
   buyUrl?: string | undefined
+  /** Class of the notice. Default: none. */
   className?: string | undefined
+  /** Your own markup. Default: a sentence with the balance and the buy link. */
   children?: (state: LowCreditsNoticeState) => ReactNode
 }
 

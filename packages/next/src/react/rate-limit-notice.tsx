@@ -9,6 +9,7 @@ export interface RateLimitNoticeState {
 }
 
 export interface RateLimitNoticeProps {
+  /** Class of the notice. Default: none. */
   className?: string | undefined
   /** Your own message; the default says "Too many requests. Try again in 12 seconds." */
   children?: (state: RateLimitNoticeState) => ReactNode

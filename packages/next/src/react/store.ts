@@ -28,7 +28,8 @@ export interface MeteredStore {
 export interface MeteredStoreOptions {
   /**
    * Credits known on the server at render time, so the first paint shows them (no loading flash)
-   * and no balance request is made. A number means `available`.
+   * and no balance request is made. A number means `available`. Default: none (unknown until
+   * the first balance request).
    */
   initialBalance?: number | { available: number; held?: number | null } | null | undefined
 }

@@ -12,7 +12,8 @@ export type UsageMetric = 'amount' | 'events' | 'inputTokens' | 'outputTokens' |
 export interface UsageChartProps extends UseUsageOptions {
   /**
    * Stats loaded elsewhere (e.g. on the server); no request is made. Only `buckets` and `totals`
-   * are read (pass `from` and `to` for the range), amounts in credits.
+   * are read (pass `from` and `to` for the range), amounts in credits. Default: none (fetched
+   * from the usage route).
    */
   data?: ChartData | null | undefined
   /** Features stacked in one bar per day, or side by side. @default 'stacked' */
@@ -23,9 +24,11 @@ export interface UsageChartProps extends UseUsageOptions {
   title?: string | undefined
   /** viewBox size; the SVG scales to its container's width. @default 640 x 240 */
   width?: number | undefined
+  /** viewBox height. @default 240 */
   height?: number | undefined
-  /** Fill per feature, in order of first appearance. */
+  /** Fill per feature, in order of first appearance. Default: seven distinct colours (indigo, sky, emerald, amber, red, violet, slate). */
   colors?: string[] | undefined
+  /** Class of the `<figure>`. Default: none. */
   className?: string | undefined
   /** @default 'en-US' */
   locale?: string | undefined

@@ -6,9 +6,9 @@ import type { EntryType, HistoryEntry } from './types.js'
 export interface UseCreditHistoryOptions {
   /** Entries per page. @default 20 */
   limit?: number | undefined
-  /** Only these entry types. */
+  /** Only these entry types. Default: every type. */
   types?: EntryType[] | undefined
-  /** Another account's history (admins only; the server refuses anyone else). */
+  /** Another account's history (admins only; the server refuses anyone else). Default: the caller's own. */
   account?: string | undefined
 }
 

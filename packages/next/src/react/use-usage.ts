@@ -4,15 +4,15 @@ import type { UsageStats } from './types.js'
 import { useJson } from './use-json.js'
 
 export interface UseUsageOptions {
-  /** Start, inclusive (epoch ms or Date). Omitted: the server's default range. */
+  /** Start, inclusive (epoch ms or Date). Default: 30 days (daily buckets) or 2 days (hourly) before `to`. */
   from?: number | Date | undefined
-  /** End, exclusive. */
+  /** End, exclusive. Default: now. */
   to?: number | Date | undefined
   /** @default 'day' */
   bucket?: 'day' | 'hour' | undefined
-  /** Split each bucket by feature. */
+  /** Split each bucket by feature. Default: one total per bucket. */
   by?: 'feature' | undefined
-  /** Another user's usage (admins only; the server refuses anyone else). */
+  /** Another user's usage (admins only; the server refuses anyone else). Default: the caller's own. */
   account?: string | undefined
   /** False to skip the request (e.g. when the data is passed in). @default true */
   enabled?: boolean | undefined

@@ -23,8 +23,9 @@ export interface IssueLike {
 export interface ErrorProblemOptions {
   /** Treat `ValidationError`/`ZodError` as the client's fault (400). @default false (500) */
   clientInput?: boolean
-  /** Called with the original error, for logging. Errors it throws are ignored. */
+  /** Called with the original error, for logging. Errors it throws are ignored. Default: none. */
   onError?: (error: unknown) => void
+  /** Extra response headers. Default: none. */
   headers?: HeadersInit
 }
 

@@ -71,6 +71,7 @@ export interface MeteredNextOptions {
    * a feature has no pricer or its pricer has no price for one of them (else every such call
    * would answer 500).
    * @example models: { generate: [CHAT_MODEL], image: ['gpt-image-1'] }
+   * Default: none (nothing is checked at start-up).
    */
   models?: Readonly<Record<string, ReadonlyArray<string>>>
   /**

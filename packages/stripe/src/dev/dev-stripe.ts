@@ -18,7 +18,10 @@ export interface DevStripeOptions {
   checkoutUrl: (sessionId: string) => string
   /** @default a random `whsec_dev_...` */
   webhookSecret?: string
-  /** Amounts of packs that name a dashboard `price` (there is no dashboard in development). */
+  /**
+   * Amounts of packs that name a dashboard `price` (there is no dashboard in development).
+   * Default: none (such a session has no amount, and the amount check cannot run).
+   */
   prices?: Record<string, { unitAmount: number; currency: string }>
   /**
    * With `NODE_ENV=production` every call of the development client throws (creating it does
