@@ -13,11 +13,17 @@ import { Application, ReflectionKind } from 'typedoc'
 const OPTIONS_NAME = /(Options|Props)$/
 const NAMED = ReflectionKind.Interface | ReflectionKind.TypeAlias | ReflectionKind.Class
 
-/** The nearest named declaration a property belongs to (through type literals and unions). */
+/**
+ * The named declaration a property is an option of: the interface or class it is declared in, or
+ * the type alias whose object type (or a member of its union or intersection) declares it. A
+ * property of a nested object (a value shape inside an option) or of a callback's argument is not
+ * an option of its own.
+ */
 function ownerOf(reflection) {
-  for (let r = reflection.parent; r; r = r.parent) {
-    if (r.kindOf(NAMED)) return r
-  }
+  const parent = reflection.parent
+  if (!parent) return undefined
+  if (parent.kindOf(NAMED)) return parent
+  if (parent.kindOf(ReflectionKind.TypeLiteral) && parent.parent?.kindOf(ReflectionKind.TypeAlias)) return parent.parent
   return undefined
 }
 
@@ -31,9 +37,9 @@ function saysDefault(comment) {
 /** @param {Application} app */
 export function load(app) {
   app.on(Application.EVENT_VALIDATE_PROJECT, (project) => {
-    // Each package is validated as it is converted; the merged project of all of them would
-    // report every finding a second time.
-    if (!project.packageName) return
+    // With entryPointStrategy "packages" each package is validated as it is converted (under its
+    // own options); the merged project validated last would report every finding a second time.
+    if (app.options.getValue('entryPointStrategy') === 'packages') return
     for (const property of project.getReflectionsByKind(ReflectionKind.Property)) {
       if (!property.flags.isOptional || property.inheritedFrom) continue
       if (property.type?.type === 'intrinsic' && property.type.name === 'never') continue

@@ -48,6 +48,7 @@ export type Refusal =
 /** A refused `authorize`: nothing was held, charged or consumed. Amounts in ledger units. */
 export type AuthorizeRefusal = { ok: false } & Refusal
 
+/** What `onEvent` receives: denials, low balances, shortfalls, allowance grants and expiring grants. */
 export type MeteredEvent =
   | ({ type: 'denied'; account: string; feature: string } & Refusal)
   | { type: 'low_balance'; account: string; available: number; threshold: number }
@@ -55,6 +56,7 @@ export type MeteredEvent =
   | { type: 'allowance_granted'; account: string; amount: number; source: string; expiresAt: number; replayed: boolean }
   | { type: 'grant_expiring'; account: string; grantId: string; source: string; remaining: number; expiresAt: number }
 
+/** What `createMetered` takes: the stores, the prices and the credit unit. */
 export interface MeteredOptions {
   /** Where credits are granted, held and charged (`createPostgresStores()`, `createRedisStores()`, `createMemoryStores()`). */
   ledger: Ledger
@@ -103,6 +105,7 @@ export interface MeteredOptions {
   authorizer?: Authorizer | null
 }
 
+/** What `metered.authorize` takes: who is calling, which feature, and its price or worst-case estimate. */
 export interface AuthorizeInput {
   account: string
   /** The metered feature; picks the pricer and labels usage. */
@@ -129,6 +132,7 @@ export interface AuthorizeInput {
   metadata?: Metadata
 }
 
+/** What `ticket.settle` takes: the actual usage (priced by the feature's pricer), credits or units. */
 export interface SettleTicketInput {
   /** What the call used; priced with the feature's pricer. */
   usage?: MeteredUsage
@@ -141,6 +145,7 @@ export interface SettleTicketInput {
   metadata?: Metadata
 }
 
+/** What `ticket.settle` and `ticket.cancel` return. */
 export interface TicketSettlement {
   /** Units charged by this ticket in all. */
   charged: number
@@ -150,6 +155,7 @@ export interface TicketSettlement {
   available: number
 }
 
+/** An admitted call: its hold (or fixed charge) waiting for `settle` or `cancel`. */
 export interface Ticket {
   readonly account: string
   readonly feature: string
@@ -165,10 +171,12 @@ export interface Ticket {
   cancel(input?: { status?: UsageStatus; usage?: MeteredUsage }): Promise<TicketSettlement>
 }
 
+/** What `metered.authorize` returns: a ticket and the limiter's state, or the refusal (nothing consumed). */
 export type AuthorizeResult =
   | { ok: true; ticket: Ticket; limit: LimitResult | null; available: number }
   | AuthorizeRefusal
 
+/** A metering instance (`createMetered`): authorize calls, read balances, and its stores and credit unit. */
 export interface Metered {
   readonly ledger: Ledger
   readonly limiter: Limiter | null

@@ -12,7 +12,9 @@ export interface LanguageModelLike {
   readonly specificationVersion: string
   readonly provider: string
   readonly modelId: string
+  /** Generates a whole response. */
   doGenerate(options: CallOptionsLike): PromiseLike<GenerateResultLike>
+  /** Streams a response. */
   doStream(options: CallOptionsLike): PromiseLike<StreamResultLike>
 }
 
@@ -40,6 +42,7 @@ export interface StreamResultLike {
   stream: ReadableStream<StreamPartLike>
 }
 
+/** Options of `meteredModel` and `meteredMiddleware`. */
 export interface MeteredModelOptions {
   /** The metering instance: `createMetered(...)`, or a `createMeteredNext(...)` instance. */
   metered: Metered | { metered: Metered }
@@ -75,11 +78,13 @@ export interface MeteredModelOptions {
 /** The middleware object, generic so the AI SDK's own result types flow through unchanged. */
 export interface MeteredMiddleware {
   readonly specificationVersion: 'v3'
+  /** Authorizes, runs `doGenerate`, and settles from the usage the provider reported. */
   wrapGenerate<R extends GenerateResultLike>(options: {
     doGenerate: () => PromiseLike<R>
     params: CallOptionsLike
     model: { modelId: string }
   }): Promise<R>
+  /** Authorizes, runs `doStream`, and settles when the stream finishes, is aborted or fails. */
   wrapStream<R extends StreamResultLike>(options: {
     doStream: () => PromiseLike<R>
     params: CallOptionsLike

@@ -51,6 +51,7 @@ export type MeteredAuthParts = Pick<Metered, 'users' | 'ledger' | 'credits'>
 /** A `createMetered` instance, or a `createMeteredNext` one (which holds it as `.metered`). */
 export type MeteredAuthSource = MeteredAuthParts | { readonly metered: MeteredAuthParts }
 
+/** Options of `meteredAuth` (next-auth v4, Auth.js v5) and `meteredBetterAuth`. */
 export interface MeteredAuthOptions {
   /**
    * The app's metered instance (`createMetered(...)` or `createMeteredNext(...)`): its user store,

@@ -3,6 +3,7 @@ import { type FormatCreditsOptions, formatCredits } from './format.js'
 import type { HistoryEntry } from './types.js'
 import { type UseCreditHistoryOptions, type UseCreditHistoryResult, useCreditHistory } from './use-credit-history.js'
 
+/** Props of `<CreditHistory>`. */
 export interface CreditHistoryProps extends UseCreditHistoryOptions, FormatCreditsOptions {
   /** Class of the list. Default: none. */
   className?: string | undefined

@@ -8,6 +8,7 @@ import type { BalanceResponse, MeteredUser } from './types.js'
 import { useCreditHistory } from './use-credit-history.js'
 import { useJson } from './use-json.js'
 
+/** Props of `<CreditManagement>` (admins). */
 export interface CreditManagementProps {
   /** Class of the panel. Default: none. */
   className?: string | undefined

@@ -4,6 +4,7 @@ import { creditsLabel } from './format.js'
 import type { InsufficientCreditsProblem } from './types.js'
 import { useCredits } from './use-credits.js'
 
+/** What `<LowCreditsNotice>`'s render function receives. */
 export interface LowCreditsNoticeState {
   available: number | null
   /** Set when the last call was refused for lack of credits (402). */
@@ -12,6 +13,7 @@ export interface LowCreditsNoticeState {
   buyUrl: string | null
 }
 
+/** Props of `<LowCreditsNotice>`. */
 export interface LowCreditsNoticeProps {
   /** Shown when the balance is below this (credits). @default 10 */
   threshold?: number | undefined

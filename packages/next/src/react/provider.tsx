@@ -3,6 +3,7 @@ import { MeteredContext, type MeteredContextValue } from './context.js'
 import { createMeteredFetch } from './metered-fetch.js'
 import { createMeteredStore, type MeteredStore, type MeteredStoreOptions, toBalance } from './store.js'
 
+/** Props of `<MeteredProvider>`. */
 export interface MeteredProviderProps {
   /**
    * Prefix of the metered routes (`/credits/*`, `/profile/*`, `/admin/*`).

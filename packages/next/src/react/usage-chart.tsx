@@ -7,8 +7,10 @@ import { type UseUsageOptions, useUsage } from './use-usage.js'
 /** What the chart draws: a `GET /profile/usage` body; `from`, `to` and `bucket` may come from props instead. */
 export type ChartData = Pick<UsageStats, 'buckets' | 'totals'> & Partial<Pick<UsageStats, 'from' | 'to' | 'bucket'>>
 
+/** What `<UsageChart>`'s bars measure: credits, calls, tokens or items. */
 export type UsageMetric = 'amount' | 'events' | 'inputTokens' | 'outputTokens' | 'quantity'
 
+/** Props of `<UsageChart>`. */
 export interface UsageChartProps extends UseUsageOptions {
   /**
    * Stats loaded elsewhere (e.g. on the server); no request is made. Only `buckets` and `totals`

@@ -3,6 +3,7 @@ import { useMeteredContext } from './context.js'
 import { query, requestJson, toError } from './request.js'
 import type { EntryType, HistoryEntry } from './types.js'
 
+/** Options of `useCreditHistory` (and `<CreditHistory>`). */
 export interface UseCreditHistoryOptions {
   /** Entries per page. @default 20 */
   limit?: number | undefined
@@ -12,6 +13,7 @@ export interface UseCreditHistoryOptions {
   account?: string | undefined
 }
 
+/** What `useCreditHistory` returns: the entries loaded so far and how to load more. */
 export interface UseCreditHistoryResult {
   /** Newest first, every page loaded so far. */
   entries: HistoryEntry[]

@@ -3,6 +3,7 @@ import { query, toMs } from './request.js'
 import type { UsageStats } from './types.js'
 import { useJson } from './use-json.js'
 
+/** Options of `useUsage` (and `<UsageChart>`): the range and bucketing. */
 export interface UseUsageOptions {
   /** Start, inclusive (epoch ms or Date). Default: 30 days (daily buckets) or 2 days (hourly) before `to`. */
   from?: number | Date | undefined
@@ -18,6 +19,7 @@ export interface UseUsageOptions {
   enabled?: boolean | undefined
 }
 
+/** What `useUsage` returns. */
 export interface UseUsageResult {
   stats: UsageStats | null
   loading: boolean

@@ -20,6 +20,7 @@ export interface IssueLike {
   message: string
 }
 
+/** Options of `errorProblem`. */
 export interface ErrorProblemOptions {
   /** Treat `ValidationError`/`ZodError` as the client's fault (400). @default false (500) */
   clientInput?: boolean

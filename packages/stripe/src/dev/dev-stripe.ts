@@ -9,6 +9,7 @@ import type {
 import { DEV_STRIPE_REFUSED, devStripeMode, processEnv } from './production-guard.js'
 import { signPayload, verifyPayload } from './signature.js'
 
+/** Options of `createDevStripe`. */
 export interface DevStripeOptions {
   /**
    * Where `checkout()` sends the browser in development: your own "pay" page, which calls
@@ -32,6 +33,7 @@ export interface DevStripeOptions {
   allowInProduction?: boolean
 }
 
+/** What `createDevStripe` returns: a Stripe stand-in for development, and how to pay its sessions. */
 export interface DevStripe {
   /** Pass as `stripe` to `createStripeCredits`. */
   client: StripeCreditsClient
