@@ -17,6 +17,7 @@ export interface UseCreditHistoryOptions {
 export interface UseCreditHistoryResult {
   /** Newest first, every page loaded so far. */
   entries: HistoryEntry[]
+  /** Loads the next page (nothing when there is none). */
   loadMore: () => Promise<void>
   hasMore: boolean
   loading: boolean

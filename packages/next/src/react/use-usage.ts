@@ -24,6 +24,7 @@ export interface UseUsageResult {
   stats: UsageStats | null
   loading: boolean
   error: Error | null
+  /** Fetches the stats again. */
   refresh: () => Promise<void>
 }
 
