@@ -12,7 +12,9 @@ export const systemClock: Clock = { now: () => Date.now() }
 
 /** A clock that only moves when told to. */
 export interface ManualClock extends Clock {
+  /** Moves the clock forward by `ms` milliseconds. */
   advance(ms: number): void
+  /** Sets the clock to `ms`, epoch milliseconds. */
   set(ms: number): void
 }
 

@@ -6,6 +6,7 @@ import { ValidationError } from './errors.js'
  */
 export type Duration = number | `${number}${DurationUnit}` | `${number} ${DurationUnit}`
 
+/** The units a duration string may use (`'30 s'`, `'10 m'`, `'1 d'`). */
 export type DurationUnit =
   | 'ms'
   | 's'

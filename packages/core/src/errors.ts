@@ -32,6 +32,7 @@ function hasBrand(this: Function, value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[symbol] === true
 }
 
+/** The base of every error metered throws; switch on `code` (`isMeteredError` recognises one from any copy of the package). */
 export class MeteredError extends Error {
   readonly code: MeteredErrorCode
   constructor(code: MeteredErrorCode, message: string, options?: { cause?: unknown }) {

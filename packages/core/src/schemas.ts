@@ -89,7 +89,9 @@ function isDuration(s: string): boolean {
   }
 }
 
+/** An account id: clean text (well-formed Unicode, no NUL) within the id length limit. */
 export const accountSchema = /* @__PURE__ */ lazily(id)
+/** An idempotency or limiter key, with the rules of an account id. */
 export const keySchema = /* @__PURE__ */ lazily(id)
 export const reasonSchema = /* @__PURE__ */ lazily(id)
 /** A feature or limiter rule name. */
@@ -101,7 +103,9 @@ export const nonNegativeAmountSchema = /* @__PURE__ */ lazily(nonNegativeAmount)
  * were checked, and a refusal names the offending path (`metadata.a.0`).
  */
 export const metadataSchema = /* @__PURE__ */ lazily(metadata)
+/** A time: epoch milliseconds or a valid Date. */
 export const instantSchema = /* @__PURE__ */ lazily(instant)
+/** A duration: positive milliseconds, or a string such as `'30 s'`, `'10 m'` or `'1 d'`. */
 export const durationSchema = /* @__PURE__ */ lazily(duration)
 
 export const grantInputSchema = /* @__PURE__ */ lazily(() =>
@@ -196,6 +200,7 @@ const ruleSpec = () =>
 
 export const ruleSpecSchema = /* @__PURE__ */ lazily(ruleSpec)
 
+/** A limiter store's `consume` request: up to `MAX_CONSUME_ITEMS` items, each a key, a rule and a cost. */
 export const consumeRequestSchema = /* @__PURE__ */ lazily(() =>
   z.strictObject({
     items: z.array(z.strictObject({ key: id(), name: ruleName(), rule: ruleSpec(), cost: nonNegativeAmount() })).check(
@@ -306,6 +311,7 @@ export const pageOptionsSchema = /* @__PURE__ */ lazily(() =>
   }),
 )
 
+/** Epoch milliseconds of an `Instant`. */
 export function toEpoch(instant: number | Date): number {
   return typeof instant === 'number' ? instant : instant.getTime()
 }

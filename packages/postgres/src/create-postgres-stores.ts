@@ -9,6 +9,7 @@ import { DEFAULT_SCHEMA, quoteSchema } from './schema-name.js'
 import { createPostgresUsageDriver } from './usage-store.js'
 import { createPostgresUserDriver } from './user-store.js'
 
+/** Options of `createPostgresStores`. */
 export interface PostgresStoresOptions {
   /**
    * The schema `migrate()` created; every table and function of metered lives there.
@@ -24,6 +25,7 @@ export interface PostgresStoresOptions {
   clock?: Clock
 }
 
+/** What `createPostgresStores` returns: every store on one database; spread it into `createMetered`. */
 export interface PostgresStores {
   ledger: Ledger
   limiterStore: LimiterStore

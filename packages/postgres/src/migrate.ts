@@ -4,6 +4,7 @@ import { toMeteredError } from './errors.js'
 import { migrations } from './migrations/index.js'
 import { DEFAULT_SCHEMA, quoteSchema } from './schema-name.js'
 
+/** Options of `migrate`. */
 export interface MigrateOptions {
   /**
    * The Postgres schema that holds every table and function of metered, created if missing.
@@ -13,6 +14,7 @@ export interface MigrateOptions {
   schema?: string
 }
 
+/** What `migrate` did. */
 export interface MigrateResult {
   /** Versions applied by this call, in order; empty when the schema was already up to date. */
   applied: number[]

@@ -15,16 +15,19 @@ import {
  * never imports PGlite).
  */
 export interface PGliteLike {
+  /** Runs one statement with its parameters. */
   query<T>(
     sql: string,
     params?: unknown[],
     options?: { rowMode?: 'object' },
   ): Promise<{ rows: T[]; affectedRows?: number }>
   readonly waitReady?: Promise<void>
+  /** Closes the database (the dialect's `destroy`). */
   close?(): Promise<void>
   readonly closed?: boolean
 }
 
+/** Options of `pgliteDialect`. */
 export interface PGliteDialectOptions {
   /**
    * The PGlite instance, or a function that opens it at the first query (so importing the module

@@ -14,6 +14,8 @@
  * }
  */
 export interface RedisScriptClient {
+  /** Runs a cached script by its SHA1; rejects with a `NOSCRIPT` error when the server does not know it. */
   evalsha(sha1: string, keys: string[], args: string[]): Promise<unknown>
+  /** Runs (and caches) a script from its source. */
   eval(script: string, keys: string[], args: string[]): Promise<unknown>
 }

@@ -6,6 +6,7 @@ import { checkPrefix, DEFAULT_PREFIX } from './keys.js'
 import { createRedisLedgerDriver } from './ledger.js'
 import { createRedisLimiterDriver } from './limiter-store.js'
 
+/** Options of `createRedisStores`. */
 export interface RedisStoresOptions {
   /**
    * Prepended to every key, so several apps or environments can share one Redis. Must not
@@ -33,6 +34,7 @@ export interface RedisStoresOptions {
   closedHoldsLimit?: number
 }
 
+/** What `createRedisStores` returns: the limiter store, the ledger and the one-step authorizer on one Redis. */
 export interface RedisStores {
   /** Rate limiter store for core's `createLimiter`. */
   limiterStore: LimiterStore

@@ -8,6 +8,7 @@ import type { NormalizedPack } from './packs.js'
 import type { StripeCheckoutSession } from './stripe-client.js'
 import { mapStripeError } from './stripe-errors.js'
 
+/** What `credits.checkout` takes: who buys, and which pack. */
 export interface CheckoutInput {
   /** Who gets the credits: the signed-in user's id (or org id). Never take it from the browser. */
   account: string
@@ -25,6 +26,7 @@ export interface CheckoutInput {
   idempotencyKey?: string | undefined
 }
 
+/** What `credits.checkout` returns: where to send the browser. */
 export interface CheckoutResult {
   /** Redirect the browser here (HTTP 303 from a route handler, or `location.assign`). */
   url: string

@@ -11,7 +11,9 @@ import type { StripeCreditsClient } from './stripe-client.js'
  * a column on your users table, the users port, Redis.
  */
 export interface StripeCustomerStore {
+  /** The Stripe customer id stored for the account, if any. */
   get(account: string): Promise<string | null | undefined>
+  /** Stores the customer id created for the account. */
   set(account: string, customerId: string): Promise<void>
 }
 
@@ -24,6 +26,7 @@ export interface StripeMeteredParts {
 /** A `createMetered` instance, or a `createMeteredNext` one (which holds it as `.metered`). */
 export type StripeMeteredSource = StripeMeteredParts | { readonly metered: StripeMeteredParts }
 
+/** Options of `createStripeCredits`. */
 export interface StripeCreditsOptions extends StripeCreditsHooks {
   /** A `new Stripe(secretKey)` instance, or anything with the same methods. */
   stripe: StripeCreditsClient
@@ -48,7 +51,7 @@ export interface StripeCreditsOptions extends StripeCreditsHooks {
   successUrl: string
   /** Where Checkout sends the buyer who cancels. @example 'https://example.com/checkout/cancel' */
   cancelUrl: string
-  /** Reuse one Stripe customer per account. Without it Checkout decides (guest customers). */
+  /** Reuse one Stripe customer per account. Default: none; Checkout decides (guest customers). */
   customers?: StripeCustomerStore
   /**
    * Refuse to grant when the session's total is below the pack's `unitAmount` or in another

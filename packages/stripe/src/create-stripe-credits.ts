@@ -4,6 +4,7 @@ import { normalizeOptions, type StripeCreditsOptions } from './config.js'
 import { type PublicPack, publicPack } from './packs.js'
 import { handleWebhook } from './webhook.js'
 
+/** What `createStripeCredits` returns: the packs, checkout, the webhook handler and the success page's status. */
 export interface StripeCredits {
   /** Active packs for the pricing page: ids, names, credits and prices, nothing secret. */
   readonly packs: readonly PublicPack[]

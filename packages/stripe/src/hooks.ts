@@ -48,6 +48,7 @@ export interface StripeErrorContext {
   [id: string]: unknown
 }
 
+/** The two hooks of `createStripeCredits`: decisions (`onEvent`) and handled failures (`onError`). */
 export interface StripeCreditsHooks {
   /**
    * Decisions an operator should see (see `StripeCreditsEvent`). Errors thrown here are ignored.

@@ -4,6 +4,7 @@
  * grant or a clawback happens once however often Stripe delivers the event.
  */
 export const META_ACCOUNT = 'metered_account'
+/** The Checkout Session metadata key naming the pack sold. */
 export const META_PACK = 'metered_pack'
 
 /** Ledger idempotency key of the grant for one Checkout Session. */

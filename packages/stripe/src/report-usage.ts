@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { StripeMeterClient } from './stripe-client.js'
 import { mapStripeError } from './stripe-errors.js'
 
+/** What `reportUsage` takes: one Billing meter event. */
 export interface ReportUsageInput {
   /** The `event_name` of the Billing meter, e.g. `'ai_credits'`. */
   eventName: string

@@ -6,6 +6,7 @@
 
 /** Per-request options understood by the SDK; only the idempotency key is used here. */
 export interface StripeRequestOptions {
+  /** Stripe's `Idempotency-Key` header. Default: none. */
   idempotencyKey?: string
 }
 
@@ -35,6 +36,7 @@ export interface StripeCheckoutSession {
   url?: string | null
 }
 
+/** The fields of a Stripe Refund the clawback reads. */
 export interface StripeRefund {
   id: string
   amount: number
@@ -44,6 +46,7 @@ export interface StripeRefund {
   created: number
 }
 
+/** The fields of a Stripe Charge the clawback reads. */
 export interface StripeCharge {
   id: string
   amount: number
@@ -53,6 +56,7 @@ export interface StripeCharge {
   refunds?: StripeList<StripeRefund> | null
 }
 
+/** The fields of a Stripe Dispute the clawback reads. */
 export interface StripeDispute {
   id: string
   charge: string | { id: string }
@@ -70,25 +74,32 @@ export interface StripeEvent {
 export interface StripeCreditsClient {
   checkout: {
     sessions: {
+      /** Creates a Checkout Session. */
       // biome-ignore lint/suspicious/noExplicitAny: the SDK's params type varies by version; we build it ourselves
       create(params: any, options?: StripeRequestOptions): Promise<StripeCheckoutSession>
+      /** Reads a Checkout Session. */
       retrieve(id: string): Promise<StripeCheckoutSession>
+      /** Lists Checkout Sessions (by payment intent, for refunds and disputes). */
       // biome-ignore lint/suspicious/noExplicitAny: see above
       list(params: any): Promise<StripeList<StripeCheckoutSession>>
     }
   }
   customers: {
+    /** Creates a customer. */
     // biome-ignore lint/suspicious/noExplicitAny: see above
     create(params: any, options?: StripeRequestOptions): Promise<{ id: string }>
   }
   charges: {
+    /** Reads a charge. */
     retrieve(id: string): Promise<StripeCharge>
   }
   refunds: {
+    /** Lists a charge's refunds. */
     // biome-ignore lint/suspicious/noExplicitAny: see above
     list(params: any): Promise<StripeList<StripeRefund>>
   }
   webhooks: {
+    /** Verifies a webhook's signature over the raw body and parses the event. */
     constructEventAsync(
       payload: string,
       header: string,
@@ -104,6 +115,7 @@ export interface StripeCreditsClient {
 export interface StripeMeterClient {
   billing: {
     meterEvents: {
+      /** Sends one meter event. */
       // biome-ignore lint/suspicious/noExplicitAny: see above
       create(params: any, options?: StripeRequestOptions): Promise<{ identifier: string }>
     }

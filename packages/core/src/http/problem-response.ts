@@ -1,14 +1,16 @@
 import { PROBLEMS, type ProblemCode } from './codes.js'
 import { type ProblemBody, type ProblemExtensions, problemType } from './problem-body.js'
 
+/** The media type of RFC 9457 problem bodies. */
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json'
 
+/** Options of `problemBody` and `problemResponse`: the detail, the code's extension members, headers. */
 export interface ProblemResponseOptions<C extends ProblemCode> {
   /** Human-readable, safe to show; defaults to a generic sentence per code. Never put internals here. */
   detail?: string
-  /** The code's extension members (`issues`, `available`, `retryAfterMs`, ...). */
+  /** The code's extension members (`issues`, `available`, `retryAfterMs`, ...). Default: none. */
   extensions?: C extends keyof ProblemExtensions ? ProblemExtensions[C] : Record<string, unknown>
-  /** Extra headers (`Retry-After`, `RateLimit`, `Allow`, `Credits-Remaining`). */
+  /** Extra headers (`Retry-After`, `RateLimit`, `Allow`, `Credits-Remaining`). Default: none. */
   headers?: HeadersInit
   /** Base of the `type` URI. @default 'urn:metered:problem:' */
   typeBase?: string

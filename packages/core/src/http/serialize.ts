@@ -93,6 +93,7 @@ export function userBody(user: UserProfile): UserBody {
   }
 }
 
+/** The `GET /api/admin/users` body of a page of user profiles. */
 export function usersBody(page: UserPage): UsersBody {
   return { users: page.users.map(userBody), nextCursor: page.nextCursor }
 }
@@ -108,6 +109,7 @@ function loginBody(login: Login): LoginBody {
   }
 }
 
+/** The `GET /api/profile/logins` body of a page of sign-ins. */
 export function loginsBody(page: LoginPage): LoginsBody {
   return { logins: page.logins.map(loginBody), nextCursor: page.nextCursor }
 }

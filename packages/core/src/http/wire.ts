@@ -21,6 +21,7 @@ export interface BalanceBody {
   grants: GrantBody[]
 }
 
+/** The kinds of history entries on the wire, as in the ledger. */
 export type EntryType = 'grant' | 'debit' | 'expire' | 'revoke'
 
 /** One line of a history; `amount` is signed credits (grants add, debits take). */

@@ -26,13 +26,22 @@ import type {
  * sees input the schemas refuse. docs/semantics.md says what each method must do.
  */
 export interface LedgerDriver {
+  /** `Ledger.grant` on validated input; replays or refuses by `fingerprint` for a known key. */
   grant(input: NormalizedGrant, fingerprint: string): Promise<GrantResult>
+  /** `Ledger.debit` on validated input. */
   debit(input: NormalizedDebit, fingerprint: string | null): Promise<DebitResult>
+  /** `Ledger.reserve` on validated input. */
   reserve(input: NormalizedReserve, fingerprint: string | null): Promise<ReserveResult>
+  /** `Ledger.settle` on validated input. */
   settle(input: NormalizedSettle): Promise<SettleResult>
+  /** `Ledger.release`. */
   release(input: ReleaseInput): Promise<ReleaseResult>
+  /** `Ledger.revoke` on validated input. */
   revoke(input: NormalizedRevoke, fingerprint: string | null): Promise<RevokeResult>
+  /** `Ledger.balance`. */
   balance(account: string): Promise<Balance>
+  /** `Ledger.history` with the paging options defaulted. */
   history(account: string, options: NormalizedHistory): Promise<HistoryPage>
+  /** `Ledger.verify`. */
   verify(account: string): Promise<VerifyResult>
 }

@@ -14,6 +14,7 @@ export interface NormalizedGrant {
   metadata: Metadata | null
 }
 
+/** A `DebitInput` after validation and defaults, as a `LedgerDriver` receives it. */
 export interface NormalizedDebit {
   account: string
   amount: number
@@ -22,6 +23,7 @@ export interface NormalizedDebit {
   metadata: Metadata | null
 }
 
+/** A `ReserveInput` after validation and defaults (the ttl in milliseconds). */
 export interface NormalizedReserve {
   account: string
   amount: number
@@ -31,12 +33,14 @@ export interface NormalizedReserve {
   metadata: Metadata | null
 }
 
+/** A `SettleInput` after validation. */
 export interface NormalizedSettle {
   holdId: string
   amount: number
   metadata: Metadata | null
 }
 
+/** A `RevokeInput` after validation. */
 export interface NormalizedRevoke {
   grantId: string | null
   grantIdempotencyKey: string | null
@@ -46,6 +50,7 @@ export interface NormalizedRevoke {
   metadata: Metadata | null
 }
 
+/** History paging options after validation and defaults. */
 export interface NormalizedHistory {
   cursor: string | null
   limit: number

@@ -18,6 +18,7 @@ export type Metadata = Record<string, unknown>
 /** A time given as epoch milliseconds or a Date. Results always use epoch milliseconds. */
 export type Instant = number | Date
 
+/** What `ledger.grant` takes: credits added to an account, once per idempotency key. */
 export interface GrantInput {
   /** Who receives the credits: a user id, an org id, any string up to 200 characters. */
   account: string
@@ -37,6 +38,7 @@ export interface GrantInput {
   metadata?: Metadata
 }
 
+/** What `ledger.grant` returns: the new grant and the account's balance after it. */
 export interface GrantResult {
   ok: true
   grantId: string
@@ -48,6 +50,7 @@ export interface GrantResult {
   replayed: boolean
 }
 
+/** What `ledger.debit` takes: units taken from an account at once (a known price), if it has them. */
 export interface DebitInput {
   account: string
   amount: Amount
@@ -58,6 +61,7 @@ export interface DebitInput {
   metadata?: Metadata
 }
 
+/** The refusal of a debit or reserve the account cannot cover; nothing was written. */
 export interface InsufficientCredits {
   ok: false
   reason: 'insufficient_credits'
@@ -65,10 +69,12 @@ export interface InsufficientCredits {
   required: Amount
 }
 
+/** What `ledger.debit` returns: the debit entry and the balance after it, or the refusal. */
 export type DebitResult =
   | { ok: true; entryId: string; amount: Amount; available: Amount; replayed: boolean }
   | InsufficientCredits
 
+/** What `ledger.reserve` takes: units held for work whose price is known only afterwards. */
 export interface ReserveInput {
   account: string
   amount: Amount
@@ -80,6 +86,7 @@ export interface ReserveInput {
   metadata?: Metadata
 }
 
+/** Units set aside by `reserve` until `settle`, `release` or expiry. */
 export interface Hold {
   id: string
   account: string
@@ -90,8 +97,10 @@ export interface Hold {
   createdAt: number
 }
 
+/** What `ledger.reserve` returns: the hold and the balance after it, or the refusal. */
 export type ReserveResult = { ok: true; hold: Hold; available: Amount; replayed: boolean } | InsufficientCredits
 
+/** What `ledger.settle` takes: the hold and the units actually used. */
 export interface SettleInput {
   holdId: string
   /**
@@ -108,6 +117,7 @@ export interface SettleInput {
   metadata?: Metadata
 }
 
+/** What `ledger.settle` returns: what was charged, given back and lost, or why the hold could not be settled. */
 export type SettleResult =
   | {
       ok: true
@@ -128,14 +138,17 @@ export type SettleResult =
     }
   | { ok: false; reason: 'hold_not_found' | 'hold_closed' }
 
+/** What `ledger.release` takes: the hold to give back whole. */
 export interface ReleaseInput {
   holdId: string
 }
 
+/** What `ledger.release` returns: the units given back (and forfeited), or why the hold could not be released. */
 export type ReleaseResult =
   | { ok: true; released: Amount; forfeited: Amount; available: Amount; replayed: boolean }
   | { ok: false; reason: 'hold_not_found' | 'hold_closed' }
 
+/** What `ledger.revoke` takes: a grant to claw back, whole or in part (refunds, disputes). */
 export interface RevokeInput {
   /** The grant, by id ... */
   grantId?: string
@@ -154,6 +167,7 @@ export interface RevokeInput {
   metadata?: Metadata
 }
 
+/** What `ledger.revoke` returns: the units clawed back now and those pending on open holds. */
 export type RevokeResult =
   | {
       ok: true
@@ -172,6 +186,7 @@ export type RevokeResult =
     }
   | { ok: false; reason: 'grant_not_found' }
 
+/** One live grant in a `Balance`: what is left of it and when it expires. */
 export interface GrantBalance {
   id: string
   source: string
@@ -184,6 +199,7 @@ export interface GrantBalance {
   createdAt: number
 }
 
+/** An account's credits now: available, held, and the grants they come from. */
 export interface Balance {
   account: string
   /** Units that can be spent now. */
@@ -194,6 +210,7 @@ export interface Balance {
   grants: GrantBalance[]
 }
 
+/** The kinds of ledger entries: credits added (`grant`), spent (`debit`), lapsed (`expire`) or clawed back (`revoke`). */
 export type EntryType = 'grant' | 'debit' | 'expire' | 'revoke'
 
 /** One line of the append-only ledger. Positive amounts add, negative amounts take. */
@@ -213,20 +230,24 @@ export interface Entry {
   createdAt: number
 }
 
+/** Paging and filtering of `ledger.history`. */
 export interface HistoryOptions {
-  /** The `nextCursor` of the previous page. */
+  /** The `nextCursor` of the previous page. Default: the first (newest) page. */
   cursor?: string | null
   /** @default 50, at most 500 */
   limit?: number
+  /** Only entries of these types. Default: every type. */
   types?: EntryType[]
 }
 
+/** One page of an account's entries, newest first. */
 export interface HistoryPage {
   /** Newest first. */
   entries: Entry[]
   nextCursor: string | null
 }
 
+/** What `ledger.verify` found: the account's totals recomputed from its records, and any disagreement. */
 export interface VerifyResult {
   ok: boolean
   account: string
@@ -249,14 +270,23 @@ export interface VerifyResult {
  * `available == Σ live grant remainders`, `available + held == Σ entries`, nothing below zero.
  */
 export interface Ledger {
+  /** Adds credits; the idempotency key makes it happen once. */
   grant(input: GrantInput): Promise<GrantResult>
+  /** Takes units now if the account has them; refuses otherwise, writing nothing. */
   debit(input: DebitInput): Promise<DebitResult>
+  /** Holds units for work in progress; refuses if the account cannot cover them. */
   reserve(input: ReserveInput): Promise<ReserveResult>
+  /** Charges the units actually used from a hold and gives the rest back. */
   settle(input: SettleInput): Promise<SettleResult>
+  /** Gives a hold back whole (the work failed or was cancelled). */
   release(input: ReleaseInput): Promise<ReleaseResult>
+  /** Claws a grant back, whole or in part, including units its open holds return later. */
   revoke(input: RevokeInput): Promise<RevokeResult>
+  /** The account's available and held units and its live grants. */
   balance(account: string): Promise<Balance>
+  /** The account's entries, newest first, a page at a time. */
   history(account: string, options?: HistoryOptions): Promise<HistoryPage>
+  /** Recomputes the account's totals from its grants, holds and entries and reports any disagreement. */
   verify(account: string): Promise<VerifyResult>
 }
 

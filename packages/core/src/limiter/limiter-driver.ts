@@ -7,6 +7,8 @@ import type { ConsumeRequest, ConsumeResult } from './types.js'
  * Limiter store).
  */
 export interface LimiterDriver {
+  /** `LimiterStore.consume` on a validated request. */
   consume(request: ConsumeRequest): Promise<ConsumeResult>
+  /** `LimiterStore.reset` on validated names. */
   reset(key: string, names: string[]): Promise<void>
 }

@@ -11,8 +11,10 @@ export interface LimitContext {
   [key: string]: unknown
 }
 
+/** What a limiter does when its store fails or times out: refuse, admit, or ask another store. */
 export type StoreErrorPolicy = 'deny' | 'allow' | { fallback: LimiterStore }
 
+/** What `createLimiter` takes: the store, the rules and the failure policy. */
 export interface LimiterOptions {
   /**
    * Where rule state lives and decisions are made, in one call per `limit()`.
@@ -58,6 +60,7 @@ export interface LimiterOptions {
   onError?: (error: unknown) => void
 }
 
+/** Per-call options of `limiter.limit`: the cost, the rules, the context. */
 export interface LimitOptions {
   /**
    * Units this call consumes: one number for every rule, or per rule name. Rules a record does
@@ -81,6 +84,7 @@ export interface LimitOptions {
   ctx?: LimitContext
 }
 
+/** One rule's state after a `limit` call. */
 export interface RuleResult {
   name: string
   limit: number
@@ -92,6 +96,7 @@ export interface RuleResult {
   ok: boolean
 }
 
+/** What `limiter.limit` and `peek` return: admitted or not, and every rule's state. */
 export interface LimitResult {
   ok: boolean
   /**
@@ -109,7 +114,9 @@ export interface LimitResult {
   reason?: 'rate_limited' | 'store_unavailable'
 }
 
+/** A rate limiter (`createLimiter`): named rules over a limiter store, checked and consumed all or nothing. */
 export interface Limiter {
+  /** Checks every rule for the key and consumes them all if every one admits the call; refuses consuming nothing otherwise. */
   limit(key: string, options?: LimitOptions): Promise<LimitResult>
   /**
    * Current state without consuming anything: `remaining` and `reset` as they are now;

@@ -29,12 +29,14 @@ export interface ConsumeItem {
   cost: number
 }
 
+/** What `LimiterStore.consume` takes: every rule of one call, decided together. */
 export interface ConsumeRequest {
   items: ConsumeItem[]
   /** Only report; consume nothing. */
   dryRun?: boolean
 }
 
+/** One rule's state as a limiter store reports it. */
 export interface RuleState {
   name: string
   key: string
@@ -49,6 +51,7 @@ export interface RuleState {
   allowed: boolean
 }
 
+/** What `LimiterStore.consume` returns: admitted or not, and every rule's state. */
 export interface ConsumeResult {
   /** All rules admitted the call, and (unless dryRun) all were consumed. */
   allowed: boolean
@@ -63,6 +66,7 @@ export interface ConsumeResult {
  * nothing: if any rule refuses, no rule is consumed. One round trip per call.
  */
 export interface LimiterStore {
+  /** Decides every item of the request at once and consumes them all only if every one admits the call. */
   consume(request: ConsumeRequest): Promise<ConsumeResult>
   /** Forget the state of these (key, name) pairs. Names the key has no state for are ignored. */
   reset(key: string, names: string[]): Promise<void>

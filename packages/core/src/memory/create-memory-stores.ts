@@ -8,6 +8,7 @@ import { createMemoryLimiterStore, type MemoryLimiterStore } from './memory-limi
 import { createMemoryUsageStore } from './memory-usage.js'
 import { createMemoryUserStore } from './memory-users.js'
 
+/** Options of `createMemoryStores`. */
 export interface MemoryStoresOptions {
   /** One clock for every store, so a test moving it moves them all. @default systemClock */
   clock?: Clock

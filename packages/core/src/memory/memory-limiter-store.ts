@@ -7,6 +7,7 @@ import { stateExpiresAt } from '../limiter/state-expiry.js'
 import type { ConsumeRequest, ConsumeResult, LimiterStore, RuleState } from '../limiter/types.js'
 import { attachSync, type MemoryLimiterSync } from './memory-sync.js'
 
+/** Options of `createMemoryLimiterStore`. */
 export interface MemoryLimiterStoreOptions {
   /**
    * Where time comes from. Tests pass a `ManualClock` to move time without waiting.

@@ -5,6 +5,7 @@ import { addToTotals, bucketStart, emptyTotals } from '../usage/normalize.js'
 import type { UsageBucket, UsageEvent, UsageStore } from '../usage/types.js'
 import type { UsageDriver } from '../usage/usage-driver.js'
 
+/** Options of `createMemoryUsageStore`. */
 export interface MemoryUsageStoreOptions {
   /** Where "now" comes from for events recorded without `at`. @default systemClock */
   clock?: Clock

@@ -5,6 +5,7 @@ import { decodeKeysetCursor, encodeKeysetCursor } from '../usage/keyset-cursor.j
 import type { Login, UserProfile, UserStore } from '../users/types.js'
 import type { UserDriver } from '../users/user-driver.js'
 
+/** Options of `createMemoryUserStore`. */
 export interface MemoryUserStoreOptions {
   /** Where "now" comes from for `createdAt`, `updatedAt` and logins without `at`. @default systemClock */
   clock?: Clock

@@ -16,5 +16,6 @@ export interface NormalizedAuthorize {
 
 /** A store that decides limits and balance in one atomic step (see `Authorizer` for the steps). */
 export interface AuthorizerDriver {
+  /** `Authorizer.authorize` on validated input, with the hold's idempotency fingerprint. */
   authorize(input: NormalizedAuthorize): Promise<AuthorizeStoreResult>
 }

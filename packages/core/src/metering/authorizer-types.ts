@@ -2,6 +2,7 @@ import type { Duration } from '../duration.js'
 import type { Metadata } from '../ledger/types.js'
 import type { ConsumeRequest, ConsumeResult, LimiterStore } from '../limiter/types.js'
 
+/** What `Authorizer.authorize` takes: the hold (or charge) and the limiter items, decided in one store call. */
 export interface AuthorizeStoreInput {
   account: string
   /** Units to hold (or, with `charge`, to debit). */
@@ -18,6 +19,7 @@ export interface AuthorizeStoreInput {
   limits: ConsumeRequest
 }
 
+/** What `Authorizer.authorize` returns: the hold or charge with the rules' states, or the refusal (nothing written). */
 export type AuthorizeStoreResult =
   | {
       ok: true
@@ -57,5 +59,6 @@ export type AuthorizeStoreResult =
 export interface Authorizer {
   /** The limiter store whose state this authorizer shares. `createMetered` uses the one-step path only when the limiter's store is this one. */
   readonly limiterStore: LimiterStore
+  /** Checks the rules and the balance and places the hold (or debit) in one atomic store call. */
   authorize(input: AuthorizeStoreInput): Promise<AuthorizeStoreResult>
 }

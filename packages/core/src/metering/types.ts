@@ -48,6 +48,7 @@ export type Refusal =
 /** A refused `authorize`: nothing was held, charged or consumed. Amounts in ledger units. */
 export type AuthorizeRefusal = { ok: false } & Refusal
 
+/** What `onEvent` receives: denials, low balances, shortfalls, allowance grants and expiring grants. */
 export type MeteredEvent =
   | ({ type: 'denied'; account: string; feature: string } & Refusal)
   | { type: 'low_balance'; account: string; available: number; threshold: number }
@@ -55,14 +56,20 @@ export type MeteredEvent =
   | { type: 'allowance_granted'; account: string; amount: number; source: string; expiresAt: number; replayed: boolean }
   | { type: 'grant_expiring'; account: string; grantId: string; source: string; remaining: number; expiresAt: number }
 
+/** What `createMetered` takes: the stores, the prices and the credit unit. */
 export interface MeteredOptions {
+  /** Where credits are granted, held and charged (`createPostgresStores()`, `createRedisStores()`, `createMemoryStores()`). */
   ledger: Ledger
-  /** Rate limits checked by `authorize`. Optional. */
+  /** Rate limits checked by `authorize`. Default: none (no rules are checked). */
   limiter?: Limiter | null
-  /** Where settled calls are recorded. Optional. */
+  /** Where settled calls are recorded. Default: none (no usage log, no usage stats). */
   usage?: UsageStore | null
+  /** Profiles, roles and plans (the auth glue and the admin routes read it). Default: none. */
   users?: UserStore | null
-  /** Pricers by feature name, used to price `estimate` and `settle({ usage })`. */
+  /**
+   * Pricers by feature name, used to price `estimate` and `settle({ usage })`. Default: none, so
+   * only credit amounts (not usage) can be estimated and settled.
+   */
   pricing?: Record<string, Pricer>
   /**
    * Ledger units per credit. 1000 keeps milli-credits, so a 0.39-credit call is charged 390
@@ -73,16 +80,19 @@ export interface MeteredOptions {
   unitsPerCredit?: number
   /** How long a hold lives if never settled (a crashed request). @default '10 m' */
   holdTtl?: Duration
-  /** Recurring credits per account; a function can depend on the caller's plan. */
+  /** Recurring credits per account; a function can depend on the caller's plan. Default: none. */
   allowances?: Allowance[] | ((ctx: { account: string; plan?: string | null }) => Allowance[])
   /**
    * Emit `grant_expiring` (once per grant and instance) when, after a charge, a grant with credits
    * left expires within this span. Costs one balance read per settle; off by default.
    */
   expiringWithin?: Duration
-  /** Emit `low_balance` when a settle leaves fewer credits than this. */
+  /** Emit `low_balance` when a settle leaves fewer credits than this. Default: never emitted. */
   lowBalanceCredits?: number
-  /** Notified of denials, low balances, shortfalls and allowance grants. Errors thrown here are ignored. */
+  /**
+   * Notified of denials, low balances, shortfalls and allowance grants. Errors thrown here are
+   * ignored. Default: none.
+   */
   onEvent?: (event: MeteredEvent) => void | Promise<void>
   /** Time source for allowance periods and latency. @default system clock */
   clock?: Clock
@@ -90,10 +100,12 @@ export interface MeteredOptions {
    * Decides limits and credits in ONE store call when the limiter's store is this authorizer's
    * (`createMemoryStores()`, `createPostgresStores()` and `createRedisStores()` return one as
    * `authorizer`, so spreading the stores wires it). Otherwise authorize takes two steps.
+   * Default: none (two steps), unless the spread stores bring one.
    */
   authorizer?: Authorizer | null
 }
 
+/** What `metered.authorize` takes: who is calling, which feature, and its price or worst-case estimate. */
 export interface AuthorizeInput {
   account: string
   /** The metered feature; picks the pricer and labels usage. */
@@ -120,6 +132,7 @@ export interface AuthorizeInput {
   metadata?: Metadata
 }
 
+/** What `ticket.settle` takes: the actual usage (priced by the feature's pricer), credits or units. */
 export interface SettleTicketInput {
   /** What the call used; priced with the feature's pricer. */
   usage?: MeteredUsage
@@ -132,6 +145,7 @@ export interface SettleTicketInput {
   metadata?: Metadata
 }
 
+/** What `ticket.settle` and `ticket.cancel` return. */
 export interface TicketSettlement {
   /** Units charged by this ticket in all. */
   charged: number
@@ -141,6 +155,7 @@ export interface TicketSettlement {
   available: number
 }
 
+/** An admitted call: its hold (or fixed charge) waiting for `settle` or `cancel`. */
 export interface Ticket {
   readonly account: string
   readonly feature: string
@@ -156,10 +171,12 @@ export interface Ticket {
   cancel(input?: { status?: UsageStatus; usage?: MeteredUsage }): Promise<TicketSettlement>
 }
 
+/** What `metered.authorize` returns: a ticket and the limiter's state, or the refusal (nothing consumed). */
 export type AuthorizeResult =
   | { ok: true; ticket: Ticket; limit: LimitResult | null; available: number }
   | AuthorizeRefusal
 
+/** A metering instance (`createMetered`): authorize calls, read balances, and its stores and credit unit. */
 export interface Metered {
   readonly ledger: Ledger
   readonly limiter: Limiter | null

@@ -15,6 +15,10 @@ export interface AnthropicMessageLike {
   } | null
 }
 
+/**
+ * The usage of an Anthropic Messages response: cache reads and writes counted into `inputTokens`
+ * and priced at their own rates, server web searches and fetches as tool calls.
+ */
 export function fromAnthropic(message: AnthropicMessageLike): MeteredUsage {
   const u = message.usage
   const read = u?.cache_read_input_tokens ?? 0

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js'
 import { ceil, mul, rational } from './rational.js'
 
+/** Options of `credits.toUnits`: round up (prices) or refuse a fraction of a unit (typed amounts). */
 export interface ToUnitsOptions {
   /**
    * Refuse an amount that is not a whole number of ledger units instead of rounding it up: for
@@ -13,6 +14,7 @@ export interface ToUnitsOptions {
   path?: string
 }
 
+/** Options of `credits.format`: decimals and locale. */
 export interface CreditsFormatOptions {
   /**
    * Decimals shown; extra digits are cut, never rounded up, so a balance is never overstated.

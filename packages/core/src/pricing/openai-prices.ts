@@ -14,6 +14,11 @@ export interface TokenPrice {
   output: number
 }
 
+/**
+ * OpenAI text model prices in USD per 1M tokens as published on 2025-08-07, kept for apps that
+ * want this fixed table (`perToken({ models: openaiTextPrices })`); `perToken` uses the dated
+ * catalog of `@metered/core/prices` by default.
+ */
 export const openaiTextPrices: Record<string, TokenPrice> = {
   'gpt-5': { input: 1.25, cachedInput: 0.125, output: 10 },
   'gpt-5-mini': { input: 0.25, cachedInput: 0.025, output: 2 },
@@ -27,12 +32,15 @@ export const openaiTextPrices: Record<string, TokenPrice> = {
   'o4-mini': { input: 1.1, cachedInput: 0.275, output: 4.4 },
 }
 
+/** The quality levels OpenAI prices images by. */
 export type ImageQuality = 'low' | 'medium' | 'high'
+/** The image sizes OpenAI prices. */
 export type ImageSize = '1024x1024' | '1024x1536' | '1536x1024'
 
 /** USD per image, by quality then size. */
 export type ImagePrices = Record<ImageQuality, Record<ImageSize, number>>
 
+/** OpenAI image model prices in USD per image, the default table of `perImage`. */
 export const openaiImagePrices: Record<string, ImagePrices> = {
   'gpt-image-1': {
     low: { '1024x1024': 0.011, '1024x1536': 0.016, '1536x1024': 0.016 },

@@ -21,5 +21,6 @@ export interface MeteredUsage {
  * rounds up once per charge. Price the worst case (prompt + max output tokens) for holds.
  */
 export interface Pricer {
+  /** The exact price of this usage, in credits. */
   price(usage: MeteredUsage): Rational
 }

@@ -23,6 +23,7 @@ export interface ResponsesLike {
   output?: Array<{ type?: string }> | null
 }
 
+/** The usage of an OpenAI Responses API response (or its `response.completed` event): tokens, cached input and tool calls. */
 export function fromResponses(response: ResponsesLike): MeteredUsage {
   const toolCalls: Record<string, number> = {}
   for (const item of response.output ?? []) {
@@ -48,6 +49,7 @@ export interface ChatCompletionLike {
   } | null
 }
 
+/** The usage of an OpenAI Chat Completions response (or its last streamed chunk with `include_usage`). */
 export function fromChatCompletion(completion: ChatCompletionLike): MeteredUsage {
   return {
     model: completion.model ?? null,
@@ -64,6 +66,10 @@ export interface ImagesResponseLike {
   quality?: string | null
 }
 
+/**
+ * The usage of an OpenAI Images response: the image count, size and quality, from the response or
+ * else from the request (model defaults to `gpt-image-1`).
+ */
 export function fromImages(
   response: ImagesResponseLike,
   request: { model?: string | null; size?: string | null; quality?: string | null; n?: number | null } = {},
@@ -88,6 +94,7 @@ export interface AiSdkUsageLike {
   cachedInputTokens?: number | undefined
 }
 
+/** The usage the Vercel AI SDK reports (flat or detailed shape), with the model to price it by. */
 export function fromAiSdk(usage: AiSdkUsageLike, model?: string | null): MeteredUsage {
   const input = usage.inputTokens
   const output = usage.outputTokens

@@ -16,6 +16,7 @@ export interface AuthorizerCheckContext {
   concurrency: number
 }
 
+/** One check of `authorizerSuite`, run against an adapter's harness. */
 export type AuthorizerCheck = (ctx: AuthorizerCheckContext) => Promise<void>
 
 const uid = (prefix: string) => `${prefix}-${crypto.randomUUID()}`
@@ -150,6 +151,7 @@ const windowsFollowTheClock: AuthorizerCheck = async (ctx) => {
   expect((await ctx.harness.ledger.balance(account)).available).toBe(97)
 }
 
+/** The checks `authorizerSuite` runs, by name (to run some of them on their own). */
 export const authorizerChecks = {
   'a rule binds: exactly the limit admitted under concurrency': ruleBinds,
   'the balance binds: exactly the balance admitted, limits charged only for those': balanceBinds,

@@ -21,6 +21,7 @@ export const limiterStoreChecks = {
   ...hostile,
 } satisfies Record<string, LimiterCheck>
 
+/** The name of one check of `limiterStoreSuite`. */
 export type LimiterCheckName = keyof typeof limiterStoreChecks
 
 /** Checks that make many calls get longer than vitest's default timeout on remote stores. */

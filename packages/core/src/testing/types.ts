@@ -18,6 +18,7 @@ export interface SuiteContext {
   clock: ManualClock
 }
 
+/** What `ledgerSuite`'s factory returns: the ledger under test and raw readers of its store. */
 export interface LedgerHarness {
   ledger: Ledger
   raw: LedgerRawReaders
@@ -25,31 +26,41 @@ export interface LedgerHarness {
   close?(): Promise<void>
 }
 
+/** What `limiterStoreSuite`'s factory returns. */
 export interface LimiterStoreHarness {
   store: LimiterStore
+  /** Called in `afterAll`. */
   close?(): Promise<void>
 }
 
+/** What `authorizerSuite`'s factory returns: a ledger, a limiter store and the authorizer sharing their state. */
 export interface AuthorizerHarness {
   ledger: Ledger
   limiterStore: LimiterStore
   /** Must share state with `ledger` and `limiterStore`. */
   authorizer: Authorizer
+  /** Called in `afterAll`. */
   close?(): Promise<void>
 }
 
+/** What `usageSuite`'s factory returns. */
 export interface UsageHarness {
   usage: UsageStore
+  /** Called in `afterAll`. */
   close?(): Promise<void>
 }
 
+/** What `usersSuite`'s factory returns. */
 export interface UsersHarness {
   users: UserStore
+  /** Called in `afterAll`. */
   close?(): Promise<void>
 }
 
+/** Builds the adapter under test for a suite, once, with the suite's clock. */
 export type HarnessFactory<H> = (ctx: SuiteContext) => Promise<H> | H
 
+/** Options of the conformance suites: concurrency, property runs and the chaos check's budget. */
 export interface SuiteOptions {
   /** Parallel callers in the concurrency tests. @default 200 */
   concurrency?: number

@@ -3,6 +3,7 @@ import type { Credits } from '../pricing/credits.js'
 import { parse, toEpoch, usageListQuerySchema } from '../schemas.js'
 import type { UsageEvent, UsageStore } from './types.js'
 
+/** Options of `exportUsage`: the range, the format and the credit unit. */
 export interface ExportUsageOptions {
   /** An account or `'all'`. */
   account: string | 'all'

@@ -1,5 +1,6 @@
 import type { Metadata } from '../ledger/types.js'
 
+/** How a metered call ended: charged (`ok`), failed (`error`), cut short by the client (`aborted`) or refused before it ran (`refused`). */
 export type UsageStatus = 'ok' | 'error' | 'aborted' | 'refused'
 
 /** One metered call, recorded when it is settled (or refused). */
@@ -26,6 +27,7 @@ export interface UsageEventInput {
   at?: number | Date
 }
 
+/** A recorded call, as the store returns it (every field filled in). */
 export interface UsageEvent {
   id: string
   account: string
@@ -45,6 +47,7 @@ export interface UsageEvent {
   at: number
 }
 
+/** The range and bucketing of `usage.stats`. */
 export interface UsageStatsQuery {
   /** Epoch ms or Date, inclusive. */
   from: number | Date
@@ -55,6 +58,7 @@ export interface UsageStatsQuery {
   by?: 'feature'
 }
 
+/** The calls of one hour or day (and feature, when split): counts and sums. */
 export interface UsageBucket {
   /** Start of the bucket, epoch ms, aligned to UTC hours or days. */
   start: number
@@ -69,12 +73,14 @@ export interface UsageBucket {
   errors: number
 }
 
+/** What `usage.stats` returns: the non-empty buckets of the range and their totals. */
 export interface UsageStats {
   /** Only buckets with events, ordered by start then feature. */
   buckets: UsageBucket[]
   totals: Omit<UsageBucket, 'start' | 'feature'>
 }
 
+/** The range and paging of `usage.list` (the export). */
 export interface UsageListQuery {
   /** An account, or `'all'`. */
   account: string | 'all'
@@ -85,6 +91,7 @@ export interface UsageListQuery {
   limit?: number
 }
 
+/** One page of `usage.list`. */
 export interface UsagePage {
   /** Oldest first (export order). */
   events: UsageEvent[]
@@ -93,7 +100,10 @@ export interface UsagePage {
 
 /** The usage store port: an append-only log of metered calls with aggregate queries. */
 export interface UsageStore {
+  /** Appends one call to the log. */
   record(event: UsageEventInput): Promise<UsageEvent>
+  /** Sums an account's calls (or everyone's) per hour or day. */
   stats(account: string | 'all', query: UsageStatsQuery): Promise<UsageStats>
+  /** The calls of a range, oldest first, a page at a time. */
   list(query: UsageListQuery): Promise<UsagePage>
 }

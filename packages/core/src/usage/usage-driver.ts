@@ -8,7 +8,10 @@ import type { UsageEvent, UsagePage, UsageStats } from './types.js'
  * `ValidationError` when it did not issue it).
  */
 export interface UsageDriver {
+  /** `UsageStore.record` on a validated event. */
   record(event: NormalizedUsageRecord): Promise<UsageEvent>
+  /** `UsageStore.stats` on a validated query. */
   stats(query: NormalizedUsageStatsQuery): Promise<UsageStats>
+  /** `UsageStore.list` on a validated query. */
   list(query: NormalizedUsageListQuery): Promise<UsagePage>
 }

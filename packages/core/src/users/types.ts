@@ -1,5 +1,7 @@
+/** A user's role: admins may read and change other accounts through the admin routes. */
 export type Role = 'admin' | 'user'
 
+/** What `users.upsert` takes: the profile a sign-in knows; absent fields keep their stored value. */
 export interface UserProfileInput {
   id: string
   email?: string | null
@@ -10,6 +12,7 @@ export interface UserProfileInput {
   plan?: string | null
 }
 
+/** A stored user profile with its role, plan and login counters. */
 export interface UserProfile {
   id: string
   email: string | null
@@ -25,6 +28,7 @@ export interface UserProfile {
   loginCount: number
 }
 
+/** What `users.recordLogin` takes: one sign-in. */
 export interface LoginInput {
   userId: string
   /** e.g. `'google'`, `'credentials'`. */
@@ -34,6 +38,7 @@ export interface LoginInput {
   at?: number | Date
 }
 
+/** One recorded sign-in. */
 export interface Login {
   id: string
   userId: string
@@ -43,6 +48,7 @@ export interface Login {
   at: number
 }
 
+/** Search and paging of `users.list`. */
 export interface UserListQuery {
   /** Case-insensitive substring of email, name or id. */
   search?: string | null
@@ -51,12 +57,14 @@ export interface UserListQuery {
   limit?: number
 }
 
+/** One page of `users.list`. */
 export interface UserPage {
   /** Newest first. */
   users: UserProfile[]
   nextCursor: string | null
 }
 
+/** One page of a user's sign-ins. */
 export interface LoginPage {
   /** Newest first. */
   logins: Login[]
@@ -65,10 +73,15 @@ export interface LoginPage {
 
 /** The user store port: profiles, roles and login history. */
 export interface UserStore {
+  /** Creates the profile or updates the fields given. */
   upsert(profile: UserProfileInput): Promise<UserProfile>
+  /** Records a sign-in and updates the profile's login counters. */
   recordLogin(login: LoginInput): Promise<Login>
+  /** The profile, or null for an unknown id. */
   get(id: string): Promise<UserProfile | null>
+  /** Profiles, newest first, optionally filtered by a search string. */
   list(query?: UserListQuery): Promise<UserPage>
+  /** A user's sign-ins, newest first. */
   logins(userId: string, options?: { cursor?: string | null; limit?: number }): Promise<LoginPage>
   /** Throws `NotFoundError` for an unknown user. */
   setRole(id: string, role: Role): Promise<UserProfile>

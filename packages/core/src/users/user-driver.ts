@@ -8,10 +8,16 @@ import type { Login, LoginPage, Role, UserPage, UserProfile } from './types.js'
  * for an unknown user.
  */
 export interface UserDriver {
+  /** `UserStore.upsert` on a validated profile. */
   upsert(profile: NormalizedProfile): Promise<UserProfile>
+  /** `UserStore.recordLogin` on a validated login. */
   recordLogin(login: NormalizedLogin): Promise<Login>
+  /** `UserStore.get`. */
   get(id: string): Promise<UserProfile | null>
+  /** `UserStore.list` on a validated query. */
   list(query: NormalizedUserListQuery): Promise<UserPage>
+  /** `UserStore.logins` with the paging options defaulted. */
   logins(userId: string, options: NormalizedPageOptions): Promise<LoginPage>
+  /** `UserStore.setRole`; throws `NotFoundError` for an unknown user. */
   setRole(id: string, role: Role): Promise<UserProfile>
 }

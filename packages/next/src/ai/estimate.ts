@@ -16,6 +16,7 @@ function tokensOf(value: unknown): number {
   return Math.ceil(text.length / ESTIMATE_CHARS_PER_TOKEN)
 }
 
+/** Options of `estimateResponses` and `estimateChatCompletions`. */
 export interface EstimateOptions {
   /** The model to price with. @default the request's `model` */
   model?: string

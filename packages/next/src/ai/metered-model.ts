@@ -12,7 +12,9 @@ export interface LanguageModelLike {
   readonly specificationVersion: string
   readonly provider: string
   readonly modelId: string
+  /** Generates a whole response. */
   doGenerate(options: CallOptionsLike): PromiseLike<GenerateResultLike>
+  /** Streams a response. */
   doStream(options: CallOptionsLike): PromiseLike<StreamResultLike>
 }
 
@@ -40,6 +42,7 @@ export interface StreamResultLike {
   stream: ReadableStream<StreamPartLike>
 }
 
+/** Options of `meteredModel` and `meteredMiddleware`. */
 export interface MeteredModelOptions {
   /** The metering instance: `createMetered(...)`, or a `createMeteredNext(...)` instance. */
   metered: Metered | { metered: Metered }
@@ -49,8 +52,9 @@ export interface MeteredModelOptions {
   feature: string
   /** The limiter key. @default the account; null skips rate limiting */
   limitKey?: string | null
-  /** The signed-in user when the account is shared. */
+  /** The signed-in user when the account is shared. Default: none. */
   userId?: string | null
+  /** The caller's plan, for plan-dependent allowances. Default: none. */
   plan?: string | null
   /** The model name to price with. @default model.modelId */
   model?: string
@@ -74,11 +78,13 @@ export interface MeteredModelOptions {
 /** The middleware object, generic so the AI SDK's own result types flow through unchanged. */
 export interface MeteredMiddleware {
   readonly specificationVersion: 'v3'
+  /** Authorizes, runs `doGenerate`, and settles from the usage the provider reported. */
   wrapGenerate<R extends GenerateResultLike>(options: {
     doGenerate: () => PromiseLike<R>
     params: CallOptionsLike
     model: { modelId: string }
   }): Promise<R>
+  /** Authorizes, runs `doStream`, and settles when the stream finishes, is aborted or fails. */
   wrapStream<R extends StreamResultLike>(options: {
     doStream: () => PromiseLike<R>
     params: CallOptionsLike

@@ -24,6 +24,6 @@ export interface StreamHelperOptions {
   inputTokens?: number
   /** The model to price a cut-short stream with. @default the model the stream reports, else `ctx.estimate.model` */
   model?: string
-  /** Extra response headers. */
+  /** Extra response headers. Default: none. */
   headers?: HeadersInit
 }

@@ -26,6 +26,7 @@ export interface BetterAuthHookContextLike {
 
 /** Better Auth's internal adapter, for the user row a new session belongs to. */
 export interface BetterAuthUsersLike {
+  /** The user row, or null. */
   findUserById(id: string): Promise<BetterAuthUserRowLike | null>
 }
 
@@ -44,7 +45,10 @@ export interface BetterAuthSessionLike {
 
 /** The part of a `betterAuth(...)` instance that identify calls. */
 export interface BetterAuthLike {
-  api: { getSession(input: { headers: Headers }): Promise<BetterAuthSessionLike | null | undefined> }
+  api: {
+    /** The session of a request's cookies. */
+    getSession(input: { headers: Headers }): Promise<BetterAuthSessionLike | null | undefined>
+  }
 }
 
 /**
@@ -56,11 +60,13 @@ export type MeteredBetterAuthOptions = Omit<MeteredAuthOptions, 'getRequestInfo'
 /** A Better Auth plugin (structurally): put it in `betterAuth({ plugins: [...] })`. */
 export interface MeteredBetterAuthPlugin {
   id: 'metered'
+  /** Better Auth calls it at start-up; it returns the session hook that records profiles, logins and the signup bonus. */
   init(ctx: { internalAdapter?: BetterAuthUsersLike | undefined }): {
     options: {
       databaseHooks: {
         session: {
           create: {
+            /** Runs after each new session: profile, login record, signup bonus. */
             after(session: BetterAuthSessionRowLike, context: BetterAuthHookContextLike | null): Promise<void>
           }
         }

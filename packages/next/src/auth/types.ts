@@ -51,12 +51,14 @@ export type MeteredAuthParts = Pick<Metered, 'users' | 'ledger' | 'credits'>
 /** A `createMetered` instance, or a `createMeteredNext` one (which holds it as `.metered`). */
 export type MeteredAuthSource = MeteredAuthParts | { readonly metered: MeteredAuthParts }
 
+/** Options of `meteredAuth` (next-auth v4, Auth.js v5) and `meteredBetterAuth`. */
 export interface MeteredAuthOptions {
   /**
    * The app's metered instance (`createMetered(...)` or `createMeteredNext(...)`): its user store,
    * and the ledger and credit unit the signup bonus is granted with, so the bonus is always in the
    * app's one unit.
    * @example meteredAuth({ metered, signupCredits: 1000 })
+   * Default: none; then `users` is required and no signup bonus can be granted.
    */
   metered?: MeteredAuthSource
   /** Where profiles, roles and logins are kept. @default `metered.users` (required without it) */

@@ -6,6 +6,7 @@ import { rateLimited, storeUnavailable } from '../server/problem.js'
 /** Which paths the proxy limits: a path prefix, several, a RegExp, or a function. */
 export type ProxyMatcher = string | ReadonlyArray<string> | RegExp | ((pathname: string, req: Request) => boolean)
 
+/** Options of `createProxy`. */
 export interface ProxyOptions {
   /**
    * The coarse per-IP limiter. Its store is the only thing the proxy calls: use the Redis/Upstash

@@ -18,8 +18,9 @@ export interface BuyCreditsButtonProps
   checkoutUrl?: string | undefined
   /** Label, or a function of the loading and error state. @default 'Buy credits' */
   children?: ReactNode | ((state: BuyCreditsButtonState) => ReactNode)
-  /** Class of the error message shown after the button. */
+  /** Class of the error message shown after the button. Default: none. */
   errorClassName?: string | undefined
+  /** Called when the checkout request fails (the message is shown either way). Default: none. */
   onError?: (error: Error) => void
 }
 

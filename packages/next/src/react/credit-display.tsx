@@ -2,14 +2,17 @@ import type { ReactNode } from 'react'
 import { creditsLabel, type FormatCreditsOptions } from './format.js'
 import { type UseCreditsResult, useCredits } from './use-credits.js'
 
+/** What `<CreditDisplay>`'s render function receives: the balance and the text shown by default. */
 export interface CreditDisplayState extends UseCreditsResult {
   /** What the component shows by default, e.g. `'1,234.56 credits'`. */
   text: string
 }
 
+/** Props of `<CreditDisplay>`. */
 export interface CreditDisplayProps extends FormatCreditsOptions {
+  /** Class of the live region. Default: none. */
   className?: string | undefined
-  /** Render your own markup inside the live region. */
+  /** Render your own markup inside the live region. Default: the `text` of the state. */
   children?: (state: CreditDisplayState) => ReactNode
 }
 

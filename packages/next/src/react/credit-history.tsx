@@ -3,13 +3,15 @@ import { type FormatCreditsOptions, formatCredits } from './format.js'
 import type { HistoryEntry } from './types.js'
 import { type UseCreditHistoryOptions, type UseCreditHistoryResult, useCreditHistory } from './use-credit-history.js'
 
+/** Props of `<CreditHistory>`. */
 export interface CreditHistoryProps extends UseCreditHistoryOptions, FormatCreditsOptions {
+  /** Class of the list. Default: none. */
   className?: string | undefined
   /** Accessible name of the list. @default 'Credit history' */
   label?: string | undefined
-  /** Markup of one entry (inside its `<li>`). */
+  /** Markup of one entry (inside its `<li>`). Default: its reason, signed amount and date. */
   renderEntry?: (entry: HistoryEntry) => ReactNode
-  /** Replace the whole rendering, keeping the data. */
+  /** Replace the whole rendering, keeping the data. Default: the built-in list. */
   children?: (history: UseCreditHistoryResult) => ReactNode
 }
 

@@ -8,11 +8,13 @@ import type { BalanceResponse, MeteredUser } from './types.js'
 import { useCreditHistory } from './use-credit-history.js'
 import { useJson } from './use-json.js'
 
+/** Props of `<CreditManagement>` (admins). */
 export interface CreditManagementProps {
+  /** Class of the panel. Default: none. */
   className?: string | undefined
   /** Entries per history page. @default 10 */
   historyLimit?: number | undefined
-  /** Called after a grant or deduction went through. */
+  /** Called after a grant or deduction went through. Default: none. */
   onChange?: (change: { account: string; action: 'grant' | 'deduct'; credits: number; available: number }) => void
 }
 

@@ -1,3 +1,4 @@
+/** Options of `formatCredits`: locale and decimals. */
 export interface FormatCreditsOptions {
   /**
    * Fixed by default so the server and the browser print the same digits (no hydration mismatch).

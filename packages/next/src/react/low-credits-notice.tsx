@@ -4,6 +4,7 @@ import { creditsLabel } from './format.js'
 import type { InsufficientCreditsProblem } from './types.js'
 import { useCredits } from './use-credits.js'
 
+/** What `<LowCreditsNotice>`'s render function receives. */
 export interface LowCreditsNoticeState {
   available: number | null
   /** Set when the last call was refused for lack of credits (402). */
@@ -12,12 +13,15 @@ export interface LowCreditsNoticeState {
   buyUrl: string | null
 }
 
+/** Props of `<LowCreditsNotice>`. */
 export interface LowCreditsNoticeProps {
   /** Shown when the balance is below this (credits). @default 10 */
   threshold?: number | undefined
-  /** Link target to buy credits; a 402's own `buyUrl` wins. */
+  /** Link target to buy credits; a 402's own `buyUrl` wins. Default: none (no link without a 402's). */
   buyUrl?: string | undefined
+  /** Class of the notice. Default: none. */
   className?: string | undefined
+  /** Your own markup. Default: a sentence with the balance and the buy link. */
   children?: (state: LowCreditsNoticeState) => ReactNode
 }
 

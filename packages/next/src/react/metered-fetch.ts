@@ -39,6 +39,7 @@ export async function applyMeteredResponse(store: MeteredStore, response: Respon
   if (Object.keys(patch).length > 0) store.setState(patch)
 }
 
+/** Options of `meteredFetch`. */
 export interface MeteredFetchOptions {
   /**
    * The balance route, fetched once a metered stream ends. A stream's `Credits-Remaining` is the

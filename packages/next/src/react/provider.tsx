@@ -3,6 +3,7 @@ import { MeteredContext, type MeteredContextValue } from './context.js'
 import { createMeteredFetch } from './metered-fetch.js'
 import { createMeteredStore, type MeteredStore, type MeteredStoreOptions, toBalance } from './store.js'
 
+/** Props of `<MeteredProvider>`. */
 export interface MeteredProviderProps {
   /**
    * Prefix of the metered routes (`/credits/*`, `/profile/*`, `/admin/*`).
@@ -13,6 +14,7 @@ export interface MeteredProviderProps {
    * Credits read on the server for the first paint (no loading flash, no balance request).
    * A later value (e.g. after `router.refresh()`) replaces the shown balance.
    * @example <MeteredProvider initialBalance={available}>
+   * Default: none (the balance is fetched on mount).
    */
   initialBalance?: MeteredStoreOptions['initialBalance']
   /**
@@ -25,6 +27,7 @@ export interface MeteredProviderProps {
    * A store made with `createMeteredStore`, to share it with code outside React. Used in the
    * browser only: a module-level store is shared by every request on the server, so server
    * rendering uses a fresh one holding `initialBalance`.
+   * Default: a store of the provider's own.
    */
   store?: MeteredStore | undefined
   /**
@@ -33,6 +36,7 @@ export interface MeteredProviderProps {
    * @default true
    */
   refreshAfterStream?: boolean | undefined
+  /** The app below the provider. Default: none. */
   children?: ReactNode
 }
 

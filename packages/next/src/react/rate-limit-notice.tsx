@@ -2,13 +2,16 @@ import { type ReactNode, useEffect, useState } from 'react'
 import { useMeteredContext, useMeteredState } from './context.js'
 import type { RateLimitState } from './types.js'
 
+/** What `<RateLimitNotice>`'s render function receives. */
 export interface RateLimitNoticeState {
   /** Whole seconds until the next call may succeed. */
   seconds: number
   rateLimit: RateLimitState | null
 }
 
+/** Props of `<RateLimitNotice>`. */
 export interface RateLimitNoticeProps {
+  /** Class of the notice. Default: none. */
   className?: string | undefined
   /** Your own message; the default says "Too many requests. Try again in 12 seconds." */
   children?: (state: RateLimitNoticeState) => ReactNode

@@ -20,15 +20,20 @@ export interface MeteredState {
  * update the hooks from outside React: from a chat client, a worker or a test.
  */
 export interface MeteredStore {
+  /** The current state. */
   getState(): MeteredState
+  /** Merges a patch (or the result of a function of the state) and notifies the listeners. */
   setState(patch: Partial<MeteredState> | ((state: MeteredState) => Partial<MeteredState>)): void
+  /** Calls `listener` after every change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void
 }
 
+/** Options of `createMeteredStore`. */
 export interface MeteredStoreOptions {
   /**
    * Credits known on the server at render time, so the first paint shows them (no loading flash)
-   * and no balance request is made. A number means `available`.
+   * and no balance request is made. A number means `available`. Default: none (unknown until
+   * the first balance request).
    */
   initialBalance?: number | { available: number; held?: number | null } | null | undefined
 }

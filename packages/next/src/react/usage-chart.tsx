@@ -7,12 +7,15 @@ import { type UseUsageOptions, useUsage } from './use-usage.js'
 /** What the chart draws: a `GET /profile/usage` body; `from`, `to` and `bucket` may come from props instead. */
 export type ChartData = Pick<UsageStats, 'buckets' | 'totals'> & Partial<Pick<UsageStats, 'from' | 'to' | 'bucket'>>
 
+/** What `<UsageChart>`'s bars measure: credits, calls, tokens or items. */
 export type UsageMetric = 'amount' | 'events' | 'inputTokens' | 'outputTokens' | 'quantity'
 
+/** Props of `<UsageChart>`. */
 export interface UsageChartProps extends UseUsageOptions {
   /**
    * Stats loaded elsewhere (e.g. on the server); no request is made. Only `buckets` and `totals`
-   * are read (pass `from` and `to` for the range), amounts in credits.
+   * are read (pass `from` and `to` for the range), amounts in credits. Default: none (fetched
+   * from the usage route).
    */
   data?: ChartData | null | undefined
   /** Features stacked in one bar per day, or side by side. @default 'stacked' */
@@ -23,9 +26,11 @@ export interface UsageChartProps extends UseUsageOptions {
   title?: string | undefined
   /** viewBox size; the SVG scales to its container's width. @default 640 x 240 */
   width?: number | undefined
+  /** viewBox height. @default 240 */
   height?: number | undefined
-  /** Fill per feature, in order of first appearance. */
+  /** Fill per feature, in order of first appearance. Default: seven distinct colours (indigo, sky, emerald, amber, red, violet, slate). */
   colors?: string[] | undefined
+  /** Class of the `<figure>`. Default: none. */
   className?: string | undefined
   /** @default 'en-US' */
   locale?: string | undefined

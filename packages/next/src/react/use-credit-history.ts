@@ -3,18 +3,21 @@ import { useMeteredContext } from './context.js'
 import { query, requestJson, toError } from './request.js'
 import type { EntryType, HistoryEntry } from './types.js'
 
+/** Options of `useCreditHistory` (and `<CreditHistory>`). */
 export interface UseCreditHistoryOptions {
   /** Entries per page. @default 20 */
   limit?: number | undefined
-  /** Only these entry types. */
+  /** Only these entry types. Default: every type. */
   types?: EntryType[] | undefined
-  /** Another account's history (admins only; the server refuses anyone else). */
+  /** Another account's history (admins only; the server refuses anyone else). Default: the caller's own. */
   account?: string | undefined
 }
 
+/** What `useCreditHistory` returns: the entries loaded so far and how to load more. */
 export interface UseCreditHistoryResult {
   /** Newest first, every page loaded so far. */
   entries: HistoryEntry[]
+  /** Loads the next page (nothing when there is none). */
   loadMore: () => Promise<void>
   hasMore: boolean
   loading: boolean

@@ -2,6 +2,7 @@ import { useCallback, useEffect } from 'react'
 import { useMeteredContext, useMeteredState } from './context.js'
 import { loadBalance } from './load-balance.js'
 
+/** What `useCredits` returns: the balance and the last refusal. */
 export interface UseCreditsResult {
   /** Credits the account can spend; null until known. */
   available: number | null

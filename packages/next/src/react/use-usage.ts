@@ -3,25 +3,28 @@ import { query, toMs } from './request.js'
 import type { UsageStats } from './types.js'
 import { useJson } from './use-json.js'
 
+/** Options of `useUsage` (and `<UsageChart>`): the range and bucketing. */
 export interface UseUsageOptions {
-  /** Start, inclusive (epoch ms or Date). Omitted: the server's default range. */
+  /** Start, inclusive (epoch ms or Date). Default: 30 days (daily buckets) or 2 days (hourly) before `to`. */
   from?: number | Date | undefined
-  /** End, exclusive. */
+  /** End, exclusive. Default: now. */
   to?: number | Date | undefined
   /** @default 'day' */
   bucket?: 'day' | 'hour' | undefined
-  /** Split each bucket by feature. */
+  /** Split each bucket by feature. Default: one total per bucket. */
   by?: 'feature' | undefined
-  /** Another user's usage (admins only; the server refuses anyone else). */
+  /** Another user's usage (admins only; the server refuses anyone else). Default: the caller's own. */
   account?: string | undefined
   /** False to skip the request (e.g. when the data is passed in). @default true */
   enabled?: boolean | undefined
 }
 
+/** What `useUsage` returns. */
 export interface UseUsageResult {
   stats: UsageStats | null
   loading: boolean
   error: Error | null
+  /** Fetches the stats again. */
   refresh: () => Promise<void>
 }
 

@@ -86,6 +86,7 @@ export type WithCreditsActionOptions<S = undefined> = CommonActionOptions<S> &
       }
   )
 
+/** The function `withCreditsAction` wraps: the validated input and the metered context. */
 export type ActionHandler<B, T> = (input: B, ctx: ActionContext) => T | Promise<T>
 
 /** The Server Action `withCreditsAction` returns: call it from the client like any other. */

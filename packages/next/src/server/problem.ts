@@ -20,11 +20,13 @@ export interface IssueLike {
   message: string
 }
 
+/** Options of `errorProblem`. */
 export interface ErrorProblemOptions {
   /** Treat `ValidationError`/`ZodError` as the client's fault (400). @default false (500) */
   clientInput?: boolean
-  /** Called with the original error, for logging. Errors it throws are ignored. */
+  /** Called with the original error, for logging. Errors it throws are ignored. Default: none. */
   onError?: (error: unknown) => void
+  /** Extra response headers. Default: none. */
   headers?: HeadersInit
 }
 

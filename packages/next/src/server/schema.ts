@@ -6,6 +6,7 @@ export interface StandardSchemaLike<Output = unknown> {
   readonly '~standard': {
     readonly version: 1
     readonly vendor: string
+    /** Validates a value: the output, or the issues. */
     readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>
     readonly types?: { readonly input: unknown; readonly output: Output } | undefined
   }

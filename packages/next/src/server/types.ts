@@ -71,6 +71,7 @@ export interface MeteredNextOptions {
    * a feature has no pricer or its pricer has no price for one of them (else every such call
    * would answer 500).
    * @example models: { generate: [CHAT_MODEL], image: ['gpt-image-1'] }
+   * Default: none (nothing is checked at start-up).
    */
   models?: Readonly<Record<string, ReadonlyArray<string>>>
   /**
@@ -239,6 +240,7 @@ export interface CreditsContext<P = RouteParams, B = unknown> {
   metered: Metered
 }
 
+/** The handler `withCredits` wraps: the request and the metered context (account, body, params, charge). */
 export type CreditsHandler<P, B> = (req: Request, ctx: CreditsContext<P, B>) => Response | Promise<Response>
 
 /** `withRateLimit` options. */
@@ -270,4 +272,5 @@ export interface RateLimitContext<P = RouteParams> {
   signal: AbortSignal
 }
 
+/** The handler `withRateLimit` wraps: the request and the context (account, params, limit). */
 export type RateLimitHandler<P> = (req: Request, ctx: RateLimitContext<P>) => Response | Promise<Response>

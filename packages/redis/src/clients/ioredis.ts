@@ -2,7 +2,9 @@ import type { RedisScriptClient } from '../client.js'
 
 /** The part of an `ioredis` client (`Redis` or `Cluster`, v5 and later) that the stores use. */
 export interface IoredisLike {
+  /** The client's EVALSHA. */
   evalsha(sha1: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>
+  /** The client's EVAL. */
   eval(script: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>
 }
 

@@ -10,7 +10,9 @@ interface EvalOptions {
  * `createClient()`, `createCluster()` and pools all have it.
  */
 export interface NodeRedisLike {
+  /** The client's EVALSHA. */
   evalSha(sha1: string, options: EvalOptions): Promise<unknown>
+  /** The client's EVAL. */
   eval(script: string, options: EvalOptions): Promise<unknown>
 }
 

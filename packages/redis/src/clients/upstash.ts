@@ -5,7 +5,9 @@ import type { RedisScriptClient } from '../client.js'
  * version with `eval`/`evalsha` fits and `@upstash/redis` stays an optional peer.
  */
 export interface UpstashLike {
+  /** The client's EVALSHA. */
   evalsha(sha1: string, keys: string[], args: unknown[]): Promise<unknown>
+  /** The client's EVAL. */
   eval(script: string, keys: string[], args: unknown[]): Promise<unknown>
 }
 

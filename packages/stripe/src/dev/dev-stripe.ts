@@ -9,6 +9,7 @@ import type {
 import { DEV_STRIPE_REFUSED, devStripeMode, processEnv } from './production-guard.js'
 import { signPayload, verifyPayload } from './signature.js'
 
+/** Options of `createDevStripe`. */
 export interface DevStripeOptions {
   /**
    * Where `checkout()` sends the browser in development: your own "pay" page, which calls
@@ -18,7 +19,10 @@ export interface DevStripeOptions {
   checkoutUrl: (sessionId: string) => string
   /** @default a random `whsec_dev_...` */
   webhookSecret?: string
-  /** Amounts of packs that name a dashboard `price` (there is no dashboard in development). */
+  /**
+   * Amounts of packs that name a dashboard `price` (there is no dashboard in development).
+   * Default: none (such a session has no amount, and the amount check cannot run).
+   */
   prices?: Record<string, { unitAmount: number; currency: string }>
   /**
    * With `NODE_ENV=production` every call of the development client throws (creating it does
@@ -29,6 +33,7 @@ export interface DevStripeOptions {
   allowInProduction?: boolean
 }
 
+/** What `createDevStripe` returns: a Stripe stand-in for development, and how to pay its sessions. */
 export interface DevStripe {
   /** Pass as `stripe` to `createStripeCredits`. */
   client: StripeCreditsClient
