@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { type AuthEdit, editAuthModule, glueImport } from './auth-edit.js'
 import { detect, NotAnAppError } from './detect.js'
 import { unifiedDiff } from './diff.js'
 import { editLayout, MANUAL_LINES } from './layout.js'
@@ -10,7 +11,7 @@ import { ownerOf } from './marker.js'
 import { nextSteps } from './next-steps.js'
 import type { InitOptions } from './options.js'
 import { choose, devPackagesNeeded, installCommand, packagesNeeded, planFiles } from './plan.js'
-import { render } from './render.js'
+import { render, rewriteImports } from './render.js'
 
 /** How init talks to its user; `ask` is null when nobody can answer (no TTY). */
 export interface Io {
@@ -26,6 +27,8 @@ export interface InitResult {
   /** The user's files init left as they are (edited since init wrote them, or never init's). */
   kept: string[]
   layout: 'inserted' | 'present' | 'printed' | 'none'
+  /** The app's auth module: metered's glue inserted, already there, left to the user, or no glue to add. */
+  auth: 'inserted' | 'present' | 'printed' | 'none'
   /** True when the run wrote nothing (dry run, or nothing to do). */
   wroteNothing: boolean
 }
@@ -42,6 +45,15 @@ type Change = { path: string; before: string | null; after: string; owner: 'init
 
 async function readOrNull(path: string): Promise<string | null> {
   return existsSync(path) ? readFile(path, 'utf8') : null
+}
+
+/** The auth module's file (relative to root) from detect's extension-less path. */
+async function authModuleFile(root: string, base: string, module: string | null): Promise<string | null> {
+  if (!module) return null
+  for (const ext of ['.ts', '.tsx', '.js', '.mjs']) {
+    if (existsSync(join(root, base, `${module}${ext}`))) return `${base}${module}${ext}`
+  }
+  return null
 }
 
 export async function init(options: InitOptions, io: Io): Promise<InitResult> {
@@ -76,9 +88,31 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     changes.push({ path, before, after, owner: before === null ? null : ownerOf(before) })
   }
 
-  const result: InitResult = { created: [], updated: [], unchanged: [], kept: [], layout: 'none', wroteNothing: true }
+  const result: InitResult = {
+    created: [],
+    updated: [],
+    unchanged: [],
+    kept: [],
+    layout: 'none',
+    auth: 'none',
+    wroteNothing: true,
+  }
   const layoutBefore = detected.layout ? await readFile(join(root, detected.layout), 'utf8') : null
   const layoutEdit = layoutBefore === null ? null : editLayout(layoutBefore)
+
+  const authFile = await authModuleFile(root, detected.base, detected.authModule)
+  const authBefore = authFile ? await readFile(join(root, authFile), 'utf8') : null
+  const glue = glueImport(choices.auth)
+  const authEdit: AuthEdit =
+    authFile && authBefore !== null && glue
+      ? editAuthModule(
+          authBefore,
+          choices.auth,
+          rewriteImports(glue, authFile.slice(detected.base.length), detected.alias),
+        )
+      : glue
+        ? { kind: 'manual', reason: 'no auth module found' }
+        : { kind: 'none' }
 
   if (options.dryRun) {
     for (const change of changes) {
@@ -87,6 +121,7 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     }
     if (detected.layout && layoutEdit?.kind === 'insert')
       io.log(unifiedDiff(detected.layout, layoutBefore, layoutEdit.text).trimEnd())
+    if (authFile && authEdit.kind === 'insert') io.log(unifiedDiff(authFile, authBefore, authEdit.text).trimEnd())
     io.log('Dry run: nothing was written.')
     return result
   }
@@ -130,6 +165,21 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     }
   }
 
+  if (authEdit.kind === 'present') result.auth = 'present'
+  else if (authEdit.kind === 'manual') result.auth = 'printed'
+  else if (authEdit.kind === 'insert' && authFile) {
+    let insert = options.yes
+    if (!insert && io.ask) {
+      io.log(unifiedDiff(authFile, authBefore, authEdit.text).trimEnd())
+      insert = await io.ask(`Add metered's sign-in bookkeeping to ${authFile} (lines inserted, none changed)?`)
+    }
+    if (insert) {
+      await writeFile(join(root, authFile), authEdit.text)
+      result.auth = 'inserted'
+    } else result.auth = 'printed'
+  }
+  if (authEdit.kind === 'manual' && authFile) io.log(`${authFile}: ${authEdit.reason}, so init leaves it alone.`)
+
   for (const path of result.created) io.log(`  created    ${path}`)
   for (const path of result.updated) io.log(`  updated    ${path}`)
   for (const path of result.unchanged) io.log(`  unchanged  ${path}`)
@@ -146,13 +196,16 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
   }
   if (result.layout === 'inserted') io.log(`  edited     ${detected.layout} (MeteredProvider, CreditDisplay)`)
   if (result.layout === 'present') io.log(`  unchanged  ${detected.layout} (already has MeteredProvider)`)
+  if (result.auth === 'inserted') io.log(`  edited     ${authFile} (metered's sign-in bookkeeping)`)
+  if (result.auth === 'present') io.log(`  unchanged  ${authFile} (already has metered's sign-in bookkeeping)`)
   if (result.layout === 'printed' || (detected.layout === null && layoutEdit === null)) {
     io.log(
       `Add the provider to your root layout by hand:\n${layoutEdit?.kind === 'manual' ? layoutEdit.lines : MANUAL_LINES}`,
     )
     if (detected.layout === null) result.layout = 'printed'
   }
-  result.wroteNothing = result.created.length + result.updated.length === 0 && result.layout !== 'inserted'
+  result.wroteNothing =
+    result.created.length + result.updated.length === 0 && result.layout !== 'inserted' && result.auth !== 'inserted'
   if (result.wroteNothing && result.kept.length === 0) io.log('Nothing to do: metered is already set up here.')
 
   const packages = packagesNeeded(choices, detected.dependencies)
@@ -170,7 +223,7 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
   }
   const install = options.install || commands.length === 0 ? null : commands.map((c) => c.join(' ')).join(' && ')
   io.log(
-    `\nNext steps:\n${nextSteps(choices, detected, install)
+    `\nNext steps:\n${nextSteps(choices, detected, install, result.auth)
       .map((s) => `- ${s}`)
       .join('\n')}`,
   )
