@@ -4,6 +4,8 @@ import type { Auth } from './options.js'
 interface Glue {
   /** The name lib/metered-auth.ts exports. */
   name: string
+  /** The @metered/next function behind it: an app that calls it itself has the glue already. */
+  factory: string
   /** The line that opens the config object the glue goes into. */
   opener: RegExp
   /** Config keys whose presence means the glue cannot be added by inserting lines. */
@@ -11,9 +13,14 @@ interface Glue {
 }
 
 const GLUE: Partial<Record<Auth, Glue>> = {
-  'better-auth': { name: 'meteredPlugin', opener: /\bbetterAuth\(\{\s*$/, clashes: null },
+  'better-auth': { name: 'meteredPlugin', factory: 'meteredBetterAuth', opener: /\bbetterAuth\(\{\s*$/, clashes: null },
   // A spread goes first, so the app's own keys win; its own callbacks or events would replace ours.
-  authjs: { name: 'meteredAuthConfig', opener: /\bNextAuth\(\{\s*$/, clashes: /^\s*(callbacks|events)\s*[:,({]/m },
+  authjs: {
+    name: 'meteredAuthConfig',
+    factory: 'meteredAuth',
+    opener: /\bNextAuth\(\{\s*$/,
+    clashes: /^\s*(callbacks|events)\s*[:,({]/m,
+  },
 }
 
 export type AuthEdit =
@@ -42,7 +49,7 @@ function indentOf(line: string): string {
 export function editAuthModule(text: string, auth: Auth, importLine: string): AuthEdit {
   const glue = GLUE[auth]
   if (!glue) return { kind: 'none' }
-  if (new RegExp(`\\b${glue.name}\\b`).test(text)) return { kind: 'present' }
+  if (new RegExp(`\\b(${glue.name}|${glue.factory})\\b`).test(text)) return { kind: 'present' }
   const lines = text.split('\n')
   const openers = lines.flatMap((line, i) => (glue.opener.test(line) ? [i] : []))
   if (openers.length !== 1) return { kind: 'manual', reason: `no single \`${glue.opener.source}\` line` }

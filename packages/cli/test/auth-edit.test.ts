@@ -36,6 +36,14 @@ describe('editAuthModule', () => {
     expect(withoutInsertion(edit.text, 'meteredPlugin')).toBe(text)
   })
 
+  it('Better Auth: a module that calls meteredBetterAuth itself already has the glue', () => {
+    const text = BETTER_AUTH.replace(
+      '  emailAndPassword',
+      '  plugins: [meteredBetterAuth({ metered })],\n  emailAndPassword',
+    )
+    expect(editAuthModule(text, 'better-auth', IMPORT_PLUGIN)).toEqual({ kind: 'present' })
+  })
+
   it('Better Auth: a one-line plugins list is left to the user', () => {
     const text = BETTER_AUTH.replace('  emailAndPassword', '  plugins: [nextCookies()],\n  emailAndPassword')
     expect(editAuthModule(text, 'better-auth', IMPORT_PLUGIN).kind).toBe('manual')
