@@ -23,6 +23,9 @@ const GLUE: Partial<Record<Auth, Glue>> = {
   },
 }
 
+/** What became of the app's auth module: glue inserted, already there, left to the user, or none needed. */
+export type AuthWiring = 'inserted' | 'present' | 'printed' | 'none'
+
 export type AuthEdit =
   | { kind: 'present' }
   | { kind: 'insert'; text: string }

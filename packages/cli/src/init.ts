@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type AuthEdit, editAuthModule, glueImport } from './auth-edit.js'
+import { type AuthEdit, type AuthWiring, editAuthModule, glueImport } from './auth-edit.js'
 import { detect, NotAnAppError } from './detect.js'
 import { unifiedDiff } from './diff.js'
 import { editLayout, MANUAL_LINES } from './layout.js'
@@ -28,7 +28,7 @@ export interface InitResult {
   kept: string[]
   layout: 'inserted' | 'present' | 'printed' | 'none'
   /** The app's auth module: metered's glue inserted, already there, left to the user, or no glue to add. */
-  auth: 'inserted' | 'present' | 'printed' | 'none'
+  auth: AuthWiring
   /** True when the run wrote nothing (dry run, or nothing to do). */
   wroteNothing: boolean
 }

@@ -1,9 +1,9 @@
+import type { AuthWiring } from './auth-edit.js'
 import type { Detected } from './detect.js'
-import type { InitResult } from './init.js'
 import type { Choices } from './plan.js'
 
 /** Lines to add to the app's auth set-up by hand, when init did not insert them itself. */
-function authSteps(choices: Choices, detected: Detected, lib: string, auth: InitResult['auth']): string[] {
+function authSteps(choices: Choices, detected: Detected, lib: string, auth: AuthWiring): string[] {
   const stores = `${lib}metered-stores`
   if (auth === 'inserted' || auth === 'present') {
     return [
@@ -45,7 +45,7 @@ export function nextSteps(
   choices: Choices,
   detected: Detected,
   install: string | null,
-  auth: InitResult['auth'] = 'none',
+  auth: AuthWiring = 'none',
 ): string[] {
   const lib = detected.alias !== null ? `${detected.alias}lib/` : './lib/'
   const steps: string[] = []

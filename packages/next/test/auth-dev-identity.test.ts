@@ -1,5 +1,5 @@
 import { createLimiter, createMemoryStores, createMetered, fixedWindow } from '@metered/core'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createMeteredNext, DEV_IDENTITY_HEADER, devIdentity } from '../src/index.js'
 
 /**
@@ -60,23 +60,20 @@ describe('devIdentity', () => {
   })
 
   it('reads process.env at each call by default', async () => {
-    const { METERED_DEV_IDENTITY, NODE_ENV } = process.env
     const stores = createMemoryStores()
     const metering = createMetered({ ...stores, unitsPerCredit: 1000 })
     const errors: unknown[] = []
     const identify = devIdentity({ metered: metering, onError: (e) => errors.push(e) })
     const req = new Request('http://localhost/', { headers: { [DEV_IDENTITY_HEADER]: 'bo' } })
     try {
-      process.env.METERED_DEV_IDENTITY = '1'
-      process.env.NODE_ENV = 'test'
+      vi.stubEnv('METERED_DEV_IDENTITY', '1')
+      vi.stubEnv('NODE_ENV', 'test')
       expect(await identify(req)).toEqual({ id: 'bo' })
-      process.env.NODE_ENV = 'production'
+      vi.stubEnv('NODE_ENV', 'production')
       expect(await identify(req)).toBeNull()
       expect(errors).toHaveLength(1)
     } finally {
-      process.env.METERED_DEV_IDENTITY = METERED_DEV_IDENTITY
-      process.env.NODE_ENV = NODE_ENV
-      if (METERED_DEV_IDENTITY === undefined) delete process.env.METERED_DEV_IDENTITY
+      vi.unstubAllEnvs()
     }
   })
 })

@@ -27,7 +27,7 @@ export async function step(
     cwd: app,
     log: join(app, 'e2e.log'),
     env,
-    timeoutMs: 15 * 60_000,
+    timeoutMs: 30 * 60_000,
     label: 'cli e2e',
   })
   if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${code}):\n${why(text)}`)
