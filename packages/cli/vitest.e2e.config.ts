@@ -6,7 +6,8 @@ export default defineConfig({
     name: 'cli-e2e',
     include: ['test/e2e/**/*.test.ts'],
     testTimeout: 15 * 60_000,
-    hookTimeout: 15 * 60_000,
+    // npm installs and `next build` on a shared 2-core machine: the set-up alone can pass 15 minutes
+    hookTimeout: 40 * 60_000,
     fileParallelism: false,
     globalSetup: ['../../tooling/src/global-setup.ts'],
     // .ci/run counts this report (`--expect vitest-cli-e2e.json`)

@@ -15,6 +15,9 @@ export const dependencies = [
   'tsx@^4',
   'zod@^4',
   'next-auth@^4',
+  // Auth.js v5 beside v4: blocks marked `authjs` compile with `next-auth` mapped to it (run.mjs)
+  'next-auth-v5@npm:next-auth@5.0.0-beta.32',
+  'better-auth',
   'openai',
   'ai',
   '@ai-sdk/openai',
@@ -46,4 +49,20 @@ export const tsconfig = {
     paths: { '@/*': ['./src/*'] },
   },
   include: ['src/**/*.ts', 'src/**/*.tsx', 'blocks/**/*.ts', 'blocks/**/*.tsx'],
+}
+
+/**
+ * The project of the blocks marked `authjs`: `next-auth` is Auth.js v5 there. Only those blocks
+ * and the app modules they import are compiled (the app's own next-auth v4 options are not).
+ */
+export const tsconfigAuthjs = {
+  compilerOptions: {
+    ...tsconfig.compilerOptions,
+    paths: {
+      ...tsconfig.compilerOptions.paths,
+      'next-auth': ['./node_modules/next-auth-v5'],
+      'next-auth/*': ['./node_modules/next-auth-v5/*'],
+    },
+  },
+  include: ['blocks-authjs/**/*.ts', 'blocks-authjs/**/*.tsx'],
 }

@@ -11,6 +11,8 @@ export interface Block {
   lang: 'ts' | 'tsx'
   partial: boolean
   run: boolean
+  /** `authjs` in the info string: compiled where `next-auth` is Auth.js v5. */
+  authjs: boolean
   files: BlockFile[]
 }
 export function extractBlocks(doc: string, text: string): { blocks: Block[] }

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pack, root, run as runLogged, why } from '../pack.mjs'
-import { dependencies, tsconfig } from './deps.mjs'
+import { dependencies, tsconfig, tsconfigAuthjs } from './deps.mjs'
 import { compileUnit, extractBlocks } from './extract.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -40,6 +40,7 @@ async function writeBlocks(app) {
   const counts = { blocks: 0, partial: 0, files: 0 }
   const runnable = []
   await mkdir(join(app, 'blocks'), { recursive: true })
+  await mkdir(join(app, 'blocks-authjs'), { recursive: true })
   for (const page of await pages()) {
     const { blocks } = extractBlocks(page, await readFile(join(root, page), 'utf8'))
     for (const block of blocks) {
@@ -49,7 +50,7 @@ async function writeBlocks(app) {
         continue
       }
       block.files.forEach((file, k) => {
-        const name = `blocks/${page.replace(/[/.]/g, '_')}_L${block.line}${k > 0 ? `_${k}` : ''}.${block.lang}`
+        const name = `${block.authjs ? 'blocks-authjs' : 'blocks'}/${page.replace(/[/.]/g, '_')}_L${block.line}${k > 0 ? `_${k}` : ''}.${block.lang}`
         const unit = compileUnit(file)
         units.set(name, { page, ...unit })
         counts.files++
@@ -86,6 +87,7 @@ async function main() {
   const tarballs = reuse ? [] : await pack(dir, packages)
   await rm(join(app, 'src'), { recursive: true, force: true })
   await rm(join(app, 'blocks'), { recursive: true, force: true })
+  await rm(join(app, 'blocks-authjs'), { recursive: true, force: true })
   await cp(join(here, 'app'), join(app, 'src'), { recursive: true })
   await rm(join(app, 'src', 'README.md'))
   await writeFile(
@@ -93,6 +95,7 @@ async function main() {
     `${JSON.stringify({ name: 'metered-docs-check', version: '0.0.0', private: true, type: 'module' }, null, 2)}\n`,
   )
   await writeFile(join(app, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`)
+  await writeFile(join(app, 'tsconfig.authjs.json'), `${JSON.stringify(tsconfigAuthjs, null, 2)}\n`)
   const { units, counts, runnable } = await writeBlocks(app)
 
   const install = reuse
@@ -102,14 +105,29 @@ async function main() {
         log,
       })
   if (install.code !== 0) throw new Error(`npm install failed:\n${why(install.text)}`)
-  const versions = await installedVersions(app, ['next', 'react', 'kysely', 'openai', 'ai', 'next-auth', 'typescript'])
+  const versions = await installedVersions(app, [
+    'next',
+    'react',
+    'kysely',
+    'openai',
+    'ai',
+    'next-auth',
+    'next-auth-v5',
+    'better-auth',
+    'typescript',
+  ])
   console.log(`[docs-check] installed ${versions}`)
 
   const failures = []
   const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc')
-  const types = await run(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', '.'], { cwd: app, log })
-  const errors = types.code === 0 ? [] : mapErrors(types.text, units)
-  if (types.code !== 0) failures.push(`tsc --noEmit: ${errors.filter((e) => / error TS/.test(e)).length} errors`)
+  const errors = []
+  const authjsBlocks = [...units.keys()].some((name) => name.startsWith('blocks-authjs/'))
+  for (const project of authjsBlocks ? ['tsconfig.json', 'tsconfig.authjs.json'] : ['tsconfig.json']) {
+    const types = await run(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', project], { cwd: app, log })
+    const found = types.code === 0 ? [] : mapErrors(types.text, units)
+    if (types.code !== 0) failures.push(`tsc -p ${project}: ${found.filter((e) => / error TS/.test(e)).length} errors`)
+    errors.push(...found)
+  }
   for (const e of errors) console.log(e)
 
   const tsx = join(app, 'node_modules', 'tsx', 'dist', 'cli.mjs')

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { type AuthEdit, type AuthWiring, editAuthModule, glueImport } from './auth-edit.js'
 import { detect, NotAnAppError } from './detect.js'
 import { unifiedDiff } from './diff.js'
 import { editLayout, MANUAL_LINES } from './layout.js'
@@ -11,7 +12,7 @@ import { editNextConfig, externalLine, NEXT_CONFIG_FILES, newNextConfig } from '
 import { nextSteps } from './next-steps.js'
 import type { InitOptions } from './options.js'
 import { choose, devPackagesNeeded, installCommand, packagesNeeded, planFiles } from './plan.js'
-import { render } from './render.js'
+import { render, rewriteImports } from './render.js'
 
 /** How init talks to its user; `ask` is null when nobody can answer (no TTY). */
 export interface Io {
@@ -29,6 +30,8 @@ export interface InitResult {
   layout: 'inserted' | 'present' | 'printed' | 'none'
   /** The Next.js config (an embedded PGlite must stay external to the server bundle). */
   nextConfig: 'inserted' | 'created' | 'present' | 'printed' | 'none'
+  /** The app's auth module: metered's glue inserted, already there, left to the user, or no glue to add. */
+  auth: AuthWiring
   /** True when the run wrote nothing (dry run, or nothing to do). */
   wroteNothing: boolean
 }
@@ -45,6 +48,15 @@ type Change = { path: string; before: string | null; after: string; owner: 'init
 
 async function readOrNull(path: string): Promise<string | null> {
   return existsSync(path) ? readFile(path, 'utf8') : null
+}
+
+/** The auth module's file (relative to root) from detect's extension-less path. */
+async function authModuleFile(root: string, base: string, module: string | null): Promise<string | null> {
+  if (!module) return null
+  for (const ext of ['.ts', '.tsx', '.js', '.mjs']) {
+    if (existsSync(join(root, base, `${module}${ext}`))) return `${base}${module}${ext}`
+  }
+  return null
 }
 
 export async function init(options: InitOptions, io: Io): Promise<InitResult> {
@@ -86,6 +98,7 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     kept: [],
     layout: 'none',
     nextConfig: 'none',
+    auth: 'none',
     wroteNothing: true,
   }
   const layoutBefore = detected.layout ? await readFile(join(root, detected.layout), 'utf8') : null
@@ -100,6 +113,20 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
         : editNextConfig(configBefore, detected.nextMajor)
   const configFile = configPath ?? 'next.config.mjs'
 
+  const authFile = await authModuleFile(root, detected.base, detected.authModule)
+  const authBefore = authFile ? await readFile(join(root, authFile), 'utf8') : null
+  const glue = glueImport(choices.auth)
+  const authEdit: AuthEdit =
+    authFile && authBefore !== null && glue
+      ? editAuthModule(
+          authBefore,
+          choices.auth,
+          rewriteImports(glue, authFile.slice(detected.base.length), detected.alias),
+        )
+      : glue
+        ? { kind: 'manual', reason: 'no auth module found' }
+        : { kind: 'none' }
+
   if (options.dryRun) {
     for (const change of changes) {
       if (change.before === change.after) result.unchanged.push(change.path)
@@ -108,6 +135,7 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     if (detected.layout && layoutEdit?.kind === 'insert')
       io.log(unifiedDiff(detected.layout, layoutBefore, layoutEdit.text).trimEnd())
     if (configEdit?.kind === 'insert') io.log(unifiedDiff(configFile, configBefore, configEdit.text).trimEnd())
+    if (authFile && authEdit.kind === 'insert') io.log(unifiedDiff(authFile, authBefore, authEdit.text).trimEnd())
     io.log('Dry run: nothing was written.')
     return result
   }
@@ -166,6 +194,20 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     io.log(`${configFile}: ${configEdit.reason}, so init leaves it alone.`)
     result.nextConfig = 'printed'
   }
+  if (authEdit.kind === 'present') result.auth = 'present'
+  else if (authEdit.kind === 'manual') result.auth = 'printed'
+  else if (authEdit.kind === 'insert' && authFile) {
+    let insert = options.yes
+    if (!insert && io.ask) {
+      io.log(unifiedDiff(authFile, authBefore, authEdit.text).trimEnd())
+      insert = await io.ask(`Add metered's sign-in bookkeeping to ${authFile} (lines inserted, none changed)?`)
+    }
+    if (insert) {
+      await writeFile(join(root, authFile), authEdit.text)
+      result.auth = 'inserted'
+    } else result.auth = 'printed'
+  }
+  if (authEdit.kind === 'manual' && authFile) io.log(`${authFile}: ${authEdit.reason}, so init leaves it alone.`)
 
   for (const path of result.created) io.log(`  created    ${path}`)
   for (const path of result.updated) io.log(`  updated    ${path}`)
@@ -190,6 +232,8 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
   }
   if (result.layout === 'inserted') io.log(`  edited     ${detected.layout} (MeteredProvider, CreditDisplay)`)
   if (result.layout === 'present') io.log(`  unchanged  ${detected.layout} (already has MeteredProvider)`)
+  if (result.auth === 'inserted') io.log(`  edited     ${authFile} (metered's sign-in bookkeeping)`)
+  if (result.auth === 'present') io.log(`  unchanged  ${authFile} (already has metered's sign-in bookkeeping)`)
   if (result.layout === 'printed' || (detected.layout === null && layoutEdit === null)) {
     io.log(
       `Add the provider to your root layout by hand:\n${layoutEdit?.kind === 'manual' ? layoutEdit.lines : MANUAL_LINES}`,
@@ -200,7 +244,8 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     result.created.length + result.updated.length === 0 &&
     result.layout !== 'inserted' &&
     result.nextConfig !== 'inserted' &&
-    result.nextConfig !== 'created'
+    result.nextConfig !== 'created' &&
+    result.auth !== 'inserted'
   if (result.wroteNothing && result.kept.length === 0) io.log('Nothing to do: metered is already set up here.')
 
   const packages = packagesNeeded(choices, detected.dependencies)
@@ -218,7 +263,7 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
   }
   const install = options.install || commands.length === 0 ? null : commands.map((c) => c.join(' ')).join(' && ')
   io.log(
-    `\nNext steps:\n${nextSteps(choices, detected, install)
+    `\nNext steps:\n${nextSteps(choices, detected, install, result.auth)
       .map((s) => `- ${s}`)
       .join('\n')}`,
   )

@@ -1,9 +1,15 @@
+import type { AuthWiring } from './auth-edit.js'
 import type { Detected } from './detect.js'
 import type { Choices } from './plan.js'
 
-/** Lines to add to the app's auth set-up by hand: init never edits it. */
-function authSteps(choices: Choices, detected: Detected, lib: string): string[] {
+/** Lines to add to the app's auth set-up by hand, when init did not insert them itself. */
+function authSteps(choices: Choices, detected: Detected, lib: string, auth: AuthWiring): string[] {
   const stores = `${lib}metered-stores`
+  if (auth === 'inserted' || auth === 'present') {
+    return [
+      `${detected.authModule ?? 'Your auth module'} uses ${lib}metered-auth: every sign-in keeps the profile and the login, and new users get SIGNUP_CREDITS once.`,
+    ]
+  }
   if (choices.auth === 'next-auth') {
     return [
       `Merge metered's sign-in bookkeeping (profile, logins, signup credits, session.user.id) into your authOptions (${detected.authModule ?? 'lib/auth.ts'}):`,
@@ -14,19 +20,17 @@ function authSteps(choices: Choices, detected: Detected, lib: string): string[] 
   }
   if (choices.auth === 'authjs') {
     return [
-      `Spread metered's sign-in bookkeeping into NextAuth(...) (${detected.authModule ?? 'auth.ts'}):`,
-      "  import { meteredAuth } from '@metered/next'",
-      `  import { metering, SIGNUP_CREDITS } from '${stores}'`,
-      '  export const { auth, handlers } = NextAuth({ providers, ...meteredAuth({ metered: metering, signupCredits: SIGNUP_CREDITS }) })',
+      `Merge metered's sign-in bookkeeping into NextAuth(...) (${detected.authModule ?? 'auth.ts'}):`,
+      "  import { mergeAuthOptions } from '@metered/next'",
+      `  import { meteredAuthConfig } from '${lib}metered-auth'`,
+      '  export const { auth, handlers } = NextAuth(mergeAuthOptions(yourConfig, meteredAuthConfig))',
     ]
   }
   if (choices.auth === 'better-auth') {
     return [
-      `lib/metered.ts reads Better Auth's session through \`auth.api.getSession\` (${detected.authModule ?? 'lib/auth.ts'}).`,
-      "  Add metered's plugin (profile, logins, signup credits once) to betterAuth({ plugins }):",
-      "  import { meteredBetterAuth } from '@metered/next'",
-      `  import { metering, SIGNUP_CREDITS } from '${stores}'`,
-      '  plugins: [meteredBetterAuth({ metered: metering, signupCredits: SIGNUP_CREDITS })]',
+      `Add metered's plugin (profile, logins, signup credits once) to betterAuth({ plugins }) (${detected.authModule ?? 'lib/auth.ts'}):`,
+      `  import { meteredPlugin } from '${lib}metered-auth'`,
+      '  plugins: [meteredPlugin]',
     ]
   }
   return [
@@ -37,11 +41,16 @@ function authSteps(choices: Choices, detected: Detected, lib: string): string[] 
 }
 
 /** What the user does next, after the files are written. */
-export function nextSteps(choices: Choices, detected: Detected, install: string | null): string[] {
+export function nextSteps(
+  choices: Choices,
+  detected: Detected,
+  install: string | null,
+  auth: AuthWiring = 'none',
+): string[] {
   const lib = detected.alias !== null ? `${detected.alias}lib/` : './lib/'
   const steps: string[] = []
   if (install) steps.push(`Install what the generated code imports:\n  ${install}`)
-  steps.push(authSteps(choices, detected, lib).join('\n'))
+  steps.push(authSteps(choices, detected, lib, auth).join('\n'))
   if (choices.db === 'postgres')
     steps.push('metered keeps its tables in the `metered` schema of DATABASE_URL; they are created at server start.')
   if (choices.db === 'pglite') {

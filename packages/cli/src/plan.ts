@@ -37,6 +37,7 @@ export function planFiles(choices: Choices): PlannedFile[] {
   ]
   if (choices.db !== 'memory') files.push(same('instrumentation.ts'))
   if (choices.auth === 'next-auth' || choices.auth === 'authjs') files.push(same('types/next-auth.d.ts'))
+  if (choices.auth === 'authjs' || choices.auth === 'better-auth') files.push(same('lib/metered-auth.ts'))
   if (choices.stripe) {
     files.push(
       same('lib/metered-stripe.ts'),

@@ -35,6 +35,25 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
 }
 `
 
+/** Better Auth's documented set-up (lib/auth.ts). */
+export const BETTER_AUTH = `import { betterAuth } from "better-auth";
+import { Pool } from "pg";
+
+export const auth = betterAuth({
+  database: new Pool({ connectionString: process.env.DATABASE_URL }),
+  emailAndPassword: { enabled: true },
+});
+`
+
+/** Auth.js v5's documented set-up (auth.ts). */
+export const AUTHJS = `import NextAuth from "next-auth"
+import GitHub from "next-auth/providers/github"
+
+export const { handlers, signIn, signOut, auth } = NextAuth({
+  providers: [GitHub],
+})
+`
+
 /** A create-next-app shaped app: package.json, tsconfig with the @/ alias, app/layout.tsx. */
 export function nextApp(extra: Record<string, string> = {}, dependencies: Record<string, string> = {}) {
   return makeApp({

@@ -3,29 +3,52 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { editAuthModule, glueImport } from '../src/auth-edit.js'
 import { type Choices, planFiles } from '../src/plan.js'
-import { render } from '../src/render.js'
+import { render, rewriteImports } from '../src/render.js'
+import { AUTHJS, BETTER_AUTH } from './make-app.js'
 
 const templates = fileURLToPath(new URL('../templates/', import.meta.url))
 // Inside the package, so the generated imports resolve to its devDependencies (the workspace builds).
 const work = fileURLToPath(new URL('./.typecheck-work/', import.meta.url))
 const tsc = fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url))
 
-/** The app modules the generated code imports for each auth: minimal stand-ins with the libraries' shapes. */
-const STUBS: Record<string, Record<string, string>> = {
+/**
+ * The app's own auth module for each sign-in library, as its docs write it, with the real library
+ * (better-auth, next-auth v4, and Auth.js v5 as `next-auth-v5`); init then inserts its glue.
+ */
+const AUTH_MODULES: Record<string, Record<string, string>> = {
   'next-auth': {
     'lib/auth.ts':
       "import type { AuthOptions } from 'next-auth'\nexport const authOptions: AuthOptions = { providers: [] }\n",
   },
-  authjs: {
-    'auth.ts':
-      "import type { Session } from 'next-auth'\nexport async function auth(): Promise<Session | null> { return null }\n",
-  },
-  'better-auth': {
-    'lib/auth.ts':
-      'export const auth = { api: { async getSession(_: { headers: Headers }): Promise<{ user: { id: string; email: string } } | null> { return null } } }\n',
-  },
+  authjs: { 'auth.ts': AUTHJS },
+  'better-auth': { 'lib/auth.ts': BETTER_AUTH },
   none: {},
+}
+
+/** Auth.js v5 is installed as `next-auth-v5` beside v4: its project maps `next-auth` there. */
+const nextAuthV5 = fileURLToPath(new URL('../node_modules/next-auth-v5', import.meta.url))
+
+function tsconfig(include: string[], paths: Record<string, string[]> = {}) {
+  return JSON.stringify({
+    compilerOptions: {
+      target: 'ES2017',
+      lib: ['dom', 'dom.iterable', 'esnext'],
+      skipLibCheck: true,
+      strict: true,
+      noEmit: true,
+      esModuleInterop: true,
+      module: 'esnext',
+      moduleResolution: 'bundler',
+      resolveJsonModule: true,
+      isolatedModules: true,
+      jsx: 'preserve',
+      types: ['node'],
+      paths,
+    },
+    include,
+  })
 }
 
 /** Every auth once, every database once, Upstash and Stripe both ways. */
@@ -36,12 +59,20 @@ const COMBINATIONS: Choices[] = [
   { auth: 'better-auth', db: 'postgres', redis: 'none', stripe: true },
 ]
 
+const dirOf = (c: Choices) => `${c.auth}-${c.db}-${c.redis}${c.stripe ? '-stripe' : ''}`
+
 describe('templates', () => {
   it('type-check as the app gets them, for every auth and database (strict, as create-next-app writes tsconfig)', async () => {
     await rm(work, { recursive: true, force: true })
     for (const choices of COMBINATIONS) {
-      const dir = join(work, `${choices.auth}-${choices.db}-${choices.redis}${choices.stripe ? '-stripe' : ''}`)
-      const files: Record<string, string> = { ...STUBS[choices.auth] }
+      const dir = join(work, dirOf(choices))
+      const files: Record<string, string> = {}
+      for (const [path, text] of Object.entries(AUTH_MODULES[choices.auth] ?? {})) {
+        const glue = glueImport(choices.auth)
+        const edit = glue ? editAuthModule(text, choices.auth, rewriteImports(glue, path, null)) : null
+        if (glue && edit?.kind !== 'insert') throw new Error(`${path}: init would not insert its glue (${edit?.kind})`)
+        files[path] = edit?.kind === 'insert' ? edit.text : text
+      }
       for (const planned of planFiles(choices)) {
         const template = await readFile(join(templates, planned.template), 'utf8')
         // relative imports: one tsc run checks every combination side by side
@@ -57,28 +88,23 @@ describe('templates', () => {
       }
     }
     await writeFile(join(work, 'next-env.d.ts'), '/// <reference types="next" />\n')
+    // Auth.js v5 in a project of its own (its `next-auth` is v5); the rest in one.
+    const authjs = COMBINATIONS.filter((c) => c.auth === 'authjs').map(dirOf)
     await writeFile(
       join(work, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2017',
-          lib: ['dom', 'dom.iterable', 'esnext'],
-          skipLibCheck: true,
-          strict: true,
-          noEmit: true,
-          esModuleInterop: true,
-          module: 'esnext',
-          moduleResolution: 'bundler',
-          resolveJsonModule: true,
-          isolatedModules: true,
-          jsx: 'preserve',
-          types: ['node'],
-        },
-        include: ['**/*.ts', '**/*.tsx'],
+      tsconfig(['next-env.d.ts', ...COMBINATIONS.filter((c) => c.auth !== 'authjs').map((c) => `${dirOf(c)}/**/*`)]),
+    )
+    await writeFile(
+      join(work, 'tsconfig.authjs.json'),
+      tsconfig(['next-env.d.ts', ...authjs.map((d) => `${d}/**/*`)], {
+        'next-auth': [nextAuthV5],
+        'next-auth/*': [`${nextAuthV5}/*`],
       }),
     )
-    const result = spawnSync(process.execPath, [tsc, '-p', work], { encoding: 'utf8' })
-    expect(result.stdout + result.stderr).toBe('')
-    expect(result.status).toBe(0)
+    for (const project of ['tsconfig.json', 'tsconfig.authjs.json']) {
+      const result = spawnSync(process.execPath, [tsc, '-p', join(work, project)], { encoding: 'utf8' })
+      expect(result.stdout + result.stderr, project).toBe('')
+      expect(result.status).toBe(0)
+    }
   }, 180_000)
 })

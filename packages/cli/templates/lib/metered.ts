@@ -1,6 +1,9 @@
 // @metered-generated: written by `metered init`. It is yours: once you edit it, init never touches it again.
-// #if auth=none,better-auth
-import { createMeteredNext, type Identity } from '@metered/next'
+// #if auth=none
+import { createMeteredNext, devIdentity } from '@metered/next'
+// #endif
+// #if auth=better-auth
+import { betterAuthIdentify, createMeteredNext } from '@metered/next'
 // #endif
 // #if auth=next-auth
 import { createMeteredNext, nextAuthV4 } from '@metered/next'
@@ -15,42 +18,37 @@ import { auth } from '@/auth'
 import { auth } from '@/lib/auth'
 // #endif
 import { headers } from 'next/headers'
+// #if auth=none
 import { metering, SIGNUP_CREDITS } from '@/lib/metered-stores'
+// #endif
+// #if auth=next-auth,authjs,better-auth
+import { metering } from '@/lib/metered-stores'
+// #endif
 
 // #if auth=none
 /**
  * Who is calling. No sign-in library was found, so until you put your own session lookup here
  * nobody is signed in and every metered route answers 401. For a local trial only,
  * METERED_DEV_IDENTITY=1 trusts an `x-metered-dev-user: <id>` header and grants SIGNUP_CREDITS
- * once per id: never set it in production.
+ * once per id; it is ignored when NODE_ENV is production (`next start`, a deployment).
  */
-async function identify(req: Request): Promise<Identity | null> {
-  if (process.env.METERED_DEV_IDENTITY !== '1') return null
-  const id = req.headers.get('x-metered-dev-user')
-  if (!id) return null
-  await metering.ledger.grant({
-    account: id,
-    amount: metering.credits.toUnits(SIGNUP_CREDITS),
-    source: 'signup',
-    idempotencyKey: `signup:${id}`,
-  })
-  return { id }
-}
+const identify = devIdentity({
+  metered: metering,
+  signupCredits: SIGNUP_CREDITS,
+  onError: (error) => metered.onError(error),
+})
 // #endif
 // #if auth=next-auth
-// next-auth v4: the session must carry `user.id`; `meteredAuth` (see lib/auth.ts) puts it there.
+// next-auth v4: the session must carry `user.id`; `meteredAuth` (merged into your authOptions) puts it there.
 const identify = nextAuthV4(getServerSession, authOptions)
 // #endif
 // #if auth=authjs
-// Auth.js v5: the session must carry `user.id`; `meteredAuth` (see your auth.ts) puts it there.
+// Auth.js v5: the session must carry `user.id`; meteredAuthConfig (lib/metered-auth.ts) puts it there.
 const identify = authjs(auth)
 // #endif
 // #if auth=better-auth
-/** Better Auth's session for the request's cookies. */
-async function identify(req: Request): Promise<Identity | null> {
-  const session = await auth.api.getSession({ headers: req.headers })
-  return session ? { id: session.user.id, email: session.user.email } : null
-}
+// Better Auth's session for the request's cookies; meteredPlugin (lib/metered-auth.ts) keeps the profiles.
+const identify = betterAuthIdentify(auth)
 // #endif
 
 /** The app's one metered instance: wrap route handlers with `metered.withCredits(...)`. */

@@ -11,6 +11,7 @@ export {
   type MeteredBetterAuthPlugin,
   meteredBetterAuth,
 } from './better-auth.js'
+export { DEV_IDENTITY_HEADER, type DevIdentityOptions, devIdentity } from './dev-identity.js'
 export { type AuthOptionsLike, mergeAuthOptions } from './merge-auth-options.js'
 export { meteredAuth } from './metered-auth.js'
 export type {
