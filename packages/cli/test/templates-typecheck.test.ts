@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createNextAppTsconfig } from '@metered/tooling/next-tsconfig'
 import { describe, expect, it } from 'vitest'
 import { type Choices, planFiles } from '../src/plan.js'
 import { render } from '../src/render.js'
@@ -59,23 +60,7 @@ describe('templates', () => {
     await writeFile(join(work, 'next-env.d.ts'), '/// <reference types="next" />\n')
     await writeFile(
       join(work, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2017',
-          lib: ['dom', 'dom.iterable', 'esnext'],
-          skipLibCheck: true,
-          strict: true,
-          noEmit: true,
-          esModuleInterop: true,
-          module: 'esnext',
-          moduleResolution: 'bundler',
-          resolveJsonModule: true,
-          isolatedModules: true,
-          jsx: 'preserve',
-          types: ['node'],
-        },
-        include: ['**/*.ts', '**/*.tsx'],
-      }),
+      JSON.stringify(createNextAppTsconfig(16, { compilerOptions: { types: ['node'] } })),
     )
     const result = spawnSync(process.execPath, [tsc, '-p', work], { encoding: 'utf8' })
     expect(result.stdout + result.stderr).toBe('')

@@ -3,9 +3,9 @@ import { MeteredError } from '../errors.js'
 import type { Ledger, Metadata } from '../ledger/types.js'
 import type { MeteredUsage } from '../pricing/types.js'
 import type { NormalizedUsageRecord } from '../usage/normalized.js'
-import { checkedUsageField } from '../usage/usage-field.js'
 import type { UsageEventInput, UsageStatus, UsageStore } from '../usage/types.js'
 import type { UsageDriver } from '../usage/usage-driver.js'
+import { checkedUsageField } from '../usage/usage-field.js'
 import type { MeteredEvent, SettleTicketInput, Ticket, TicketSettlement } from './types.js'
 
 interface TicketDeps {
