@@ -1,6 +1,5 @@
 import { MAX_ID_LENGTH, textSchema } from '@metered/core'
 import type { ProblemIssue } from '@metered/core/http'
-import type { KnownCaller } from './caller.js'
 import { type StandardSchemaLike, validate } from './schema.js'
 
 // Built on first use: an app that never meters a call does not build it.
@@ -12,10 +11,10 @@ let idSchema: StandardSchemaLike<string> | undefined
  * id when it is not the account. Run before the limiter or the ledger is touched, so a hostile
  * identity is refused the same way by every wrapper and moves nothing.
  */
-export async function callerIdentityIssues(caller: KnownCaller): Promise<ProblemIssue[] | null> {
+export async function callerIdentityIssues(userId: string, account: string): Promise<ProblemIssue[] | null> {
   idSchema ??= textSchema(1, MAX_ID_LENGTH) as StandardSchemaLike<string>
-  const fields: Array<[string, unknown]> = [['account', caller.account]]
-  if (caller.identity.id !== caller.account) fields.push(['userId', caller.identity.id])
+  const fields: Array<[string, unknown]> = [['account', account]]
+  if (userId !== account) fields.push(['userId', userId])
   const issues: ProblemIssue[] = []
   for (const [path, value] of fields) {
     const checked = await validate(idSchema, value)
