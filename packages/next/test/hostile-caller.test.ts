@@ -50,6 +50,33 @@ function hostileSetup() {
   return { ...t, caller }
 }
 
+/** The three wrappers around one handler, each with `limit` when given; `ran` counts handler runs. */
+function wrappers(t: ReturnType<typeof hostileSetup>, limit?: () => string) {
+  const counter = { ran: 0 }
+  const keyed = limit ? { limit } : {}
+  const POST = t.metered.withCredits({ feature: 'image', price: 1, ...keyed }, () => {
+    counter.ran++
+    return new Response('ok')
+  })
+  const GET = t.metered.withRateLimit(keyed, () => {
+    counter.ran++
+    return new Response('ok')
+  })
+  const action = t.metered.withCreditsAction(
+    { feature: 'image', price: 1, ...keyed, request: () => new Request('http://localhost/') },
+    () => {
+      counter.ran++
+    },
+  )
+  /** Each wrapper once; every answer must be the typed 400 / invalid_input. */
+  const expectAllRefuse = async (what: string) => {
+    await expect400(await POST(post({}), noParams), `withCredits, ${what}`)
+    await expect400(await GET(new Request('http://localhost/api/test'), noParams), `withRateLimit, ${what}`)
+    expectInvalid(await action({}), `withCreditsAction, ${what}`)
+  }
+  return { POST, GET, action, counter, expectAllRefuse }
+}
+
 /** Everything the wrappers could have changed: the good accounts' money, usage and limits. */
 async function state(t: ReturnType<typeof setup>) {
   const out: Record<string, unknown> = {}
@@ -69,30 +96,14 @@ describe('a hostile identity', () => {
     const t = hostileSetup()
     await t.grant('ok-user', 100)
     await t.grant('team', 100)
-    let ran = 0
-    const POST = t.metered.withCredits({ feature: 'image', price: 1 }, () => {
-      ran++
-      return new Response('ok')
-    })
-    const GET = t.metered.withRateLimit({}, () => {
-      ran++
-      return new Response('ok')
-    })
-    const action = t.metered.withCreditsAction(
-      { feature: 'image', price: 1, request: () => new Request('http://localhost/') },
-      () => {
-        ran++
-      },
-    )
+    const w = wrappers(t)
     const before = await state(t)
     for (const [what, identity] of identities) {
       t.caller.identity = identity
-      await expect400(await POST(post({}), noParams), `withCredits, ${what}`)
-      await expect400(await GET(new Request('http://localhost/api/test'), noParams), `withRateLimit, ${what}`)
-      expectInvalid(await action({}), `withCreditsAction, ${what}`)
+      await w.expectAllRefuse(what)
     }
     await t.flush()
-    expect(ran).toBe(0)
+    expect(w.counter.ran).toBe(0)
     expect(await state(t)).toEqual(before)
     expect(t.errors).toEqual([])
   })
@@ -100,15 +111,11 @@ describe('a hostile identity', () => {
   it('an id that is not a string is nobody: 401 and unauthenticated alike', async () => {
     const t = hostileSetup()
     t.caller.identity = { id: 42 as never }
-    const POST = t.metered.withCredits({ feature: 'image', price: 1 }, () => new Response('ok'))
-    const GET = t.metered.withRateLimit({}, () => new Response('ok'))
-    const action = t.metered.withCreditsAction(
-      { feature: 'image', price: 1, request: () => new Request('http://localhost/') },
-      () => 'done',
-    )
-    expect((await POST(post({}), noParams)).status).toBe(401)
-    expect((await GET(new Request('http://localhost/api/test'), noParams)).status).toBe(401)
-    expect(await action({})).toEqual({ ok: false, reason: 'unauthenticated' })
+    const w = wrappers(t)
+    expect((await w.POST(post({}), noParams)).status).toBe(401)
+    expect((await w.GET(new Request('http://localhost/api/test'), noParams)).status).toBe(401)
+    expect(await w.action({})).toEqual({ ok: false, reason: 'unauthenticated' })
+    expect(w.counter.ran).toBe(0)
   })
 })
 
@@ -116,41 +123,24 @@ describe("a hostile result of the route's limit function", () => {
   it('is a 400 from withCredits, withRateLimit and withCreditsAction; nothing is held, charged or counted', async () => {
     const t = hostileSetup()
     await t.grant('ok-user', 100)
-    let ran = 0
     let key: unknown = 'ok-user'
-    const limit = () => key as string
-    const POST = t.metered.withCredits({ feature: 'image', price: 1, limit }, () => {
-      ran++
-      return new Response('ok')
-    })
-    const GET = t.metered.withRateLimit({ limit }, () => {
-      ran++
-      return new Response('ok')
-    })
-    const action = t.metered.withCreditsAction(
-      { feature: 'image', price: 1, limit, request: () => new Request('http://localhost/') },
-      () => {
-        ran++
-      },
-    )
+    const w = wrappers(t, () => key as string)
     const before = await state(t)
     for (const [what, value] of keys) {
       key = value
-      await expect400(await POST(post({}), noParams), `withCredits, ${what}`)
-      await expect400(await GET(new Request('http://localhost/api/test'), noParams), `withRateLimit, ${what}`)
-      expectInvalid(await action({}), `withCreditsAction, ${what}`)
+      await w.expectAllRefuse(what)
     }
     await t.flush()
-    expect(ran).toBe(0)
+    expect(w.counter.ran).toBe(0)
     expect(await state(t)).toEqual(before)
     expect(t.errors).toEqual([])
 
     // The same routes with a good key still run and charge.
     key = 'ok-user'
-    expect((await POST(post({}), noParams)).status).toBe(200)
-    expect(await action({})).toMatchObject({ ok: true })
+    expect((await w.POST(post({}), noParams)).status).toBe(200)
+    expect(await w.action({})).toMatchObject({ ok: true })
     await t.flush()
-    expect(ran).toBe(2)
+    expect(w.counter.ran).toBe(2)
     expect(await t.available('ok-user')).toBe(98_000)
   })
 })
