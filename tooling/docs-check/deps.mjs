@@ -1,8 +1,10 @@
 /**
  * What the scratch app installs beside the packed packages: the libraries the docs import, in
  * the ranges a user gets from `npm install <name>` (npm picks, on the Node.js it runs on, the
- * newest release whose `engines` allow it), and a tsconfig as strict as create-next-app's.
+ * newest release whose `engines` allow it), and create-next-app's tsconfig.
  */
+import { createNextAppTsconfig } from '../next-tsconfig.mjs'
+
 export const dependencies = [
   'next@^16',
   'react@^19',
@@ -33,23 +35,11 @@ export const dependencies = [
   'vitest',
 ]
 
-export const tsconfig = {
-  compilerOptions: {
-    target: 'ES2022',
-    lib: ['dom', 'dom.iterable', 'esnext'],
-    skipLibCheck: true,
-    strict: true,
-    noEmit: true,
-    esModuleInterop: true,
-    module: 'esnext',
-    moduleResolution: 'bundler',
-    resolveJsonModule: true,
-    isolatedModules: true,
-    jsx: 'react-jsx',
-    paths: { '@/*': ['./src/*'] },
-  },
+/** create-next-app's tsconfig (the newest major), with the scratch app's sources under src/ and blocks/. */
+export const tsconfig = createNextAppTsconfig(16, {
+  compilerOptions: { paths: { '@/*': ['./src/*'] } },
   include: ['src/**/*.ts', 'src/**/*.tsx', 'blocks/**/*.ts', 'blocks/**/*.tsx'],
-}
+})
 
 /**
  * The project of the blocks marked `authjs`: `next-auth` is Auth.js v5 there. Only those blocks

@@ -1,9 +1,14 @@
-import { createTestDatabase, startUpstashBridge, type UpstashBridge } from '@metered/tooling'
+import {
+  createTestDatabase,
+  FAKE_USAGE,
+  startFakeOpenAI,
+  startUpstashBridge,
+  type UpstashBridge,
+} from '@metered/tooling'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type AppServer, startApp, warmUp } from './app-server'
 import { launchChromium } from './browser'
-import { FAKE_USAGE, startFakeOpenAI } from './fake-openai'
 import { balance, headerCredits, signIn } from './helpers'
 
 // The same app on a real PostgreSQL server (DATABASE_URL, as a deployment would have it): the root

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { createNextAppTsconfig } from '@metered/tooling/next-tsconfig'
 import type { Io } from '../src/init.js'
 
 const made: string[] = []
@@ -16,10 +17,8 @@ export async function makeApp(files: Record<string, string>): Promise<string> {
   return root
 }
 
-export const CNA_TSCONFIG = JSON.stringify({
-  compilerOptions: { strict: true, jsx: 'preserve', paths: { '@/*': ['./*'] } },
-  include: ['**/*.ts', '**/*.tsx'],
-})
+/** The tsconfig create-next-app 15 writes (the Next.js `nextApp` pins), with its `@/` alias. */
+export const CNA_TSCONFIG = JSON.stringify(createNextAppTsconfig(15))
 
 export const LAYOUT = `import type { Metadata } from "next";
 import "./globals.css";

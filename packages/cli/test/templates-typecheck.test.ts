@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { createNextAppTsconfig } from '@metered/tooling/next-tsconfig'
 import { describe, expect, it } from 'vitest'
 import { editAuthModule, glueImport } from '../src/auth-edit.js'
 import { type Choices, planFiles } from '../src/plan.js'
@@ -31,24 +32,7 @@ const AUTH_MODULES: Record<string, Record<string, string>> = {
 const nextAuthV5 = fileURLToPath(new URL('../node_modules/next-auth-v5', import.meta.url))
 
 function tsconfig(include: string[], paths: Record<string, string[]> = {}) {
-  return JSON.stringify({
-    compilerOptions: {
-      target: 'ES2017',
-      lib: ['dom', 'dom.iterable', 'esnext'],
-      skipLibCheck: true,
-      strict: true,
-      noEmit: true,
-      esModuleInterop: true,
-      module: 'esnext',
-      moduleResolution: 'bundler',
-      resolveJsonModule: true,
-      isolatedModules: true,
-      jsx: 'preserve',
-      types: ['node'],
-      paths,
-    },
-    include,
-  })
+  return JSON.stringify(createNextAppTsconfig(16, { compilerOptions: { types: ['node'], paths }, include }))
 }
 
 /** Every auth once, every database once, Upstash and Stripe both ways. */

@@ -165,7 +165,7 @@ export {
   type TokenPrice,
   type ToUnitsOptions,
 } from './pricing/index.js'
-export { textSchema } from './schemas.js'
+export { MAX_ID_LENGTH, textSchema } from './schemas.js'
 export {
   type ExportUsageOptions,
   exportUsage,

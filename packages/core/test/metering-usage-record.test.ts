@@ -30,6 +30,8 @@ describe('the usage event of a ticket', () => {
   })
 
   it('refuses bad usage, status, user and metadata given by the caller, naming the field', async () => {
+    // The user and the feature are the authorize's: refused there, before anything is held; the
+    // rest is the settle's.
     const cases: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
       ['inputTokens', {}, { units: 1, usage: { inputTokens: -1 } }],
       ['model', {}, { units: 1, usage: { model: 'x\0' } }],
@@ -41,12 +43,16 @@ describe('the usage event of a ticket', () => {
     ]
     for (const [field, authorize, settle] of cases) {
       const { metered } = await setup()
-      const auth = await metered.authorize({ account: 'a', feature: 'f', estimate: 5, ...authorize })
-      if (!auth.ok) throw new Error(auth.reason)
-      const error = await auth.ticket.settle(settle as never).then(
-        () => undefined,
-        (e: unknown) => e,
-      )
+      const error = await metered
+        .authorize({ account: 'a', feature: 'f', estimate: 5, ...authorize })
+        .then(async (auth) => {
+          if (!auth.ok) throw new Error(auth.reason)
+          await auth.ticket.settle(settle as never)
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        )
       expect(error, field).toMatchObject({ code: 'validation_error' })
       expect((error as { issues: Array<{ path: string }> }).issues[0]!.path.split('.')[0], field).toBe(field)
     }

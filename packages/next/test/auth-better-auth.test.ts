@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto'
 import { createMemoryStores, createMetered } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
-import { databaseUrl, uniqueName } from '@metered/tooling'
+import { freshPostgres } from '@metered/tooling/postgres-fresh'
 import { betterAuth } from 'better-auth'
 import { memoryAdapter } from 'better-auth/adapters/memory'
-import { Kysely, PostgresDialect } from 'kysely'
-import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { MeteredBetterAuthOptions } from '../src/auth/index.js'
 import { betterAuthIdentify, betterAuthProvider, meteredBetterAuth } from '../src/auth/index.js'
@@ -19,17 +17,11 @@ import { betterAuthIdentify, betterAuthProvider, meteredBetterAuth } from '../sr
 const origin = 'http://localhost:3000'
 const secret = 'test-secret-0123456789abcdef0123456789abcdef'
 
-const pool = new pg.Pool({ connectionString: databaseUrl(), max: 20 })
-pool.on('error', () => {})
-const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
-afterAll(async () => {
-  await db.destroy()
-})
+const postgres = await freshPostgres({ prefix: 'ba', migrate })
+afterAll(() => postgres.close())
 
 async function postgresStores() {
-  const schema = uniqueName('ba')
-  await migrate(db as never, { schema })
-  return createPostgresStores(db as never, { schema })
+  return createPostgresStores(postgres.db as never, { schema: await postgres.freshSchema() })
 }
 
 async function fastHash(password: string): Promise<string> {

@@ -1,24 +1,16 @@
 import { createMetered } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
-import { databaseUrl, uniqueName } from '@metered/tooling'
-import { Kysely, PostgresDialect } from 'kysely'
-import pg from 'pg'
+import { freshPostgres } from '@metered/tooling/postgres-fresh'
 import { afterAll, describe, expect, it } from 'vitest'
 import { meteredAuth } from '../src/auth/index.js'
 
 // meteredAuth over the Postgres user store and ledger: concurrent sign-ins are real concurrent
 // transactions here, not interleaved closures.
-const pool = new pg.Pool({ connectionString: databaseUrl(), max: 20 })
-pool.on('error', () => {})
-const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
-afterAll(async () => {
-  await db.destroy()
-})
+const postgres = await freshPostgres({ prefix: 'na', migrate })
+afterAll(() => postgres.close())
 
 async function stores() {
-  const schema = uniqueName('na')
-  await migrate(db as never, { schema })
-  return createPostgresStores(db as never, { schema })
+  return createPostgresStores(postgres.db as never, { schema: await postgres.freshSchema() })
 }
 
 const google = { provider: 'google' }

@@ -1,7 +1,5 @@
 import { createPostgresStores, migrate } from '@metered/postgres'
-import { databaseUrl, uniqueName } from '@metered/tooling'
-import { Kysely, PostgresDialect } from 'kysely'
-import pg from 'pg'
+import { freshPostgres } from '@metered/tooling/postgres-fresh'
 import { afterAll, describe, expect, it } from 'vitest'
 import { adminRoutesSuite } from './routes-admin.suite.js'
 import { creditRoutesSuite } from './routes-credits.suite.js'
@@ -10,18 +8,11 @@ import type { MakeStores } from './routes-setup.js'
 
 // The same route tests over the Postgres stores (the server the root vitest globalSetup started,
 // or DATABASE_URL): one pool for the file, a fresh migrated schema for every test's setup.
-const pool = new pg.Pool({ connectionString: databaseUrl(), max: 10 })
-pool.on('error', () => {})
-const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
-
-afterAll(async () => {
-  await db.destroy()
-})
+const postgres = await freshPostgres({ prefix: 'nr', migrate, pool: { max: 10 } })
+afterAll(() => postgres.close())
 
 const postgresStores: MakeStores = async () => {
-  const schema = uniqueName('nr')
-  await migrate(db as never, { schema })
-  return createPostgresStores(db as never, { schema })
+  return createPostgresStores(postgres.db as never, { schema: await postgres.freshSchema() })
 }
 
 describe('over Postgres', () => {

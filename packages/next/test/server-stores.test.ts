@@ -10,11 +10,10 @@ import {
 } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
 import { createRedisStores, fromIoredis } from '@metered/redis'
-import { databaseUrl, redisUrl, uniqueName } from '@metered/tooling'
+import { redisUrl, uniqueName } from '@metered/tooling'
+import { freshPostgres } from '@metered/tooling/postgres-fresh'
 import { Redis as IoRedis } from 'ioredis'
-import { Kysely, PostgresDialect } from 'kysely'
 import OpenAI from 'openai'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { estimateResponses, meteredResponsesStream } from '../src/ai/index.js'
 import { createMeteredNext } from '../src/index.js'
@@ -42,18 +41,15 @@ const setups: Array<{ name: string; make: () => Promise<{ stores: StoreSet; clos
   {
     name: 'postgres + redis',
     make: async () => {
-      const pool = new pg.Pool({ connectionString: databaseUrl(), max: 20 })
-      const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
-      const schema = uniqueName('next')
-      await migrate(db, { schema })
-      const pgStores = createPostgresStores(db, { schema })
+      const postgres = await freshPostgres({ prefix: 'next', migrate })
+      const pgStores = createPostgresStores(postgres.db, { schema: postgres.schema })
       const redis = new IoRedis(redisUrl())
       const { limiterStore } = createRedisStores(fromIoredis(redis), { prefix: `${uniqueName('next')}:` })
       return {
         stores: { ledger: pgStores.ledger, usage: pgStores.usage, users: pgStores.users, limiterStore },
         close: async () => {
           redis.disconnect()
-          await db.destroy()
+          await postgres.close()
         },
       }
     },

@@ -1,10 +1,9 @@
 import { createLimiter, createMemoryStores, fixedWindow, type Ledger, type UsageStore } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
 import { createRedisStores, fromIoredis } from '@metered/redis'
-import { databaseUrl, redisUrl, uniqueName } from '@metered/tooling'
+import { redisUrl, uniqueName } from '@metered/tooling'
+import { freshPostgres } from '@metered/tooling/postgres-fresh'
 import { Redis as IoRedis } from 'ioredis'
-import { Kysely, PostgresDialect } from 'kysely'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMeteredNext } from '../src/index.js'
 import type { CreditsContext } from '../src/server/types.js'
@@ -89,12 +88,9 @@ const setups: Array<{
   {
     name: 'postgres',
     make: async () => {
-      const pool = new pg.Pool({ connectionString: databaseUrl(), max: 10 })
-      const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
-      const schema = uniqueName('abort')
-      await migrate(db, { schema })
-      const stores = createPostgresStores(db, { schema })
-      return { ledger: stores.ledger, usage: stores.usage, close: () => db.destroy() }
+      const postgres = await freshPostgres({ prefix: 'abort', migrate, pool: { max: 10 } })
+      const stores = createPostgresStores(postgres.db, { schema: postgres.schema })
+      return { ledger: stores.ledger, usage: stores.usage, close: () => postgres.close() }
     },
   },
   {

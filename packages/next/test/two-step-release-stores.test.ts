@@ -1,10 +1,9 @@
 import { createLimiter, createManualClock, createMetered, fixedWindow } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
 import { createRedisStores, fromIoredis } from '@metered/redis'
-import { databaseUrl, redisUrl, uniqueName } from '@metered/tooling'
+import { redisUrl, uniqueName } from '@metered/tooling'
+import { type FreshPostgres, freshPostgres } from '@metered/tooling/postgres-fresh'
 import { Redis as IoRedis } from 'ioredis'
-import { Kysely, PostgresDialect } from 'kysely'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 // The deployment "Postgres for money, Redis for limits" takes createMetered's two-step path. A
@@ -15,18 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 describe('two steps over Postgres + Redis: a call refused by the limiter frees its key', () => {
   const clock = createManualClock()
-  let db: Kysely<unknown>
+  let postgres: FreshPostgres | undefined
   let redis: IoRedis
   let metered: ReturnType<typeof createMetered>
   let limiter: ReturnType<typeof createLimiter>
 
   beforeAll(async () => {
-    db = new Kysely<unknown>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl() }) }),
-    })
-    const schema = uniqueName('release')
-    await migrate(db, { schema })
-    const { ledger } = createPostgresStores(db, { schema, clock })
+    postgres = await freshPostgres({ prefix: 'release', migrate })
+    const { ledger } = createPostgresStores(postgres.db, { schema: postgres.schema, clock })
     redis = new IoRedis(redisUrl())
     const { limiterStore } = createRedisStores(fromIoredis(redis), { prefix: `${uniqueName('release')}:`, clock })
     limiter = createLimiter({ store: limiterStore, rules: { hour: fixedWindow({ limit: 1, window: '1 h' }) } })
@@ -35,7 +30,7 @@ describe('two steps over Postgres + Redis: a call refused by the limiter frees i
 
   afterAll(async () => {
     redis?.disconnect()
-    await db?.destroy()
+    await postgres?.close()
   })
 
   for (const mode of ['estimate', 'price'] as const) {

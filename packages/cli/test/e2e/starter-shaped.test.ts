@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createPostgresStores } from '@metered/postgres'
+import { createTestDatabase, startFakeOpenAI, type TestDatabase } from '@metered/tooling'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -21,7 +21,6 @@ import {
   step,
   workspaceOutside,
 } from './apps.js'
-import { startFakeOpenAI } from './fake-openai.js'
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const ROUTE = 'app/api/turn_response/route.ts'
@@ -41,7 +40,9 @@ describe('metered init on the OpenAI Responses starter shape (Next 15.2, React 1
   let app = ''
   let server: { base: string; stop(): Promise<void> } | null = null
   let fake: Awaited<ReturnType<typeof startFakeOpenAI>> | null = null
-  let admin: pg.Client | null = null
+  let database: TestDatabase | null = null
+  /** The request bodies the fake OpenAI got on the Responses endpoint. */
+  const responsesBodies = () => (fake?.calls ?? []).filter((c) => c.path === '/v1/responses').map((c) => c.body)
   let databaseUrl = ''
   let initOutput = ''
   let handWritten = 0
@@ -49,15 +50,10 @@ describe('metered init on the OpenAI Responses starter shape (Next 15.2, React 1
   const cookies: Record<string, { cookie: string }> = {}
 
   beforeAll(async () => {
-    // A database of its own on the test Postgres: init finds DATABASE_URL in .env.local.
-    // the test Postgres of tooling's global setup
-    const url = new URL(process.env.DATABASE_URL ?? '')
-    admin = new pg.Client({ connectionString: url.toString() })
-    await admin.connect()
-    const name = `cli_e2e_${randomUUID().replaceAll('-', '').slice(0, 12)}`
-    await admin.query(`CREATE DATABASE ${name}`)
-    url.pathname = `/${name}`
-    databaseUrl = url.toString()
+    // A database of its own on the test Postgres, empty: the app init sets up migrates it, and
+    // init finds DATABASE_URL in .env.local.
+    database = await createTestDatabase({ prefix: 'cli_e2e' })
+    databaseUrl = database.url
 
     const { dir, tarballs } = await workspaceOutside(['core', 'next', 'postgres', 'stripe'])
     app = join(dir, 'app')
@@ -104,7 +100,7 @@ describe('metered init on the OpenAI Responses starter shape (Next 15.2, React 1
     await server?.stop()
     if (app && process.env.METERED_E2E_KEEP !== '1') await rm(dirname(app), { recursive: true, force: true })
     await fake?.close()
-    await admin?.end()
+    await database?.drop()
   })
 
   it('detects the app (Postgres from .env.local, Better Auth, the @/ alias) and needs at most 40 hand-written lines', () => {
@@ -120,7 +116,7 @@ describe('metered init on the OpenAI Responses starter shape (Next 15.2, React 1
   it('answers 401 without a session and never calls OpenAI', async () => {
     const res = await post(server!.base, '/api/turn_response', null, turn)
     expect(res.status).toBe(401)
-    expect(fake!.bodies).toHaveLength(0)
+    expect(responsesBodies()).toHaveLength(0)
   })
 
   it('streams a turn in the starter format and charges its usage at gpt-4.1 x 1.3', async () => {
@@ -130,7 +126,7 @@ describe('metered init on the OpenAI Responses starter shape (Next 15.2, React 1
     expect(text).toContain('data: {"event":"response.output_text.delta"')
     // (20 x $2 + 100 cached x $0.5 + 30 x $8) / 1M = $0.00033, x 1.3 = 0.429 credits of 1000 signup credits
     await expect.poll(() => balanceOf(server!.base, cookies.alice!)).toBe(999.571)
-    expect(fake!.bodies[0]).toMatchObject({ model: 'gpt-4.1', max_output_tokens: 2048, stream: true })
+    expect(responsesBodies()[0]).toMatchObject({ model: 'gpt-4.1', max_output_tokens: 2048, stream: true })
   })
 
   it('answers 402 when the balance is below the worst case of a turn, without calling OpenAI', async () => {
@@ -146,11 +142,11 @@ describe('metered init on the OpenAI Responses starter shape (Next 15.2, React 1
     } finally {
       await db.destroy()
     }
-    const calls = fake!.bodies.length
+    const calls = responsesBodies().length
     const res = await post(server!.base, '/api/turn_response', cookies.alice!, turn)
     expect(res.status).toBe(402)
     expect(await res.json()).toMatchObject({ available: 1 })
-    expect(fake!.bodies).toHaveLength(calls)
+    expect(responsesBodies()).toHaveLength(calls)
   })
 
   it('answers 429 past the burst limit', async () => {

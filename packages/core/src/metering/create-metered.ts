@@ -11,6 +11,7 @@ import { createCredits } from '../pricing/credits.js'
 import { ceil, mul, rational } from '../pricing/rational.js'
 import type { MeteredUsage } from '../pricing/types.js'
 import type { UsageDriver } from '../usage/usage-driver.js'
+import { checkedUsageField } from '../usage/usage-field.js'
 import { createAllowanceGranter } from './allowances.js'
 import type { AuthorizerDriver } from './authorizer-driver.js'
 import { createTicket } from './ticket.js'
@@ -165,6 +166,10 @@ export function createMetered(options: MeteredOptions): Metered {
     if ((input.price === undefined) === (input.estimate === undefined)) {
       throw new ValidationError([{ path: 'estimate', message: 'give exactly one of price and estimate' }])
     }
+    // What the ticket records at settle is checked here, by the usage event's own rules: a call
+    // that could not be recorded is refused before anything is held.
+    checkedUsageField('feature', input.feature, 'authorize')
+    if (input.userId !== undefined) checkedUsageField('userId', input.userId, 'authorize')
     const mode = input.price !== undefined ? 'debit' : 'reserve'
     const { estimate } = input
     // Anything but credits (a number) or usage (an object) would price as empty usage: refuse it.

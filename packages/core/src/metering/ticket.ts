@@ -1,11 +1,11 @@
 import type { Clock } from '../clock.js'
-import { MeteredError, ValidationError } from '../errors.js'
+import { MeteredError } from '../errors.js'
 import type { Ledger, Metadata } from '../ledger/types.js'
 import type { MeteredUsage } from '../pricing/types.js'
-import { parse, usageEventInputSchema } from '../schemas.js'
 import type { NormalizedUsageRecord } from '../usage/normalized.js'
 import type { UsageEventInput, UsageStatus, UsageStore } from '../usage/types.js'
 import type { UsageDriver } from '../usage/usage-driver.js'
+import { checkedUsageField } from '../usage/usage-field.js'
 import type { MeteredEvent, SettleTicketInput, Ticket, TicketSettlement } from './types.js'
 
 interface TicketDeps {
@@ -42,36 +42,11 @@ function quantityOf(usage: MeteredUsage | undefined): number {
   return (usage.images?.count ?? 0) + tools
 }
 
-type CheckedField =
-  | 'userId'
-  | 'feature'
-  | 'model'
-  | 'inputTokens'
-  | 'cachedInputTokens'
-  | 'outputTokens'
-  | 'quantity'
-  | 'status'
-  | 'metadata'
-
 /**
- * One field of a usage event through the usage event schema's own rule for it (the lazy schema's
- * object, then its field); issues name the field.
- */
-function checked<T>(field: CheckedField, value: unknown): T {
-  try {
-    return parse(usageEventInputSchema._zod.def.getter().shape[field], value, 'usage event') as T
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error
-    const issues = error.issues.map((i) => ({ path: i.path ? `${field}.${i.path}` : field, message: i.message }))
-    throw new ValidationError(issues, 'usage event')
-  }
-}
-
-/**
- * The usage event of a settled ticket as the usage driver takes it. The account and the
- * authorize's metadata were validated at authorize, amounts come from the ledger and latency
- * from the clock; what the caller gave since (feature name, user, usage, status, settle
- * metadata) goes through the usage event schema's rule for that field, once.
+ * The usage event of a settled ticket as the usage driver takes it. The account, user, feature
+ * and the authorize's metadata were validated at authorize, amounts come from the ledger and
+ * latency from the clock; what the caller gave since (usage, status, settle metadata) goes
+ * through the usage event schema's rule for that field, once.
  */
 function usageRecord(
   init: TicketInit,
@@ -83,18 +58,18 @@ function usageRecord(
 ): NormalizedUsageRecord {
   return {
     account: init.account,
-    userId: init.userId === null ? null : checked('userId', init.userId),
-    feature: checked('feature', init.feature),
+    userId: init.userId,
+    feature: init.feature,
     amount: result.charged,
     shortfall: result.shortfall,
-    model: usage?.model == null ? null : checked('model', usage.model),
-    inputTokens: usage ? checked('inputTokens', usage.inputTokens ?? 0) : 0,
-    cachedInputTokens: usage ? checked('cachedInputTokens', usage.cachedInputTokens ?? 0) : 0,
-    outputTokens: usage ? checked('outputTokens', usage.outputTokens ?? 0) : 0,
-    quantity: usage ? checked('quantity', quantityOf(usage)) : 0,
-    status: checked('status', status),
+    model: usage?.model == null ? null : checkedUsageField('model', usage.model),
+    inputTokens: usage ? checkedUsageField('inputTokens', usage.inputTokens ?? 0) : 0,
+    cachedInputTokens: usage ? checkedUsageField('cachedInputTokens', usage.cachedInputTokens ?? 0) : 0,
+    outputTokens: usage ? checkedUsageField('outputTokens', usage.outputTokens ?? 0) : 0,
+    quantity: usage ? checkedUsageField('quantity', quantityOf(usage)) : 0,
+    status: checkedUsageField('status', status),
     latencyMs,
-    metadata: metadata ? checked('metadata', metadata) : init.metadata,
+    metadata: metadata ? checkedUsageField('metadata', metadata) : init.metadata,
     at: null,
   }
 }

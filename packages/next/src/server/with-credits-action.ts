@@ -1,4 +1,3 @@
-import type { AuthorizeInput, AuthorizeResult, MeteredUsage } from '@metered/core'
 import { actionFailure, actionRefusal, invalidInput } from './action-refusal.js'
 import { createActionRequest, formDataToObject } from './action-request.js'
 import type {
@@ -8,11 +7,10 @@ import type {
   MeteredAction,
   WithCreditsActionOptions,
 } from './action-types.js'
-import { limitKeyFor } from './caller.js'
+import { authorizeCall } from './authorize-call.js'
+import { type CallerCheck, identifyCaller } from './caller.js'
 import { createCharges } from './charges.js'
-import { clientEstimateIssues } from './estimate-error.js'
-import { accountOf, type Identity } from './identify.js'
-import { isUnpricedModel, unpricedModelError } from './prices.js'
+import { unpricedModelError } from './prices.js'
 import { type StandardSchemaLike, validate } from './schema.js'
 import { createSettlement } from './settlement.js'
 import type { BodyOf, MeteredNextCore } from './types.js'
@@ -55,27 +53,21 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       throw new TypeError(`withCreditsAction("${options.feature}"): give exactly one of price and estimate`)
     }
     const request = options.request ?? createActionRequest()
-    const limitOption = options.limit ?? 'user'
     const anonymous = options.anonymous ?? 'deny'
 
-    async function caller(req: Request): Promise<{ identity: Identity; account: string; anonymous: boolean } | null> {
-      const identity = await core.identify(req)
-      if (identity) return { identity, account: accountOf(identity), anonymous: false }
-      const ip = anonymous === 'ip' ? core.clientIp(req) : null
-      if (!ip) return null
-      return { identity: { id: `ip:${ip}` }, account: `ip:${ip}`, anonymous: true }
-    }
+    const estimateFn = options.estimate
 
     const action = async (rawInput: unknown): Promise<ActionResult<Awaited<T>>> => {
       let req: Request
-      let who: Awaited<ReturnType<typeof caller>>
+      let who: CallerCheck
       try {
         req = await request()
-        who = await caller(req)
+        who = await identifyCaller(core, req, anonymous)
       } catch (error) {
         return actionFailure(error, core.onError)
       }
-      if (!who) return { ok: false, reason: 'unauthenticated' }
+      if (!who.ok)
+        return who.reason === 'unauthenticated' ? { ok: false, reason: who.reason } : invalidInput(who.issues)
       const { identity, account } = who
 
       // Input: validated before anything is written, so a refusal leaves no trace.
@@ -89,37 +81,20 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       }
       const typedInput = input as BodyOf<S>
 
-      let estimate: number | MeteredUsage | undefined
-      let auth: AuthorizeResult
-      try {
-        estimate =
-          typeof options.estimate === 'function'
-            ? await options.estimate(typedInput, { user: identity, account })
-            : (options.estimate ?? (options.price as number))
-        const authorize: AuthorizeInput = {
-          account,
-          feature: options.feature,
-          estimate,
-          limitKey: limitKeyFor(limitOption, req, identity, core),
-          limitContext: { plan: identity.plan ?? null, role: identity.role ?? null },
-        }
-        if (options.limitRules) authorize.limitRules = options.limitRules
-        if (options.spendCaps) authorize.spendCaps = options.spendCaps
-        if (account !== identity.id) authorize.userId = identity.id
-        if (identity.plan !== undefined) authorize.plan = identity.plan
-        if (options.ttl !== undefined) authorize.ttl = options.ttl
-        if (options.metadata) authorize.metadata = options.metadata
-        auth = await metered.authorize(authorize)
-      } catch (error) {
-        if (isUnpricedModel(error)) {
-          const model = typeof estimate === 'object' ? (estimate.model ?? null) : null
-          return actionFailure(unpricedModelError(options.feature, model, error), core.onError)
-        }
-        // An estimate computed from the client's input that core refuses is the client's mistake.
-        const issues = typeof options.estimate === 'function' ? clientEstimateIssues(error) : null
-        if (issues) return invalidInput(issues)
+      const step = await authorizeCall(
+        core,
+        req,
+        who,
+        options,
+        typeof estimateFn === 'function' ? () => estimateFn(typedInput, { user: identity, account }) : null,
+      )
+      if (!step.ok) {
+        if (step.failure === 'client') return invalidInput(step.issues)
+        const error =
+          step.failure === 'unpriced' ? unpricedModelError(options.feature, step.model, step.error) : step.error
         return actionFailure(error, core.onError)
       }
+      const { estimate, auth } = step
       if (!auth.ok) return actionRefusal(auth, { toCredits: metered.credits.toCredits, buyUrl: core.buyUrl })
 
       const { ticket } = auth

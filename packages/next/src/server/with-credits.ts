@@ -1,11 +1,11 @@
-import type { AuthorizeInput, AuthorizeResult, LimitResult, MeteredUsage } from '@metered/core'
-import { limitKeyFor, resolveCaller } from './caller.js'
+import type { LimitResult } from '@metered/core'
+import { type AuthorizeStep, authorizeCall } from './authorize-call.js'
+import { resolveCaller } from './caller.js'
 import { createCharges } from './charges.js'
-import { clientEstimateIssues } from './estimate-error.js'
 import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
 import { type ParamsOf, type ParamsOption, type RouteParamsOf, resolveParams } from './params.js'
-import { isUnpricedModel, unpricedModelError } from './prices.js'
+import { unpricedModelError } from './prices.js'
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js'
 import { refusalResponse } from './refusal.js'
 import { type StandardSchemaLike, validate } from './schema.js'
@@ -97,6 +97,7 @@ export function createWithCredits(core: MeteredNextCore) {
     const settleOn = options.settleOn ?? 'auto'
     const anonymous = options.anonymous ?? 'deny'
     const limitKeyed = limitOption !== false
+    const estimateFn = options.estimate
     // The fixed price in units, converted once, after the first authorize: a bad price is refused
     // there as a ValidationError rather than thrown where the route is defined.
     let fixedUnitsOnce: number | null = null
@@ -127,32 +128,15 @@ export function createWithCredits(core: MeteredNextCore) {
       }
       const typedBody = body as BodyOf<S>
 
-      let estimate: number | MeteredUsage | undefined
-      let auth: AuthorizeResult
-      try {
-        estimate =
-          typeof options.estimate === 'function'
-            ? await options.estimate(req, { body: typedBody, user: identity, account })
-            : (options.estimate ?? (options.price as number))
-        // Optional fields only when present: absent, never undefined (exactOptionalPropertyTypes).
-        const input: AuthorizeInput = {
-          account,
-          feature: options.feature,
-          estimate,
-          limitKey: limitKeyFor(limitOption, req, identity, core),
-          limitContext,
-        }
-        if (options.limitRules) input.limitRules = options.limitRules
-        if (options.spendCaps) input.spendCaps = options.spendCaps
-        if (account !== identity.id) input.userId = identity.id
-        if (identity.plan !== undefined) input.plan = identity.plan
-        if (options.ttl !== undefined) input.ttl = options.ttl
-        if (options.metadata) input.metadata = options.metadata
-        auth = await metered.authorize(input)
-      } catch (error) {
-        return early(headers, authorizeError(error, options.feature, estimate, typeof options.estimate === 'function'))
-      }
-
+      const step = await authorizeCall(
+        core,
+        req,
+        caller,
+        options,
+        typeof estimateFn === 'function' ? () => estimateFn(req, { body: typedBody, user: identity, account }) : null,
+      )
+      if (!step.ok) return early(headers, authorizeFailure(step, options.feature))
+      const { estimate, auth } = step
       if (!auth.ok) {
         return refusalResponse(core.problems, auth, {
           toCredits: metered.credits.toCredits,
@@ -261,29 +245,18 @@ export function createWithCredits(core: MeteredNextCore) {
   }
 
   /**
-   * A bad usage or credits value that an estimate function read from the request
-   * (`max_output_tokens: 1e21`) is the client's 400. The price table is server configuration: a
-   * model without a price is the server's mistake (a client picks a model only through the
-   * route's schema), never a 400 blamed on the client; so is any other validation failure here.
+   * A failed authorize as the route's answer. The price table is server configuration: a model
+   * without a price is the server's mistake (a client picks a model only through the route's
+   * schema), never a 400 blamed on the client; each unpriced model is logged once.
    */
-  function authorizeError(
-    error: unknown,
-    feature: string,
-    estimate: number | MeteredUsage | undefined,
-    estimateFromRequest: boolean,
-  ): Response {
-    if (isUnpricedModel(error)) {
-      const model = typeof estimate === 'object' ? (estimate.model ?? null) : null
-      const key = `${feature}\u0000${model}`
-      if (!unpricedSeen.has(key) && unpricedSeen.size < 1000) {
-        unpricedSeen.add(key)
-        core.onError(unpricedModelError(feature, model, error))
-      }
-      return problem('internal')
+  function authorizeFailure(step: Exclude<AuthorizeStep, { ok: true }>, feature: string): Response {
+    if (step.failure === 'client') return invalidInput(step.issues)
+    if (step.failure === 'server') return errorProblem(step.error, { onError: core.onError })
+    const key = `${feature}\u0000${step.model}`
+    if (!unpricedSeen.has(key) && unpricedSeen.size < 1000) {
+      unpricedSeen.add(key)
+      core.onError(unpricedModelError(feature, step.model, step.error))
     }
-    if (estimateFromRequest && clientEstimateIssues(error)) {
-      return errorProblem(error, { clientInput: true })
-    }
-    return errorProblem(error, { onError: core.onError })
+    return problem('internal')
   }
 }

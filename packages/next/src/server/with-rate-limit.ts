@@ -1,5 +1,6 @@
 import type { LimitResult } from '@metered/core'
 import { limitKeyFor, resolveCaller } from './caller.js'
+import { callerIssues } from './caller-issues.js'
 import { createHeaderWriter } from './header-writer.js'
 import { limitRefusalResponse } from './refusal.js'
 import { linkedAbort } from './signals.js'
@@ -16,7 +17,7 @@ import type {
 /** The `withRateLimit` wrapper of one `createMeteredNext` instance. */
 export function createWithRateLimit(core: MeteredNextCore) {
   const { metered } = core
-  const { errorProblem } = core.problems
+  const { errorProblem, invalidInput } = core.problems
   const headerWriter = createHeaderWriter(core)
 
   /**
@@ -60,9 +61,10 @@ export function createWithRateLimit(core: MeteredNextCore) {
             : null,
         ])
       } catch (error) {
-        // The key comes from the request (user id, IP, or the app's function of the request): a
-        // key the limiter refuses is the client's 400. Anything else stays a 500 or 503.
-        return errorProblem(error, { onError: core.onError, clientInput: isKeyError(error) })
+        // The key and the account come from the caller (user id, IP, or the app's function of the
+        // request): one the stores refuse is the client's 400. Anything else stays a 500 or 503.
+        const issues = callerIssues(error)
+        return issues ? invalidInput(issues) : errorProblem(error, { onError: core.onError })
       }
       if (limit && !limit.ok) {
         const h = headers.write(new Headers(), available, limit)
@@ -91,15 +93,4 @@ export function createWithRateLimit(core: MeteredNextCore) {
       return new Response(res.body, { status: res.status, statusText: res.statusText, headers: out })
     }
   }
-}
-
-/** A `ValidationError` about the limiter key only (core reports every key problem on `key`). */
-function isKeyError(error: unknown): boolean {
-  const e = error as { code?: unknown; issues?: Array<{ path: string }> } | null
-  return (
-    e?.code === 'validation_error' &&
-    Array.isArray(e.issues) &&
-    e.issues.length > 0 &&
-    e.issues.every((i) => i.path === 'key')
-  )
 }

@@ -7,11 +7,7 @@ export interface FakeCall {
   body: Record<string, unknown>
 }
 
-/**
- * A loopback stand-in for the two OpenAI endpoints the app calls, so the real `openai` SDK path
- * (OPENAI_API_KEY set, OPENAI_BASE_URL pointing here) runs end to end: a streamed Responses call
- * whose `response.completed` reports usage with cached input tokens, and gpt-image-1 generations.
- */
+/** The usage the fake reports for every Responses call: 120 input tokens (100 of them cached), 30 output. */
 export const FAKE_USAGE = { input_tokens: 120, cached_tokens: 100, output_tokens: 30 }
 
 function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -30,7 +26,22 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   })
 }
 
-export async function startFakeOpenAI(): Promise<{ url: string; calls: FakeCall[]; close(): Promise<void> }> {
+export interface FakeOpenAIServer {
+  /** The base URL to give the SDK (OPENAI_BASE_URL), ending in /v1. */
+  url: string
+  /** Every request, in order, unknown paths (answered 404) included. */
+  calls: FakeCall[]
+  close(): Promise<void>
+}
+
+/**
+ * A loopback stand-in for the two OpenAI endpoints apps built on metered call, so the real
+ * `openai` SDK path (OPENAI_API_KEY set, OPENAI_BASE_URL pointing here) runs end to end: a
+ * streamed Responses call (`POST /v1/responses`) whose `response.completed` reports
+ * `FAKE_USAGE`, and gpt-image-1 generations (`POST /v1/images/generations`). Used by the
+ * starter's and the CLI's end-to-end tests.
+ */
+export async function startFakeOpenAI(): Promise<FakeOpenAIServer> {
   const calls: FakeCall[] = []
   const server: Server = createServer(async (req, res) => {
     const body = await readJson(req)
@@ -39,8 +50,9 @@ export async function startFakeOpenAI(): Promise<{ url: string; calls: FakeCall[
       res.writeHead(200, { 'content-type': 'text/event-stream' })
       const model = String(body.model)
       const response = { id: 'resp_fake', object: 'response', status: 'in_progress', model, output: [], usage: null }
+      let sequence = 0
       const send = (type: string, data: Record<string, unknown>) =>
-        res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`)
+        res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`)
       send('response.created', { response })
       for (const delta of ['Hello ', 'from ', 'the ', 'fake ', 'OpenAI.']) {
         send('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta })
