@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '@metered/core'
 import { accountSchema, keySchema, parse } from '@metered/core/adapter'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { StripeCreditsConfig } from './config.js'
 import { stripeIdempotencyKey } from './idempotency-key.js'
 import { META_ACCOUNT, META_PACK } from './keys.js'
@@ -31,13 +31,15 @@ export interface CheckoutResult {
   sessionId: string
 }
 
-const checkoutInputSchema = z.strictObject({
-  account: accountSchema,
-  packId: z.string().min(1).max(64),
-  customerEmail: z.email().max(320).optional(),
-  customerId: z.string().min(1).max(255).optional(),
-  idempotencyKey: z.optional(keySchema),
-})
+const checkoutInputSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    account: accountSchema,
+    packId: z.string().check(z.minLength(1), z.maxLength(64)),
+    customerEmail: z.optional(z.email().check(z.maxLength(320))),
+    customerId: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+    idempotencyKey: z.optional(keySchema),
+  }),
+)
 
 export async function createCheckout(config: StripeCreditsConfig, input: CheckoutInput): Promise<CheckoutResult> {
   const v = parse(checkoutInputSchema, input, 'checkout')

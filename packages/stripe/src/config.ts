@@ -1,6 +1,6 @@
 import type { Credits, Ledger } from '@metered/core'
 import { parse } from '@metered/core/adapter'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { createReporter, type Reporter, type StripeCreditsHooks } from './hooks.js'
 import { buildCatalog, type CreditPack, type NormalizedPack, normalizePack, packSchema } from './packs.js'
 import type { StripeCreditsClient } from './stripe-client.js'
@@ -88,18 +88,19 @@ export interface StripeCreditsConfig {
 
 // Stripe keeps `{CHECKOUT_SESSION_ID}` literally only if we pass the string as given, so the URL is
 // checked by parsing but never rewritten.
-const urlSchema = z
-  .string()
-  .min(1)
-  .max(5000)
-  .refine((s) => {
-    try {
-      const u = new URL(s)
-      return u.protocol === 'https:' || u.protocol === 'http:'
-    } catch {
-      return false
-    }
-  }, 'must be an absolute http(s) URL')
+const url = () =>
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(5000),
+    z.refine((s) => {
+      try {
+        const u = new URL(s)
+        return u.protocol === 'https:' || u.protocol === 'http:'
+      } catch {
+        return false
+      }
+    }, 'must be an absolute http(s) URL'),
+  )
 
 function methodsAt(v: unknown, paths: string[]): boolean {
   if (typeof v !== 'object' || v === null) return false
@@ -111,6 +112,7 @@ function methodsAt(v: unknown, paths: string[]): boolean {
 }
 
 const hasMethods = (paths: string[]) => z.custom<object>((v) => methodsAt(v, paths), `must have ${paths.join(', ')}`)
+const fn = () => z.custom<object>((v) => typeof v === 'function', 'must be a function')
 
 /** The instance's parts, from a `createMetered` instance or a `createMeteredNext` one. */
 function partsOf(source: unknown): StripeMeteredParts | null {
@@ -121,35 +123,36 @@ function partsOf(source: unknown): StripeMeteredParts | null {
   return ok ? (parts as StripeMeteredParts) : null
 }
 
-const meteredSchema = z.custom<object>(
-  (v) => partsOf(v) !== null,
-  'must be the metered instance (createMetered or createMeteredNext)',
+const secret = () => z.string().check(z.minLength(8, 'looks too short for a webhook signing secret'), z.maxLength(500))
+
+/** Built on first use, like every schema of this package (docs/design.md, "Light bundles"). */
+const optionsSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    stripe: hasMethods([
+      'checkout.sessions.create',
+      'checkout.sessions.retrieve',
+      'checkout.sessions.list',
+      'customers.create',
+      'charges.retrieve',
+      'refunds.list',
+      'webhooks.constructEventAsync',
+    ]),
+    metered: z.custom<object>(
+      (v) => partsOf(v) !== null,
+      'must be the metered instance (createMetered or createMeteredNext)',
+    ),
+    packs: z.array(packSchema).check(z.minLength(1), z.maxLength(100)),
+    webhookSecret: z.union([secret(), z.array(secret()).check(z.minLength(1), z.maxLength(5))]),
+    successUrl: url(),
+    cancelUrl: url(),
+    customers: z.optional(hasMethods(['get', 'set'])),
+    verifyAmount: z.optional(z.boolean()),
+    toleranceSeconds: z.optional(z.int().check(z.positive(), z.lte(86_400))),
+    onEvent: z.optional(fn()),
+    onError: z.optional(fn()),
+    problemTypeBase: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
+  }),
 )
-
-const secretSchema = z.string().min(8, 'looks too short for a webhook signing secret').max(500)
-
-const optionsSchema = z.strictObject({
-  stripe: hasMethods([
-    'checkout.sessions.create',
-    'checkout.sessions.retrieve',
-    'checkout.sessions.list',
-    'customers.create',
-    'charges.retrieve',
-    'refunds.list',
-    'webhooks.constructEventAsync',
-  ]),
-  metered: meteredSchema,
-  packs: z.array(packSchema).min(1).max(100),
-  webhookSecret: z.union([secretSchema, z.array(secretSchema).min(1).max(5)]),
-  successUrl: urlSchema,
-  cancelUrl: urlSchema,
-  customers: hasMethods(['get', 'set']).optional(),
-  verifyAmount: z.boolean().optional(),
-  toleranceSeconds: z.number().int().positive().max(86_400).optional(),
-  onEvent: z.custom<object>((v) => typeof v === 'function', 'must be a function').optional(),
-  onError: z.custom<object>((v) => typeof v === 'function', 'must be a function').optional(),
-  problemTypeBase: z.string().min(1).max(500).optional(),
-})
 
 export function normalizeOptions(options: StripeCreditsOptions): StripeCreditsConfig {
   const v = parse(optionsSchema, options, 'Stripe credits config')
