@@ -57,7 +57,8 @@ export async function createCheckout(config: StripeCreditsConfig, input: Checkou
     line_items: [lineItem(pack)],
     client_reference_id: v.account,
     metadata,
-    payment_intent_data: { metadata },
+    // With auto top-up the card is kept on the customer for later off-session charges.
+    payment_intent_data: config.autoTopUp ? { metadata, setup_future_usage: 'off_session' } : { metadata },
     success_url: config.successUrl,
     cancel_url: config.cancelUrl,
     ...(customer ? { customer } : v.customerEmail ? { customer_email: v.customerEmail } : {}),

@@ -1,9 +1,11 @@
-import type { Credits, Ledger } from '@metered/core'
+import { type Credits, type Ledger, toMs, ValidationError } from '@metered/core'
 import { parse } from '@metered/core/adapter'
 import * as z from 'zod/mini'
+import { type AutoTopUpOptions, autoTopUpOptionsSchema } from './auto-top-up/options.js'
+import type { AutoTopUpStore } from './auto-top-up/store.js'
 import { createReporter, type Reporter, type StripeCreditsHooks } from './hooks.js'
 import { buildCatalog, type CreditPack, type NormalizedPack, normalizePack, packSchema } from './packs.js'
-import type { StripeCreditsClient } from './stripe-client.js'
+import type { StripeCreditsClient, StripeTopUpClient } from './stripe-client.js'
 
 /**
  * Where the Stripe customer of each account is remembered, so that every purchase of an account
@@ -69,6 +71,13 @@ export interface StripeCreditsOptions extends StripeCreditsHooks {
    * @example problemTypeBase: 'https://example.com/problems/'
    */
   problemTypeBase?: string
+  /**
+   * Automatic top-up, opt-in per account: below its threshold, the account's saved card is charged
+   * off-session for its chosen pack, once per crossing (see docs/stripe.md). Needs `customers`
+   * (the card is saved on the account's customer at checkout) and packs with `unitAmount`.
+   * @default off
+   */
+  autoTopUp?: AutoTopUpOptions
 }
 
 export interface StripeCreditsConfig {
@@ -84,6 +93,13 @@ export interface StripeCreditsConfig {
   toleranceSeconds: number
   report: Reporter
   problemTypeBase: string | undefined
+  autoTopUp: {
+    store: AutoTopUpStore
+    stripe: StripeTopUpClient
+    maxPerPeriod: number
+    periodMs: number
+    retryAfterMs: number
+  } | null
 }
 
 // Stripe keeps `{CHECKOUT_SESSION_ID}` literally only if we pass the string as given, so the URL is
@@ -151,6 +167,7 @@ const optionsSchema = /* @__PURE__ */ z.lazy(() =>
     onEvent: z.optional(fn()),
     onError: z.optional(fn()),
     problemTypeBase: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
+    autoTopUp: z.optional(autoTopUpOptionsSchema),
   }),
 )
 
@@ -171,5 +188,25 @@ export function normalizeOptions(options: StripeCreditsOptions): StripeCreditsCo
     toleranceSeconds: v.toleranceSeconds ?? 300,
     report: createReporter(options),
     problemTypeBase: v.problemTypeBase,
+    autoTopUp: autoTopUpConfig(options),
+  }
+}
+
+function autoTopUpConfig(options: StripeCreditsOptions): StripeCreditsConfig['autoTopUp'] {
+  const top = options.autoTopUp
+  if (!top) return null
+  const issues: { path: string; message: string }[] = []
+  // The saved card lives on the account's customer: without the store there is none to charge.
+  if (!options.customers) issues.push({ path: 'customers', message: 'is required with autoTopUp' })
+  if (!methodsAt(options.stripe, ['paymentIntents.create', 'paymentMethods.list'])) {
+    issues.push({ path: 'stripe', message: 'must have paymentIntents.create, paymentMethods.list (autoTopUp)' })
+  }
+  if (issues.length > 0) throw new ValidationError(issues, 'Stripe credits config')
+  return {
+    store: top.store,
+    stripe: options.stripe as unknown as StripeTopUpClient,
+    maxPerPeriod: top.maxPerPeriod ?? 3,
+    periodMs: toMs(top.period ?? '30 d', 'autoTopUp.period'),
+    retryAfterMs: toMs(top.retryAfter ?? '15 m', 'autoTopUp.retryAfter'),
   }
 }
