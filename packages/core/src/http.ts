@@ -30,6 +30,7 @@ export {
   usersBody,
 } from './http/serialize.js'
 export type {
+  AutoTopUpSettingsBody,
   BalanceBody,
   CheckoutBody,
   CheckoutStatusBody,

@@ -1,6 +1,12 @@
 import { createMetered, type Metered, systemClock } from '@metered/core'
 import { type BalanceBody, balanceBody } from '@metered/core/http'
-import { createAdminRoutes, createCreditRoutes, createProfileRoutes } from './routes/index.js'
+import {
+  type AutoTopUpSettingsSource,
+  createAdminRoutes,
+  createAutoTopUpRoutes,
+  createCreditRoutes,
+  createProfileRoutes,
+} from './routes/index.js'
 import type { CatchAllHandlers, RouteFactoryOptions } from './routes/types.js'
 import { createAfter } from './server/after.js'
 import { clientIpFor } from './server/client-ip.js'
@@ -67,6 +73,11 @@ export interface MeteredNext extends MeteredNextCore {
   profileRoutes(options?: RouteFactoryOptions): CatchAllHandlers
   /** `app/api/admin/[...route]/route.ts`: `export const { GET, POST } = metered.adminRoutes()`. */
   adminRoutes(options?: RouteFactoryOptions): CatchAllHandlers
+  /**
+   * `app/api/auto-top-up/[[...route]]/route.ts`: the signed-in account's automatic top-up
+   * settings. `export const { GET, POST } = metered.autoTopUpRoutes(stripeCredits.autoTopUp!)`.
+   */
+  autoTopUpRoutes(source: AutoTopUpSettingsSource, options?: RouteFactoryOptions): CatchAllHandlers
 }
 
 /**
@@ -95,5 +106,6 @@ export function createMeteredNext(options: CreateMeteredNextOptions): MeteredNex
     creditRoutes: (routeOptions) => createCreditRoutes(core, routeOptions),
     profileRoutes: (routeOptions) => createProfileRoutes(core, routeOptions),
     adminRoutes: (routeOptions) => createAdminRoutes(core, routeOptions),
+    autoTopUpRoutes: (source, routeOptions) => createAutoTopUpRoutes(core, source, routeOptions),
   }
 }

@@ -48,10 +48,12 @@ export {
   type ProxyOptions,
 } from './proxy/index.js'
 export {
+  type AutoTopUpSettingsSource,
   type CatchAllContext,
   type CatchAllHandler,
   type CatchAllHandlers,
   createAdminRoutes,
+  createAutoTopUpRoutes,
   createCreditRoutes,
   createProfileRoutes,
   type RouteFactoryOptions,

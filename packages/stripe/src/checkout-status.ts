@@ -1,7 +1,7 @@
 import { isMeteredError } from '@metered/core'
 import { accountSchema, parse } from '@metered/core/adapter'
 import type { CheckoutStatusBody } from '@metered/core/http'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { StripeCreditsConfig } from './config.js'
 import { findSessionGrant } from './find-grant.js'
 import { grantRefusal, meteredTarget } from './fulfil.js'
@@ -13,10 +13,12 @@ import { parseSession } from './stripe-objects.js'
 /** What the success page shows: the `CheckoutStatusBody` of the HTTP contract. */
 export type CheckoutStatus = CheckoutStatusBody
 
-const inputSchema = z.strictObject({
-  sessionId: z.string().min(1).max(255),
-  account: accountSchema,
-})
+const inputSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    sessionId: z.string().check(z.minLength(1), z.maxLength(255)),
+    account: accountSchema,
+  }),
+)
 
 /**
  * What the /checkout/success page shows. Read-only: it never grants (only a verified webhook

@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '@metered/core'
 import { accountSchema, keySchema, parse } from '@metered/core/adapter'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { StripeCreditsConfig } from './config.js'
 import { stripeIdempotencyKey } from './idempotency-key.js'
 import { META_ACCOUNT, META_PACK } from './keys.js'
@@ -33,13 +33,15 @@ export interface CheckoutResult {
   sessionId: string
 }
 
-const checkoutInputSchema = z.strictObject({
-  account: accountSchema,
-  packId: z.string().min(1).max(64),
-  customerEmail: z.email().max(320).optional(),
-  customerId: z.string().min(1).max(255).optional(),
-  idempotencyKey: z.optional(keySchema),
-})
+const checkoutInputSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    account: accountSchema,
+    packId: z.string().check(z.minLength(1), z.maxLength(64)),
+    customerEmail: z.optional(z.email().check(z.maxLength(320))),
+    customerId: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+    idempotencyKey: z.optional(keySchema),
+  }),
+)
 
 export async function createCheckout(config: StripeCreditsConfig, input: CheckoutInput): Promise<CheckoutResult> {
   const v = parse(checkoutInputSchema, input, 'checkout')
@@ -57,7 +59,8 @@ export async function createCheckout(config: StripeCreditsConfig, input: Checkou
     line_items: [lineItem(pack)],
     client_reference_id: v.account,
     metadata,
-    payment_intent_data: { metadata },
+    // With auto top-up the card is kept on the customer for later off-session charges.
+    payment_intent_data: config.autoTopUp ? { metadata, setup_future_usage: 'off_session' } : { metadata },
     success_url: config.successUrl,
     cancel_url: config.cancelUrl,
     ...(customer ? { customer } : v.customerEmail ? { customer_email: v.customerEmail } : {}),

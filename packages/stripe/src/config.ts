@@ -1,9 +1,11 @@
-import type { Credits, Ledger } from '@metered/core'
+import { type Credits, type Ledger, toMs, ValidationError } from '@metered/core'
 import { parse } from '@metered/core/adapter'
-import { z } from 'zod'
+import * as z from 'zod/mini'
+import { type AutoTopUpOptions, autoTopUpOptionsSchema } from './auto-top-up/options.js'
+import type { AutoTopUpStore } from './auto-top-up/store.js'
 import { createReporter, type Reporter, type StripeCreditsHooks } from './hooks.js'
 import { buildCatalog, type CreditPack, type NormalizedPack, normalizePack, packSchema } from './packs.js'
-import type { StripeCreditsClient } from './stripe-client.js'
+import type { StripeCreditsClient, StripeTopUpClient } from './stripe-client.js'
 
 /**
  * Where the Stripe customer of each account is remembered, so that every purchase of an account
@@ -72,6 +74,13 @@ export interface StripeCreditsOptions extends StripeCreditsHooks {
    * @example problemTypeBase: 'https://example.com/problems/'
    */
   problemTypeBase?: string
+  /**
+   * Automatic top-up, opt-in per account: below its threshold, the account's saved card is charged
+   * off-session for its chosen pack, once per crossing (see docs/stripe.md). Needs `customers`
+   * (the card is saved on the account's customer at checkout) and packs with `unitAmount`.
+   * @default off
+   */
+  autoTopUp?: AutoTopUpOptions
 }
 
 export interface StripeCreditsConfig {
@@ -87,22 +96,30 @@ export interface StripeCreditsConfig {
   toleranceSeconds: number
   report: Reporter
   problemTypeBase: string | undefined
+  autoTopUp: {
+    store: AutoTopUpStore
+    stripe: StripeTopUpClient
+    maxPerPeriod: number
+    periodMs: number
+    retryAfterMs: number
+  } | null
 }
 
 // Stripe keeps `{CHECKOUT_SESSION_ID}` literally only if we pass the string as given, so the URL is
 // checked by parsing but never rewritten.
-const urlSchema = z
-  .string()
-  .min(1)
-  .max(5000)
-  .refine((s) => {
-    try {
-      const u = new URL(s)
-      return u.protocol === 'https:' || u.protocol === 'http:'
-    } catch {
-      return false
-    }
-  }, 'must be an absolute http(s) URL')
+const url = () =>
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(5000),
+    z.refine((s) => {
+      try {
+        const u = new URL(s)
+        return u.protocol === 'https:' || u.protocol === 'http:'
+      } catch {
+        return false
+      }
+    }, 'must be an absolute http(s) URL'),
+  )
 
 function methodsAt(v: unknown, paths: string[]): boolean {
   if (typeof v !== 'object' || v === null) return false
@@ -114,6 +131,7 @@ function methodsAt(v: unknown, paths: string[]): boolean {
 }
 
 const hasMethods = (paths: string[]) => z.custom<object>((v) => methodsAt(v, paths), `must have ${paths.join(', ')}`)
+const fn = () => z.custom<object>((v) => typeof v === 'function', 'must be a function')
 
 /** The instance's parts, from a `createMetered` instance or a `createMeteredNext` one. */
 function partsOf(source: unknown): StripeMeteredParts | null {
@@ -124,35 +142,37 @@ function partsOf(source: unknown): StripeMeteredParts | null {
   return ok ? (parts as StripeMeteredParts) : null
 }
 
-const meteredSchema = z.custom<object>(
-  (v) => partsOf(v) !== null,
-  'must be the metered instance (createMetered or createMeteredNext)',
+const secret = () => z.string().check(z.minLength(8, 'looks too short for a webhook signing secret'), z.maxLength(500))
+
+/** Built on first use, like every schema of this package (docs/design.md, "Light bundles"). */
+const optionsSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    stripe: hasMethods([
+      'checkout.sessions.create',
+      'checkout.sessions.retrieve',
+      'checkout.sessions.list',
+      'customers.create',
+      'charges.retrieve',
+      'refunds.list',
+      'webhooks.constructEventAsync',
+    ]),
+    metered: z.custom<object>(
+      (v) => partsOf(v) !== null,
+      'must be the metered instance (createMetered or createMeteredNext)',
+    ),
+    packs: z.array(packSchema).check(z.minLength(1), z.maxLength(100)),
+    webhookSecret: z.union([secret(), z.array(secret()).check(z.minLength(1), z.maxLength(5))]),
+    successUrl: url(),
+    cancelUrl: url(),
+    customers: z.optional(hasMethods(['get', 'set'])),
+    verifyAmount: z.optional(z.boolean()),
+    toleranceSeconds: z.optional(z.int().check(z.positive(), z.lte(86_400))),
+    onEvent: z.optional(fn()),
+    onError: z.optional(fn()),
+    problemTypeBase: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
+    autoTopUp: z.optional(autoTopUpOptionsSchema),
+  }),
 )
-
-const secretSchema = z.string().min(8, 'looks too short for a webhook signing secret').max(500)
-
-const optionsSchema = z.strictObject({
-  stripe: hasMethods([
-    'checkout.sessions.create',
-    'checkout.sessions.retrieve',
-    'checkout.sessions.list',
-    'customers.create',
-    'charges.retrieve',
-    'refunds.list',
-    'webhooks.constructEventAsync',
-  ]),
-  metered: meteredSchema,
-  packs: z.array(packSchema).min(1).max(100),
-  webhookSecret: z.union([secretSchema, z.array(secretSchema).min(1).max(5)]),
-  successUrl: urlSchema,
-  cancelUrl: urlSchema,
-  customers: hasMethods(['get', 'set']).optional(),
-  verifyAmount: z.boolean().optional(),
-  toleranceSeconds: z.number().int().positive().max(86_400).optional(),
-  onEvent: z.custom<object>((v) => typeof v === 'function', 'must be a function').optional(),
-  onError: z.custom<object>((v) => typeof v === 'function', 'must be a function').optional(),
-  problemTypeBase: z.string().min(1).max(500).optional(),
-})
 
 export function normalizeOptions(options: StripeCreditsOptions): StripeCreditsConfig {
   const v = parse(optionsSchema, options, 'Stripe credits config')
@@ -171,5 +191,25 @@ export function normalizeOptions(options: StripeCreditsOptions): StripeCreditsCo
     toleranceSeconds: v.toleranceSeconds ?? 300,
     report: createReporter(options),
     problemTypeBase: v.problemTypeBase,
+    autoTopUp: autoTopUpConfig(options),
+  }
+}
+
+function autoTopUpConfig(options: StripeCreditsOptions): StripeCreditsConfig['autoTopUp'] {
+  const top = options.autoTopUp
+  if (!top) return null
+  const issues: { path: string; message: string }[] = []
+  // The saved card lives on the account's customer: without the store there is none to charge.
+  if (!options.customers) issues.push({ path: 'customers', message: 'is required with autoTopUp' })
+  if (!methodsAt(options.stripe, ['paymentIntents.create', 'paymentMethods.list'])) {
+    issues.push({ path: 'stripe', message: 'must have paymentIntents.create, paymentMethods.list (autoTopUp)' })
+  }
+  if (issues.length > 0) throw new ValidationError(issues, 'Stripe credits config')
+  return {
+    store: top.store,
+    stripe: options.stripe as unknown as StripeTopUpClient,
+    maxPerPeriod: top.maxPerPeriod ?? 3,
+    periodMs: toMs(top.period ?? '30 d', 'autoTopUp.period'),
+    retryAfterMs: toMs(top.retryAfter ?? '15 m', 'autoTopUp.retryAfter'),
   }
 }

@@ -1,3 +1,4 @@
+import { type AutoTopUp, createAutoTopUp } from './auto-top-up/auto-top-up.js'
 import { type CheckoutInput, type CheckoutResult, createCheckout } from './checkout.js'
 import { type CheckoutStatus, checkoutStatus } from './checkout-status.js'
 import { normalizeOptions, type StripeCreditsOptions } from './config.js'
@@ -23,6 +24,8 @@ export interface StripeCredits {
    * @throws StoreUnavailableError when Stripe is down (answer 503)
    */
   getCheckoutStatus(sessionId: string, options: { account: string }): Promise<CheckoutStatus>
+  /** Automatic top-up (`check`, `settings`, `configure`), or null without the `autoTopUp` option. */
+  readonly autoTopUp: AutoTopUp | null
 }
 
 /**
@@ -46,5 +49,6 @@ export function createStripeCredits(options: StripeCreditsOptions): StripeCredit
     checkout: (input) => createCheckout(config, input),
     webhook: (request) => handleWebhook(config, request),
     getCheckoutStatus: (sessionId, opts) => checkoutStatus(config, sessionId, opts),
+    autoTopUp: config.autoTopUp ? createAutoTopUp(config) : null,
   }
 }

@@ -32,6 +32,26 @@ export type StripeCreditsEvent =
     }
   /** A refund or dispute on a session whose pack left the catalog; nothing was revoked. */
   | { type: 'clawback_refused'; reason: 'unknown_pack'; sessionId: string; packId: string }
+  /**
+   * An auto top-up charge was refused (declined card, authentication required, no saved card, or
+   * its pack left the catalog): nothing was granted and the account's auto top-up is paused until
+   * the user enables it again.
+   */
+  | {
+      type: 'top_up_failed'
+      account: string
+      reason: 'card_declined' | 'authentication_required' | 'no_payment_method' | 'unknown_pack'
+      packId: string
+      paymentIntentId: string | null
+    }
+  /** A paid auto top-up whose pack left the catalog or was paid below its price; nothing was granted. */
+  | {
+      type: 'top_up_refused'
+      reason: 'unknown_pack' | 'amount_mismatch'
+      account: string
+      packId: string
+      paymentIntentId: string
+    }
   /** A refund or dispute on a session that was never granted (and cannot be); nothing was revoked. */
   | {
       type: 'clawback_refused'

@@ -1,3 +1,25 @@
+export type { AutoTopUp, TopUpCheckOutcome } from './auto-top-up/auto-top-up.js'
+export { createMemoryTopUpStore } from './auto-top-up/memory-top-up-store.js'
+export type { AutoTopUpOptions, AutoTopUpSettingsInput } from './auto-top-up/options.js'
+export {
+  createPostgresTopUpStore,
+  type PostgresQueryable,
+  type PostgresTopUpStore,
+  type PostgresTopUpStoreOptions,
+} from './auto-top-up/postgres-top-up-store.js'
+export {
+  createRedisTopUpStore,
+  type RedisEvalClient,
+  type RedisTopUpStoreOptions,
+} from './auto-top-up/redis-top-up-store.js'
+export type {
+  AutoTopUpRecord,
+  AutoTopUpSettingsRecord,
+  AutoTopUpStore,
+  TopUpClaim,
+  TopUpClaimRequest,
+  TopUpPauseReason,
+} from './auto-top-up/store.js'
 export type { CheckoutInput, CheckoutResult } from './checkout.js'
 export type { CheckoutStatus } from './checkout-status.js'
 export type {
@@ -9,7 +31,7 @@ export type {
 export { createStripeCredits, type StripeCredits } from './create-stripe-credits.js'
 export { createDevStripe, type DevStripe, type DevStripeOptions } from './dev/dev-stripe.js'
 export type { StripeCreditsEvent, StripeCreditsHooks, StripeErrorContext } from './hooks.js'
-export { disputeKey, grantKey, META_ACCOUNT, META_PACK, refundKey } from './keys.js'
+export { disputeKey, grantKey, META_ACCOUNT, META_PACK, META_TOP_UP, refundKey, topUpKey } from './keys.js'
 export type { CreditPack, PublicPack } from './packs.js'
 export { type ReportUsageInput, reportUsage } from './report-usage.js'
 export type {
@@ -20,7 +42,9 @@ export type {
   StripeEvent,
   StripeList,
   StripeMeterClient,
+  StripePaymentIntent,
   StripeRefund,
   StripeRequestOptions,
+  StripeTopUpClient,
 } from './stripe-client.js'
 export type { WebhookOutcome } from './webhook.js'

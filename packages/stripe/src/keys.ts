@@ -6,10 +6,17 @@
 export const META_ACCOUNT = 'metered_account'
 /** The Checkout Session metadata key naming the pack sold. */
 export const META_PACK = 'metered_pack'
+/** On an auto top-up's PaymentIntent: the number of the claim it charges. */
+export const META_TOP_UP = 'metered_top_up'
 
 /** Ledger idempotency key of the grant for one Checkout Session. */
 export function grantKey(sessionId: string): string {
   return `stripe:checkout:${sessionId}`
+}
+
+/** Ledger idempotency key of the grant of one auto top-up PaymentIntent. */
+export function topUpKey(paymentIntentId: string): string {
+  return `stripe:top-up:${paymentIntentId}`
 }
 
 /** Ledger idempotency key of the clawback for one refund. */

@@ -1,7 +1,7 @@
 import { type Credits, type Duration, isMeteredError, toMs, ValidationError } from '@metered/core'
 import { durationSchema } from '@metered/core/adapter'
 import type { PackBody } from '@metered/core/http'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 
 /**
  * One credit pack of the server-side catalog. The browser only ever sends a pack id; what the
@@ -65,36 +65,34 @@ export interface NormalizedPack {
   units: number
 }
 
-const creditsSchema = z.number().positive().finite()
-
-export const packSchema = z
-  .strictObject({
-    id: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits and _ . : -'),
-    credits: creditsSchema,
-    bonus: z.number().min(0).finite().optional(),
-    price: z.string().min(1).max(255).optional(),
-    unitAmount: z.number().int().positive().max(99_999_999).optional(),
-    currency: z
-      .string()
-      .regex(/^[a-zA-Z]{3}$/, 'must be a three-letter ISO code')
-      .optional(),
-    name: z.string().min(1).max(250).optional(),
-    description: z.string().min(1).max(500).optional(),
-    expiresIn: z.optional(durationSchema),
-    active: z.boolean().optional(),
-  })
-  .refine((p) => p.price !== undefined || p.unitAmount !== undefined, {
-    message: 'give a Stripe price id or unitAmount + currency',
-    path: ['price'],
-  })
-  .refine((p) => (p.unitAmount === undefined) === (p.currency === undefined), {
-    message: 'unitAmount and currency go together',
-    path: ['currency'],
-  })
+/** One pack of the catalog, built on first use (docs/design.md, "Light bundles"). */
+export const packSchema = /* @__PURE__ */ z.lazy(() =>
+  z
+    .strictObject({
+      id: z
+        .string()
+        .check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits and _ . : -')),
+      credits: z.number().check(z.positive()),
+      bonus: z.optional(z.number().check(z.gte(0))),
+      price: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+      unitAmount: z.optional(z.int().check(z.positive(), z.lte(99_999_999))),
+      currency: z.optional(z.string().check(z.regex(/^[a-zA-Z]{3}$/, 'must be a three-letter ISO code'))),
+      name: z.optional(z.string().check(z.minLength(1), z.maxLength(250))),
+      description: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
+      expiresIn: z.optional(durationSchema),
+      active: z.optional(z.boolean()),
+    })
+    .check(
+      z.refine((p) => p.price !== undefined || p.unitAmount !== undefined, {
+        message: 'give a Stripe price id or unitAmount + currency',
+        path: ['price'],
+      }),
+      z.refine((p) => (p.unitAmount === undefined) === (p.currency === undefined), {
+        message: 'unitAmount and currency go together',
+        path: ['currency'],
+      }),
+    ),
+)
 
 export function normalizePack(p: z.output<typeof packSchema>): Omit<NormalizedPack, 'units'> {
   const bonus = p.bonus ?? 0

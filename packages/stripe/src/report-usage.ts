@@ -1,5 +1,5 @@
 import { instantSchema, keySchema, parse, toEpoch } from '@metered/core/adapter'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { StripeMeterClient } from './stripe-client.js'
 import { mapStripeError } from './stripe-errors.js'
 
@@ -21,13 +21,15 @@ export interface ReportUsageInput {
   timestamp?: number | Date | undefined
 }
 
-const inputSchema = z.strictObject({
-  eventName: z.string().min(1).max(100),
-  customerId: z.string().min(1).max(255),
-  value: z.number().refine((n) => Number.isSafeInteger(n) && n > 0, 'must be a positive safe integer'),
-  identifier: z.optional(keySchema),
-  timestamp: z.optional(instantSchema),
-})
+const inputSchema = /* @__PURE__ */ z.lazy(() =>
+  z.strictObject({
+    eventName: z.string().check(z.minLength(1), z.maxLength(100)),
+    customerId: z.string().check(z.minLength(1), z.maxLength(255)),
+    value: z.number().check(z.refine((n) => Number.isSafeInteger(n) && n > 0, 'must be a positive safe integer')),
+    identifier: z.optional(keySchema),
+    timestamp: z.optional(instantSchema),
+  }),
+)
 
 /**
  * Postpaid plans: adds usage to a Stripe Billing meter (`billing.meterEvents.create`), which the

@@ -111,6 +111,24 @@ export interface StripeCreditsClient {
   }
 }
 
+/** The fields of a PaymentIntent this package reads. */
+export interface StripePaymentIntent {
+  id: string
+  status: string
+}
+
+/** What automatic top-up needs from the SDK, beside `StripeCreditsClient`. */
+export interface StripeTopUpClient {
+  paymentIntents: {
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    create(params: any, options?: StripeRequestOptions): Promise<StripePaymentIntent>
+  }
+  paymentMethods: {
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    list(params: any): Promise<StripeList<{ id: string }>>
+  }
+}
+
 /** What `reportUsage` needs from the SDK: Billing meter events (stripe >= 15). */
 export interface StripeMeterClient {
   billing: {

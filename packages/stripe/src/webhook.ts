@@ -5,6 +5,7 @@ import {
   type WebhookBody,
   type WebhookOutcome,
 } from '@metered/core/http'
+import { handleTopUpIntent } from './auto-top-up/top-up-webhook.js'
 import { type ClawbackOutcome, handleChargeRefunded, handleDisputeCreated } from './clawback.js'
 import type { StripeCreditsConfig } from './config.js'
 import { fulfilSession } from './fulfil.js'
@@ -81,6 +82,9 @@ async function dispatch(config: StripeCreditsConfig, event: StripeEvent): Promis
     case 'refund.updated':
     case 'refund.failed':
       return await handleRefundUpdated(config, event.data.object)
+    case 'payment_intent.succeeded':
+    case 'payment_intent.payment_failed':
+      return { outcome: await handleTopUpIntent(config, event.type, event.data.object) }
     default:
       return { outcome: 'ignored' }
   }

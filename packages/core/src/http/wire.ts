@@ -184,6 +184,7 @@ export type WebhookOutcome =
   | 'revoked'
   | 'not_granted'
   | 'restored'
+  | 'top_up_failed'
   | 'ignored'
 
 /**
@@ -197,4 +198,16 @@ export interface WebhookBody {
   revoked?: number
   pending?: number
   restored?: number
+}
+
+/**
+ * An account's automatic top-up settings (`GET`/`PUT` of the settings route). `threshold` is in
+ * credits; `paused` says why a charge was refused and the setting stopped itself (declined card,
+ * authentication required, no saved card, pack gone): saving with `enabled: true` resumes it.
+ */
+export interface AutoTopUpSettingsBody {
+  enabled: boolean
+  threshold: number
+  packId: string | null
+  paused: 'card_declined' | 'authentication_required' | 'no_payment_method' | 'unknown_pack' | null
 }

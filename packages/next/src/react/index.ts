@@ -2,6 +2,10 @@
  * `@metered/next/react`: credits, usage and rate-limit state for client components, fed by the
  * metered routes' responses (docs/http-api.md). A client module: tsup adds 'use client'.
  */
+export {
+  AutoTopUpSettings,
+  type AutoTopUpSettingsProps,
+} from './auto-top-up-settings.js'
 export { BuyCreditsButton, type BuyCreditsButtonProps, type BuyCreditsButtonState } from './buy-credits-button.js'
 export { type MeteredContextValue, useMeteredFetch, useMeteredState, useMeteredStore } from './context.js'
 export { CreditDisplay, type CreditDisplayProps, type CreditDisplayState } from './credit-display.js'

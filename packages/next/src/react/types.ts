@@ -4,6 +4,7 @@
  * server code). Amounts are credits, times epoch ms, durations ms.
  */
 import type {
+  AutoTopUpSettingsBody,
   BalanceBody,
   EntryType,
   HistoryEntryBody,
@@ -16,6 +17,9 @@ import type {
 } from '@metered/core/http'
 
 export type { EntryType, ProblemBody, ProblemCode }
+
+/** `GET`/`POST /auto-top-up`: the account's automatic top-up settings. */
+export type AutoTopUpSettingsResponse = AutoTopUpSettingsBody
 
 /** `GET /credits/balance`. */
 export type BalanceResponse = BalanceBody

@@ -1,4 +1,5 @@
 export { createAdminRoutes } from './admin-routes.js'
+export { type AutoTopUpSettingsSource, createAutoTopUpRoutes } from './auto-top-up-routes.js'
 export { createCreditRoutes } from './credit-routes.js'
 export { createProfileRoutes } from './profile-routes.js'
 export type { CatchAllContext, CatchAllHandler, CatchAllHandlers, RouteFactoryOptions, RoutesDeps } from './types.js'

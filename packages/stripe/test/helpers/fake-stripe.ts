@@ -31,6 +31,11 @@ export class FakeStripe {
   readonly refunds: Json[] = []
   readonly customers = new Map<string, Json>()
   readonly meterEvents: Json[] = []
+  readonly paymentIntents = new Map<string, Json>()
+  /** Saved cards per customer, newest first, with how an off-session charge on each goes. */
+  readonly paymentMethods = new Map<string, { id: string; outcome: CardOutcome }[]>()
+  /** Sessions created with `setup_future_usage: 'off_session'`: paying saves the card on the customer. */
+  private readonly savesCard = new Set<string>()
   private readonly idempotent = new Map<string, { status: number; body: Json }>()
   private failures: { match: RegExp; status: number; type: string; times: number }[] = []
   private server: Server | null = null
@@ -86,6 +91,10 @@ export class FakeStripe {
       payment_status: options.paymentStatus ?? 'paid',
       payment_intent: paymentIntent,
     })
+    if (this.savesCard.has(sessionId) && typeof session.customer === 'string' && options.paymentStatus !== 'unpaid') {
+      this.savesCard.delete(sessionId)
+      this.savePaymentMethod(session.customer)
+    }
     if ((options.paymentStatus ?? 'paid') === 'paid' && !this.chargeOf(paymentIntent)) {
       const charge: Json = {
         id: id('ch'),
@@ -106,6 +115,13 @@ export class FakeStripe {
       this.charges.set(charge.id as string, charge)
     }
     return structuredClone(session)
+  }
+
+  /** Saves a card on the customer (as Checkout does with `setup_future_usage`); returns its id. */
+  savePaymentMethod(customerId: string, outcome: CardOutcome = 'succeeds'): string {
+    const pm = { id: id('pm'), outcome }
+    this.paymentMethods.set(customerId, [pm, ...(this.paymentMethods.get(customerId) ?? [])])
+    return pm.id
   }
 
   expireSession(sessionId: string): Json {
@@ -239,6 +255,7 @@ export class FakeStripe {
       this.customers.set(customer.id as string, customer)
       return [200, customer]
     }
+    if (r.path === '/v1/payment_intents') return this.createPaymentIntent(r.body)
     if (r.path === '/v1/billing/meter_events') {
       const event: Json = {
         object: 'billing.meter_event',
@@ -272,6 +289,16 @@ export class FakeStripe {
       const found = this.charges.get(decodeURIComponent(charge[1] ?? ''))
       return found ? [200, structuredClone(found)] : notFound(r.path)
     }
+    if (r.path === '/v1/payment_methods') {
+      const saved = this.paymentMethods.get(String(r.query.customer)) ?? []
+      const data = saved.map((pm) => ({
+        id: pm.id,
+        object: 'payment_method',
+        type: 'card',
+        customer: r.query.customer,
+      }))
+      return [200, list('/v1/payment_methods', data.slice(0, Number(r.query.limit ?? 10)))]
+    }
     if (r.path === '/v1/refunds') {
       // Stripe lists newest first.
       const data = this.refunds.filter((x) => !r.query.charge || x.charge === r.query.charge).reverse()
@@ -282,6 +309,44 @@ export class FakeStripe {
       return [200, { ...list('/v1/refunds', page), has_more: start + limit < data.length }]
     }
     return notFound(r.path)
+  }
+
+  /**
+   * An off-session `confirm: true` PaymentIntent, as Stripe answers it: `succeeded`, or a 402
+   * `card_error` carrying the intent (`requires_payment_method`) when the card refuses.
+   */
+  private createPaymentIntent(body: Json): [number, Json] {
+    const card = [...this.paymentMethods.values()].flat().find((pm) => pm.id === body.payment_method)
+    if (!card) return notFound(`/v1/payment_methods/${String(body.payment_method)}`)
+    const intent: Json = {
+      id: id('pi'),
+      object: 'payment_intent',
+      amount: Number(body.amount),
+      amount_received: card.outcome === 'succeeds' ? Number(body.amount) : 0,
+      currency: body.currency,
+      customer: body.customer,
+      payment_method: body.payment_method,
+      created: now(),
+      livemode: false,
+      metadata: body.metadata ?? {},
+      off_session: body.off_session === 'true',
+      confirm: body.confirm === 'true',
+      status: card.outcome === 'succeeds' ? 'succeeded' : 'requires_payment_method',
+      last_payment_error: card.outcome === 'succeeds' ? null : { type: 'card_error', code: card.outcome },
+    }
+    this.paymentIntents.set(intent.id as string, intent)
+    if (card.outcome === 'succeeds') return [200, structuredClone(intent)]
+    return [
+      402,
+      {
+        error: {
+          type: 'card_error',
+          code: card.outcome,
+          message: card.outcome === 'card_declined' ? 'Your card was declined.' : 'Authentication required.',
+          payment_intent: structuredClone(intent),
+        },
+      },
+    ]
   }
 
   private createSession(body: Json): Json {
@@ -314,9 +379,14 @@ export class FakeStripe {
       url: `https://checkout.stripe.com/c/pay/${sessionId}`,
     }
     this.sessions.set(sessionId, session)
+    if ((body.payment_intent_data as Json | undefined)?.setup_future_usage === 'off_session')
+      this.savesCard.add(sessionId)
     return structuredClone(session)
   }
 }
+
+/** How an off-session charge on a saved card goes. */
+export type CardOutcome = 'succeeds' | 'card_declined' | 'authentication_required'
 
 /** Prices the fake knows, as if created in the dashboard. */
 export const PRICES: Record<string, { unit_amount: number; currency: string }> = {

@@ -1,0 +1,72 @@
+// @vitest-environment happy-dom
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { AutoTopUpSettings, MeteredProvider } from '../src/react/index.js'
+import { createAutoTopUpRoutes } from '../src/routes/index.js'
+import { autoTopUpApp } from './auto-top-up-setup.js'
+import { fakeApi } from './react-helpers.js'
+
+const PACKS = [
+  { id: 'pack-5', name: '5,000 credits for $5' },
+  { id: 'dashboard-only', name: '10,000 credits' },
+]
+
+/** The component against the real settings route, signed in as alice. */
+function app() {
+  const { deps, topUp } = autoTopUpApp(() => ({ id: 'alice' }))
+  const routes = createAutoTopUpRoutes(deps, topUp)
+  const api = fakeApi({
+    'GET /api/auto-top-up': (req) => routes.GET(req, { params: Promise.resolve({}) }),
+    'POST /api/auto-top-up': (req) => routes.POST(req, { params: Promise.resolve({}) }),
+  })
+  render(
+    <MeteredProvider fetch={api.fetch}>
+      <AutoTopUpSettings packs={PACKS} />
+    </MeteredProvider>,
+  )
+  return { api, topUp }
+}
+
+describe('AutoTopUpSettings', () => {
+  it('saves threshold, pack and the switch for the signed-in account', async () => {
+    const { topUp } = app()
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Save' })).toHaveProperty('disabled', false))
+    fireEvent.click(screen.getByRole('checkbox'))
+    fireEvent.change(screen.getByLabelText('When credits fall below'), { target: { value: '20' } })
+    fireEvent.change(screen.getByLabelText('Buy'), { target: { value: 'pack-5' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    await waitFor(async () =>
+      expect(await topUp.settings('alice')).toEqual({ enabled: true, threshold: 20, packId: 'pack-5', paused: null }),
+    )
+    expect(screen.queryByRole('alert')).toBeNull()
+  })
+
+  it("shows the server's refusal and saves nothing", async () => {
+    const { topUp } = app()
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Save' })).toHaveProperty('disabled', false))
+    fireEvent.click(screen.getByRole('checkbox'))
+    fireEvent.change(screen.getByLabelText('When credits fall below'), { target: { value: '5' } })
+    fireEvent.change(screen.getByLabelText('Buy'), { target: { value: 'dashboard-only' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    const alert = await screen.findByRole('alert')
+    expect(alert.textContent).toContain('packId')
+    expect((await topUp.settings('alice')).enabled).toBe(false)
+  })
+
+  it('says why a paused top-up stopped', async () => {
+    const { deps, topUp, store } = autoTopUpApp(() => ({ id: 'alice' }))
+    await topUp.configure('alice', { enabled: true, threshold: 10, packId: 'pack-5' })
+    // What a declined charge leaves in the store (the Stripe tests drive the charge itself).
+    const claim = await store.claim('alice', { available: 0, now: 1, periodStart: 0, maxPerPeriod: 3, staleBefore: 0 })
+    await store.close('alice', claim?.seq ?? -1, 'card_declined')
+    const routes = createAutoTopUpRoutes(deps, topUp)
+    const api = fakeApi({ 'GET /api/auto-top-up': (req) => routes.GET(req, { params: Promise.resolve({}) }) })
+    render(
+      <MeteredProvider fetch={api.fetch}>
+        <AutoTopUpSettings packs={PACKS} />
+      </MeteredProvider>,
+    )
+    expect((await screen.findByRole('status')).textContent).toContain('card was declined')
+    await waitFor(() => expect(screen.getByRole('checkbox')).toHaveProperty('checked', true))
+  })
+})
