@@ -3,6 +3,7 @@ import { parse } from '@metered/core/adapter'
 import { z } from 'zod'
 import { createReporter, type Reporter, type StripeCreditsHooks } from './hooks.js'
 import { buildCatalog, type CreditPack, type NormalizedPack, normalizePack, packSchema } from './packs.js'
+import { buildPlanCatalog, type CreditPlan, type PlanCatalog } from './plans.js'
 import type { StripeCreditsClient } from './stripe-client.js'
 
 /**
@@ -35,6 +36,16 @@ export interface StripeCreditsOptions extends StripeCreditsHooks {
   metered: StripeMeteredSource
   /** The server-side catalog: the only source of prices and credits. */
   packs: CreditPack[]
+  /**
+   * Subscription plans: each paid invoice grants the plan's credits for its period, expiring at
+   * the period's end (docs/stripe.md, "Plans"). Sold with `subscribe`, managed in `portal`.
+   */
+  plans?: CreditPlan[]
+  /**
+   * Where the customer portal's "return" link goes.
+   * @default cancelUrl
+   */
+  portalReturnUrl?: string
   /**
    * The webhook endpoint's signing secret (`whsec_...`). A list is accepted while rolling a
    * secret: an event verified by any of them is accepted.
@@ -76,6 +87,8 @@ export interface StripeCreditsConfig {
   ledger: Ledger
   credits: Credits
   catalog: Map<string, NormalizedPack>
+  plans: PlanCatalog | null
+  portalReturnUrl: string
   webhookSecrets: string[]
   successUrl: string
   cancelUrl: string
@@ -149,6 +162,9 @@ const optionsSchema = z.strictObject({
   onEvent: z.custom<object>((v) => typeof v === 'function', 'must be a function').optional(),
   onError: z.custom<object>((v) => typeof v === 'function', 'must be a function').optional(),
   problemTypeBase: z.string().min(1).max(500).optional(),
+  // Checked by buildPlanCatalog, which names each plan's issues.
+  plans: z.unknown().optional(),
+  portalReturnUrl: urlSchema.optional(),
 })
 
 export function normalizeOptions(options: StripeCreditsOptions): StripeCreditsConfig {
@@ -160,6 +176,8 @@ export function normalizeOptions(options: StripeCreditsOptions): StripeCreditsCo
     ledger,
     credits,
     catalog: buildCatalog(v.packs.map(normalizePack), credits),
+    plans: options.plans === undefined ? null : buildPlanCatalog(options.plans, credits),
+    portalReturnUrl: v.portalReturnUrl ?? v.cancelUrl,
     webhookSecrets: typeof v.webhookSecret === 'string' ? [v.webhookSecret] : v.webhookSecret,
     successUrl: v.successUrl,
     cancelUrl: v.cancelUrl,

@@ -88,6 +88,13 @@ export interface StripeCreditsClient {
     // biome-ignore lint/suspicious/noExplicitAny: see above
     list(params: any): Promise<StripeList<StripeRefund>>
   }
+  /** Needed only for `portal()` (plans): a `new Stripe(key)` instance has it. */
+  billingPortal?: {
+    sessions: {
+      // biome-ignore lint/suspicious/noExplicitAny: see above
+      create(params: any, options?: StripeRequestOptions): Promise<{ url: string }>
+    }
+  }
   webhooks: {
     constructEventAsync(
       payload: string,

@@ -183,6 +183,10 @@ export type WebhookOutcome =
   | 'revoked'
   | 'not_granted'
   | 'restored'
+  | 'subscribed'
+  | 'unknown_plan'
+  | 'payment_failed'
+  | 'plan_ended'
   | 'ignored'
 
 /**

@@ -31,6 +31,11 @@ export class FakeStripe {
   readonly refunds: Json[] = []
   readonly customers = new Map<string, Json>()
   readonly meterEvents: Json[] = []
+  readonly subscriptions = new Map<string, Json>()
+  readonly invoices = new Map<string, Json>()
+  readonly portalSessions: Json[] = []
+  /** The decoded parameters each session was created with (subscription mode reads its price and metadata). */
+  readonly sessionParams = new Map<string, Json>()
   private readonly idempotent = new Map<string, { status: number; body: Json }>()
   private failures: { match: RegExp; status: number; type: string; times: number }[] = []
   private server: Server | null = null
@@ -239,6 +244,18 @@ export class FakeStripe {
       this.customers.set(customer.id as string, customer)
       return [200, customer]
     }
+    if (r.path === '/v1/billing_portal/sessions') {
+      if (!this.customers.has(r.body.customer as string)) return notFound(`/v1/customers/${r.body.customer}`)
+      const portal: Json = {
+        id: id('bps'),
+        object: 'billing_portal.session',
+        customer: r.body.customer,
+        return_url: r.body.return_url ?? null,
+        url: `https://billing.stripe.com/p/session/${id('bps')}`,
+      }
+      this.portalSessions.push(portal)
+      return [200, portal]
+    }
     if (r.path === '/v1/billing/meter_events') {
       const event: Json = {
         object: 'billing.meter_event',
@@ -307,6 +324,7 @@ export class FakeStripe {
       livemode: false,
       metadata: body.metadata ?? {},
       mode: body.mode,
+      subscription: null,
       payment_intent: null,
       payment_status: 'unpaid',
       status: 'open',
@@ -314,6 +332,7 @@ export class FakeStripe {
       url: `https://checkout.stripe.com/c/pay/${sessionId}`,
     }
     this.sessions.set(sessionId, session)
+    this.sessionParams.set(sessionId, body)
     return structuredClone(session)
   }
 }
@@ -321,6 +340,9 @@ export class FakeStripe {
 /** Prices the fake knows, as if created in the dashboard. */
 export const PRICES: Record<string, { unit_amount: number; currency: string }> = {
   price_test_pack_10: { unit_amount: 1000, currency: 'usd' },
+  // Recurring (monthly) prices of the plans.
+  price_test_plan_basic: { unit_amount: 900, currency: 'usd' },
+  price_test_plan_pro: { unit_amount: 2900, currency: 'usd' },
 }
 
 function list(url: string, data: Json[]): Json {
