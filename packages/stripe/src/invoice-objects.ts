@@ -65,7 +65,9 @@ const invoiceSchema = /* @__PURE__ */ z.lazy(() =>
           proration: z.optional(z.nullable(z.boolean())),
           price: idOrObject(),
           pricing: z.optional(
-            z.nullable(z.looseObject({ price_details: z.optional(z.nullable(z.looseObject({ price: idOrObject() }))) })),
+            z.nullable(
+              z.looseObject({ price_details: z.optional(z.nullable(z.looseObject({ price: idOrObject() }))) }),
+            ),
           ),
           parent: z.optional(
             z.nullable(

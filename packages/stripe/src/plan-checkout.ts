@@ -38,10 +38,7 @@ const subscribeInputSchema = /* @__PURE__ */ z.lazy(() =>
  * webhook grants from `invoice.paid` alone, so it does not matter whether the invoice or the
  * session's completion arrives first.
  */
-export async function createPlanCheckout(
-  config: StripeCreditsConfig,
-  input: SubscribeInput,
-): Promise<CheckoutResult> {
+export async function createPlanCheckout(config: StripeCreditsConfig, input: SubscribeInput): Promise<CheckoutResult> {
   const v = parse(subscribeInputSchema, input, 'subscribe')
   const plan = config.plans?.byId.get(v.planId)
   if (!plan?.active) {

@@ -76,9 +76,7 @@ const plansSchema = /* @__PURE__ */ z.lazy(() =>
         z
           .strictObject({
             id: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_.:-]+$/)),
-            credits: z.number().check(
-              z.refine((n) => Number.isFinite(n) && n > 0, 'must be a positive number'),
-            ),
+            credits: z.number().check(z.refine((n) => Number.isFinite(n) && n > 0, 'must be a positive number')),
             price: z.string().check(z.minLength(1), z.maxLength(255)),
             unitAmount: z.optional(z.int().check(z.gte(0), z.lte(99_999_999))),
             currency: z.optional(z.string().check(z.regex(/^[a-zA-Z]{3}$/, 'must be a three-letter ISO code'))),

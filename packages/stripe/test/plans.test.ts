@@ -232,9 +232,7 @@ describe.each(ledgers)('plans over the $name ledger', (under) => {
     expect(await send(credits, 'customer.subscription.deleted', subs.cancel(subscription.id as string))).toBe(
       'plan_ended',
     )
-    expect(hooks.events).toEqual([
-      { type: 'plan_ended', account, subscriptionId: subscription.id, planId: 'pro' },
-    ])
+    expect(hooks.events).toEqual([{ type: 'plan_ended', account, subscriptionId: subscription.id, planId: 'pro' }])
     expect(() => subs.renew(subscription.id as string)).toThrow()
     expect(await available()).toBe(PACK + PRO)
   })
@@ -279,7 +277,10 @@ describe.each(ledgers)('plans over the $name ledger', (under) => {
     const { url } = await credits.portal({ account })
     expect(url).toMatch(/^https:\/\/billing\.stripe\.com\//)
     expect(fake.portalSessions.slice(before)).toEqual([
-      expect.objectContaining({ customer: customers.map.get(account), return_url: 'https://app.example/checkout/cancel' }),
+      expect.objectContaining({
+        customer: customers.map.get(account),
+        return_url: 'https://app.example/checkout/cancel',
+      }),
     ])
 
     const stranger = `acct-${randomBytes(6).toString('hex')}`

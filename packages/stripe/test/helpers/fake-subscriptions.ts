@@ -19,7 +19,10 @@ export class FakeSubscriptions {
    * The buyer completes a subscription-mode session: a customer (unless the session named one), a
    * subscription carrying the session's `subscription_data.metadata`, and its first invoice, paid.
    */
-  complete(sessionId: string, options: { periodSeconds?: number } = {}): { session: Json; subscription: Json; invoice: Json } {
+  complete(
+    sessionId: string,
+    options: { periodSeconds?: number } = {},
+  ): { session: Json; subscription: Json; invoice: Json } {
     const session = this.fake.sessions.get(sessionId)
     const params = this.fake.sessionParams.get(sessionId)
     if (!session || !params) throw new Error(`no session ${sessionId}`)
@@ -136,7 +139,11 @@ export class FakeSubscriptions {
             currency: 'usd',
             quantity: item.quantity,
             period,
-            pricing: { type: 'price_details', price_details: { price, product: 'prod_test' }, unit_amount_decimal: `${amount}` },
+            pricing: {
+              type: 'price_details',
+              price_details: { price, product: 'prod_test' },
+              unit_amount_decimal: `${amount}`,
+            },
             parent: {
               type: 'subscription_item_details',
               subscription_item_details: {
@@ -170,7 +177,11 @@ export function legacyInvoice(invoice: Json): Json {
       data: (lines.data as Json[]).map(({ pricing, parent: lineParent, ...line }) => ({
         ...line,
         type: 'subscription',
-        price: { id: ((pricing as Json).price_details as Json).price, object: 'price', recurring: { interval: 'month' } },
+        price: {
+          id: ((pricing as Json).price_details as Json).price,
+          object: 'price',
+          recurring: { interval: 'month' },
+        },
         proration: ((lineParent as Json).subscription_item_details as Json).proration,
       })),
     },
