@@ -42,6 +42,7 @@ export type {
   LoginBody,
   LoginsBody,
   PackBody,
+  PlanBody,
   ProfileBody,
   UsageBucketBody,
   UsageStatsBody,

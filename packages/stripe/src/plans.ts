@@ -1,5 +1,6 @@
 import { type Credits, isMeteredError, ValidationError } from '@metered/core'
 import { parse } from '@metered/core/adapter'
+import type { PlanBody } from '@metered/core/http'
 import * as z from 'zod/mini'
 
 /**
@@ -52,16 +53,8 @@ export interface NormalizedPlan {
   units: number
 }
 
-/** A plan as the pricing page shows it: nothing secret, no Stripe ids. */
-export interface PublicPlan {
-  id: string
-  name: string
-  description: string | null
-  credits: number
-  unitAmount: number | null
-  currency: string | null
-  interval: 'day' | 'week' | 'month' | 'year'
-}
+/** A plan as the pricing page shows it: the `PlanBody` of the HTTP contract, no Stripe ids. */
+export type PublicPlan = PlanBody
 
 /** The plans by id (checkout) and by Stripe price id (invoices). */
 export interface PlanCatalog {

@@ -146,6 +146,19 @@ export interface PackBody {
   currency: string | null
 }
 
+/** A subscription plan as the pricing page shows it (`createStripeCredits(...).plans`). */
+export interface PlanBody {
+  id: string
+  name: string
+  description: string | null
+  /** Credits granted per paid period. */
+  credits: number
+  /** Price per period in minor units, or null when not configured for display. */
+  unitAmount: number | null
+  currency: string | null
+  interval: 'day' | 'week' | 'month' | 'year'
+}
+
 /** A checkout route's answer (`POST /api/checkout` -> `{ url }`): the browser goes there. */
 export interface CheckoutBody {
   url: string
