@@ -1,5 +1,6 @@
-import { type ReactNode, useContext, useEffect, useState } from 'react'
+import { type ReactNode, useContext, useState } from 'react'
 import { MeteredContext } from './context.js'
+import { assignWebUrl, useBackFromRedirect } from './redirect.js'
 import { requestJson, toError } from './request.js'
 import type { PlanOption } from './types.js'
 
@@ -52,14 +53,7 @@ export function PlanPicker({
   const fetchImpl = useContext(MeteredContext)?.rawFetch ?? ((i, init) => globalThis.fetch(i, init))
   const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<Error | null>(null)
-  useEffect(() => {
-    // Back from Stripe restores this page from the bfcache, still busy: re-enable.
-    const onShow = (e: PageTransitionEvent) => {
-      if (e.persisted) setBusy(null)
-    }
-    window.addEventListener('pageshow', onShow)
-    return () => window.removeEventListener('pageshow', onShow)
-  }, [])
+  useBackFromRedirect(() => setBusy(null))
   const go = async (planId: string) => {
     setBusy(planId)
     setError(null)
@@ -67,9 +61,7 @@ export function PlanPicker({
       const { url } = currentPlanId
         ? await requestJson<{ url: string }>(fetchImpl, portalUrl, {})
         : await requestJson<{ url: string }>(fetchImpl, subscribeUrl, { planId })
-      // Only ever navigate to a web page: a `javascript:` URL here would run in the app's origin.
-      if (!/^https?:$/.test(new URL(url, window.location.href).protocol)) throw new Error('Invalid redirect URL')
-      window.location.assign(url)
+      assignWebUrl(url, 'redirect')
     } catch (e) {
       const err = toError(e)
       setError(err)
