@@ -8,7 +8,7 @@ import { FakeSubscriptions, legacyInvoice } from './helpers/fake-subscriptions.j
 import { type LedgerUnderTest, memoryLedger } from './helpers/ledgers.js'
 import { postgresLedger } from './helpers/postgres-ledger.js'
 import { redisLedger } from './helpers/redis-ledger.js'
-import { makeCredits, UNITS_PER_CREDIT } from './helpers/setup.js'
+import { makeCredits, STARTER_PACKS, UNITS_PER_CREDIT } from './helpers/setup.js'
 
 const fake = new FakeStripe()
 const subs = new FakeSubscriptions(fake)
@@ -24,6 +24,8 @@ const BASIC = 10_000 * UNITS_PER_CREDIT
 const PRO = 50_000 * UNITS_PER_CREDIT
 /** pack-1 of the starter packs: 1,000 credits, no expiry. */
 const PACK = 1_000 * UNITS_PER_CREDIT
+/** A pack that expires before a monthly period ends: plan credits still go first. */
+const SOON_PACK = { id: 'pack-soon', credits: 1_000, unitAmount: 100, currency: 'usd', expiresIn: '1 d' as const }
 
 function customerStore(): StripeCustomerStore & { map: Map<string, string> } {
   const map = new Map<string, string>()
@@ -42,7 +44,8 @@ describe.each(ledgers)('plans over the $name ledger', (under) => {
     ledger = await under.fresh()
     account = `acct-${randomBytes(6).toString('hex')}`
     const customers = customerStore()
-    return { ...makeCredits(fake, ledger, { plans: PLANS, customers }), customers }
+    const packs = [...STARTER_PACKS, SOON_PACK]
+    return { ...makeCredits(fake, ledger, { plans: PLANS, customers, packs }), customers }
   }
   type Credits = Awaited<ReturnType<typeof setup>>['credits']
   const available = async () => (await ledger.balance(account)).available
@@ -56,8 +59,8 @@ describe.each(ledgers)('plans over the $name ledger', (under) => {
     const { sessionId } = await credits.subscribe({ account, planId })
     return subs.complete(sessionId, options)
   }
-  const buyPack = async (credits: Credits) => {
-    const { sessionId } = await credits.checkout({ account, packId: 'pack-1' })
+  const buyPack = async (credits: Credits, packId = 'pack-1') => {
+    const { sessionId } = await credits.checkout({ account, packId })
     expect(await send(credits, 'checkout.session.completed', fake.completeSession(sessionId))).toBe('granted')
   }
 
@@ -143,17 +146,18 @@ describe.each(ledgers)('plans over the $name ledger', (under) => {
   it('each renewal grants its own period; plan credits are spent before purchased packs', async () => {
     const { credits } = await setup()
     await buyPack(credits)
+    await buyPack(credits, 'pack-soon')
     const { invoice, subscription } = await subscribe(credits, 'basic')
     expect(await send(credits, 'invoice.paid', invoice)).toBe('granted')
     const renewal = subs.renew(subscription.id as string)
     expect(await send(credits, 'invoice.paid', renewal)).toBe('granted')
-    expect(await available()).toBe(PACK + 2 * BASIC)
+    expect(await available()).toBe(2 * PACK + 2 * BASIC)
 
-    // The allowance expires first, so it is spent first: the pack stays whole.
+    // Plan credits go first (priority 10), even before a pack that expires sooner: the packs stay whole.
     const spent = BASIC + 1_234
     expect((await ledger.debit({ account, amount: spent, reason: 'ai' })).ok).toBe(true)
     const grants = (await ledger.balance(account)).grants
-    expect(grants.find((g) => g.source === 'purchase')?.remaining).toBe(PACK)
+    expect(grants.filter((g) => g.source === 'purchase').map((g) => g.remaining)).toEqual([PACK, PACK])
     expect(grants.filter((g) => g.source === 'plan').map((g) => g.remaining)).toEqual([BASIC - 1_234])
     expect((await ledger.verify(account)).ok).toBe(true)
   })
