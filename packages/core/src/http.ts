@@ -43,6 +43,7 @@ export type {
   LoginBody,
   LoginsBody,
   PackBody,
+  PlanBody,
   ProfileBody,
   UsageBucketBody,
   UsageStatsBody,

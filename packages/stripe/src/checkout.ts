@@ -95,7 +95,7 @@ function lineItem(pack: NormalizedPack) {
 }
 
 /** The account's Stripe customer from the store, created (once, even under concurrent checkouts) if missing. */
-async function customerFor(
+export async function customerFor(
   config: StripeCreditsConfig,
   account: string,
   email: string | undefined,

@@ -5,6 +5,7 @@ import { type AutoTopUpOptions, autoTopUpOptionsSchema } from './auto-top-up/opt
 import type { AutoTopUpStore } from './auto-top-up/store.js'
 import { createReporter, type Reporter, type StripeCreditsHooks } from './hooks.js'
 import { buildCatalog, type CreditPack, type NormalizedPack, normalizePack, packSchema } from './packs.js'
+import { buildPlanCatalog, type CreditPlan, type PlanCatalog } from './plans.js'
 import type { StripeCreditsClient, StripeTopUpClient } from './stripe-client.js'
 
 /**
@@ -40,6 +41,16 @@ export interface StripeCreditsOptions extends StripeCreditsHooks {
   metered: StripeMeteredSource
   /** The server-side catalog: the only source of prices and credits. */
   packs: CreditPack[]
+  /**
+   * Subscription plans: each paid invoice grants the plan's credits for its period, expiring at
+   * the period's end (docs/stripe.md, "Plans"). Sold with `subscribe`, managed in `portal`.
+   */
+  plans?: CreditPlan[]
+  /**
+   * Where the customer portal's "return" link goes.
+   * @default cancelUrl
+   */
+  portalReturnUrl?: string
   /**
    * The webhook endpoint's signing secret (`whsec_...`). A list is accepted while rolling a
    * secret: an event verified by any of them is accepted.
@@ -88,6 +99,8 @@ export interface StripeCreditsConfig {
   ledger: Ledger
   credits: Credits
   catalog: Map<string, NormalizedPack>
+  plans: PlanCatalog | null
+  portalReturnUrl: string
   webhookSecrets: string[]
   successUrl: string
   cancelUrl: string
@@ -171,6 +184,9 @@ const optionsSchema = /* @__PURE__ */ z.lazy(() =>
     onError: z.optional(fn()),
     problemTypeBase: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
     autoTopUp: z.optional(autoTopUpOptionsSchema),
+    // Checked by buildPlanCatalog, which names each plan's issues.
+    plans: z.optional(z.unknown()),
+    portalReturnUrl: z.optional(url()),
   }),
 )
 
@@ -183,6 +199,8 @@ export function normalizeOptions(options: StripeCreditsOptions): StripeCreditsCo
     ledger,
     credits,
     catalog: buildCatalog(v.packs.map(normalizePack), credits),
+    plans: options.plans === undefined ? null : buildPlanCatalog(options.plans, credits),
+    portalReturnUrl: v.portalReturnUrl ?? v.cancelUrl,
     webhookSecrets: typeof v.webhookSecret === 'string' ? [v.webhookSecret] : v.webhookSecret,
     successUrl: v.successUrl,
     cancelUrl: v.cancelUrl,

@@ -3,6 +3,9 @@ import { type CheckoutInput, type CheckoutResult, createCheckout } from './check
 import { type CheckoutStatus, checkoutStatus } from './checkout-status.js'
 import { normalizeOptions, type StripeCreditsOptions } from './config.js'
 import { type PublicPack, publicPack } from './packs.js'
+import { createPlanCheckout, type SubscribeInput } from './plan-checkout.js'
+import { createPortalLink, type PortalInput, type PortalResult } from './plan-portal.js'
+import { type PublicPlan, publicPlan } from './plans.js'
 import { handleWebhook } from './webhook.js'
 
 /** What `createStripeCredits` returns: the packs, checkout, the webhook handler and the success page's status. */
@@ -15,6 +18,22 @@ export interface StripeCredits {
    * @throws StoreUnavailableError when Stripe is down or throttling (answer 503)
    */
   checkout(input: CheckoutInput): Promise<CheckoutResult>
+  /** Active plans for the pricing page (empty without the `plans` option). */
+  readonly plans: readonly PublicPlan[]
+  /**
+   * Creates a Checkout Session in subscription mode for a plan of the catalog. The credits come
+   * with each paid invoice, from the webhook.
+   * @throws ValidationError for an unknown plan or bad input (answer 400)
+   * @throws StoreUnavailableError when Stripe is down or throttling (answer 503)
+   */
+  subscribe(input: SubscribeInput): Promise<CheckoutResult>
+  /**
+   * A customer portal link for the account's own Stripe customer (change or cancel the plan,
+   * update the card). Needs the `customers` store.
+   * @throws NotFoundError when the account has no Stripe customer yet (answer 404)
+   * @throws StoreUnavailableError when Stripe is down (answer 503)
+   */
+  portal(input: PortalInput): Promise<PortalResult>
   /** The webhook endpoint: `export const POST = (req: Request) => credits.webhook(req)`. */
   webhook(request: Request): Promise<Response>
   /**
@@ -44,9 +63,13 @@ export interface StripeCredits {
 export function createStripeCredits(options: StripeCreditsOptions): StripeCredits {
   const config = normalizeOptions(options)
   const packs = Object.freeze([...config.catalog.values()].filter((p) => p.active).map(publicPack))
+  const plans = Object.freeze([...(config.plans?.byId.values() ?? [])].filter((p) => p.active).map(publicPlan))
   return {
     packs,
+    plans,
     checkout: (input) => createCheckout(config, input),
+    subscribe: (input) => createPlanCheckout(config, input),
+    portal: (input) => createPortalLink(config, input),
     webhook: (request) => handleWebhook(config, request),
     getCheckoutStatus: (sessionId, opts) => checkoutStatus(config, sessionId, opts),
     autoTopUp: config.autoTopUp ? createAutoTopUp(config) : null,

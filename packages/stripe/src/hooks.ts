@@ -16,6 +16,27 @@ export type StripeCreditsEvent =
       expected: { amount: number | null; currency: string | null }
       paid: { amount: number | null; currency: string | null }
     }
+  /** A paid plan invoice names no price of the plan catalog; nothing was granted. */
+  | {
+      type: 'grant_refused'
+      reason: 'unknown_plan'
+      invoiceId: string
+      subscriptionId: string
+      prices: string[]
+    }
+  /** A plan's invoice was not paid (a declined renewal): nothing was granted for the period. */
+  | {
+      type: 'plan_payment_failed'
+      account: string
+      invoiceId: string
+      subscriptionId: string
+      planId: string | null
+      attemptCount: number | null
+      /** When Stripe retries, Unix seconds; null when it will not (the subscription then ends or goes unpaid). */
+      nextPaymentAttempt: number | null
+    }
+  /** A plan's subscription ended: no further period is billed, so no further credits are granted. */
+  | { type: 'plan_ended'; account: string; subscriptionId: string; planId: string | null }
   /**
    * A refund or dispute found credits held by a call in flight: `revoked` units were taken now,
    * `pending` units are taken when the hold closes (what the call consumes stays spent).

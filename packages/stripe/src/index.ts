@@ -33,6 +33,10 @@ export { createDevStripe, type DevStripe, type DevStripeOptions } from './dev/de
 export type { StripeCreditsEvent, StripeCreditsHooks, StripeErrorContext } from './hooks.js'
 export { disputeKey, grantKey, META_ACCOUNT, META_PACK, META_TOP_UP, refundKey, topUpKey } from './keys.js'
 export type { CreditPack, PublicPack } from './packs.js'
+export type { SubscribeInput } from './plan-checkout.js'
+export { META_PLAN, planGrantKey } from './plan-keys.js'
+export type { PortalInput, PortalResult } from './plan-portal.js'
+export type { CreditPlan, PublicPlan } from './plans.js'
 export { type ReportUsageInput, reportUsage } from './report-usage.js'
 export type {
   StripeCharge,

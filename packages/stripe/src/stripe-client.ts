@@ -98,6 +98,13 @@ export interface StripeCreditsClient {
     // biome-ignore lint/suspicious/noExplicitAny: see above
     list(params: any): Promise<StripeList<StripeRefund>>
   }
+  /** Needed only for `portal()` (plans): a `new Stripe(key)` instance has it. */
+  billingPortal?: {
+    sessions: {
+      // biome-ignore lint/suspicious/noExplicitAny: see above
+      create(params: any, options?: StripeRequestOptions): Promise<{ url: string }>
+    }
+  }
   webhooks: {
     /** Verifies a webhook's signature over the raw body and parses the event. */
     constructEventAsync(

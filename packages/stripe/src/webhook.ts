@@ -9,6 +9,13 @@ import { handleTopUpIntent } from './auto-top-up/top-up-webhook.js'
 import { type ClawbackOutcome, handleChargeRefunded, handleDisputeCreated } from './clawback.js'
 import type { StripeCreditsConfig } from './config.js'
 import { fulfilSession } from './fulfil.js'
+import {
+  handleInvoicePaid,
+  handleInvoicePaymentFailed,
+  handleSubscriptionCheckout,
+  handleSubscriptionDeleted,
+  isPlanSession,
+} from './plan-grant.js'
 import { handleRefundUpdated } from './refund-failed.js'
 import type { StripeEvent } from './stripe-client.js'
 import { parseSession } from './stripe-objects.js'
@@ -72,8 +79,17 @@ type Answer = { outcome: WebhookOutcome; revoked?: number; pending?: number; res
 async function dispatch(config: StripeCreditsConfig, event: StripeEvent): Promise<Answer> {
   switch (event.type) {
     case 'checkout.session.completed':
-    case 'checkout.session.async_payment_succeeded':
-      return { outcome: (await fulfilSession(config, parseSession(event.data.object))).outcome }
+    case 'checkout.session.async_payment_succeeded': {
+      const session = parseSession(event.data.object)
+      if (isPlanSession(session)) return { outcome: await handleSubscriptionCheckout(config, session) }
+      return { outcome: (await fulfilSession(config, session)).outcome }
+    }
+    case 'invoice.paid':
+      return { outcome: await handleInvoicePaid(config, event.data.object) }
+    case 'invoice.payment_failed':
+      return { outcome: await handleInvoicePaymentFailed(config, event.data.object) }
+    case 'customer.subscription.deleted':
+      return { outcome: await handleSubscriptionDeleted(config, event.data.object) }
     case 'charge.refunded':
       return clawbackAnswer(await handleChargeRefunded(config, event.data.object))
     case 'charge.dispute.created':

@@ -147,6 +147,19 @@ export interface PackBody {
   currency: string | null
 }
 
+/** A subscription plan as the pricing page shows it (`createStripeCredits(...).plans`). */
+export interface PlanBody {
+  id: string
+  name: string
+  description: string | null
+  /** Credits granted per paid period. */
+  credits: number
+  /** Price per period in minor units, or null when not configured for display. */
+  unitAmount: number | null
+  currency: string | null
+  interval: 'day' | 'week' | 'month' | 'year'
+}
+
 /** A checkout route's answer (`POST /api/checkout` -> `{ url }`): the browser goes there. */
 export interface CheckoutBody {
   url: string
@@ -185,6 +198,10 @@ export type WebhookOutcome =
   | 'not_granted'
   | 'restored'
   | 'top_up_failed'
+  | 'subscribed'
+  | 'unknown_plan'
+  | 'payment_failed'
+  | 'plan_ended'
   | 'ignored'
 
 /**

@@ -1,5 +1,6 @@
-import { type ButtonHTMLAttributes, type ReactNode, useContext, useEffect, useState } from 'react'
+import { type ButtonHTMLAttributes, type ReactNode, useContext, useState } from 'react'
 import { MeteredContext } from './context.js'
+import { assignWebUrl, useBackFromRedirect } from './redirect.js'
 import { requestJson, toError } from './request.js'
 
 export interface BuyCreditsButtonState {
@@ -42,23 +43,14 @@ export function BuyCreditsButton({
   const fetchImpl = useContext(MeteredContext)?.rawFetch ?? ((i, init) => globalThis.fetch(i, init))
   const [loading, setLoading] = useState(false)
   const [error, setError] = useState<Error | null>(null)
-  useEffect(() => {
-    // Back from the checkout page restores this page from the bfcache, still "loading": re-enable.
-    const onShow = (e: PageTransitionEvent) => {
-      if (e.persisted) setLoading(false)
-    }
-    window.addEventListener('pageshow', onShow)
-    return () => window.removeEventListener('pageshow', onShow)
-  }, [])
+  useBackFromRedirect(() => setLoading(false))
   const buy = async () => {
     setLoading(true)
     setError(null)
     try {
       const { url } = await requestJson<{ url: string }>(fetchImpl, checkoutUrl, { packId })
-      // Only ever navigate to a web page: a `javascript:` URL here would run in the app's origin.
-      if (!/^https?:$/.test(new URL(url, window.location.href).protocol)) throw new Error('Invalid checkout URL')
       // Still loading: the page is about to be replaced, a second click would open a second session.
-      window.location.assign(url)
+      assignWebUrl(url, 'checkout')
     } catch (e) {
       const err = toError(e)
       setError(err)

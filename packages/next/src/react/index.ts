@@ -19,6 +19,7 @@ export {
   type MeteredFetch,
   type MeteredFetchOptions,
 } from './metered-fetch.js'
+export { PlanPicker, type PlanPickerProps } from './plan-picker.js'
 export { MeteredHttpError } from './problem.js'
 export { MeteredProvider, type MeteredProviderProps } from './provider.js'
 export { RateLimitNotice, type RateLimitNoticeProps, type RateLimitNoticeState } from './rate-limit-notice.js'

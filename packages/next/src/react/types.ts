@@ -8,6 +8,7 @@ import type {
   BalanceBody,
   EntryType,
   HistoryEntryBody,
+  PlanBody,
   ProblemBody,
   ProblemCode,
   RateLimitRuleBody,
@@ -26,6 +27,9 @@ export type BalanceResponse = BalanceBody
 
 /** One line of `GET /credits/history`; `amount` is signed credits (grants add, debits take). */
 export type HistoryEntry = HistoryEntryBody
+
+/** A subscription plan offered by `PlanPicker`: `createStripeCredits(...).plans` (`@metered/stripe`). */
+export type PlanOption = PlanBody
 
 /** One bucket of `GET /profile/usage`. */
 export type UsageBucket = UsageBucketBody

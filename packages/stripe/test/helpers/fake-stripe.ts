@@ -36,6 +36,11 @@ export class FakeStripe {
   readonly paymentMethods = new Map<string, { id: string; outcome: CardOutcome }[]>()
   /** Sessions created with `setup_future_usage: 'off_session'`: paying saves the card on the customer. */
   private readonly savesCard = new Set<string>()
+  readonly subscriptions = new Map<string, Json>()
+  readonly invoices = new Map<string, Json>()
+  readonly portalSessions: Json[] = []
+  /** The decoded parameters each session was created with (subscription mode reads its price and metadata). */
+  readonly sessionParams = new Map<string, Json>()
   private readonly idempotent = new Map<string, { status: number; body: Json }>()
   private failures: { match: RegExp; status: number; type: string; times: number }[] = []
   private server: Server | null = null
@@ -256,6 +261,18 @@ export class FakeStripe {
       return [200, customer]
     }
     if (r.path === '/v1/payment_intents') return this.createPaymentIntent(r.body)
+    if (r.path === '/v1/billing_portal/sessions') {
+      if (!this.customers.has(r.body.customer as string)) return notFound(`/v1/customers/${r.body.customer}`)
+      const portal: Json = {
+        id: id('bps'),
+        object: 'billing_portal.session',
+        customer: r.body.customer,
+        return_url: r.body.return_url ?? null,
+        url: `https://billing.stripe.com/p/session/${id('bps')}`,
+      }
+      this.portalSessions.push(portal)
+      return [200, portal]
+    }
     if (r.path === '/v1/billing/meter_events') {
       const event: Json = {
         object: 'billing.meter_event',
@@ -372,6 +389,7 @@ export class FakeStripe {
       livemode: false,
       metadata: body.metadata ?? {},
       mode: body.mode,
+      subscription: null,
       payment_intent: null,
       payment_status: 'unpaid',
       status: 'open',
@@ -381,6 +399,7 @@ export class FakeStripe {
     this.sessions.set(sessionId, session)
     if ((body.payment_intent_data as Json | undefined)?.setup_future_usage === 'off_session')
       this.savesCard.add(sessionId)
+    this.sessionParams.set(sessionId, body)
     return structuredClone(session)
   }
 }
@@ -391,6 +410,9 @@ export type CardOutcome = 'succeeds' | 'card_declined' | 'authentication_require
 /** Prices the fake knows, as if created in the dashboard. */
 export const PRICES: Record<string, { unit_amount: number; currency: string }> = {
   price_test_pack_10: { unit_amount: 1000, currency: 'usd' },
+  // Recurring (monthly) prices of the plans.
+  price_test_plan_basic: { unit_amount: 900, currency: 'usd' },
+  price_test_plan_pro: { unit_amount: 2900, currency: 'usd' },
 }
 
 function list(url: string, data: Json[]): Json {
