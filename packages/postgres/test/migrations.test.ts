@@ -18,8 +18,8 @@ describe('postgres: migrations', () => {
 
   it('applies every version once; a second run applies nothing', async () => {
     const t = await db()
-    expect(await migrate(t.db, { schema: t.schema })).toEqual({ applied: [1, 2, 3, 4, 5, 6], version: 6 })
-    expect(await migrate(t.db, { schema: t.schema })).toEqual({ applied: [], version: 6 })
+    expect(await migrate(t.db, { schema: t.schema })).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7], version: 7 })
+    expect(await migrate(t.db, { schema: t.schema })).toEqual({ applied: [], version: 7 })
     const { rows } = await sql<{ version: number }>`
       SELECT version FROM ${sql.raw(`"${t.schema}"`)}.migrations ORDER BY version`.execute(t.db)
     expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6])
@@ -29,7 +29,7 @@ describe('postgres: migrations', () => {
     const schema = uniqueName('mc')
     const pools = await Promise.all(Array.from({ length: 6 }, () => db({ schema })))
     const results = await Promise.all(pools.map((t) => migrate(t.db, { schema })))
-    expect(results.filter((r) => r.applied.length > 0)).toEqual([{ applied: [1, 2, 3, 4, 5, 6], version: 6 }])
+    expect(results.filter((r) => r.applied.length > 0)).toEqual([{ applied: [1, 2, 3, 4, 5, 6, 7], version: 7 }])
     expect(results.every((r) => r.version === 6)).toBe(true)
     const { ledger } = createPostgresStores((pools[0] as PgTestDb).db, { schema })
     await ledger.grant({ account: 'a', amount: 5, source: 's', idempotencyKey: 'k' })

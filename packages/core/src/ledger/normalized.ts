@@ -38,6 +38,7 @@ export interface NormalizedSettle {
 }
 
 export interface NormalizedRevoke {
+  account: string
   grantId: string | null
   grantIdempotencyKey: string | null
   amount: number | null
