@@ -98,7 +98,7 @@ describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backen
     expect(await ledger.release({ holdId: hold.hold.id })).toMatchObject({ released: 400, forfeited: 200 })
     expect(await ledger.balance('a')).toMatchObject({ available: 400, held: 0 })
     expect((await ledger.verify('a')).ok).toBe(true)
-  })
+  }, 180_000)
 
   it('an upgraded schema has the same columns, constraints and functions as a fresh one', async () => {
     open = await backend.open({ migrate: false })
