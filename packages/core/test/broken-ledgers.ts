@@ -246,10 +246,22 @@ export function globalKeys(inner: MemoryLedger): LedgerHarness {
     owner.set(key, account)
   }
   return harnessOf(inner, {
-    grant: async (i: GrantInput) => (claim(i.account, i.idempotencyKey), inner.grant(i)),
-    debit: async (i: DebitInput) => (claim(i.account, i.idempotencyKey), inner.debit(i)),
-    reserve: async (i: ReserveInput) => (claim(i.account, i.idempotencyKey), inner.reserve(i)),
-    revoke: async (i: RevokeInput) => (claim(i.account, i.idempotencyKey), inner.revoke(i)),
+    grant: async (i: GrantInput) => {
+      claim(i.account, i.idempotencyKey)
+      return inner.grant(i)
+    },
+    debit: async (i: DebitInput) => {
+      claim(i.account, i.idempotencyKey)
+      return inner.debit(i)
+    },
+    reserve: async (i: ReserveInput) => {
+      claim(i.account, i.idempotencyKey)
+      return inner.reserve(i)
+    },
+    revoke: async (i: RevokeInput) => {
+      claim(i.account, i.idempotencyKey)
+      return inner.revoke(i)
+    },
   })
 }
 
