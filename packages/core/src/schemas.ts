@@ -154,6 +154,7 @@ export const releaseInputSchema = /* @__PURE__ */ lazily(() => z.strictObject({ 
 export const revokeInputSchema = /* @__PURE__ */ lazily(() =>
   z
     .strictObject({
+      account: id(),
       grantId: z.optional(id()),
       grantIdempotencyKey: z.optional(id()),
       amount: z.optional(amount()),

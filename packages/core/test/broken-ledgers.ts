@@ -1,3 +1,4 @@
+import { IdempotencyConflictError } from '../src/errors.js'
 import { normalizeDebit, normalizeGrant } from '../src/ledger/normalize.js'
 import type { DebitInput, GrantInput, Ledger, ReserveInput, ReserveResult, RevokeInput } from '../src/ledger/types.js'
 import type { MemoryLedger } from '../src/memory/memory-ledger.js'
@@ -229,5 +230,54 @@ export function racesKeys(inner: MemoryLedger): LedgerHarness {
           : { ...i, grantIdempotencyKey: under.get(i.grantIdempotencyKey) ?? i.grantIdempotencyKey },
       ),
     ),
+  })
+}
+
+/**
+ * One key namespace for every account (the layout before keys were scoped per account): a key
+ * once used by one account conflicts for every other account.
+ */
+export function globalKeys(inner: MemoryLedger): LedgerHarness {
+  const owner = new Map<string, string>()
+  const claim = (account: string, key: string | undefined) => {
+    if (key === undefined) return
+    const first = owner.get(key)
+    if (first !== undefined && first !== account) throw new IdempotencyConflictError(key)
+    owner.set(key, account)
+  }
+  return harnessOf(inner, {
+    grant: async (i: GrantInput) => {
+      claim(i.account, i.idempotencyKey)
+      return inner.grant(i)
+    },
+    debit: async (i: DebitInput) => {
+      claim(i.account, i.idempotencyKey)
+      return inner.debit(i)
+    },
+    reserve: async (i: ReserveInput) => {
+      claim(i.account, i.idempotencyKey)
+      return inner.reserve(i)
+    },
+    revoke: async (i: RevokeInput) => {
+      claim(i.account, i.idempotencyKey)
+      return inner.revoke(i)
+    },
+  })
+}
+
+/** Revoke ignores the account it names and acts on the grant's own account. */
+export function revokeAnyAccount(inner: MemoryLedger): LedgerHarness {
+  const accountOf = new Map<string, string>()
+  return harnessOf(inner, {
+    grant: async (i: GrantInput) => {
+      const result = await inner.grant(i)
+      accountOf.set(result.grantId, i.account)
+      accountOf.set(`key:${i.idempotencyKey}`, i.account)
+      return result
+    },
+    revoke: (i: RevokeInput) => {
+      const found = accountOf.get(i.grantId ?? `key:${i.grantIdempotencyKey}`)
+      return inner.revoke({ ...i, account: found ?? i.account })
+    },
   })
 }

@@ -7,10 +7,12 @@ import {
   capsSettleAtHold,
   checksThenActs,
   forgetsKeys,
+  globalKeys,
   ignoresExpiry,
   ignoresHistoryTypes,
   racesKeys,
   releaseKeepsKey,
+  revokeAnyAccount,
   revokeIgnoresHeld,
 } from './broken-ledgers.js'
 
@@ -44,6 +46,20 @@ describe('the ledger suite catches broken adapters', () => {
     await expect(run('idempotency conflicts: other parameters throw, nothing written', ctx)).rejects.toThrow()
     await expect(run('refusals write nothing and are not stored under their key', ctx)).rejects.toThrow()
     await run('grant, debit and balance', ctx)
+  })
+
+  it('one key namespace for every account: a key used by one account conflicts for another', async () => {
+    const ctx = context(globalKeys)
+    const scoped = 'idempotency keys are scoped per account: two accounts may use one key'
+    await expect(run(scoped, ctx)).rejects.toThrow(/idempotency/i)
+    await run('idempotency conflicts: other parameters throw, nothing written', ctx)
+  })
+
+  it('a revoke that ignores its account: another account can take back a grant', async () => {
+    const ctx = context(revokeAnyAccount)
+    const wrong = 'revoke naming another account finds nothing and changes nothing'
+    await expect(run(wrong, ctx)).rejects.toThrow(/grant_not_found|expected/)
+    await run('revoke: full, partial, by key, idempotent, not found', ctx)
   })
 
   it('a release that keeps its key: the retry gets the released hold back', async () => {

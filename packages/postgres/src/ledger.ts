@@ -122,6 +122,7 @@ export function createPostgresLedgerDriver(ctx: Ctx): LedgerDriver {
         ctx,
         'revoke',
         [
+          [n.account, 'text'],
           [n.grantId, 'text'],
           [n.grantIdempotencyKey, 'text'],
           [n.amount, 'bigint'],

@@ -26,6 +26,7 @@ describe.each(backends)('postgres ($name): clawback of held units', (backend) =>
     const hold = await ledger.reserve({ account: 'buyer', amount: 1000, ttl: '10 m', reason: 'gen' })
     if (!hold.ok) throw new Error('reserve refused')
     const refund = await ledger.revoke({
+      account: 'buyer',
       grantIdempotencyKey: 'cs_1',
       amount: 1000,
       reason: 'refund',
@@ -49,6 +50,7 @@ describe.each(backends)('postgres ($name): clawback of held units', (backend) =>
     // The refund's retry replays, pending included.
     expect(
       await ledger.revoke({
+        account: 'buyer',
         grantIdempotencyKey: 'cs_1',
         amount: 1000,
         reason: 'refund',
@@ -62,7 +64,7 @@ describe.each(backends)('postgres ($name): clawback of held units', (backend) =>
     const g = await ledger.grant({ account: 'a', amount: 1000, source: 'purchase', idempotencyKey: 'g' })
     const hold = await ledger.reserve({ account: 'a', amount: 1000, ttl: '10 m', reason: 'gen' })
     if (!hold.ok) throw new Error('reserve refused')
-    expect(await ledger.revoke({ grantId: g.grantId, amount: 700, reason: 'refund' })).toMatchObject({
+    expect(await ledger.revoke({ account: 'a', grantId: g.grantId, amount: 700, reason: 'refund' })).toMatchObject({
       revoked: 0,
       pending: 700,
     })
@@ -90,7 +92,7 @@ describe.each(backends)('postgres ($name): clawback of held units', (backend) =>
     const h2 = await ledger.reserve({ account: 'a', amount: 200, ttl: '1 m' })
     if (!h1.ok || !h2.ok) throw new Error('reserve refused')
     // 500 left: revoked now; 400 more are held, of which 350 become pending.
-    expect(await ledger.revoke({ grantId: g.grantId, amount: 850, reason: 'refund' })).toMatchObject({
+    expect(await ledger.revoke({ account: 'a', grantId: g.grantId, amount: 850, reason: 'refund' })).toMatchObject({
       revoked: 500,
       pending: 350,
       available: 0,
@@ -112,16 +114,16 @@ describe.each(backends)('postgres ($name): clawback of held units', (backend) =>
     const second = await ledger.grant({ account: 'a', amount: 100, source: 'b', idempotencyKey: 'g2' })
     const hold = await ledger.reserve({ account: 'a', amount: 150, ttl: '10 m', reason: 'gen' })
     if (!hold.ok) throw new Error('reserve refused')
-    expect(await ledger.revoke({ grantId: first.grantId, amount: 80, reason: 'r1' })).toMatchObject({
+    expect(await ledger.revoke({ account: 'a', grantId: first.grantId, amount: 80, reason: 'r1' })).toMatchObject({
       revoked: 0,
       pending: 80,
     })
     // 100 held from the first grant, 80 of them already pending: only 20 more can be.
-    expect(await ledger.revoke({ grantId: first.grantId, amount: 80, reason: 'r2' })).toMatchObject({
+    expect(await ledger.revoke({ account: 'a', grantId: first.grantId, amount: 80, reason: 'r2' })).toMatchObject({
       revoked: 0,
       pending: 20,
     })
-    expect(await ledger.revoke({ grantId: second.grantId, amount: 60, reason: 'r3' })).toMatchObject({
+    expect(await ledger.revoke({ account: 'a', grantId: second.grantId, amount: 60, reason: 'r3' })).toMatchObject({
       revoked: 50,
       pending: 10,
     })
@@ -141,7 +143,7 @@ describe.each(backends)('postgres ($name): clawback of held units', (backend) =>
     const g = await ledger.grant({ account: 'a', amount: 100, source: 's', idempotencyKey: 'g' })
     const hold = await ledger.reserve({ account: 'a', amount: 30, ttl: '10 m', reason: 'gen' })
     if (!hold.ok) throw new Error('reserve refused')
-    expect(await ledger.revoke({ grantId: g.grantId, reason: 'chargeback' })).toMatchObject({
+    expect(await ledger.revoke({ account: 'a', grantId: g.grantId, reason: 'chargeback' })).toMatchObject({
       revoked: 70,
       pending: 30,
       available: 0,
@@ -152,7 +154,7 @@ describe.each(backends)('postgres ($name): clawback of held units', (backend) =>
       { type: 'expire', amount: -30, grantId: null, holdId: hold.hold.id, reason: 'gen' },
     ])
     // Not live any more: a second revoke takes nothing and has nothing pending.
-    expect(await ledger.revoke({ grantId: g.grantId, amount: 5, reason: 'again' })).toMatchObject({
+    expect(await ledger.revoke({ account: 'a', grantId: g.grantId, amount: 5, reason: 'again' })).toMatchObject({
       revoked: 0,
       pending: 0,
     })
@@ -170,7 +172,7 @@ describe.each(backends)('postgres ($name): clawback of held units', (backend) =>
     }
     // Half the holds are released, half settle 30 of their 100: 150 spent, 850 to come back.
     const [refund, ...closes] = await Promise.all([
-      ledger.revoke({ grantId: g.grantId, amount: 1000, reason: 'refund', idempotencyKey: 'refund' }),
+      ledger.revoke({ account: 'a', grantId: g.grantId, amount: 1000, reason: 'refund', idempotencyKey: 'refund' }),
       ...holds.map((holdId, i) => (i % 2 === 0 ? ledger.release({ holdId }) : ledger.settle({ holdId, amount: 30 }))),
     ])
     if (!refund?.ok) throw new Error('revoke refused')

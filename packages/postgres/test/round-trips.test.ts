@@ -48,7 +48,9 @@ describe('postgres: one round trip per operation', () => {
     ).toBe(2)
     expect(await count(() => ledger.settle({ holdId, amount: 30 }))).toBe(1)
     expect(await count(() => ledger.release({ holdId: otherHold }))).toBe(1)
-    expect(await count(() => ledger.revoke({ grantId, amount: 1, reason: 'refund', idempotencyKey: 'rt:v' }))).toBe(1)
+    expect(
+      await count(() => ledger.revoke({ account, grantId, amount: 1, reason: 'refund', idempotencyKey: 'rt:v' })),
+    ).toBe(1)
     clock.advance(120_000) // so reads run housekeeping too
     expect(await count(() => ledger.balance(account))).toBe(1)
     expect(await count(() => ledger.history(account, { limit: 2 }))).toBe(1)

@@ -20,7 +20,8 @@ export interface RedisAuthorizerOptions {
  * script, so a refused authorize writes nothing anywhere and an admitted one costs one round
  * trip. `createMetered` takes this path when its limiter uses the limiter store of the same
  * `createRedisStores`. On Redis Cluster the limiter keys must share the account's slot: limit
- * by the key `a:<account>` (tag `{a:<account>}`), see docs/redis.md.
+ * by the account itself (createMetered's default), whose tag `{<account>}` is the ledger's; see
+ * docs/redis.md.
  */
 export function createRedisAuthorizerDriver(
   client: RedisScriptClient,
@@ -30,7 +31,7 @@ export function createRedisAuthorizerDriver(
   return {
     async authorize({ reserve: n, fingerprint, charge, items }): Promise<AuthorizeStoreResult> {
       const keys = accountKeys(prefix, n.account)
-      keys.push(n.idempotencyKey === null ? (keys[0] as string) : idempotencyKey(prefix, n.idempotencyKey))
+      keys.push(n.idempotencyKey === null ? (keys[0] as string) : idempotencyKey(prefix, n.account, n.idempotencyKey))
       const args = [
         clock ? String(clock.now()) : '',
         String(options.historyLimit),

@@ -1,22 +1,27 @@
 import { ValidationError } from '@metered/core'
 
 /**
- * Key layout. Everything of one account lives under one hash tag, `{a:<account>}`, so a ledger
+ * Key layout. Everything of one account lives under one hash tag, `{<account>}`, so a ledger
  * script touches one cluster slot; every rule state of one limiter key shares the tag
- * `{<key>}`. Inside a tag, `%`, `{` and `}` are percent-encoded: a tag can then never end early,
+ * `{<key>}`. Limiting by the account (createMetered's default `limitKey`) thus puts the rule
+ * states in the account's slot too, which the one-step authorize needs on a cluster. Ledger keys
+ * start with the tag and limiter keys with `rl:`, so the two never name the same key. Inside a tag, `%`, `{` and `}` are percent-encoded: a tag can then never end early,
  * and no two accounts (or keys) can produce the same key names.
  *
  * ```
  * <prefix>rl:{<key>}:<rule name>     limiter rule state (string, PX = until it stops mattering)
- * <prefix>{a:<account>}:m            account row: seq, available, held, trimmed entries' sum
- * <prefix>{a:<account>}:g            grants (hash: id -> JSON record)
- * <prefix>{a:<account>}:gs           spending order (zset of live grants with units left)
- * <prefix>{a:<account>}:h            holds (hash: id -> JSON record)
- * <prefix>{a:<account>}:ho           open holds by expiry (zset)
- * <prefix>{a:<account>}:hc           closed holds by closing seq (zset, trimmed)
- * <prefix>{a:<account>}:e            entries by seq (zset of JSON, trimmed)
- * <prefix>i:<idempotency key>        idempotency record (hash: fingerprint, result)
+ * <prefix>{<account>}:m              account row: seq, available, held, trimmed entries' sum
+ * <prefix>{<account>}:g              grants (hash: id -> JSON record)
+ * <prefix>{<account>}:gs             spending order (zset of live grants with units left)
+ * <prefix>{<account>}:h              holds (hash: id -> JSON record)
+ * <prefix>{<account>}:ho             open holds by expiry (zset)
+ * <prefix>{<account>}:hc             closed holds by closing seq (zset, trimmed)
+ * <prefix>{<account>}:e              entries by seq (zset of JSON, trimmed)
+ * <prefix>{<account>}:i:<key>        idempotency record of the account's key (hash: fingerprint, result)
  * ```
+ *
+ * Idempotency keys are scoped per account (docs/semantics.md), so their records live under the
+ * account's tag too: every key of one ledger call, keyed or not, is in one cluster slot.
  */
 
 /** Percent-encodes the characters that would break a hash tag. */
@@ -44,12 +49,13 @@ export function limiterKey(prefix: string, key: string, name: string): string {
 
 /** The seven keys of an account, in the order every ledger script expects them as KEYS[1..7]. */
 export function accountKeys(prefix: string, account: string): string[] {
-  const base = `${prefix}{a:${encodeTagPart(account)}}:`
+  const base = `${prefix}{${encodeTagPart(account)}}:`
   return ['m', 'g', 'gs', 'h', 'ho', 'hc', 'e'].map((suffix) => base + suffix)
 }
 
-export function idempotencyKey(prefix: string, key: string): string {
-  return `${prefix}i:${key}`
+/** The record of `account`'s idempotency key `key`: under the account's hash tag. */
+export function idempotencyKey(prefix: string, account: string, key: string): string {
+  return `${prefix}{${encodeTagPart(account)}}:i:${key}`
 }
 
 /**

@@ -70,16 +70,16 @@ function parseReply(raw: unknown): Reply {
 
 /**
  * The credits ledger driver over Redis: docs/semantics.md in Lua, one script (one round trip)
- * per operation, all of an account's keys under one hash tag. Idempotency records share one
- * namespace (`<prefix>i:<key>`), like the memory and Postgres ledgers. Inputs arrive validated,
- * with their fingerprints (`ledgerFrom`).
+ * per operation, all of an account's keys under one hash tag, its idempotency records included
+ * (keys are scoped per account), so every call touches one cluster slot. Inputs arrive
+ * validated, with their fingerprints (`ledgerFrom`).
  */
 export function createRedisLedgerDriver(client: RedisScriptClient, options: RedisLedgerOptions): LedgerDriver {
   const { prefix, clock } = options
 
   async function call(script: Script, account: string, print: string | null, key: string | null, args: string[]) {
     const keys = accountKeys(prefix, account)
-    keys.push(key === null ? (keys[0] as string) : idempotencyKey(prefix, key))
+    keys.push(key === null ? (keys[0] as string) : idempotencyKey(prefix, account, key))
     const head = [
       clock ? String(clock.now()) : '',
       String(options.historyLimit),
@@ -139,17 +139,26 @@ export function createRedisLedgerDriver(client: RedisScriptClient, options: Redi
 
     async revoke(n, fingerprint) {
       const print = fingerprint ?? ''
+      const own = n.idempotencyKey === null ? null : idempotencyKey(prefix, n.account, n.idempotencyKey)
+      /** The revoke's own key answers first (replay or conflict); else the grant is not found. */
+      const notFound = async (): Promise<RevokeResult> => {
+        if (own === null) return GRANT_NOT_FOUND
+        const reply = parseReply(await runScript(client, ledgerScripts.grantLookup, [own, own], [print]))
+        if (reply.s === 'conflict') throw new IdempotencyConflictError(n.idempotencyKey ?? '')
+        if (reply.s === 'replay') return revokeResult({ ...reply.r, replayed: true })
+        return GRANT_NOT_FOUND
+      }
       let grantId = n.grantId
       if (grantId === null) {
         // Revoke by the grant's key: look the grant up first (a second round trip; see docs/redis.md).
-        const grantRecord = idempotencyKey(prefix, n.grantIdempotencyKey ?? '')
-        const ownRecord = n.idempotencyKey === null ? grantRecord : idempotencyKey(prefix, n.idempotencyKey)
+        // Both records are the account's, so both calls stay in its slot.
+        const grantRecord = idempotencyKey(prefix, n.account, n.grantIdempotencyKey ?? '')
         const reply = parseReply(
           await runScript(
             client,
             ledgerScripts.grantLookup,
-            [grantRecord, ownRecord],
-            [n.idempotencyKey === null ? '' : print],
+            [grantRecord, own ?? grantRecord],
+            [own === null ? '' : print],
           ),
         )
         if (reply.s === 'conflict') throw new IdempotencyConflictError(n.idempotencyKey ?? '')
@@ -157,19 +166,10 @@ export function createRedisLedgerDriver(client: RedisScriptClient, options: Redi
         if (reply.s === 'ok') return GRANT_NOT_FOUND
         grantId = String(reply.r?.grantId)
       }
-      const account = accountOfId(grantId, 'g')
-      if (account === null) {
-        // An id this ledger never issued names no grant, but a used revoke key answers first
-        // (the lookup script checks the revoke's own record before the grant's).
-        if (n.idempotencyKey === null) return GRANT_NOT_FOUND
-        const own = idempotencyKey(prefix, n.idempotencyKey)
-        const reply = parseReply(await runScript(client, ledgerScripts.grantLookup, [own, own], [print]))
-        if (reply.s === 'conflict') throw new IdempotencyConflictError(n.idempotencyKey)
-        if (reply.s === 'replay') return revokeResult({ ...reply.r, replayed: true })
-        return GRANT_NOT_FOUND
-      }
+      // An id this ledger never issued, or a grant of another account, names no grant of this one.
+      if (accountOfId(grantId, 'g') !== n.account) return await notFound()
       const args = [grantId, n.amount === null ? '' : String(n.amount), n.reason, metadataJson(n.metadata)]
-      return revokeResult(await call(ledgerScripts.revoke, account, print, n.idempotencyKey, args))
+      return revokeResult(await call(ledgerScripts.revoke, n.account, print, n.idempotencyKey, args))
     },
 
     async balance(a) {

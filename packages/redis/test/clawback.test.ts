@@ -42,7 +42,13 @@ for (const flavour of FLAVOURS) {
     it('a refund by grant key while everything is held takes the units back on release', async () => {
       const { ledger, key } = setup()
       const { grantId, holdId } = await holdAll(ledger, key, 1000)
-      const refund = { grantIdempotencyKey: key('g'), amount: 1000, reason: 'refund', idempotencyKey: key('r') }
+      const refund = {
+        account: 'a',
+        grantIdempotencyKey: key('g'),
+        amount: 1000,
+        reason: 'refund',
+        idempotencyKey: key('r'),
+      }
       const revoked = await ledger.revoke(refund)
       expect(revoked).toMatchObject({ ok: true, revoked: 0, pending: 1000, grantId, available: 0, replayed: false })
       expect(await ledger.revoke(refund)).toMatchObject({ revoked: 0, pending: 1000, replayed: true })
@@ -60,7 +66,7 @@ for (const flavour of FLAVOURS) {
     it('settle: units used stay spent, the unused part pays the clawback first', async () => {
       const { ledger, key } = setup()
       const { grantId, holdId } = await holdAll(ledger, key, 1000)
-      expect(await ledger.revoke({ grantId, amount: 600, reason: 'refund' })).toMatchObject({
+      expect(await ledger.revoke({ account: 'a', grantId, amount: 600, reason: 'refund' })).toMatchObject({
         revoked: 0,
         pending: 600,
       })
@@ -83,7 +89,7 @@ for (const flavour of FLAVOURS) {
     it('settle using more than the refund left: clawback is capped by what returns', async () => {
       const { ledger, key } = setup()
       const { grantId, holdId } = await holdAll(ledger, key, 1000)
-      await ledger.revoke({ grantId, amount: 600, reason: 'refund' })
+      await ledger.revoke({ account: 'a', grantId, amount: 600, reason: 'refund' })
       expect(await ledger.settle({ holdId, amount: 900 })).toMatchObject({ charged: 900, released: 0, forfeited: 100 })
       expect(await ledger.balance('a')).toMatchObject({ available: 0, held: 0 })
       expect(await ledger.verify('a')).toMatchObject({ ok: true, entriesSum: 0 })
@@ -95,7 +101,9 @@ for (const flavour of FLAVOURS) {
     it('a hold that expires pays the clawback in housekeeping', async () => {
       const { ledger, key, clock } = setup()
       const { grantId, holdId } = await holdAll(ledger, key, 1000)
-      expect(await ledger.revoke({ grantId, amount: 400, reason: 'refund' })).toMatchObject({ pending: 400 })
+      expect(await ledger.revoke({ account: 'a', grantId, amount: 400, reason: 'refund' })).toMatchObject({
+        pending: 400,
+      })
       clock.advance(3_600_001)
       expect(await ledger.balance('a')).toMatchObject({ available: 600, held: 0, grants: [{ remaining: 600 }] })
       expect((await entries(ledger))[0]).toEqual({ type: 'revoke', amount: -400, grantId, holdId, reason: 'clawback' })
@@ -108,14 +116,14 @@ for (const flavour of FLAVOURS) {
       const g = await ledger.grant({ account: 'a', amount: 1000, source: 'p', idempotencyKey: key('g') })
       const r = await ledger.reserve({ account: 'a', amount: 400, ttl: '1 h' })
       if (!r.ok) throw new Error('reserve refused')
-      const revoked = await ledger.revoke({ grantId: g.grantId, amount: 700, reason: 'refund' })
+      const revoked = await ledger.revoke({ account: 'a', grantId: g.grantId, amount: 700, reason: 'refund' })
       expect(revoked).toMatchObject({ revoked: 600, pending: 100, available: 0 })
       // a second refund cannot count the same held units twice
-      expect(await ledger.revoke({ grantId: g.grantId, amount: 1000, reason: 'refund' })).toMatchObject({
+      expect(await ledger.revoke({ account: 'a', grantId: g.grantId, amount: 1000, reason: 'refund' })).toMatchObject({
         revoked: 0,
         pending: 300,
       })
-      expect(await ledger.revoke({ grantId: g.grantId, amount: 1, reason: 'refund' })).toMatchObject({
+      expect(await ledger.revoke({ account: 'a', grantId: g.grantId, amount: 1, reason: 'refund' })).toMatchObject({
         revoked: 0,
         pending: 0,
       })
@@ -129,7 +137,9 @@ for (const flavour of FLAVOURS) {
       const b = await ledger.grant({ account: 'a', amount: 70, source: 'second', idempotencyKey: key('b') })
       const r = await ledger.reserve({ account: 'a', amount: 100, ttl: '1 h' })
       if (!r.ok) throw new Error('reserve refused')
-      expect(await ledger.revoke({ grantId: b.grantId, amount: 50, reason: 'refund' })).toMatchObject({ pending: 50 })
+      expect(await ledger.revoke({ account: 'a', grantId: b.grantId, amount: 50, reason: 'refund' })).toMatchObject({
+        pending: 50,
+      })
       expect(await ledger.release({ holdId: r.hold.id })).toMatchObject({ released: 50, forfeited: 50, available: 50 })
       const balance = await ledger.balance('a')
       expect(balance.grants.map((g) => [g.id, g.remaining])).toEqual([
@@ -148,7 +158,10 @@ for (const flavour of FLAVOURS) {
       const g = await ledger.grant({ account: 'a', amount: 100, source: 'p', idempotencyKey: key('g') })
       const r = await ledger.reserve({ account: 'a', amount: 40, ttl: '1 h' })
       if (!r.ok) throw new Error('reserve refused')
-      expect(await ledger.revoke({ grantId: g.grantId, reason: 'fraud' })).toMatchObject({ revoked: 60, pending: 40 })
+      expect(await ledger.revoke({ account: 'a', grantId: g.grantId, reason: 'fraud' })).toMatchObject({
+        revoked: 60,
+        pending: 40,
+      })
       expect(await ledger.release({ holdId: r.hold.id })).toMatchObject({ released: 0, forfeited: 40, available: 0 })
       expect(await ledger.verify('a')).toMatchObject({ ok: true, entriesSum: 0 })
     })
@@ -164,7 +177,7 @@ for (const flavour of FLAVOURS) {
       })
       await ledger.reserve({ account: 'a', amount: 40, ttl: '1 h' })
       clock.advance(1000)
-      expect(await ledger.revoke({ grantId: g.grantId, amount: 100, reason: 'refund' })).toMatchObject({
+      expect(await ledger.revoke({ account: 'a', grantId: g.grantId, amount: 100, reason: 'refund' })).toMatchObject({
         revoked: 0,
         pending: 0,
       })
@@ -189,7 +202,7 @@ describe('redis clawback with many open holds', () => {
       Array.from({ length: 1201 }, () => ledger.reserve({ account: 'a', amount: 1, ttl: '1 h' })),
     )
     expect(holds.every((h) => h.ok)).toBe(true)
-    expect(await ledger.revoke({ grantId: g.grantId, amount: 2000, reason: 'refund' })).toMatchObject({
+    expect(await ledger.revoke({ account: 'a', grantId: g.grantId, amount: 2000, reason: 'refund' })).toMatchObject({
       revoked: 799,
       pending: 1201,
       available: 0,

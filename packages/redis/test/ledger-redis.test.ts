@@ -53,7 +53,7 @@ describe('redis ledger specifics', () => {
       if (!r.ok) throw new Error('refused')
       expect(r.hold.account).toBe(account)
       await ledger.settle({ holdId: r.hold.id, amount: 1 })
-      await ledger.revoke({ grantId: g.grantId, amount: 1, reason: 'r' })
+      await ledger.revoke({ account, grantId: g.grantId, amount: 1, reason: 'r' })
       expect(await ledger.verify(account)).toMatchObject({ ok: true, available: 8 })
       expect((await ledger.balance(account)).account).toBe(account)
     }
@@ -66,7 +66,7 @@ describe('redis ledger specifics', () => {
       })),
     })
     const keys = await keysOf(prefix)
-    const accountKeys = keys.filter((k) => k.includes('{a:'))
+    const accountKeys = keys.filter((k) => !k.includes('rl:'))
     expect(new Set(accountKeys.map(hashTag)).size).toBe(4)
     expect(new Set(keys.filter((k) => k.includes('rl:')).map(hashTag))).toEqual(new Set(['we%7Bird%7D']))
   })
@@ -97,8 +97,11 @@ describe('redis ledger specifics', () => {
     expect(await ledger.settle({ holdId: 'nope', amount: 1 })).toEqual({ ok: false, reason: 'hold_not_found' })
     expect(await ledger.release({ holdId: 'g1:a' })).toEqual({ ok: false, reason: 'hold_not_found' })
     expect(await ledger.release({ holdId: 'h1:a' })).toEqual({ ok: false, reason: 'hold_not_found' })
-    expect(await ledger.revoke({ grantId: 'h1:a', reason: 'x' })).toEqual({ ok: false, reason: 'grant_not_found' })
-    expect(await ledger.revoke({ grantIdempotencyKey: 'never', reason: 'x' })).toEqual({
+    expect(await ledger.revoke({ account: 'a', grantId: 'h1:a', reason: 'x' })).toEqual({
+      ok: false,
+      reason: 'grant_not_found',
+    })
+    expect(await ledger.revoke({ account: 'a', grantIdempotencyKey: 'never', reason: 'x' })).toEqual({
       ok: false,
       reason: 'grant_not_found',
     })

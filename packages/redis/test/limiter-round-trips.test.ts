@@ -63,7 +63,7 @@ for (const flavour of FLAVOURS) {
       if (!warm.ok || !warm2.ok) throw new Error('warm-up reserve refused')
       await ledger.settle({ holdId: warm.hold.id, amount: 1 })
       await ledger.release({ holdId: warm2.hold.id })
-      await ledger.revoke({ grantIdempotencyKey: 'warm', amount: 1, reason: 'r' })
+      await ledger.revoke({ account: 'warm', grantIdempotencyKey: 'warm', amount: 1, reason: 'r' })
       await Promise.all([ledger.balance('warm'), ledger.history('warm'), ledger.verify('warm')])
       expect(
         await commandsOf(() => ledger.grant({ account: 'a', amount: 50, source: 'buy', idempotencyKey: 'g1' })),
@@ -81,7 +81,9 @@ for (const flavour of FLAVOURS) {
       expect(await commandsOf(() => ledger.balance('a'))).toBe(1)
       expect(await commandsOf(() => ledger.history('a'))).toBe(1)
       expect(await commandsOf(() => ledger.verify('a'))).toBe(1)
-      expect(await commandsOf(() => ledger.revoke({ grantIdempotencyKey: 'g1', amount: 1, reason: 'refund' }))).toBe(2)
+      expect(
+        await commandsOf(() => ledger.revoke({ account: 'a', grantIdempotencyKey: 'g1', amount: 1, reason: 'refund' })),
+      ).toBe(2)
     })
 
     it('authorize (3 rules + balance check + hold or debit) is one command', async () => {

@@ -46,6 +46,7 @@ export async function handleChargeRefunded(config: StripeCreditsConfig, object: 
     clawed = target
     if (amount <= 0) continue
     const result = await revokeGranting(config, session, {
+      account,
       grantIdempotencyKey: grantKey(session.id),
       amount,
       reason: 'refund',
@@ -77,6 +78,7 @@ export async function handleDisputeCreated(config: StripeCreditsConfig, object: 
   if (found.outcome) return found.outcome
   const { session, account } = found
   const result = await revokeGranting(config, session, {
+    account,
     grantIdempotencyKey: grantKey(session.id),
     reason: 'dispute',
     idempotencyKey: disputeKey(dispute.id),

@@ -104,6 +104,7 @@ export function normalizeAccount(account: string): string {
 export function normalizeRevoke(input: RevokeInput): NormalizedRevoke {
   const v = parse(revokeInputSchema, input, 'revoke')
   return {
+    account: v.account,
     grantId: v.grantId ?? null,
     grantIdempotencyKey: v.grantIdempotencyKey ?? null,
     amount: v.amount ?? null,
@@ -145,6 +146,7 @@ export function fingerprint(
       return `reserve|${JSON.stringify([r.account, r.amount, r.ttlMs, r.reason])}`
     }
     case 'revoke': {
+      // The account is the key's scope, not a parameter: a key is never shared across accounts.
       const r = n as NormalizedRevoke
       return `revoke|${JSON.stringify([r.grantId, r.grantIdempotencyKey, r.amount, r.reason])}`
     }

@@ -42,6 +42,7 @@ export interface NormalizedSettle {
 
 /** A `RevokeInput` after validation. */
 export interface NormalizedRevoke {
+  account: string
   grantId: string | null
   grantIdempotencyKey: string | null
   amount: number | null

@@ -33,7 +33,10 @@ export interface GrantInput {
    * @default 0
    */
   priority?: number
-  /** Required: the same key grants once, whatever the number of retries. */
+  /**
+   * Required: the same key grants once, whatever the number of retries. Keys are scoped per
+   * account: another account may use the same key for its own grant.
+   */
   idempotencyKey: string
   metadata?: Metadata
 }
@@ -150,6 +153,12 @@ export type ReleaseResult =
 
 /** What `ledger.revoke` takes: a grant to claw back, whole or in part (refunds, disputes). */
 export interface RevokeInput {
+  /**
+   * The account the grant belongs to. Revoke acts within this account only: a grant of another
+   * account is `grant_not_found`, and both idempotency keys (the grant's and the revoke's) are
+   * this account's (keys are scoped per account).
+   */
+  account: string
   /** The grant, by id ... */
   grantId?: string
   /** ... or by the idempotency key it was granted with. Exactly one of the two. */

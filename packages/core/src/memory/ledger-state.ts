@@ -90,7 +90,10 @@ export interface LedgerState {
   accounts: Map<string, AccountState>
   grants: Map<string, GrantRow>
   holds: Map<string, HoldRow>
-  /** One key namespace for grants, debits, reserves and revokes. */
+  /**
+   * Idempotency records of grants, debits, reserves and revokes, by `scopedKey(account, key)`:
+   * one namespace per account.
+   */
   keys: Map<string, IdempotencyRecord>
   seq: number
   ids: number
@@ -298,9 +301,14 @@ export function housekeep(state: LedgerState, acc: AccountState, now: number): v
   acc.nextExpiry = next
 }
 
-/** Looks up a grant by the idempotency key it was granted with. */
-export function grantByKey(state: LedgerState, key: string): GrantRow | undefined {
-  const record = state.keys.get(key)
+/** The map key of `account`'s idempotency key `key` (JSON, so no two pairs collide). */
+export function scopedKey(account: string, key: string): string {
+  return JSON.stringify([account, key])
+}
+
+/** Looks up a grant of `account` by the idempotency key it was granted with. */
+export function grantByKey(state: LedgerState, account: string, key: string): GrantRow | undefined {
+  const record = state.keys.get(scopedKey(account, key))
   if (!record?.fingerprint.startsWith('grant|')) return undefined
   return state.grants.get((record.result as GrantResult).grantId)
 }

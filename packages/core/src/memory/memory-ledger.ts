@@ -32,6 +32,7 @@ import {
   nextId,
   noteExpiry,
   openHold,
+  scopedKey,
   take,
 } from './ledger-state.js'
 import { attachSync, type MemoryLedgerSync } from './memory-sync.js'
@@ -68,17 +69,24 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     return acc
   }
 
-  /** A stored result for `key`, replayed; a conflict if the key was bound to other parameters. */
-  function replay<T extends object>(key: string | null, print: string): (T & { replayed: true }) | undefined {
+  /**
+   * A stored result for `account`'s `key`, replayed; a conflict if the key was bound to other
+   * parameters. Keys are scoped per account: another account's use of the same key is unrelated.
+   */
+  function replay<T extends object>(
+    account: string,
+    key: string | null,
+    print: string,
+  ): (T & { replayed: true }) | undefined {
     if (key === null) return undefined
-    const record = state.keys.get(key)
+    const record = state.keys.get(scopedKey(account, key))
     if (!record) return undefined
     if (record.fingerprint !== print) throw new IdempotencyConflictError(key)
     return { ...(record.result as T), replayed: true }
   }
 
-  function remember(key: string | null, print: string, result: object): void {
-    if (key !== null) state.keys.set(key, { fingerprint: print, result })
+  function remember(account: string, key: string | null, print: string, result: object): void {
+    if (key !== null) state.keys.set(scopedKey(account, key), { fingerprint: print, result })
   }
 
   /**
@@ -87,15 +95,16 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
    */
   function forgetKeyOf(hold: HoldRow): void {
     if (hold.key === null) return
-    const stored = state.keys.get(hold.key)?.result as { hold?: Hold } | undefined
-    if (stored?.hold?.id === hold.id) state.keys.delete(hold.key)
+    const scoped = scopedKey(hold.account, hold.key)
+    const stored = state.keys.get(scoped)?.result as { hold?: Hold } | undefined
+    if (stored?.hold?.id === hold.id) state.keys.delete(scoped)
   }
 
   function reserveNow(n: NormalizedReserve, fingerprint: string | null): ReserveResult {
     const now = clock.now()
     const acc = touch(n.account, now)
     const print = fingerprint ?? ''
-    const replayed = replay<ReserveResult>(n.idempotencyKey, print)
+    const replayed = replay<ReserveResult>(n.account, n.idempotencyKey, print)
     if (replayed) return replayed
     if (acc.available < n.amount) {
       return { ok: false, reason: 'insufficient_credits', available: acc.available, required: n.amount }
@@ -115,7 +124,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     state.holds.set(hold.id, hold)
     openHold(acc, hold)
     const result: ReserveResult = { ok: true, hold: publicHold(hold), available: acc.available, replayed: false }
-    remember(n.idempotencyKey, print, result)
+    remember(n.account, n.idempotencyKey, print, result)
     return result
   }
 
@@ -180,7 +189,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     async grant(n, print) {
       const now = clock.now()
       const acc = touch(n.account, now)
-      const replayed = replay<GrantResult>(n.idempotencyKey, print)
+      const replayed = replay<GrantResult>(n.account, n.idempotencyKey, print)
       if (replayed) return replayed
       // Counted before a grant already past its expiry is expired: the bound is on what an
       // account can ever be asked to hold, so no running total or sum passes 2^53 - 1.
@@ -228,7 +237,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
         available: acc.available,
         replayed: false,
       }
-      remember(n.idempotencyKey, print, result)
+      remember(n.account, n.idempotencyKey, print, result)
       return result
     },
 
@@ -236,7 +245,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
       const now = clock.now()
       const acc = touch(n.account, now)
       const print = fingerprint ?? ''
-      const replayed = replay<DebitResult>(n.idempotencyKey, print)
+      const replayed = replay<DebitResult>(n.account, n.idempotencyKey, print)
       if (replayed) return replayed
       if (acc.available < n.amount) {
         // Refusals are not stored under the key: a retry after a top-up is evaluated afresh.
@@ -260,7 +269,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
         available: acc.available,
         replayed: false,
       }
-      remember(n.idempotencyKey, print, result)
+      remember(n.account, n.idempotencyKey, print, result)
       return result
     },
 
@@ -291,10 +300,12 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     async revoke(n, fingerprint) {
       const now = clock.now()
       const print = fingerprint ?? ''
-      const replayed = replay<RevokeResult>(n.idempotencyKey, print)
+      const replayed = replay<RevokeResult>(n.account, n.idempotencyKey, print)
       if (replayed) return replayed
-      const grant = n.grantId !== null ? state.grants.get(n.grantId) : grantByKey(state, n.grantIdempotencyKey ?? '')
-      if (!grant) return { ok: false, reason: 'grant_not_found' }
+      const grant =
+        n.grantId !== null ? state.grants.get(n.grantId) : grantByKey(state, n.account, n.grantIdempotencyKey ?? '')
+      // A grant of another account is not found: revoke acts within the account it names.
+      if (grant?.account !== n.account) return { ok: false, reason: 'grant_not_found' }
       const acc = touch(grant.account, now)
       let revoked = 0
       let pending = 0
@@ -336,7 +347,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
         available: acc.available,
         replayed: false,
       }
-      remember(n.idempotencyKey, print, result)
+      remember(n.account, n.idempotencyKey, print, result)
       return result
     },
 
@@ -369,7 +380,7 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
   attachSync<LedgerDriver, MemoryLedgerSync>(driver, {
     replayReserve(n, fingerprint) {
       if (n.idempotencyKey === null || fingerprint === null) return undefined
-      return replay<ReserveResult & { ok: true }>(n.idempotencyKey, fingerprint)
+      return replay<ReserveResult & { ok: true }>(n.account, n.idempotencyKey, fingerprint)
     },
     settledResult(holdId) {
       const settled = state.holds.get(holdId)?.settled

@@ -120,6 +120,7 @@ function batchOf(rng: Rng, now: number, accounts: string[], known: Known, size: 
         desc: `revoke ${JSON.stringify({ grant: grant.store, amount: amount === null ? null : amount + v, key })}`,
         run: (l) =>
           l.revoke({
+            account: grant.account,
             ...(byKey ? { grantIdempotencyKey: grant.key } : { grantId: grant.store }),
             ...(amount === null ? {} : { amount: amount + v }),
             reason: 'chaos-refund',

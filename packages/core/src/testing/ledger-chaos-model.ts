@@ -156,10 +156,15 @@ export class LedgerModel {
     }
   }
 
-  /** The stored result for `key`, replayed; a conflict when it was bound to other parameters. */
-  private replay(key: string | null, print: string): Result | { code: string } | null {
+  /** Idempotency keys are scoped per account: the map key is the pair. */
+  private scoped(account: string, key: string): string {
+    return JSON.stringify([account, key])
+  }
+
+  /** The stored result for `account`'s `key`, replayed; a conflict when it was bound to other parameters. */
+  private replay(account: string, key: string | null, print: string): Result | { code: string } | null {
     if (key === null) return null
-    const record = this.keys.get(key)
+    const record = this.keys.get(this.scoped(account, key))
     if (!record) return null
     if (record.print !== print) return conflict()
     return { ...record.result, replayed: true }
@@ -181,7 +186,7 @@ export class LedgerModel {
     const now = this.now()
     this.housekeep(i.account, now)
     const print = JSON.stringify(['grant', i.account, i.amount, i.source, i.expiresAt, i.priority])
-    const replayed = this.replay(i.key, print)
+    const replayed = this.replay(i.account, i.key, print)
     if (replayed) return replayed
     if (this.available(i.account, now) + this.held(i.account) + i.amount > MAX_BALANCE) return invalid()
     const g: ModelGrant = {
@@ -208,7 +213,7 @@ export class LedgerModel {
       available: this.available(i.account, now),
       replayed: false,
     }
-    this.keys.set(i.key, { print, result, grantId: g.id })
+    this.keys.set(this.scoped(i.account, i.key), { print, result, grantId: g.id })
     return result
   }
 
@@ -216,14 +221,14 @@ export class LedgerModel {
     const now = this.now()
     this.housekeep(i.account, now)
     const print = JSON.stringify(['debit', i.account, i.amount, i.reason])
-    const replayed = this.replay(i.key, print)
+    const replayed = this.replay(i.account, i.key, print)
     if (replayed) return replayed
     const available = this.available(i.account, now)
     if (available < i.amount) return { ok: false, reason: 'insufficient_credits', available, required: i.amount }
     this.take(i.account, i.amount, now)
     this.write(i.account, { type: 'debit', amount: -i.amount, grantId: null, holdId: null, reason: i.reason })
     const result = { ok: true, entryId: 'entry', amount: i.amount, available: available - i.amount, replayed: false }
-    if (i.key !== null) this.keys.set(i.key, { print, result })
+    if (i.key !== null) this.keys.set(this.scoped(i.account, i.key), { print, result })
     return result
   }
 
@@ -231,7 +236,7 @@ export class LedgerModel {
     const now = this.now()
     this.housekeep(i.account, now)
     const print = JSON.stringify(['reserve', i.account, i.amount, i.ttl, i.reason])
-    const replayed = this.replay(i.key, print)
+    const replayed = this.replay(i.account, i.key, print)
     if (replayed) return replayed
     const available = this.available(i.account, now)
     if (available < i.amount) return { ok: false, reason: 'insufficient_credits', available, required: i.amount }
@@ -254,7 +259,7 @@ export class LedgerModel {
       available: available - i.amount,
       replayed: false,
     }
-    if (i.key !== null) this.keys.set(i.key, { print, result })
+    if (i.key !== null) this.keys.set(this.scoped(i.account, i.key), { print, result })
     return result
   }
 
@@ -325,6 +330,7 @@ export class LedgerModel {
   }
 
   revoke(i: {
+    account: string
     grantId: string | null
     grantKey: string | null
     amount: number | null
@@ -333,10 +339,11 @@ export class LedgerModel {
   }): Result | { code: string } {
     const now = this.now()
     const print = JSON.stringify(['revoke', i.grantId, i.grantKey, i.amount, i.reason])
-    const replayed = this.replay(i.key, print)
+    const replayed = this.replay(i.account, i.key, print)
     if (replayed) return replayed
-    const id = i.grantId ?? (i.grantKey === null ? undefined : this.keys.get(i.grantKey)?.grantId)
-    const g = this.grants.find((x) => x.id === id)
+    const id =
+      i.grantId ?? (i.grantKey === null ? undefined : this.keys.get(this.scoped(i.account, i.grantKey))?.grantId)
+    const g = this.grants.find((x) => x.id === id && x.account === i.account)
     if (!g) return { ok: false, reason: 'grant_not_found' }
     this.housekeep(g.account, now)
     let revoked = 0
@@ -371,7 +378,7 @@ export class LedgerModel {
       available: this.available(g.account, now),
       replayed: false,
     }
-    if (i.key !== null) this.keys.set(i.key, { print, result })
+    if (i.key !== null) this.keys.set(this.scoped(i.account, i.key), { print, result })
     return result
   }
 

@@ -111,6 +111,7 @@ function nextStep(rng: Rng, clock: ManualClock, account: string, known: Known, p
       desc: `revoke ${JSON.stringify({ ...target('model'), amount, key: k })}`,
       store: (l) =>
         l.revoke({
+          account,
           ...target('store'),
           ...(amount === null ? {} : { amount }),
           reason: 'chaos-refund',
@@ -118,6 +119,7 @@ function nextStep(rng: Rng, clock: ManualClock, account: string, known: Known, p
         }),
       model: (model) =>
         model.revoke({
+          account,
           grantId: byKey ? null : g.model,
           grantKey: byKey ? g.key : null,
           amount,

@@ -158,6 +158,7 @@ export async function runAgainstModel(
           kind: o.op,
           call: (l, side) =>
             l.revoke({
+              account,
               ...(o.byKey ? { grantIdempotencyKey: g.key } : { grantId: g.pair[side] }),
               ...(o.amount === null ? {} : { amount: o.amount }),
               reason: 'r',

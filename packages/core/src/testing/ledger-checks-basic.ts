@@ -200,7 +200,7 @@ export const revoke: LedgerCheck = async ({ harness, clock }) => {
   const account = uid('revoke')
   const key = uid('grant')
   const a = await ledger.grant({ account, amount: 100, source: 'purchase', idempotencyKey: key })
-  expect(await ledger.revoke({ grantId: a.grantId, amount: 30, reason: 'partial refund' })).toMatchObject({
+  expect(await ledger.revoke({ account, grantId: a.grantId, amount: 30, reason: 'partial refund' })).toMatchObject({
     ok: true,
     revoked: 30,
     account,
@@ -209,14 +209,20 @@ export const revoke: LedgerCheck = async ({ harness, clock }) => {
     replayed: false,
   })
   // At most what is left, found by the grant's idempotency key.
-  const r2 = okResult(await ledger.revoke({ grantIdempotencyKey: key, amount: 100, reason: 'dispute' }), 'revoke')
+  const r2 = okResult(
+    await ledger.revoke({ account, grantIdempotencyKey: key, amount: 100, reason: 'dispute' }),
+    'revoke',
+  )
   expect(r2).toMatchObject({ revoked: 70, grantId: a.grantId, available: 0 })
   expect(typeof r2.entryId).toBe('string')
 
   const b = await grant(ledger, account, 40)
   okResult(await ledger.debit({ account, amount: 10, reason: 'x' }), 'debit')
-  expect(await ledger.revoke({ grantId: b.grantId, reason: 'refund' })).toMatchObject({ ok: true, revoked: 30 })
-  expect(await ledger.revoke({ grantId: b.grantId, reason: 'refund again' })).toMatchObject({
+  expect(await ledger.revoke({ account, grantId: b.grantId, reason: 'refund' })).toMatchObject({
+    ok: true,
+    revoked: 30,
+  })
+  expect(await ledger.revoke({ account, grantId: b.grantId, reason: 'refund again' })).toMatchObject({
     ok: true,
     revoked: 0,
     entryId: null,
@@ -226,32 +232,41 @@ export const revoke: LedgerCheck = async ({ harness, clock }) => {
 
   const c = await grant(ledger, account, 20)
   const rk = uid('revoke')
-  const first = okResult(await ledger.revoke({ grantId: c.grantId, amount: 5, reason: 'r', idempotencyKey: rk }), 'r')
-  const again = okResult(await ledger.revoke({ grantId: c.grantId, amount: 5, reason: 'r', idempotencyKey: rk }), 'r')
+  const first = okResult(
+    await ledger.revoke({ account, grantId: c.grantId, amount: 5, reason: 'r', idempotencyKey: rk }),
+    'r',
+  )
+  const again = okResult(
+    await ledger.revoke({ account, grantId: c.grantId, amount: 5, reason: 'r', idempotencyKey: rk }),
+    'r',
+  )
   expect(again).toEqual({ ...first, replayed: true })
   expect((await ledger.balance(account)).available).toBe(15)
   await expectCode(
-    ledger.revoke({ grantId: c.grantId, amount: 6, reason: 'r', idempotencyKey: rk }),
+    ledger.revoke({ account, grantId: c.grantId, amount: 6, reason: 'r', idempotencyKey: rk }),
     'idempotency_conflict',
   )
   expect((await ledger.balance(account)).available).toBe(15)
 
   const e = await grant(ledger, account, 10, { expiresAt: clock.now() + 1000 })
   clock.advance(1000)
-  expect(await ledger.revoke({ grantId: e.grantId, reason: 'late' })).toMatchObject({ ok: true, revoked: 0 })
+  expect(await ledger.revoke({ account, grantId: e.grantId, reason: 'late' })).toMatchObject({
+    ok: true,
+    revoked: 0,
+  })
 
-  expect(await ledger.revoke({ grantId: uid('no-such-grant'), reason: 'x' })).toEqual({
+  expect(await ledger.revoke({ account, grantId: uid('no-such-grant'), reason: 'x' })).toEqual({
     ok: false,
     reason: 'grant_not_found',
   })
-  expect(await ledger.revoke({ grantIdempotencyKey: uid('no-such-key'), reason: 'x' })).toEqual({
+  expect(await ledger.revoke({ account, grantIdempotencyKey: uid('no-such-key'), reason: 'x' })).toEqual({
     ok: false,
     reason: 'grant_not_found',
   })
   // A debit's key names no grant.
   const dk = uid('debit')
   okResult(await ledger.debit({ account, amount: 1, reason: 'x', idempotencyKey: dk }), 'debit')
-  expect(await ledger.revoke({ grantIdempotencyKey: dk, reason: 'x' })).toEqual({
+  expect(await ledger.revoke({ account, grantIdempotencyKey: dk, reason: 'x' })).toEqual({
     ok: false,
     reason: 'grant_not_found',
   })

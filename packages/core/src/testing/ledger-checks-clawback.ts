@@ -25,7 +25,7 @@ export const refundWhileHeld: LedgerCheck = async ({ harness }) => {
   const g = await ledger.grant({ account, amount: 1000, source: 'purchase', idempotencyKey: grantKey })
   const hold = await reserve(ledger, account, 1000)
   const refundKey = uid('refund')
-  const refund = { grantIdempotencyKey: grantKey, amount: 1000, reason: 'refund', idempotencyKey: refundKey }
+  const refund = { account, grantIdempotencyKey: grantKey, amount: 1000, reason: 'refund', idempotencyKey: refundKey }
   const revoked = okResult(await ledger.revoke(refund), 'revoke')
   expect(revoked, 'a refund of held units is pending, not lost').toMatchObject({
     revoked: 0,
@@ -60,7 +60,7 @@ export const refundThenSettleBelow: LedgerCheck = async ({ harness }) => {
   const a = uid('clawback')
   const ga = await grant(ledger, a, 100)
   const ha = await reserve(ledger, a, 100)
-  expect(await ledger.revoke({ grantId: ga.grantId, amount: 30, reason: 'refund' })).toMatchObject({
+  expect(await ledger.revoke({ account: a, grantId: ga.grantId, amount: 30, reason: 'refund' })).toMatchObject({
     ok: true,
     revoked: 0,
     pending: 30,
@@ -82,7 +82,7 @@ export const refundThenSettleBelow: LedgerCheck = async ({ harness }) => {
   const b = uid('clawback')
   const gb = await grant(ledger, b, 100)
   const hb = await reserve(ledger, b, 100)
-  okResult(await ledger.revoke({ grantId: gb.grantId, amount: 30, reason: 'refund' }), 'revoke')
+  okResult(await ledger.revoke({ account: b, grantId: gb.grantId, amount: 30, reason: 'refund' }), 'revoke')
   expect(await ledger.settle({ holdId: hb, amount: 80 }), 'settle 80 of 100 with 30 pending').toMatchObject({
     ok: true,
     charged: 80,
@@ -108,7 +108,7 @@ export const refundThenHoldExpires: LedgerCheck = async ({ harness, clock }) => 
   const account = uid('clawback')
   const g = await grant(ledger, account, 100)
   const hold = await reserve(ledger, account, 100, 1000)
-  expect(await ledger.revoke({ grantId: g.grantId, amount: 100, reason: 'refund' })).toMatchObject({
+  expect(await ledger.revoke({ account, grantId: g.grantId, amount: 100, reason: 'refund' })).toMatchObject({
     revoked: 0,
     pending: 100,
   })
@@ -136,7 +136,7 @@ export const refundAcrossHolds: LedgerCheck = async ({ harness }) => {
   const ga = await grant(ledger, a, 100)
   const h1 = await reserve(ledger, a, 60)
   const h2 = await reserve(ledger, a, 40)
-  expect(await ledger.revoke({ grantId: ga.grantId, amount: 70, reason: 'refund' })).toMatchObject({
+  expect(await ledger.revoke({ account: a, grantId: ga.grantId, amount: 70, reason: 'refund' })).toMatchObject({
     revoked: 0,
     pending: 70,
   })
@@ -149,7 +149,7 @@ export const refundAcrossHolds: LedgerCheck = async ({ harness }) => {
   const gb = await grant(ledger, b, 100)
   okResult(await ledger.debit({ account: b, amount: 20, reason: 'x' }), 'debit')
   const hb = await reserve(ledger, b, 50)
-  expect(await ledger.revoke({ grantId: gb.grantId, amount: 70, reason: 'refund' })).toMatchObject({
+  expect(await ledger.revoke({ account: b, grantId: gb.grantId, amount: 70, reason: 'refund' })).toMatchObject({
     revoked: 30,
     pending: 40,
     available: 0,
@@ -163,7 +163,7 @@ export const refundAcrossHolds: LedgerCheck = async ({ harness }) => {
   const hc = await reserve(ledger, c, 100)
   const pendings: number[] = []
   for (const amount of [30, 30, 50, 10]) {
-    const r = okResult(await ledger.revoke({ grantId: gc.grantId, amount, reason: 'refund' }), 'revoke')
+    const r = okResult(await ledger.revoke({ account: c, grantId: gc.grantId, amount, reason: 'refund' }), 'revoke')
     expect(r.revoked).toBe(0)
     pendings.push(r.pending)
   }
@@ -176,7 +176,7 @@ export const refundAcrossHolds: LedgerCheck = async ({ harness }) => {
   const first = await grant(ledger, d, 50, { priority: 1 })
   await grant(ledger, d, 50)
   const hd = await reserve(ledger, d, 80)
-  expect(await ledger.revoke({ grantId: first.grantId, amount: 50, reason: 'refund' })).toMatchObject({
+  expect(await ledger.revoke({ account: d, grantId: first.grantId, amount: 50, reason: 'refund' })).toMatchObject({
     revoked: 0,
     pending: 50,
     available: 20,
@@ -192,7 +192,7 @@ export const disputeWhileHeld: LedgerCheck = async ({ harness }) => {
   const a = uid('dispute')
   const ga = await grant(ledger, a, 100)
   const ha = await reserve(ledger, a, 40)
-  expect(await ledger.revoke({ grantId: ga.grantId, reason: 'dispute' })).toMatchObject({
+  expect(await ledger.revoke({ account: a, grantId: ga.grantId, reason: 'dispute' })).toMatchObject({
     revoked: 60,
     pending: 40,
     available: 0,
@@ -209,8 +209,13 @@ export const disputeWhileHeld: LedgerCheck = async ({ harness }) => {
   const b = uid('dispute')
   const gb = await grant(ledger, b, 100)
   const hb = await reserve(ledger, b, 100)
-  expect(await ledger.revoke({ grantId: gb.grantId, amount: 50, reason: 'refund' })).toMatchObject({ pending: 50 })
-  expect(await ledger.revoke({ grantId: gb.grantId, reason: 'dispute' })).toMatchObject({ revoked: 0, pending: 100 })
+  expect(await ledger.revoke({ account: b, grantId: gb.grantId, amount: 50, reason: 'refund' })).toMatchObject({
+    pending: 50,
+  })
+  expect(await ledger.revoke({ account: b, grantId: gb.grantId, reason: 'dispute' })).toMatchObject({
+    revoked: 0,
+    pending: 100,
+  })
   expect(await ledger.release({ holdId: hb })).toMatchObject({ released: 0, forfeited: 100, available: 0 })
   expect(await ledger.balance(b)).toMatchObject({ available: 0, held: 0 })
   await expectSound(harness, b)
@@ -222,7 +227,9 @@ export const spentStaysSpent: LedgerCheck = async ({ harness }) => {
   const account = uid('clawback')
   const g = await grant(ledger, account, 100)
   const hold = await reserve(ledger, account, 100)
-  expect(await ledger.revoke({ grantId: g.grantId, amount: 100, reason: 'refund' })).toMatchObject({ pending: 100 })
+  expect(await ledger.revoke({ account, grantId: g.grantId, amount: 100, reason: 'refund' })).toMatchObject({
+    pending: 100,
+  })
   expect(await ledger.settle({ holdId: hold, amount: 100 })).toMatchObject({
     charged: 100,
     released: 0,

@@ -127,7 +127,7 @@ export const concurrentReplays: LedgerCheck = async ({ harness }) => {
   const vk = uid('revoke')
   const revokes = await Promise.all(
     Array.from({ length: n }, () =>
-      ledger.revoke({ grantId: target.grantId, amount: 4, reason: 'refund', idempotencyKey: vk }),
+      ledger.revoke({ account, grantId: target.grantId, amount: 4, reason: 'refund', idempotencyKey: vk }),
     ),
   )
   expect(
@@ -137,7 +137,7 @@ export const concurrentReplays: LedgerCheck = async ({ harness }) => {
   for (const r of revokes) expect(r).toMatchObject({ ok: true, revoked: 4 })
   // Distinct revokes race for what is left: together they take it exactly.
   const distinct = await Promise.all(
-    Array.from({ length: 10 }, () => ledger.revoke({ grantId: target.grantId, amount: 4, reason: 'more' })),
+    Array.from({ length: 10 }, () => ledger.revoke({ account, grantId: target.grantId, amount: 4, reason: 'more' })),
   )
   expect(distinct.reduce((s, r) => s + (r.ok ? r.revoked : 0), 0)).toBe(6)
   expect(await ledger.balance(account)).toMatchObject({ available: 0, held: 10 })

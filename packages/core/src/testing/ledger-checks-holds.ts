@@ -205,14 +205,19 @@ export const forfeits: LedgerCheck = async ({ harness, clock }) => {
   const full = uid('revoke-held')
   const k = await grant(ledger, full, 50)
   const h3 = okResult(await ledger.reserve({ account: full, amount: 30, ttl: '1 h' }), 'reserve').hold
-  expect(await ledger.revoke({ grantId: k.grantId, reason: 'chargeback' })).toMatchObject({ revoked: 20, available: 0 })
+  expect(await ledger.revoke({ account: full, grantId: k.grantId, reason: 'chargeback' })).toMatchObject({
+    revoked: 20,
+    available: 0,
+  })
   expect(await ledger.release({ holdId: h3.id })).toMatchObject({ ok: true, released: 0, forfeited: 30, available: 0 })
   await expectSound(harness, full)
 
   const partial = uid('revoke-part')
   const m = await grant(ledger, partial, 50)
   const h4 = okResult(await ledger.reserve({ account: partial, amount: 30, ttl: '1 h' }), 'reserve').hold
-  expect(await ledger.revoke({ grantId: m.grantId, amount: 10, reason: 'r' })).toMatchObject({ revoked: 10 })
+  expect(await ledger.revoke({ account: partial, grantId: m.grantId, amount: 10, reason: 'r' })).toMatchObject({
+    revoked: 10,
+  })
   expect(await ledger.release({ holdId: h4.id })).toMatchObject({ ok: true, released: 30, forfeited: 0, available: 40 })
   await expectSound(harness, partial)
 }

@@ -151,34 +151,34 @@ export const edgeValues: LedgerCheck = async ({ harness }) => {
 
 /**
  * Idempotency fingerprints are unambiguous: parameters that join to the same text with a
- * separator ('acct|5' + 1 against 'acct' + 5) are different calls, so reusing the key is a
- * conflict that writes nothing, never a replay of the other call's result.
+ * separator (amount 1 with reason '5|r' against amount 5 with reason 'r'...) are different calls,
+ * so reusing the key is a conflict that writes nothing, never a replay of the other call's result.
+ * And the scope of a key is unambiguous too: account 'x|5' with key 'k' and account 'x' with key
+ * '5|k' are two accounts' keys, never one record.
  */
 export const fingerprintsDoNotCollide: LedgerCheck = async ({ harness }) => {
   const { ledger, raw } = harness
   const a = uid('fp')
-  const a5 = `${a}|5`
   await grant(ledger, a, 100)
-  await grant(ledger, a5, 100)
 
   const debitKey = uid('fp-debit')
-  okResult(await ledger.debit({ account: a5, amount: 1, reason: 'r', idempotencyKey: debitKey }), 'debit')
+  okResult(await ledger.debit({ account: a, amount: 1, reason: '5|r', idempotencyKey: debitKey }), 'debit')
   await expectCode(
-    ledger.debit({ account: a, amount: 5, reason: '1|r', idempotencyKey: debitKey }),
+    ledger.debit({ account: a, amount: 15, reason: 'r', idempotencyKey: debitKey }),
     'idempotency_conflict',
   )
 
   const grantKey = uid('fp-grant')
-  await grant(ledger, a5, 1, { source: 's', idempotencyKey: grantKey })
+  await grant(ledger, a, 1, { source: 's', idempotencyKey: grantKey })
   await expectCode(grant(ledger, a, 5, { source: '1|s', idempotencyKey: grantKey }), 'idempotency_conflict')
 
   const reserveKey = uid('fp-reserve')
   okResult(
-    await ledger.reserve({ account: a5, amount: 1, ttl: 60_000, reason: 'r', idempotencyKey: reserveKey }),
+    await ledger.reserve({ account: a, amount: 1, ttl: 60_000, reason: 'r', idempotencyKey: reserveKey }),
     'reserve',
   )
   await expectCode(
-    ledger.reserve({ account: a, amount: 5, ttl: 1, reason: '60000|r', idempotencyKey: reserveKey }),
+    ledger.reserve({ account: a, amount: 1, ttl: 1, reason: '60000|r', idempotencyKey: reserveKey }),
     'idempotency_conflict',
   )
 
@@ -187,17 +187,33 @@ export const fingerprintsDoNotCollide: LedgerCheck = async ({ harness }) => {
   await grant(ledger, a, 10, { idempotencyKey: k })
   await grant(ledger, a, 10, { idempotencyKey: `${k}|5` })
   const revokeKey = uid('fp-revoke')
-  okResult(await ledger.revoke({ grantIdempotencyKey: `${k}|5`, reason: 'r', idempotencyKey: revokeKey }), 'revoke')
+  okResult(
+    await ledger.revoke({ account: a, grantIdempotencyKey: `${k}|5`, reason: 'r', idempotencyKey: revokeKey }),
+    'revoke',
+  )
   await expectCode(
-    ledger.revoke({ grantIdempotencyKey: k, amount: 5, reason: '|r', idempotencyKey: revokeKey }),
+    ledger.revoke({ account: a, grantIdempotencyKey: k, amount: 5, reason: '|r', idempotencyKey: revokeKey }),
     'idempotency_conflict',
   )
 
   // Exactly the first of each pair happened.
-  expect((await ledger.balance(a5)).available).toBe(100 - 1 + 1 - 1)
-  expect((await ledger.balance(a5)).held).toBe(1)
-  expect((await ledger.balance(a)).available).toBe(100 + 10 + 10 - 10)
-  expect((await raw.entries(a)).filter((e) => e.type === 'debit')).toEqual([])
+  expect(await ledger.balance(a)).toMatchObject({ available: 100 - 1 + 1 - 1 + 10 + 10 - 10, held: 1 })
+  expect((await raw.entries(a)).filter((e) => e.type === 'debit').map((e) => e.amount)).toEqual([-1])
+
+  // The (account, key) pair: a separator moved from the account into the key names another record.
+  for (const sep of ['|', ':', '}', '{']) {
+    const [outer, inner] = [`${a}${sep}5`, a]
+    const key = uid('fp-scope')
+    await grant(ledger, outer, 7)
+    const first = okResult(await ledger.debit({ account: outer, amount: 7, reason: 'r', idempotencyKey: key }), 'debit')
+    const second = okResult(
+      await ledger.debit({ account: inner, amount: 1, reason: 'r', idempotencyKey: `5${sep}${key}` }),
+      'debit',
+    )
+    expect(first.replayed || second.replayed, `scope with ${sep}`).toBe(false)
+    expect((await ledger.balance(outer)).available).toBe(0)
+    await expectSound(harness, outer)
+  }
+  expect((await ledger.balance(a)).available).toBe(109 - 4)
   await expectSound(harness, a)
-  await expectSound(harness, a5)
 }

@@ -12,23 +12,54 @@ export const revokeKeyFirst: LedgerCheck = async ({ harness }) => {
   const debitKey = uid('debit')
   okResult(await ledger.debit({ account, amount: 5, reason: 'x', idempotencyKey: debitKey }), 'debit')
   await expectCode(
-    ledger.revoke({ grantId: uid('no-such-grant'), amount: 5, reason: 'refund', idempotencyKey: debitKey }),
+    ledger.revoke({
+      account,
+      grantId: uid('no-such-grant'),
+      amount: 5,
+      reason: 'refund',
+      idempotencyKey: debitKey,
+    }),
     'idempotency_conflict',
   )
   await expectCode(
-    ledger.revoke({ grantIdempotencyKey: uid('no-such-key'), reason: 'refund', idempotencyKey: debitKey }),
+    ledger.revoke({
+      account,
+      grantIdempotencyKey: uid('no-such-key'),
+      reason: 'refund',
+      idempotencyKey: debitKey,
+    }),
     'idempotency_conflict',
   )
   const revokeKey = uid('revoke')
   const first = okResult(
-    await ledger.revoke({ grantId: g.grantId, amount: 10, reason: 'refund', idempotencyKey: revokeKey }),
+    await ledger.revoke({
+      account,
+      grantId: g.grantId,
+      amount: 10,
+      reason: 'refund',
+      idempotencyKey: revokeKey,
+    }),
     'revoke',
   )
   await expectCode(
-    ledger.revoke({ grantId: uid('no-such-grant'), amount: 10, reason: 'refund', idempotencyKey: revokeKey }),
+    ledger.revoke({
+      account,
+      grantId: uid('no-such-grant'),
+      amount: 10,
+      reason: 'refund',
+      idempotencyKey: revokeKey,
+    }),
     'idempotency_conflict',
   )
-  expect(await ledger.revoke({ grantId: g.grantId, amount: 10, reason: 'refund', idempotencyKey: revokeKey })).toEqual({
+  expect(
+    await ledger.revoke({
+      account,
+      grantId: g.grantId,
+      amount: 10,
+      reason: 'refund',
+      idempotencyKey: revokeKey,
+    }),
+  ).toEqual({
     ...first,
     replayed: true,
   })

@@ -30,6 +30,7 @@ import {
 } from './ledger-checks-hostile.js'
 import { idempotencyConflicts } from './ledger-checks-idempotency.js'
 import { history, invalidInput } from './ledger-checks-input.js'
+import { keysPerAccount, revokeWrongAccount } from './ledger-checks-key-scope.js'
 import { closedHoldKeepsKey, concurrentReserveAfterRelease, releaseFreesKey } from './ledger-checks-release-key.js'
 import { revokeKeyFirst } from './ledger-checks-revoke-key.js'
 import type { HarnessFactory, LedgerHarness, SuiteOptions } from './types.js'
@@ -51,6 +52,8 @@ export const ledgerChecks = {
   'concurrent idempotent replays: one effect': concurrentReplays,
   'concurrent housekeeping and closing races': concurrentHousekeeping,
   'idempotency conflicts: other parameters throw, nothing written': idempotencyConflicts,
+  'idempotency keys are scoped per account: two accounts may use one key': keysPerAccount,
+  'revoke naming another account finds nothing and changes nothing': revokeWrongAccount,
   'spending order: priority, soonest expiry, oldest': spendingOrder,
   'grant expiry': grantExpiry,
   'hold expiry and settle after expiry': holdExpiry,

@@ -202,15 +202,15 @@ export const ledgerCore = (s: string): string[] => [
       RETURN p_result || '{"replayed": true}'::jsonb;
     END $$`,
 
-  // Remember a successful result under its key. The caller checked the key under the account
-  // lock, so a conflicting row can only come from another account's transaction, and since a
-  // fingerprint always names its account, that is a conflict: roll back.
-  `CREATE OR REPLACE FUNCTION ${s}._remember(p_key text, p_fp text, p_result jsonb, p_now timestamptz) RETURNS void
+  // Remember a successful result under the account's key. The caller checked the key under the
+  // account lock, so a conflicting row cannot appear; if one does, roll back rather than overwrite.
+  `CREATE OR REPLACE FUNCTION ${s}._remember(p_account text, p_key text, p_fp text, p_result jsonb, p_now timestamptz)
+    RETURNS void
     LANGUAGE plpgsql
     AS $$
     BEGIN
-      INSERT INTO ${s}.idempotency (key, fingerprint, result, created_at)
-      VALUES (p_key, p_fp, p_result, p_now) ON CONFLICT DO NOTHING;
+      INSERT INTO ${s}.idempotency (account, key, fingerprint, result, created_at)
+      VALUES (p_account, p_key, p_fp, p_result, p_now) ON CONFLICT DO NOTHING;
       IF NOT FOUND THEN
         RAISE EXCEPTION 'idempotency key reused with different parameters' USING ERRCODE = 'MT409';
       END IF;

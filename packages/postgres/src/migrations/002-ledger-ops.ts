@@ -9,7 +9,9 @@
  * `accounts.available` is kept in step by every function here; SQLSTATE MT500 means it disagreed
  * with the grants, which would be a bug: the whole call rolls back.
  */
-const idemCheck = (s: string) => `SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key`
+// Keys are scoped per account (docs/semantics.md): every function that checks one has p_account.
+const idemCheck = (s: string) =>
+  `SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE account = p_account AND key = p_key`
 
 /**
  * Lock the account and take p_amount from its cached available. Fast path: one conditional
@@ -75,7 +77,7 @@ export const ledgerOps = (s: string): string[] => [
       END IF;
       v_res := jsonb_build_object('ok', true, 'grantId', 'g_' || v_gid, 'entryId', 'e_' || v_eid, 'amount', p_amount,
         'available', v_avail, 'replayed', false);
-      PERFORM ${s}._remember(p_key, p_fp, v_res, v_now);
+      PERFORM ${s}._remember(p_account, p_key, p_fp, v_res, v_now);
       RETURN v_res;
     END $$`,
 
@@ -109,7 +111,7 @@ ${lockSpend(s)}
       RETURNING id INTO v_eid;
       v_res := jsonb_build_object('ok', true, 'entryId', 'e_' || v_eid, 'amount', p_amount,
         'available', v_avail, 'replayed', false);
-      IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_key, p_fp, v_res, v_now); END IF;
+      IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_account, p_key, p_fp, v_res, v_now); END IF;
       RETURN v_res;
     END $$`,
 
@@ -136,7 +138,7 @@ ${lockSpend(s)}
       UPDATE ${s}.accounts SET next_check = least(next_check, v_hold.expires_at) WHERE account = p_account;
       v_res := jsonb_build_object('ok', true, 'hold', ${s}._hold_json(v_hold),
         'available', v_avail, 'replayed', false);
-      IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_key, p_fp, v_res, v_now); END IF;
+      IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_account, p_key, p_fp, v_res, v_now); END IF;
       RETURN v_res;
     END $$`,
 
@@ -214,7 +216,7 @@ ${lockSpend(s)}
       -- afresh. A reserve waiting for the account lock re-reads the key after it, so it sees this.
       IF v_hold.idempotency_key IS NOT NULL THEN
         DELETE FROM ${s}.idempotency
-        WHERE key = v_hold.idempotency_key AND result->'hold'->>'id' = 'h_' || v_id;
+        WHERE account = v_hold.account AND key = v_hold.idempotency_key AND result->'hold'->>'id' = 'h_' || v_id;
       END IF;
       UPDATE ${s}.accounts SET available = available + v_released
       WHERE account = v_account RETURNING available INTO v_avail;
@@ -225,8 +227,9 @@ ${lockSpend(s)}
   // Revoke (docs/semantics.md): takes what is left of the grant now; units of it held by open holds
   // are `pending`. A full revoke ends the grant, so they are forfeited when returned; a partial one
   // adds them to the grant's clawback, paid when their hold returns them (_give_back). Results
-  // stored before `pending` existed replay with pending 0 (nothing was pending then).
-  `CREATE OR REPLACE FUNCTION ${s}.revoke(p_grant text, p_grant_key text, p_amount bigint, p_reason text,
+  // stored before `pending` existed replay with pending 0 (nothing was pending then). It acts within
+  // p_account only: a grant of another account is not found, and both keys are p_account's.
+  `CREATE OR REPLACE FUNCTION ${s}.revoke(p_account text, p_grant text, p_grant_key text, p_amount bigint, p_reason text,
       p_key text, p_fp text, p_metadata jsonb, p_now_ms bigint)
     RETURNS jsonb LANGUAGE plpgsql
     AS $$
@@ -239,9 +242,11 @@ ${lockSpend(s)}
         IF FOUND THEN RETURN '{"pending": 0}'::jsonb || ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
       END IF;
       IF p_grant IS NOT NULL THEN
-        SELECT id, account INTO v_gid, v_account FROM ${s}.grants WHERE id = ${s}._id(p_grant, 'g');
+        SELECT id, account INTO v_gid, v_account FROM ${s}.grants
+        WHERE id = ${s}._id(p_grant, 'g') AND account = p_account;
       ELSE
-        SELECT id, account INTO v_gid, v_account FROM ${s}.grants WHERE idempotency_key = p_grant_key
+        SELECT id, account INTO v_gid, v_account FROM ${s}.grants
+        WHERE account = p_account AND idempotency_key = p_grant_key
         ORDER BY id LIMIT 1;
       END IF;
       IF v_gid IS NULL THEN RETURN '{"ok": false, "reason": "grant_not_found"}'::jsonb; END IF;
@@ -276,7 +281,7 @@ ${lockSpend(s)}
       WHERE account = v_account RETURNING available INTO v_avail;
       v_res := jsonb_build_object('ok', true, 'revoked', v_revoked, 'pending', v_pending, 'account', v_account,
         'grantId', 'g_' || v_gid, 'entryId', 'e_' || v_eid, 'available', v_avail, 'replayed', false);
-      IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_key, p_fp, v_res, v_now); END IF;
+      IF p_key IS NOT NULL THEN PERFORM ${s}._remember(p_account, p_key, p_fp, v_res, v_now); END IF;
       RETURN v_res;
     END $$`,
 ]

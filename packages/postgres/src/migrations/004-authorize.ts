@@ -48,7 +48,7 @@ export const authorize = (s: string): string[] => [
       v_take record; v_hold ${s}.holds; v_eid bigint; v_res jsonb;
     BEGIN
       IF p_key IS NOT NULL THEN
-        SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key;
+        SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE account = p_account AND key = p_key;
         IF FOUND THEN
           RETURN ${s}._authorize_replay(p_fp, v_idem.fingerprint, v_idem.result, p_charge, p_amount, p_items,
             ${s}._ms(${s}._now(p_now_ms)));
@@ -58,7 +58,7 @@ export const authorize = (s: string): string[] => [
       v_now := ${s}._open(p_account, p_now_ms);
       v_ms := coalesce(p_now_ms, ${s}._ms(v_now));
       IF p_key IS NOT NULL THEN
-        SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE key = p_key;
+        SELECT fingerprint, result INTO v_idem FROM ${s}.idempotency WHERE account = p_account AND key = p_key;
         IF FOUND THEN
           RETURN ${s}._authorize_replay(p_fp, v_idem.fingerprint, v_idem.result, p_charge, p_amount, p_items, v_ms);
         END IF;
@@ -98,7 +98,7 @@ export const authorize = (s: string): string[] => [
         UPDATE ${s}.accounts SET next_check = least(next_check, v_hold.expires_at) WHERE account = p_account;
       END IF;
       IF p_key IS NOT NULL THEN
-        PERFORM ${s}._remember(p_key, p_fp, jsonb_build_object('ok', true, 'hold', ${s}._hold_json(v_hold),
+        PERFORM ${s}._remember(p_account, p_key, p_fp, jsonb_build_object('ok', true, 'hold', ${s}._hold_json(v_hold),
           'available', v_avail, 'replayed', false), v_now);
       END IF;
       RETURN jsonb_build_object('ok', true,

@@ -6,6 +6,7 @@ import { limiter } from './003-limiter.js'
 import { authorize } from './004-authorize.js'
 import { clawback } from './005-clawback.js'
 import { releaseFreesKey } from './006-release-frees-key.js'
+import { keysPerAccount } from './007-keys-per-account.js'
 
 export interface Migration {
   version: number
@@ -46,4 +47,5 @@ export const migrations: Migration[] = [
     statements: (s) => [...clawback(s), ...functions(s)],
   },
   { version: 6, name: 'a released hold frees its key', statements: (s) => [...releaseFreesKey(s), ...functions(s)] },
+  { version: 7, name: 'idempotency keys per account', statements: (s) => [...keysPerAccount(s), ...functions(s)] },
 ]

@@ -4,7 +4,8 @@
  * second call cannot see a different answer. The revoke's own key is checked here too, so a
  * replayed revoke costs one round trip.
  *
- * KEYS 1 the grant key's record, 2 the revoke key's record (or KEYS[1] again)
+ * KEYS 1 the grant key's record, 2 the revoke key's record (or KEYS[1] again), both the account's
+ *      (under its hash tag, so this call touches one cluster slot)
  * ARGV 1 the revoke's fingerprint or ''
  */
 export const LEDGER_GRANT_LOOKUP_LUA = `

@@ -9,7 +9,7 @@ import { LUA_NOW, luaJoin } from './clock.js'
  * KEYS  1 m (account row hash: seq, avail, held, closed, trimmed, trimmedCount)
  *       2 g (grants: id -> JSON)  3 gs (spending order zset)  4 h (holds: id -> JSON)
  *       5 ho (open holds by expiry)  6 hc (closed holds by closing order)  7 e (entries by seq)
- *       8 idempotency record of this call (the m key again when the call has no key)
+ *       8 the account's idempotency record of this call's key (the m key again when the call has no key)
  * ARGV  1 now or ''  2 entries kept per account  3 closed holds kept per account
  *       4 account, tag-encoded (the tail of every id)  5 account  6 fingerprint or ''
  *       7.. the operation's own arguments
@@ -192,8 +192,8 @@ local function save_hold(id, h)
     sa = sa, res = h.res, k = h.k }))
 end
 
--- true when the record \`raw\` names a hold of this account that was released. A hold of another
--- account cannot be read here (its keys are not declared); its record stays bound to it.
+-- true when the record \`raw\` names a hold of this account that was released. Records are the
+-- account's own (keys are scoped per account), so the hold they name is always one of its holds.
 freed_by_release = function(raw)
   local hold = cjson.decode(raw).hold
   if type(hold) ~= 'table' or type(hold.id) ~= 'string' then return false end
