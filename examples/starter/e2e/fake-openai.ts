@@ -14,6 +14,15 @@ export interface FakeCall {
  */
 export const FAKE_USAGE = { input_tokens: 120, cached_tokens: 100, output_tokens: 30 }
 
+export type FakeUsage = typeof FAKE_USAGE
+
+export interface FakeOpenAIOptions {
+  /** The streamed answer, sent word by word. @default 'Hello from the fake OpenAI.' */
+  reply?: string
+  /** What `response.completed` reports for a request and its reply. @default FAKE_USAGE */
+  usage?: (body: Record<string, unknown>, reply: string) => FakeUsage
+}
+
 function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     let raw = ''
@@ -30,7 +39,11 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   })
 }
 
-export async function startFakeOpenAI(): Promise<{ url: string; calls: FakeCall[]; close(): Promise<void> }> {
+export async function startFakeOpenAI(
+  options: FakeOpenAIOptions = {},
+): Promise<{ url: string; calls: FakeCall[]; close(): Promise<void> }> {
+  const reply = options.reply ?? 'Hello from the fake OpenAI.'
+  const usageOf = options.usage ?? (() => FAKE_USAGE)
   const calls: FakeCall[] = []
   const server: Server = createServer(async (req, res) => {
     const body = await readJson(req)
@@ -42,7 +55,8 @@ export async function startFakeOpenAI(): Promise<{ url: string; calls: FakeCall[
       const send = (type: string, data: Record<string, unknown>) =>
         res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`)
       send('response.created', { response })
-      for (const delta of ['Hello ', 'from ', 'the ', 'fake ', 'OpenAI.']) {
+      const usage = usageOf(body, reply)
+      for (const delta of reply.match(/\S+\s*/g) ?? []) {
         send('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta })
       }
       send('response.completed', {
@@ -53,15 +67,15 @@ export async function startFakeOpenAI(): Promise<{ url: string; calls: FakeCall[
             {
               type: 'message',
               role: 'assistant',
-              content: [{ type: 'output_text', text: 'Hello from the fake OpenAI.' }],
+              content: [{ type: 'output_text', text: reply }],
             },
           ],
           usage: {
-            input_tokens: FAKE_USAGE.input_tokens,
-            input_tokens_details: { cached_tokens: FAKE_USAGE.cached_tokens },
-            output_tokens: FAKE_USAGE.output_tokens,
+            input_tokens: usage.input_tokens,
+            input_tokens_details: { cached_tokens: usage.cached_tokens },
+            output_tokens: usage.output_tokens,
             output_tokens_details: { reasoning_tokens: 0 },
-            total_tokens: FAKE_USAGE.input_tokens + FAKE_USAGE.output_tokens,
+            total_tokens: usage.input_tokens + usage.output_tokens,
           },
         },
       })

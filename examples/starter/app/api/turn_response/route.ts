@@ -1,29 +1,12 @@
-import { estimateResponses, meteredResponsesStream } from '@metered/next/ai'
-import { type TurnRequest, turnRequest } from '@/lib/chat-schema'
+import { meteredResponsesStream } from '@metered/next/ai'
+import { turnRequest } from '@/lib/chat-schema'
 import { demoResponsesStream } from '@/lib/demo-model'
 import { CHAT_MODEL } from '@/lib/env'
 import { metered } from '@/lib/metered'
-import { INSTRUCTIONS, MAX_OUTPUT_TOKENS, openaiClient } from '@/lib/openai'
+import { openaiClient } from '@/lib/openai'
+import { estimateTurn, INSTRUCTIONS, responsesRequest } from '@/lib/turn'
 
 export const runtime = 'nodejs'
-
-/** Tools are built here from names the client may switch on; a tool definition never comes from the client. */
-function serverTools(body: TurnRequest) {
-  const available = { web_search: { type: 'web_search' as const } }
-  return (body.tools ?? []).map((name) => available[name])
-}
-
-/** The Responses API request of one turn (one function-call round trip = one metered turn). */
-function responsesRequest(body: TurnRequest) {
-  return {
-    model: CHAT_MODEL,
-    instructions: INSTRUCTIONS,
-    input: body.messages,
-    tools: serverTools(body),
-    max_output_tokens: MAX_OUTPUT_TOKENS,
-    parallel_tool_calls: false,
-  }
-}
 
 /**
  * The starter's generate route, metered: 401 without a session, 429 over the limits, 402 without
@@ -35,7 +18,7 @@ export const POST = metered.withCredits(
   {
     feature: 'generate',
     schema: turnRequest,
-    estimate: (_req, { body }) => estimateResponses(responsesRequest(body), { model: CHAT_MODEL }),
+    estimate: (_req, { body }) => estimateTurn(body),
   },
   async (_req, ctx) => {
     const openai = openaiClient()
