@@ -17,8 +17,8 @@ export const FAKE_USAGE = { input_tokens: 120, cached_tokens: 100, output_tokens
 export type FakeUsage = typeof FAKE_USAGE
 
 export interface FakeOpenAIOptions {
-  /** The streamed answer, sent word by word. @default 'Hello from the fake OpenAI.' */
-  reply?: string
+  /** The streamed answer (or one per request), sent word by word. @default 'Hello from the fake OpenAI.' */
+  reply?: string | ((body: Record<string, unknown>) => string)
   /** What `response.completed` reports for a request and its reply. @default FAKE_USAGE */
   usage?: (body: Record<string, unknown>, reply: string) => FakeUsage
 }
@@ -42,7 +42,8 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
 export async function startFakeOpenAI(
   options: FakeOpenAIOptions = {},
 ): Promise<{ url: string; calls: FakeCall[]; close(): Promise<void> }> {
-  const reply = options.reply ?? 'Hello from the fake OpenAI.'
+  const replyTo = (body: Record<string, unknown>) =>
+    typeof options.reply === 'function' ? options.reply(body) : (options.reply ?? 'Hello from the fake OpenAI.')
   const usageOf = options.usage ?? (() => FAKE_USAGE)
   const calls: FakeCall[] = []
   const server: Server = createServer(async (req, res) => {
@@ -55,6 +56,7 @@ export async function startFakeOpenAI(
       const send = (type: string, data: Record<string, unknown>) =>
         res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`)
       send('response.created', { response })
+      const reply = replyTo(body)
       const usage = usageOf(body, reply)
       for (const delta of reply.match(/\S+\s*/g) ?? []) {
         send('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta })
