@@ -20,7 +20,7 @@ import OpenAI from 'openai'
 import { startFakeOpenAI } from '../examples/starter/e2e/fake-openai.js'
 import { type ChatMessage, turnRequest } from '../examples/starter/lib/chat-schema.js'
 import { pricing, UNITS_PER_CREDIT } from '../examples/starter/lib/pricing.js'
-import { estimateTurn, INSTRUCTIONS, responsesRequest } from '../examples/starter/lib/turn.js'
+import { estimateTurn, responsesRequest } from '../examples/starter/lib/turn.js'
 
 /** Turns a route settles before its holds follow its answers (`WARM_UP` in @metered/next). */
 const WARM_UP = 3
@@ -64,9 +64,7 @@ function answerTo(turn: number): string {
 function billedUsage(body: Record<string, unknown>, reply: string) {
   const messages = body.input as ChatMessage[]
   const input =
-    countTokens(String(body.instructions ?? '')) +
-    messages.reduce((sum, m) => sum + countTokens(m.content) + 4, 0) +
-    3
+    countTokens(String(body.instructions ?? '')) + messages.reduce((sum, m) => sum + countTokens(m.content) + 4, 0) + 3
   return { input_tokens: input, cached_tokens: 0, output_tokens: countTokens(reply) }
 }
 
@@ -75,7 +73,12 @@ async function main() {
   const fake = await startFakeOpenAI({ reply: (body) => answerTo(turnOf(body)), usage: billedUsage })
   const openai = new OpenAI({ apiKey: 'sk-bench', baseURL: fake.url, maxRetries: 0 })
   const stores = createMemoryStores()
-  const metering = createMetered({ ledger: stores.ledger, usage: stores.usage, pricing, unitsPerCredit: UNITS_PER_CREDIT })
+  const metering = createMetered({
+    ledger: stores.ledger,
+    usage: stores.usage,
+    pricing,
+    unitsPerCredit: UNITS_PER_CREDIT,
+  })
   const pending: Promise<unknown>[] = []
   const metered = createMeteredNext({
     metered: metering,
@@ -95,7 +98,12 @@ async function main() {
       return meteredResponsesStream(events, ctx)
     },
   )
-  await metering.ledger.grant({ account: 'bench-user', amount: 1_000_000_000, source: 'bench', idempotencyKey: 'bench-grant' })
+  await metering.ledger.grant({
+    account: 'bench-user',
+    amount: 1_000_000_000,
+    source: 'bench',
+    idempotencyKey: 'bench-grant',
+  })
 
   const messages: ChatMessage[] = []
   const rows: { turn: number; prompt: number; answer: number; hold: number; charge: number }[] = []
@@ -114,13 +122,21 @@ async function main() {
     if (after.held !== 0) throw new Error(`turn ${turn}: the hold was not settled`)
     const call = fake.calls.at(-1)
     const billed = billedUsage(call?.body ?? {}, answerTo(turn))
-    rows.push({ turn, prompt: billed.input_tokens, answer: billed.output_tokens, hold, charge: before.available - after.available })
+    rows.push({
+      turn,
+      prompt: billed.input_tokens,
+      answer: billed.output_tokens,
+      hold,
+      charge: before.available - after.available,
+    })
     messages.push({ role: 'assistant', content: answerTo(turn) })
   }
   await fake.close()
 
   const credits = (units: number) => (units / UNITS_PER_CREDIT).toFixed(3)
-  console.log(`starter turn: ${responsesRequest({ messages: [] }).model}, max_output_tokens ${responsesRequest({ messages: [] }).max_output_tokens}`)
+  console.log(
+    `starter turn: ${responsesRequest({ messages: [] }).model}, max_output_tokens ${responsesRequest({ messages: [] }).max_output_tokens}`,
+  )
   console.log('turn  prompt tokens  answer tokens  hold (credits)  charge (credits)  hold / charge')
   for (const r of rows) {
     console.log(

@@ -111,7 +111,16 @@ export function priceRow(model: string, overrides: Record<string, OwnPrice>): Pr
   }
   const listed = catalogPrice(model)
   if (!listed) {
-    return { model, source: 'unpriced', listedAs: null, provider: null, input: null, cachedInput: null, cacheWrite: null, output: null }
+    return {
+      model,
+      source: 'unpriced',
+      listedAs: null,
+      provider: null,
+      input: null,
+      cachedInput: null,
+      cacheWrite: null,
+      output: null,
+    }
   }
   const listedAs = Object.keys(catalogModels).find((name) => catalogModels[name] === listed) ?? model
   return {
@@ -128,10 +137,12 @@ export function priceRow(model: string, overrides: Record<string, OwnPrice>): Pr
 
 function checkOverrides(value: unknown, file: string): Record<string, OwnPrice> {
   const wrong = (why: string) => new UsageError(`${file}: ${why}`)
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw wrong('must be a JSON object of models')
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw wrong('must be a JSON object of models')
   for (const [model, price] of Object.entries(value)) {
     const p = price as Record<string, unknown>
-    if (typeof p !== 'object' || p === null) throw wrong(`"${model}" must be { input, output, cachedInput?, cacheWrite? }`)
+    if (typeof p !== 'object' || p === null)
+      throw wrong(`"${model}" must be { input, output, cachedInput?, cacheWrite? }`)
     for (const field of ['input', 'output', 'cachedInput', 'cacheWrite']) {
       const v = p[field]
       const required = field === 'input' || field === 'output'
@@ -165,7 +176,10 @@ function table(rows: PriceRow[]): string {
 }
 
 /** Runs `metered prices`; returns the exit code (1 when a named model is unpriced). */
-export async function prices(options: PricesOptions, io: { log: (text: string) => void; cwd: string }): Promise<number> {
+export async function prices(
+  options: PricesOptions,
+  io: { log: (text: string) => void; cwd: string },
+): Promise<number> {
   if (options.help) {
     io.log(PRICES_USAGE)
     return 0
@@ -182,16 +196,25 @@ export async function prices(options: PricesOptions, io: { log: (text: string) =
     overrides = checkOverrides(parsed, options.overrides)
   }
   const named = [...new Set([...options.models, ...Object.keys(overrides)])]
-  const models = options.models.length > 0 ? named : [...new Set([...Object.keys(overrides), ...Object.keys(catalogModels)])]
+  const models =
+    options.models.length > 0 ? named : [...new Set([...Object.keys(overrides), ...Object.keys(catalogModels)])]
   const rows = models.map((model) => priceRow(model, overrides))
   const unpriced = rows.filter((r) => r.source === 'unpriced').map((r) => r.model)
   if (options.json) {
-    io.log(JSON.stringify({ catalog: { source: CATALOG_SOURCE, date: CATALOG_DATE }, unit: 'USD per 1M tokens', models: rows, unpriced }, null, 2))
+    io.log(
+      JSON.stringify(
+        { catalog: { source: CATALOG_SOURCE, date: CATALOG_DATE }, unit: 'USD per 1M tokens', models: rows, unpriced },
+        null,
+        2,
+      ),
+    )
   } else {
     io.log(`Token prices perToken() uses, USD per 1M tokens. Catalog: ${CATALOG_SOURCE}, ${CATALOG_DATE}.`)
     io.log(table(rows))
     if (unpriced.length > 0) {
-      io.log(`\nNo price for ${unpriced.map((m) => `"${m}"`).join(', ')}: every call to it would fail. Add it to perToken({ models }).`)
+      io.log(
+        `\nNo price for ${unpriced.map((m) => `"${m}"`).join(', ')}: every call to it would fail. Add it to perToken({ models }).`,
+      )
     }
   }
   return unpriced.length > 0 ? 1 : 0

@@ -5,7 +5,7 @@ import { perToken } from '@metered/core'
 import { CATALOG_DATE, CATALOG_SOURCE, catalogModels } from '@metered/core/prices'
 import { describe, expect, it } from 'vitest'
 import { UsageError } from '../src/options.js'
-import { decimal, parsePricesCommand, type PriceRow, prices } from '../src/prices.js'
+import { decimal, type PriceRow, parsePricesCommand, prices } from '../src/prices.js'
 
 async function run(argv: string[], files: Record<string, string> = {}) {
   const cwd = await mkdtemp(join(tmpdir(), 'metered-prices-'))
@@ -24,7 +24,9 @@ describe('metered prices', () => {
     expect(rows).toHaveLength(3)
     expect(rows[0]).toMatch(/^gpt-5\.2\s+catalog \(openai\)\s+gpt-5\.2\s+1\.75\s+0\.175\s+= input\s+14$/)
     // a snapshot is listed under its model
-    expect(rows[1]).toMatch(/^gpt-4\.1-nano-2025-04-14\s+catalog \(openai\)\s+gpt-4\.1-nano\s+0\.1\s+0\.025\s+= input\s+0\.4$/)
+    expect(rows[1]).toMatch(
+      /^gpt-4\.1-nano-2025-04-14\s+catalog \(openai\)\s+gpt-4\.1-nano\s+0\.1\s+0\.025\s+= input\s+0\.4$/,
+    )
   })
 
   it('exits 1 naming every unpriced model', async () => {
@@ -35,7 +37,10 @@ describe('metered prices', () => {
   })
 
   it("the app's own prices win over the catalog and are checked too", async () => {
-    const overrides = JSON.stringify({ 'my-finetune': { input: 3, output: 12 }, 'gpt-5.2': { input: 2, cachedInput: 0.2, output: 16 } })
+    const overrides = JSON.stringify({
+      'my-finetune': { input: 3, output: 12 },
+      'gpt-5.2': { input: 2, cachedInput: 0.2, output: 16 },
+    })
     const { code, out } = await run(['my-finetune', 'gpt-5.2-2025-12-11', '--overrides', 'prices.json', '--json'], {
       'prices.json': overrides,
     })
@@ -49,7 +54,10 @@ describe('metered prices', () => {
     ])
     // the same prices perToken charges with those overrides
     const pricer = perToken({ models: JSON.parse(overrides) })
-    expect(pricer.price({ model: 'gpt-5.2-2025-12-11', inputTokens: 1_000_000, outputTokens: 0 })).toEqual({ n: 2n, d: 1n })
+    expect(pricer.price({ model: 'gpt-5.2-2025-12-11', inputTokens: 1_000_000, outputTokens: 0 })).toEqual({
+      n: 2n,
+      d: 1n,
+    })
   })
 
   it('without models: the whole catalog plus the overrides', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_MAX_OUTPUT_TOKENS, estimateChatCompletions, estimateResponses } from '../src/ai/index.js'
 import { countInputTokens, encodingFor } from '../src/ai/count-tokens.js'
+import { DEFAULT_MAX_OUTPUT_TOKENS, estimateChatCompletions, estimateResponses } from '../src/ai/index.js'
 
 /**
  * Known token counts from OpenAI's tiktoken: "hello world" is [24912, 2375] in o200k_base;

@@ -25,7 +25,10 @@ describe('fit mode over HTTP with the OpenAI SDK', () => {
         body: 'json',
         fit: { minOutputTokens: 64 },
         estimate: (_req, { body }) =>
-          estimateResponses({ input: (body as { prompt: string }).prompt, max_output_tokens: 4096 }, { model: 'gpt-4.1-nano' }),
+          estimateResponses(
+            { input: (body as { prompt: string }).prompt, max_output_tokens: 4096 },
+            { model: 'gpt-4.1-nano' },
+          ),
       },
       async (_req, ctx) =>
         meteredResponsesStream(

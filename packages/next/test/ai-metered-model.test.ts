@@ -2,8 +2,8 @@ import { createMemoryStores, createMetered } from '@metered/core'
 import { generateText, streamText, wrapLanguageModel } from 'ai'
 import { MockLanguageModelV4 } from 'ai/test'
 import { describe, expect, it } from 'vitest'
-import { MeteredRefusalError, meteredMiddleware, meteredModel } from '../src/ai/index.js'
 import { countInputTokens } from '../src/ai/count-tokens.js'
+import { MeteredRefusalError, meteredMiddleware, meteredModel } from '../src/ai/index.js'
 import { generatePricer } from './server-helpers.js'
 
 const usage = (input: number, output: number) => ({

@@ -20,17 +20,25 @@ const WORST = units(CAP) // 533
 
 type Turn = { output: number }
 
-function route(t: ReturnType<typeof setup>, options: { hold?: 'learned' | 'worst-case'; fit?: { minOutputTokens: number } } = {}) {
+function route(
+  t: ReturnType<typeof setup>,
+  options: { hold?: 'learned' | 'worst-case'; fit?: { minOutputTokens: number } } = {},
+) {
   const seen: { maxOutputTokens: number | null; fitted: boolean; held: number }[] = []
   let gate: Promise<void> | null = null
-  const handler = t.metered.withCredits({ feature: 'generate', body: 'json', estimate, ...options }, async (_req, ctx) => {
-    seen.push({ maxOutputTokens: ctx.maxOutputTokens, fitted: ctx.fitted, held: ctx.ticket.amount })
-    if (gate) await gate
-    const { output } = ctx.body as Turn
-    // an honest upstream never answers past the cap it was sent
-    ctx.charge({ usage: { model: MODEL, inputTokens: 100, outputTokens: Math.min(output, ctx.maxOutputTokens ?? CAP) } })
-    return Response.json({ ok: true })
-  })
+  const handler = t.metered.withCredits(
+    { feature: 'generate', body: 'json', estimate, ...options },
+    async (_req, ctx) => {
+      seen.push({ maxOutputTokens: ctx.maxOutputTokens, fitted: ctx.fitted, held: ctx.ticket.amount })
+      if (gate) await gate
+      const { output } = ctx.body as Turn
+      // an honest upstream never answers past the cap it was sent
+      ctx.charge({
+        usage: { model: MODEL, inputTokens: 100, outputTokens: Math.min(output, ctx.maxOutputTokens ?? CAP) },
+      })
+      return Response.json({ ok: true })
+    },
+  )
   return {
     seen,
     hold(until: Promise<void> | null) {
@@ -62,7 +70,7 @@ describe('withCredits holds of usage estimates', () => {
     expect(before - (await t.available('u1'))).toBe(units(200))
   })
 
-  it("an answer far longer than the allowance is charged in full from the balance, and raises the next hold", async () => {
+  it('an answer far longer than the allowance is charged in full from the balance, and raises the next hold', async () => {
     const t = setup()
     await t.grant('u1', 100)
     const r = route(t)

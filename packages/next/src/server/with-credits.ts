@@ -4,8 +4,8 @@ import { createCharges } from './charges.js'
 import { clientEstimateIssues } from './estimate-error.js'
 import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
-import { type ParamsOf, type ParamsOption, type RouteParamsOf, resolveParams } from './params.js'
 import { affordableOutputTokens, createOutputAllowance } from './output-allowance.js'
+import { type ParamsOf, type ParamsOption, type RouteParamsOf, resolveParams } from './params.js'
 import { isUnpricedModel, unpricedModelError } from './prices.js'
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js'
 import { refusalResponse } from './refusal.js'
@@ -214,7 +214,13 @@ export function createWithCredits(core: MeteredNextCore) {
         if (holdId) await metered.ledger.release({ holdId }).catch(core.onError)
         return refusalResponse(
           core.problems,
-          { reason: 'insufficient_credits', available: shortOf.reach, required: shortOf.worst, retryAfter: null, limit: null },
+          {
+            reason: 'insufficient_credits',
+            available: shortOf.reach,
+            required: shortOf.worst,
+            retryAfter: null,
+            limit: null,
+          },
           {
             toCredits: metered.credits.toCredits,
             buyUrl: core.buyUrl,
