@@ -10,6 +10,15 @@ export interface FakeCall {
 /** The usage the fake reports for every Responses call: 120 input tokens (100 of them cached), 30 output. */
 export const FAKE_USAGE = { input_tokens: 120, cached_tokens: 100, output_tokens: 30 }
 
+export type FakeUsage = typeof FAKE_USAGE
+
+export interface FakeOpenAIOptions {
+  /** The streamed answer (or one per request), sent word by word. @default 'Hello from the fake OpenAI.' */
+  reply?: string | ((body: Record<string, unknown>) => string)
+  /** What `response.completed` reports for a request and its reply. @default FAKE_USAGE */
+  usage?: (body: Record<string, unknown>, reply: string) => FakeUsage
+}
+
 function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     let raw = ''
@@ -41,7 +50,10 @@ export interface FakeOpenAIServer {
  * `FAKE_USAGE`, and gpt-image-1 generations (`POST /v1/images/generations`). Used by the
  * starter's and the CLI's end-to-end tests.
  */
-export async function startFakeOpenAI(): Promise<FakeOpenAIServer> {
+export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAIServer> {
+  const replyTo = (body: Record<string, unknown>) =>
+    typeof options.reply === 'function' ? options.reply(body) : (options.reply ?? 'Hello from the fake OpenAI.')
+  const usageOf = options.usage ?? (() => FAKE_USAGE)
   const calls: FakeCall[] = []
   const server: Server = createServer(async (req, res) => {
     const body = await readJson(req)
@@ -54,7 +66,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAIServer> {
       const send = (type: string, data: Record<string, unknown>) =>
         res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`)
       send('response.created', { response })
-      for (const delta of ['Hello ', 'from ', 'the ', 'fake ', 'OpenAI.']) {
+      const reply = replyTo(body)
+      const usage = usageOf(body, reply)
+      for (const delta of reply.match(/\S+\s*/g) ?? []) {
         send('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta })
       }
       send('response.completed', {
@@ -65,15 +79,15 @@ export async function startFakeOpenAI(): Promise<FakeOpenAIServer> {
             {
               type: 'message',
               role: 'assistant',
-              content: [{ type: 'output_text', text: 'Hello from the fake OpenAI.' }],
+              content: [{ type: 'output_text', text: reply }],
             },
           ],
           usage: {
-            input_tokens: FAKE_USAGE.input_tokens,
-            input_tokens_details: { cached_tokens: FAKE_USAGE.cached_tokens },
-            output_tokens: FAKE_USAGE.output_tokens,
+            input_tokens: usage.input_tokens,
+            input_tokens_details: { cached_tokens: usage.cached_tokens },
+            output_tokens: usage.output_tokens,
             output_tokens_details: { reasoning_tokens: 0 },
-            total_tokens: FAKE_USAGE.input_tokens + FAKE_USAGE.output_tokens,
+            total_tokens: usage.input_tokens + usage.output_tokens,
           },
         },
       })

@@ -3,7 +3,14 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 
-export { FAKE_USAGE, type FakeCall, type FakeOpenAIServer, startFakeOpenAI } from './fake-openai.js'
+export {
+  FAKE_USAGE,
+  type FakeCall,
+  type FakeOpenAIOptions,
+  type FakeOpenAIServer,
+  type FakeUsage,
+  startFakeOpenAI,
+} from './fake-openai.js'
 export { findPgBouncer, type PgBouncerOptions, type PgBouncerServer, spawnPgBouncer } from './pgbouncer.js'
 export { type RedisTestClient, withRedis } from './redis-client.js'
 export { type RedisCluster, type RedisClusterOptions, startRedisCluster } from './redis-cluster.js'

@@ -1,11 +1,23 @@
 'use client'
-import { LowCreditsNotice, RateLimitNotice, useMeteredFetch } from '@metered/next/react'
+import { LowCreditsNotice, RateLimitNotice, useCredits, useMeteredFetch } from '@metered/next/react'
 import Link from 'next/link'
 import { type FormEvent, useId, useState } from 'react'
 import type { ChatMessage } from '@/lib/chat-schema'
 import { readStarterStream } from '@/lib/sse'
 
 type Usage = { input: number; output: number }
+
+/** Shown when the balance paid for a shorter answer than a full one (the route's `fit`). */
+function FittedNotice() {
+  const { fittedOutputTokens } = useCredits()
+  if (fittedOutputTokens === null) return null
+  return (
+    <p className="notice" data-testid="fitted-notice">
+      Your balance covered a shorter answer than usual: at most {fittedOutputTokens.toLocaleString('en-US')} tokens.{' '}
+      <Link href="/buy-credits">Buy credits</Link> for full answers.
+    </p>
+  )
+}
 
 export function Chat({ signedIn }: { signedIn: boolean }) {
   // Updates the header balance from the response headers, and again once the stream has settled.
@@ -93,6 +105,7 @@ export function Chat({ signedIn }: { signedIn: boolean }) {
       )}
       {/* Signed out there is no balance to read (the notice would ask for one and get a 401). */}
       {signedIn && <LowCreditsNotice className="notice" threshold={5} buyUrl="/buy-credits" />}
+      {signedIn && <FittedNotice />}
       <RateLimitNotice className="notice" />
       <form onSubmit={(e) => void send(e)} className="row">
         <div className="stack" style={{ flex: 1 }}>

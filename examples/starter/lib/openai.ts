@@ -10,9 +10,4 @@ export function openaiClient(): OpenAI | null {
   return cache.__starterOpenAI
 }
 
-/** The starter's developer prompt. */
-export const INSTRUCTIONS =
-  'You are a helpful assistant in a demo app. Answer concisely; use web search only when the question needs fresh facts.'
-
-/** Output tokens the hold is sized for: the worst case of one turn. */
-export const MAX_OUTPUT_TOKENS = 1024
+export { INSTRUCTIONS, MAX_OUTPUT_TOKENS } from './turn'

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises'
 import { NotAnAppError } from './detect.js'
 import { type Io, init } from './init.js'
 import { parseCommandLine, USAGE, UsageError } from './options.js'
+import { PRICES_USAGE, parsePricesCommand, prices } from './prices.js'
 
 /** y/N on the terminal; null (never overwrite) when stdin is not one. */
 function terminalAsk(): Io['ask'] {
@@ -17,7 +18,18 @@ function terminalAsk(): Io['ask'] {
   }
 }
 
+async function pricesCommand(argv: string[]): Promise<number> {
+  try {
+    const options = parsePricesCommand(argv)
+    return await prices(options, { log: (text) => console.log(text), cwd: process.cwd() })
+  } catch (error) {
+    console.error(`metered: ${error instanceof Error ? error.message : String(error)}\n\n${PRICES_USAGE}`)
+    return 2
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'prices') return pricesCommand(argv.slice(1))
   let parsed: ReturnType<typeof parseCommandLine>
   try {
     parsed = parseCommandLine(argv)

@@ -26,6 +26,7 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `Usage: metered init [dir] [options]
+       metered prices [model ...] [--overrides <file.json>] [--json]   (metered prices --help)
 
 Adds metered to a Next.js App Router app: lib/metered.ts, the credits/profile/admin routes,
 checkout + Stripe webhook, instrumentation.ts, MeteredProvider in the root layout.

@@ -2,6 +2,7 @@ import { createMemoryStores, createMetered } from '@metered/core'
 import { generateText, streamText, wrapLanguageModel } from 'ai'
 import { MockLanguageModelV4 } from 'ai/test'
 import { describe, expect, it } from 'vitest'
+import { countInputTokens } from '../src/ai/count-tokens.js'
 import { MeteredRefusalError, meteredMiddleware, meteredModel } from '../src/ai/index.js'
 import { generatePricer } from './server-helpers.js'
 
@@ -143,8 +144,10 @@ describe('meteredModel (AI SDK)', () => {
     expect((await reader.read()).value).toMatchObject({ type: 'stream-start' })
     await reader.cancel()
     const { events } = await stores.usage.list({ account: 'u1', from: 0, to: Date.now() + 1000 })
-    expect(events.map((e) => [e.status, e.inputTokens, e.outputTokens])).toEqual([['aborted', 101, 0]])
-    const charged = metered.priceUnits('chat', { model: 'gpt-4.1-nano', inputTokens: 101, outputTokens: 0 })
+    // the prompt's JSON text counted with gpt-4.1-nano's encoding (o200k_base)
+    const prompt = await countInputTokens('gpt-4.1-nano', ['x'.repeat(300)])
+    expect(events.map((e) => [e.status, e.inputTokens, e.outputTokens])).toEqual([['aborted', prompt, 0]])
+    const charged = metered.priceUnits('chat', { model: 'gpt-4.1-nano', inputTokens: prompt, outputTokens: 0 })
     expect(charged).toBeGreaterThan(0)
     expect(await stores.ledger.balance('u1')).toMatchObject({ held: 0, available: 10_000 - charged })
   })

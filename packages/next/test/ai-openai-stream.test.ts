@@ -53,7 +53,7 @@ describe('meteredResponsesStream through withCredits, against a loopback OpenAI'
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/event-stream')
     // the hold's headers: 10 credits minus the estimate's hold
-    const estimate = estimateResponses(turn, { model: 'gpt-4.1-nano', maxOutputTokens: 2048 })
+    const estimate = await estimateResponses(turn, { model: 'gpt-4.1-nano', maxOutputTokens: 2048 })
     const holdUnits = t.metered.metered.priceUnits('generate', estimate)
     expect(res.headers.get('credits-remaining')).toBe(t.metered.credits.format(10_000 - holdUnits))
     const payloads = parseSse(await res.text()) as Array<{ event: string; data: { type: string; delta?: string } }>
@@ -102,7 +102,7 @@ describe('meteredResponsesStream through withCredits, against a loopback OpenAI'
     expect((await fake.closed()).early).toBe(true) // the upstream request was aborted too
     const [event] = await events(t, 'u1')
     expect(event!.status).toBe('aborted')
-    const estimate = estimateResponses(turn, { model: 'gpt-4.1-nano', maxOutputTokens: 2048 })
+    const estimate = await estimateResponses(turn, { model: 'gpt-4.1-nano', maxOutputTokens: 2048 })
     expect(event!.inputTokens).toBe(estimate.inputTokens)
     expect(event!.outputTokens % 10).toBe(0)
     expect(event!.outputTokens).toBeGreaterThanOrEqual(10)
@@ -149,7 +149,7 @@ describe('meteredResponsesStream through withCredits, against a loopback OpenAI'
       expect(event!.status).toBe('aborted')
       const hold = t.metered.metered.priceUnits(
         'generate',
-        estimateResponses(turn, { model: 'gpt-4.1-nano', maxOutputTokens: 2048 }),
+        await estimateResponses(turn, { model: 'gpt-4.1-nano', maxOutputTokens: 2048 }),
       )
       expect(await t.available('u1')).toBe(policy === 'release' ? 10_000 : 10_000 - hold)
       expect((await t.stores.ledger.balance('u1')).held).toBe(0)

@@ -38,6 +38,18 @@ async function app(user: string, rules?: Rules) {
     return new Response(body, { headers: { 'content-type': 'text/event-stream' } })
   })
   const image = t.metered.withCredits({ feature: 'image', price: 5 }, () => Response.json({ url: 'https://img' }))
+  // 1 prompt token and up to 4096 output tokens of gpt-4.1-nano; a short balance gets a shorter answer
+  const fitted = t.metered.withCredits(
+    {
+      feature: 'generate',
+      fit: { minOutputTokens: 64 },
+      estimate: { model: 'gpt-4.1-nano', inputTokens: 1, outputTokens: 4096 },
+    },
+    (_req, ctx) => {
+      ctx.charge({ usage: { model: 'gpt-4.1-nano', inputTokens: 1, outputTokens: 10 } })
+      return Response.json({ maxOutputTokens: ctx.maxOutputTokens })
+    },
+  )
   const catchAll: Record<string, CatchAllHandlers> = {
     '/api/credits': t.metered.creditRoutes(),
     '/api/profile': t.metered.profileRoutes(),
@@ -52,6 +64,7 @@ async function app(user: string, rules?: Rules) {
     calls.push(`${req.method} ${url.pathname}`)
     if (url.pathname === '/api/turn_response') return turn(req, noParams)
     if (url.pathname === '/api/image') return image(req, noParams)
+    if (url.pathname === '/api/fitted') return fitted(req, noParams)
     const prefix = Object.keys(catchAll).find((p) => url.pathname.startsWith(p))
     if (!prefix) return new Response(null, { status: 404 })
     // the catch-all's params as Next passes them for `[...route]`
@@ -110,6 +123,20 @@ describe('hooks against the real routes', () => {
     expect([...chart.querySelectorAll('rect title')].map((t) => t.textContent)).toEqual([
       expect.stringMatching(/^generate, \w+ \d+: 0\.39 credits$/),
     ])
+  })
+
+  it('an answer fitted to a short balance shows in useCredits, and the next full one clears it', async () => {
+    const a = await app('u1')
+    await a.t.stores.ledger.grant({ account: 'u1', amount: 500, source: 't', idempotencyKey: 'u1' })
+    const grab: Parameters<typeof Grab>[0]['into'] = {}
+    renderWithProvider(<Grab into={grab} />, { fetch: a.fetch })
+    const res = await act(() => grab.fetch!('/api/fitted', { method: 'POST' }))
+    // 500 units: floor((500 - 0.13) / 0.52) = 961 output tokens
+    expect(await res.json()).toEqual({ maxOutputTokens: 961 })
+    expect(grab.credits!.fittedOutputTokens).toBe(961)
+    await a.t.grant('u1', 10)
+    await act(() => grab.fetch!('/api/fitted', { method: 'POST' }))
+    expect(grab.credits!.fittedOutputTokens).toBeNull()
   })
 
   it('a real 402 shows the notice with the server buy link', async () => {

@@ -1,20 +1,10 @@
 import type { MeteredUsage } from '@metered/core'
+import { countInputTokens } from './count-tokens.js'
 
-/**
- * Characters per input token when estimating a prompt before the call. 3 is deliberately below
- * the ~4 of English text (JSON punctuation, code and other languages tokenize denser), so the
- * hold errs on the high side; settle charges the provider's real count.
- */
-export const ESTIMATE_CHARS_PER_TOKEN = 3
+export { ESTIMATE_CHARS_PER_TOKEN } from './count-tokens.js'
 
 /** Output tokens assumed when the request sets no limit. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 4096
-
-function tokensOf(value: unknown): number {
-  if (value === undefined || value === null) return 0
-  const text = typeof value === 'string' ? value : JSON.stringify(value)
-  return Math.ceil(text.length / ESTIMATE_CHARS_PER_TOKEN)
-}
 
 /** Options of `estimateResponses` and `estimateChatCompletions`. */
 export interface EstimateOptions {
@@ -37,18 +27,23 @@ export interface ResponsesRequestLike {
 }
 
 /**
- * The worst case of a Responses API call, for `withCredits({ estimate })`: input tokens from the
- * JSON length of `input`, `instructions` and `tools` (ceil(chars / 3), on the high side), plus
+ * The worst case of a Responses API call, for `withCredits({ estimate })`: the input tokens of
+ * `input`, `instructions` and `tools` (counted with the model's tokenizer for OpenAI models, else
+ * ceil(chars / 3), on the high side), plus
  * `max_output_tokens` (or `options.maxOutputTokens`, default 4096). A `previous_response_id`
  * conversation is not visible here: its stored turns are input the hold does not cover, and a
  * settle above the hold takes the rest from the balance (never below zero).
  * @example
  * estimate: (req, { body }) => estimateResponses(body, { model: 'gpt-4.1-nano', maxOutputTokens: 2048 })
  */
-export function estimateResponses(request: ResponsesRequestLike, options: EstimateOptions = {}): MeteredUsage {
+export async function estimateResponses(
+  request: ResponsesRequestLike,
+  options: EstimateOptions = {},
+): Promise<MeteredUsage> {
+  const model = options.model ?? request.model ?? null
   return {
-    model: options.model ?? request.model ?? null,
-    inputTokens: tokensOf(request.input) + tokensOf(request.instructions) + tokensOf(request.tools),
+    model,
+    inputTokens: await countInputTokens(model, [request.input, request.instructions, request.tools]),
     outputTokens: request.max_output_tokens ?? options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
   }
 }
@@ -64,20 +59,22 @@ export interface ChatCompletionsRequestLike {
 }
 
 /**
- * The worst case of a Chat Completions call: ceil(chars / 3) of `messages` and `tools`, plus
+ * The worst case of a Chat Completions call: the input tokens of `messages` and `tools` (as in
+ * `estimateResponses`), plus
  * `max_completion_tokens` (or `max_tokens`, or `options.maxOutputTokens`, default 4096) times `n`.
  * @example
  * estimate: (req, { body }) => estimateChatCompletions(body, { model: 'gpt-4.1-mini' })
  */
-export function estimateChatCompletions(
+export async function estimateChatCompletions(
   request: ChatCompletionsRequestLike,
   options: EstimateOptions = {},
-): MeteredUsage {
+): Promise<MeteredUsage> {
   const perChoice =
     request.max_completion_tokens ?? request.max_tokens ?? options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS
+  const model = options.model ?? request.model ?? null
   return {
-    model: options.model ?? request.model ?? null,
-    inputTokens: tokensOf(request.messages) + tokensOf(request.tools),
+    model,
+    inputTokens: await countInputTokens(model, [request.messages, request.tools]),
     outputTokens: perChoice * Math.max(1, request.n ?? 1),
   }
 }

@@ -1,6 +1,7 @@
 import { type AiSdkUsageLike, fromAiSdk, type Metered, type MeteredUsage, type Ticket } from '@metered/core'
 import type { AbortPolicy } from '../server/types.js'
-import { DEFAULT_MAX_OUTPUT_TOKENS, ESTIMATE_CHARS_PER_TOKEN } from './estimate.js'
+import { countInputTokens } from './count-tokens.js'
+import { DEFAULT_MAX_OUTPUT_TOKENS } from './estimate.js'
 import { CHARS_PER_TOKEN } from './produced.js'
 import { MeteredRefusalError, refusalInCredits } from './refusal-error.js'
 
@@ -108,14 +109,13 @@ function meteredOf(value: MeteredModelOptions['metered']): Metered {
   return 'authorize' in value ? value : value.metered
 }
 
-function promptTokens(params: CallOptionsLike): number {
-  const text = JSON.stringify(params.prompt ?? '') + (params.tools ? JSON.stringify(params.tools) : '')
-  return Math.ceil(text.length / ESTIMATE_CHARS_PER_TOKEN)
+function promptTokens(params: CallOptionsLike, model: string): Promise<number> {
+  return countInputTokens(model, [params.prompt ?? '', params.tools])
 }
 
 /**
- * AI SDK middleware that meters every call: before it, a hold for the prompt (ceil(JSON chars /
- * 3) tokens) plus `maxOutputTokens` (default 4096) at the model's price; after it, the usage the
+ * AI SDK middleware that meters every call: before it, a hold for the prompt (its JSON counted
+ * with the model's tokenizer for OpenAI models, else ceil(chars / 3) tokens) plus `maxOutputTokens` (default 4096) at the model's price; after it, the usage the
  * provider reported; for a stream cancelled by its consumer, the prompt estimate plus the streamed
  * output (ceil(chars / 4) tokens) per `onAbort`; for a failure, released unless output was
  * produced. A refusal throws `MeteredRefusalError`.
@@ -136,9 +136,10 @@ export function meteredMiddleware(options: MeteredModelOptions): MeteredMiddlewa
     params: CallOptionsLike,
     modelId: string,
   ): Promise<{ ticket: Ticket; estimate: MeteredUsage }> {
+    const model = options.model ?? modelId
     const estimate: MeteredUsage = {
-      model: options.model ?? modelId,
-      inputTokens: promptTokens(params),
+      model,
+      inputTokens: await promptTokens(params, model),
       outputTokens: params.maxOutputTokens ?? options.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
     }
     const result = await metered.authorize({

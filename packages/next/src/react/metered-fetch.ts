@@ -1,5 +1,5 @@
 import { loadBalance } from './load-balance.js'
-import { readCreditsRemaining, readRateLimit, readRetryAfter } from './parse-headers.js'
+import { readCreditsRemaining, readFittedOutputTokens, readRateLimit, readRetryAfter } from './parse-headers.js'
 import { readProblem, toMeteredProblem } from './problem.js'
 import type { MeteredState, MeteredStore } from './store.js'
 
@@ -8,7 +8,7 @@ export type MeteredFetch = (input: RequestInfo | URL, init?: RequestInit) => Pro
 
 /**
  * Updates the store from one response's fields: `Credits-Remaining`, `RateLimit`/`RateLimit-Policy`,
- * `Retry-After`, and a 402/429 problem body (read from a clone). Only headers are read on success,
+ * `Retry-After`, `Fitted-Output-Tokens`, and a 402/429 problem body (read from a clone). Only headers are read on success,
  * so a streamed body is left untouched for the caller: the balance moves as soon as the headers
  * arrive, before the first token.
  */
@@ -24,6 +24,11 @@ export async function applyMeteredResponse(store: MeteredStore, response: Respon
   }
   const rateLimit = readRateLimit(headers, now)
   if (rateLimit) patch.rateLimit = rateLimit
+  // Every metered response says whether its answer was fitted: absent means it was not.
+  const fitted = readFittedOutputTokens(headers)
+  if (fitted !== null || ((available !== null || rateLimit) && state.fittedOutputTokens !== null)) {
+    patch.fittedOutputTokens = fitted
+  }
   if (status === 402 || status === 429) {
     const retryAfter = status === 429 ? readRetryAfter(headers, now) : null
     const problem = toMeteredProblem(status, await readProblem(response), retryAfter)

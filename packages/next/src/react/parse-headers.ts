@@ -13,6 +13,12 @@ export function readCreditsRemaining(headers: Headers): number | null {
   return Number.isFinite(value) ? value : null
 }
 
+/** `Fitted-Output-Tokens: 359` -> 359 (a positive integer, else null). */
+export function readFittedOutputTokens(headers: Headers): number | null {
+  const raw = headers.get('fitted-output-tokens')?.trim()
+  return raw && /^\d{1,9}$/.test(raw) ? Number(raw) : null
+}
+
 /** `Retry-After` (delta-seconds or an HTTP date) as milliseconds, the unit of every duration in the API. */
 export function readRetryAfter(headers: Headers, now: number): number | null {
   const raw = headers.get('retry-after')?.trim()

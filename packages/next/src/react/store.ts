@@ -13,6 +13,11 @@ export interface MeteredState {
   retryAt: number | null
   /** The last 402 or 429 refusal; cleared by the next successful metered response. */
   problem: MeteredProblem | null
+  /**
+   * The output cap (tokens) the last metered response's answer was lowered to because the balance
+   * could not cover a full one (`Fitted-Output-Tokens`); null when it was not lowered.
+   */
+  fittedOutputTokens: number | null
 }
 
 /**
@@ -62,6 +67,7 @@ export function createMeteredStore(options: MeteredStoreOptions = {}): MeteredSt
     rateLimit: null,
     retryAt: null,
     problem: null,
+    fittedOutputTokens: null,
   }
   const listeners = new Set<() => void>()
   return {

@@ -11,6 +11,11 @@ export interface UseCreditsResult {
   /** True while a balance request is under way, and before the first one without `initialBalance`. */
   loading: boolean
   error: Error | null
+  /**
+   * The output cap (tokens) the last metered answer was lowered to because the balance could not
+   * cover a full one (`withCredits({ fit })`); null when it was not. Show it as "answer shortened".
+   */
+  fittedOutputTokens: number | null
   /** Fetch `GET {baseUrl}/credits/balance` again (e.g. after a stream settled). */
   refresh: () => Promise<void>
 }
@@ -27,6 +32,7 @@ export function useCredits(): UseCreditsResult {
   const balance = useMeteredState((s) => s.balance)
   const status = useMeteredState((s) => s.balanceStatus)
   const error = useMeteredState((s) => s.balanceError)
+  const fittedOutputTokens = useMeteredState((s) => s.fittedOutputTokens)
   const refresh = useCallback(() => loadBalance(store, fetch, `${baseUrl}/credits/balance`), [store, fetch, baseUrl])
   useEffect(() => {
     if (store.getState().balanceStatus === 'idle') void refresh()
@@ -36,6 +42,7 @@ export function useCredits(): UseCreditsResult {
     held: balance?.held ?? null,
     loading: status === 'loading' || (status === 'idle' && !balance),
     error,
+    fittedOutputTokens,
     refresh,
   }
 }

@@ -30,7 +30,20 @@ export type AuthorizeStep =
   | { ok: false; failure: 'server'; error: unknown }
 
 /**
- * The estimate, then one `metered.authorize` for a known caller: the steps `withCredits` and
+ * How a call's authorize is decided: by default one `authorize(input)`. `withCredits` holds less
+ * than a usage estimate's worst case (the learned output allowance) and may authorize again for a
+ * shorter answer (`fit`); it does that here, so its errors are sorted like the plain path's.
+ */
+export type Decide = (
+  estimate: number | MeteredUsage,
+  input: AuthorizeInput,
+  authorize: (input: AuthorizeInput) => Promise<AuthorizeResult>,
+) => Promise<AuthorizeResult>
+
+const authorizeOnce: Decide = (_estimate, input, authorize) => authorize(input)
+
+/**
+ * The estimate, then `metered.authorize` for a known caller: the steps `withCredits` and
  * `withCreditsAction` share between identifying the caller and running the handler.
  * `estimateFromInput` is the route's estimate function applied to this call's input, or null
  * for a fixed price or a static estimate.
@@ -41,6 +54,7 @@ export async function authorizeCall(
   caller: KnownCaller,
   options: AuthorizeOptions & { estimate?: unknown },
   estimateFromInput: (() => Promise<number | MeteredUsage> | number | MeteredUsage) | null,
+  decide: Decide = authorizeOnce,
 ): Promise<AuthorizeStep> {
   const { identity, account } = caller
   let estimate: number | MeteredUsage | undefined
@@ -62,7 +76,8 @@ export async function authorizeCall(
     if (identity.plan !== undefined) input.plan = identity.plan
     if (options.ttl !== undefined) input.ttl = options.ttl
     if (options.metadata) input.metadata = options.metadata
-    return { ok: true, estimate, auth: await core.metered.authorize(input) }
+    const auth = await decide(estimate, input, (i) => core.metered.authorize(i))
+    return { ok: true, estimate, auth }
   } catch (error) {
     if (isUnpricedModel(error)) {
       return {

@@ -37,6 +37,8 @@ export function createSettlement(input: {
   onAbort: AbortPolicy
   metadata: Metadata | undefined
   report: (error: unknown) => void
+  /** The usage the handler reported for a call that ended well (what output allowances learn from). */
+  completed?: (usage: MeteredUsage) => void
 }): Settlement {
   const { ticket, charges, priceUnits } = input
   const { metadata } = input
@@ -76,6 +78,8 @@ export function createSettlement(input: {
   async function run(outcome: Outcome): Promise<TicketSettlement> {
     if (outcome === 'ok') {
       if (priceUnits !== null) return charge(priceUnits, 'ok', false)
+      const reported = charges.usage()
+      if (reported && input.completed) input.completed(reported)
       return charges.any ? charge(chargedUnits(), 'ok', false) : charge(ticket.amount, 'ok', true)
     }
     if (outcome === 'error') {

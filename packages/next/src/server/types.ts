@@ -176,6 +176,24 @@ interface CommonCreditsOptions<S> {
   settleOn?: 'auto' | 'return' | 'body-end'
   /** Stored on the hold and the usage event. */
   metadata?: Metadata
+  /**
+   * With a usage estimate: how much output the hold covers. `'learned'`: the longest answer of
+   * the route's last 20 settled turns of that model (the estimate's `outputTokens` until 3 were
+   * seen), never more than the estimate's; the answer may still run to the estimate's
+   * `outputTokens`, and what it uses past the hold is charged from the balance at settle. The
+   * call is admitted only when the hold plus the balance cover the worst case. `'worst-case'`:
+   * the hold is the whole estimate. See docs/semantics.md, "Holds of AI calls".
+   * @default 'learned'
+   */
+  hold?: 'learned' | 'worst-case'
+  /**
+   * Opt-in, with a usage estimate: when the balance cannot cover the worst case, lower the
+   * output cap to what the balance affords (`ctx.maxOutputTokens`, the `Fitted-Output-Tokens`
+   * header) instead of refusing, as long as that is at least `minOutputTokens`. The handler must
+   * send `ctx.maxOutputTokens` upstream as the request's max output tokens.
+   * @example fit: { minOutputTokens: 256 }
+   */
+  fit?: { minOutputTokens: number }
 }
 
 /** The worst case, priced before the call: credits, usage, or a function of the request. */
@@ -230,6 +248,13 @@ export interface CreditsContext<P = RouteParams, B = unknown> {
   estimate: number | MeteredUsage
   /** Credits available after the hold. */
   available: number
+  /**
+   * The most output tokens the call may produce: send it upstream (`max_output_tokens`). The
+   * estimate's `outputTokens`, or less when `fit` lowered it; null when the estimate is credits.
+   */
+  maxOutputTokens: number | null
+  /** Whether `fit` lowered `maxOutputTokens` below the estimate's because of the balance. */
+  fitted: boolean
   /**
    * Reports what the call used: credits, ledger units or provider usage (priced with the
    * feature's pricer). Calls add up. Reported after a client abort, it is what 'charge-produced' charges.

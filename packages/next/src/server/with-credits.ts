@@ -1,9 +1,10 @@
-import type { LimitResult } from '@metered/core'
-import { type AuthorizeStep, authorizeCall } from './authorize-call.js'
+import type { LimitResult, MeteredUsage } from '@metered/core'
+import { type AuthorizeStep, authorizeCall, type Decide } from './authorize-call.js'
 import { resolveCaller } from './caller.js'
 import { createCharges } from './charges.js'
 import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
+import { affordableOutputTokens, createOutputAllowance } from './output-allowance.js'
 import { type ParamsOf, type ParamsOption, type RouteParamsOf, resolveParams } from './params.js'
 import { unpricedModelError } from './prices.js'
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js'
@@ -53,6 +54,17 @@ function withHeaders(
   return new Response(body, { status: res.status, statusText: res.statusText, headers })
 }
 
+/** The header writer plus `Fitted-Output-Tokens`, for a call whose output cap `fit` lowered. */
+function withFittedOutput(writer: HeaderWriter, outputTokens: number): HeaderWriter {
+  return {
+    write(headers, available, limit) {
+      writer.write(headers, available, limit)
+      headers.set('Fitted-Output-Tokens', String(outputTokens))
+      return headers
+    },
+  }
+}
+
 /** Refusals before authorize know the policy, not the balance or the limiter's state. */
 function early(headers: HeaderWriter, res: Response): Response {
   headers.write(res.headers, null, null)
@@ -98,6 +110,12 @@ export function createWithCredits(core: MeteredNextCore) {
     const anonymous = options.anonymous ?? 'deny'
     const limitKeyed = limitOption !== false
     const estimateFn = options.estimate
+    const holdMode = options.hold ?? 'learned'
+    const fit = options.fit ?? null
+    if (fit && !(Number.isSafeInteger(fit.minOutputTokens) && fit.minOutputTokens >= 0)) {
+      throw new TypeError(`withCredits("${options.feature}"): fit.minOutputTokens must be a non-negative integer`)
+    }
+    const allowances = createOutputAllowance()
     // The fixed price in units, converted once, after the first authorize: a bad price is refused
     // there as a ValidationError rather than thrown where the route is defined.
     let fixedUnitsOnce: number | null = null
@@ -128,12 +146,48 @@ export function createWithCredits(core: MeteredNextCore) {
       }
       const typedBody = body as BodyOf<S>
 
+      // The output cap of a usage estimate, lowered by `fit` when the balance is short (else null).
+      let fitted = null as number | null
+      // Set when the hold covers the worst case only together with the balance.
+      let shortOf = null as { reach: number; worst: number } | null
+      const decide: Decide = async (estimate, input, authorize) => {
+        const worstCase = typeof estimate === 'object' && estimate.outputTokens != null ? estimate : null
+        if (!worstCase) return authorize(input)
+        const holdFor =
+          holdMode === 'learned'
+            ? { ...worstCase, outputTokens: allowances.allowance(worstCase.model, worstCase.outputTokens ?? 0) }
+            : worstCase
+        input.estimate = holdFor
+        let auth = await authorize(input)
+        const priceOf = (usage: MeteredUsage) => metered.priceUnits(options.feature, usage)
+        if (!auth.ok && auth.reason === 'insufficient_credits' && fit) {
+          // Not even the hold fits: a second authorize holds the worst case of a shorter answer.
+          const affordable = affordableOutputTokens(priceOf, worstCase, auth.available)
+          if (affordable >= fit.minOutputTokens) {
+            fitted = affordable
+            input.estimate = { ...worstCase, outputTokens: affordable }
+            auth = await authorize(input)
+          }
+        } else if (auth.ok && holdFor !== worstCase) {
+          // The answer may run past the hold up to the cap, paid from the balance: the two together
+          // must cover the worst case, or the answer is capped (fit) or the call refused.
+          const reach = auth.ticket.amount + auth.available
+          const worst = priceOf(worstCase)
+          if (worst > reach) {
+            const affordable = fit ? affordableOutputTokens(priceOf, worstCase, reach) : -1
+            if (fit && affordable >= fit.minOutputTokens) fitted = affordable
+            else shortOf = { reach, worst }
+          }
+        }
+        return auth
+      }
       const step = await authorizeCall(
         core,
         req,
         caller,
         options,
         typeof estimateFn === 'function' ? () => estimateFn(req, { body: typedBody, user: identity, account }) : null,
+        decide,
       )
       if (!step.ok) return early(headers, authorizeFailure(step, options.feature))
       const { estimate, auth } = step
@@ -144,8 +198,30 @@ export function createWithCredits(core: MeteredNextCore) {
           headers: headers.write(new Headers(), auth.available, auth.limit),
         })
       }
+      if (shortOf) {
+        // The hold is given back (no usage event: nothing ran) and the caller gets the 402 the
+        // worst case would have got. The limiter's units for this call stay spent.
+        const holdId = auth.ticket.holdId
+        if (holdId) await metered.ledger.release({ holdId }).catch(core.onError)
+        return refusalResponse(
+          core.problems,
+          {
+            reason: 'insufficient_credits',
+            available: shortOf.reach,
+            required: shortOf.worst,
+            retryAfter: null,
+            limit: null,
+          },
+          {
+            toCredits: metered.credits.toCredits,
+            buyUrl: core.buyUrl,
+            headers: headers.write(new Headers(), shortOf.reach, auth.limit),
+          },
+        )
+      }
 
       const { ticket } = auth
+      const callHeaders = fitted === null ? headers : withFittedOutput(headers, fitted)
       if (hasPrice && fixedUnitsOnce === null) fixedUnitsOnce = metered.credits.toUnits(options.price as number)
       const fixedUnits = fixedUnitsOnce
       const charges = createCharges(metered, options.feature)
@@ -157,7 +233,9 @@ export function createWithCredits(core: MeteredNextCore) {
         onAbort,
         metadata: options.metadata,
         report: core.onError,
+        completed: (usage) => allowances.record(usage.model, usage.outputTokens ?? 0),
       })
+      const worstOutput = typeof estimate === 'object' ? (estimate.outputTokens ?? null) : null
       const abort = linkedAbort(req.signal)
       const ctx: CreditsContext<ParamsOf<PS, P>, BodyOf<S>> = {
         account,
@@ -168,6 +246,8 @@ export function createWithCredits(core: MeteredNextCore) {
         ticket,
         estimate,
         available: metered.credits.toCredits(auth.available),
+        maxOutputTokens: fitted ?? worstOutput,
+        fitted: fitted !== null,
         charge: (amount) => {
           // A charge after the settle (a callback firing after the stream closed) cannot count
           // any more: say so loudly instead of losing it silently.
@@ -201,7 +281,7 @@ export function createWithCredits(core: MeteredNextCore) {
       const failure = (outcome: 'error' | 'aborted', error: unknown, upstream = isUpstreamError(error)): Response => {
         core.after(settlement.finish(outcome))
         abort.dispose()
-        const h = headers.write(new Headers(), outcome === 'error' ? availableAfter('error') : null, auth.limit)
+        const h = callHeaders.write(new Headers(), outcome === 'error' ? availableAfter('error') : null, auth.limit)
         if (outcome === 'aborted') return problem('internal', { detail: 'The request was aborted.', headers: h })
         if (upstream) {
           core.onError(error)
@@ -230,7 +310,7 @@ export function createWithCredits(core: MeteredNextCore) {
         const available = availableAfter(outcome)
         core.after(settlement.finish(outcome))
         abort.dispose()
-        return withHeaders(res, res.body, headers, available, auth.limit)
+        return withHeaders(res, res.body, callHeaders, available, auth.limit)
       }
 
       const first = await meterBody(res.body as ReadableStream<Uint8Array>, settlement.finish, abort)
@@ -240,7 +320,7 @@ export function createWithCredits(core: MeteredNextCore) {
       settlement.outputStarted()
       // Settles when the body ends or is cancelled; `after` keeps the function alive until then.
       core.after(settlement.settled.finally(abort.dispose))
-      return withHeaders(res, first.body, headers, auth.available, auth.limit)
+      return withHeaders(res, first.body, callHeaders, auth.available, auth.limit)
     }
   }
 
