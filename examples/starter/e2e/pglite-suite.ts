@@ -13,6 +13,8 @@ let admin: Page
 let userAccount: string
 let webhook: { payload: string; signature: string } | null = null
 let successUrl = ''
+/** What the completed demo turn cost: a stopped one must cost less. */
+let wholeTurnCharge = 0
 
 /** The whole tour on the embedded defaults: PGlite, demo model, dev sign-in and dev checkout. */
 export function pgliteSuite(): void {
@@ -126,6 +128,39 @@ export function pgliteSuite(): void {
       await expect.poll(() => headerCredits(user)).toBe(formatCredits(expected))
       expect(charged).toBeGreaterThan(0)
       expect(charged).toBeLessThan(1)
+      wholeTurnCharge = charged
+    })
+
+    test('Stop aborts the turn: charged for what was produced, less than a whole turn, nothing left on hold', async () => {
+      const before = await balance(userContext, app.url)
+      await user.goto(`${app.url}/`)
+      // Press Stop as soon as the first words are on screen, from inside the page: a click sent
+      // from the test process could arrive after the short demo reply has already finished.
+      await user.evaluate(() => {
+        const log = document.querySelector('[data-testid="chat-log"]')
+        if (!log) throw new Error('no chat log')
+        const observer = new MutationObserver(() => {
+          const text = log.querySelector('li.assistant')?.textContent ?? ''
+          const stop = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Stop')
+          if (text.includes('[DEMO') && stop) {
+            observer.disconnect()
+            stop.click()
+          }
+        })
+        observer.observe(log, { subtree: true, childList: true, characterData: true })
+      })
+      await user.getByLabel('Message').fill('What does metering mean?')
+      await user.getByRole('button', { name: 'Send' }).click()
+      await expect.poll(() => user.getByTestId('turn-stopped').isVisible()).toBe(true)
+      const shown = (await user.locator('li.assistant').textContent()) ?? ''
+      expect(shown).not.toContain('Set OPENAI_API_KEY to talk to the real model.')
+
+      await expect.poll(async () => (await balance(userContext, app.url)).held).toBe(0)
+      const charged = Math.round((before.available - (await balance(userContext, app.url)).available) * 1000) / 1000
+      // The input and the words produced were paid for; the hold (1,024 output tokens) was not.
+      expect(charged).toBeGreaterThan(0)
+      expect(charged).toBeLessThan(wholeTurnCharge)
+      await expect.poll(() => headerCredits(user)).toBe(formatCredits((await balance(userContext, app.url)).available))
     })
 
     test('image generation (demo) charges by count, size and quality', async () => {
