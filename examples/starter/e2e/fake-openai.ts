@@ -5,6 +5,8 @@ export interface FakeCall {
   path: string
   authorization: string | undefined
   body: Record<string, unknown>
+  /** The app closed the connection before the fake ended the stream (the user pressed Stop). */
+  closedEarly?: boolean
 }
 
 /**
@@ -13,6 +15,20 @@ export interface FakeCall {
  * whose `response.completed` reports usage with cached input tokens, and gpt-image-1 generations.
  */
 export const FAKE_USAGE = { input_tokens: 120, cached_tokens: 100, output_tokens: 30 }
+
+/**
+ * A prompt the fake answers with a few words and then keeps the stream open without ever
+ * completing it, until the app closes the connection: a turn that can only end by being stopped.
+ */
+export const ENDLESS_PROMPT = 'Tell me a story that never ends.'
+export const ENDLESS_START = ['Once ', 'upon ', 'a ', 'time, ']
+
+function lastInput(body: Record<string, unknown>): string {
+  const input = body.input
+  if (!Array.isArray(input)) return ''
+  const last = input[input.length - 1] as { content?: unknown } | undefined
+  return typeof last?.content === 'string' ? last.content : ''
+}
 
 function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -34,7 +50,8 @@ export async function startFakeOpenAI(): Promise<{ url: string; calls: FakeCall[
   const calls: FakeCall[] = []
   const server: Server = createServer(async (req, res) => {
     const body = await readJson(req)
-    calls.push({ path: req.url ?? '', authorization: req.headers.authorization, body })
+    const call: FakeCall = { path: req.url ?? '', authorization: req.headers.authorization, body }
+    calls.push(call)
     if (req.url === '/v1/responses') {
       res.writeHead(200, { 'content-type': 'text/event-stream' })
       const model = String(body.model)
@@ -42,6 +59,15 @@ export async function startFakeOpenAI(): Promise<{ url: string; calls: FakeCall[
       const send = (type: string, data: Record<string, unknown>) =>
         res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`)
       send('response.created', { response })
+      if (lastInput(body) === ENDLESS_PROMPT) {
+        for (const delta of ENDLESS_START) {
+          send('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta })
+        }
+        res.once('close', () => {
+          call.closedEarly = true
+        })
+        return
+      }
       for (const delta of ['Hello ', 'from ', 'the ', 'fake ', 'OpenAI.']) {
         send('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta })
       }
@@ -90,6 +116,11 @@ export async function startFakeOpenAI(): Promise<{ url: string; calls: FakeCall[
   return {
     url: `http://127.0.0.1:${port}/v1`,
     calls,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve())
+        // a stream held open by a failed test must not keep the server from closing
+        server.closeAllConnections()
+      }),
   }
 }
