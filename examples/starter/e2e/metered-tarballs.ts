@@ -6,20 +6,25 @@ import { pack } from '@metered/tooling/pack'
 
 export const METERED_PACKAGES = ['core', 'next', 'postgres', 'redis', 'stripe']
 
-let packed: Promise<string[]> | undefined
+let packed: { dir: string; tarballs: Promise<string[]> } | undefined
 
 /**
  * The README's pack step (`pnpm pack` in each built package: pnpm turns the `workspace:` ranges
  * into versions) into a temporary directory outside the workspace, once per test process: later
- * calls get the same tarballs.
+ * calls get the same tarballs until `removePackedMetered()`.
  */
 export function packMetered(): Promise<string[]> {
-  packed ??= (async () => {
+  if (!packed) {
     const dir = mkdtempSync(path.join(tmpdir(), 'metered-tarballs-'))
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
-    return pack(dir, METERED_PACKAGES)
-  })()
-  return packed
+    packed = { dir, tarballs: pack(dir, METERED_PACKAGES) }
+  }
+  return packed.tarballs
+}
+
+/** Deletes the tarballs (a test's afterAll); the next `packMetered()` packs again. */
+export function removePackedMetered(): void {
+  if (packed) rmSync(packed.dir, { recursive: true, force: true })
+  packed = undefined
 }
 
 /** Runs a command to the end; rejects with its output when it fails or outlives `timeoutMs`. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { APP_DIR, CONFIG_VARS, freePort } from './app-server'
-import { exec, METERED_PACKAGES, packMetered } from './metered-tarballs'
+import { exec, METERED_PACKAGES, packMetered, removePackedMetered } from './metered-tarballs'
 
 // The README's "Use it outside this repository", step by step, in a directory outside the
 // workspace: copy the app, drop the test kit, install the packed @metered packages and the rest
@@ -68,6 +68,7 @@ describe('the example copied out of the repository, on the packed packages and n
       } catch {}
     }
     rmSync(work, { recursive: true, force: true })
+    removePackedMetered()
   })
 
   test('package.json points the @metered dependencies at the tarballs, nothing at the workspace', () => {
