@@ -5,6 +5,8 @@ export interface FakeCall {
   path: string
   authorization: string | undefined
   body: Record<string, unknown>
+  /** The app closed the connection before the fake ended the stream (the user pressed Stop). */
+  closedEarly?: boolean
 }
 
 /** The usage the fake reports for every Responses call: 120 input tokens (100 of them cached), 30 output. */
@@ -17,6 +19,20 @@ export interface FakeOpenAIOptions {
   reply?: string | ((body: Record<string, unknown>) => string)
   /** What `response.completed` reports for a request and its reply. @default FAKE_USAGE */
   usage?: (body: Record<string, unknown>, reply: string) => FakeUsage
+}
+
+/**
+ * A prompt the fake answers with a few words and then keeps the stream open without ever
+ * completing it, until the app closes the connection: a turn that can only end by being stopped.
+ */
+export const ENDLESS_PROMPT = 'Tell me a story that never ends.'
+export const ENDLESS_START = ['Once ', 'upon ', 'a ', 'time, ']
+
+function lastInput(body: Record<string, unknown>): string {
+  const input = body.input
+  if (!Array.isArray(input)) return ''
+  const last = input[input.length - 1] as { content?: unknown } | undefined
+  return typeof last?.content === 'string' ? last.content : ''
 }
 
 function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -57,7 +73,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const calls: FakeCall[] = []
   const server: Server = createServer(async (req, res) => {
     const body = await readJson(req)
-    calls.push({ path: req.url ?? '', authorization: req.headers.authorization, body })
+    const call: FakeCall = { path: req.url ?? '', authorization: req.headers.authorization, body }
+    calls.push(call)
     if (req.url === '/v1/responses') {
       res.writeHead(200, { 'content-type': 'text/event-stream' })
       const model = String(body.model)
@@ -66,6 +83,15 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       const send = (type: string, data: Record<string, unknown>) =>
         res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`)
       send('response.created', { response })
+      if (lastInput(body) === ENDLESS_PROMPT) {
+        for (const delta of ENDLESS_START) {
+          send('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta })
+        }
+        res.once('close', () => {
+          call.closedEarly = true
+        })
+        return
+      }
       const reply = replyTo(body)
       const usage = usageOf(body, reply)
       for (const delta of reply.match(/\S+\s*/g) ?? []) {
@@ -116,6 +142,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   return {
     url: `http://127.0.0.1:${port}/v1`,
     calls,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve())
+        // a stream held open by a failed test must not keep the server from closing
+        server.closeAllConnections()
+      }),
   }
 }

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 
 export {
+  ENDLESS_PROMPT,
+  ENDLESS_START,
   FAKE_USAGE,
   type FakeCall,
   type FakeOpenAIOptions,

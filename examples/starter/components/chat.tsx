@@ -1,7 +1,7 @@
 'use client'
 import { LowCreditsNotice, RateLimitNotice, useCredits, useMeteredFetch } from '@metered/next/react'
 import Link from 'next/link'
-import { type FormEvent, useId, useState } from 'react'
+import { type FormEvent, useId, useRef, useState } from 'react'
 import type { ChatMessage } from '@/lib/chat-schema'
 import { readStarterStream } from '@/lib/sse'
 
@@ -29,6 +29,10 @@ export function Chat({ signedIn }: { signedIn: boolean }) {
   const [error, setError] = useState<string | null>(null)
   const [usage, setUsage] = useState<Usage | null>(null)
   const id = useId()
+  // Stop aborts the request: the route settles the hold at what the model produced so far, and
+  // useMeteredFetch reads the balance again once the stream has ended.
+  const inFlight = useRef<AbortController | null>(null)
+  const [stopped, setStopped] = useState(false)
 
   const send = async (e: FormEvent) => {
     e.preventDefault()
@@ -39,12 +43,16 @@ export function Chat({ signedIn }: { signedIn: boolean }) {
     setDraft('')
     setError(null)
     setUsage(null)
+    setStopped(false)
     setStreaming(true)
+    const controller = new AbortController()
+    inFlight.current = controller
     try {
       const res = await meteredFetch('/api/turn_response', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ messages: history }),
+        signal: controller.signal,
       })
       if (res.status === 401) {
         setNeedsSignIn(true)
@@ -71,11 +79,15 @@ export function Chat({ signedIn }: { signedIn: boolean }) {
         }
       })
     } catch {
-      setError('The connection failed; try again.')
+      if (controller.signal.aborted) setStopped(true)
+      else setError('The connection failed; try again.')
     } finally {
+      inFlight.current = null
       setStreaming(false)
     }
   }
+
+  const stop = () => inFlight.current?.abort()
 
   return (
     <section aria-label="Conversation">
@@ -91,6 +103,11 @@ export function Chat({ signedIn }: { signedIn: boolean }) {
       {usage && (
         <p className="muted" data-testid="turn-usage">
           Last turn: {usage.input.toLocaleString('en-US')} input + {usage.output.toLocaleString('en-US')} output tokens.
+        </p>
+      )}
+      {stopped && (
+        <p className="muted" data-testid="turn-stopped">
+          Stopped. You were charged for the part of the reply that was produced.
         </p>
       )}
       {needsSignIn && (
@@ -127,6 +144,11 @@ export function Chat({ signedIn }: { signedIn: boolean }) {
         <button type="submit" disabled={streaming || !draft.trim()} aria-busy={streaming}>
           {streaming ? 'Streaming…' : 'Send'}
         </button>
+        {streaming && (
+          <button type="button" onClick={stop}>
+            Stop
+          </button>
+        )}
       </form>
     </section>
   )

@@ -27,7 +27,7 @@ export interface AppServer {
 }
 
 /** Env variables that would switch the app away from its embedded defaults. */
-const CONFIG_VARS = [
+export const CONFIG_VARS = [
   'DATABASE_URL',
   'UPSTASH_REDIS_REST_URL',
   'UPSTASH_REDIS_REST_TOKEN',

@@ -31,6 +31,13 @@ describe('the example as a template', () => {
     expect(tsconfig).not.toContain('../')
   })
 
+  it('has a .gitignore of its own for what it installs, builds and keeps locally', () => {
+    const ignored = readFileSync(join(app, '.gitignore'), 'utf8').split('\n')
+    for (const entry of ['node_modules', '.next', '.data', '.env*.local', 'next-env.d.ts']) {
+      expect(ignored, entry).toContain(entry)
+    }
+  })
+
   it('declares the Node.js its dependencies need (openai 7 and kysely 0.29 want 22)', () => {
     for (const dep of ['openai', 'kysely']) {
       const declared = JSON.parse(readFileSync(join(app, 'node_modules', dep, 'package.json'), 'utf8')) as {
