@@ -33,19 +33,19 @@ export function validatesAfterEncoding(inner: MemoryLedger): LedgerHarness {
 }
 
 /**
- * Keeps debit idempotency records under the 0.1 fingerprint (`debit|account|amount|reason`),
- * so `('acct|5', 1, 'r')` and `('acct', 5, '1|r')` look like one call and the second replays.
+ * Scopes debit idempotency records by a pipe-joined `account|key`, so `('acct|5', 'k')` and
+ * `('acct', '5|k')` name one record and the second debit replays the first account's result.
  */
 export function pipeFingerprints(inner: MemoryLedger): LedgerHarness {
-  const records = new Map<string, { print: string; result: DebitResult }>()
+  const records = new Map<string, DebitResult>()
   return harnessOf(inner, {
     async debit(i: DebitInput) {
       if (i.idempotencyKey === undefined) return inner.debit(i)
-      const print = `debit|${i.account}|${i.amount}|${i.reason}`
-      const seen = records.get(i.idempotencyKey)
-      if (seen?.print === print) return { ...seen.result, replayed: true } as DebitResult
+      const scope = `${i.account}|${i.idempotencyKey}`
+      const seen = records.get(scope)
+      if (seen) return { ...seen, replayed: true } as DebitResult
       const result = await inner.debit(i)
-      if (result.ok && !seen) records.set(i.idempotencyKey, { print, result })
+      if (result.ok) records.set(scope, result)
       return result
     },
   })

@@ -39,7 +39,7 @@ describe('the ledger suite catches broken input handling', () => {
     )
   })
 
-  it('pipe-joined fingerprints: a different debit replays another account’s result', async () => {
+  it('pipe-joined key scopes: a debit in another account replays the first account’s result', async () => {
     await run('grant, debit and balance', context(pipeFingerprints))
     await expectAssertionFailure(
       run('idempotency fingerprints never collide across separators', context(pipeFingerprints)),
