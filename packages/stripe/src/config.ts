@@ -44,6 +44,7 @@ export interface StripeCreditsOptions extends StripeCreditsHooks {
   /**
    * Subscription plans: each paid invoice grants the plan's credits for its period, expiring at
    * the period's end (docs/stripe.md, "Plans"). Sold with `subscribe`, managed in `portal`.
+   * Default: none (no plans; `subscribe` refuses every plan id).
    */
   plans?: CreditPlan[]
   /**

@@ -9,6 +9,7 @@ import { META_PLAN } from './plan-keys.js'
 import type { StripeCheckoutSession } from './stripe-client.js'
 import { mapStripeError } from './stripe-errors.js'
 
+/** Input of `subscribe`: whose subscription, which plan of the server catalog. */
 export interface SubscribeInput {
   /** Who gets the plan's credits: the signed-in user's id (or org id). Never take it from the browser. */
   account: string

@@ -4,11 +4,13 @@ import * as z from 'zod/mini'
 import type { StripeCreditsConfig } from './config.js'
 import { mapStripeError } from './stripe-errors.js'
 
+/** Input of `portal`: the account whose own customer portal opens. */
 export interface PortalInput {
   /** The signed-in user's account: the portal opens on this account's Stripe customer only. */
   account: string
 }
 
+/** The customer portal session to redirect to. */
 export interface PortalResult {
   /** Redirect the browser here; the link is single-use and short-lived. */
   url: string

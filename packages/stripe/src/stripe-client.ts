@@ -101,6 +101,7 @@ export interface StripeCreditsClient {
   /** Needed only for `portal()` (plans): a `new Stripe(key)` instance has it. */
   billingPortal?: {
     sessions: {
+      /** Creates a customer portal session (plans). */
       // biome-ignore lint/suspicious/noExplicitAny: see above
       create(params: any, options?: StripeRequestOptions): Promise<{ url: string }>
     }
@@ -127,10 +128,12 @@ export interface StripePaymentIntent {
 /** What automatic top-up needs from the SDK, beside `StripeCreditsClient`. */
 export interface StripeTopUpClient {
   paymentIntents: {
+    /** Creates (and confirms, off-session) the top-up's PaymentIntent. */
     // biome-ignore lint/suspicious/noExplicitAny: see above
     create(params: any, options?: StripeRequestOptions): Promise<StripePaymentIntent>
   }
   paymentMethods: {
+    /** Lists the customer's saved cards. */
     // biome-ignore lint/suspicious/noExplicitAny: see above
     list(params: any): Promise<StripeList<{ id: string }>>
   }

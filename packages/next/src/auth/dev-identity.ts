@@ -5,6 +5,7 @@ import type { MeteredAuthParts, MeteredAuthSource } from './types.js'
 /** The request header the development identity reads the user id from. */
 export const DEV_IDENTITY_HEADER = 'x-metered-dev-user'
 
+/** Options of `devIdentity`: the metered instance, the signup grant and where errors go. */
 export interface DevIdentityOptions {
   /** The app's metered instance: its ledger and credit unit grant `signupCredits`. */
   metered: MeteredAuthSource

@@ -13,8 +13,9 @@ export interface AutoTopUpSettingsProps {
    * @default '/api/auto-top-up'
    */
   url?: string | undefined
+  /** Class of the form element. @default none */
   className?: string | undefined
-  /** Called with the saved settings. */
+  /** Called with the saved settings. @default none */
   onSave?: (settings: AutoTopUpSettingsResponse) => void
 }
 

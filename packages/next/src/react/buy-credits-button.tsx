@@ -3,11 +3,13 @@ import { MeteredContext } from './context.js'
 import { assignWebUrl, useBackFromRedirect } from './redirect.js'
 import { requestJson, toError } from './request.js'
 
+/** What a `BuyCreditsButton` render function sees: a checkout being opened, or why it failed. */
 export interface BuyCreditsButtonState {
   loading: boolean
   error: Error | null
 }
 
+/** Props of `BuyCreditsButton`: the pack, where to post it, and the button's own attributes. */
 export interface BuyCreditsButtonProps
   extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'children' | 'onClick' | 'onError' | 'type'> {
   /** The pack to buy; only this is sent, prices live on the server. */

@@ -4,10 +4,11 @@ import { assignWebUrl, useBackFromRedirect } from './redirect.js'
 import { requestJson, toError } from './request.js'
 import type { PlanOption } from './types.js'
 
+/** Props of `PlanPicker`: the server's plans, the current one, and the two routes it posts to. */
 export interface PlanPickerProps {
   /** The plans to offer: `createStripeCredits(...).plans`, passed down from a server component. */
   plans: readonly PlanOption[]
-  /** The account's current plan id, or null without a subscription. */
+  /** The account's current plan id, or null without a subscription. @default null */
   currentPlanId?: string | null | undefined
   /**
    * Route answering `POST { planId }` with `{ url }` (docs/http-api.md).
@@ -21,7 +22,9 @@ export interface PlanPickerProps {
   portalUrl?: string | undefined
   /** How a price reads, e.g. `$9 / month`. @default Intl currency format of `unitAmount` / 100 */
   formatPrice?: ((plan: PlanOption) => ReactNode) | undefined
+  /** Class of the list element. @default none */
   className?: string | undefined
+  /** Called when opening Checkout or the portal fails (the picker also shows the error). @default none */
   onError?: ((error: Error) => void) | undefined
 }
 

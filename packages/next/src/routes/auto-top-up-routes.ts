@@ -9,7 +9,9 @@ import type { CatchAllHandlers, RouteFactoryOptions, RoutesDeps } from './types.
  * so `@metered/next` does not depend on `@metered/stripe`).
  */
 export interface AutoTopUpSettingsSource {
+  /** The account's saved settings (disabled defaults when it has none). */
   settings(account: string): Promise<AutoTopUpSettingsBody>
+  /** Validates and saves the account's settings; answers what was saved. */
   configure(
     account: string,
     input: { enabled: boolean; threshold: number; packId: string },

@@ -20,6 +20,7 @@ export type TopUpCheckOutcome =
   /** Stripe was unreachable; the claim stays open and is retried after `retryAfter`. An `onError`. */
   | { outcome: 'retry_later' }
 
+/** Automatic top-up of `createStripeCredits({ autoTopUp })`: check after spending, read and save settings. */
 export interface AutoTopUp {
   /**
    * Call after spending (a settle's or debit's `available`, or none to read the balance): if the

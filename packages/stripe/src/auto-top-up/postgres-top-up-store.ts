@@ -2,10 +2,12 @@ import type { AutoTopUpRecord, AutoTopUpStore } from './store.js'
 
 /** What the Postgres store needs from a client: `pg`'s `Pool` (or `Client`) fits as it is. */
 export interface PostgresQueryable {
+  /** Runs one parameterised statement. */
   // biome-ignore lint/suspicious/noExplicitAny: rows come back untyped from any driver
   query(text: string, values?: unknown[]): Promise<{ rows: any[] }>
 }
 
+/** Options of `createPostgresTopUpStore`. */
 export interface PostgresTopUpStoreOptions {
   /**
    * The table, optionally schema-qualified. Letters, digits and `_` only.

@@ -5,9 +5,11 @@ import type { AutoTopUpRecord, AutoTopUpStore } from './store.js'
  * `fromNodeRedis` and `fromIoredis` adapters fit as they are.
  */
 export interface RedisEvalClient {
+  /** Runs a Lua script over its declared keys, atomically. */
   eval(script: string, keys: string[], args: string[]): Promise<unknown>
 }
 
+/** Options of `createRedisTopUpStore`. */
 export interface RedisTopUpStoreOptions {
   /** @default 'metered:top-up:' */
   prefix?: string

@@ -33,6 +33,7 @@ export interface AutoTopUpStore {
 /** Why auto top-up stopped itself; the user re-enables it (`configure` with `enabled: true`). */
 export type TopUpPauseReason = 'card_declined' | 'authentication_required' | 'no_payment_method' | 'unknown_pack'
 
+/** An account's top-up settings as the store keeps them. */
 export interface AutoTopUpSettingsRecord {
   enabled: boolean
   /** Below this many available ledger units, a top-up is charged. */
@@ -41,6 +42,7 @@ export interface AutoTopUpSettingsRecord {
   packId: string
 }
 
+/** An account's settings plus the state of its claims (the open one, the count this period). */
 export interface AutoTopUpRecord extends AutoTopUpSettingsRecord {
   paused: TopUpPauseReason | null
   /** Start (epoch ms) of the period `periodCount` counts claims in. */
@@ -55,6 +57,7 @@ export interface AutoTopUpRecord extends AutoTopUpSettingsRecord {
   openPackId: string | null
 }
 
+/** What a claim asks the store: the account, the balance seen, and the period's cap. */
 export interface TopUpClaimRequest {
   available: number
   now: number
@@ -63,6 +66,7 @@ export interface TopUpClaimRequest {
   staleBefore: number
 }
 
+/** A claim the store granted: the one charge to make for this crossing. */
 export interface TopUpClaim {
   seq: number
   packId: string
