@@ -15,12 +15,12 @@ export type UsageField =
 
 /**
  * One field of a usage event through the usage event schema's own rule for it (the lazy schema's
- * object, then its field), so what authorize accepts is what the settle can record; issues name
- * the field.
+ * object, built once and kept by zod as `innerType`, then its field), so what authorize accepts is
+ * what the settle can record; issues name the field.
  */
 export function checkedUsageField<T>(field: UsageField, value: unknown, what = 'usage event'): T {
   try {
-    return parse(usageEventInputSchema._zod.def.getter().shape[field], value, what) as T
+    return parse(usageEventInputSchema._zod.innerType.shape[field], value, what) as T
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error
     const issues = error.issues.map((i) => ({ path: i.path ? `${field}.${i.path}` : field, message: i.message }))
