@@ -224,8 +224,13 @@ describe('a cut-short stream past the allowance', () => {
     const { events: recorded } = await t.stores.usage.list({ account: 'u1', from: 0, to: Date.now() + 60_000 })
     const aborted = recorded.filter((e) => e.status === 'aborted')
     expect(aborted).toHaveLength(1)
-    expect(aborted[0]).toMatchObject({ inputTokens: 100, outputTokens: 750, shortfall: 0 })
-    expect(before - (await t.available('u1'))).toBe(units(750))
+    // Charged for the output produced, far past the 20-token hold: at least the 29 deltas the
+    // client surely read (725 tokens), at most all 30 the upstream yielded (750); whether the last
+    // one was through the wrapper when the client left depends on the runtime's scheduling.
+    const produced = aborted[0]?.outputTokens ?? 0
+    expect([725, 750]).toContain(produced)
+    expect(aborted[0]).toMatchObject({ inputTokens: 100, shortfall: 0 })
+    expect(before - (await t.available('u1'))).toBe(units(produced))
     expect((await t.stores.ledger.balance('u1')).held).toBe(0)
   })
 })
