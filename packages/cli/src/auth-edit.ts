@@ -1,3 +1,4 @@
+import { lastImportLine } from './last-import.js'
 import type { Auth } from './options.js'
 
 /** What init adds to the app's own auth module, per sign-in library. */
@@ -59,17 +60,8 @@ export function editAuthModule(text: string, auth: Auth, importLine: string): Au
   const opener = openers[0] ?? 0
   if (glue.clashes?.test(text)) return { kind: 'manual', reason: 'it has callbacks or events of its own' }
 
-  let lastImport = -1
-  let inImport = false
-  for (const [i, line] of lines.entries()) {
-    if (/^import\s/.test(line)) inImport = true
-    if (inImport) {
-      lastImport = i
-      if (/from\s+['"][^'"]+['"];?\s*$|^import\s+['"][^'"]+['"];?\s*$/.test(line)) inImport = false
-    }
-  }
-  if (lastImport === -1 || inImport || lastImport > opener)
-    return { kind: 'manual', reason: 'no imports above the config' }
+  const lastImport = lastImportLine(lines)
+  if (lastImport === -1 || lastImport > opener) return { kind: 'manual', reason: 'no imports above the config' }
   const semicolon = /;\s*$/.test(lines[lastImport] ?? '') ? ';' : ''
   const inner = `${indentOf(lines[opener] ?? '')}  `
 

@@ -1,3 +1,5 @@
+import { lastImportLine } from './last-import.js'
+
 /** What the root layout gets: the provider around the page, the balance at the top. */
 export const LAYOUT_IMPORT = "import { CreditDisplay, MeteredProvider } from '@metered/next/react'"
 const OPEN = '<MeteredProvider>'
@@ -44,16 +46,8 @@ function manual(reason: string): LayoutEdit {
 export function editLayout(text: string): LayoutEdit {
   if (text.includes('MeteredProvider')) return { kind: 'present' }
   const lines = text.split('\n')
-  let lastImport = -1
-  let inImport = false
-  for (const [i, line] of lines.entries()) {
-    if (/^import\s/.test(line)) inImport = true
-    if (inImport) {
-      lastImport = i
-      if (/from\s+['"][^'"]+['"];?\s*$|^import\s+['"][^'"]+['"];?\s*$/.test(line)) inImport = false
-    }
-  }
-  if (lastImport === -1 || inImport) return manual('no import statements found')
+  const lastImport = lastImportLine(lines)
+  if (lastImport === -1) return manual('no import statements found')
   const open = text.indexOf('<body')
   const close = text.lastIndexOf('</body>')
   if (open === -1 || close === -1 || text.indexOf('<body', open + 1) !== -1) return manual('no single <body> element')
