@@ -1,4 +1,4 @@
-import { fixedWindow } from '@metered/core'
+import { tokenBucket } from '@metered/core'
 import { PROBLEMS } from '@metered/core/http'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -25,7 +25,7 @@ describe('withCreditsAction refusals match the HTTP problems', () => {
   })
 
   it('rate_limited: the same rules, retryAfter in ms as retryAfterMs', async () => {
-    const t = setup({ rules: { minute: fixedWindow({ limit: 1, window: '1 m' }) } })
+    const t = setup({ rules: { minute: tokenBucket({ capacity: 1, refillEvery: '1 h' }) } })
     await t.grant('bob', 10)
     const route = t.metered.withCredits({ feature: 'image', price: 1 }, () => new Response('ok'))
     const action = t.metered.withCreditsAction(

@@ -1,4 +1,4 @@
-import { createLimiter, createMemoryStores, fixedWindow } from '@metered/core'
+import { createLimiter, createMemoryStores, tokenBucket } from '@metered/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { clientIpFor, createProxy, defaultClientIp } from '../src/index.js'
 import { noParams, post, setup } from './server-helpers.js'
@@ -57,7 +57,7 @@ describe('clientIpFor / defaultClientIp', () => {
 
 describe('forged x-forwarded-for against the wrappers', () => {
   it("withCredits anonymous: 'ip', limit 'ip': forged first hops share the real client's bucket and account", async () => {
-    const t = setup({ rules: { minute: fixedWindow({ limit: 1, window: '1 m' }) } })
+    const t = setup({ rules: { minute: tokenBucket({ capacity: 1, refillEvery: '1 h' }) } })
     await t.grant('ip:203.0.113.9', 3)
     const POST = t.metered.withCredits({ feature: 'image', price: 1, anonymous: 'ip', limit: 'ip' }, (_req, ctx) =>
       Response.json({ account: ctx.account }),
@@ -79,7 +79,7 @@ describe('forged x-forwarded-for against the wrappers', () => {
       ...stores,
       limiter: createLimiter({
         store: stores.limiterStore,
-        rules: { minute: fixedWindow({ limit: 1, window: '1 m' }) },
+        rules: { minute: tokenBucket({ capacity: 1, refillEvery: '1 h' }) },
       }),
       unitsPerCredit: 1000,
       pricing: {},
@@ -98,7 +98,7 @@ describe('forged x-forwarded-for against the wrappers', () => {
     const stores = createMemoryStores()
     const limiter = createLimiter({
       store: stores.limiterStore,
-      rules: { minute: fixedWindow({ limit: 1, window: '1 m' }) },
+      rules: { minute: tokenBucket({ capacity: 1, refillEvery: '1 h' }) },
       prefix: 'proxy:',
     })
     const proxy = createProxy({ limiter })

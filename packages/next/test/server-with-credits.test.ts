@@ -1,4 +1,4 @@
-import { fixedWindow, type LimiterStore, StoreUnavailableError } from '@metered/core'
+import { fixedWindow, type LimiterStore, StoreUnavailableError, tokenBucket } from '@metered/core'
 import { type AuthorizerDriver, driverOf, type LedgerDriver } from '@metered/core/adapter'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -369,7 +369,7 @@ describe('withCredits: charging', () => {
   })
 
   it("anonymous: 'ip' meters the caller under ip:<address>; limit 'ip' keys the limiter by IP", async () => {
-    const t = setup({ rules: { minute: fixedWindow({ limit: 1, window: '1 m' }) } })
+    const t = setup({ rules: { minute: tokenBucket({ capacity: 1, refillEvery: '1 h' }) } })
     await t.grant('ip:203.0.113.9', 3)
     const POST = t.metered.withCredits({ feature: 'image', price: 1, anonymous: 'ip', limit: 'ip' }, (_req, ctx) =>
       Response.json({ account: ctx.account, anonymous: ctx.anonymous }),

@@ -1,4 +1,4 @@
-import { fixedWindow, type LimiterStore } from '@metered/core'
+import { fixedWindow, type LimiterStore, tokenBucket } from '@metered/core'
 import { describe, expect, it } from 'vitest'
 import { noParams, post, setup } from './server-helpers.js'
 
@@ -25,7 +25,7 @@ describe('withRateLimit', () => {
   })
 
   it('401 for anonymous callers unless anonymous: ip; then keyed by IP', async () => {
-    const t = setup({ rules: { minute: fixedWindow({ limit: 1, window: '1 m' }) } })
+    const t = setup({ rules: { minute: tokenBucket({ capacity: 1, refillEvery: '1 h' }) } })
     const strict = t.metered.withRateLimit({}, () => Response.json({}))
     expect((await strict(post({}), noParams)).status).toBe(401)
     const open = t.metered.withRateLimit({ anonymous: 'ip', limit: 'ip' }, (_req, ctx) =>

@@ -1,4 +1,4 @@
-import { createLimiter, fixedWindow } from '@metered/core'
+import { createLimiter, fixedWindow, tokenBucket } from '@metered/core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createRedisLimiterStore, createRedisStores } from '../src/index.js'
 import { connect, type TestClient, uniquePrefix } from './helpers/clients.js'
@@ -27,7 +27,7 @@ it('counts in the same keys as createRedisStores(...).limiterStore with the same
 })
 
 it('uses the default prefix and refuses the same bad prefixes as createRedisStores', async () => {
-  const rules = { minute: fixedWindow({ limit: 1, window: '1 m' }) }
+  const rules = { minute: tokenBucket({ capacity: 1, refillEvery: '1 h' }) }
   const key = `${uniquePrefix('default')}k`
   const alone = createLimiter({ store: createRedisLimiterStore(c.client), rules })
   const full = createLimiter({ store: createRedisStores(c.client).limiterStore, rules })
