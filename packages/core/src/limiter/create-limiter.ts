@@ -1,9 +1,7 @@
 import { driverOf } from '../driver-of.js'
 import { type Duration, toMs } from '../duration.js'
 import { isMeteredError, type MeteredError, StoreUnavailableError, ValidationError } from '../errors.js'
-import { isCleanString } from '../input-rules.js'
-import { issueMessage } from '../issue-message.js'
-import { keySchema, MAX_CONSUME_ITEMS, MAX_ID_LENGTH, MAX_NAME_LENGTH, parse } from '../schemas.js'
+import { keySchema, parse } from '../schemas.js'
 import { isConsumeResult, ruleResults, summarise, unavailableResult } from './limit-result.js'
 import type { LimiterDriver } from './limiter-driver.js'
 import { limiterOptionsSchema, limitOptionsSchema, resetOptionsSchema, rulesSchema } from './limiter-options.js'
@@ -78,15 +76,16 @@ export function createLimiter(options: LimiterOptions): Limiter {
     if (typeof key !== 'string' || key.length === 0) {
       throw new ValidationError([{ path: 'key', message: 'must be a non-empty string' }], 'limiter key')
     }
-    const full = `${prefix}${key}`
-    if (full.length <= MAX_ID_LENGTH && isCleanString(full)) return full // keySchema by hand on the hot path
-    // zod's verdict, every issue on `key` (callers tell a bad key from a bad option by the path)
-    const checked = keySchema.safeParse(full, { error: issueMessage })
-    if (checked.success) return checked.data
-    throw new ValidationError(
-      checked.error.issues.map((i) => ({ path: 'key', message: i.message })),
-      'limiter key (with prefix)',
-    )
+    try {
+      return parse(keySchema, `${prefix}${key}`, 'limiter key (with prefix)')
+    } catch (error) {
+      // every issue on `key`: callers tell a bad key from a bad option by the path
+      if (!(error instanceof ValidationError)) throw error
+      throw new ValidationError(
+        error.issues.map((i) => ({ path: 'key', message: i.message })),
+        'limiter key (with prefix)',
+      )
+    }
   }
 
   function selectRules(rules: Rules, names: string[] | undefined): string[] {
@@ -103,13 +102,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
 
   function buildRequest(key: string, opts: LimitOptions, dryRun: boolean): ConsumeRequest {
     const k = fullKey(key)
-    // The common shapes are checked by hand (this runs on every call); anything else goes
-    // through zod, which gives the same acceptance and a field-naming ValidationError.
-    const {
-      cost,
-      rules: names,
-      ctx,
-    } = isPlainLimitOptions(opts) ? opts : parse(limitOptionsSchema, opts, 'limit options')
+    const { cost, rules: names, ctx } = parse(limitOptionsSchema, opts, 'limit options')
     const rules = rulesFor(ctx as LimitContext | undefined)
     const items = selectRules(rules, names).map((name) => ({
       key: k,
@@ -212,29 +205,6 @@ export function createLimiter(options: LimiterOptions): Limiter {
     plan: (key, opts = {}) => buildRequest(key, opts, false),
     interpret: (request, result) => summarise(ruleResults(result, request)),
   }
-}
-
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
-const isName = (v: unknown): v is string =>
-  typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME_LENGTH && isCleanString(v)
-
-/** True when `opts` is one of the shapes limitOptionsSchema accepts, checked without zod. */
-function isPlainLimitOptions(opts: unknown): opts is LimitOptions {
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) return false
-  const o = opts as Record<string, unknown>
-  for (const k in o) if (k !== 'cost' && k !== 'rules' && k !== 'ctx') return false
-  const { cost, rules, ctx } = o
-  if (cost !== undefined && !isCount(cost)) {
-    if (typeof cost !== 'object' || cost === null || Array.isArray(cost)) return false
-    for (const [name, value] of Object.entries(cost)) if (!isName(name) || !isCount(value)) return false
-  }
-  if (
-    rules !== undefined &&
-    !(Array.isArray(rules) && rules.length >= 1 && rules.length <= MAX_CONSUME_ITEMS && rules.every(isName))
-  ) {
-    return false
-  }
-  return ctx === undefined || (typeof ctx === 'object' && ctx !== null && !Array.isArray(ctx))
 }
 
 /** Store failures as metered errors: timeouts and adapters' own store errors pass, anything else is wrapped. */

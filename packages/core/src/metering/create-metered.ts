@@ -95,9 +95,11 @@ export function createMetered(options: MeteredOptions): Metered {
     }
   }
 
+  const ledgerDriver = driverOf<LedgerDriver>(options.ledger)
   const ticketDeps = {
     checkExpiring: expiringMs === null ? null : checkExpiring,
     ledger: options.ledger,
+    ledgerDriver: ledgerDriver ?? null,
     usage: options.usage ?? null,
     usageDriver: options.usage ? (driverOf<UsageDriver>(options.usage) ?? null) : null,
     clock,
@@ -109,7 +111,6 @@ export function createMetered(options: MeteredOptions): Metered {
   const authorizer = options.authorizer ?? null
   // The drivers behind ports built by the `*From` builders: `authorize` validates its input
   // once (as the reserve it is) and hands the drivers that normalised input directly.
-  const ledgerDriver = driverOf<LedgerDriver>(options.ledger)
   const authorizerDriver = authorizer && driverOf<AuthorizerDriver>(authorizer)
 
   /** The call's hold (or, for a charge, its debit) through the driver when there is one, else the port. */
@@ -186,9 +187,12 @@ export function createMetered(options: MeteredOptions): Metered {
     // Optional options only when given: an absent option and an undefined one are not the same
     // (exactOptionalPropertyTypes).
     const limitOptions = (): LimitOptions => {
-      const cost: Record<string, number> = {}
-      if (input.spendCaps) for (const name of input.spendCaps) cost[name] = amount
-      const opts: LimitOptions = { cost }
+      const opts: LimitOptions = {}
+      if (input.spendCaps) {
+        const cost: Record<string, number> = {}
+        for (const name of input.spendCaps) cost[name] = amount
+        opts.cost = cost
+      }
       if (input.limitRules) opts.rules = input.limitRules
       if (input.limitContext) opts.ctx = input.limitContext
       return opts

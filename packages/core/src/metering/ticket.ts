@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js'
 import { MeteredError } from '../errors.js'
+import type { LedgerDriver } from '../ledger/ledger-driver.js'
 import type { Ledger, Metadata } from '../ledger/types.js'
 import type { MeteredUsage } from '../pricing/types.js'
 import type { NormalizedUsageRecord } from '../usage/normalized.js'
@@ -10,6 +11,11 @@ import type { MeteredEvent, SettleTicketInput, Ticket, TicketSettlement } from '
 
 interface TicketDeps {
   ledger: Ledger
+  /**
+   * The driver behind `ledger`, when it was built with `ledgerFrom`: the hold id came from the
+   * store and the amount and metadata are checked here, so the ticket settles through it directly.
+   */
+  ledgerDriver: LedgerDriver | null
   usage: UsageStore | null
   /** The driver behind `usage`, when it was built with `usageStoreFrom`. */
   usageDriver: UsageDriver | null
@@ -45,8 +51,8 @@ function quantityOf(usage: MeteredUsage | undefined): number {
 /**
  * The usage event of a settled ticket as the usage driver takes it. The account, user, feature
  * and the authorize's metadata were validated at authorize, amounts come from the ledger and
- * latency from the clock; what the caller gave since (usage, status, settle metadata) goes
- * through the usage event schema's rule for that field, once.
+ * latency from the clock; what the caller gave since (usage, status) goes through the usage event
+ * schema's rule for that field, once. `metadata` was checked by the settle.
  */
 function usageRecord(
   init: TicketInit,
@@ -69,7 +75,7 @@ function usageRecord(
     quantity: usage ? checkedUsageField('quantity', quantityOf(usage)) : 0,
     status: checkedUsageField('status', status),
     latencyMs,
-    metadata: metadata ? checkedUsageField('metadata', metadata) : init.metadata,
+    metadata: metadata ?? init.metadata,
     at: null,
   }
 }
@@ -123,20 +129,24 @@ export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
   }
 
   async function doSettle(input: SettleTicketInput): Promise<TicketSettlement> {
+    // Checked once, for the ledger and the usage event alike.
+    const metadata = input.metadata ? checkedUsageField<Metadata>('metadata', input.metadata, 'settle') : null
     let result: TicketSettlement
     if (init.mode === 'debit') {
       result = init.charged!
     } else {
       const units = deps.unitsFor(init.feature, input)
-      const settled = await deps.ledger.settle({
-        holdId: init.holdId!,
-        amount: units,
-        ...(input.metadata ? { metadata: input.metadata } : {}),
-      })
+      const settled = deps.ledgerDriver
+        ? await deps.ledgerDriver.settle({
+            holdId: init.holdId!,
+            amount: checkedUsageField('amount', units, 'settle'),
+            metadata,
+          })
+        : await deps.ledger.settle({ holdId: init.holdId!, amount: units, ...(metadata ? { metadata } : {}) })
       if (!settled.ok) throw new MeteredError('invariant_violation', `hold could not be settled: ${settled.reason}`)
       result = { charged: settled.charged, shortfall: settled.shortfall, available: settled.available }
     }
-    await record(input.status ?? 'ok', input.usage, result, input.metadata ?? null)
+    await record(input.status ?? 'ok', input.usage, result, metadata)
     return result
   }
 
@@ -145,7 +155,9 @@ export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
     if (init.mode === 'debit') {
       result = init.charged!
     } else {
-      const released = await deps.ledger.release({ holdId: init.holdId! })
+      const released = deps.ledgerDriver
+        ? await deps.ledgerDriver.release({ holdId: init.holdId! })
+        : await deps.ledger.release({ holdId: init.holdId! })
       result = { charged: 0, shortfall: 0, available: released.ok ? released.available : 0 }
     }
     await record(status, usage, result, null)

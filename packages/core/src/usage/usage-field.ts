@@ -5,6 +5,7 @@ import { parse, usageEventInputSchema } from '../schemas.js'
 export type UsageField =
   | 'userId'
   | 'feature'
+  | 'amount'
   | 'model'
   | 'inputTokens'
   | 'cachedInputTokens'

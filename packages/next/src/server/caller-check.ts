@@ -1,9 +1,5 @@
-import { MAX_ID_LENGTH, textSchema } from '@metered/core'
+import { accountSchema, parse, ValidationError } from '@metered/core/adapter'
 import type { ProblemIssue } from '@metered/core/http'
-import { type StandardSchemaLike, validate } from './schema.js'
-
-// Built on first use: an app that never meters a call does not build it.
-let idSchema: StandardSchemaLike<string> | undefined
 
 /**
  * Issues of what the app's identify returned, by core's rule for ids (what every store applies to
@@ -11,14 +7,18 @@ let idSchema: StandardSchemaLike<string> | undefined
  * id when it is not the account. Run before the limiter or the ledger is touched, so a hostile
  * identity is refused the same way by every wrapper and moves nothing.
  */
-export async function callerIdentityIssues(userId: string, account: string): Promise<ProblemIssue[] | null> {
-  idSchema ??= textSchema(1, MAX_ID_LENGTH) as StandardSchemaLike<string>
-  const fields: Array<[string, unknown]> = [['account', account]]
-  if (userId !== account) fields.push(['userId', userId])
-  const issues: ProblemIssue[] = []
-  for (const [path, value] of fields) {
-    const checked = await validate(idSchema, value)
-    if (!checked.ok) for (const issue of checked.issues) issues.push({ path, message: issue.message })
-  }
+export function callerIdentityIssues(userId: string, account: string): ProblemIssue[] | null {
+  const issues = [...idIssues('account', account)]
+  if (userId !== account) issues.push(...idIssues('userId', userId))
   return issues.length > 0 ? issues : null
+}
+
+function idIssues(path: string, value: unknown): ProblemIssue[] {
+  try {
+    parse(accountSchema, value)
+    return []
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error
+    return error.issues.map((issue) => ({ path, message: issue.message }))
+  }
 }

@@ -29,7 +29,7 @@ export async function identifyCaller(
 ): Promise<CallerCheck> {
   const caller = await knownCaller(core, req, anonymous)
   if (!caller) return { ok: false, reason: 'unauthenticated' }
-  const issues = await callerIdentityIssues(caller.identity.id, caller.account)
+  const issues = callerIdentityIssues(caller.identity.id, caller.account)
   return issues ? { ok: false, reason: 'invalid_input', issues } : { ok: true, ...caller }
 }
 
