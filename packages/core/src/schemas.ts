@@ -77,6 +77,7 @@ const duration = () =>
     z.number().check(z.refine((n) => Number.isSafeInteger(n) && n > 0, 'must be positive milliseconds')),
     z.string().check(z.refine((s) => isDuration(s), 'must be a duration such as "30 s"')),
   ])
+const ruleNames = () => z.array(ruleName()).check(z.minLength(1), z.maxLength(MAX_CONSUME_ITEMS))
 const intBetween = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max))
 const optionalText = (min: number, max: number) => z.optional(z.nullable(textSchema(min, max)))
 
@@ -137,6 +138,30 @@ export const reserveInputSchema = /* @__PURE__ */ lazily(() =>
     ttl: duration(),
     reason: z.optional(id()),
     idempotencyKey: z.optional(id()),
+    metadata: z.optional(metadata()),
+  }),
+)
+
+/**
+ * Everything `authorize` takes but the price or estimate (which its pricer or the credit unit
+ * checks): one parse per call, after which the hold, the limiter request and the usage event are
+ * built from its output without another check. The feature has the usage event's name rule (it
+ * is also the hold's reason) and the user id the usage event's; rule names as the limiter's.
+ */
+export const authorizeInputSchema = /* @__PURE__ */ lazily(() =>
+  z.strictObject({
+    account: id(),
+    feature: ruleName(),
+    price: z.optional(z.unknown()),
+    estimate: z.optional(z.unknown()),
+    limitKey: z.optional(z.nullable(id())),
+    limitContext: z.optional(z.record(z.string(), z.unknown())),
+    limitRules: z.optional(ruleNames()),
+    spendCaps: z.optional(z.array(ruleName()).check(z.maxLength(MAX_CONSUME_ITEMS))),
+    userId: optionalText(0, MAX_ID_LENGTH),
+    plan: optionalText(0, MAX_ID_LENGTH),
+    idempotencyKey: z.optional(id()),
+    ttl: z.optional(duration()),
     metadata: z.optional(metadata()),
   }),
 )

@@ -34,7 +34,11 @@ async function expect400(res: Response, what: string) {
   const text = await res.text()
   expect(res.status, `${what}: ${text.slice(0, 300)}`).toBe(400)
   expect(res.headers.get('content-type') ?? '', what).toMatch(/^application\/problem\+json/)
-  expect(JSON.parse(text), what).toMatchObject({ status: 400, code: 'invalid_input', issues: [expect.anything()] })
+  const body = JSON.parse(text)
+  expect(body, what).toMatchObject({ status: 400, code: 'invalid_input' })
+  // The identity's fields, and the limiter key when it is the user id: never anything else.
+  expect(body.issues.length, what).toBeGreaterThan(0)
+  for (const issue of body.issues) expect(['account', 'userId', 'limitKey', 'key'], what).toContain(issue.path)
 }
 
 function expectInvalid(result: ActionResult<unknown>, what: string) {

@@ -2,6 +2,7 @@ import { driverOf } from '../driver-of.js'
 import { type Duration, toMs } from '../duration.js'
 import { isMeteredError, type MeteredError, StoreUnavailableError, ValidationError } from '../errors.js'
 import { keySchema, parse } from '../schemas.js'
+import { registerCheckedPlan } from './checked-plan.js'
 import { isConsumeResult, ruleResults, summarise, unavailableResult } from './limit-result.js'
 import type { LimiterDriver } from './limiter-driver.js'
 import { limiterOptionsSchema, limitOptionsSchema, resetOptionsSchema, rulesSchema } from './limiter-options.js'
@@ -100,9 +101,11 @@ export function createLimiter(options: LimiterOptions): Limiter {
     return [...new Set(names)]
   }
 
-  function buildRequest(key: string, opts: LimitOptions, dryRun: boolean): ConsumeRequest {
-    const k = fullKey(key)
-    const { cost, rules: names, ctx } = parse(limitOptionsSchema, opts, 'limit options')
+  /** `checked`: the options were validated by the caller inside core (see checked-plan.ts). */
+  function buildRequest(key: string, opts: LimitOptions, dryRun: boolean, checked = false): ConsumeRequest {
+    // A checked key is a valid id already; without a prefix it is the whole store key.
+    const k = checked && prefix === '' ? key : fullKey(key)
+    const { cost, rules: names, ctx } = checked ? opts : parse(limitOptionsSchema, opts, 'limit options')
     const rules = rulesFor(ctx as LimitContext | undefined)
     const items = selectRules(rules, names).map((name) => ({
       key: k,
@@ -170,7 +173,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
     return summarise(rules)
   }
 
-  return {
+  const limiter: Limiter = {
     async limit(key, opts = {}) {
       const request = buildRequest(key, opts, false)
       return withPolicy(request, async (target) => {
@@ -205,6 +208,8 @@ export function createLimiter(options: LimiterOptions): Limiter {
     plan: (key, opts = {}) => buildRequest(key, opts, false),
     interpret: (request, result) => summarise(ruleResults(result, request)),
   }
+  registerCheckedPlan(limiter, (key, opts) => buildRequest(key, opts, false, true))
+  return limiter
 }
 
 /** Store failures as metered errors: timeouts and adapters' own store errors pass, anything else is wrapped. */

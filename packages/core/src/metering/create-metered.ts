@@ -3,13 +3,15 @@ import { driverOf } from '../driver-of.js'
 import { toMs } from '../duration.js'
 import { MeteredError, ValidationError } from '../errors.js'
 import type { LedgerDriver } from '../ledger/ledger-driver.js'
-import { fingerprint, normalizeReserve } from '../ledger/normalize.js'
+import { fingerprint } from '../ledger/normalize.js'
 import type { NormalizedReserve } from '../ledger/normalized.js'
 import type { DebitResult, Metadata, ReserveResult } from '../ledger/types.js'
+import { checkedPlanOf } from '../limiter/checked-plan.js'
 import type { LimitOptions, LimitResult } from '../limiter/limiter-types.js'
 import { createCredits } from '../pricing/credits.js'
 import { ceil, mul, rational } from '../pricing/rational.js'
 import type { MeteredUsage } from '../pricing/types.js'
+import { authorizeInputSchema, parse } from '../schemas.js'
 import type { UsageDriver } from '../usage/usage-driver.js'
 import { checkedUsageField } from '../usage/usage-field.js'
 import { createAllowanceGranter } from './allowances.js'
@@ -63,10 +65,11 @@ export function createMetered(options: MeteredOptions): Metered {
     return ceil(mul(pricer.price(usage), upc))
   }
 
+  /** Units for a settle: the caller's units and priced usage checked as an amount; credits convert to safe integers. */
   function unitsFor(feature: string, input: SettleTicketInput): number {
-    if (input.units !== undefined) return input.units
+    if (input.units !== undefined) return checkedUsageField('amount', input.units, 'settle')
     if (input.credits !== undefined) return toUnits(input.credits)
-    if (input.usage) return priceUnits(feature, input.usage)
+    if (input.usage) return checkedUsageField('amount', priceUnits(feature, input.usage), 'settle')
     return 0
   }
 
@@ -163,14 +166,14 @@ export function createMetered(options: MeteredOptions): Metered {
     })
   }
 
-  async function authorize(input: AuthorizeInput): Promise<AuthorizeResult> {
-    if ((input.price === undefined) === (input.estimate === undefined)) {
+  async function authorize(raw: AuthorizeInput): Promise<AuthorizeResult> {
+    if ((raw.price === undefined) === (raw.estimate === undefined)) {
       throw new ValidationError([{ path: 'estimate', message: 'give exactly one of price and estimate' }])
     }
-    // What the ticket records at settle is checked here, by the usage event's own rules: a call
-    // that could not be recorded is refused before anything is held.
-    checkedUsageField('feature', input.feature, 'authorize')
-    if (input.userId !== undefined) checkedUsageField('userId', input.userId, 'authorize')
+    // The one check of the call: what reaches the stores and what the ticket records at settle
+    // (the usage event's rules for the feature and the user id), so a call that could not be
+    // recorded is refused before anything is held.
+    const input = parse(authorizeInputSchema, raw, 'authorize') as AuthorizeInput
     const mode = input.price !== undefined ? 'debit' : 'reserve'
     const { estimate } = input
     // Anything but credits (a number) or usage (an object) would price as empty usage: refuse it.
@@ -197,15 +200,20 @@ export function createMetered(options: MeteredOptions): Metered {
       if (input.limitContext) opts.ctx = input.limitContext
       return opts
     }
-    // A zero estimate still holds one unit, so the ledger's positive-amount rule holds; the
-    // settle charges what was actually used.
-    const holdAmount = Math.max(1, amount)
-    const ttl = input.ttl ?? holdTtlMs
-    // The one validation of what reaches a store: account, amount, ttl, feature (the reason),
-    // key and metadata, as the reserve (or charge) this call is.
-    const held = normalizeReserve(
-      keyed(input, { account: input.account, amount: holdAmount, ttl, reason: input.feature }),
-    )
+    // The reserve (or charge) this call is. A zero estimate still holds one unit, so the ledger's
+    // positive-amount rule holds; the settle charges what was actually used. Credits convert to
+    // safe integers or are refused by the credit unit; a priced estimate past the safe-integer
+    // range is refused here as the hold's `amount`.
+    const holdUnits = Math.max(1, amount)
+    const held: NormalizedReserve = {
+      account: input.account,
+      amount: typeof estimate === 'object' ? checkedUsageField('amount', holdUnits, 'authorize') : holdUnits,
+      ttlMs: input.ttl === undefined ? holdTtlMs : toMs(input.ttl, 'ttl'),
+      reason: input.feature,
+      idempotencyKey: input.idempotencyKey ?? null,
+      metadata: input.metadata ?? null,
+    }
+    const holdAmount = held.amount
     const account = held.account
 
     // Without allowances there is nothing to await (a microtask saved on every call).
@@ -224,12 +232,19 @@ export function createMetered(options: MeteredOptions): Metered {
 
     // One step: limits and balance decided and consumed together by the store that holds both.
     if (limited && authorizer && authorizer.limiterStore === limiter.store) {
-      const request = limiter.plan(input.limitKey ?? account, limitOptions())
+      const request = checkedPlanOf(limiter)(input.limitKey ?? account, limitOptions())
       const charge = mode === 'debit'
       const result = authorizerDriver
         ? await authorizerDriver.authorize({ reserve: held, fingerprint: printOf(held), charge, items: request.items })
         : await authorizer.authorize(
-            keyed(input, { account, amount: held.amount, ttl, reason: input.feature, charge, limits: request }),
+            keyed(input, {
+              account,
+              amount: held.amount,
+              ttl: held.ttlMs,
+              reason: input.feature,
+              charge,
+              limits: request,
+            }),
           )
       const limit = limiter.interpret(request, result.limits)
       if (!result.ok) {

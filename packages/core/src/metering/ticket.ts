@@ -21,7 +21,7 @@ interface TicketDeps {
   usageDriver: UsageDriver | null
   clock: Clock
   emit: (event: MeteredEvent) => void
-  /** Units for a settle input (pricer, credits or units). */
+  /** Units for a settle input (pricer, credits or units), checked as a ledger amount. */
   unitsFor: (feature: string, input: SettleTicketInput) => number
   lowBalanceUnits: number | null
   /** Checks the account's grants for ones about to expire (see `expiringWithin`). */
@@ -51,8 +51,8 @@ function quantityOf(usage: MeteredUsage | undefined): number {
 /**
  * The usage event of a settled ticket as the usage driver takes it. The account, user, feature
  * and the authorize's metadata were validated at authorize, amounts come from the ledger and
- * latency from the clock; what the caller gave since (usage, status) goes through the usage event
- * schema's rule for that field, once. `metadata` was checked by the settle.
+ * latency from the clock; the usage the caller gave goes through the usage event schema's rule
+ * for each field, once. `status` and `metadata` were checked where the caller gave them.
  */
 function usageRecord(
   init: TicketInit,
@@ -73,7 +73,7 @@ function usageRecord(
     cachedInputTokens: usage ? checkedUsageField('cachedInputTokens', usage.cachedInputTokens ?? 0) : 0,
     outputTokens: usage ? checkedUsageField('outputTokens', usage.outputTokens ?? 0) : 0,
     quantity: usage ? checkedUsageField('quantity', quantityOf(usage)) : 0,
-    status: checkedUsageField('status', status),
+    status,
     latencyMs,
     metadata: metadata ?? init.metadata,
     at: null,
@@ -131,6 +131,7 @@ export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
   async function doSettle(input: SettleTicketInput): Promise<TicketSettlement> {
     // Checked once, for the ledger and the usage event alike.
     const metadata = input.metadata ? checkedUsageField<Metadata>('metadata', input.metadata, 'settle') : null
+    const status = input.status === undefined ? 'ok' : checkedUsageField<UsageStatus>('status', input.status, 'settle')
     let result: TicketSettlement
     if (init.mode === 'debit') {
       result = init.charged!
@@ -139,18 +140,19 @@ export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
       const settled = deps.ledgerDriver
         ? await deps.ledgerDriver.settle({
             holdId: init.holdId!,
-            amount: checkedUsageField('amount', units, 'settle'),
+            amount: units,
             metadata,
           })
         : await deps.ledger.settle({ holdId: init.holdId!, amount: units, ...(metadata ? { metadata } : {}) })
       if (!settled.ok) throw new MeteredError('invariant_violation', `hold could not be settled: ${settled.reason}`)
       result = { charged: settled.charged, shortfall: settled.shortfall, available: settled.available }
     }
-    await record(input.status ?? 'ok', input.usage, result, metadata)
+    await record(status, input.usage, result, metadata)
     return result
   }
 
-  async function doCancel(status: UsageStatus, usage: MeteredUsage | undefined): Promise<TicketSettlement> {
+  async function doCancel(given: UsageStatus | undefined, usage: MeteredUsage | undefined): Promise<TicketSettlement> {
+    const status = given === undefined ? 'error' : checkedUsageField<UsageStatus>('status', given, 'cancel')
     let result: TicketSettlement
     if (init.mode === 'debit') {
       result = init.charged!
@@ -175,7 +177,7 @@ export function createTicket(deps: TicketDeps, init: TicketInit): Ticket {
       return outcome
     },
     cancel(input = {}) {
-      outcome ??= doCancel(input.status ?? 'error', input.usage)
+      outcome ??= doCancel(input.status, input.usage)
       return outcome
     },
   }

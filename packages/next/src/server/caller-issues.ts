@@ -3,9 +3,9 @@ import type { ProblemIssue } from '@metered/core/http'
 /**
  * Issue paths core names for what a wrapper takes from the caller: the account and the user id
  * (from the app's identify) and the limiter key (the user id, the IP, or the route's function of
- * the request).
+ * the request): `limitKey` as authorize names it, `key` as the limiter does.
  */
-const CALLER_PATHS = new Set(['account', 'userId', 'key'])
+const CALLER_PATHS = new Set(['account', 'userId', 'limitKey', 'key'])
 
 /**
  * The issues of a `ValidationError` about the caller only, or null for any other error. A

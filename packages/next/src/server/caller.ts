@@ -20,16 +20,21 @@ export type CallerCheck =
 
 /**
  * Who is calling: the app's identify, or for routes that allow it, an anonymous caller metered
- * under `ip:<address>`, checked by core's rule for ids. Errors of the app's identify are thrown.
+ * under `ip:<address>`. Errors of the app's identify are thrown.
+ *
+ * `check`: the identity is checked here by core's rule for ids. A wrapper whose first store call
+ * is `authorize` passes `false`: authorize checks the account and the user id (with the same
+ * rule, under the same paths) before it touches a store, and once is enough.
  */
 export async function identifyCaller(
   core: MeteredNextCore,
   req: Request,
   anonymous: AnonymousPolicy,
+  check = true,
 ): Promise<CallerCheck> {
   const caller = await knownCaller(core, req, anonymous)
   if (!caller) return { ok: false, reason: 'unauthenticated' }
-  const issues = callerIdentityIssues(caller.identity.id, caller.account)
+  const issues = check ? callerIdentityIssues(caller.identity.id, caller.account) : null
   return issues ? { ok: false, reason: 'invalid_input', issues } : { ok: true, ...caller }
 }
 
@@ -49,10 +54,15 @@ async function knownCaller(
 }
 
 /** `identifyCaller` for a route: nobody is 401, a bad identity 400, an identify failure 500/503. */
-export async function resolveCaller(core: MeteredNextCore, req: Request, anonymous: AnonymousPolicy): Promise<Caller> {
+export async function resolveCaller(
+  core: MeteredNextCore,
+  req: Request,
+  anonymous: AnonymousPolicy,
+  check = true,
+): Promise<Caller> {
   let caller: CallerCheck
   try {
-    caller = await identifyCaller(core, req, anonymous)
+    caller = await identifyCaller(core, req, anonymous, check)
   } catch (error) {
     return { ok: false, response: core.problems.errorProblem(error, { onError: core.onError }) }
   }

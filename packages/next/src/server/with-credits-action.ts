@@ -62,7 +62,8 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       let who: CallerCheck
       try {
         req = await request()
-        who = await identifyCaller(core, req, anonymous)
+        // The identity is checked by authorize, before any store is touched.
+        who = await identifyCaller(core, req, anonymous, false)
       } catch (error) {
         return actionFailure(error, core.onError)
       }

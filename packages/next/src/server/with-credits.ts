@@ -122,7 +122,8 @@ export function createWithCredits(core: MeteredNextCore) {
 
     // typed required in RouteHandler (Next 15's route check); missing outside Next, params are then {}
     return async (req: Request, routeCtx?: RouteContext<RouteParamsOf<PS, P>>): Promise<Response> => {
-      const caller = await resolveCaller(core, req, anonymous)
+      // The identity is checked by authorize, before any store is touched.
+      const caller = await resolveCaller(core, req, anonymous, false)
       if (!caller.ok) return caller.response
       const { identity, account } = caller
       const limitContext = { plan: identity.plan ?? null, role: identity.role ?? null }
