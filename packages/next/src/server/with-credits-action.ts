@@ -10,6 +10,7 @@ import type {
 import { authorizeCall } from './authorize-call.js'
 import { type CallerCheck, identifyCaller } from './caller.js'
 import { createCharges } from './charges.js'
+import { createOutputHold, refuseShort } from './output-hold.js'
 import { unpricedModelError } from './prices.js'
 import { type StandardSchemaLike, validate } from './schema.js'
 import { createSettlement } from './settlement.js'
@@ -56,6 +57,7 @@ export function createWithCreditsAction(core: MeteredNextCore) {
     const anonymous = options.anonymous ?? 'deny'
 
     const estimateFn = options.estimate
+    const outputHold = createOutputHold(metered, options, 'withCreditsAction')
 
     const action = async (rawInput: unknown): Promise<ActionResult<Awaited<T>>> => {
       let req: Request
@@ -81,12 +83,14 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       }
       const typedInput = input as BodyOf<S>
 
+      const hold = outputHold.call()
       const step = await authorizeCall(
         core,
         req,
         who,
         options,
         typeof estimateFn === 'function' ? () => estimateFn(typedInput, { user: identity, account }) : null,
+        hold.decide,
       )
       if (!step.ok) {
         if (step.failure === 'client') return invalidInput(step.issues)
@@ -95,7 +99,10 @@ export function createWithCreditsAction(core: MeteredNextCore) {
         return actionFailure(error, core.onError)
       }
       const { estimate, auth } = step
-      if (!auth.ok) return actionRefusal(auth, { toCredits: metered.credits.toCredits, buyUrl: core.buyUrl })
+      const refusalOptions = { toCredits: metered.credits.toCredits, buyUrl: core.buyUrl }
+      if (!auth.ok) return actionRefusal(auth, refusalOptions)
+      const { fitted, shortOf } = hold
+      if (shortOf) return actionRefusal(await refuseShort(core, auth.ticket, shortOf), refusalOptions)
 
       const { ticket } = auth
       const charges = createCharges(metered, options.feature)
@@ -107,6 +114,7 @@ export function createWithCreditsAction(core: MeteredNextCore) {
         onAbort: 'charge-produced',
         metadata: options.metadata,
         report: core.onError,
+        completed: outputHold.completed,
       })
       const ctx: ActionContext = {
         account,
@@ -115,6 +123,8 @@ export function createWithCreditsAction(core: MeteredNextCore) {
         ticket,
         estimate,
         available: metered.credits.toCredits(auth.available),
+        maxOutputTokens: fitted ?? (typeof estimate === 'object' ? (estimate.outputTokens ?? null) : null),
+        fitted: fitted !== null,
         charge: (amount) => {
           if (settlement.started) {
             core.onError(
@@ -143,7 +153,8 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       }
       // Settled before answering: the client's next balance read already shows the charge.
       const settled = await settlement.finish('ok')
-      return { ok: true, data, available: settled ? metered.credits.toCredits(settled.available) : null }
+      const available = settled ? metered.credits.toCredits(settled.available) : null
+      return fitted === null ? { ok: true, data, available } : { ok: true, data, available, fittedOutputTokens: fitted }
     }
     return action as MeteredAction<S, T>
   }
