@@ -36,7 +36,9 @@ export function createWithCreditsAction(core: MeteredNextCore) {
    * Meters a Server Action: identify (from the action's request headers) -> input (schema) ->
    * authorize (rate limit + hold, one decision) -> handler -> settle (or release when it throws).
    * Refusals come back as data the client can show (`{ ok: false, reason }`, the vocabulary of
-   * the HTTP problems); success is `{ ok: true, data, available }`. See docs/routes-and-auth.md.
+   * the HTTP problems); success is `{ ok: true, data, available }`, plus `fittedOutputTokens` when
+   * `fit` lowered the output cap. A usage estimate is held as `withCredits` holds it (`hold`,
+   * `fit`). See docs/routes-and-auth.md.
    * @example
    * // app/actions.ts
    * 'use server'
