@@ -74,6 +74,8 @@ describe('withCredits: an estimate read from the body', () => {
         `credits = ${h.name}`,
       )
     }
+    // JSON's null (what NaN and Infinity become) is the client's bad amount too, not a server error
+    await expect400(await POST(post({ credits: null }, { user: 'alice' }), noParams), 'credits = null')
     await t.flush()
     expect(await state(t, 'alice', 'alice')).toEqual(before)
 

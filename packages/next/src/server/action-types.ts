@@ -2,7 +2,7 @@ import type { Duration, Metadata, Metered, MeteredUsage, Ticket } from '@metered
 import type { ActionRefusal } from './action-refusal.js'
 import type { Identity } from './identify.js'
 import type { InferInput, StandardSchemaLike } from './schema.js'
-import type { AnonymousPolicy, BodyOf, ChargeInput, LimitKeyOption } from './types.js'
+import type { AnonymousPolicy, BodyOf, ChargeInput, LimitKeyOption, OutputHoldOptions } from './types.js'
 
 export type { ActionRefusal, ActionRefusalFields, ActionRefusalReason } from './action-refusal.js'
 
@@ -13,6 +13,12 @@ export type ActionResult<T> =
       data: T
       /** Credits available after this call was settled (null when the settle failed). */
       available: number | null
+      /**
+       * Present when `fit` lowered the answer's output cap because the balance could not cover the
+       * worst case: the cap the handler got (`ctx.maxOutputTokens`), so the client can say the
+       * answer may be shorter. The action's counterpart of a route's `Fitted-Output-Tokens` header.
+       */
+      fittedOutputTokens?: number
     }
   | ActionRefusal
 
@@ -29,6 +35,13 @@ export interface ActionContext {
   estimate: number | MeteredUsage
   /** Credits available after the hold. */
   available: number
+  /**
+   * The most output tokens the call may produce: send it upstream (`max_output_tokens`). The
+   * estimate's `outputTokens`, or less when `fit` lowered it; null when the estimate is credits.
+   */
+  maxOutputTokens: number | null
+  /** Whether `fit` lowered `maxOutputTokens` below the estimate's because of the balance. */
+  fitted: boolean
   /** Reports what the call used (credits, `{ credits }`, `{ units }`, `{ usage }`); calls add up. */
   charge(amount: ChargeInput): void
   metered: Metered
@@ -40,7 +53,7 @@ export type ActionEstimate<B> =
   | MeteredUsage
   | ((input: B, caller: { user: Identity; account: string }) => number | MeteredUsage | Promise<number | MeteredUsage>)
 
-interface CommonActionOptions<S> {
+interface CommonActionOptions<S> extends OutputHoldOptions {
   /** The metered feature: picks the pricer, labels usage events. */
   feature: string
   /**

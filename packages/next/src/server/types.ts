@@ -129,7 +129,30 @@ export type ChargeInput = number | { credits: number } | { units: number } | { u
 /** Who pays when the client goes away mid-stream. */
 export type AbortPolicy = 'charge-produced' | 'charge-hold' | 'release'
 
-interface CommonCreditsOptions<S> {
+/** How `withCredits` and `withCreditsAction` hold a usage estimate. */
+export interface OutputHoldOptions {
+  /**
+   * With a usage estimate: how much output the hold covers. `'learned'`: the longest answer of
+   * the route's (or action's) last 20 settled turns of that model (the estimate's `outputTokens`
+   * until 3 were seen), never more than the estimate's; the answer may still run to the
+   * estimate's `outputTokens`, and what it uses past the hold is charged from the balance at
+   * settle. The call is admitted only when the hold plus the balance cover the worst case.
+   * `'worst-case'`: the hold is the whole estimate. See docs/semantics.md, "Holds of AI calls".
+   * @default 'learned'
+   */
+  hold?: 'learned' | 'worst-case'
+  /**
+   * Opt-in, with a usage estimate: when the balance cannot cover the worst case, lower the
+   * output cap to what the balance affords (`ctx.maxOutputTokens`) instead of refusing, as long
+   * as that is at least `minOutputTokens`. The handler must send `ctx.maxOutputTokens` upstream
+   * as the request's max output tokens. The client learns the lowered cap from a route's
+   * `Fitted-Output-Tokens` header, or an action result's `fittedOutputTokens`.
+   * @example fit: { minOutputTokens: 256 }
+   */
+  fit?: { minOutputTokens: number }
+}
+
+interface CommonCreditsOptions<S> extends OutputHoldOptions {
   /** The metered feature: picks the pricer and labels usage events. @example feature: 'generate' */
   feature: string
   /**
@@ -176,24 +199,6 @@ interface CommonCreditsOptions<S> {
   settleOn?: 'auto' | 'return' | 'body-end'
   /** Stored on the hold and the usage event. */
   metadata?: Metadata
-  /**
-   * With a usage estimate: how much output the hold covers. `'learned'`: the longest answer of
-   * the route's last 20 settled turns of that model (the estimate's `outputTokens` until 3 were
-   * seen), never more than the estimate's; the answer may still run to the estimate's
-   * `outputTokens`, and what it uses past the hold is charged from the balance at settle. The
-   * call is admitted only when the hold plus the balance cover the worst case. `'worst-case'`:
-   * the hold is the whole estimate. See docs/semantics.md, "Holds of AI calls".
-   * @default 'learned'
-   */
-  hold?: 'learned' | 'worst-case'
-  /**
-   * Opt-in, with a usage estimate: when the balance cannot cover the worst case, lower the
-   * output cap to what the balance affords (`ctx.maxOutputTokens`, the `Fitted-Output-Tokens`
-   * header) instead of refusing, as long as that is at least `minOutputTokens`. The handler must
-   * send `ctx.maxOutputTokens` upstream as the request's max output tokens.
-   * @example fit: { minOutputTokens: 256 }
-   */
-  fit?: { minOutputTokens: number }
 }
 
 /** The worst case, priced before the call: credits, usage, or a function of the request. */

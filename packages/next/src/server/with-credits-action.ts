@@ -10,6 +10,7 @@ import type {
 import { authorizeCall } from './authorize-call.js'
 import { type CallerCheck, identifyCaller } from './caller.js'
 import { createCharges } from './charges.js'
+import { createOutputHold, refuseShort } from './output-hold.js'
 import { unpricedModelError } from './prices.js'
 import { type StandardSchemaLike, validate } from './schema.js'
 import { createSettlement } from './settlement.js'
@@ -35,7 +36,9 @@ export function createWithCreditsAction(core: MeteredNextCore) {
    * Meters a Server Action: identify (from the action's request headers) -> input (schema) ->
    * authorize (rate limit + hold, one decision) -> handler -> settle (or release when it throws).
    * Refusals come back as data the client can show (`{ ok: false, reason }`, the vocabulary of
-   * the HTTP problems); success is `{ ok: true, data, available }`. See docs/routes-and-auth.md.
+   * the HTTP problems); success is `{ ok: true, data, available }`, plus `fittedOutputTokens` when
+   * `fit` lowered the output cap. A usage estimate is held as `withCredits` holds it (`hold`,
+   * `fit`). See docs/routes-and-auth.md.
    * @example
    * // app/actions.ts
    * 'use server'
@@ -56,6 +59,7 @@ export function createWithCreditsAction(core: MeteredNextCore) {
     const anonymous = options.anonymous ?? 'deny'
 
     const estimateFn = options.estimate
+    const outputHold = createOutputHold(metered, options, 'withCreditsAction')
 
     const action = async (rawInput: unknown): Promise<ActionResult<Awaited<T>>> => {
       let req: Request
@@ -82,12 +86,14 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       }
       const typedInput = input as BodyOf<S>
 
+      const hold = outputHold.call()
       const step = await authorizeCall(
         core,
         req,
         who,
         options,
         typeof estimateFn === 'function' ? () => estimateFn(typedInput, { user: identity, account }) : null,
+        hold.decide,
       )
       if (!step.ok) {
         if (step.failure === 'client') return invalidInput(step.issues)
@@ -96,7 +102,10 @@ export function createWithCreditsAction(core: MeteredNextCore) {
         return actionFailure(error, core.onError)
       }
       const { estimate, auth } = step
-      if (!auth.ok) return actionRefusal(auth, { toCredits: metered.credits.toCredits, buyUrl: core.buyUrl })
+      const refusalOptions = { toCredits: metered.credits.toCredits, buyUrl: core.buyUrl }
+      if (!auth.ok) return actionRefusal(auth, refusalOptions)
+      const { fitted, shortOf } = hold
+      if (shortOf) return actionRefusal(await refuseShort(core, auth.ticket, shortOf), refusalOptions)
 
       const { ticket } = auth
       const charges = createCharges(metered, options.feature)
@@ -108,6 +117,7 @@ export function createWithCreditsAction(core: MeteredNextCore) {
         onAbort: 'charge-produced',
         metadata: options.metadata,
         report: core.onError,
+        completed: outputHold.completed,
       })
       const ctx: ActionContext = {
         account,
@@ -116,6 +126,8 @@ export function createWithCreditsAction(core: MeteredNextCore) {
         ticket,
         estimate,
         available: metered.credits.toCredits(auth.available),
+        maxOutputTokens: fitted ?? (typeof estimate === 'object' ? (estimate.outputTokens ?? null) : null),
+        fitted: fitted !== null,
         charge: (amount) => {
           if (settlement.started) {
             core.onError(
@@ -144,7 +156,8 @@ export function createWithCreditsAction(core: MeteredNextCore) {
       }
       // Settled before answering: the client's next balance read already shows the charge.
       const settled = await settlement.finish('ok')
-      return { ok: true, data, available: settled ? metered.credits.toCredits(settled.available) : null }
+      const available = settled ? metered.credits.toCredits(settled.available) : null
+      return fitted === null ? { ok: true, data, available } : { ok: true, data, available, fittedOutputTokens: fitted }
     }
     return action as MeteredAction<S, T>
   }

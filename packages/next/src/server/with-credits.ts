@@ -1,10 +1,10 @@
-import type { LimitResult, MeteredUsage } from '@metered/core'
-import { type AuthorizeStep, authorizeCall, type Decide } from './authorize-call.js'
+import type { LimitResult } from '@metered/core'
+import { type AuthorizeStep, authorizeCall } from './authorize-call.js'
 import { resolveCaller } from './caller.js'
 import { createCharges } from './charges.js'
 import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
-import { affordableOutputTokens, createOutputAllowance } from './output-allowance.js'
+import { createOutputHold, refuseShort } from './output-hold.js'
 import { type ParamsOf, type ParamsOption, type RouteParamsOf, resolveParams } from './params.js'
 import { unpricedModelError } from './prices.js'
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js'
@@ -110,12 +110,7 @@ export function createWithCredits(core: MeteredNextCore) {
     const anonymous = options.anonymous ?? 'deny'
     const limitKeyed = limitOption !== false
     const estimateFn = options.estimate
-    const holdMode = options.hold ?? 'learned'
-    const fit = options.fit ?? null
-    if (fit && !(Number.isSafeInteger(fit.minOutputTokens) && fit.minOutputTokens >= 0)) {
-      throw new TypeError(`withCredits("${options.feature}"): fit.minOutputTokens must be a non-negative integer`)
-    }
-    const allowances = createOutputAllowance()
+    const outputHold = createOutputHold(metered, options, 'withCredits')
     // The fixed price in units, converted once, after the first authorize: a bad price is refused
     // there as a ValidationError rather than thrown where the route is defined.
     let fixedUnitsOnce: number | null = null
@@ -147,49 +142,18 @@ export function createWithCredits(core: MeteredNextCore) {
       }
       const typedBody = body as BodyOf<S>
 
-      // The output cap of a usage estimate, lowered by `fit` when the balance is short (else null).
-      let fitted = null as number | null
-      // Set when the hold covers the worst case only together with the balance.
-      let shortOf = null as { reach: number; worst: number } | null
-      const decide: Decide = async (estimate, input, authorize) => {
-        const worstCase = typeof estimate === 'object' && estimate.outputTokens != null ? estimate : null
-        if (!worstCase) return authorize(input)
-        const holdFor =
-          holdMode === 'learned'
-            ? { ...worstCase, outputTokens: allowances.allowance(worstCase.model, worstCase.outputTokens ?? 0) }
-            : worstCase
-        input.estimate = holdFor
-        let auth = await authorize(input)
-        const priceOf = (usage: MeteredUsage) => metered.priceUnits(options.feature, usage)
-        if (!auth.ok && auth.reason === 'insufficient_credits' && fit) {
-          // Not even the hold fits: a second authorize holds the worst case of a shorter answer.
-          const affordable = affordableOutputTokens(priceOf, worstCase, auth.available)
-          if (affordable >= fit.minOutputTokens) {
-            fitted = affordable
-            input.estimate = { ...worstCase, outputTokens: affordable }
-            auth = await authorize(input)
-          }
-        } else if (auth.ok && holdFor !== worstCase) {
-          // The answer may run past the hold up to the cap, paid from the balance: the two together
-          // must cover the worst case, or the answer is capped (fit) or the call refused.
-          const reach = auth.ticket.amount + auth.available
-          const worst = priceOf(worstCase)
-          if (worst > reach) {
-            const affordable = fit ? affordableOutputTokens(priceOf, worstCase, reach) : -1
-            if (fit && affordable >= fit.minOutputTokens) fitted = affordable
-            else shortOf = { reach, worst }
-          }
-        }
-        return auth
-      }
+      const hold = outputHold.call()
       const step = await authorizeCall(
         core,
         req,
         caller,
         options,
         typeof estimateFn === 'function' ? () => estimateFn(req, { body: typedBody, user: identity, account }) : null,
-        decide,
+        hold.decide,
       )
+      // The output cap of a usage estimate, lowered by `fit` when the balance is short (else null);
+      // `shortOf` when the hold covers the worst case only together with the balance.
+      const { fitted, shortOf } = hold
       if (!step.ok) return early(headers, authorizeFailure(step, options.feature))
       const { estimate, auth } = step
       if (!auth.ok) {
@@ -200,25 +164,11 @@ export function createWithCredits(core: MeteredNextCore) {
         })
       }
       if (shortOf) {
-        // The hold is given back (no usage event: nothing ran) and the caller gets the 402 the
-        // worst case would have got. The limiter's units for this call stay spent.
-        const holdId = auth.ticket.holdId
-        if (holdId) await metered.ledger.release({ holdId }).catch(core.onError)
-        return refusalResponse(
-          core.problems,
-          {
-            reason: 'insufficient_credits',
-            available: shortOf.reach,
-            required: shortOf.worst,
-            retryAfter: null,
-            limit: null,
-          },
-          {
-            toCredits: metered.credits.toCredits,
-            buyUrl: core.buyUrl,
-            headers: headers.write(new Headers(), shortOf.reach, auth.limit),
-          },
-        )
+        return refusalResponse(core.problems, await refuseShort(core, auth.ticket, shortOf), {
+          toCredits: metered.credits.toCredits,
+          buyUrl: core.buyUrl,
+          headers: headers.write(new Headers(), shortOf.reach, auth.limit),
+        })
       }
 
       const { ticket } = auth
@@ -234,7 +184,7 @@ export function createWithCredits(core: MeteredNextCore) {
         onAbort,
         metadata: options.metadata,
         report: core.onError,
-        completed: (usage) => allowances.record(usage.model, usage.outputTokens ?? 0),
+        completed: outputHold.completed,
       })
       const worstOutput = typeof estimate === 'object' ? (estimate.outputTokens ?? null) : null
       const abort = linkedAbort(req.signal)
