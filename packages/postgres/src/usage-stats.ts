@@ -36,10 +36,10 @@ export function rawBuckets(ctx: Ctx, q: StatsQuery): Promise<UsageBucket[]> {
 }
 
 /**
- * Day buckets of [from, to): the whole UTC days inside the range from the `usage_daily` rollup
- * (one row per account, day and feature, kept by triggers in the same transaction as the events),
- * the partial days at either end from the events themselves. Same numbers as `rawBuckets`, read
- * from about 1/(events per account-day-feature) as many rows.
+ * Day buckets of [from, to): the whole UTC days inside the range from a daily rollup kept by
+ * triggers in the same transaction as the events (migration 8: `usage_daily` per account,
+ * `usage_daily_all` per stripe of accounts for `'all'`), the partial days at either end from the
+ * events themselves. Same numbers as `rawBuckets`, from a bounded number of rows per day.
  */
 export function dailyBuckets(ctx: Ctx, q: StatsQuery): Promise<UsageBucket[]> {
   const s = sql.raw(ctx.s)
@@ -68,9 +68,8 @@ export function dailyBuckets(ctx: Ctx, q: StatsQuery): Promise<UsageBucket[]> {
         FROM (
           SELECT d.day::timestamp AT TIME ZONE 'UTC' AS start, d.feature, d.events, d.amount, d.input_tokens,
             d.cached_input_tokens, d.output_tokens, d.quantity, d.errors
-          FROM ${s}.usage_daily d
-          WHERE (${arg(a, 'text')} IS NULL OR d.account = ${arg(a, 'text')})
-            AND d.day >= (${ts(lo)} AT TIME ZONE 'UTC')::date AND d.day < (${ts(hi)} AT TIME ZONE 'UTC')::date
+          FROM ${a === null ? sql`${s}.usage_daily_all d WHERE` : sql`${s}.usage_daily d WHERE d.account = ${arg(a, 'text')} AND`}
+            d.day >= (${ts(lo)} AT TIME ZONE 'UTC')::date AND d.day < (${ts(hi)} AT TIME ZONE 'UTC')::date
           UNION ALL ${edge(q.from, lo)}
           UNION ALL ${edge(hi, q.to)}
         ) x

@@ -99,15 +99,19 @@ describe.each(backends)('postgres ($name): the daily usage rollup', (backend) =>
       expect(got.buckets, `seed ${seed}, query ${JSON.stringify({ account, from, to, byFeature })}`).toEqual(raw)
     }
 
-    // The incrementally kept rollup is the one a rebuild from the events computes (the migration's backfill).
-    const rollup = () => sql`SELECT * FROM ${s}.usage_daily ORDER BY account, day, feature`.execute(db)
-    const kept = (await rollup()).rows
-    expect(kept.length).toBeGreaterThan(0)
+    // The incrementally kept rollups are the ones a rebuild from the events computes (the migration's backfill).
+    const rollup = async () => [
+      (await sql`SELECT * FROM ${s}.usage_daily ORDER BY account, day, feature`.execute(db)).rows,
+      (await sql`SELECT * FROM ${s}.usage_daily_all ORDER BY day, feature, stripe`.execute(db)).rows,
+    ]
+    const kept = await rollup()
+    expect(kept[0]?.length).toBeGreaterThan(0)
+    expect(kept[1]?.length).toBeGreaterThan(0)
     await sql`SELECT ${s}._usage_daily_rebuild()`.execute(db)
-    expect((await rollup()).rows).toEqual(kept)
+    expect(await rollup()).toEqual(kept)
 
     await sql`TRUNCATE ${s}.usage_events`.execute(db)
-    expect((await rollup()).rows).toEqual([])
+    expect(await rollup()).toEqual([[], []])
   })
 
   it('hour buckets and sub-day ranges still come from the events', async () => {
