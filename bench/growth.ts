@@ -10,11 +10,11 @@
 //   GROWTH_EVENTS=200000 pnpm --filter @metered/bench growth  (a quick run)
 //   DATABASE_URL=postgres://... pnpm --filter @metered/bench growth
 
+import { exportUsage } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
 import { type PostgresServer, spawnPostgresServer } from '@metered/tooling'
 import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { exportUsage } from '@metered/core'
 
 const EVENTS = Number(process.env.GROWTH_EVENTS ?? 10_000_000)
 const ENTRIES = Number(process.env.GROWTH_ENTRIES ?? Math.floor(EVENTS / 2))
@@ -142,7 +142,10 @@ async function main() {
       const st = await usage.stats(account, { from: from90, to: now, bucket: 'day', by: 'feature' })
       return `${st.buckets.length} buckets`
     })
-    await time('profile: raw aggregate of the same (no rollup)', async () => `${(await rawDaily(account)).rows[0]?.n} days`)
+    await time(
+      'profile: raw aggregate of the same (no rollup)',
+      async () => `${(await rawDaily(account)).rows[0]?.n} days`,
+    )
     await time('profile: one account, 400 days by day', async () => {
       const st = await usage.stats(account, { from: now - 400 * DAY_MS, to: now, bucket: 'day' })
       return `${st.buckets.length} buckets`
@@ -165,7 +168,9 @@ async function main() {
         (
           await sql<{ n: string }>`SELECT count(*)::text AS n FROM ${s}.usage_events e
             WHERE (${a}::text IS NULL OR e.account = ${a}::text)
-              AND e.at >= to_timestamp(${from90 / 1000}::float8) AND e.at < to_timestamp(${now / 1000}::float8)`.execute(db)
+              AND e.at >= to_timestamp(${from90 / 1000}::float8) AND e.at < to_timestamp(${now / 1000}::float8)`.execute(
+            db,
+          )
         ).rows[0]?.n,
       )
     if (userEvents !== (await rawCount(account)) || allEvents !== (await rawCount(null))) {
@@ -179,7 +184,10 @@ async function main() {
       for (let i = 0; i < pages; i++) cursor = (await ledger.history(account, { cursor, limit: 50 })).nextCursor
       return { cursor, pages }
     })()
-    await time('history: newest page (50)', async () => `${(await ledger.history(account, { limit: 50 })).entries.length} entries`)
+    await time(
+      'history: newest page (50)',
+      async () => `${(await ledger.history(account, { limit: 50 })).entries.length} entries`,
+    )
     await time(`history: page ${deepCursor.pages + 1} (50)`, async () => {
       const page = await ledger.history(account, { cursor: deepCursor.cursor, limit: 50 })
       return `${page.entries.length} entries`
@@ -226,12 +234,15 @@ async function main() {
     const withoutTrigger = await insertMs()
     await sql`ALTER TABLE ${s}.usage_events ENABLE TRIGGER usage_daily_insert`.execute(db)
 
-    console.log(`\nreads, median of ${RUNS} runs (1,000 accounts, ${EVENTS.toLocaleString()} events over ${DAYS} days, ${ENTRIES.toLocaleString()} entries):`)
+    console.log(
+      `\nreads, median of ${RUNS} runs (1,000 accounts, ${EVENTS.toLocaleString()} events over ${DAYS} days, ${ENTRIES.toLocaleString()} entries):`,
+    )
     console.table(rows)
     console.log(
       `usage.record, median of 500: ${fmt(withTrigger)} ms with the rollup trigger, ${fmt(withoutTrigger)} ms without`,
     )
-    if (plans.length > 0) console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the reads over ${SLOW_MS} ms:\n${plans.join('\n\n')}`)
+    if (plans.length > 0)
+      console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the reads over ${SLOW_MS} ms:\n${plans.join('\n\n')}`)
   } finally {
     await sql`DROP SCHEMA ${s} CASCADE`.execute(db).catch(() => {})
     await db.destroy()

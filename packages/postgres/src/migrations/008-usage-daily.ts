@@ -20,7 +20,8 @@ const ADD = `events = d.events + excluded.events, amount = d.amount + excluded.a
   cached_input_tokens = d.cached_input_tokens + excluded.cached_input_tokens,
   output_tokens = d.output_tokens + excluded.output_tokens, quantity = d.quantity + excluded.quantity,
   errors = d.errors + excluded.errors`
-const SUM_DELTA = 'sum(events), sum(amount), sum(input_tokens), sum(cached_input_tokens), sum(output_tokens), sum(quantity), sum(errors)'
+const SUM_DELTA =
+  'sum(events), sum(amount), sum(input_tokens), sum(cached_input_tokens), sum(output_tokens), sum(quantity), sum(errors)'
 
 /** The stripe of an account in `usage_daily_all`: from md5, the same on every server and version. */
 const stripe = (account: string) => `(get_byte(decode(md5(${account}), 'hex'), 0) & 15)`
