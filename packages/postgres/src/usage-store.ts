@@ -1,8 +1,9 @@
-import type { UsageBucket, UsageEvent, UsagePage, UsageStats } from '@metered/core'
+import type { UsageEvent, UsagePage, UsageStats } from '@metered/core'
 import type { UsageDriver } from '@metered/core/adapter'
 import { sql } from 'kysely'
 import { arg, type Ctx, jsonArg, nowArg, queryRows } from './call.js'
 import { decodePairCursor, encodePairCursor } from './cursor.js'
+import { dailyBuckets, rawBuckets } from './usage-stats.js'
 
 const eventJson = (s: string) =>
   sql.raw(`jsonb_build_object('id', e.id::text, 'account', e.account, 'userId', e.user_id, 'feature', e.feature,
@@ -12,7 +13,8 @@ const eventJson = (s: string) =>
 
 /**
  * The usage driver on Postgres: an append-only table of events, indexed by (account, at) for one
- * account's dashboards and by (at) for global views and retention. Aggregates are computed in SQL.
+ * account's dashboards and by (at) for global views and retention. Aggregates are computed in SQL:
+ * day buckets from the daily rollup (usage-stats.ts), hour buckets from the events.
  */
 export function createPostgresUsageDriver(ctx: Ctx): UsageDriver {
   const s = sql.raw(ctx.s)
@@ -34,29 +36,7 @@ export function createPostgresUsageDriver(ctx: Ctx): UsageDriver {
     },
 
     async stats(q) {
-      const a = q.account === 'all' ? null : q.account
-      const byFeature = q.byFeature
-      // date_trunc on the UTC wall time, then back to an instant: buckets aligned to UTC
-      // whatever the session's TimeZone. Features sort by code point (COLLATE "C"), like JS.
-      const buckets = await queryRows<UsageBucket>(
-        ctx,
-        sql`SELECT jsonb_build_object('start', ${s}._ms(b.start), 'feature', b.feature, 'events', b.events,
-            'amount', b.amount, 'inputTokens', b.input_tokens, 'cachedInputTokens', b.cached_input_tokens,
-            'outputTokens', b.output_tokens, 'quantity', b.quantity, 'errors', b.errors) AS r
-          FROM (
-            SELECT date_trunc(${arg(q.bucket, 'text')}, e.at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start,
-              CASE WHEN ${arg(byFeature, 'boolean')} THEN e.feature END AS feature,
-              count(*) AS events, sum(e.amount)::bigint AS amount, sum(e.input_tokens)::bigint AS input_tokens,
-              sum(e.cached_input_tokens)::bigint AS cached_input_tokens,
-              sum(e.output_tokens)::bigint AS output_tokens, sum(e.quantity)::bigint AS quantity,
-              count(*) FILTER (WHERE e.status = 'error') AS errors
-            FROM ${s}.usage_events e
-            WHERE (${arg(a, 'text')} IS NULL OR e.account = ${arg(a, 'text')})
-              AND e.at >= ${s}._ts(${arg(q.from, 'bigint')}) AND e.at < ${s}._ts(${arg(q.to, 'bigint')})
-            GROUP BY 1, 2
-          ) b
-          ORDER BY b.start, b.feature COLLATE "C"`,
-      )
+      const buckets = q.bucket === 'day' ? await dailyBuckets(ctx, q) : await rawBuckets(ctx, q)
       const totals = {
         events: 0,
         amount: 0,

@@ -7,6 +7,7 @@ import { authorize } from './004-authorize.js'
 import { clawback } from './005-clawback.js'
 import { releaseFreesKey } from './006-release-frees-key.js'
 import { keysPerAccount } from './007-keys-per-account.js'
+import { usageDaily } from './008-usage-daily.js'
 
 export interface Migration {
   version: number
@@ -48,4 +49,5 @@ export const migrations: Migration[] = [
   },
   { version: 6, name: 'a released hold frees its key', statements: (s) => [...releaseFreesKey(s), ...functions(s)] },
   { version: 7, name: 'idempotency keys per account', statements: (s) => [...keysPerAccount(s), ...functions(s)] },
+  { version: 8, name: 'daily usage rollup', statements: usageDaily },
 ]
