@@ -128,9 +128,16 @@ async function startBridgeProcess(redisUrl: string): Promise<{ url: string; toke
   return {
     url,
     token,
+    // the bridge exits when its stdin closes; killed if it has not within 2 s (open keep-alive
+    // sockets), so a failed run still ends
     close: () =>
       new Promise<void>((resolve) => {
-        child.once('exit', () => resolve())
+        if (child.exitCode !== null) return resolve()
+        const kill = setTimeout(() => child.kill('SIGKILL'), 2000)
+        child.once('exit', () => {
+          clearTimeout(kill)
+          resolve()
+        })
         child.stdin!.end()
       }),
   }
