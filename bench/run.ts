@@ -4,7 +4,7 @@
 // fails fails the run), then docs/benchmarks.md's generated section and its SVG chart rewritten.
 //
 //   pnpm bench                  full run: about 6 minutes on an idle 2-core machine
-//   BENCH_QUICK=1 pnpm bench    CI-size run: about 1-2 minutes, the same checks, figures not to quote
+//   BENCH_QUICK=1 pnpm bench    CI-size run: 2.3 minutes at load 17, the same checks, figures not to quote
 //   BENCH_DOCS_DIR=dir          write benchmarks.md and the chart there instead of over docs/
 //
 // Every step is killed after STEP_TIMEOUT_MS (10 min, quick 4 min), so the run is bounded.
