@@ -3,7 +3,7 @@
 // each result checked for correctness (every bench throws on a wrong answer, and a bench that
 // fails fails the run), then docs/benchmarks.md's generated section and its SVG chart rewritten.
 //
-//   pnpm bench                  full run: about 6 minutes on an idle 2-core machine
+//   pnpm bench                  full run: about 6 minutes on an idle 2-core machine (estimated)
 //   BENCH_QUICK=1 pnpm bench    CI-size run: 2.3 minutes at load 17, the same checks, figures not to quote
 //   BENCH_DOCS_DIR=dir          write benchmarks.md and the chart there instead of over docs/
 //
