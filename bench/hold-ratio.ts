@@ -21,6 +21,7 @@ import OpenAI from 'openai'
 import { type ChatMessage, turnRequest } from '../examples/starter/lib/chat-schema.js'
 import { pricing, UNITS_PER_CREDIT } from '../examples/starter/lib/pricing.js'
 import { estimateTurn, responsesRequest } from '../examples/starter/lib/turn.js'
+import { check, writeResult } from './result.js'
 
 /** Turns a route settles before its holds follow its answers (`WARM_UP` in @metered/next). */
 const WARM_UP = 3
@@ -148,6 +149,15 @@ async function main() {
     return (some.reduce((s, r) => s + r.hold, 0) / some.reduce((s, r) => s + r.charge, 0)).toFixed(2)
   }
   const ratios = rows.map((r) => r.hold / r.charge).sort((a, b) => a - b)
+  for (const r of rows) check(r.charge > 0 && r.hold > 0, `turn ${r.turn}: hold ${r.hold}, charge ${r.charge}`)
+  writeResult({
+    hold: HOLD,
+    turns: rows,
+    all: Number(ratio(0)),
+    afterWarmUp: Number(ratio(WARM_UP)),
+    median: ratios[Math.floor(ratios.length / 2)],
+    max: ratios.at(-1),
+  })
   console.log(
     `hold ${HOLD}: Σ hold / Σ charge ${ratio(0)}x over all turns, ${ratio(WARM_UP)}x after the first ${WARM_UP}; per turn median ${ratios[Math.floor(ratios.length / 2)]?.toFixed(2)}x, max ${ratios.at(-1)?.toFixed(2)}x`,
   )

@@ -17,6 +17,7 @@
 
 import { createLimiter, createMemoryStores, fixed, slidingWindow } from '@metered/core'
 import { createMeteredNext } from '@metered/next'
+import { check, writeResult } from './result.js'
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21)
@@ -137,9 +138,11 @@ async function measure(name: string, upstreamMs: number, calls: number, inFlight
       `core authorize+settle by hand (${coreOps.toFixed(0)} ops/s) ${(overheadUs - wrapperUs).toFixed(0)} µs, the wrapper ${wrapperUs.toFixed(0)} µs`,
   )
   const verify = await stores.ledger.verify('user-0')
-  if (!verify.ok) throw new Error(`ledger invariant broken: ${verify.problems.join('; ')}`)
+  check(verify.ok, `ledger invariant broken: ${verify.problems.join('; ')}`)
+  return { name, bareOps, wrappedOps, ratio: median(ratios), overheadUs, coreUs: overheadUs - wrapperUs, wrapperUs }
 }
 
 console.log(`withCredits vs bare handler, memory stores, Node ${process.version}`)
-await measure('trivial', 0, CALLS, 16)
-await measure('upstream', UPSTREAM_MS, Math.max(100, Math.floor(CALLS / 10)), 1)
+const trivial = await measure('trivial', 0, CALLS, 16)
+const upstreamRow = await measure('upstream', UPSTREAM_MS, Math.max(100, Math.floor(CALLS / 10)), 1)
+writeResult({ calls: CALLS, rounds: ROUNDS, upstreamMs: UPSTREAM_MS, trivial, upstream: upstreamRow })

@@ -11,6 +11,7 @@
 //   pnpm --filter @metered/bench postgres-debit          (starts its own PostgreSQL)
 //   DATABASE_URL=postgres://... pnpm --filter @metered/bench postgres-debit
 //   BENCH_SECONDS=10 (per measurement), BENCH_CONNECTIONS=16
+//   PGBOUNCER_URL=postgres://... adds ledger.debit through that pooler (transaction mode) to the rows
 
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
@@ -20,6 +21,7 @@ import { createPostgresStores, migrate } from '@metered/postgres'
 import { findPostgresBinDir, type PostgresServer, spawnPostgresServer } from '@metered/tooling'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import { check, writeResult } from './result.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
@@ -112,9 +114,35 @@ async function main() {
     const hand = { distinct: await measure(handRolled((w) => w + 2)), hot: await measure(handRolled(() => 1)) }
     for (const c of clients) c.release()
 
+    // every debit must be admitted and counted: the balances are checked against the count below
+    const counted = new Map<string, number>()
+    const debitOf = (l: typeof ledger, account: string) => async () => {
+      const r = await l.debit({ account, amount: 1, reason: 'bench' })
+      check(r.ok, `debit on ${account} refused: ${JSON.stringify(r)}`)
+      counted.set(account, (counted.get(account) ?? 0) + 1)
+    }
     const metered = {
-      distinct: await measure((w) => ledger.debit({ account: distinct(w), amount: 1, reason: 'bench' })),
-      hot: await measure(() => ledger.debit({ account: hot, amount: 1, reason: 'bench' })),
+      distinct: await measure((w) => debitOf(ledger, distinct(w))()),
+      hot: await measure(debitOf(ledger, hot)),
+    }
+    let pooled: { distinct: number; hot: number } | undefined
+    if (process.env.PGBOUNCER_URL) {
+      const bouncerPool = new pg.Pool({ connectionString: process.env.PGBOUNCER_URL, max: CONNECTIONS })
+      bouncerPool.on('connect', (client) => client.on('error', () => {}))
+      const bouncerDb = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: bouncerPool }) })
+      try {
+        const viaBouncer = createPostgresStores(bouncerDb, { schema }).ledger
+        pooled = {
+          distinct: await measure((w) => debitOf(viaBouncer, distinct(w))()),
+          hot: await measure(debitOf(viaBouncer, hot)),
+        }
+      } finally {
+        await bouncerDb.destroy()
+      }
+    }
+    for (const [account, n] of counted) {
+      const b = await ledger.balance(account)
+      check(b.available === BIG - n, `${account}: ${n} debits of 1 left ${b.available} of ${BIG}`)
     }
 
     const update = (id: string) =>
@@ -143,6 +171,8 @@ async function main() {
     console.log(`${'Node.js: SELECT 1 through the same pool'.padEnd(44)}${f(clientCeiling)}${f(clientCeiling)}`)
     console.log(`${'hand-rolled JS transaction (5 round trips)'.padEnd(44)}${f(hand.distinct)}${f(hand.hot)}`)
     console.log(`${'metered ledger.debit (1 round trip)'.padEnd(44)}${f(metered.distinct)}${f(metered.hot)}`)
+    if (pooled)
+      console.log(`${'metered ledger.debit through PgBouncer'.padEnd(44)}${f(pooled.distinct)}${f(pooled.hot)}`)
     console.log(
       `${'metered / pgbench'.padEnd(44)}${r(metered.distinct / ceiling.distinct)}${r(metered.hot / ceiling.hot)}`,
     )
@@ -155,8 +185,23 @@ async function main() {
     console.log(
       `${'client side: metered / SELECT 1'.padEnd(44)}${r(metered.distinct / clientCeiling)}${r(metered.hot / clientCeiling)}`,
     )
-    const verified = await ledger.verify(hot)
-    if (!verified.ok) throw new Error(`hot account does not verify: ${verified.problems.join('; ')}`)
+    for (const account of [hot, distinct(0)]) {
+      const verified = await ledger.verify(account)
+      check(verified.ok, `${account} does not verify: ${verified.problems.join('; ')}`)
+    }
+    writeResult({
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      postgres: rows[0]?.v,
+      perSecond: {
+        pgbenchUpdate: ceiling,
+        pgbenchFunction: server,
+        select1: clientCeiling,
+        handRolled: hand,
+        metered,
+        pooled,
+      },
+    })
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {})
     await db.destroy()

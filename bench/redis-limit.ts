@@ -17,6 +17,7 @@ import { Ratelimit } from '@upstash/ratelimit'
 import { Redis as Upstash } from '@upstash/redis'
 import { Redis as IoRedis } from 'ioredis'
 import { RateLimiterRedis } from 'rate-limiter-flexible'
+import { check, writeResult } from './result.js'
 
 type Call = (key: string) => Promise<unknown>
 interface Figures {
@@ -64,6 +65,7 @@ async function measure(call: Call): Promise<Figures> {
 }
 
 const rows: string[][] = []
+const results: Array<{ name: string; ours: Figures; peer: Figures }> = []
 const ONLY = process.env.BENCH_ONLY // run only the scenarios whose name contains this
 
 async function compare(name: string, ours: Call, peer: Call): Promise<void> {
@@ -83,6 +85,7 @@ async function compare(name: string, ours: Call, peer: Call): Promise<void> {
   })
   const o = best(ours_)
   const p = best(peer_)
+  results.push({ name, ours: o, peer: p })
   rows.push([
     name,
     o.opsPerSec.toFixed(0),
@@ -125,9 +128,16 @@ async function startBridgeProcess(redisUrl: string): Promise<{ url: string; toke
   return {
     url,
     token,
+    // the bridge exits when its stdin closes; killed if it has not within 2 s (open keep-alive
+    // sockets), so a failed run still ends
     close: () =>
       new Promise<void>((resolve) => {
-        child.once('exit', () => resolve())
+        if (child.exitCode !== null) return resolve()
+        const kill = setTimeout(() => child.kill('SIGKILL'), 2000)
+        child.once('exit', () => {
+          clearTimeout(kill)
+          resolve()
+        })
         child.stdin!.end()
       }),
   }
@@ -146,11 +156,17 @@ async function main(): Promise<void> {
     const tcpStore = () => createRedisStores(fromIoredis(io), { prefix: prefix() }).limiterStore
     const ours = (store: ReturnType<typeof restStore>, rules: Rules): Call => {
       const limiter = createLimiter({ store, rules, timeout: '10 s' })
-      return (k) => limiter.limit(k)
+      return async (k) => {
+        const r = await limiter.limit(k)
+        check(r.ok, `limit(${k}) refused under a limit of ${BIG}`)
+      }
     }
     const upstashLimit = (limiter: Ratelimit['limiter'] extends infer L ? L : never): Call => {
       const rl = new Ratelimit({ redis: upstash, limiter: limiter as never, prefix: prefix(), ephemeralCache: false })
-      return (k) => rl.limit(k)
+      return async (k) => {
+        const r = await rl.limit(k)
+        check(r.success, `@upstash/ratelimit refused ${k} under a limit of ${BIG}`)
+      }
     }
 
     console.log(`redis ${url}, REST bridge ${bridge.url}\n`)
@@ -232,7 +248,10 @@ async function main(): Promise<void> {
     const minute = fixedWindow({ limit: BIG, window: '1 m' })
     await compare(
       'TCP fixedWindow store.consume() vs rate-limiter-flexible',
-      (k) => direct.consume({ items: [{ key: k, name: 'm', rule: minute, cost: 1 }] }),
+      async (k) => {
+        const r = await direct.consume({ items: [{ key: k, name: 'm', rule: minute, cost: 1 }] })
+        check(r.allowed, `store.consume(${k}) refused under a limit of ${BIG}`)
+      },
       flexible(60),
     )
     const flex3 = [flexible(1), flexible(60), flexible(86_400)]
@@ -247,8 +266,16 @@ async function main(): Promise<void> {
         for (const limit of flex3) await limit(k)
       },
     )
+    // every admitted call was counted: a limit of 1000 on a fresh key admits exactly 1000
+    const exact = createLimiter({ store: tcpStore(), rules: { m: fixedWindow({ limit: 1000, window: '1 h' }) } })
+    const admitted = await Promise.all(Array.from({ length: 1200 }, () => exact.limit('exact').then((r) => r.ok)))
+    check(
+      admitted.filter(Boolean).length === 1000,
+      `1200 concurrent calls under a limit of 1000 admitted ${admitted.filter(Boolean).length}`,
+    )
     console.log()
     print()
+    writeResult({ calls: CALLS, inFlight: IN_FLIGHT, rounds: ROUNDS, scenarios: results })
   } finally {
     io.disconnect()
     await bridge.close()

@@ -17,6 +17,15 @@ export { findPgBouncer, type PgBouncerOptions, type PgBouncerServer, spawnPgBoun
 export { type RedisTestClient, withRedis } from './redis-client.js'
 export { type RedisCluster, type RedisClusterOptions, startRedisCluster } from './redis-cluster.js'
 export {
+  type ClusterMaster,
+  clusterMasters,
+  keySlot,
+  type MigrateSlotOptions,
+  migrateSlot,
+  type SlotMigration,
+  slotOwner,
+} from './redis-slot-migration.js'
+export {
   findPostgresBinDir,
   findRedisServer,
   freePort,

@@ -5,6 +5,7 @@ import type { RedisScriptClient } from './client.js'
 import { checkPrefix, DEFAULT_PREFIX } from './keys.js'
 import { createRedisLedgerDriver } from './ledger.js'
 import { createRedisLimiterDriver } from './limiter-store.js'
+import { retryDuringSlotMove } from './slot-retry.js'
 
 /** Options of `createRedisStores`. */
 export interface RedisStoresOptions {
@@ -32,6 +33,14 @@ export interface RedisStoresOptions {
    * @default 10000
    */
   closedHoldsLimit?: number
+  /**
+   * On Redis Cluster, how long a call keeps being sent again while Redis refuses it with
+   * `TRYAGAIN` because a slot of its keys is being moved (a reshard). Such a refusal comes before
+   * the script runs, so the retry cannot apply a call twice. Counted from the first refusal;
+   * then the call fails with a `StoreUnavailableError`. 0 turns the retry off. See docs/redis.md, "Moving slots".
+   * @default 5000
+   */
+  tryAgainTimeoutMs?: number
 }
 
 /** What `createRedisStores` returns: the limiter store, the ledger and the one-step authorizer on one Redis. */
@@ -64,8 +73,9 @@ function positive(value: number | undefined, fallback: number, field: string): n
  * const { limiterStore, ledger } = createRedisStores(fromUpstash(Redis.fromEnv()))
  * const limiter = createLimiter({ store: limiterStore, rules: { minute: slidingWindow({ limit: 60, window: '1 m' }) } })
  */
-export function createRedisStores(client: RedisScriptClient, options: RedisStoresOptions = {}): RedisStores {
+export function createRedisStores(redis: RedisScriptClient, options: RedisStoresOptions = {}): RedisStores {
   const prefix = checkPrefix(options.prefix ?? DEFAULT_PREFIX)
+  const client = retryDuringSlotMove(redis, options.tryAgainTimeoutMs)
   const ledgerOptions = {
     prefix,
     clock: options.clock,
@@ -89,9 +99,10 @@ export function createRedisStores(client: RedisScriptClient, options: RedisStore
  * const store = createRedisLimiterStore(fromUpstash(Redis.fromEnv()))
  */
 export function createRedisLimiterStore(
-  client: RedisScriptClient,
-  options: Pick<RedisStoresOptions, 'prefix' | 'clock'> = {},
+  redis: RedisScriptClient,
+  options: Pick<RedisStoresOptions, 'prefix' | 'clock' | 'tryAgainTimeoutMs'> = {},
 ): LimiterStore {
+  const client = retryDuringSlotMove(redis, options.tryAgainTimeoutMs)
   return limiterStoreFrom(
     createRedisLimiterDriver(client, { prefix: checkPrefix(options.prefix ?? DEFAULT_PREFIX), clock: options.clock }),
   )
