@@ -221,6 +221,7 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
             const known = typeof item.price === 'string' ? options.prices?.[item.price] : undefined
             const id = `cs_dev_${randomId(16)}`
             const quantity = typeof item.quantity === 'number' ? item.quantity : 1
+            const unitAmount = inline?.unit_amount ?? known?.unitAmount ?? null
             if (params.mode === 'subscription' && typeof item.price === 'string') {
               const metadata = (params.subscription_data as { metadata?: Record<string, string> } | undefined)?.metadata
               subscriptionParams.set(id, { price: item.price, quantity, metadata: { ...(metadata ?? {}) } })
@@ -236,9 +237,7 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
               payment_status: 'unpaid',
               metadata: { ...((params.metadata as Record<string, string> | undefined) ?? {}) },
               client_reference_id: (params.client_reference_id as string | undefined) ?? null,
-              amount_total: (inline?.unit_amount ?? known?.unitAmount ?? null) === null
-                ? null
-                : (inline?.unit_amount ?? known?.unitAmount ?? 0) * quantity,
+              amount_total: unitAmount === null ? null : unitAmount * quantity,
               currency: inline?.currency ?? known?.currency ?? null,
               currency_conversion: null,
               created: now(),
