@@ -1,6 +1,6 @@
 import type { APIResponse, Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type AppServer, startApp, warmUp } from './app-server'
+import { type AppServer, startApp } from './app-server'
 import { launchChromium } from './browser'
 import { balance, chatTurnUnits, formatCredits, headerCredits, signIn } from './helpers'
 
@@ -37,16 +37,21 @@ async function turn(context: BrowserContext, text: string): Promise<APIResponse>
 // saved cards off-session, its events signed and handed to the app's webhook handler).
 describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)', () => {
   beforeAll(async () => {
+    const started = Date.now()
     ;[app, browser] = await Promise.all([startApp({ name: 'billing' }), launchChromium()])
-    await warmUp(app.url)
-    await Promise.all(
-      ['/billing', '/billing/dev-portal'].map((p) => fetch(app.url + p, { redirect: 'manual' }).then((r) => r.text())),
-    )
-    await Promise.all(
-      ['/api/subscribe', '/api/billing/portal', '/api/auto-top-up'].map((p) =>
-        fetch(app.url + p, { method: 'POST', body: '{}' }).then((r) => r.text()),
+    const listening = Date.now()
+    // `next dev` compiles a route at its first request: ask for the ones used here, all at once.
+    const pages = ['/', '/signin', '/billing', '/billing/dev-portal', '/checkout/dev', '/checkout/success']
+    const posts = ['/api/turn_response', '/api/subscribe', '/api/billing/portal', '/api/auto-top-up']
+    const gets = ['/api/credits/balance', '/api/auto-top-up', '/api/admin/users']
+    await Promise.all([
+      ...pages.map((p) => fetch(app.url + p, { redirect: 'manual' }).then((r) => r.arrayBuffer())),
+      ...gets.map((p) => fetch(app.url + p).then((r) => r.arrayBuffer())),
+      ...[...posts, '/api/webhooks/stripe', '/api/dev-checkout/pay', '/api/credits/deduct'].map((p) =>
+        fetch(app.url + p, { method: 'POST', body: '{}' }).then((r) => r.arrayBuffer()),
       ),
-    )
+    ])
+    console.log(`[billing e2e] server up in ${listening - started} ms, routes compiled in ${Date.now() - listening} ms`)
     userContext = await browser.newContext()
     adminContext = await browser.newContext()
     user = await userContext.newPage()
@@ -57,7 +62,9 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
     }
     await signIn(user, app.url, 'user')
     await signIn(admin, app.url, 'admin')
-  })
+    console.log(`[billing e2e] signed in, ready in ${Date.now() - started} ms at ${app.url}`)
+    // A machine shared by several builds may take many minutes to compile the app once.
+  }, 900_000)
 
   afterAll(async () => {
     await browser?.close()
