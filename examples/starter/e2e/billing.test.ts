@@ -44,13 +44,17 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
     const pages = ['/', '/signin', '/billing', '/billing/dev-portal', '/checkout/dev', '/checkout/success']
     const posts = ['/api/turn_response', '/api/subscribe', '/api/billing/portal', '/api/auto-top-up']
     const gets = ['/api/credits/balance', '/api/auto-top-up', '/api/admin/users']
-    await Promise.all([
-      ...pages.map((p) => fetch(app.url + p, { redirect: 'manual' }).then((r) => r.arrayBuffer())),
-      ...gets.map((p) => fetch(app.url + p).then((r) => r.arrayBuffer())),
-      ...[...posts, '/api/webhooks/stripe', '/api/dev-checkout/pay', '/api/credits/deduct'].map((p) =>
-        fetch(app.url + p, { method: 'POST', body: '{}' }).then((r) => r.arrayBuffer()),
-      ),
-    ])
+    try {
+      await Promise.all([
+        ...pages.map((p) => fetch(app.url + p, { redirect: 'manual' }).then((r) => r.arrayBuffer())),
+        ...gets.map((p) => fetch(app.url + p).then((r) => r.arrayBuffer())),
+        ...[...posts, '/api/webhooks/stripe', '/api/dev-checkout/pay', '/api/credits/deduct'].map((p) =>
+          fetch(app.url + p, { method: 'POST', body: '{}' }).then((r) => r.arrayBuffer()),
+        ),
+      ])
+    } catch (error) {
+      throw new Error(`warming up the routes failed; the server said:\n${app.log().slice(-6000)}`, { cause: error })
+    }
     console.log(`[billing e2e] server up in ${listening - started} ms, routes compiled in ${Date.now() - listening} ms`)
     userContext = await browser.newContext()
     adminContext = await browser.newContext()
@@ -60,9 +64,7 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
       page.setDefaultTimeout(45_000)
       page.setDefaultNavigationTimeout(60_000)
     }
-    await signIn(user, app.url, 'user')
-    await signIn(admin, app.url, 'admin')
-    console.log(`[billing e2e] signed in, ready in ${Date.now() - started} ms at ${app.url}`)
+    console.log(`[billing e2e] ready in ${Date.now() - started} ms at ${app.url}`)
     // A machine shared by several builds may take many minutes to compile the app once.
   }, 900_000)
 
@@ -71,7 +73,13 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
     await app?.stop()
   })
 
-  // First in the file: no turn has settled yet on this server, so the hold is the prompt and the
+  test('the dev user (1,000 signup credits) and the dev admin sign in', async () => {
+    await signIn(user, app.url, 'user')
+    await signIn(admin, app.url, 'admin')
+    expect((await balance(userContext, app.url)).available).toBe(1000)
+  }, 300_000)
+
+  // First turn on this server: no turn has settled yet on this server, so the hold is the prompt and the
   // full 1,024 output tokens (0.53 credits and more), which a 0.3-credit balance cannot cover.
   test('a user with 0.3 credits gets an answer fitted to the balance, charged exactly, and sees the notice', async () => {
     const { account, available } = await balance(userContext, app.url)
@@ -102,7 +110,7 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
     expect(left).toBeGreaterThanOrEqual(0)
     expect((await balance(userContext, app.url)).held).toBe(0)
     await expect.poll(() => headerCredits(user)).toBe(formatCredits(left / 1000))
-  })
+  }, 300_000)
 
   let subscribedAt = 0
   let sessionCompleted: { payload: string; signature: string } | null = null
@@ -137,7 +145,7 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
     await user.goto(`${app.url}/billing`)
     await expect.poll(() => user.getByTestId('current-plan').textContent()).toContain('You are on Starter')
     expect(await user.locator('li[data-plan="starter"][aria-current="true"]').count()).toBe(1)
-  })
+  }, 300_000)
 
   test("the session's webhook redelivered and the portal link grant nothing more", async () => {
     for (let i = 0; i < 2; i++) {
@@ -157,7 +165,7 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
     // Another account has no customer: no portal of anyone else's.
     const other = await adminContext.request.post(`${app.url}/api/billing/portal`, { data: {} })
     expect(other.status()).toBe(404)
-  })
+  }, 300_000)
 
   test('with automatic top-up on, three turns crossing the threshold at once buy exactly one pack', async () => {
     const start = await units()
@@ -165,6 +173,10 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
     const threshold = (start - 10) / 1000
     await user.goto(`${app.url}/billing`)
     const form = user.getByRole('form', { name: 'Automatic top-up' })
+    // The form shows the saved settings once they are read (Save is disabled until then); what is
+    // typed before that would be replaced by them.
+    await expect.poll(() => form.getByRole('button', { name: 'Save' }).isEnabled()).toBe(true)
+    expect(await form.getByLabel('When credits fall below').inputValue()).toBe('0')
     await form.getByLabel('Top up automatically').check()
     await form.getByLabel('When credits fall below').fill(String(threshold))
     await form.getByLabel('Buy', { exact: true }).selectOption('pack-1')
@@ -197,5 +209,5 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
     const entries = ((await history.json()) as { entries: Array<{ type: string; reason: string }> }).entries
     expect(entries.filter((e) => e.type === 'grant' && e.reason === 'auto_top_up')).toHaveLength(1)
     expect(entries.filter((e) => e.type === 'grant' && e.reason === 'plan')).toHaveLength(1)
-  })
+  }, 300_000)
 })
