@@ -28,6 +28,11 @@ export function SiteHeader({ user }: { user: SessionUser | null }) {
           </li>
           {user && (
             <li>
+              <Link href="/billing">Billing</Link>
+            </li>
+          )}
+          {user && (
+            <li>
               <Link href="/profile">Profile</Link>
             </li>
           )}

@@ -44,13 +44,22 @@ export function demoReply(messages: ChatMessage[], model: string): string {
 }
 
 export async function* demoResponsesStream(
-  input: { messages: ChatMessage[]; instructions: string; model: string },
+  input: {
+    messages: ChatMessage[]
+    instructions: string
+    model: string
+    /** Like `max_output_tokens`: the reply stops there, as `response.incomplete`. @default no cap */
+    maxOutputTokens?: number
+  },
   signal?: AbortSignal,
 ): AsyncGenerator<DemoEvent> {
   const id = `resp_demo_${crypto.randomUUID().replaceAll('-', '')}`
   const itemId = `msg_demo_${crypto.randomUUID().replaceAll('-', '')}`
   const created_at = Math.floor(Date.now() / 1000)
-  const text = demoReply(input.messages, input.model)
+  const full = demoReply(input.messages, input.model)
+  const cap = input.maxOutputTokens ?? Number.POSITIVE_INFINITY
+  const cut = demoTokens(full) > cap
+  const text = cut ? full.slice(0, cap * CHARS_PER_TOKEN) : full
   const inputTokens = demoTokens(JSON.stringify(input.messages) + input.instructions)
   const outputTokens = demoTokens(text)
   let seq = 0
@@ -94,8 +103,10 @@ export async function* demoResponsesStream(
   yield event('response.content_part.done', { item_id: itemId, output_index: 0, content_index: 0, part })
   const done = { ...item, status: 'completed', content: [part] }
   yield event('response.output_item.done', { output_index: 0, item: done })
-  yield event('response.completed', {
-    response: response('completed', {
+  const final = cut ? 'incomplete' : 'completed'
+  yield event(`response.${final}`, {
+    response: response(final, {
+      ...(cut ? { incomplete_details: { reason: 'max_output_tokens' } } : {}),
       output: [done],
       usage: {
         input_tokens: inputTokens,

@@ -20,6 +20,8 @@ export const googleConfigured = Boolean(trimmed('GOOGLE_CLIENT_ID') && trimmed('
 export const devSignInEnabled = !googleConfigured && !isProduction
 
 export const stripeConfigured = Boolean(trimmed('STRIPE_SECRET_KEY') && trimmed('STRIPE_WEBHOOK_SECRET'))
+/** The Starter plan's recurring Stripe price (`price_...`); with Stripe keys and without it, no plan is sold. */
+export const starterPlanPrice = trimmed('STRIPE_PRICE_STARTER')
 /** The development checkout (in-memory Stripe, signed webhooks): never in production. */
 export const devCheckoutEnabled = !stripeConfigured && !isProduction
 

@@ -23,3 +23,20 @@ export const packs = [
   { id: 'pack-50', unitAmount: 5_000, credits: 50_000, bonus: 12_500 },
   { id: 'pack-100', unitAmount: 10_000, credits: 100_000, bonus: 40_000 },
 ].map((p) => ({ ...p, currency: 'usd', name: `${(p.credits + p.bonus).toLocaleString('en-US')} credits` }))
+
+/**
+ * The monthly plans: each paid month grants `credits`, spent before purchased packs and expiring at
+ * the month's end. `price` is the plan's recurring Stripe Price (Dashboard -> Product catalog); the
+ * development checkout knows it by its dev id.
+ */
+export const plans = [
+  {
+    id: 'starter',
+    name: 'Starter',
+    credits: 5_000,
+    unitAmount: 900,
+    currency: 'usd',
+    interval: 'month' as const,
+    description: '5,000 credits every month, on top of any pack you buy.',
+  },
+]

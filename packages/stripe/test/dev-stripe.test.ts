@@ -3,7 +3,7 @@ import Stripe from 'stripe'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { DEV_STRIPE_REFUSED, devStripeMode } from '../src/dev/production-guard.js'
 import { signPayload, verifyPayload } from '../src/dev/signature.js'
-import { createDevStripe, createStripeCredits } from '../src/index.js'
+import { createDevStripe, createMemoryTopUpStore, createStripeCredits } from '../src/index.js'
 import { STARTER_PACKS, UNITS_PER_CREDIT } from './helpers/setup.js'
 
 const sdk = new Stripe('sk_test_signer_only')
@@ -25,6 +25,34 @@ function setup() {
     onError: () => {},
   })
   return { dev, ledger, credits }
+}
+
+/** The dev Stripe with a plan, automatic top-up and customers, delivering its own events to `credits.webhook`. */
+function billingSetup() {
+  const outcomes: string[] = []
+  const customers = new Map<string, string>()
+  let credits: ReturnType<typeof createStripeCredits> | null = null
+  const dev = createDevStripe({
+    checkoutUrl: (id) => `http://localhost:3000/checkout/dev?session_id=${id}`,
+    prices: { price_dev_starter: { unitAmount: 900, currency: 'usd' } },
+    deliver: async (delivery) => void outcomes.push(await outcome((await credits?.webhook(delivery)) as Response)),
+  })
+  const ledger = createMemoryLedger()
+  credits = createStripeCredits({
+    stripe: dev.client,
+    metered: createMetered({ ledger, unitsPerCredit: UNITS_PER_CREDIT }),
+    packs: STARTER_PACKS,
+    plans: [{ id: 'starter', credits: 5_000, price: 'price_dev_starter', unitAmount: 900, currency: 'usd' }],
+    customers: { get: async (a) => customers.get(a), set: async (a, id) => void customers.set(a, id) },
+    autoTopUp: { store: createMemoryTopUpStore(), maxPerPeriod: 3, period: '30 d' },
+    webhookSecret: dev.webhookSecret,
+    successUrl: 'http://localhost:3000/checkout/success?session_id={CHECKOUT_SESSION_ID}',
+    cancelUrl: 'http://localhost:3000/checkout/cancel',
+    portalReturnUrl: 'http://localhost:3000/billing',
+    onEvent: () => {},
+    onError: () => {},
+  })
+  return { dev, ledger, credits, outcomes }
 }
 
 const outcome = async (res: Response) => ((await res.json()) as { outcome: string }).outcome
@@ -55,6 +83,64 @@ describe('createDevStripe', () => {
     expect(await outcome(await credits.webhook(await dev.refund(sessionId, 25)))).toBe('revoked')
     expect((await ledger.balance('dev-user')).available).toBe(750_000)
     expect(await outcome(await credits.webhook(await dev.dispute(sessionId)))).toBe('revoked')
+    expect((await ledger.balance('dev-user')).available).toBe(0)
+  })
+
+  it("completes a plan checkout: the session's webhook, then the first invoice.paid granting the plan once", async () => {
+    const { dev, ledger, credits, outcomes } = billingSetup()
+    const { sessionId } = await credits.subscribe({ account: 'dev-user', planId: 'starter' })
+    expect(dev.session(sessionId)).toMatchObject({ mode: 'subscription', amount_total: 900, status: 'open' })
+    expect(await outcome(await credits.webhook(await dev.pay(sessionId)))).toBe('subscribed')
+    await vi.waitFor(() => expect(outcomes).toEqual(['granted']))
+    const { available, grants } = await ledger.balance('dev-user')
+    expect(available).toBe(5_000 * UNITS_PER_CREDIT)
+    expect(grants).toHaveLength(1)
+    // Paying the completed session again replays its completion only: no second invoice.
+    expect(await outcome(await credits.webhook(await dev.pay(sessionId)))).toBe('subscribed')
+    await new Promise((r) => setTimeout(r, 20))
+    expect(outcomes).toEqual(['granted'])
+    expect((await ledger.balance('dev-user')).available).toBe(5_000 * UNITS_PER_CREDIT)
+    expect(await credits.portal({ account: 'dev-user' })).toEqual({ url: 'http://localhost:3000/billing' })
+  })
+
+  it('charges a top-up off-session on the card the plan checkout saved, and grants the pack once', async () => {
+    const { dev, ledger, credits, outcomes } = billingSetup()
+    const topUp = credits.autoTopUp
+    if (!topUp) throw new Error('autoTopUp is configured')
+    const { sessionId } = await credits.subscribe({ account: 'dev-user', planId: 'starter' })
+    await credits.webhook(await dev.pay(sessionId))
+    await vi.waitFor(() => expect(outcomes).toEqual(['granted']))
+    await topUp.configure('dev-user', { enabled: true, threshold: 6_000, packId: 'pack-1' })
+    // Five concurrent requests see the balance (5,000) below the threshold: one charge.
+    const checks = await Promise.all(Array.from({ length: 5 }, () => topUp.check('dev-user')))
+    expect(checks.filter((c) => c.outcome === 'charged')).toHaveLength(1)
+    await vi.waitFor(() => expect(outcomes).toEqual(['granted', 'granted']))
+    expect((await ledger.balance('dev-user')).available).toBe(6_000 * UNITS_PER_CREDIT)
+    expect((await topUp.check('dev-user')).outcome).toBe('not_claimed')
+    expect(dev.takeDeliveries()).toEqual([])
+  })
+
+  it('keeps the deliveries for takeDeliveries when no deliver is set; an account without a card is paused', async () => {
+    const { dev, ledger } = setup()
+    const customers = new Map<string, string>()
+    const credits = createStripeCredits({
+      stripe: dev.client,
+      metered: createMetered({ ledger, unitsPerCredit: UNITS_PER_CREDIT }),
+      packs: STARTER_PACKS,
+      plans: [{ id: 'starter', credits: 5_000, price: 'price_dev_starter' }],
+      customers: { get: async (a) => customers.get(a), set: async (a, id) => void customers.set(a, id) },
+      autoTopUp: { store: createMemoryTopUpStore() },
+      webhookSecret: dev.webhookSecret,
+      successUrl: 'http://localhost:3000/s?session_id={CHECKOUT_SESSION_ID}',
+      cancelUrl: 'http://localhost:3000/c',
+      onEvent: () => {},
+      onError: () => {},
+    })
+    await credits.autoTopUp?.configure('no-card', { enabled: true, threshold: 10, packId: 'pack-1' })
+    expect(await credits.autoTopUp?.check('no-card')).toEqual({ outcome: 'paused', reason: 'no_payment_method' })
+    const { sessionId } = await credits.subscribe({ account: 'dev-user', planId: 'starter' })
+    await credits.webhook(await dev.pay(sessionId))
+    await vi.waitFor(() => expect(dev.takeDeliveries()).toHaveLength(1), { interval: 5 })
     expect((await ledger.balance('dev-user')).available).toBe(0)
   })
 

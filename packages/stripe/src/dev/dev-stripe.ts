@@ -3,8 +3,10 @@ import type {
   StripeCheckoutSession,
   StripeCreditsClient,
   StripeEvent,
+  StripePaymentIntent,
   StripeRefund,
   StripeRequestOptions,
+  StripeTopUpClient,
 } from '../stripe-client.js'
 import { DEV_STRIPE_REFUSED, devStripeMode, processEnv } from './production-guard.js'
 import { signPayload, verifyPayload } from './signature.js'
@@ -31,16 +33,37 @@ export interface DevStripeOptions {
    * @default false
    */
   allowInProduction?: boolean
+  /**
+   * Receives the events Stripe sends by itself, with no buyer on a page: the first `invoice.paid`
+   * of a subscription paid with `pay`, and the `payment_intent.succeeded` of an off-session charge
+   * (automatic top-up). Each is a signed delivery for `credits.webhook()`, sent after the call that
+   * caused it has answered, as Stripe's webhooks arrive after its API responses.
+   * Default: none; the deliveries wait in `takeDeliveries()`.
+   * @example deliver: (delivery) => credits.webhook(delivery)
+   */
+  deliver?: (delivery: Request) => unknown
+  /**
+   * Where the customer portal link leads in development (there is no hosted portal).
+   * Default: straight back to the portal session's `return_url`.
+   */
+  portalUrl?: (customerId: string) => string
 }
 
 /** What `createDevStripe` returns: a Stripe stand-in for development, and how to pay its sessions. */
 export interface DevStripe {
-  /** Pass as `stripe` to `createStripeCredits`. */
-  client: StripeCreditsClient
+  /** Pass as `stripe` to `createStripeCredits`: also has what plans (portal) and automatic top-up use. */
+  client: StripeCreditsClient & StripeTopUpClient & Required<Pick<StripeCreditsClient, 'billingPortal'>>
   /** Pass as `webhookSecret` to `createStripeCredits`. */
   webhookSecret: string
-  /** The buyer pays: completes the session and returns the signed `checkout.session.completed` delivery. */
+  /**
+   * The buyer pays: completes the session and returns the signed `checkout.session.completed`
+   * delivery. A subscription session also starts its subscription and pays the first invoice,
+   * whose `invoice.paid` goes to `deliver`; the card is saved on the customer for off-session
+   * charges (as is a pack's, when Checkout was asked to keep it).
+   */
   pay(sessionId: string): Promise<Request>
+  /** Deliveries made while no `deliver` option was set, oldest first; taking them empties the list. */
+  takeDeliveries(): Request[]
   /** Refunds the session's charge (all that is left, or `amount` minor units): a signed `charge.refunded` delivery. */
   refund(sessionId: string, amount?: number): Promise<Request>
   /** Disputes the session's charge: a signed `charge.dispute.created` delivery. */
@@ -80,6 +103,13 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
   const charges = new Map<string, StripeCharge & Json>()
   const refunds: (StripeRefund & { charge: string })[] = []
   const replies = new Map<string, unknown>()
+  /** What a subscription session was created with, for the subscription `pay` starts. */
+  const subscriptionParams = new Map<string, { price: string; quantity: number; metadata: Record<string, string> }>()
+  /** Sessions whose card Checkout keeps for later (`setup_future_usage`). */
+  const keepsCard = new Set<string>()
+  /** The saved card of each customer. */
+  const cards = new Map<string, string>()
+  const undelivered: Request[] = []
   const now = () => Math.floor(Date.now() / 1000)
 
   /** Stripe's idempotency: the same key returns the first answer. */
@@ -129,7 +159,58 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
     })
   }
 
-  const client: StripeCreditsClient = {
+  /** An event Stripe sends by itself: after the current call has answered, like a real webhook. */
+  function send(type: string, object: unknown): void {
+    const made = delivery(type, object)
+    setTimeout(async () => {
+      const request = await made
+      if (!options.deliver) return void undelivered.push(request)
+      try {
+        await options.deliver(request)
+      } catch (error) {
+        console.error(`[metered/stripe] development delivery of ${type} failed:`, error)
+      }
+    }, 0)
+  }
+
+  function saveCard(customer: string): void {
+    if (!cards.has(customer)) cards.set(customer, `pm_dev_${randomId(12)}`)
+  }
+
+  /** Starts the subscription of a paid subscription session and pays its first invoice. */
+  async function subscribe(session: StripeCheckoutSession & Json): Promise<void> {
+    const params = subscriptionParams.get(session.id)
+    if (!params) return
+    const customer = (session.customer as string | null) ?? (await client.customers.create({})).id
+    saveCard(customer)
+    const subscription = `sub_dev_${randomId(12)}`
+    Object.assign(session, { customer, subscription })
+    const start = now()
+    const price = options.prices?.[params.price]
+    send('invoice.paid', {
+      id: `in_dev_${randomId(16)}`,
+      object: 'invoice',
+      billing_reason: 'subscription_create',
+      customer,
+      status: 'paid',
+      amount_paid: (price?.unitAmount ?? 0) * params.quantity,
+      currency: price?.currency ?? 'usd',
+      parent: { type: 'subscription_details', subscription_details: { subscription, metadata: params.metadata } },
+      lines: {
+        data: [
+          {
+            id: `il_dev_${randomId(12)}`,
+            quantity: params.quantity,
+            period: { start, end: start + 30 * 86_400 },
+            pricing: { price_details: { price: params.price } },
+            parent: { subscription_item_details: { proration: false } },
+          },
+        ],
+      },
+    })
+  }
+
+  const client: DevStripe['client'] = {
     checkout: {
       sessions: {
         async create(params: Json, opts) {
@@ -139,14 +220,24 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
             const inline = item.price_data as { unit_amount?: number; currency?: string } | undefined
             const known = typeof item.price === 'string' ? options.prices?.[item.price] : undefined
             const id = `cs_dev_${randomId(16)}`
+            const quantity = typeof item.quantity === 'number' ? item.quantity : 1
+            const unitAmount = inline?.unit_amount ?? known?.unitAmount ?? null
+            if (params.mode === 'subscription' && typeof item.price === 'string') {
+              const metadata = (params.subscription_data as { metadata?: Record<string, string> } | undefined)?.metadata
+              subscriptionParams.set(id, { price: item.price, quantity, metadata: { ...(metadata ?? {}) } })
+            }
+            const intentData = params.payment_intent_data as { setup_future_usage?: string } | undefined
+            if (intentData?.setup_future_usage) keepsCard.add(id)
             const session = {
               id,
               object: 'checkout.session',
+              mode: (params.mode as string | undefined) ?? 'payment',
+              subscription: null,
               status: 'open',
               payment_status: 'unpaid',
               metadata: { ...((params.metadata as Record<string, string> | undefined) ?? {}) },
               client_reference_id: (params.client_reference_id as string | undefined) ?? null,
-              amount_total: inline?.unit_amount ?? known?.unitAmount ?? null,
+              amount_total: unitAmount === null ? null : unitAmount * quantity,
               currency: inline?.currency ?? known?.currency ?? null,
               currency_conversion: null,
               created: now(),
@@ -192,6 +283,60 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
         return { data: structuredClone(data), has_more: false }
       },
     },
+    paymentMethods: {
+      async list(params: { customer?: string }) {
+        allowed()
+        const card = params.customer ? cards.get(params.customer) : undefined
+        return { data: card ? [{ id: card, object: 'payment_method', type: 'card' }] : [], has_more: false }
+      },
+    },
+    paymentIntents: {
+      // An off-session charge of a saved card: it succeeds, and Stripe then sends its webhook.
+      async create(params: Json, opts) {
+        allowed()
+        return once('payment_intents', opts, () => {
+          const customer = params.customer as string | undefined
+          if (!customer || !cards.has(customer) || cards.get(customer) !== params.payment_method) {
+            throw notFound(`payment method '${String(params.payment_method)}' on customer '${String(customer)}'`)
+          }
+          const intent: StripePaymentIntent & Json = {
+            id: `pi_dev_${randomId(16)}`,
+            object: 'payment_intent',
+            status: 'succeeded',
+            amount: params.amount as number,
+            amount_received: params.amount as number,
+            currency: params.currency as string,
+            customer,
+            payment_method: params.payment_method,
+            description: (params.description as string | undefined) ?? null,
+            metadata: { ...((params.metadata as Record<string, string> | undefined) ?? {}) },
+            created: now(),
+            last_payment_error: null,
+          }
+          const chargeId = `ch_dev_${randomId(16)}`
+          charges.set(chargeId, {
+            id: chargeId,
+            object: 'charge',
+            amount: intent.amount_received as number,
+            amount_refunded: 0,
+            currency: intent.currency as string,
+            payment_intent: intent.id,
+            refunded: false,
+          })
+          send('payment_intent.succeeded', intent)
+          return intent
+        })
+      },
+    },
+    billingPortal: {
+      sessions: {
+        async create(params: { customer: string; return_url?: string }) {
+          allowed()
+          const url = options.portalUrl?.(params.customer) ?? params.return_url ?? ''
+          return { id: `bps_dev_${randomId(12)}`, object: 'billing_portal.session', customer: params.customer, url }
+        },
+      },
+    },
     webhooks: {
       async constructEventAsync(payload, header, secret, tolerance) {
         allowed()
@@ -212,7 +357,10 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
     async pay(sessionId) {
       allowed()
       const session = sessionOrThrow(sessionId)
-      if (session.status === 'open') {
+      if (session.status === 'open' && session.mode === 'subscription') {
+        Object.assign(session, { status: 'complete', payment_status: 'paid' })
+        await subscribe(session)
+      } else if (session.status === 'open') {
         const pi = `pi_dev_${randomId(16)}`
         Object.assign(session, { status: 'complete', payment_status: 'paid', payment_intent: pi })
         const charge = {
@@ -225,9 +373,11 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
           refunded: false,
         }
         charges.set(charge.id, charge)
+        if (keepsCard.has(session.id) && typeof session.customer === 'string') saveCard(session.customer)
       }
       return delivery('checkout.session.completed', session)
     },
+    takeDeliveries: () => undelivered.splice(0),
     async refund(sessionId, amount) {
       allowed()
       const charge = chargeOf(sessionId)

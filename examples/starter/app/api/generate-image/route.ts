@@ -4,12 +4,13 @@ import { demoImages } from '@/lib/demo-images'
 import { IMAGE_MODEL } from '@/lib/env'
 import { metered } from '@/lib/metered'
 import { openaiClient } from '@/lib/openai'
+import { topUpAfterSpending } from '@/lib/top-up'
 
 export const runtime = 'nodejs'
 
 /**
  * gpt-image-1, metered: the hold is the price of `n` images of the asked size and quality
- * (perImage, cost x 1.3); the charge is for the images actually returned.
+ * (perImage, cost x 1.3); the charge is for the images actually returned. Then automatic top-up.
  */
 export const POST = metered.withCredits(
   {
@@ -21,6 +22,7 @@ export const POST = metered.withCredits(
     }),
   },
   async (_req, ctx) => {
+    topUpAfterSpending(ctx.account)
     const { prompt, n, size, quality } = ctx.body
     const openai = openaiClient()
     if (!openai) {

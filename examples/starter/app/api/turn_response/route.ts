@@ -4,7 +4,8 @@ import { demoResponsesStream } from '@/lib/demo-model'
 import { CHAT_MODEL } from '@/lib/env'
 import { metered } from '@/lib/metered'
 import { openaiClient } from '@/lib/openai'
-import { estimateTurn, INSTRUCTIONS, responsesRequest } from '@/lib/turn'
+import { topUpAfterSpending } from '@/lib/top-up'
+import { estimateTurn, INSTRUCTIONS, MAX_OUTPUT_TOKENS, responsesRequest } from '@/lib/turn'
 
 export const runtime = 'nodejs'
 
@@ -14,7 +15,8 @@ export const runtime = 'nodejs'
  * balance cannot pay for even a 256-token answer, and a shorter answer than MAX_OUTPUT_TOKENS
  * (`fit`, said in `Fitted-Output-Tokens`) when it cannot pay for a full one; then the SSE stream
  * `data: {"event": type, "data": event}`, and a charge of the real usage from `response.completed`
- * (cost x 1.3) when the stream ends. A client abort pays for what was produced.
+ * (cost x 1.3) when the stream ends. A client abort pays for what was produced. Then automatic
+ * top-up, if the account turned it on and the balance fell below its threshold.
  */
 export const POST = metered.withCredits(
   {
@@ -24,10 +26,16 @@ export const POST = metered.withCredits(
     fit: { minOutputTokens: 256 },
   },
   async (_req, ctx) => {
+    topUpAfterSpending(ctx.account)
     const openai = openaiClient()
     if (!openai) {
       const events = demoResponsesStream(
-        { messages: ctx.body.messages, instructions: INSTRUCTIONS, model: CHAT_MODEL },
+        {
+          messages: ctx.body.messages,
+          instructions: INSTRUCTIONS,
+          model: CHAT_MODEL,
+          maxOutputTokens: ctx.maxOutputTokens ?? MAX_OUTPUT_TOKENS,
+        },
         ctx.signal,
       )
       return meteredResponsesStream(events, ctx, { headers: { 'X-Demo-Model': 'true' } })

@@ -1,4 +1,4 @@
-import { META_PACK } from '@metered/stripe'
+import { META_PACK, META_PLAN } from '@metered/stripe'
 import { notFound, redirect } from 'next/navigation'
 import { DevPayButton } from '@/components/dev-pay-button'
 import { currentUser } from '@/lib/metered'
@@ -13,6 +13,12 @@ export default async function DevCheckoutPage({ searchParams }: { searchParams: 
   const session = sessionId ? devStripe.session(sessionId) : undefined
   if (!session) notFound()
   const pack = stripeCredits?.packs.find((p) => p.id === session.metadata?.[META_PACK])
+  const plan = stripeCredits?.plans.find((p) => p.id === session.metadata?.[META_PLAN])
+  const what = plan
+    ? `${plan.name}: ${plan.credits.toLocaleString('en-US')} credits / ${plan.interval}`
+    : pack
+      ? `${(pack.credits + pack.bonus).toLocaleString('en-US')} credits`
+      : 'Credit pack'
   const amount = new Intl.NumberFormat('en-US', { style: 'currency', currency: session.currency ?? 'usd' }).format(
     (session.amount_total ?? 0) / 100,
   )
@@ -23,11 +29,12 @@ export default async function DevCheckoutPage({ searchParams }: { searchParams: 
         <p className="notice">
           This page stands in for Stripe Checkout because no Stripe keys are set. Paying here charges nothing: it makes
           the in-memory Stripe send a signed <code>checkout.session.completed</code> webhook to{' '}
-          <code>/api/webhooks/stripe</code>, which grants the credits exactly as in production.
+          <code>/api/webhooks/stripe</code>, which grants the credits exactly as in production (a plan's come with its
+          first <code>invoice.paid</code>). The card is kept for automatic top-up.
         </p>
         <p>
-          <strong>{pack ? `${(pack.credits + pack.bonus).toLocaleString('en-US')} credits` : 'Credit pack'}</strong> for{' '}
-          <strong>{amount}</strong>
+          <strong>{what}</strong> for <strong>{amount}</strong>
+          {plan && ` a ${plan.interval}`}
         </p>
         {session.payment_status === 'paid' ? (
           <p>This session is already paid.</p>

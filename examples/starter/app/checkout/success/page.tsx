@@ -4,6 +4,7 @@ import Link from 'next/link'
 import { redirect } from 'next/navigation'
 import { RefreshWhileProcessing } from '@/components/refresh-while-processing'
 import { currentUser } from '@/lib/metered'
+import { type PlanCheckoutStatus, planCheckoutStatus } from '@/lib/plans'
 import { stripeCredits } from '@/lib/stripe'
 
 /**
@@ -19,6 +20,8 @@ export default async function CheckoutSuccessPage({
   const user = await currentUser()
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(`/checkout/success?session_id=${sessionId ?? ''}`)}`)
   if (!sessionId || !stripeCredits) return <Unknown />
+  const plan = await planCheckoutStatus(sessionId, user.id)
+  if (plan) return <PlanStatus status={plan} />
   let status: CheckoutStatus
   try {
     status = await stripeCredits.getCheckoutStatus(sessionId, { account: user.id })
@@ -64,6 +67,44 @@ export default async function CheckoutSuccessPage({
       )}
       <p>
         <Link href="/">Back to chat</Link> · <Link href="/profile">Your credit history</Link>
+      </p>
+    </>
+  )
+}
+
+/** A subscription checkout: the plan's first month of credits comes with the first paid invoice. */
+function PlanStatus({ status }: { status: PlanCheckoutStatus }) {
+  if (status.status === 'not_found') return <Unknown />
+  const name = status.plan?.name ?? 'your plan'
+  const credits = (status.plan?.credits ?? 0).toLocaleString('en-US')
+  return (
+    <>
+      <h1>Thank you</h1>
+      {status.status === 'granted' && (
+        <p className="success" role="status" data-status="granted">
+          You are subscribed to {name}: {credits} credits were added to your account for this month.
+        </p>
+      )}
+      {status.status === 'processing' && (
+        <>
+          <p className="notice" role="status" data-status="processing">
+            Subscribed to {name}, adding this month's {credits} credits… This page updates by itself.
+          </p>
+          <RefreshWhileProcessing />
+        </>
+      )}
+      {status.status === 'unpaid' && (
+        <p className="notice" data-status="unpaid">
+          This checkout was not paid. <Link href="/billing">Choose a plan</Link>
+        </p>
+      )}
+      {status.status === 'expired' && (
+        <p className="notice" data-status="expired">
+          This checkout expired unpaid. <Link href="/billing">Start again</Link>
+        </p>
+      )}
+      <p>
+        <Link href="/">Back to chat</Link> · <Link href="/billing">Billing</Link>
       </p>
     </>
   )
