@@ -326,9 +326,7 @@ export class FakeStripe {
     }
     if (r.path === '/v1/invoice_payments') {
       const pi = r.query['payment[payment_intent]']
-      const data = this.invoicePayments.filter(
-        (p) => !pi || (p.payment as Json).payment_intent === pi,
-      )
+      const data = this.invoicePayments.filter((p) => !pi || (p.payment as Json).payment_intent === pi)
       return [200, list('/v1/invoice_payments', data.slice(0, Number(r.query.limit ?? 10)))]
     }
     if (r.path === '/v1/payment_methods') {
