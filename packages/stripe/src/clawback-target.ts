@@ -5,7 +5,7 @@ import { fulfilSession, meteredTarget } from './fulfil.js'
 import type { ClawbackGrant } from './hooks.js'
 import { parseInvoice } from './invoice-objects.js'
 import { grantKey, topUpKey } from './keys.js'
-import { grantPlanInvoice, planInvoiceGrant } from './plan-grant.js'
+import { grantPlanInvoice, PLAN_PRIORITY, planInvoiceGrant } from './plan-grant.js'
 import { planGrantKey } from './plan-keys.js'
 import { idOf, type StripeCheckoutSession } from './stripe-client.js'
 
@@ -21,6 +21,8 @@ export interface ClawbackTarget {
   grantKey: string
   /** When the grant expires, epoch ms, or null: a failed refund gives credits back with the same expiry. */
   expiresAt: number | null
+  /** The grant's spending priority, which credits a failed refund gives back keep too. */
+  priority: number
   /** The Stripe object that granted, as events name it. */
   grant: ClawbackGrant
   /**
@@ -75,6 +77,7 @@ function packTarget(
     units: target.pack.units,
     grantKey: grantKey(session.id),
     expiresAt: expiresInMs === null ? null : session.created * 1000 + expiresInMs,
+    priority: 0,
     grant,
     async ensureGranted() {
       const fulfilled = await fulfilSession(config, session)
@@ -98,6 +101,7 @@ function topUpTarget(
     units: pack.units,
     grantKey: topUpKey(intent.id),
     expiresAt: pack.expiresInMs === null ? null : intent.created * 1000 + pack.expiresInMs,
+    priority: 0,
     grant,
     async ensureGranted() {
       if (intent.status !== undefined && intent.status !== 'succeeded') return 'unpaid'
@@ -129,6 +133,7 @@ async function planTarget(
     units: planned.units,
     grantKey: planGrantKey(invoice.id),
     expiresAt: planned.expiresAt,
+    priority: PLAN_PRIORITY,
     grant,
     async ensureGranted() {
       if (invoice.status !== null && invoice.status !== 'paid') return 'unpaid'

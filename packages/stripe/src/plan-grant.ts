@@ -27,7 +27,7 @@ const PERIOD_INVOICES = new Set(['subscription_create', 'subscription_cycle'])
  * Plan credits are spent before purchased packs (priority 0), like `createMetered`'s allowances:
  * what lapses at the period's end goes first, and what the buyer paid for separately lasts.
  */
-const PLAN_PRIORITY = 10
+export const PLAN_PRIORITY = 10
 
 /** The plan lines of an invoice: the period's own charge for a price of the catalog. */
 function planLines(config: StripeCreditsConfig, invoice: PlanInvoice): { line: InvoiceLine; plan: NormalizedPlan }[] {

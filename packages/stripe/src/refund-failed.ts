@@ -39,11 +39,12 @@ export async function handleRefundUpdated(config: StripeCreditsConfig, object: u
   const taken = await refundRevoke(config.ledger, target.account, refund.id)
   const units = taken ? -taken.amount : 0
   if (!taken || units <= 0) return { outcome: 'restored', restored: 0 }
-  // Same expiry as the grant: a failed refund restores the credits as they were, no longer.
+  // Same expiry and priority as the grant: a failed refund restores the credits as they were.
   await config.ledger.grant({
     account: target.account,
     amount: units,
     source: 'refund_failed',
+    priority: target.priority,
     expiresAt: target.expiresAt,
     idempotencyKey: refundFailedKey(refund.id),
     metadata: { stripeRefundId: refund.id, stripeChargeId: idOf(refund.charge), ...grantIds(target.grant) },

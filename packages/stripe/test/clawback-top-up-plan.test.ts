@@ -300,6 +300,23 @@ describe.each(matrix)('refunds of top-ups and plans over the $name ledger', (led
       expect(await ledger.balance(account)).toMatchObject({ available: 0, held: 0 })
     })
 
+    it('a failed refund gives the period credits back as plan credits: same expiry, spent before packs', async () => {
+      const made = await setup()
+      const { chargeId } = await grantPlan(made)
+      await send(made.credits, 'charge.refunded', fake.refund(chargeId, 450))
+      expect(await available()).toBe(BASIC / 2)
+      const failed = fake.failRefund(fake.refunds.at(-1)?.id as string)
+      expect(await send(made.credits, 'charge.refund.updated', failed)).toMatchObject({
+        outcome: 'restored',
+        restored: BASIC / 2,
+      })
+      const grants = (await ledger.balance(account)).grants
+      const plan = grants.find((g) => g.source === 'plan')
+      const restored = grants.find((g) => g.source === 'refund_failed')
+      expect(restored).toMatchObject({ amount: BASIC / 2, priority: plan?.priority, expiresAt: plan?.expiresAt })
+      expect(await available()).toBe(BASIC)
+    })
+
     it('a dispute claws back what is left of the period credits', async () => {
       const made = await setup()
       const { chargeId } = await grantPlan(made)
