@@ -1,10 +1,9 @@
 import { type RevokeInput, type RevokeResult, StoreUnavailableError } from '@metered/core'
+import { type ClawbackTarget, clawbackTarget } from './clawback-target.js'
 import type { StripeCreditsConfig } from './config.js'
-import { sessionForPaymentIntent } from './find-session.js'
-import { fulfilSession, meteredTarget } from './fulfil.js'
-import { disputeKey, grantKey, refundKey } from './keys.js'
+import { disputeKey, refundKey } from './keys.js'
 import { isIdempotencyConflict } from './ledger-errors.js'
-import { idOf, type StripeCharge, type StripeCheckoutSession, type StripeRefund } from './stripe-client.js'
+import { idOf, type StripeCharge, type StripeRefund } from './stripe-client.js'
 import { parseCharge, parseDispute, parseRefunds } from './stripe-objects.js'
 
 export type ClawbackOutcome =
@@ -14,13 +13,14 @@ export type ClawbackOutcome =
    * part a settle does not use). Units a settle consumes were spent and stay spent.
    */
   | { outcome: 'revoked'; account: string; revoked: number; pending: number }
-  /** Not a charge of a metered Checkout Session, or its pack is unknown. */
-  | { outcome: 'not_metered' | 'unknown_pack' }
-  /** The session was never granted (and cannot be: unpaid, unknown pack, amount mismatch). */
+  /** Not a payment metered granted for, or its pack or plan left the catalog. */
+  | { outcome: 'not_metered' | 'unknown_pack' | 'unknown_plan' }
+  /** The payment was never granted (and cannot be: unpaid, unknown pack, amount mismatch). */
   | { outcome: 'not_granted' }
 
 /**
- * `charge.refunded`: claws back the refunded share of the grant.
+ * `charge.refunded`: claws back the refunded share of the grant the charge paid for: a pack bought
+ * at Checkout, an automatic top-up, or a plan's period (see `clawbackTarget`).
  *
  * Each refund of the charge is revoked under its own key (`stripe:refund:<refund id>`), so every
  * redelivery, and every later `charge.refunded` that lists earlier refunds again, revokes each
@@ -32,22 +32,24 @@ export type ClawbackOutcome =
  */
 export async function handleChargeRefunded(config: StripeCreditsConfig, object: unknown): Promise<ClawbackOutcome> {
   const charge = parseCharge(object)
-  const found = await grantTarget(config, idOf(charge.payment_intent))
-  if (found.outcome) return found.outcome
-  const { session, account, units } = found
+  const target = await clawbackTarget(config, {
+    paymentIntent: idOf(charge.payment_intent),
+    invoice: idOf(charge.invoice),
+  })
+  if (typeof target === 'string') return { outcome: target }
 
   let cumulative = 0
   let clawed = 0
   const taken: Taken = { revoked: 0, pending: 0, freshPending: 0 }
   for (const refund of await refundsOf(config, charge)) {
     cumulative = Math.min(charge.amount, cumulative + refund.amount)
-    const target = share(units, cumulative, charge.amount)
-    const amount = target - clawed
-    clawed = target
+    const share = shareOf(target.units, cumulative, charge.amount)
+    const amount = share - clawed
+    clawed = share
     if (amount <= 0) continue
-    const result = await revokeGranting(config, session, {
-      account,
-      grantIdempotencyKey: grantKey(session.id),
+    const result = await revokeGranting(config, target, {
+      account: target.account,
+      grantIdempotencyKey: target.grantKey,
       amount,
       reason: 'refund',
       idempotencyKey: refundKey(refund.id),
@@ -58,8 +60,8 @@ export async function handleChargeRefunded(config: StripeCreditsConfig, object: 
     taken.pending += result.pending
     taken.freshPending += result.freshPending
   }
-  reportPending(config, account, session, 'refund', taken, { stripeChargeId: charge.id })
-  return { outcome: 'revoked', account, revoked: taken.revoked, pending: taken.pending }
+  reportPending(config, target, 'refund', taken, { stripeChargeId: charge.id })
+  return { outcome: 'revoked', account: target.account, revoked: taken.revoked, pending: taken.pending }
 }
 
 /**
@@ -70,23 +72,24 @@ export async function handleChargeRefunded(config: StripeCreditsConfig, object: 
 export async function handleDisputeCreated(config: StripeCreditsConfig, object: unknown): Promise<ClawbackOutcome> {
   const dispute = parseDispute(object)
   let paymentIntent = idOf(dispute.payment_intent)
+  let invoice: string | null = null
   if (!paymentIntent) {
     const charge = parseCharge(await config.stripe.charges.retrieve(idOf(dispute.charge) ?? ''))
     paymentIntent = idOf(charge.payment_intent)
+    invoice = idOf(charge.invoice)
   }
-  const found = await grantTarget(config, paymentIntent)
-  if (found.outcome) return found.outcome
-  const { session, account } = found
-  const result = await revokeGranting(config, session, {
-    account,
-    grantIdempotencyKey: grantKey(session.id),
+  const target = await clawbackTarget(config, { paymentIntent, invoice })
+  if (typeof target === 'string') return { outcome: target }
+  const result = await revokeGranting(config, target, {
+    account: target.account,
+    grantIdempotencyKey: target.grantKey,
     reason: 'dispute',
     idempotencyKey: disputeKey(dispute.id),
     metadata: { stripeDisputeId: dispute.id, stripeChargeId: idOf(dispute.charge) },
   })
   if (result === 'not_granted') return { outcome: 'not_granted' }
-  reportPending(config, account, session, 'dispute', result, { stripeDisputeId: dispute.id })
-  return { outcome: 'revoked', account, revoked: result.revoked, pending: result.pending }
+  reportPending(config, target, 'dispute', result, { stripeDisputeId: dispute.id })
+  return { outcome: 'revoked', account: target.account, revoked: result.revoked, pending: result.pending }
 }
 
 /** What revokes took now and will take when the holds close; `freshPending` leaves out replays. */
@@ -102,8 +105,7 @@ interface Taken {
  */
 function reportPending(
   config: StripeCreditsConfig,
-  account: string,
-  session: StripeCheckoutSession,
+  target: ClawbackTarget,
   reason: 'refund' | 'dispute',
   taken: Taken,
   ids: { stripeChargeId: string } | { stripeDisputeId: string },
@@ -112,57 +114,32 @@ function reportPending(
   if (taken.freshPending === 0) return
   config.report.event({
     type: 'clawback_pending',
-    account,
-    sessionId: session.id,
+    account: target.account,
     reason,
     revoked: taken.revoked,
     pending: taken.pending,
     ...ids,
+    ...target.grant,
   })
-}
-
-type GrantTarget =
-  | { outcome: ClawbackOutcome; session?: never; account?: never; units?: never }
-  | { outcome?: never; session: StripeCheckoutSession; account: string; units: number }
-
-async function grantTarget(config: StripeCreditsConfig, paymentIntent: string | null): Promise<GrantTarget> {
-  if (!paymentIntent) return { outcome: { outcome: 'not_metered' } }
-  const session = await sessionForPaymentIntent(config, paymentIntent)
-  const target = session && meteredTarget(config, session)
-  if (!session || !target) return { outcome: { outcome: 'not_metered' } }
-  if (!target.pack) {
-    config.report.event({
-      type: 'clawback_refused',
-      reason: 'unknown_pack',
-      sessionId: session.id,
-      packId: target.packId,
-    })
-    return { outcome: { outcome: 'unknown_pack' } }
-  }
-  return { session, account: target.account, units: target.pack.units }
 }
 
 /**
  * Revokes, making sure the grant exists first. Stripe does not order events: a refund can arrive
- * before the `checkout.session.completed` it follows. The session fetched from Stripe is
- * authoritative, so granting it here (same key, same parameters: the later completion event is a
- * replay) and then revoking gives the same end state in every order.
+ * before the event that grants (`checkout.session.completed`, `payment_intent.succeeded`,
+ * `invoice.paid`). The object fetched from Stripe is authoritative, so granting it here (same
+ * key, same parameters: the later event is a replay) and then revoking gives the same end state
+ * in every order.
  */
 async function revokeGranting(
   config: StripeCreditsConfig,
-  session: StripeCheckoutSession,
+  target: ClawbackTarget,
   input: RevokeInput,
 ): Promise<Taken | 'not_granted'> {
   let result = await revoke(config, input)
   if (result === 'grant_not_found') {
-    const fulfilled = await fulfilSession(config, session)
-    if (fulfilled.outcome !== 'granted' && fulfilled.outcome !== 'already_granted') {
-      config.report.event({
-        type: 'clawback_refused',
-        reason: 'not_granted',
-        sessionId: session.id,
-        grant: fulfilled.outcome,
-      })
+    const refused = await target.ensureGranted()
+    if (refused !== null) {
+      config.report.event({ type: 'clawback_refused', reason: 'not_granted', grant: refused, ...target.grant })
       return 'not_granted'
     }
     result = await revoke(config, input)
@@ -192,7 +169,7 @@ async function revoke(config: StripeCreditsConfig, input: RevokeInput): Promise<
 }
 
 /** floor(units x part / whole) without leaving safe integers (units x cents can pass 2^53). */
-function share(units: number, part: number, whole: number): number {
+function shareOf(units: number, part: number, whole: number): number {
   if (whole <= 0) return 0
   return Number((BigInt(units) * BigInt(part)) / BigInt(whole))
 }

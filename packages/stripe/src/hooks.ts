@@ -41,18 +41,19 @@ export type StripeCreditsEvent =
    * A refund or dispute found credits held by a call in flight: `revoked` units were taken now,
    * `pending` units are taken when the hold closes (what the call consumes stays spent).
    */
-  | {
+  | ({
       type: 'clawback_pending'
       account: string
-      sessionId: string
       reason: 'refund' | 'dispute'
       revoked: number
       pending: number
       stripeChargeId?: string
       stripeDisputeId?: string
-    }
-  /** A refund or dispute on a session whose pack left the catalog; nothing was revoked. */
-  | { type: 'clawback_refused'; reason: 'unknown_pack'; sessionId: string; packId: string }
+    } & ClawbackGrant)
+  /** A refund or dispute of a pack (or a top-up's pack) that left the catalog; nothing was revoked. */
+  | ({ type: 'clawback_refused'; reason: 'unknown_pack'; packId: string } & ClawbackGrant)
+  /** A refund or dispute of a plan invoice that names no price of the plan catalog; nothing was revoked. */
+  | { type: 'clawback_refused'; reason: 'unknown_plan'; source: 'plan'; invoiceId: string }
   /**
    * An auto top-up charge was refused (declined card, authentication required, no saved card, or
    * its pack left the catalog): nothing was granted and the account's auto top-up is paused until
@@ -73,13 +74,21 @@ export type StripeCreditsEvent =
       packId: string
       paymentIntentId: string
     }
-  /** A refund or dispute on a session that was never granted (and cannot be); nothing was revoked. */
-  | {
+  /** A refund or dispute of a payment that was never granted (and cannot be); nothing was revoked. */
+  | ({
       type: 'clawback_refused'
       reason: 'not_granted'
-      sessionId: string
-      grant: 'unpaid' | 'not_metered' | 'unknown_pack' | 'amount_mismatch'
-    }
+      grant: 'unpaid' | 'not_metered' | 'unknown_pack' | 'amount_mismatch' | 'unknown_plan' | 'ignored'
+    } & ClawbackGrant)
+
+/**
+ * The grant a refund or dispute is about, by what bought it (the ledger grant's `source`): a pack
+ * at Checkout (its session), an automatic top-up (its PaymentIntent), or a plan's period (its invoice).
+ */
+export type ClawbackGrant =
+  | { source: 'purchase'; sessionId: string }
+  | { source: 'auto_top_up'; paymentIntentId: string }
+  | { source: 'plan'; invoiceId: string }
 
 /** Where a failure `onError` sees happened, and what was done about it. */
 export interface StripeErrorContext {

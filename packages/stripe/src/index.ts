@@ -30,7 +30,7 @@ export type {
 } from './config.js'
 export { createStripeCredits, type StripeCredits } from './create-stripe-credits.js'
 export { createDevStripe, type DevStripe, type DevStripeOptions } from './dev/dev-stripe.js'
-export type { StripeCreditsEvent, StripeCreditsHooks, StripeErrorContext } from './hooks.js'
+export type { ClawbackGrant, StripeCreditsEvent, StripeCreditsHooks, StripeErrorContext } from './hooks.js'
 export { disputeKey, grantKey, META_ACCOUNT, META_PACK, META_TOP_UP, refundKey, topUpKey } from './keys.js'
 export type { CreditPack, PublicPack } from './packs.js'
 export type { SubscribeInput } from './plan-checkout.js'

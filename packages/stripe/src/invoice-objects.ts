@@ -19,6 +19,8 @@ export interface InvoiceLine {
 /** An invoice, as the plan handlers read it. */
 export interface PlanInvoice {
   id: string
+  /** `'draft' | 'open' | 'paid' | 'uncollectible' | 'void'`, or null when the event leaves it out. */
+  status: string | null
   /** `'subscription_create' | 'subscription_cycle' | 'subscription_update' | 'manual' | ...` */
   billingReason: string | null
   subscription: string | null
@@ -40,6 +42,7 @@ const stringRecord = () => z.optional(z.nullable(z.record(z.string(), z.string()
 const invoiceSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     id: z.string().check(z.minLength(1)),
+    status: z.optional(z.nullable(z.string())),
     billing_reason: z.optional(z.nullable(z.string())),
     customer: idOrObject(),
     subscription: idOrObject(),
@@ -103,6 +106,7 @@ export function parseInvoice(value: unknown): PlanInvoice {
   const details = v.parent?.subscription_details
   return {
     id: v.id,
+    status: v.status ?? null,
     billingReason: v.billing_reason ?? null,
     subscription: idOf(details?.subscription) ?? idOf(v.subscription),
     customer: idOf(v.customer),

@@ -1,13 +1,10 @@
-import { NotFoundError, ValidationError } from '@metered/core'
+import { ValidationError } from '@metered/core'
 import { accountSchema, keySchema, parse } from '@metered/core/adapter'
 import * as z from 'zod/mini'
-import { type CheckoutResult, customerFor } from './checkout.js'
+import { type CheckoutResult, openCheckoutSession } from './checkout-session.js'
 import type { StripeCreditsConfig } from './config.js'
-import { stripeIdempotencyKey } from './idempotency-key.js'
 import { META_ACCOUNT } from './keys.js'
 import { META_PLAN } from './plan-keys.js'
-import type { StripeCheckoutSession } from './stripe-client.js'
-import { mapStripeError } from './stripe-errors.js'
 
 /** Input of `subscribe`: whose subscription, which plan of the server catalog. */
 export interface SubscribeInput {
@@ -45,30 +42,14 @@ export async function createPlanCheckout(config: StripeCreditsConfig, input: Sub
   if (!plan?.active) {
     throw new ValidationError([{ path: 'planId', message: `unknown plan "${v.planId}"` }], 'subscribe')
   }
-  const customer = v.customerId ?? (await customerFor(config, v.account, v.customerEmail))
   const metadata = { [META_ACCOUNT]: v.account, [META_PLAN]: plan.id }
-  const params = {
+  return openCheckoutSession(config, {
+    ...v,
     mode: 'subscription',
-    line_items: [{ price: plan.price, quantity: 1 }],
-    client_reference_id: v.account,
+    itemId: plan.id,
+    scope: 'metered:subscribe',
+    lineItem: { price: plan.price, quantity: 1 },
     metadata,
-    subscription_data: { metadata },
-    success_url: config.successUrl,
-    cancel_url: config.cancelUrl,
-    ...(customer ? { customer } : v.customerEmail ? { customer_email: v.customerEmail } : {}),
-  }
-  const idempotencyKey = await stripeIdempotencyKey(
-    'metered:subscribe',
-    v.account,
-    plan.id,
-    v.idempotencyKey ?? crypto.randomUUID(),
-  )
-  let session: StripeCheckoutSession
-  try {
-    session = await config.stripe.checkout.sessions.create(params, { idempotencyKey })
-  } catch (err) {
-    throw mapStripeError(err, 'checkout session')
-  }
-  if (!session.url) throw new NotFoundError('Checkout URL of the new session')
-  return { url: session.url, sessionId: session.id }
+    carried: { subscription_data: { metadata } },
+  })
 }

@@ -27,7 +27,7 @@ const PERIOD_INVOICES = new Set(['subscription_create', 'subscription_cycle'])
  * Plan credits are spent before purchased packs (priority 0), like `createMetered`'s allowances:
  * what lapses at the period's end goes first, and what the buyer paid for separately lasts.
  */
-const PLAN_PRIORITY = 10
+export const PLAN_PRIORITY = 10
 
 /** The plan lines of an invoice: the period's own charge for a price of the catalog. */
 function planLines(config: StripeCreditsConfig, invoice: PlanInvoice): { line: InvoiceLine; plan: NormalizedPlan }[] {
@@ -39,6 +39,35 @@ function planLines(config: StripeCreditsConfig, invoice: PlanInvoice): { line: I
   return found
 }
 
+/** What a period's invoice grants: every parameter from the invoice, so a replay matches the original. */
+export interface PlanInvoiceGrant {
+  account: string
+  units: number
+  /** When the period paid for ends, epoch ms: the credits lapse then. */
+  expiresAt: number
+  planIds: string[]
+}
+
+/**
+ * The grant an invoice pays for, or why it pays for none: not a subscription metered created
+ * (`not_metered`), not a period's invoice (`ignored`), or no plan line (`unknown_plan`).
+ */
+export function planInvoiceGrant(
+  config: StripeCreditsConfig,
+  invoice: PlanInvoice,
+): PlanInvoiceGrant | 'not_metered' | 'ignored' | 'unknown_plan' {
+  const account = invoice.metadata[META_ACCOUNT]
+  if (!account || !invoice.subscription) return 'not_metered'
+  if (!invoice.billingReason || !PERIOD_INVOICES.has(invoice.billingReason)) return 'ignored'
+  const lines = planLines(config, invoice)
+  if (lines.length === 0) return 'unknown_plan'
+  let units = 0
+  for (const { line, plan } of lines) units += plan.units * line.quantity
+  // One invoice pays one period: its plan lines share their end, which is when the credits lapse.
+  const expiresAt = Math.max(...lines.map(({ line }) => line.periodEnd)) * 1000
+  return { account, units, expiresAt, planIds: [...new Set(lines.map(({ plan }) => plan.id))] }
+}
+
 /**
  * `invoice.paid`: grants the plan's credits for the period the invoice paid, expiring when that
  * period ends. Every parameter comes from the invoice (the price on its line, the line's period
@@ -47,38 +76,36 @@ function planLines(config: StripeCreditsConfig, invoice: PlanInvoice): { line: I
  * before the session's completion.
  */
 export async function handleInvoicePaid(config: StripeCreditsConfig, object: unknown): Promise<PlanOutcome> {
-  const invoice = parseInvoice(object)
-  const account = invoice.metadata[META_ACCOUNT]
-  if (!account || !invoice.subscription) return 'not_metered'
-  if (!invoice.billingReason || !PERIOD_INVOICES.has(invoice.billingReason)) return 'ignored'
-  const lines = planLines(config, invoice)
-  if (lines.length === 0) {
+  return grantPlanInvoice(config, parseInvoice(object))
+}
+
+/** Grants a paid invoice's period (once, keyed by the invoice); `invoice.paid` and a refund that came first share it. */
+export async function grantPlanInvoice(config: StripeCreditsConfig, invoice: PlanInvoice): Promise<PlanOutcome> {
+  const grant = planInvoiceGrant(config, invoice)
+  if (grant === 'unknown_plan') {
     config.report.event({
       type: 'grant_refused',
       reason: 'unknown_plan',
       invoiceId: invoice.id,
-      subscriptionId: invoice.subscription,
+      subscriptionId: invoice.subscription ?? '',
       prices: invoice.lines.map((l) => l.price).filter((p): p is string => p !== null),
     })
     return 'unknown_plan'
   }
-  let units = 0
-  for (const { line, plan } of lines) units += plan.units * line.quantity
-  // One invoice pays one period: its plan lines share their end, which is when the credits lapse.
-  const periodEnd = Math.max(...lines.map(({ line }) => line.periodEnd))
-  const planIds = [...new Set(lines.map(({ plan }) => plan.id))]
+  if (typeof grant === 'string') return grant
+  const planId = grant.planIds.join(',')
   try {
     const result = await config.ledger.grant({
-      account,
-      amount: units,
+      account: grant.account,
+      amount: grant.units,
       source: 'plan',
       priority: PLAN_PRIORITY,
-      expiresAt: periodEnd * 1000,
+      expiresAt: grant.expiresAt,
       idempotencyKey: planGrantKey(invoice.id),
       metadata: {
         [GRANT_META_INVOICE]: invoice.id,
         stripeSubscriptionId: invoice.subscription,
-        planId: planIds.join(','),
+        planId,
         amountPaid: invoice.amountPaid,
         currency: invoice.currency,
       },
@@ -90,7 +117,7 @@ export async function handleInvoicePaid(config: StripeCreditsConfig, object: unk
       config.report.error(err, {
         message: 'invoice was already granted with other parameters (catalog changed?); kept as granted',
         invoiceId: invoice.id,
-        planId: planIds.join(','),
+        planId,
       })
       return 'already_granted'
     }

@@ -1,7 +1,7 @@
 import type { Entry, Ledger } from '@metered/core'
+import { clawbackTarget } from './clawback-target.js'
 import type { StripeCreditsConfig } from './config.js'
-import { sessionForPaymentIntent } from './find-session.js'
-import { meteredTarget } from './fulfil.js'
+import type { ClawbackGrant } from './hooks.js'
 import { refundFailedKey } from './keys.js'
 import { idOf } from './stripe-client.js'
 import { parseCharge, parseRefundEvent } from './stripe-objects.js'
@@ -9,7 +9,7 @@ import { parseCharge, parseRefundEvent } from './stripe-objects.js'
 export type RefundFailedOutcome =
   /** `restored`: units granted back (0 when the refund had taken nothing). */
   | { outcome: 'restored'; restored: number }
-  /** Not a failure, or not a refund of a metered Checkout Session. */
+  /** Not a failure, or not a refund of anything metered granted for. */
   | { outcome: 'ignored' | 'not_metered' }
 
 /**
@@ -27,31 +27,27 @@ export async function handleRefundUpdated(config: StripeCreditsConfig, object: u
   const refund = parseRefundEvent(object)
   if (refund.status !== 'failed') return { outcome: 'ignored' }
   let paymentIntent = idOf(refund.payment_intent)
+  let invoice: string | null = null
   if (!paymentIntent) {
     const charge = parseCharge(await config.stripe.charges.retrieve(idOf(refund.charge) ?? ''))
     paymentIntent = idOf(charge.payment_intent)
+    invoice = idOf(charge.invoice)
   }
-  const session = paymentIntent ? await sessionForPaymentIntent(config, paymentIntent) : null
-  const target = session && meteredTarget(config, session)
-  if (!session || !target) return { outcome: 'not_metered' }
+  const target = await clawbackTarget(config, { paymentIntent, invoice })
+  if (typeof target === 'string') return { outcome: 'not_metered' }
 
   const taken = await refundRevoke(config.ledger, target.account, refund.id)
   const units = taken ? -taken.amount : 0
   if (!taken || units <= 0) return { outcome: 'restored', restored: 0 }
-  // Same expiry as the purchase: a failed refund restores the credits as they were, no longer.
-  const expiresInMs = target.pack?.expiresInMs ?? null
-  const expiresAt = expiresInMs === null ? null : session.created * 1000 + expiresInMs
+  // Same expiry and priority as the grant: a failed refund restores the credits as they were.
   await config.ledger.grant({
     account: target.account,
     amount: units,
     source: 'refund_failed',
-    expiresAt,
+    priority: target.priority,
+    expiresAt: target.expiresAt,
     idempotencyKey: refundFailedKey(refund.id),
-    metadata: {
-      stripeRefundId: refund.id,
-      stripeChargeId: idOf(refund.charge),
-      stripeCheckoutSessionId: session.id,
-    },
+    metadata: { stripeRefundId: refund.id, stripeChargeId: idOf(refund.charge), ...grantIds(target.grant) },
   })
   return { outcome: 'restored', restored: units }
 }
@@ -70,4 +66,11 @@ async function refundRevoke(ledger: Ledger, account: string, refundId: string, m
     cursor = page.nextCursor
   }
   return null
+}
+
+/** The grant's Stripe object, under the metadata name its own grant entry uses. */
+function grantIds(grant: ClawbackGrant): Record<string, string> {
+  if (grant.source === 'purchase') return { stripeCheckoutSessionId: grant.sessionId }
+  if (grant.source === 'auto_top_up') return { stripePaymentIntentId: grant.paymentIntentId }
+  return { stripeInvoiceId: grant.invoiceId }
 }

@@ -53,6 +53,8 @@ export interface StripeCharge {
   amount_refunded: number
   currency: string
   payment_intent?: string | { id: string } | null
+  /** The invoice the charge paid (API versions before 2025-03-31; later ones list invoice payments). */
+  invoice?: string | { id: string } | null
   refunds?: StripeList<StripeRefund> | null
 }
 
@@ -97,6 +99,28 @@ export interface StripeCreditsClient {
     /** Lists a charge's refunds. */
     // biome-ignore lint/suspicious/noExplicitAny: see above
     list(params: any): Promise<StripeList<StripeRefund>>
+  }
+  /**
+   * Reads the PaymentIntent of a refunded or disputed auto top-up (its metadata names the account
+   * and pack). Optional for clients without it; a `new Stripe(key)` instance has it.
+   */
+  paymentIntents?: {
+    /** Reads a PaymentIntent. */
+    retrieve(id: string): Promise<unknown>
+  }
+  /**
+   * Finds the invoice a refunded or disputed charge paid (plans, API 2025-03-31 and later, stripe
+   * >= 18). Optional for older clients, whose charges name their invoice themselves.
+   */
+  invoicePayments?: {
+    /** Lists invoice payments (by PaymentIntent). */
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    list(params: any): Promise<StripeList<{ invoice: string | { id: string } }>>
+  }
+  /** Reads the invoice of a refunded or disputed plan payment; a `new Stripe(key)` instance has it. */
+  invoices?: {
+    /** Reads an invoice. */
+    retrieve(id: string): Promise<unknown>
   }
   /** Needed only for `portal()` (plans): a `new Stripe(key)` instance has it. */
   billingPortal?: {

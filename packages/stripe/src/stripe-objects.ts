@@ -51,6 +51,7 @@ const chargeSchema = /* @__PURE__ */ z.lazy(() =>
     amount_refunded: z.number(),
     currency: z.string(),
     payment_intent: expandable(),
+    invoice: expandable(),
     refunds: z.optional(
       z.nullable(z.looseObject({ data: z.array(z.looseObject(refundShape())), has_more: z.boolean() })),
     ),

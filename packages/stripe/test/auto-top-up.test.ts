@@ -12,6 +12,7 @@ import { type CardOutcome, FakeStripe } from './helpers/fake-stripe.js'
 import type { LedgerUnderTest } from './helpers/ledgers.js'
 import { memoryLedger } from './helpers/ledgers.js'
 import { postgresLedger } from './helpers/postgres-ledger.js'
+import { redisLedger } from './helpers/redis-ledger.js'
 import { makeCredits, STARTER_PACKS, UNITS_PER_CREDIT } from './helpers/setup.js'
 import { memoryTopUps, postgresTopUps, redisTopUps, type TopUpStoreUnderTest } from './helpers/top-up-stores.js'
 
@@ -19,11 +20,12 @@ const fake = new FakeStripe()
 beforeAll(() => fake.start())
 afterAll(() => fake.stop())
 
-// Each store with a ledger it would be deployed beside.
+// Each store with the ledger it is deployed beside: concurrent crossings and redeliveries race
+// through both, so each pair runs the whole file.
 const matrix: [TopUpStoreUnderTest, LedgerUnderTest][] = [
   [memoryTopUps, memoryLedger],
   [postgresTopUps(), postgresLedger()],
-  [redisTopUps(), memoryLedger],
+  [redisTopUps(), redisLedger()],
 ]
 afterAll(() => Promise.all(matrix.flat().map((x) => x.close?.())))
 
@@ -32,7 +34,7 @@ function customerStore(): StripeCustomerStore {
   return { get: async (a) => map.get(a), set: async (a, c) => void map.set(a, c) }
 }
 
-describe.each(matrix)('auto top-up on the %s store', (stores, ledgers) => {
+describe.each(matrix)('auto top-up on the $name store and ledger', (stores, ledgers) => {
   let ledger: Ledger
   let account: string
   let customers: StripeCustomerStore

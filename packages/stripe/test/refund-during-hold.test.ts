@@ -5,19 +5,20 @@ import { delivery, event } from './helpers/events.js'
 import { FakeStripe } from './helpers/fake-stripe.js'
 import { type LedgerUnderTest, memoryLedger } from './helpers/ledgers.js'
 import { postgresLedger } from './helpers/postgres-ledger.js'
+import { redisLedger } from './helpers/redis-ledger.js'
 import { makeCredits } from './helpers/setup.js'
 
 /**
  * A refund or dispute that lands while the purchased credits are held by an AI call in flight:
  * the revoke finds nothing in `remaining` (all of it is in the hold), so the clawback is
  * `pending` and taken when the hold returns the units. End to end: the real Stripe SDK against
- * the loopback fake, deliveries signed with Stripe's scheme, on the memory and Postgres ledgers.
+ * the loopback fake, deliveries signed with Stripe's scheme, on the memory, Postgres and Redis ledgers.
  */
 const fake = new FakeStripe()
 beforeAll(() => fake.start())
 afterAll(() => fake.stop())
 
-const ledgers: LedgerUnderTest[] = [memoryLedger, postgresLedger()]
+const ledgers: LedgerUnderTest[] = [memoryLedger, postgresLedger(), redisLedger()]
 afterAll(() => Promise.all(ledgers.map((l) => l.close?.())))
 
 /** pack-1: 1,000 credits for $1.00, granted as 1,000,000 units (unitsPerCredit 1000). */

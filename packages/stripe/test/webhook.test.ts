@@ -372,6 +372,17 @@ describe.each(ledgers)('webhook over the $name ledger', (under) => {
 
     it('ignores refunds of charges that did not come from a metered checkout', async () => {
       const { credits } = await setup()
+      // A payment the app took some other way: Stripe knows its PaymentIntent, metered never granted for it.
+      fake.paymentIntents.set('pi_not_from_checkout', {
+        id: 'pi_not_from_checkout',
+        object: 'payment_intent',
+        amount: 500,
+        amount_received: 500,
+        currency: 'usd',
+        created: Math.floor(Date.now() / 1000),
+        metadata: { order: '42' },
+        status: 'succeeded',
+      })
       const res = await send(credits, 'charge.refunded', {
         id: 'ch_other',
         object: 'charge',

@@ -15,6 +15,7 @@ export type TopUpWebhookOutcome =
 const intentSchema = /* @__PURE__ */ z.lazy(() =>
   z.looseObject({
     id: z.string().check(z.minLength(1)),
+    status: z.optional(z.string()),
     amount_received: z.number(),
     currency: z.string(),
     created: z.number(),
@@ -22,6 +23,24 @@ const intentSchema = /* @__PURE__ */ z.lazy(() =>
     last_payment_error: z.optional(z.nullable(z.looseObject({ code: z.optional(z.nullable(z.string())) }))),
   }),
 )
+
+/** An auto top-up's PaymentIntent: the intent, and the account, pack and claim its metadata names. */
+export interface TopUpIntent {
+  intent: z.output<typeof intentSchema>
+  account: string
+  packId: string
+  seq: number
+}
+
+/** The auto top-up a PaymentIntent charged, or null when `check` did not create it. */
+export function parseTopUpIntent(object: unknown): TopUpIntent | null {
+  const intent = parse(intentSchema, object, 'Stripe PaymentIntent')
+  const account = intent.metadata?.[META_ACCOUNT]
+  const packId = intent.metadata?.[META_PACK]
+  const seq = Number(intent.metadata?.[META_TOP_UP])
+  if (!account || !packId || !Number.isSafeInteger(seq)) return null
+  return { intent, account, packId, seq }
+}
 
 /**
  * `payment_intent.succeeded` and `payment_intent.payment_failed` of an auto top-up (the intent's
@@ -35,11 +54,9 @@ export async function handleTopUpIntent(
   object: unknown,
 ): Promise<TopUpWebhookOutcome> {
   const top = config.autoTopUp
-  const intent = parse(intentSchema, object, 'Stripe PaymentIntent')
-  const account = intent.metadata?.[META_ACCOUNT]
-  const packId = intent.metadata?.[META_PACK]
-  const seq = Number(intent.metadata?.[META_TOP_UP])
-  if (!top || !account || !packId || !Number.isSafeInteger(seq)) return 'ignored'
+  const topUp = parseTopUpIntent(object)
+  if (!top || !topUp) return 'ignored'
+  const { intent, account, packId, seq } = topUp
 
   if (type === 'payment_intent.payment_failed') {
     const reason =

@@ -32,6 +32,8 @@ export class FakeStripe {
   readonly customers = new Map<string, Json>()
   readonly meterEvents: Json[] = []
   readonly paymentIntents = new Map<string, Json>()
+  /** Which invoice each PaymentIntent paid (`GET /v1/invoice_payments`, API 2025-03-31 and later). */
+  readonly invoicePayments: Json[] = []
   /** Saved cards per customer, newest first, with how an off-session charge on each goes. */
   readonly paymentMethods = new Map<string, { id: string; outcome: CardOutcome }[]>()
   /** Sessions created with `setup_future_usage: 'off_session'`: paying saves the card on the customer. */
@@ -101,25 +103,31 @@ export class FakeStripe {
       this.savePaymentMethod(session.customer)
     }
     if ((options.paymentStatus ?? 'paid') === 'paid' && !this.chargeOf(paymentIntent)) {
-      const charge: Json = {
-        id: id('ch'),
-        object: 'charge',
-        amount: session.amount_total,
-        amount_captured: session.amount_total,
-        amount_refunded: 0,
-        currency: session.currency,
-        created: now(),
-        disputed: false,
-        livemode: false,
-        metadata: { ...(session.metadata as Json) },
-        paid: true,
-        payment_intent: paymentIntent,
-        refunded: false,
-        status: 'succeeded',
-      }
-      this.charges.set(charge.id as string, charge)
+      this.succeededCharge(paymentIntent, session.amount_total as number, session.currency as string, session.metadata)
     }
     return structuredClone(session)
+  }
+
+  /** The succeeded charge of a paid PaymentIntent (Stripe copies the intent's metadata onto it). */
+  succeededCharge(paymentIntent: string, amount: number, currency: string, metadata: unknown = {}): Json {
+    const charge: Json = {
+      id: id('ch'),
+      object: 'charge',
+      amount,
+      amount_captured: amount,
+      amount_refunded: 0,
+      currency,
+      created: now(),
+      disputed: false,
+      livemode: false,
+      metadata: { ...(metadata as Json) },
+      paid: true,
+      payment_intent: paymentIntent,
+      refunded: false,
+      status: 'succeeded',
+    }
+    this.charges.set(charge.id as string, charge)
+    return charge
   }
 
   /** Saves a card on the customer (as Checkout does with `setup_future_usage`); returns its id. */
@@ -306,6 +314,21 @@ export class FakeStripe {
       const found = this.charges.get(decodeURIComponent(charge[1] ?? ''))
       return found ? [200, structuredClone(found)] : notFound(r.path)
     }
+    const intent = /^\/v1\/payment_intents\/([^/]+)$/.exec(r.path)
+    if (intent) {
+      const found = this.paymentIntents.get(decodeURIComponent(intent[1] ?? ''))
+      return found ? [200, structuredClone(found)] : notFound(r.path)
+    }
+    const invoice = /^\/v1\/invoices\/([^/]+)$/.exec(r.path)
+    if (invoice) {
+      const found = this.invoices.get(decodeURIComponent(invoice[1] ?? ''))
+      return found ? [200, structuredClone(found)] : notFound(r.path)
+    }
+    if (r.path === '/v1/invoice_payments') {
+      const pi = r.query['payment[payment_intent]']
+      const data = this.invoicePayments.filter((p) => !pi || (p.payment as Json).payment_intent === pi)
+      return [200, list('/v1/invoice_payments', data.slice(0, Number(r.query.limit ?? 10)))]
+    }
     if (r.path === '/v1/payment_methods') {
       const saved = this.paymentMethods.get(String(r.query.customer)) ?? []
       const data = saved.map((pm) => ({
@@ -352,7 +375,10 @@ export class FakeStripe {
       last_payment_error: card.outcome === 'succeeds' ? null : { type: 'card_error', code: card.outcome },
     }
     this.paymentIntents.set(intent.id as string, intent)
-    if (card.outcome === 'succeeds') return [200, structuredClone(intent)]
+    if (card.outcome === 'succeeds') {
+      this.succeededCharge(intent.id as string, intent.amount as number, intent.currency as string, intent.metadata)
+      return [200, structuredClone(intent)]
+    }
     return [
       402,
       {

@@ -70,7 +70,45 @@ export class FakeSubscriptions {
       attempt_count: (invoice.attempt_count as number) + 1,
       next_payment_attempt: null,
     })
+    this.pay(invoice)
     return structuredClone(invoice)
+  }
+
+  /** The charge that paid an invoice (refund and dispute it like a pack's). */
+  chargeOf(invoiceId: string): Json {
+    const payment = this.fake.invoicePayments.find((p) => p.invoice === invoiceId)
+    const charge = payment && this.fake.chargeOf((payment.payment as Json).payment_intent as string)
+    if (!charge) throw new Error(`invoice ${invoiceId} was not paid by a charge`)
+    return charge
+  }
+
+  /** Stripe pays an invoice with a PaymentIntent and its charge, linked by an invoice payment. */
+  private pay(invoice: Json): void {
+    const amount = invoice.amount_paid as number
+    if (amount <= 0) return
+    const paymentIntent = id('pi')
+    this.fake.paymentIntents.set(paymentIntent, {
+      id: paymentIntent,
+      object: 'payment_intent',
+      amount,
+      amount_received: amount,
+      currency: invoice.currency,
+      customer: invoice.customer,
+      created: now(),
+      metadata: {},
+      status: 'succeeded',
+    })
+    this.fake.succeededCharge(paymentIntent, amount, invoice.currency as string)
+    this.fake.invoicePayments.push({
+      id: id('inpay'),
+      object: 'invoice_payment',
+      amount_paid: amount,
+      currency: invoice.currency,
+      invoice: invoice.id,
+      is_default: true,
+      payment: { type: 'payment_intent', payment_intent: paymentIntent },
+      status: 'paid',
+    })
   }
 
   /**
@@ -157,6 +195,7 @@ export class FakeSubscriptions {
       },
     }
     this.fake.invoices.set(invoiceId, invoice)
+    if (options.paid) this.pay(invoice)
     return structuredClone(invoice)
   }
 }
