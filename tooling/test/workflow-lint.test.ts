@@ -21,6 +21,7 @@ describe('the workflow lint', () => {
       '    runs-on: ubuntu-latest',
       '    step: []',
       '    steps:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: GitHub Actions expression syntax, not a JS template
       '      - run: echo ${{ github.ref }',
       '        uses: actions/checkout@v4',
       '      - uses: actions/checkout',
@@ -33,6 +34,7 @@ describe('the workflow lint', () => {
       'b.yml: job j step 1: needs exactly one of run, uses',
       'b.yml: job j step 2: "actions/checkout" is not owner/name@ref',
       'b.yml: job j step 3: unknown key "wiht"',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: GitHub Actions expression syntax, not a JS template
       'b.yml:7: unclosed ${{ }} expression',
     ])
   })

@@ -101,6 +101,7 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
   const webhookSecret = options.webhookSecret ?? `whsec_dev_${randomId(24)}`
   const sessions = new Map<string, StripeCheckoutSession & Json>()
   const charges = new Map<string, StripeCharge & Json>()
+  const intents = new Map<string, StripePaymentIntent & Json>()
   const refunds: (StripeRefund & { charge: string })[] = []
   const replies = new Map<string, unknown>()
   /** What a subscription session was created with, for the subscription `pay` starts. */
@@ -323,9 +324,17 @@ export function createDevStripe(options: DevStripeOptions): DevStripe {
             payment_intent: intent.id,
             refunded: false,
           })
+          intents.set(intent.id, intent)
           send('payment_intent.succeeded', intent)
           return intent
         })
+      },
+      // What a refund of a top-up reads to find the account and pack it granted.
+      async retrieve(id: string) {
+        allowed()
+        const intent = intents.get(id)
+        if (!intent) throw notFound(`payment_intent: '${id}'`)
+        return structuredClone(intent)
       },
     },
     billingPortal: {
