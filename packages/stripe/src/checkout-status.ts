@@ -3,9 +3,13 @@ import { accountSchema, parse } from '@metered/core/adapter'
 import type { CheckoutStatusBody } from '@metered/core/http'
 import * as z from 'zod/mini'
 import type { StripeCreditsConfig } from './config.js'
-import { findSessionGrant } from './find-grant.js'
+import { findGrantBy, findSessionGrant } from './find-grant.js'
 import { grantRefusal, meteredTarget } from './fulfil.js'
+import { META_ACCOUNT } from './keys.js'
 import { publicPack } from './packs.js'
+import { isPlanSession } from './plan-grant.js'
+import { GRANT_META_SUBSCRIPTION, META_PLAN } from './plan-keys.js'
+import { publicPlan } from './plans.js'
 import type { StripeCheckoutSession } from './stripe-client.js'
 import { mapStripeError } from './stripe-errors.js'
 import { parseSession } from './stripe-objects.js'
@@ -41,6 +45,7 @@ export async function checkoutStatus(
     if (isMeteredError(mapped) && mapped.code === 'not_found') return notFound
     throw mapped
   }
+  if (isPlanSession(session)) return planCheckoutStatus(config, session, v.account, notFound)
   const target = meteredTarget(config, session)
   if (!target || target.account !== v.account) return notFound
 
@@ -58,4 +63,35 @@ export async function checkoutStatus(
   // so "processing" would be a page that polls forever.
   const refusal = grantRefusal(config, session, target.pack)
   return refusal ? { status: 'refused', reason: refusal, ...base } : { status: 'processing', ...base }
+}
+
+/**
+ * A subscription checkout's status: the session's own (expired, unpaid, processing) until its
+ * subscription's first invoice is granted (`granted`). The grant is found by the subscription id
+ * the invoice grant stores, so a plan session never reads as a pack's.
+ */
+async function planCheckoutStatus(
+  config: StripeCreditsConfig,
+  session: StripeCheckoutSession,
+  account: string,
+  notFound: CheckoutStatus,
+): Promise<CheckoutStatus> {
+  if (session.metadata?.[META_ACCOUNT] !== account) return notFound
+  const planned = config.plans?.byId.get(session.metadata[META_PLAN] ?? '') ?? null
+  const plan = planned ? publicPlan(planned) : null
+  const base = { sessionId: session.id, credits: plan?.credits ?? 0, pack: null, plan }
+  if (session.status === 'expired') return { status: 'expired', ...base }
+  if (session.payment_status !== 'paid') {
+    return { status: session.status === 'complete' ? 'processing' : 'unpaid', ...base }
+  }
+  const subscription = refId((session as { subscription?: unknown }).subscription)
+  const grant = subscription ? await findGrantBy(config.ledger, account, GRANT_META_SUBSCRIPTION, subscription) : null
+  return { status: grant ? 'granted' : 'processing', ...base }
+}
+
+/** The id of an expandable Stripe reference (`'sub_123'` or `{ id: 'sub_123' }`), or null. */
+function refId(value: unknown): string | null {
+  if (typeof value === 'string' && value.length > 0) return value
+  const id = (value as { id?: unknown } | null)?.id
+  return typeof id === 'string' && id.length > 0 ? id : null
 }

@@ -2,7 +2,7 @@ import type { StripeCreditsConfig } from './config.js'
 import { type InvoiceLine, type PlanInvoice, parseInvoice, parseSubscription } from './invoice-objects.js'
 import { META_ACCOUNT } from './keys.js'
 import { isIdempotencyConflict } from './ledger-errors.js'
-import { GRANT_META_INVOICE, META_PLAN, planGrantKey } from './plan-keys.js'
+import { GRANT_META_INVOICE, GRANT_META_SUBSCRIPTION, META_PLAN, planGrantKey } from './plan-keys.js'
 import type { NormalizedPlan } from './plans.js'
 import type { StripeCheckoutSession } from './stripe-client.js'
 
@@ -104,7 +104,7 @@ export async function grantPlanInvoice(config: StripeCreditsConfig, invoice: Pla
       idempotencyKey: planGrantKey(invoice.id),
       metadata: {
         [GRANT_META_INVOICE]: invoice.id,
-        stripeSubscriptionId: invoice.subscription,
+        [GRANT_META_SUBSCRIPTION]: invoice.subscription,
         planId,
         amountPaid: invoice.amountPaid,
         currency: invoice.currency,

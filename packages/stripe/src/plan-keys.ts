@@ -11,3 +11,6 @@ export function planGrantKey(invoiceId: string): string {
 
 /** Metadata of a plan grant entry naming its invoice. */
 export const GRANT_META_INVOICE = 'stripeInvoiceId'
+
+/** Metadata of a plan grant entry naming its subscription (what a checkout's status looks for). */
+export const GRANT_META_SUBSCRIPTION = 'stripeSubscriptionId'

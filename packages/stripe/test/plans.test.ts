@@ -119,6 +119,26 @@ describe.each(ledgers)('plans over the $name ledger', (under) => {
     expect((await ledger.verify(account)).ok).toBe(true)
   })
 
+  it("the success page's status of a subscription checkout: unpaid, then processing until the first invoice is granted; another account sees not_found", async () => {
+    const { credits } = await setup()
+    const { sessionId } = await credits.subscribe({ account, planId: 'pro' })
+    const plan = { id: 'pro', credits: 50_000, unitAmount: 2900, currency: 'usd', interval: 'month' }
+    const status = () => credits.getCheckoutStatus(sessionId, { account })
+    expect(await status()).toMatchObject({ status: 'unpaid', sessionId, credits: 50_000, pack: null, plan })
+
+    const { session, invoice } = subs.complete(sessionId)
+    expect(await status()).toMatchObject({ status: 'processing', credits: 50_000, plan })
+    expect(await send(credits, 'checkout.session.completed', session)).toBe('subscribed')
+    expect((await status()).status).toBe('processing')
+    expect(await send(credits, 'invoice.paid', invoice)).toBe('granted')
+    expect(await status()).toMatchObject({ status: 'granted', sessionId, credits: 50_000, pack: null, plan })
+
+    const other = await credits.getCheckoutStatus(sessionId, { account: `${account}-other` })
+    expect(other).toEqual({ status: 'not_found', sessionId, credits: 0, pack: null })
+    // Reading the status grants nothing.
+    expect(await available()).toBe(PRO)
+  })
+
   it('grants once when invoice.paid arrives before checkout.session.completed, and on redelivery', async () => {
     const { credits } = await setup()
     const { session, invoice } = await subscribe(credits, 'pro')

@@ -181,9 +181,14 @@ export interface CheckoutStatusBody {
   /** With `refused`: the amount paid is below the pack's price, or the pack left the catalog. */
   reason?: 'amount_mismatch' | 'unknown_pack'
   sessionId: string
-  /** Credits of the pack, bonus included. */
+  /** Credits of the pack, bonus included; of a plan, what each paid period grants. */
   credits: number
   pack: PackBody | null
+  /**
+   * Present for a subscription checkout (`subscribe`): the plan, or null when it left the catalog.
+   * `granted` then means the subscription's first invoice was granted.
+   */
+  plan?: PlanBody | null
 }
 
 /** What the Stripe webhook did with an event. */

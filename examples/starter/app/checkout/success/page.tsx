@@ -4,7 +4,6 @@ import Link from 'next/link'
 import { redirect } from 'next/navigation'
 import { RefreshWhileProcessing } from '@/components/refresh-while-processing'
 import { currentUser } from '@/lib/metered'
-import { type PlanCheckoutStatus, planCheckoutStatus } from '@/lib/plans'
 import { stripeCredits } from '@/lib/stripe'
 
 /**
@@ -20,8 +19,6 @@ export default async function CheckoutSuccessPage({
   const user = await currentUser()
   if (!user) redirect(`/signin?callbackUrl=${encodeURIComponent(`/checkout/success?session_id=${sessionId ?? ''}`)}`)
   if (!sessionId || !stripeCredits) return <Unknown />
-  const plan = await planCheckoutStatus(sessionId, user.id)
-  if (plan) return <PlanStatus status={plan} />
   let status: CheckoutStatus
   try {
     status = await stripeCredits.getCheckoutStatus(sessionId, { account: user.id })
@@ -32,6 +29,7 @@ export default async function CheckoutSuccessPage({
   }
   // Another account's session answers exactly like one that does not exist.
   if (status.status === 'not_found') return <Unknown />
+  if (status.plan !== undefined) return <PlanStatus status={status} />
   const credits = status.credits.toLocaleString('en-US')
   return (
     <>
@@ -73,10 +71,9 @@ export default async function CheckoutSuccessPage({
 }
 
 /** A subscription checkout: the plan's first month of credits comes with the first paid invoice. */
-function PlanStatus({ status }: { status: PlanCheckoutStatus }) {
-  if (status.status === 'not_found') return <Unknown />
+function PlanStatus({ status }: { status: CheckoutStatus }) {
   const name = status.plan?.name ?? 'your plan'
-  const credits = (status.plan?.credits ?? 0).toLocaleString('en-US')
+  const credits = status.credits.toLocaleString('en-US')
   return (
     <>
       <h1>Thank you</h1>
