@@ -41,6 +41,34 @@ describe('AutoTopUpSettings', () => {
     expect(screen.queryByRole('alert')).toBeNull()
   })
 
+  it('keeps what the user typed when the saved settings arrive after it', async () => {
+    const { deps, topUp } = autoTopUpApp(() => ({ id: 'alice' }))
+    await topUp.configure('alice', { enabled: true, threshold: 10, packId: 'pack-5' })
+    const routes = createAutoTopUpRoutes(deps, topUp)
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const api = fakeApi({
+      'GET /api/auto-top-up': async (req) => {
+        await gate
+        return routes.GET(req, { params: Promise.resolve({}) })
+      },
+    })
+    render(
+      <MeteredProvider fetch={api.fetch}>
+        <AutoTopUpSettings packs={PACKS} />
+      </MeteredProvider>,
+    )
+    const input = screen.getByLabelText('When credits fall below') as HTMLInputElement
+    fireEvent.change(input, { target: { value: '42' } })
+    expect(screen.getByRole('button', { name: 'Save' })).toHaveProperty('disabled', true)
+    release()
+    // Enabled once the saved settings have loaded.
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Save' })).toHaveProperty('disabled', false))
+    expect(input.value).toBe('42')
+  })
+
   it("shows the server's refusal and saves nothing", async () => {
     const { topUp } = app()
     await waitFor(() => expect(screen.getByRole('button', { name: 'Save' })).toHaveProperty('disabled', false))

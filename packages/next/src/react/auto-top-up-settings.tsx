@@ -41,14 +41,16 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
   const [packId, setPackId] = useState(packs[0]?.id ?? '')
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // Set once the user edits: saved settings that arrive later must not overwrite what they typed.
+  const [edited, setEdited] = useState(false)
   const id = useId()
   useEffect(() => {
     const s = current.data
-    if (!s) return
+    if (!s || edited) return
     setEnabled(s.enabled)
     setThreshold(String(s.threshold))
     if (s.packId) setPackId(s.packId)
-  }, [current.data])
+  }, [current.data, edited])
 
   const save = async (e: FormEvent) => {
     e.preventDefault()
@@ -60,6 +62,7 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
         threshold: Number(threshold),
         packId,
       })
+      setEdited(false)
       current.setData(saved)
       onSave?.(saved)
     } catch (err) {
@@ -73,7 +76,15 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
   return (
     <form className={className} aria-label="Automatic top-up" onSubmit={(e) => void save(e)}>
       <label>
-        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Top up automatically
+        <input
+          type="checkbox"
+          checked={enabled}
+          onChange={(e) => {
+            setEdited(true)
+            setEnabled(e.target.checked)
+          }}
+        />{' '}
+        Top up automatically
       </label>
       <label htmlFor={`${id}-threshold`}>When credits fall below</label>
       <input
@@ -83,10 +94,20 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
         step="any"
         required
         value={threshold}
-        onChange={(e) => setThreshold(e.target.value)}
+        onChange={(e) => {
+          setEdited(true)
+          setThreshold(e.target.value)
+        }}
       />
       <label htmlFor={`${id}-pack`}>Buy</label>
-      <select id={`${id}-pack`} value={packId} onChange={(e) => setPackId(e.target.value)}>
+      <select
+        id={`${id}-pack`}
+        value={packId}
+        onChange={(e) => {
+          setEdited(true)
+          setPackId(e.target.value)
+        }}
+      >
         {packs.map((p) => (
           <option key={p.id} value={p.id}>
             {p.name}
