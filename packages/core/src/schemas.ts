@@ -77,6 +77,8 @@ const duration = () =>
     z.number().check(z.refine((n) => Number.isSafeInteger(n) && n > 0, 'must be positive milliseconds')),
     z.string().check(z.refine((s) => isDuration(s), 'must be a duration such as "30 s"')),
   ])
+/** Who is calling, for limiter rules chosen per caller: any plain object, passed on as it is. */
+export const callerContext = () => z.looseObject({})
 const ruleNames = () => z.array(ruleName()).check(z.minLength(1), z.maxLength(MAX_CONSUME_ITEMS))
 const intBetween = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max))
 const optionalText = (min: number, max: number) => z.optional(z.nullable(textSchema(min, max)))
@@ -155,7 +157,7 @@ export const authorizeInputSchema = /* @__PURE__ */ lazily(() =>
     price: z.optional(z.unknown()),
     estimate: z.optional(z.unknown()),
     limitKey: z.optional(z.nullable(id())),
-    limitContext: z.optional(z.record(z.string(), z.unknown())),
+    limitContext: z.optional(callerContext()),
     limitRules: z.optional(ruleNames()),
     spendCaps: z.optional(z.array(ruleName()).check(z.maxLength(MAX_CONSUME_ITEMS))),
     userId: optionalText(0, MAX_ID_LENGTH),

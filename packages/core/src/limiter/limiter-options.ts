@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import {
+  callerContext,
   durationSchema,
   MAX_CONSUME_ITEMS,
   nameSchema,
@@ -25,7 +26,6 @@ const store = () =>
     'must be a limiter store (with consume and reset)',
   )
 const ruleNames = () => z.optional(z.array(nameSchema).check(z.minLength(1), z.maxLength(MAX_CONSUME_ITEMS)))
-const callerContext = () => z.optional(z.record(z.string(), z.unknown()))
 
 export const ruleNameSchema = nameSchema
 
@@ -53,10 +53,10 @@ export const limitOptionsSchema = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
     cost: z.optional(z.union([nonNegativeAmountSchema, z.record(nameSchema, nonNegativeAmountSchema)])),
     rules: ruleNames(),
-    ctx: callerContext(),
+    ctx: z.optional(callerContext()),
   }),
 )
 
 export const resetOptionsSchema = /* @__PURE__ */ z.lazy(() =>
-  z.strictObject({ rules: ruleNames(), ctx: callerContext() }),
+  z.strictObject({ rules: ruleNames(), ctx: z.optional(callerContext()) }),
 )

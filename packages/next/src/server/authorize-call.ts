@@ -67,9 +67,11 @@ export async function authorizeCall(
       account,
       feature: options.feature,
       estimate,
-      limitKey: limitKeyFor(options.limit ?? 'user', req, identity, core),
       limitContext: { plan: identity.plan ?? null, role: identity.role ?? null },
     }
+    // The account is authorize's default key: given only when it differs (checked once, not twice).
+    const limitKey = limitKeyFor(options.limit ?? 'user', req, identity, core)
+    if (limitKey !== account) input.limitKey = limitKey
     if (options.limitRules) input.limitRules = options.limitRules
     if (options.spendCaps) input.spendCaps = options.spendCaps
     if (account !== identity.id) input.userId = identity.id
