@@ -1,12 +1,13 @@
 // Debits per second of @metered/postgres with 16 connections, on 16 distinct accounts and on
-// one hot account, against two references on the same server in the same run:
-//   - pgbench's ceiling for a single conditional UPDATE (what one statement per debit costs
-//     when the client is C and does nothing else), and
+// one hot account, against references on the same server in the same run:
+//   - pgbench's ceiling for a debit that records its entry in one statement (a conditional
+//     UPDATE of a balance row and an INSERT of its entry: two rows, what a ledger must write,
+//     sent by a C client that does nothing else), and for the UPDATE alone;
 //   - a hand-rolled debit in JS: BEGIN / SELECT ... FOR UPDATE / UPDATE / INSERT / COMMIT,
 //     five round trips, the way a debit is usually written in application code.
-// Prints the figures and the ratios metered/pgbench and metered/hand-rolled. Two more rows split
-// the gap to pgbench: pgbench calling metered's debit function itself (the server-side cost,
-// no Node.js), and `SELECT 1` through the same Node.js pool (the client's own ceiling).
+// Three more rows split the gap to pgbench: pgbench calling metered's debit function itself
+// (the server-side cost, no Node.js), the one-statement debit sent by Node.js through the same
+// pool (what any Node.js client reaches), and `SELECT 1` through that pool.
 //
 //   pnpm --filter @metered/bench postgres-debit          (starts its own PostgreSQL)
 //   DATABASE_URL=postgres://... pnpm --filter @metered/bench postgres-debit
@@ -91,6 +92,8 @@ async function main() {
       `CREATE TABLE ${schema}.ref_entries (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, account int NOT NULL,
         amount bigint NOT NULL, reason text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
     )
+    // indexed like metered's entries, so the reference writes what a ledger's history needs
+    await pool.query(`CREATE INDEX ON ${schema}.ref_entries (account, id DESC)`)
     await pool.query(
       `INSERT INTO ${schema}.ref_balances SELECT g, ${BIG} FROM generate_series(1, ${CONNECTIONS + 1}) g`,
     )
@@ -152,6 +155,20 @@ async function main() {
       hot: pgbench(url, update('1')),
     }
 
+    // The issue's ceiling: a debit that records its entry, in one statement (two rows written).
+    const debitEntry = (id: string) =>
+      `WITH a AS (UPDATE ${schema}.ref_balances SET balance = balance - 1 WHERE id = ${id} AND balance >= 1 RETURNING id)
+        INSERT INTO ${schema}.ref_entries (account, amount, reason) SELECT id, -1, 'bench' FROM a`
+    const twoRows = {
+      distinct: pgbench(url, `\\set aid :client_id + 2\n${debitEntry(':aid')};\n`),
+      hot: pgbench(url, `${debitEntry('1')};\n`),
+    }
+    // The same statement sent by Node.js through the same pool: what any Node.js client can reach.
+    const nodeTwoRows = {
+      distinct: await measure((w) => pool.query(debitEntry('$1'), [w + 2])),
+      hot: await measure(() => pool.query(debitEntry('$1'), [1])),
+    }
+
     const fn = (account: string) => `SELECT "${schema}".debit(${account}, 1, 'bench', NULL, NULL, NULL, NULL);\n`
     const server = {
       distinct: pgbench(url, fn(`'${schema}:acct:' || :client_id`)),
@@ -167,14 +184,19 @@ async function main() {
     )
     console.log(`${''.padEnd(44)}${'distinct'.padStart(10)}${'hot'.padStart(10)}   (debits/s)`)
     console.log(`${'pgbench: one conditional UPDATE'.padEnd(44)}${f(ceiling.distinct)}${f(ceiling.hot)}`)
+    console.log(`${'pgbench: one-statement debit + entry'.padEnd(44)}${f(twoRows.distinct)}${f(twoRows.hot)}`)
     console.log(`${'pgbench: SELECT metered debit function'.padEnd(44)}${f(server.distinct)}${f(server.hot)}`)
+    console.log(`${'Node.js: one-statement debit + entry'.padEnd(44)}${f(nodeTwoRows.distinct)}${f(nodeTwoRows.hot)}`)
     console.log(`${'Node.js: SELECT 1 through the same pool'.padEnd(44)}${f(clientCeiling)}${f(clientCeiling)}`)
     console.log(`${'hand-rolled JS transaction (5 round trips)'.padEnd(44)}${f(hand.distinct)}${f(hand.hot)}`)
     console.log(`${'metered ledger.debit (1 round trip)'.padEnd(44)}${f(metered.distinct)}${f(metered.hot)}`)
     if (pooled)
       console.log(`${'metered ledger.debit through PgBouncer'.padEnd(44)}${f(pooled.distinct)}${f(pooled.hot)}`)
     console.log(
-      `${'metered / pgbench'.padEnd(44)}${r(metered.distinct / ceiling.distinct)}${r(metered.hot / ceiling.hot)}`,
+      `${'metered / pgbench debit + entry'.padEnd(44)}${r(metered.distinct / twoRows.distinct)}${r(metered.hot / twoRows.hot)}`,
+    )
+    console.log(
+      `${'metered / Node.js debit + entry'.padEnd(44)}${r(metered.distinct / nodeTwoRows.distinct)}${r(metered.hot / nodeTwoRows.hot)}`,
     )
     console.log(
       `${'metered / hand-rolled'.padEnd(44)}${r(metered.distinct / hand.distinct)}${r(metered.hot / hand.hot)}`,
@@ -195,6 +217,8 @@ async function main() {
       postgres: rows[0]?.v,
       perSecond: {
         pgbenchUpdate: ceiling,
+        pgbenchDebitEntry: twoRows,
+        nodeDebitEntry: nodeTwoRows,
         pgbenchFunction: server,
         select1: clientCeiling,
         handRolled: hand,

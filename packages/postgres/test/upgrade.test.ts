@@ -36,7 +36,7 @@ async function revokeV4(
   return rows[0]?.r ?? {}
 }
 
-// 0.1 databases exist: versions 5 to 8 must upgrade them in place, with their open holds, stored
+// 0.1 databases exist: versions 5 to 9 must upgrade them in place, with their open holds, stored
 // idempotent results and balances intact, and give the same schema as a fresh install.
 describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backend) => {
   let open: OpenedBackend | undefined
@@ -64,8 +64,8 @@ describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backen
     await ledger.release({ holdId: releasedEarly.hold.id })
 
     const result = await migrate(db, { schema })
-    expect(result.applied).toEqual([5, 6, 7, 8])
-    expect(result.version).toBe(8)
+    expect(result.applied).toEqual([5, 6, 7, 8, 9])
+    expect(result.version).toBe(9)
 
     // A released hold frees its key, for holds placed by 0.1 too: released before the upgrade,
     // or released after it.
@@ -106,7 +106,7 @@ describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backen
     const fresh = `${schema}_fresh`
     await installSchemaV4(db, schema)
     await migrate(db, { schema })
-    expect(await migrate(db, { schema: fresh })).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8], version: 8 })
+    expect(await migrate(db, { schema: fresh })).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9], version: 9 })
     expect(await shape(db, schema)).toEqual(await shape(db, fresh))
   })
 })

@@ -93,7 +93,7 @@ export const ledgerCore = (s: string): string[] => [
 
       UPDATE ${s}.accounts SET
         available = (SELECT coalesce(sum(remaining), 0) FROM ${s}.grants
-          WHERE account = p_account AND status = 'live'),
+          WHERE account = p_account AND status = 'live') - unallocated,
         next_check = coalesce(least(
           (SELECT min(expires_at) FROM ${s}.grants
             WHERE account = p_account AND status = 'live' AND expires_at > p_now),
@@ -102,18 +102,22 @@ export const ledgerCore = (s: string): string[] => [
       WHERE account = p_account;
     END $$`,
 
-  // The slow path to the account lock: create the row if new, lock it, then take the time and run
-  // housekeeping if something may have expired. Returns the time the operation uses. p_now_ms is
+  // The slow path to the account lock: create the row if new, lock it, give the debits since the
+  // last lock their grants (_allocate), then take the time and run housekeeping if something may
+  // have expired. Returns the time the operation uses. p_now_ms is
   // the injected clock's time, or NULL for the database clock read after the lock was granted.
   `CREATE OR REPLACE FUNCTION ${s}._open(p_account text, p_now_ms bigint) RETURNS timestamptz
     LANGUAGE plpgsql
     AS $$
-    DECLARE v_next timestamptz; v_now timestamptz;
+    DECLARE v_next timestamptz; v_unallocated bigint; v_now timestamptz;
     BEGIN
-      SELECT next_check INTO v_next FROM ${s}.accounts WHERE account = p_account FOR UPDATE;
+      SELECT next_check, unallocated INTO v_next, v_unallocated FROM ${s}.accounts WHERE account = p_account FOR UPDATE;
       IF NOT FOUND THEN
         INSERT INTO ${s}.accounts (account) VALUES (p_account) ON CONFLICT DO NOTHING;
-        SELECT next_check INTO v_next FROM ${s}.accounts WHERE account = p_account FOR UPDATE;
+        SELECT next_check, unallocated INTO v_next, v_unallocated FROM ${s}.accounts WHERE account = p_account FOR UPDATE;
+      END IF;
+      IF v_unallocated > 0 THEN
+        PERFORM ${s}._allocate(p_account);
       END IF;
       v_now := ${s}._now(p_now_ms);
       IF v_next <= v_now THEN
@@ -168,6 +172,28 @@ export const ledgerCore = (s: string): string[] => [
         coalesce(array_agg(upd.t ORDER BY upd.cum), '{}')
       INTO taken, grant_ids, units
       FROM upd;
+    END $$`,
+
+  // Debits take their units from the account row alone (accounts.unallocated, see debit): the
+  // grants they come from are worked out here, in spending order, by the next operation that
+  // locks the account for anything else, before it reads or changes a grant. No grant changes in
+  // between (everything else that touches grants comes through here first), and every live grant
+  // with units left was unexpired when each of those debits ran (a debit needs next_check ahead
+  // of its time, or housekeeping first), so taking the sum now, ignoring expiry, takes from the
+  // same grants as taking each debit when it ran. The caller holds the account lock.
+  `CREATE OR REPLACE FUNCTION ${s}._allocate(p_account text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+    DECLARE v_units bigint; v_taken bigint;
+    BEGIN
+      SELECT unallocated INTO v_units FROM ${s}.accounts WHERE account = p_account;
+      IF v_units > 0 THEN
+        SELECT taken INTO v_taken FROM ${s}._take(p_account, v_units, '-infinity', false);
+        IF v_taken <> v_units THEN
+          RAISE EXCEPTION 'cached available disagrees with the grants' USING ERRCODE = 'MT500';
+        END IF;
+        UPDATE ${s}.accounts SET unallocated = 0 WHERE account = p_account;
+      END IF;
     END $$`,
 
   // The slow path to the account lock for operations that spend, after their one-statement fast

@@ -17,22 +17,32 @@ const idemCheck = (s: string) =>
  * Lock the account and take p_amount from its cached available. Fast path: one conditional
  * UPDATE (the row exists, nothing can have expired, there is enough), like pgbench's debit.
  * Otherwise the slow path. Sets v_now, v_ok (taken) and v_avail (available after).
+ * `unallocated`: the units are also added to accounts.unallocated, for _allocate to take from the
+ * grants later (debit); otherwise the caller takes them from the grants itself.
  */
-const lockSpend = (s: string) => `
+const lockSpend = (s: string, unallocated = false) => `
       v_now := ${s}._now(p_now_ms);
-      UPDATE ${s}.accounts a SET available = a.available - p_amount
+      UPDATE ${s}.accounts a SET available = a.available - p_amount${unallocated ? ', unallocated = a.unallocated + p_amount' : ''}
       WHERE a.account = p_account AND a.next_check > v_now AND a.available >= p_amount
       RETURNING a.available INTO v_avail;
       v_ok := FOUND;
       IF NOT v_ok THEN
-        SELECT l.at, l.ok, l.available INTO v_now, v_ok, v_avail FROM ${s}._lock_spend_slow(p_account, p_amount, p_now_ms) l;
+        SELECT l.at, l.ok, l.available INTO v_now, v_ok, v_avail FROM ${s}._lock_spend_slow(p_account, p_amount, p_now_ms) l;${
+          unallocated
+            ? `
+        IF v_ok THEN
+          UPDATE ${s}.accounts SET unallocated = unallocated + p_amount WHERE account = p_account;
+        END IF;`
+            : ''
+        }
       END IF;
       IF p_key IS NOT NULL THEN
         -- A retry of the same key may have committed while this call waited for the lock.
         ${idemCheck(s)};
         IF FOUND THEN
           IF v_ok THEN
-            UPDATE ${s}.accounts SET available = available + p_amount WHERE account = p_account;
+            UPDATE ${s}.accounts SET available = available + p_amount${unallocated ? ', unallocated = unallocated - p_amount' : ''}
+            WHERE account = p_account;
           END IF;
           RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result);
         END IF;
@@ -85,27 +95,15 @@ export const ledgerOps = (s: string): string[] => [
       p_metadata jsonb, p_now_ms bigint)
     RETURNS jsonb LANGUAGE plpgsql
     AS $$
-    DECLARE v_now timestamptz; v_ok boolean; v_avail bigint; v_taken bigint; v_eid bigint; v_res jsonb; v_idem record;
+    DECLARE v_now timestamptz; v_ok boolean; v_avail bigint; v_eid bigint; v_res jsonb; v_idem record;
     BEGIN
       IF p_key IS NOT NULL THEN
         ${idemCheck(s)};
         IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
       END IF;
-${lockSpend(s)}
-      -- Usually one grant covers the debit: take it from the first in spending order in one UPDATE.
-      UPDATE ${s}.grants SET remaining = remaining - p_amount
-      WHERE id = (
-        SELECT id FROM ${s}.grants
-        WHERE account = p_account AND status = 'live' AND remaining > 0
-          AND (expires_at IS NULL OR expires_at > v_now)
-        ORDER BY priority DESC, expires_at ASC NULLS LAST, id LIMIT 1
-      ) AND remaining >= p_amount;
-      IF NOT FOUND THEN
-        SELECT taken INTO v_taken FROM ${s}._take(p_account, p_amount, v_now, false);
-        IF v_taken <> p_amount THEN
-          RAISE EXCEPTION 'cached available disagrees with the grants' USING ERRCODE = 'MT500';
-        END IF;
-      END IF;
+      -- Two rows, the account and the entry: the grants the units come from are worked out by the
+      -- next operation that needs them (_allocate).
+${lockSpend(s, true)}
       INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
       VALUES (p_account, 'debit', -p_amount, NULL, NULL, p_reason, p_metadata, v_now)
       RETURNING id INTO v_eid;
@@ -126,6 +124,7 @@ ${lockSpend(s)}
         IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
       END IF;
 ${lockSpend(s)}
+      PERFORM ${s}._allocate(p_account);
       SELECT * INTO v_take FROM ${s}._take(p_account, p_amount, v_now, false);
       IF v_take.taken <> p_amount THEN
         RAISE EXCEPTION 'cached available disagrees with the grants' USING ERRCODE = 'MT500';

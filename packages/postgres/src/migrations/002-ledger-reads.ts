@@ -25,18 +25,28 @@ export const ledgerReads = (s: string): string[] => [
     DECLARE v_peek record; v_res jsonb;
     BEGIN
       SELECT * INTO v_peek FROM ${s}._peek(p_account, p_now_ms);
+      -- Each grant as it stands once the unallocated debits are taken from the grants in spending
+      -- order (_allocate): the first ones give their units first.
+      WITH g AS (
+        SELECT g.*, sum(g.remaining) OVER (ORDER BY g.priority DESC, g.expires_at ASC NULLS LAST, g.id) AS upto
+        FROM ${s}.grants g
+        WHERE g.account = p_account AND g.status = 'live' AND g.remaining > 0
+          AND (g.expires_at IS NULL OR g.expires_at > v_peek.at)
+      ), left_ AS (
+        SELECT g.*, least(g.remaining, greatest(0, g.upto - coalesce(
+          (SELECT unallocated FROM ${s}.accounts WHERE account = p_account), 0)))::bigint AS left_units
+        FROM g
+      )
       SELECT jsonb_build_object(
         'account', p_account,
-        'available', coalesce(sum(g.remaining), 0)::bigint,
+        'available', coalesce(sum(g.left_units), 0)::bigint,
         'held', (SELECT coalesce(sum(amount), 0)::bigint FROM ${s}.holds WHERE account = p_account AND status = 'open'),
         'grants', coalesce(jsonb_agg(jsonb_build_object('id', 'g_' || g.id, 'source', g.source,
-          'remaining', g.remaining, 'amount', g.amount, 'priority', g.priority,
+          'remaining', g.left_units, 'amount', g.amount, 'priority', g.priority,
           'expiresAt', ${s}._ms(g.expires_at), 'createdAt', ${s}._ms(g.created_at))
-          ORDER BY g.priority DESC, g.expires_at ASC NULLS LAST, g.id), '[]'::jsonb))
+          ORDER BY g.priority DESC, g.expires_at ASC NULLS LAST, g.id) FILTER (WHERE g.left_units > 0), '[]'::jsonb))
       INTO v_res
-      FROM ${s}.grants g
-      WHERE g.account = p_account AND g.status = 'live' AND g.remaining > 0
-        AND (g.expires_at IS NULL OR g.expires_at > v_peek.at);
+      FROM left_ g;
       RETURN v_res;
     END $$`,
 

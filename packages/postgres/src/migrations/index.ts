@@ -8,6 +8,7 @@ import { clawback } from './005-clawback.js'
 import { releaseFreesKey } from './006-release-frees-key.js'
 import { keysPerAccount } from './007-keys-per-account.js'
 import { usageDaily } from './008-usage-daily.js'
+import { allocateLater } from './009-debits-allocate-later.js'
 
 export interface Migration {
   version: number
@@ -50,4 +51,9 @@ export const migrations: Migration[] = [
   { version: 6, name: 'a released hold frees its key', statements: (s) => [...releaseFreesKey(s), ...functions(s)] },
   { version: 7, name: 'idempotency keys per account', statements: (s) => [...keysPerAccount(s), ...functions(s)] },
   { version: 8, name: 'daily usage rollup', statements: usageDaily },
+  {
+    version: 9,
+    name: 'debits take from the grants later',
+    statements: (s) => [...allocateLater(s), ...functions(s)],
+  },
 ]
