@@ -53,6 +53,12 @@ export interface BenchFigures {
     rounds: number
     scenarios: Array<{ name: string; ours: Figures; peer: Figures }>
   }
+  limiterCost: {
+    calls: number
+    inFlight: number
+    rounds: number
+    rows: Array<{ name: string; node: number; redis: number }>
+  }
   ledger: {
     connections: number
     seconds: number
@@ -211,6 +217,15 @@ export function renderBody(f: BenchFigures): string {
         `${ms(s.peer.p50)} / ${ms(s.peer.p99)}`,
         x(s.peer.p50 / s.ours.p50),
       ]),
+    ),
+    '',
+    '### Limiter: where one call spends its CPU',
+    '',
+    `\`bench/limiter-cost.ts\`: CPU µs per call in this Node.js process and in redis-server (from \`/proc\`), ${f.limiterCost.calls} calls with ${f.limiterCost.inFlight} in flight, medians of ${f.limiterCost.rounds} rounds. CPU time does not move with the machine's load the way calls per second do. Meaning of the rows: [redis.md, Benchmark](redis.md#benchmark).`,
+    '',
+    table(
+      ['', 'Node.js µs', 'redis-server µs'],
+      f.limiterCost.rows.map((r) => [r.name, r.node.toFixed(1), r.redis.toFixed(1)]),
     ),
     '',
     '### Ledger: Postgres `ledger.debit` against pgbench',

@@ -52,6 +52,12 @@ function steps(): Step[] {
       env: QUICK ? { BENCH_CALLS: '400', BENCH_ROUNDS: '2' } : { BENCH_CALLS: '2000', BENCH_ROUNDS: '5' },
     },
     {
+      // its own redis-server: it reads that process's CPU time
+      name: 'limiterCost',
+      args: tsx('limiter-cost.ts'),
+      env: QUICK ? { BENCH_CALLS: '3000', BENCH_ROUNDS: '1' } : { BENCH_CALLS: '60000', BENCH_ROUNDS: '3' },
+    },
+    {
       name: 'ledger',
       args: tsx('postgres-debit.ts'),
       env: QUICK ? { BENCH_SECONDS: '1' } : { BENCH_SECONDS: '10' },
