@@ -69,7 +69,7 @@ async function main(): Promise<void> {
         async (k) => check((await limiter.limit(k)).ok, `limit(${k}) refused under a limit of ${BIG}`),
       ],
       [
-        'metered store.consume() alone',
+        'metered store.consume(), the checking port',
         async (k) => {
           const r = await store.consume({ items: [{ key: k, name: 'm', rule: minute, cost: 1 }] })
           check(r.allowed, `store.consume(${k}) refused`)

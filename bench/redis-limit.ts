@@ -243,7 +243,8 @@ async function main(): Promise<void> {
       ours(tcpStore(), { m: fixedWindow({ limit: BIG, window: '1 m' }) }),
       flexible(60),
     )
-    // The adapter alone, without createLimiter's validation and timeout (for reading the figures).
+    // The store port alone, which checks each request itself (createLimiter plans checked
+    // requests and calls the driver under it), without createLimiter's timeout and result.
     const direct = tcpStore()
     const minute = fixedWindow({ limit: BIG, window: '1 m' })
     await compare(

@@ -26,7 +26,8 @@ import { ValidationError } from '@metered/core'
 
 /** Percent-encodes the characters that would break a hash tag. */
 export function encodeTagPart(value: string): string {
-  return value.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  // most ids have none of the three: testing first spares the replace on every call
+  return /[%{}]/.test(value) ? value.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`) : value
 }
 
 export function decodeTagPart(value: string): string {

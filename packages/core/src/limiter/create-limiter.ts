@@ -18,6 +18,9 @@ import type {
 import type { ConsumeRequest, ConsumeResult, LimiterStore } from './types.js'
 import { withTimeout } from './with-timeout.js'
 
+/** The options of a call that gives none: frozen, so it is always the empty options. */
+const NO_OPTIONS: LimitOptions = Object.freeze({})
+
 /**
  * A rate limiter over a `LimiterStore`: every call checks and consumes all its rules in ONE
  * store call, all or nothing (docs/semantics.md, Limiter store).
@@ -105,7 +108,12 @@ export function createLimiter(options: LimiterOptions): Limiter {
   function buildRequest(key: string, opts: LimitOptions, dryRun: boolean, checked = false): ConsumeRequest {
     // A checked key is a valid id already; without a prefix it is the whole store key.
     const k = checked && prefix === '' ? key : fullKey(key)
-    const { cost, rules: names, ctx } = checked ? opts : parse(limitOptionsSchema, opts, 'limit options')
+    // No options, nothing to check: the common `limit(key)` skips that parse.
+    const {
+      cost,
+      rules: names,
+      ctx,
+    } = checked || opts === NO_OPTIONS ? opts : parse(limitOptionsSchema, opts, 'limit options')
     const rules = rulesFor(ctx as LimitContext | undefined)
     const items = selectRules(rules, names).map((name) => ({
       key: k,
@@ -174,7 +182,7 @@ export function createLimiter(options: LimiterOptions): Limiter {
   }
 
   const limiter: Limiter = {
-    async limit(key, opts = {}) {
+    async limit(key, opts = NO_OPTIONS) {
       const request = buildRequest(key, opts, false)
       return withPolicy(request, async (target) => {
         const result = await consume(target, request)

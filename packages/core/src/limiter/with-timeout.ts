@@ -7,19 +7,27 @@ import { StoreTimeoutError } from '../errors.js'
  * call may still complete (and consume) later; its late outcome is ignored. The timer is
  * cleared as soon as either side settles and is `unref`'d where the runtime allows, so it
  * never keeps a process alive. A synchronous throw from `work` becomes a rejection.
+ * One promise per call rather than a race of two: this runs on every limited call.
  */
-export async function withTimeout<T>(work: () => Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const call = Promise.resolve().then(work)
-  // If the timeout wins, a later rejection of the call must not surface as unhandled.
-  call.catch(() => {})
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreTimeoutError(ms)), ms)
+export function withTimeout<T>(work: () => Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StoreTimeoutError(ms)), ms)
     ;(timer as { unref?: () => void }).unref?.()
+    const settle = (ok: boolean, value: unknown) => {
+      clearTimeout(timer)
+      if (ok) resolve(value as T)
+      else reject(value)
+    }
+    let call: Promise<T>
+    try {
+      call = work()
+    } catch (error) {
+      settle(false, error)
+      return
+    }
+    Promise.resolve(call).then(
+      (value) => settle(true, value),
+      (error) => settle(false, error),
+    )
   })
-  try {
-    return await Promise.race([call, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
 }
