@@ -11,7 +11,7 @@ import type { LimitOptions, LimitResult } from '../limiter/limiter-types.js'
 import { createCredits } from '../pricing/credits.js'
 import { ceil, mul, rational } from '../pricing/rational.js'
 import type { MeteredUsage } from '../pricing/types.js'
-import { authorizeInputSchema, parse } from '../schemas.js'
+import { parseAuthorizeInput } from '../schemas.js'
 import type { UsageDriver } from '../usage/usage-driver.js'
 import { checkedUsageField } from '../usage/usage-field.js'
 import { createAllowanceGranter } from './allowances.js'
@@ -173,7 +173,7 @@ export function createMetered(options: MeteredOptions): Metered {
     // The one check of the call: what reaches the stores and what the ticket records at settle
     // (the usage event's rules for the feature and the user id), so a call that could not be
     // recorded is refused before anything is held.
-    const input = parse(authorizeInputSchema, raw, 'authorize') as AuthorizeInput
+    const input = parseAuthorizeInput(raw) as AuthorizeInput
     const mode = input.price !== undefined ? 'debit' : 'reserve'
     const { estimate } = input
     // Anything but credits (a number) or usage (an object) would price as empty usage: refuse it.
