@@ -59,6 +59,12 @@ export interface BenchFigures {
     rounds: number
     rows: Array<{ name: string; node: number; redis: number }>
   }
+  postgresClient: {
+    connections: number
+    seconds: number
+    rounds: number
+    rows: Array<{ name: string; perSecond: number; clientUs: number }>
+  }
   ledger: {
     connections: number
     seconds: number
@@ -254,6 +260,15 @@ export function renderBody(f: BenchFigures): string {
           ? [['metered ledger.debit through PgBouncer (transaction mode)', ops(l.pooled.distinct), ops(l.pooled.hot)]]
           : []),
       ],
+    ),
+    '',
+    '### Ledger: where the client spends its CPU',
+    '',
+    `\`bench/postgres-client.ts\`: the same debit through each layer of the client, ${f.postgresClient.connections} in flight on as many accounts, ${f.postgresClient.seconds} s per measurement, medians of ${f.postgresClient.rounds} rounds; client CPU from this Node.js process.`,
+    '',
+    table(
+      ['', 'debits/s', 'client CPU µs per debit'],
+      f.postgresClient.rows.map((r) => [r.name, ops(r.perSecond), r.clientUs.toFixed(1)]),
     ),
     '',
     '### Throughput against concurrency',

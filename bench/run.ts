@@ -63,6 +63,12 @@ function steps(): Step[] {
       env: QUICK ? { BENCH_SECONDS: '1' } : { BENCH_SECONDS: '10' },
     },
     {
+      // its own PostgreSQL, like the limiter's cost: the split needs no other client on it
+      name: 'postgresClient',
+      args: tsx('postgres-client.ts'),
+      env: QUICK ? { BENCH_SECONDS: '0.5', BENCH_ROUNDS: '1' } : { BENCH_SECONDS: '2', BENCH_ROUNDS: '3' },
+    },
+    {
       name: 'concurrency',
       args: tsx('concurrency.ts'),
       env: QUICK
