@@ -12,45 +12,13 @@ import { Session } from 'node:inspector/promises'
 import path from 'node:path'
 import { PerformanceObserver } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import { loadWrapperApp } from './wrapper-app.mjs'
 
 const CALLS = 20_000
 
 async function measure(root) {
-  const core = await import(`${root}/core/dist/index.js`)
-  const next = await import(`${root}/next/dist/index.js`)
-  const stores = core.createMemoryStores()
-  const pending = []
-  const m = next.createMeteredNext({
-    ...stores,
-    limiter: core.createLimiter({
-      store: stores.limiterStore,
-      rules: { minute: core.slidingWindow({ limit: 1e9, window: '1 m' }) },
-    }),
-    unitsPerCredit: 1000,
-    pricing: { generate: core.fixed(0.001) },
-    identify: (req) => ({ id: req.headers.get('x-user') }),
-    after: (t) => {
-      pending.push(t)
-    },
-  })
-  for (let u = 0; u < 100; u++)
-    await stores.ledger.grant({ account: `user-${u}`, amount: 1e12, source: 'b', idempotencyKey: `g${u}` })
-  const wrapped = m.withCredits({ feature: 'generate', price: 0.001, body: 'json' }, async (_r, ctx) =>
-    Response.json({ n: ctx.body.prompt.length }),
-  )
-  const bare = async (req) => Response.json({ n: (await req.json()).prompt.length })
-  const handler = process.env.BARE ? bare : wrapped
-  const call = async (i) => {
-    const req = new Request('http://localhost/api/generate', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-user': `user-${i % 100}` },
-      body: '{"prompt":"Write a haiku about metering."}',
-    })
-    const r = await handler(req)
-    if (r.status !== 200) throw new Error(`wrong result: status ${r.status}`)
-    await r.arrayBuffer()
-    await Promise.all(pending.splice(0))
-  }
+  const app = await loadWrapperApp(root)
+  const call = process.env.BARE ? app.bare : app.next
   for (let i = 0; i < 5000; i++) await call(i)
 
   let collections = 0
@@ -77,7 +45,9 @@ async function measure(root) {
   let total = 0
   const walk = (node, nearest) => {
     const url = node.callFrame.url
-    const here = url.includes(root) ? `${node.callFrame.functionName || '(anonymous)'} (${path.relative(root, fileURLToPath(url))})` : nearest
+    const here = url.includes(root)
+      ? `${node.callFrame.functionName || '(anonymous)'} (${path.relative(root, fileURLToPath(url))})`
+      : nearest
     total += node.selfSize
     const k = here ?? '(outside the packages)'
     own.set(k, (own.get(k) ?? 0) + node.selfSize)

@@ -32,7 +32,7 @@ export interface RedisLimiterStoreOptions {
 export function createRedisLimiterDriver(client: RedisScriptClient, options: RedisLimiterStoreOptions): LimiterDriver {
   const { prefix, clock } = options
   return {
-    async consume({ items, dryRun }): Promise<ConsumeResult> {
+    consume({ items, dryRun }): Promise<ConsumeResult> {
       const keys: string[] = []
       const args: string[] = [
         clock ? String(clock.now()) : '',
@@ -44,7 +44,7 @@ export function createRedisLimiterDriver(client: RedisScriptClient, options: Red
         const r = item.rule
         args.push(KIND_CODE[r.kind], String(r.limit), String(r.windowMs), String(r.refillAmount), String(item.cost))
       }
-      return toConsumeResult(items, (await runScript(client, consumeScript, keys, args)) as unknown[])
+      return runScript(client, consumeScript, keys, args).then((reply) => toConsumeResult(items, reply as unknown[]))
     },
 
     async reset(key, names) {

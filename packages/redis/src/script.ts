@@ -36,23 +36,30 @@ function isNoScript(error: unknown): boolean {
  * Runs `script` in one round trip: EVALSHA, and only when the server does not know the script
  * yet (first call after a restart or `SCRIPT FLUSH`), EVAL, which caches it for every later call.
  * Any client failure becomes a `StoreUnavailableError` (the cause is kept): the limiter's
- * `onStoreError` policy and the callers' retries key off that one type.
+ * `onStoreError` policy and the callers' retries key off that one type. Chained rather than
+ * awaited: every limited call goes through here.
  */
-export async function runScript(
-  client: RedisScriptClient,
-  script: Script,
-  keys: string[],
-  args: string[],
-): Promise<unknown> {
+export function runScript(client: RedisScriptClient, script: Script, keys: string[], args: string[]): Promise<unknown> {
+  const sha = script.knownSha
+  if (sha === undefined) return script.sha().then(() => runScript(client, script, keys, args), unavailable(script))
+  return attempt(() => client.evalsha(sha, keys, args))
+    .catch((error: unknown) =>
+      isNoScript(error) ? attempt(() => client.eval(script.source, keys, args)) : Promise.reject(error),
+    )
+    .catch(unavailable(script))
+}
+
+/** The client's promise, or a rejection for a synchronous throw. */
+function attempt(call: () => Promise<unknown>): Promise<unknown> {
   try {
-    const sha = script.knownSha ?? (await script.sha())
-    try {
-      return await client.evalsha(sha, keys, args)
-    } catch (error) {
-      if (!isNoScript(error)) throw error
-      return await client.eval(script.source, keys, args)
-    }
+    return call()
   } catch (error) {
+    return Promise.reject(error)
+  }
+}
+
+function unavailable(script: Script): (error: unknown) => never {
+  return (error) => {
     if (error instanceof StoreUnavailableError) throw error
     const message = error instanceof Error ? error.message : String(error)
     throw new StoreUnavailableError(`Redis ${script.name} failed: ${message}`, { cause: error })

@@ -129,18 +129,21 @@ export function createLimiter(options: LimiterOptions): Limiter {
     return request
   }
 
-  async function consume(target: LimiterStore, request: ConsumeRequest): Promise<ConsumeResult> {
+  function consume(target: LimiterStore, request: ConsumeRequest): Promise<ConsumeResult> {
     // The request was planned here from validated rules, key and costs: a driver behind the
-    // store takes it as it is; any other store validates it itself.
+    // store takes it as it is; any other store validates it itself. Chained, not awaited: this
+    // runs on every limited call.
     const consumer = driverOf<LimiterDriver>(target) ?? target
-    let result: unknown
-    try {
-      result = await withTimeout(() => consumer.consume(request), timeoutMs)
-    } catch (error) {
-      throw toStoreError(error)
-    }
-    if (!isConsumeResult(result, request)) throw new StoreUnavailableError('The limiter store gave a malformed result')
-    return result
+    return withTimeout(() => consumer.consume(request), timeoutMs).then(
+      (result: unknown) => {
+        if (!isConsumeResult(result, request))
+          throw new StoreUnavailableError('The limiter store gave a malformed result')
+        return result
+      },
+      (error: unknown) => {
+        throw toStoreError(error)
+      },
+    )
   }
 
   /** Runs `decide` on the store, and on failure applies the policy. Never throws. */
@@ -184,10 +187,9 @@ export function createLimiter(options: LimiterOptions): Limiter {
   const limiter: Limiter = {
     async limit(key, opts = NO_OPTIONS) {
       const request = buildRequest(key, opts, false)
-      return withPolicy(request, async (target) => {
-        const result = await consume(target, request)
-        return summarise(ruleResults(result, request))
-      })
+      return withPolicy(request, (target) =>
+        consume(target, request).then((result) => summarise(ruleResults(result, request))),
+      )
     },
 
     async peek(key, opts = {}) {
