@@ -81,7 +81,8 @@ export function concurrencyChart(points: ConcurrencyPoint[]): string {
       W,
     ),
   ]
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W}" height="${H}" viewBox="0 0 ${2 * W} ${H}" font-family="sans-serif" font-size="11">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * W}" height="${H}" viewBox="0 0 ${2 * W} ${H}" font-family="sans-serif" font-size="11" role="img">
+<title>Throughput against calls in flight: the limiter over TCP, and the Postgres ledger on distinct accounts and on one hot account</title>
 <rect width="100%" height="100%" fill="#fff"/>
 ${body.join('\n')}
 </svg>

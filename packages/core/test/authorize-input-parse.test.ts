@@ -69,7 +69,9 @@ describe('parseAuthorizeInput', () => {
       'u',
     ]
     for (const input of cases) expect(bySet(input), JSON.stringify(input)).toEqual(whole(input))
-    expect(bySet({ account: 'u', feature: 'chat', estimate: 1, extra: 1 })).toMatchObject({ refused: [expect.any(String)] })
+    expect(bySet({ account: 'u', feature: 'chat', estimate: 1, extra: 1 })).toMatchObject({
+      refused: [expect.any(String)],
+    })
   })
 
   it('stays exact past the number of field sets it keeps', () => {
