@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { createNextAppTsconfig } from '@metered/tooling/next-tsconfig'
 import { describe, expect, it } from 'vitest'
 import { editAuthModule, glueImport } from '../src/auth-edit.js'
-import { type Choices, planFiles } from '../src/plan.js'
+import { type Choices, planFiles, templateChoices } from '../src/plan.js'
 import { render, rewriteImports } from '../src/render.js'
 import { AUTHJS, BETTER_AUTH } from './make-app.js'
 
@@ -71,7 +71,7 @@ describe('templates', () => {
         // relative imports: one tsc run checks every combination side by side
         files[planned.file] = render(template, {
           file: planned.file,
-          choices: { auth: choices.auth, db: choices.db, redis: choices.redis },
+          choices: templateChoices(choices),
           alias: null,
         })
       }
