@@ -111,10 +111,14 @@ async function main() {
   if (install.code !== 0) throw new Error(`npm install failed:\n${why(install.text)}`)
   const installOpenai4 = reuse
     ? { code: 0 }
-    : await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--prefix', join(app, 'openai4'), openai4], {
-        cwd: app,
-        log,
-      })
+    : await run(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--prefer-offline', '--prefix', join(app, 'openai4'), openai4],
+        {
+          cwd: app,
+          log,
+        },
+      )
   if (installOpenai4.code !== 0) throw new Error(`npm install ${openai4} failed:\n${why(installOpenai4.text)}`)
   const versions = await installedVersions(app, [
     'next',
