@@ -56,3 +56,27 @@ export const tsconfigAuthjs = {
   },
   include: ['blocks-authjs/**/*.ts', 'blocks-authjs/**/*.tsx'],
 }
+
+/**
+ * The openai the OpenAI Responses starter's package-lock.json installs (4.89 lacks names later 4.x
+ * releases export). It goes into a directory of its own, openai4/: its optional peer zod 3 cannot
+ * sit beside the zod 4 above.
+ */
+export const openai4 = 'openai@4.89.0'
+
+/**
+ * The project of the blocks marked `openai4` (written a second time into blocks-openai4/): `openai`
+ * is the 4.x the OpenAI Responses starter installs, so its metered route compiles in the starter
+ * as it is, not only with the newest SDK.
+ */
+export const tsconfigOpenai4 = {
+  compilerOptions: {
+    ...tsconfig.compilerOptions,
+    paths: {
+      ...tsconfig.compilerOptions.paths,
+      openai: ['./openai4/node_modules/openai'],
+      'openai/*': ['./openai4/node_modules/openai/*'],
+    },
+  },
+  include: ['blocks-openai4/**/*.ts', 'blocks-openai4/**/*.tsx'],
+}

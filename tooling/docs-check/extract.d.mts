@@ -13,6 +13,8 @@ export interface Block {
   run: boolean
   /** `authjs` in the info string: compiled where `next-auth` is Auth.js v5. */
   authjs: boolean
+  /** `openai4` in the info string: compiled a second time where `openai` is the 4.x the OpenAI starter pins. */
+  openai4: boolean
   files: BlockFile[]
 }
 export function extractBlocks(doc: string, text: string): { blocks: Block[] }

@@ -38,7 +38,7 @@ function preludeAbove(lines, fenceIndex) {
  * @param {string} text the page's Markdown
  * @returns {{ blocks: Block[] }} every ts/tsx block, in page order
  *
- * @typedef {{ doc: string, line: number, lang: 'ts' | 'tsx', partial: boolean, run: boolean, authjs: boolean, files: BlockFile[] }} Block
+ * @typedef {{ doc: string, line: number, lang: 'ts' | 'tsx', partial: boolean, run: boolean, authjs: boolean, openai4: boolean, files: BlockFile[] }} Block
  * @typedef {{ line: number, code: string, prelude: { code: string, line: number } | null }} BlockFile
  *   `line`: the page line (1-based) of the file's first code line
  */
@@ -68,6 +68,7 @@ export function extractBlocks(doc, text) {
         partial,
         run: words.includes('run'),
         authjs: words.includes('authjs'),
+        openai4: words.includes('openai4'),
         files: partial ? [] : splitFiles(body, i + 2, preludeAbove(lines, i)),
       })
     }

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pack, root, run as runLogged, why } from '../pack.mjs'
-import { dependencies, tsconfig, tsconfigAuthjs } from './deps.mjs'
+import { dependencies, openai4, tsconfig, tsconfigAuthjs, tsconfigOpenai4 } from './deps.mjs'
 import { compileUnit, extractBlocks } from './extract.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -41,6 +41,7 @@ async function writeBlocks(app) {
   const runnable = []
   await mkdir(join(app, 'blocks'), { recursive: true })
   await mkdir(join(app, 'blocks-authjs'), { recursive: true })
+  await mkdir(join(app, 'blocks-openai4'), { recursive: true })
   for (const page of await pages()) {
     const { blocks } = extractBlocks(page, await readFile(join(root, page), 'utf8'))
     for (const block of blocks) {
@@ -53,6 +54,7 @@ async function writeBlocks(app) {
         const name = `${block.authjs ? 'blocks-authjs' : 'blocks'}/${page.replace(/[/.]/g, '_')}_L${block.line}${k > 0 ? `_${k}` : ''}.${block.lang}`
         const unit = compileUnit(file)
         units.set(name, { page, ...unit })
+        if (block.openai4) units.set(name.replace(/^blocks\//, 'blocks-openai4/'), { page, ...unit })
         counts.files++
         if (block.run) runnable.push({ name, page, line: block.line })
       })
@@ -88,6 +90,7 @@ async function main() {
   await rm(join(app, 'src'), { recursive: true, force: true })
   await rm(join(app, 'blocks'), { recursive: true, force: true })
   await rm(join(app, 'blocks-authjs'), { recursive: true, force: true })
+  await rm(join(app, 'blocks-openai4'), { recursive: true, force: true })
   await cp(join(here, 'app'), join(app, 'src'), { recursive: true })
   await rm(join(app, 'src', 'README.md'))
   await writeFile(
@@ -96,6 +99,7 @@ async function main() {
   )
   await writeFile(join(app, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`)
   await writeFile(join(app, 'tsconfig.authjs.json'), `${JSON.stringify(tsconfigAuthjs, null, 2)}\n`)
+  await writeFile(join(app, 'tsconfig.openai4.json'), `${JSON.stringify(tsconfigOpenai4, null, 2)}\n`)
   const { units, counts, runnable } = await writeBlocks(app)
 
   const install = reuse
@@ -105,6 +109,17 @@ async function main() {
         log,
       })
   if (install.code !== 0) throw new Error(`npm install failed:\n${why(install.text)}`)
+  const installOpenai4 = reuse
+    ? { code: 0 }
+    : await run(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--prefer-offline', '--prefix', join(app, 'openai4'), openai4],
+        {
+          cwd: app,
+          log,
+        },
+      )
+  if (installOpenai4.code !== 0) throw new Error(`npm install ${openai4} failed:\n${why(installOpenai4.text)}`)
   const versions = await installedVersions(app, [
     'next',
     'react',
@@ -121,8 +136,10 @@ async function main() {
   const failures = []
   const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc')
   const errors = []
-  const authjsBlocks = [...units.keys()].some((name) => name.startsWith('blocks-authjs/'))
-  for (const project of authjsBlocks ? ['tsconfig.json', 'tsconfig.authjs.json'] : ['tsconfig.json']) {
+  const projects = ['tsconfig.json']
+  if ([...units.keys()].some((name) => name.startsWith('blocks-authjs/'))) projects.push('tsconfig.authjs.json')
+  if ([...units.keys()].some((name) => name.startsWith('blocks-openai4/'))) projects.push('tsconfig.openai4.json')
+  for (const project of projects) {
     const types = await run(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', project], { cwd: app, log })
     const found = types.code === 0 ? [] : mapErrors(types.text, units)
     if (types.code !== 0) failures.push(`tsc -p ${project}: ${found.filter((e) => / error TS/.test(e)).length} errors`)

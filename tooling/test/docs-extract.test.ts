@@ -41,6 +41,15 @@ describe('docs-check extractBlocks', () => {
     expect(blocks[1]?.files).toEqual([])
   })
 
+  it("marks blocks compiled against other library versions: authjs (Auth.js v5), openai4 (the starter's openai)", () => {
+    const marked = extractBlocks('docs/y.md', '```ts openai4\nconst a = 1\n```\n```ts authjs\nconst b = 2\n```').blocks
+    expect(marked.map((b) => [b.openai4, b.authjs])).toEqual([
+      [true, false],
+      [false, true],
+    ])
+    expect(blocks.every((b) => !b.openai4 && !b.authjs)).toBe(true)
+  })
+
   it('maps an error on a block line, or in its prelude, back to the page line', () => {
     const file = blocks[0]!.files[0]!
     const { source, pageLine } = compileUnit(file)

@@ -11,7 +11,7 @@ import { ownerOf } from './marker.js'
 import { editNextConfig, externalLine, NEXT_CONFIG_FILES, newNextConfig } from './next-config.js'
 import { nextSteps } from './next-steps.js'
 import type { InitOptions } from './options.js'
-import { choose, devPackagesNeeded, installCommand, packagesNeeded, planFiles } from './plan.js'
+import { choose, devPackagesNeeded, installCommand, packagesNeeded, planFiles, templateChoices } from './plan.js'
 import { render, rewriteImports } from './render.js'
 
 /** How init talks to its user; `ask` is null when nobody can answer (no TTY). */
@@ -82,7 +82,7 @@ export async function init(options: InitOptions, io: Io): Promise<InitResult> {
     const template = await readFile(join(templates, planned.template), 'utf8')
     const after = render(template, {
       file: planned.file,
-      choices: { auth: choices.auth, db: choices.db, redis: choices.redis },
+      choices: templateChoices(choices),
       alias: detected.alias,
       replace,
     })

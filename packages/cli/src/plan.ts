@@ -18,6 +18,11 @@ export function choose(options: InitOptions, detected: Detected): Choices {
   }
 }
 
+/** The choices a template's `// #if` regions test (`stripe` is `on` or `off`). */
+export function templateChoices(choices: Choices): Record<string, string> {
+  return { auth: choices.auth, db: choices.db, redis: choices.redis, stripe: choices.stripe ? 'on' : 'off' }
+}
+
 /** One file init writes: a template (path under templates/) and where it goes (under the base dir). */
 export interface PlannedFile {
   template: string
@@ -43,6 +48,7 @@ export function planFiles(choices: Choices): PlannedFile[] {
       same('lib/metered-stripe.ts'),
       same('app/api/checkout/route.ts'),
       same('app/api/webhooks/stripe/route.ts'),
+      same('app/buy-credits/page.tsx'),
       same('app/checkout/dev/page.tsx'),
     )
   }

@@ -39,6 +39,7 @@ describe('metered init', () => {
         'app/api/credits/[...route]/route.ts',
         'app/api/profile/[[...route]]/route.ts',
         'app/api/webhooks/stripe/route.ts',
+        'app/buy-credits/page.tsx',
         'app/checkout/dev/page.tsx',
         'lib/metered-stores.ts',
         'lib/metered-stripe.ts',
@@ -179,6 +180,20 @@ describe('metered init', () => {
     expect(result.layout).toBe('printed')
     expect(await readFile(join(root, 'app/layout.tsx'), 'utf8')).toBe(LAYOUT)
     expect(result.created).toContain('lib/metered.ts')
+  })
+
+  it("with Stripe, a 402's buyUrl is the buy-credits page init writes; without Stripe there is none", async () => {
+    const root = await nextApp()
+    await init(options(root), recordingIo())
+    expect(await readFile(join(root, 'lib/metered.ts'), 'utf8')).toContain("buyUrl: '/buy-credits'")
+    const page = await readFile(join(root, 'app/buy-credits/page.tsx'), 'utf8')
+    expect(page).toContain('stripeCredits.packs')
+    expect(page).toContain('<BuyCreditsButton')
+
+    const bare = await nextApp()
+    const result = await init(options(bare, { stripe: false }), recordingIo())
+    expect(await readFile(join(bare, 'lib/metered.ts'), 'utf8')).not.toContain('buyUrl')
+    expect(result.created).not.toContain('app/buy-credits/page.tsx')
   })
 
   it('prints the install line of exactly the packages the generated code imports and the app lacks', async () => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { createNextAppTsconfig } from '@metered/tooling/next-tsconfig'
 import { describe, expect, it } from 'vitest'
 import { editAuthModule, glueImport } from '../src/auth-edit.js'
-import { type Choices, planFiles } from '../src/plan.js'
+import { type Choices, planFiles, templateChoices } from '../src/plan.js'
 import { render, rewriteImports } from '../src/render.js'
 import { AUTHJS, BETTER_AUTH } from './make-app.js'
 
@@ -31,9 +31,18 @@ const AUTH_MODULES: Record<string, Record<string, string>> = {
 /** Auth.js v5 is installed as `next-auth-v5` beside v4: its project maps `next-auth` there. */
 const nextAuthV5 = fileURLToPath(new URL('../node_modules/next-auth-v5', import.meta.url))
 
+/**
+ * `noUnusedLocals`: Next 15 runs ESLint in `next build`, and create-next-app's config
+ * (`next/typescript`) fails the build on an unused import or variable.
+ */
 function tsconfig(include: string[], paths: Record<string, string[]> = {}) {
-  return JSON.stringify(createNextAppTsconfig(16, { compilerOptions: { types: ['node'], paths }, include }))
+  return JSON.stringify(
+    createNextAppTsconfig(16, { compilerOptions: { types: ['node'], paths, noUnusedLocals: true }, include }),
+  )
 }
+
+/** `any` in a type position: `next/typescript`'s `no-explicit-any` fails a Next 15 `next build` on it. */
+const EXPLICIT_ANY = /(:\s*any\b|<any[,>]|\bas any\b|\bany\[\])/
 
 /** Every auth once, every database once, Upstash and Stripe both ways. */
 const COMBINATIONS: Choices[] = [
@@ -62,11 +71,13 @@ describe('templates', () => {
         // relative imports: one tsc run checks every combination side by side
         files[planned.file] = render(template, {
           file: planned.file,
-          choices: { auth: choices.auth, db: choices.db, redis: choices.redis },
+          choices: templateChoices(choices),
           alias: null,
         })
       }
       for (const [path, text] of Object.entries(files)) {
+        const code = text.replace(/\/\/.*$/gm, '')
+        expect(EXPLICIT_ANY.exec(code)?.[0], `${dirOf(choices)}/${path}: an explicit any`).toBeUndefined()
         await mkdir(dirname(join(dir, path)), { recursive: true })
         await writeFile(join(dir, path), text)
       }

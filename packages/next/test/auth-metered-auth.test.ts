@@ -216,6 +216,31 @@ describe('meteredAuth: sessions', () => {
     expect(s.user).toEqual({ id: 'usr_root', role: 'admin' })
   })
 
+  it('database strategy, signed in before metered was installed: the first session check records the profile and grants the signup credits, once', async () => {
+    // next-auth extends a database session on use (updateAge), so such a user may never sign in again
+    const t = setup({ signupCredits: 100, admins: ['root@example.com'] })
+    const adapterUser = { ...alice, emailVerified: null }
+    const checks = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        t.auth.callbacks.session({ session: { user: { name: 'Alice' }, expires: 'x' }, user: adapterUser }),
+      ),
+    )
+    for (const s of checks) expect(s.user).toEqual({ name: 'Alice', id: 'usr_alice', role: 'user' })
+    expect(await t.stores.users.get('usr_alice')).toMatchObject({
+      id: 'usr_alice',
+      email: 'alice@example.com',
+      name: 'Alice',
+      role: 'user',
+    })
+    expect((await t.stores.ledger.balance('usr_alice')).available).toBe(100)
+    await t.auth.callbacks.session({ session: { expires: 'x' }, user: adapterUser })
+    await t.signIn()
+    expect((await t.stores.ledger.balance('usr_alice')).available).toBe(100)
+    // a session check is not a login: only the real sign-in is in the history
+    expect((await t.stores.users.logins('usr_alice')).logins).toHaveLength(1)
+    expect(t.errors).toEqual([])
+  })
+
   it('JWT strategy: jwt at sign-in stores id and role (before events.signIn ran), session reads them', async () => {
     const t = setup({ admins: ['root@example.com'] })
     const root = { id: 'usr_root', email: 'root@example.com', name: 'Root', image: null }

@@ -1,5 +1,5 @@
 import { isMeteredError } from '@metered/core'
-import { accountSchema, parse } from '@metered/core/adapter'
+import { accountSchema, keySchema, parse } from '@metered/core/adapter'
 import type { CheckoutStatusBody } from '@metered/core/http'
 import * as z from 'zod/mini'
 import type { StripeCreditsConfig } from './config.js'
@@ -19,7 +19,8 @@ export type CheckoutStatus = CheckoutStatusBody
 
 const inputSchema = /* @__PURE__ */ z.lazy(() =>
   z.strictObject({
-    sessionId: z.string().check(z.minLength(1), z.maxLength(255)),
+    // clean text within the id length: a NUL or a lone surrogate never reaches Stripe's URL
+    sessionId: keySchema,
     account: accountSchema,
   }),
 )

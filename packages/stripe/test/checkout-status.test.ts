@@ -92,6 +92,17 @@ describe.each(ledgers)('getCheckoutStatus over the $name ledger', (under) => {
     expect((await credits.getCheckoutStatus(sessionId, { account })).status).toBe('granted')
   })
 
+  it('refuses a session id that is not clean text (NUL, lone surrogate) without asking Stripe', async () => {
+    const { credits, account } = await setup()
+    const before = fake.requestsTo('GET', /^\/v1\/checkout\/sessions\//).length
+    for (const bad of ['cs_test_\u0000x', 'cs_test_\uD800', 'cs_'.padEnd(201, 'x')]) {
+      await expect(credits.getCheckoutStatus(bad, { account }), JSON.stringify(bad)).rejects.toBeInstanceOf(
+        ValidationError,
+      )
+    }
+    expect(fake.requestsTo('GET', /^\/v1\/checkout\/sessions\//).length).toBe(before)
+  })
+
   it('reports a paid session the webhook refused (amount mismatch, unknown pack) as refused, not processing', async () => {
     const { credits, account } = await setup()
     const { sessionId } = await credits.checkout({ account, packId: 'pack-50' })

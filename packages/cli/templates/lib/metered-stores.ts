@@ -1,9 +1,7 @@
 // @metered-generated: written by `metered init`. It is yours: once you edit it, init never touches it again.
-// #if db=postgres,pglite
+// #if db=pglite
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-// #endif
-// #if db=pglite
 import { PGlite } from '@electric-sql/pglite'
 // #endif
 // #if db=memory
@@ -43,8 +41,7 @@ export const UNITS_PER_CREDIT = 1000
 
 // #if db=postgres
 // metered keeps its tables in the `metered` schema of your DATABASE_URL, beside yours.
-// biome-ignore lint/suspicious/noExplicitAny: the app never queries metered's tables itself
-type Db = Kysely<any>
+type Db = Kysely<unknown> // the app never queries metered's tables itself
 
 function openDatabase(): Db {
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
@@ -62,8 +59,7 @@ function openDatabase(): Db {
 // #if db=pglite
 // An embedded Postgres (PGlite) in .data/pglite: no server to run. Set DATABASE_URL and re-run
 // `metered init --db postgres` for a real one (Neon, Vercel Postgres, RDS...).
-// biome-ignore lint/suspicious/noExplicitAny: the app never queries metered's tables itself
-type Db = Kysely<any>
+type Db = Kysely<unknown> // the app never queries metered's tables itself
 
 function openDatabase(): Db {
   // A run-time directory, not a source path: kept out of the deployment's file tracing.

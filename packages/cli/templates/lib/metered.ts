@@ -51,8 +51,17 @@ const identify = authjs(auth)
 const identify = betterAuthIdentify(auth)
 // #endif
 
+// #if stripe=on
+/**
+ * The app's one metered instance: wrap route handlers with `metered.withCredits(...)`. A 402
+ * sends the caller to `buyUrl`, the page that sells the packs of lib/metered-stripe.ts.
+ */
+export const metered = createMeteredNext({ metered: metering, identify, buyUrl: '/buy-credits' })
+// #endif
+// #if stripe=off
 /** The app's one metered instance: wrap route handlers with `metered.withCredits(...)`. */
 export const metered = createMeteredNext({ metered: metering, identify })
+// #endif
 
 /** The signed-in caller in a server component or server action (same lookup as the routes), or null. */
 export async function currentIdentity() {

@@ -17,7 +17,9 @@ function clip(value: string | null, max: number): string | null {
  *   user agent, and grants `signupCredits` once (idempotency key `signup:<userId>`), all without
  *   ever failing the sign-in.
  * - `callbacks.session`: `session.user.id` and `session.user.role`, for database sessions (from the
- *   adapter's `user` and the store) and JWT sessions (from the token).
+ *   adapter's `user` and the store) and JWT sessions (from the token). A database session whose
+ *   user has no profile (signed in before metered was installed) records the profile and grants
+ *   `signupCredits` at that check, once.
  * - `callbacks.jwt`: puts `id` and `role` in the token at sign-in; refreshes the role on `update`.
  *
  * The session's role is for display; every admin check on the server reads the store.
@@ -55,11 +57,41 @@ export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
   }
 
   async function storedRole(id: string): Promise<Role | null> {
+    return (await storedUser(id))?.role ?? null
+  }
+
+  /** The stored profile, null when there is none, undefined when the store failed (reported). */
+  async function storedUser(id: string): Promise<{ role: Role } | null | undefined> {
     try {
-      return (await users.get(id))?.role ?? null
+      return await users.get(id)
     } catch (error) {
       report(error)
-      return null
+      return undefined
+    }
+  }
+
+  /** The profile of a sign-in (role `'admin'` for an admin email; otherwise the stored role stays). */
+  function profileOf(user: AuthUserLike & { id: string }) {
+    return {
+      id: user.id,
+      ...(user.email !== undefined ? { email: clip(user.email, 320) } : {}),
+      ...(user.name !== undefined ? { name: clip(user.name, 200) } : {}),
+      ...(user.image !== undefined ? { image: clip(user.image, 2000) } : {}),
+      ...(isAdminEmail(user.email) ? { role: 'admin' as const } : {}),
+    }
+  }
+
+  /**
+   * A database session of a user with no profile signed in before metered was installed, and
+   * next-auth extends such a session on use, so the next sign-in may never come: the profile and
+   * the signup credits are recorded now (both idempotent; no login, none happened).
+   */
+  async function adopt(user: AuthUserLike & { id: string }): Promise<void> {
+    try {
+      await users.upsert(profileOf(user))
+      await grantSignup(user.id)
+    } catch (error) {
+      report(error)
     }
   }
 
@@ -91,13 +123,7 @@ export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
         }
         try {
           // First, so the login and the grant refer to an existing profile.
-          await users.upsert({
-            id,
-            ...(user.email !== undefined ? { email: clip(user.email, 320) } : {}),
-            ...(user.name !== undefined ? { name: clip(user.name, 200) } : {}),
-            ...(user.image !== undefined ? { image: clip(user.image, 2000) } : {}),
-            ...(isAdminEmail(user.email) ? { role: 'admin' as const } : {}),
-          })
+          await users.upsert(profileOf({ ...user, id }))
         } catch (error) {
           report(error)
           return
@@ -123,7 +149,9 @@ export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
         if (user && typeof user.id === 'string' && user.id !== '') {
           // Database sessions: next-auth passes the adapter's user row; the role lives in our store.
           id = user.id
-          role = (await storedRole(id)) ?? (isAdminEmail(user.email) ? 'admin' : 'user')
+          const stored = await storedUser(id)
+          if (stored === null) await adopt({ ...user, id })
+          role = stored?.role ?? (isAdminEmail(user.email) ? 'admin' : 'user')
         } else if (token) {
           const tokenId = typeof token.id === 'string' ? token.id : token.sub
           if (typeof tokenId === 'string' && tokenId !== '') id = tokenId
