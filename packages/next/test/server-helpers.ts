@@ -2,11 +2,13 @@ import {
   createLimiter,
   createMemoryStores,
   fixed,
+  type Ledger,
   type LimiterStore,
   type MeteredOptions,
   perToken,
   type Rules,
   slidingWindow,
+  type UsageStore,
 } from '@metered/core'
 import { createMeteredNext, type Identity } from '../src/index.js'
 
@@ -19,10 +21,18 @@ export function setup(
     limiterStore?: LimiterStore
     identify?: (req: Request) => Identity | null | Promise<Identity | null>
     metered?: Partial<MeteredOptions>
+    /**
+     * A ledger and usage store the instance uses instead of the memory ones (and without the
+     * memory authorizer, which is bound to the memory ledger); the returned `stores` stay the
+     * memory ones.
+     */
+    stores?: { ledger: Ledger; usage: UsageStore }
     onError?: (error: unknown) => void
   } = {},
 ) {
   const stores = createMemoryStores()
+  const { authorizer: _memoryOnly, ...memoryWithoutAuthorizer } = stores
+  const instanceStores = options.stores ? { ...memoryWithoutAuthorizer, ...options.stores } : stores
   const limiter = createLimiter({
     store: options.limiterStore ?? stores.limiterStore,
     rules: options.rules ?? { minute: slidingWindow({ limit: 1000, window: '1 m' }) },
@@ -31,7 +41,7 @@ export function setup(
   const tasks: Promise<unknown>[] = []
   const errors: unknown[] = []
   const metered = createMeteredNext({
-    ...stores,
+    ...instanceStores,
     limiter,
     unitsPerCredit: 1000,
     pricing: { generate: generatePricer, image: fixed(5), chat: generatePricer },
@@ -67,6 +77,19 @@ export function setup(
     },
     async available(account: string) {
       return (await stores.ledger.balance(account)).available
+    },
+    /**
+     * Waits for the `after` tasks and polls until `probe` returns a value: a streamed call settles
+     * only once the server saw the stream end, which is later than the client's cut.
+     */
+    async settled<T>(probe: () => Promise<T | undefined>): Promise<T> {
+      for (let i = 0; i < 1000; i++) {
+        while (tasks.length > 0) await Promise.all(tasks.splice(0))
+        const value = await probe()
+        if (value !== undefined) return value
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      throw new Error('the call never settled')
     },
   }
 }
