@@ -1,38 +1,44 @@
 import {
+  type Authorizer,
   createLimiter,
   createMemoryStores,
   fixed,
   type Ledger,
   type LimiterStore,
+  type MemoryStores,
   type MeteredOptions,
   perToken,
   type Rules,
   slidingWindow,
   type UsageStore,
+  type UserStore,
 } from '@metered/core'
 import { createMeteredNext, type Identity } from '../src/index.js'
 
 export const generatePricer = perToken({ markup: 1.3, creditValue: 0.001 })
 
-/** An instance over the memory stores whose `after` tasks the test can await. */
-export function setup(
+/** The stores an instance runs over: `createMemoryStores()`, or a deployment's mix. */
+export interface StoreSet {
+  ledger: Ledger
+  limiterStore: LimiterStore
+  usage: UsageStore
+  users: UserStore
+  authorizer?: Authorizer
+}
+
+/** An instance (over new memory stores unless `stores` are given) whose `after` tasks the test can await. */
+export function setup<S extends StoreSet = MemoryStores>(
   options: {
     rules?: Rules
     limiterStore?: LimiterStore
     identify?: (req: Request) => Identity | null | Promise<Identity | null>
     metered?: Partial<MeteredOptions>
-    /**
-     * A ledger and usage store the instance uses instead of the memory ones (and without the
-     * memory authorizer, which is bound to the memory ledger); the returned `stores` stay the
-     * memory ones.
-     */
-    stores?: { ledger: Ledger; usage: UsageStore }
+    stores?: S
     onError?: (error: unknown) => void
   } = {},
 ) {
-  const stores = createMemoryStores()
-  const { authorizer: _memoryOnly, ...memoryWithoutAuthorizer } = stores
-  const instanceStores = options.stores ? { ...memoryWithoutAuthorizer, ...options.stores } : stores
+  // without `stores`, S is its default: MemoryStores
+  const stores = options.stores ?? (createMemoryStores() as unknown as S)
   const limiter = createLimiter({
     store: options.limiterStore ?? stores.limiterStore,
     rules: options.rules ?? { minute: slidingWindow({ limit: 1000, window: '1 m' }) },
@@ -41,7 +47,7 @@ export function setup(
   const tasks: Promise<unknown>[] = []
   const errors: unknown[] = []
   const metered = createMeteredNext({
-    ...instanceStores,
+    ...stores,
     limiter,
     unitsPerCredit: 1000,
     pricing: { generate: generatePricer, image: fixed(5), chat: generatePricer },

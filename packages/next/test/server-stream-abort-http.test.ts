@@ -116,7 +116,9 @@ describe.each(setups)('a streamed body the client abandons, over HTTP ($name)', 
 
   beforeAll(async () => {
     stores = await make()
-    const instance = setup({ stores, onError: () => {} })
+    // the limiter and users stay in memory; the memory authorizer is left out (bound to the memory ledger)
+    const { authorizer: _, ...memory } = createMemoryStores()
+    const instance = setup({ stores: { ...memory, ledger: stores.ledger, usage: stores.usage }, onError: () => {} })
     const metered = instance.metered
     settledWith = instance.settled
     const handler = async (_req: Request, ctx: CreditsContext) => {
