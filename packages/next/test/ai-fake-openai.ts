@@ -104,6 +104,13 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       return
     }
     const chat = req.url?.includes('/chat/completions')
+    const chatChunk = (rest: object) => ({
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: 1_760_000_000,
+      model,
+      ...rest,
+    })
     let seq = 0
     if (!chat) {
       await send('response.created', {
@@ -120,13 +127,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       }
       text += delta
       if (chat) {
-        await send(null, {
-          id: 'chatcmpl-1',
-          object: 'chat.completion.chunk',
-          created: 1_760_000_000,
-          model,
-          choices: [{ index: 0, delta: { content: delta }, finish_reason: null }],
-        })
+        await send(null, chatChunk({ choices: [{ index: 0, delta: { content: delta }, finish_reason: null }] }))
       } else {
         await send('response.output_text.delta', {
           type: 'response.output_text.delta',
@@ -145,28 +146,21 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       return
     }
     if (chat) {
-      await send(null, {
-        id: 'chatcmpl-1',
-        object: 'chat.completion.chunk',
-        created: 1_760_000_000,
-        model,
-        choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
-      })
+      await send(null, chatChunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }))
       const wantsUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage
       if (wantsUsage) {
-        await send(null, {
-          id: 'chatcmpl-1',
-          object: 'chat.completion.chunk',
-          created: 1_760_000_000,
-          model,
-          choices: [],
-          usage: {
-            prompt_tokens: b.usage.input,
-            completion_tokens: b.usage.output,
-            total_tokens: b.usage.input + b.usage.output,
-            prompt_tokens_details: { cached_tokens: b.usage.cached ?? 0 },
-          },
-        })
+        await send(
+          null,
+          chatChunk({
+            choices: [],
+            usage: {
+              prompt_tokens: b.usage.input,
+              completion_tokens: b.usage.output,
+              total_tokens: b.usage.input + b.usage.output,
+              prompt_tokens_details: { cached_tokens: b.usage.cached ?? 0 },
+            },
+          }),
+        )
       }
       if (alive()) res.write('data: [DONE]\n\n')
     } else {
