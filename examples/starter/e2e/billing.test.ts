@@ -1,7 +1,7 @@
 import type { APIResponse, Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type AppServer, startApp } from './app-server'
-import { launchChromium } from './browser'
+import type { AppServer, Routes } from './app-server'
+import { startAppAndBrowser, userAndAdmin } from './app-session'
 import { balance, chatTurnUnits, formatCredits, headerCredits, signIn } from './helpers'
 
 let app: AppServer
@@ -32,39 +32,28 @@ async function turn(context: BrowserContext, text: string): Promise<APIResponse>
   })
 }
 
+/** The routes this file opens. */
+const BILLING_ROUTES: Routes = {
+  pages: ['/', '/signin', '/billing', '/billing/dev-portal', '/checkout/dev', '/checkout/success'],
+  gets: ['/api/credits/balance', '/api/auto-top-up', '/api/admin/users'],
+  posts: [
+    '/api/turn_response',
+    '/api/subscribe',
+    '/api/billing/portal',
+    '/api/auto-top-up',
+    '/api/webhooks/stripe',
+    '/api/dev-checkout/pay',
+    '/api/credits/deduct',
+  ],
+}
+
 // Plans, automatic top-up and the fitted answer on the embedded defaults: PGlite, the demo model,
 // the development sign-in and the development Stripe (which completes plan checkouts and charges
 // saved cards off-session, its events signed and handed to the app's webhook handler).
 describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)', () => {
   beforeAll(async () => {
-    const started = Date.now()
-    ;[app, browser] = await Promise.all([startApp({ name: 'billing' }), launchChromium()])
-    const listening = Date.now()
-    // `next dev` compiles a route at its first request: ask for the ones used here, all at once.
-    const pages = ['/', '/signin', '/billing', '/billing/dev-portal', '/checkout/dev', '/checkout/success']
-    const posts = ['/api/turn_response', '/api/subscribe', '/api/billing/portal', '/api/auto-top-up']
-    const gets = ['/api/credits/balance', '/api/auto-top-up', '/api/admin/users']
-    try {
-      await Promise.all([
-        ...pages.map((p) => fetch(app.url + p, { redirect: 'manual' }).then((r) => r.arrayBuffer())),
-        ...gets.map((p) => fetch(app.url + p).then((r) => r.arrayBuffer())),
-        ...[...posts, '/api/webhooks/stripe', '/api/dev-checkout/pay', '/api/credits/deduct'].map((p) =>
-          fetch(app.url + p, { method: 'POST', body: '{}' }).then((r) => r.arrayBuffer()),
-        ),
-      ])
-    } catch (error) {
-      throw new Error(`warming up the routes failed; the server said:\n${app.log().slice(-6000)}`, { cause: error })
-    }
-    console.log(`[billing e2e] server up in ${listening - started} ms, routes compiled in ${Date.now() - listening} ms`)
-    userContext = await browser.newContext()
-    adminContext = await browser.newContext()
-    user = await userContext.newPage()
-    admin = await adminContext.newPage()
-    for (const page of [user, admin]) {
-      page.setDefaultTimeout(45_000)
-      page.setDefaultNavigationTimeout(60_000)
-    }
-    console.log(`[billing e2e] ready in ${Date.now() - started} ms at ${app.url}`)
+    ;({ app, browser } = await startAppAndBrowser('billing e2e', { name: 'billing' }, BILLING_ROUTES))
+    ;({ userContext, user, adminContext, admin } = await userAndAdmin(browser))
     // A machine shared by several builds may take many minutes to compile the app once.
   }, 900_000)
 

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type AppServer, startApp, warmUp } from './app-server'
-import { launchChromium } from './browser'
+import type { AppServer } from './app-server'
+import { openPage, startAppAndBrowser, userAndAdmin } from './app-session'
 import { balance, chatTurnUnits, credits, formatCredits, headerCredits, signIn } from './helpers'
 import { screenshot } from './screenshots'
 
@@ -19,23 +19,8 @@ let successUrl = ''
 export function pgliteSuite(): void {
   describe('starter on PGlite, demo model, dev sign-in and checkout', () => {
     beforeAll(async () => {
-      const started = Date.now()
-      ;[app, browser] = await Promise.all([startApp({ name: 'pglite' }), launchChromium()])
-      const listening = Date.now()
-      await warmUp(app.url)
-      console.log(
-        `[starter e2e] server up in ${listening - started} ms, routes compiled in ${Date.now() - listening} ms`,
-      )
-      userContext = await browser.newContext()
-      adminContext = await browser.newContext()
-      user = await userContext.newPage()
-      admin = await adminContext.newPage()
-      // `next dev` may still be compiling a page the first time it is opened.
-      for (const page of [user, admin]) {
-        page.setDefaultTimeout(45_000)
-        page.setDefaultNavigationTimeout(60_000)
-      }
-      console.log(`[starter e2e] app and browser ready in ${Date.now() - started} ms at ${app.url}`)
+      ;({ app, browser } = await startAppAndBrowser('starter e2e', { name: 'pglite' }))
+      ;({ userContext, user, adminContext, admin } = await userAndAdmin(browser))
     })
 
     afterAll(async () => {
@@ -69,8 +54,7 @@ export function pgliteSuite(): void {
     test('a signed-out visitor who sends a message is asked to sign in', async () => {
       const guest = await browser.newContext()
       try {
-        const page = await guest.newPage()
-        page.setDefaultTimeout(45_000)
+        const page = await openPage(guest)
         await page.goto(`${app.url}/`)
         await page.getByLabel('Message').fill('hello?')
         const refused = page.waitForResponse((r) => r.url().endsWith('/api/turn_response'))

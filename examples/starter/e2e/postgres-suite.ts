@@ -9,8 +9,8 @@ import {
 } from '@metered/tooling'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type AppServer, startApp, warmUp } from './app-server'
-import { launchChromium } from './browser'
+import type { AppServer } from './app-server'
+import { openPage, startAppAndBrowser } from './app-session'
 import { balance, formatCredits, headerCredits, signIn } from './helpers'
 import { screenshot } from './screenshots'
 
@@ -47,12 +47,9 @@ export function postgresSuite(): void {
           METERED_REDIS_PREFIX: `${database.name}:`,
         })
       }
-      ;[app, browser] = await Promise.all([startApp({ name: 'postgres', databaseUrl, env }), launchChromium()])
-      await warmUp(app.url)
+      ;({ app, browser } = await startAppAndBrowser('starter e2e postgres', { name: 'postgres', databaseUrl, env }))
       context = await browser.newContext()
-      page = await context.newPage()
-      page.setDefaultTimeout(45_000)
-      page.setDefaultNavigationTimeout(60_000)
+      page = await openPage(context)
     })
 
     afterAll(async () => {
