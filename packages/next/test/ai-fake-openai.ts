@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import OpenAI from 'openai'
 
 /**
  * A loopback fake of the OpenAI API: `POST /v1/responses` and `POST /v1/chat/completions`
@@ -24,6 +25,8 @@ export interface Behaviour {
 
 export interface FakeOpenAI {
   baseURL: string
+  /** The official SDK pointed at this fake, without retries (a test sees each request once). */
+  client(): OpenAI
   behave(b: Partial<Behaviour>): void
   /** Requests received (parsed JSON bodies). */
   requests: Array<{ path: string; body: Record<string, unknown> }>
@@ -188,8 +191,10 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  const baseURL = `http://127.0.0.1:${port}/v1`
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL,
+    client: () => new OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0 }),
     behave(b) {
       behaviour = { deltas: ['Hello', ' world'], usage: { input: 1000, output: 500 }, ...b }
     },

@@ -1,4 +1,3 @@
-import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { meteredChatCompletionsStream, meteredResponsesStream } from '../src/ai/index.js'
 import { type FakeOpenAI, startFakeOpenAI } from './ai-fake-openai.js'
@@ -22,7 +21,7 @@ describe('AI stream helpers, client leaves before the usage arrives (HTTP)', () 
 
   beforeAll(async () => {
     fake = await startFakeOpenAI()
-    const openai = new OpenAI({ apiKey: 'sk-test', baseURL: fake.baseURL, maxRetries: 0 })
+    const openai = fake.client()
     const responses = metered.withCredits({ feature: 'generate', estimate }, async (_req, ctx) =>
       meteredResponsesStream(
         await openai.responses.create({ model: 'gpt-4.1-nano', input: 'hi', stream: true }, { signal: ctx.signal }),

@@ -4,7 +4,7 @@ import { createRedisStores, fromIoredis } from '@metered/redis'
 import { redisUrl, uniqueName } from '@metered/tooling'
 import { freshPostgres } from '@metered/tooling/postgres-fresh'
 import { Redis as IoRedis } from 'ioredis'
-import OpenAI from 'openai'
+import type OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { estimateResponses, meteredResponsesStream } from '../src/ai/index.js'
 import { type FakeOpenAI, parseSse, startFakeOpenAI } from './ai-fake-openai.js'
@@ -59,7 +59,7 @@ let fake: FakeOpenAI
 let openai: OpenAI
 beforeAll(async () => {
   fake = await startFakeOpenAI()
-  openai = new OpenAI({ apiKey: 'sk-test', baseURL: fake.baseURL, maxRetries: 0 })
+  openai = fake.client()
 })
 afterAll(() => fake.close())
 
