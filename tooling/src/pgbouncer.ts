@@ -9,9 +9,9 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {
+  findBinary,
   freePort,
   guardServer,
-  isExecutable,
   isRoot,
   pidAlive,
   postgresUserIds,
@@ -21,13 +21,13 @@ import {
   TestServiceError,
   type ThrowawayServer,
   tail,
-  which,
 } from './servers.js'
 
 export function findPgBouncer(): string {
-  const bin = process.env.PGBOUNCER_BIN ?? which('pgbouncer') ?? ['/usr/sbin/pgbouncer'].find(isExecutable)
-  if (bin && isExecutable(bin)) return bin
-  throw new TestServiceError(
+  return findBinary(
+    'PGBOUNCER_BIN',
+    'pgbouncer',
+    ['/usr/sbin/pgbouncer'],
     '`pgbouncer` not found (PATH or /usr/sbin). Install it (Debian: `apt-get install -y pgbouncer`) ' +
       'or set PGBOUNCER_URL to a PgBouncer in transaction mode in front of DATABASE_URL.',
   )

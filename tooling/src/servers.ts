@@ -62,6 +62,16 @@ export function which(name: string): string | undefined {
   return undefined
 }
 
+/**
+ * A server binary: the path in `process.env[envVar]`, else `name` on PATH, else the first
+ * executable of `fallbacks`; a TestServiceError saying `missing` when there is none.
+ */
+export function findBinary(envVar: string, name: string, fallbacks: string[], missing: string): string {
+  const bin = process.env[envVar] ?? which(name) ?? fallbacks.find(isExecutable)
+  if (bin && isExecutable(bin)) return bin
+  throw new TestServiceError(missing)
+}
+
 export const isRoot = () => typeof process.geteuid === 'function' && process.geteuid() === 0
 
 export function sleep(ms: number) {
@@ -376,12 +386,10 @@ export async function spawnPostgresServer(options: PostgresServerOptions = {}): 
 // Redis
 
 export function findRedisServer(): string {
-  const bin =
-    process.env.REDIS_SERVER_BIN ??
-    which('redis-server') ??
-    ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find(isExecutable)
-  if (bin && isExecutable(bin)) return bin
-  throw new TestServiceError(
+  return findBinary(
+    'REDIS_SERVER_BIN',
+    'redis-server',
+    ['/usr/bin/redis-server', '/usr/local/bin/redis-server'],
     '`redis-server` not found on PATH. Install it (Debian: `apt-get install -y redis-server`) ' +
       'or set REDIS_URL to an existing server (e.g. REDIS_URL=redis://127.0.0.1:6379).',
   )
