@@ -2,7 +2,16 @@ import type { APIResponse, Browser, BrowserContext, Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { AppServer, Routes } from './app-server'
 import { startAppAndBrowser, userAndAdmin } from './app-session'
-import { balance, chatTurnUnits, formatCredits, headerCredits, signIn } from './helpers'
+import {
+  balance,
+  chatTurnUnits,
+  type Delivery,
+  formatCredits,
+  headerCredits,
+  payAtDevCheckout,
+  redeliver,
+  signIn,
+} from './helpers'
 
 let app: AppServer
 let browser: Browser
@@ -102,7 +111,7 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
   }, 300_000)
 
   let subscribedAt = 0
-  let sessionCompleted: { payload: string; signature: string } | null = null
+  let sessionCompleted: Delivery | null = null
 
   test('subscribing to Starter through the development checkout grants its 5,000 credits once', async () => {
     const before = await units()
@@ -113,10 +122,7 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
     await starter.getByRole('button', { name: 'Subscribe' }).click()
     await user.waitForURL(/\/checkout\/dev\?session_id=/)
     await expect.poll(() => user.getByText('Starter: 5,000 credits / month').count()).toBe(1)
-    const delivery = user.waitForRequest((r) => r.url().endsWith('/api/webhooks/stripe') && r.method() === 'POST')
-    await user.getByRole('button', { name: 'Pay (development)' }).click()
-    const request = await delivery
-    sessionCompleted = { payload: request.postData() ?? '', signature: request.headers()['stripe-signature'] ?? '' }
+    sessionCompleted = await payAtDevCheckout(user)
     expect(JSON.parse(sessionCompleted.payload)).toMatchObject({
       type: 'checkout.session.completed',
       data: { object: { mode: 'subscription' } },
@@ -138,11 +144,7 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
 
   test("the session's webhook redelivered and the portal link grant nothing more", async () => {
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${app.url}/api/webhooks/stripe`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Stripe-Signature': sessionCompleted?.signature ?? '' },
-        body: sessionCompleted?.payload ?? '',
-      })
+      const res = await redeliver(app.url, sessionCompleted)
       expect(res.status).toBe(200)
       expect(await res.json()).toMatchObject({ outcome: 'subscribed' })
     }

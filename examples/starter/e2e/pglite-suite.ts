@@ -2,7 +2,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { AppServer } from './app-server'
 import { openPage, startAppAndBrowser, userAndAdmin } from './app-session'
-import { balance, chatTurnUnits, credits, formatCredits, headerCredits, signIn } from './helpers'
+import {
+  balance,
+  chatTurnUnits,
+  credits,
+  type Delivery,
+  formatCredits,
+  headerCredits,
+  payAtDevCheckout,
+  redeliver,
+  signIn,
+} from './helpers'
 import { screenshot } from './screenshots'
 
 let app: AppServer
@@ -12,7 +22,7 @@ let user: Page
 let adminContext: BrowserContext
 let admin: Page
 let userAccount: string
-let webhook: { payload: string; signature: string } | null = null
+let webhook: Delivery | null = null
 let successUrl = ''
 
 /** The whole tour on the embedded defaults: PGlite, demo model, dev sign-in and dev checkout. */
@@ -134,10 +144,7 @@ export function pgliteSuite(): void {
       await user.goto(`${app.url}/buy-credits`)
       await user.getByRole('button', { name: 'Buy 5,050 credits for $5.00' }).click()
       await user.waitForURL(/\/checkout\/dev\?session_id=/)
-      const delivery = user.waitForRequest((r) => r.url().endsWith('/api/webhooks/stripe') && r.method() === 'POST')
-      await user.getByRole('button', { name: 'Pay (development)' }).click()
-      const request = await delivery
-      webhook = { payload: request.postData() ?? '', signature: request.headers()['stripe-signature'] ?? '' }
+      webhook = await payAtDevCheckout(user)
       await user.waitForURL(/\/checkout\/success\?session_id=/)
       successUrl = user.url()
       const granted = user.locator('[data-status="granted"]')
@@ -151,19 +158,11 @@ export function pgliteSuite(): void {
       expect(webhook?.signature).toMatch(/^t=\d+,v1=/)
       const before = await balance(userContext, app.url)
       for (let i = 0; i < 2; i++) {
-        const res = await fetch(`${app.url}/api/webhooks/stripe`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'Stripe-Signature': webhook?.signature ?? '' },
-          body: webhook?.payload ?? '',
-        })
+        const res = await redeliver(app.url, webhook)
         expect(res.status).toBe(200)
       }
       // A tampered body fails the signature check.
-      const forged = await fetch(`${app.url}/api/webhooks/stripe`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Stripe-Signature': webhook?.signature ?? '' },
-        body: (webhook?.payload ?? '').replace('"paid"', '"PAID"'),
-      })
+      const forged = await redeliver(app.url, webhook, (webhook?.payload ?? '').replace('"paid"', '"PAID"'))
       expect(forged.status).toBe(400)
       expect((await balance(userContext, app.url)).available).toBe(before.available)
     })
