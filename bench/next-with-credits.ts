@@ -15,38 +15,14 @@
 // per-round ratios are reported, which holds up on a shared, noisy machine. Every call's after()
 // work (settle + usage event) is awaited inside the measurement, so nothing is left out.
 
-import { createLimiter, createMemoryStores, fixed, slidingWindow } from '@metered/core'
-import { createMeteredNext } from '@metered/next'
+import { memoryMeteredNext, USERS } from './memory-next.js'
 import { check, writeResult } from './result.js'
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21)
 const UPSTREAM_MS = Number(process.env.BENCH_UPSTREAM_MS ?? 1)
-const USERS = 100
 
 type Handler = (req: Request) => Promise<Response>
-
-function setup() {
-  const stores = createMemoryStores()
-  const pending: Promise<unknown>[] = []
-  const metered = createMeteredNext({
-    ...stores,
-    limiter: createLimiter({
-      store: stores.limiterStore,
-      rules: { minute: slidingWindow({ limit: 1_000_000_000, window: '1 m' }) },
-    }),
-    unitsPerCredit: 1000,
-    pricing: { generate: fixed(0.001) },
-    identify: (req) => {
-      const id = req.headers.get('x-user')
-      return id ? { id } : null
-    },
-    after: (task) => {
-      pending.push(task)
-    },
-  })
-  return { stores, metered, pending }
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -84,10 +60,7 @@ async function run(handler: Handler, calls: number, pending: Promise<unknown>[],
 }
 
 async function measure(name: string, upstreamMs: number, calls: number, inFlight: number) {
-  const { stores, metered, pending } = setup()
-  for (let u = 0; u < USERS; u++) {
-    await stores.ledger.grant({ account: `user-${u}`, amount: 1e12, source: 'bench', idempotencyKey: `g${u}` })
-  }
+  const { stores, metered, pending } = await memoryMeteredNext()
   const bare: Handler = async (req) => {
     const body = (await req.json()) as { prompt: string }
     await upstream(upstreamMs)

@@ -5,34 +5,12 @@
 // mode: 'core' (authorize + ticket.settle by hand, the default), 'next' (withCredits) or 'debit'
 // (authorize with a fixed price). Open the .cpuprofile in Chrome DevTools or speedscope.
 
-import { createLimiter, createMemoryStores, fixed, slidingWindow } from '@metered/core'
-import { createMeteredNext } from '@metered/next'
+import { memoryMeteredNext, USERS } from './memory-next.js'
 
 const CALLS = Number(process.argv[2] ?? 200_000)
 const MODE = process.argv[3] ?? 'core'
-const USERS = 100
 
-const stores = createMemoryStores()
-const pending: Promise<unknown>[] = []
-const metered = createMeteredNext({
-  ...stores,
-  limiter: createLimiter({
-    store: stores.limiterStore,
-    rules: { minute: slidingWindow({ limit: 1_000_000_000, window: '1 m' }) },
-  }),
-  unitsPerCredit: 1000,
-  pricing: { generate: fixed(0.001) },
-  identify: (req) => {
-    const id = req.headers.get('x-user')
-    return id ? { id } : null
-  },
-  after: (task) => {
-    pending.push(task)
-  },
-})
-for (let u = 0; u < USERS; u++) {
-  await stores.ledger.grant({ account: `user-${u}`, amount: 1e12, source: 'bench', idempotencyKey: `g${u}` })
-}
+const { stores, metered, pending } = await memoryMeteredNext()
 
 const wrapped = metered.withCredits({ feature: 'generate', price: 0.001, body: 'json' }, async (_req, ctx) =>
   Response.json({ echo: (ctx.body as { prompt: string }).prompt.length }),

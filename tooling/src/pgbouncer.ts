@@ -9,39 +9,33 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {
+  findBinary,
   freePort,
-  isExecutable,
+  guardServer,
   isRoot,
-  onExit,
   pidAlive,
   postgresUserIds,
   shellQuote,
   sleep,
-  startWatchdog,
-  stopWatchdog,
+  startOnFreePort,
   TestServiceError,
+  type ThrowawayServer,
   tail,
-  which,
 } from './servers.js'
 
 export function findPgBouncer(): string {
-  const bin = process.env.PGBOUNCER_BIN ?? which('pgbouncer') ?? ['/usr/sbin/pgbouncer'].find(isExecutable)
-  if (bin && isExecutable(bin)) return bin
-  throw new TestServiceError(
+  return findBinary(
+    'PGBOUNCER_BIN',
+    'pgbouncer',
+    ['/usr/sbin/pgbouncer'],
     '`pgbouncer` not found (PATH or /usr/sbin). Install it (Debian: `apt-get install -y pgbouncer`) ' +
       'or set PGBOUNCER_URL to a PgBouncer in transaction mode in front of DATABASE_URL.',
   )
 }
 
-export interface PgBouncerServer {
+export interface PgBouncerServer extends ThrowawayServer {
   /** postgres://<user>:<password>@127.0.0.1:<port>/postgres; any database name of the server works. */
   readonly url: string
-  readonly port: number
-  readonly dir: string
-  /** pgbouncer's pid while it runs. */
-  readonly pid: number | undefined
-  /** Stop it and remove its dir. Idempotent. */
-  destroy(): Promise<void>
 }
 
 export interface PgBouncerOptions {
@@ -123,8 +117,8 @@ export async function spawnPgBouncer(options: PgBouncerOptions): Promise<PgBounc
     }
     rmSync(dir, { recursive: true, force: true })
   }
-  const removeExitHook = onExit(killSync)
-  const watchdog = startWatchdog(
+  const releaseGuard = guardServer(
+    killSync,
     `p=$(cat ${shellQuote(pidFile)} 2>/dev/null); [ -n "$p" ] && kill -9 "$p" 2>/dev/null; rm -rf ${shellQuote(dir)}`,
   )
   let destroyed = false
@@ -138,8 +132,7 @@ export async function spawnPgBouncer(options: PgBouncerOptions): Promise<PgBounc
       while (childPid() && Date.now() < until) await sleep(20)
     }
     killSync()
-    removeExitHook()
-    stopWatchdog(watchdog)
+    releaseGuard()
   }
 
   const accepts = () =>
@@ -152,32 +145,34 @@ export async function spawnPgBouncer(options: PgBouncerOptions): Promise<PgBounc
       socket.once('error', () => resolve(false))
     })
 
-  try {
-    for (let attempt = 1; ; attempt++) {
-      writeConfig()
-      if (ids) chownSync(path.join(dir, 'pgbouncer.ini'), ids.uid, ids.gid)
-      // as root, -u drops to the postgres user (PgBouncer refuses to run as root)
-      const args = [...(ids ? ['-u', 'postgres'] : []), path.join(dir, 'pgbouncer.ini')]
-      const proc = spawn(bin, args, { stdio: 'ignore' })
-      child = proc
-      proc.on('error', () => {})
-      proc.unref()
-      const until = Date.now() + 15_000
-      let up = false
-      while (Date.now() < until) {
-        if (proc.exitCode !== null || proc.signalCode !== null) break
-        if (await accepts()) {
-          up = true
-          break
-        }
-        await sleep(20)
-      }
-      if (up) break
-      proc.kill('SIGKILL')
-      if (attempt >= 3 || !/bind|address already in use/i.test(tail(log, 50)))
-        throw new TestServiceError(`pgbouncer did not start (port ${port}):\n${tail(log)}`)
-      port = await freePort()
+  const start = async () => {
+    writeConfig()
+    if (ids) chownSync(path.join(dir, 'pgbouncer.ini'), ids.uid, ids.gid)
+    // as root, -u drops to the postgres user (PgBouncer refuses to run as root)
+    const args = [...(ids ? ['-u', 'postgres'] : []), path.join(dir, 'pgbouncer.ini')]
+    const proc = spawn(bin, args, { stdio: 'ignore' })
+    child = proc
+    proc.on('error', () => {})
+    proc.unref()
+    const until = Date.now() + 15_000
+    while (Date.now() < until) {
+      if (proc.exitCode !== null || proc.signalCode !== null) break
+      if (await accepts()) return
+      await sleep(20)
     }
+    proc.kill('SIGKILL')
+    throw new TestServiceError(`pgbouncer did not start (port ${port}):\n${tail(log)}`)
+  }
+
+  try {
+    await startOnFreePort(start, {
+      chosenPort: false,
+      log,
+      busy: /bind|address already in use/i,
+      usePort: (free) => {
+        port = free
+      },
+    })
   } catch (error) {
     await destroy()
     throw error

@@ -62,6 +62,16 @@ export function which(name: string): string | undefined {
   return undefined
 }
 
+/**
+ * A server binary: the path in `process.env[envVar]`, else `name` on PATH, else the first
+ * executable of `fallbacks`; a TestServiceError saying `missing` when there is none.
+ */
+export function findBinary(envVar: string, name: string, fallbacks: string[], missing: string): string {
+  const bin = process.env[envVar] ?? which(name) ?? fallbacks.find(isExecutable)
+  if (bin && isExecutable(bin)) return bin
+  throw new TestServiceError(missing)
+}
+
 export const isRoot = () => typeof process.geteuid === 'function' && process.geteuid() === 0
 
 export function sleep(ms: number) {
@@ -134,6 +144,52 @@ export function onExit(cleanup: () => void): () => void {
   return () => exitCleanups.delete(cleanup)
 }
 
+/**
+ * Makes sure a server's `killSync` runs when this process ends without the test's teardown: on
+ * exit, and after a SIGKILL from a watchdog shell running `watchdogCleanup`. A clean teardown
+ * calls the returned release once it killed the server itself.
+ */
+export function guardServer(killSync: () => void, watchdogCleanup: string): () => void {
+  const removeExitHook = onExit(killSync)
+  const watchdog = startWatchdog(watchdogCleanup)
+  return () => {
+    removeExitHook()
+    stopWatchdog(watchdog)
+  }
+}
+
+/**
+ * Runs `start`; when it fails because the port was taken between freePort() and the start (the
+ * log matches `busy`), tries again on a fresh port, three attempts in all. A port the caller
+ * chose is never changed.
+ */
+export async function startOnFreePort(
+  start: () => Promise<void>,
+  options: { chosenPort: boolean; log: string; busy: RegExp; usePort: (port: number) => void },
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start()
+      return
+    } catch (error) {
+      if (options.chosenPort || attempt >= 3 || !options.busy.test(tail(options.log, 50))) throw error
+      options.usePort(await freePort())
+    }
+  }
+}
+
+/** A throwaway server on a loopback port, its files in a temp dir. */
+export interface ThrowawayServer {
+  readonly url: string
+  readonly port: number
+  /** The temp dir holding its data and log; removed by destroy(). */
+  readonly dir: string
+  /** The server's pid while it runs. */
+  readonly pid: number | undefined
+  /** Stop it and remove its dir. Idempotent. */
+  destroy(): Promise<void>
+}
+
 /** Run every pending cleanup synchronously now (used by the global setup's signal handlers). */
 export function cleanupAllSync() {
   for (const fn of [...exitCleanups]) {
@@ -201,14 +257,9 @@ async function run(file: string, args: string[], what: string, log?: string) {
   }
 }
 
-export interface PostgresServer {
+export interface PostgresServer extends ThrowawayServer {
   /** postgres://postgres@127.0.0.1:<port>/postgres (trust auth, superuser `postgres`). */
   readonly url: string
-  readonly port: number
-  /** The temp dir holding data/ and the log; removed by destroy(). */
-  readonly dir: string
-  /** The postmaster's pid while it runs. */
-  readonly pid: number | undefined
   /**
    * Stop the server, keeping its data. fast (default): disconnect clients, checkpoint; immediate:
    * like a crash, recovered at the next start (with synchronous_commit=off the last commits may be lost).
@@ -216,8 +267,6 @@ export interface PostgresServer {
   stop(mode?: 'fast' | 'immediate'): Promise<void>
   /** Start it again on the same port with the same data. */
   start(): Promise<void>
-  /** Stop it and remove its data. Idempotent. */
-  destroy(): Promise<void>
 }
 
 export interface PostgresServerOptions {
@@ -254,8 +303,8 @@ export async function spawnPostgresServer(options: PostgresServerOptions = {}): 
     }
     rmSync(dir, { recursive: true, force: true })
   }
-  const removeExitHook = onExit(killSync)
-  const watchdog = startWatchdog(
+  const releaseGuard = guardServer(
+    killSync,
     `p=$(head -n1 ${shellQuote(path.join(data, 'postmaster.pid'))} 2>/dev/null); ` +
       `if [ -n "$p" ]; then kill -QUIT "$p" 2>/dev/null; i=0; while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; fi; ` +
       `rm -rf ${shellQuote(dir)}`,
@@ -271,8 +320,7 @@ export async function spawnPostgresServer(options: PostgresServerOptions = {}): 
       if (postmasterPid()) await run(pgCtl, ['-D', data, '-m', 'immediate', '-w', '-t', '30', 'stop'], 'pg_ctl stop')
     } catch {}
     killSync()
-    removeExitHook()
-    stopWatchdog(watchdog)
+    releaseGuard()
   }
 
   const start = async () => {
@@ -301,17 +349,14 @@ export async function spawnPostgresServer(options: PostgresServerOptions = {}): 
       "timezone = 'UTC'",
     ].join('\n')
     appendFileSync(path.join(data, 'postgresql.conf'), `\n${conf}\n`)
-    // A port can be taken between freePort() and start: retry on a fresh one.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await start()
-        break
-      } catch (error) {
-        if (options.port !== undefined || attempt >= 3 || !/could not (bind|create listen)/i.test(tail(log, 50)))
-          throw error
-        port = await freePort()
-      }
-    }
+    await startOnFreePort(start, {
+      chosenPort: options.port !== undefined,
+      log,
+      busy: /could not (bind|create listen)/i,
+      usePort: (free) => {
+        port = free
+      },
+    })
   } catch (error) {
     await destroy()
     throw error
@@ -341,30 +386,22 @@ export async function spawnPostgresServer(options: PostgresServerOptions = {}): 
 // Redis
 
 export function findRedisServer(): string {
-  const bin =
-    process.env.REDIS_SERVER_BIN ??
-    which('redis-server') ??
-    ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find(isExecutable)
-  if (bin && isExecutable(bin)) return bin
-  throw new TestServiceError(
+  return findBinary(
+    'REDIS_SERVER_BIN',
+    'redis-server',
+    ['/usr/bin/redis-server', '/usr/local/bin/redis-server'],
     '`redis-server` not found on PATH. Install it (Debian: `apt-get install -y redis-server`) ' +
       'or set REDIS_URL to an existing server (e.g. REDIS_URL=redis://127.0.0.1:6379).',
   )
 }
 
-export interface RedisServer {
+export interface RedisServer extends ThrowawayServer {
   /** redis://127.0.0.1:<port> */
   readonly url: string
-  readonly port: number
-  readonly dir: string
-  /** redis-server's pid while it runs. */
-  readonly pid: number | undefined
   /** Stop it (SIGTERM: clean shutdown; SIGKILL: like a crash). Data is not persisted. */
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>
   /** Start it again on the same port (empty). */
   start(): Promise<void>
-  /** Stop it and remove its dir. Idempotent. */
-  destroy(): Promise<void>
 }
 
 export interface RedisServerOptions {
@@ -391,8 +428,8 @@ export async function spawnRedisServer(options: RedisServerOptions = {}): Promis
     }
     rmSync(dir, { recursive: true, force: true })
   }
-  const removeExitHook = onExit(killSync)
-  const watchdog = startWatchdog(
+  const releaseGuard = guardServer(
+    killSync,
     `p=$(cat ${shellQuote(path.join(dir, 'redis.pid'))} 2>/dev/null); [ -n "$p" ] && kill -9 "$p" 2>/dev/null; rm -rf ${shellQuote(dir)}`,
   )
 
@@ -450,21 +487,18 @@ export async function spawnRedisServer(options: RedisServerOptions = {}): Promis
     destroyed = true
     await stop('SIGKILL').catch(() => {})
     killSync()
-    removeExitHook()
-    stopWatchdog(watchdog)
+    releaseGuard()
   }
 
   try {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await start()
-        break
-      } catch (error) {
-        if (options.port !== undefined || attempt >= 3 || !/address already in use|bind/i.test(tail(log, 50)))
-          throw error
-        port = await freePort()
-      }
-    }
+    await startOnFreePort(start, {
+      chosenPort: options.port !== undefined,
+      log,
+      busy: /address already in use|bind/i,
+      usePort: (free) => {
+        port = free
+      },
+    })
   } catch (error) {
     await destroy()
     throw error

@@ -26,6 +26,13 @@ export interface AppServer {
   stop(): Promise<void>
 }
 
+export interface StartAppOptions {
+  databaseUrl?: string
+  name: string
+  /** Extra environment, e.g. OPENAI_API_KEY + OPENAI_BASE_URL for a fake OpenAI. */
+  env?: Record<string, string>
+}
+
 /** Env variables that would switch the app away from its embedded defaults. */
 export const CONFIG_VARS = [
   'DATABASE_URL',
@@ -51,12 +58,7 @@ export const CONFIG_VARS = [
  * exist outside production builds (NODE_ENV is inlined at build time), which is what these tests
  * drive. A fresh PGlite directory (or the given DATABASE_URL) and its own build directory.
  */
-export async function startApp(options: {
-  databaseUrl?: string
-  name: string
-  /** Extra environment, e.g. OPENAI_API_KEY + OPENAI_BASE_URL for a fake OpenAI. */
-  env?: Record<string, string>
-}): Promise<AppServer> {
+export async function startApp(options: StartAppOptions): Promise<AppServer> {
   const port = await freePort()
   const url = `http://localhost:${port}`
   const dataDir = mkdtempSync(path.join(tmpdir(), `starter-e2e-${options.name}-`))
@@ -125,23 +127,38 @@ export async function startApp(options: {
   return { url, log: () => output, stop }
 }
 
-/**
- * `next dev` compiles a route at its first request: ask for every route at once so the tests
- * do not wait for the compiler one page at a time.
- */
-export async function warmUp(url: string): Promise<void> {
-  const pages = ['/', '/signin', '/images', '/buy-credits', '/profile', '/admin', '/checkout/success', '/checkout/dev']
-  const posts = [
+/** The routes a suite opens: pages, and API routes it GETs or POSTs. */
+export interface Routes {
+  pages: string[]
+  gets: string[]
+  posts: string[]
+}
+
+/** Every route of the starter's chat, images, packs, profile and admin. */
+export const STARTER_ROUTES: Routes = {
+  pages: ['/', '/signin', '/images', '/buy-credits', '/profile', '/admin', '/checkout/success', '/checkout/dev'],
+  gets: ['/api/credits/balance', '/api/profile', '/api/admin/users'],
+  posts: [
     '/api/turn_response',
     '/api/generate-image',
     '/api/checkout',
     '/api/webhooks/stripe',
     '/api/dev-checkout/pay',
-  ]
-  const gets = ['/api/credits/balance', '/api/profile', '/api/admin/users']
-  await Promise.all([
-    ...pages.map((p) => fetch(url + p, { redirect: 'manual' }).then((r) => r.arrayBuffer())),
-    ...gets.map((p) => fetch(url + p).then((r) => r.arrayBuffer())),
-    ...posts.map((p) => fetch(url + p, { method: 'POST', body: '{}' }).then((r) => r.arrayBuffer())),
-  ])
+  ],
+}
+
+/**
+ * `next dev` compiles a route at its first request: ask for every route at once so the tests
+ * do not wait for the compiler one page at a time.
+ */
+export async function warmUp(app: AppServer, routes: Routes = STARTER_ROUTES): Promise<void> {
+  try {
+    await Promise.all([
+      ...routes.pages.map((p) => fetch(app.url + p, { redirect: 'manual' }).then((r) => r.arrayBuffer())),
+      ...routes.gets.map((p) => fetch(app.url + p).then((r) => r.arrayBuffer())),
+      ...routes.posts.map((p) => fetch(app.url + p, { method: 'POST', body: '{}' }).then((r) => r.arrayBuffer())),
+    ])
+  } catch (error) {
+    throw new Error(`warming up the routes failed; the server said:\n${app.log().slice(-6000)}`, { cause: error })
+  }
 }

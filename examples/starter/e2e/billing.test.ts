@@ -1,8 +1,17 @@
 import type { APIResponse, Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type AppServer, startApp } from './app-server'
-import { launchChromium } from './browser'
-import { balance, chatTurnUnits, formatCredits, headerCredits, signIn } from './helpers'
+import type { AppServer, Routes } from './app-server'
+import { startAppAndBrowser, userAndAdmin } from './app-session'
+import {
+  balance,
+  chatTurnUnits,
+  type Delivery,
+  formatCredits,
+  headerCredits,
+  payAtDevCheckout,
+  redeliver,
+  signIn,
+} from './helpers'
 
 let app: AppServer
 let browser: Browser
@@ -32,39 +41,28 @@ async function turn(context: BrowserContext, text: string): Promise<APIResponse>
   })
 }
 
+/** The routes this file opens. */
+const BILLING_ROUTES: Routes = {
+  pages: ['/', '/signin', '/billing', '/billing/dev-portal', '/checkout/dev', '/checkout/success'],
+  gets: ['/api/credits/balance', '/api/auto-top-up', '/api/admin/users'],
+  posts: [
+    '/api/turn_response',
+    '/api/subscribe',
+    '/api/billing/portal',
+    '/api/auto-top-up',
+    '/api/webhooks/stripe',
+    '/api/dev-checkout/pay',
+    '/api/credits/deduct',
+  ],
+}
+
 // Plans, automatic top-up and the fitted answer on the embedded defaults: PGlite, the demo model,
 // the development sign-in and the development Stripe (which completes plan checkouts and charges
 // saved cards off-session, its events signed and handed to the app's webhook handler).
 describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)', () => {
   beforeAll(async () => {
-    const started = Date.now()
-    ;[app, browser] = await Promise.all([startApp({ name: 'billing' }), launchChromium()])
-    const listening = Date.now()
-    // `next dev` compiles a route at its first request: ask for the ones used here, all at once.
-    const pages = ['/', '/signin', '/billing', '/billing/dev-portal', '/checkout/dev', '/checkout/success']
-    const posts = ['/api/turn_response', '/api/subscribe', '/api/billing/portal', '/api/auto-top-up']
-    const gets = ['/api/credits/balance', '/api/auto-top-up', '/api/admin/users']
-    try {
-      await Promise.all([
-        ...pages.map((p) => fetch(app.url + p, { redirect: 'manual' }).then((r) => r.arrayBuffer())),
-        ...gets.map((p) => fetch(app.url + p).then((r) => r.arrayBuffer())),
-        ...[...posts, '/api/webhooks/stripe', '/api/dev-checkout/pay', '/api/credits/deduct'].map((p) =>
-          fetch(app.url + p, { method: 'POST', body: '{}' }).then((r) => r.arrayBuffer()),
-        ),
-      ])
-    } catch (error) {
-      throw new Error(`warming up the routes failed; the server said:\n${app.log().slice(-6000)}`, { cause: error })
-    }
-    console.log(`[billing e2e] server up in ${listening - started} ms, routes compiled in ${Date.now() - listening} ms`)
-    userContext = await browser.newContext()
-    adminContext = await browser.newContext()
-    user = await userContext.newPage()
-    admin = await adminContext.newPage()
-    for (const page of [user, admin]) {
-      page.setDefaultTimeout(45_000)
-      page.setDefaultNavigationTimeout(60_000)
-    }
-    console.log(`[billing e2e] ready in ${Date.now() - started} ms at ${app.url}`)
+    ;({ app, browser } = await startAppAndBrowser('billing e2e', { name: 'billing' }, BILLING_ROUTES))
+    ;({ userContext, user, adminContext, admin } = await userAndAdmin(browser))
     // A machine shared by several builds may take many minutes to compile the app once.
   }, 900_000)
 
@@ -113,7 +111,7 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
   }, 300_000)
 
   let subscribedAt = 0
-  let sessionCompleted: { payload: string; signature: string } | null = null
+  let sessionCompleted: Delivery | null = null
 
   test('subscribing to Starter through the development checkout grants its 5,000 credits once', async () => {
     const before = await units()
@@ -124,10 +122,7 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
     await starter.getByRole('button', { name: 'Subscribe' }).click()
     await user.waitForURL(/\/checkout\/dev\?session_id=/)
     await expect.poll(() => user.getByText('Starter: 5,000 credits / month').count()).toBe(1)
-    const delivery = user.waitForRequest((r) => r.url().endsWith('/api/webhooks/stripe') && r.method() === 'POST')
-    await user.getByRole('button', { name: 'Pay (development)' }).click()
-    const request = await delivery
-    sessionCompleted = { payload: request.postData() ?? '', signature: request.headers()['stripe-signature'] ?? '' }
+    sessionCompleted = await payAtDevCheckout(user)
     expect(JSON.parse(sessionCompleted.payload)).toMatchObject({
       type: 'checkout.session.completed',
       data: { object: { mode: 'subscription' } },
@@ -149,11 +144,7 @@ describe('starter billing: plans, automatic top-up, fitted answers (dev Stripe)'
 
   test("the session's webhook redelivered and the portal link grant nothing more", async () => {
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${app.url}/api/webhooks/stripe`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Stripe-Signature': sessionCompleted?.signature ?? '' },
-        body: sessionCompleted?.payload ?? '',
-      })
+      const res = await redeliver(app.url, sessionCompleted)
       expect(res.status).toBe(200)
       expect(await res.json()).toMatchObject({ outcome: 'subscribed' })
     }

@@ -38,3 +38,26 @@ export const credits = (units: number) => units / 1000
 export function formatCredits(value: number): string {
   return `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 2, roundingMode: 'trunc' } as Intl.NumberFormatOptions).format(value)} credits`
 }
+
+/** A webhook delivery as the app received it: the raw body and its Stripe signature. */
+export interface Delivery {
+  payload: string
+  signature: string
+}
+
+/** Clicks "Pay (development)" on the development checkout and returns the signed webhook delivery it made. */
+export async function payAtDevCheckout(page: Page): Promise<Delivery> {
+  const delivery = page.waitForRequest((r) => r.url().endsWith('/api/webhooks/stripe') && r.method() === 'POST')
+  await page.getByRole('button', { name: 'Pay (development)' }).click()
+  const request = await delivery
+  return { payload: request.postData() ?? '', signature: request.headers()['stripe-signature'] ?? '' }
+}
+
+/** Delivers `delivery` to the app's webhook route again; `body` in place of its payload is a tampered one. */
+export function redeliver(url: string, delivery: Delivery | null, body = delivery?.payload ?? ''): Promise<Response> {
+  return fetch(`${url}/api/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': delivery?.signature ?? '' },
+    body,
+  })
+}

@@ -1,8 +1,18 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type AppServer, startApp, warmUp } from './app-server'
-import { launchChromium } from './browser'
-import { balance, chatTurnUnits, credits, formatCredits, headerCredits, signIn } from './helpers'
+import type { AppServer } from './app-server'
+import { openPage, startAppAndBrowser, userAndAdmin } from './app-session'
+import {
+  balance,
+  chatTurnUnits,
+  credits,
+  type Delivery,
+  formatCredits,
+  headerCredits,
+  payAtDevCheckout,
+  redeliver,
+  signIn,
+} from './helpers'
 import { screenshot } from './screenshots'
 
 let app: AppServer
@@ -12,30 +22,15 @@ let user: Page
 let adminContext: BrowserContext
 let admin: Page
 let userAccount: string
-let webhook: { payload: string; signature: string } | null = null
+let webhook: Delivery | null = null
 let successUrl = ''
 
 /** The whole tour on the embedded defaults: PGlite, demo model, dev sign-in and dev checkout. */
 export function pgliteSuite(): void {
   describe('starter on PGlite, demo model, dev sign-in and checkout', () => {
     beforeAll(async () => {
-      const started = Date.now()
-      ;[app, browser] = await Promise.all([startApp({ name: 'pglite' }), launchChromium()])
-      const listening = Date.now()
-      await warmUp(app.url)
-      console.log(
-        `[starter e2e] server up in ${listening - started} ms, routes compiled in ${Date.now() - listening} ms`,
-      )
-      userContext = await browser.newContext()
-      adminContext = await browser.newContext()
-      user = await userContext.newPage()
-      admin = await adminContext.newPage()
-      // `next dev` may still be compiling a page the first time it is opened.
-      for (const page of [user, admin]) {
-        page.setDefaultTimeout(45_000)
-        page.setDefaultNavigationTimeout(60_000)
-      }
-      console.log(`[starter e2e] app and browser ready in ${Date.now() - started} ms at ${app.url}`)
+      ;({ app, browser } = await startAppAndBrowser('starter e2e', { name: 'pglite' }))
+      ;({ userContext, user, adminContext, admin } = await userAndAdmin(browser))
     })
 
     afterAll(async () => {
@@ -69,8 +64,7 @@ export function pgliteSuite(): void {
     test('a signed-out visitor who sends a message is asked to sign in', async () => {
       const guest = await browser.newContext()
       try {
-        const page = await guest.newPage()
-        page.setDefaultTimeout(45_000)
+        const page = await openPage(guest)
         await page.goto(`${app.url}/`)
         await page.getByLabel('Message').fill('hello?')
         const refused = page.waitForResponse((r) => r.url().endsWith('/api/turn_response'))
@@ -150,10 +144,7 @@ export function pgliteSuite(): void {
       await user.goto(`${app.url}/buy-credits`)
       await user.getByRole('button', { name: 'Buy 5,050 credits for $5.00' }).click()
       await user.waitForURL(/\/checkout\/dev\?session_id=/)
-      const delivery = user.waitForRequest((r) => r.url().endsWith('/api/webhooks/stripe') && r.method() === 'POST')
-      await user.getByRole('button', { name: 'Pay (development)' }).click()
-      const request = await delivery
-      webhook = { payload: request.postData() ?? '', signature: request.headers()['stripe-signature'] ?? '' }
+      webhook = await payAtDevCheckout(user)
       await user.waitForURL(/\/checkout\/success\?session_id=/)
       successUrl = user.url()
       const granted = user.locator('[data-status="granted"]')
@@ -167,19 +158,11 @@ export function pgliteSuite(): void {
       expect(webhook?.signature).toMatch(/^t=\d+,v1=/)
       const before = await balance(userContext, app.url)
       for (let i = 0; i < 2; i++) {
-        const res = await fetch(`${app.url}/api/webhooks/stripe`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'Stripe-Signature': webhook?.signature ?? '' },
-          body: webhook?.payload ?? '',
-        })
+        const res = await redeliver(app.url, webhook)
         expect(res.status).toBe(200)
       }
       // A tampered body fails the signature check.
-      const forged = await fetch(`${app.url}/api/webhooks/stripe`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Stripe-Signature': webhook?.signature ?? '' },
-        body: (webhook?.payload ?? '').replace('"paid"', '"PAID"'),
-      })
+      const forged = await redeliver(app.url, webhook, (webhook?.payload ?? '').replace('"paid"', '"PAID"'))
       expect(forged.status).toBe(400)
       expect((await balance(userContext, app.url)).available).toBe(before.available)
     })

@@ -9,9 +9,9 @@ import {
 } from '@metered/tooling'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type AppServer, startApp, warmUp } from './app-server'
-import { launchChromium } from './browser'
-import { balance, formatCredits, headerCredits, signIn } from './helpers'
+import type { AppServer } from './app-server'
+import { openPage, startAppAndBrowser } from './app-session'
+import { balance, formatCredits, headerCredits, payAtDevCheckout, redeliver, signIn } from './helpers'
 import { screenshot } from './screenshots'
 
 // The same app on a real PostgreSQL server (DATABASE_URL, as a deployment would have it): the root
@@ -47,12 +47,9 @@ export function postgresSuite(): void {
           METERED_REDIS_PREFIX: `${database.name}:`,
         })
       }
-      ;[app, browser] = await Promise.all([startApp({ name: 'postgres', databaseUrl, env }), launchChromium()])
-      await warmUp(app.url)
+      ;({ app, browser } = await startAppAndBrowser('starter e2e postgres', { name: 'postgres', databaseUrl, env }))
       context = await browser.newContext()
-      page = await context.newPage()
-      page.setDefaultTimeout(45_000)
-      page.setDefaultNavigationTimeout(60_000)
+      page = await openPage(context)
     })
 
     afterAll(async () => {
@@ -165,22 +162,11 @@ export function postgresSuite(): void {
       await page.goto(`${app.url}/buy-credits`)
       await page.getByRole('button', { name: 'Buy 1,000 credits for $1.00' }).click()
       await page.waitForURL(/\/checkout\/dev\?session_id=/)
-      const delivery = page.waitForRequest((r) => r.url().endsWith('/api/webhooks/stripe') && r.method() === 'POST')
-      await page.getByRole('button', { name: 'Pay (development)' }).click()
-      const request = await delivery
+      const delivery = await payAtDevCheckout(page)
       await page.waitForURL(/\/checkout\/success\?session_id=/)
       await expect.poll(() => page.getByRole('status').first().textContent()).toContain('1,000 credits were added')
       const replays = await Promise.all(
-        Array.from({ length: 5 }, () =>
-          fetch(`${app.url}/api/webhooks/stripe`, {
-            method: 'POST',
-            headers: {
-              'Content-Type': 'application/json',
-              'Stripe-Signature': request.headers()['stripe-signature'] ?? '',
-            },
-            body: request.postData() ?? '',
-          }).then((r) => r.status),
-        ),
+        Array.from({ length: 5 }, () => redeliver(app.url, delivery).then((r) => r.status)),
       )
       expect(replays).toEqual([200, 200, 200, 200, 200])
       const after = await balance(context, app.url)

@@ -29,6 +29,23 @@ async function holdAfter(
   return { ok: true, holdId: reserved.hold.id, entryId: null, available: reserved.available, limits, replayed: false }
 }
 
+/**
+ * The start of both check-first authorizers: a dry run of the rules and a read of the balance,
+ * and a refusal when either says no.
+ */
+async function checkFirst(
+  ledger: Ledger,
+  limiterStore: LimiterStore,
+  input: AuthorizeStoreInput,
+): Promise<{ refused: AuthorizeStoreResult } | { check: ConsumeResult; available: number }> {
+  const check = await limiterStore.consume({ ...input.limits, dryRun: true })
+  const { available } = await ledger.balance(input.account)
+  if (available < input.amount)
+    return { refused: { ok: false, reason: 'insufficient_credits', available, required: input.amount, limits: check } }
+  if (!check.allowed) return { refused: { ok: false, reason: 'rate_limited', available, limits: check } }
+  return { check, available }
+}
+
 /** Consumes the limits first and only then looks at the balance: refused calls still cost quota. */
 function limitsFirst(ledger: Ledger, limiterStore: LimiterStore): Authorizer {
   return {
@@ -46,11 +63,8 @@ function checkThenAct(ledger: Ledger, limiterStore: LimiterStore): Authorizer {
   return {
     limiterStore,
     async authorize(input) {
-      const check = await limiterStore.consume({ ...input.limits, dryRun: true })
-      const { available } = await ledger.balance(input.account)
-      if (available < input.amount)
-        return { ok: false, reason: 'insufficient_credits', available, required: input.amount, limits: check }
-      if (!check.allowed) return { ok: false, reason: 'rate_limited', available, limits: check }
+      const first = await checkFirst(ledger, limiterStore, input)
+      if ('refused' in first) return first.refused
       await new Promise((r) => setTimeout(r, 1))
       // commits on the strength of the earlier check: a refusal at commit time goes unnoticed
       const limits = await limiterStore.consume(input.limits)
@@ -67,11 +81,9 @@ function checksBeforeReplay(ledger: Ledger, limiterStore: LimiterStore): Authori
   return {
     limiterStore,
     async authorize(input) {
-      const check = await limiterStore.consume({ ...input.limits, dryRun: true })
-      const { available } = await ledger.balance(input.account)
-      if (available < input.amount)
-        return { ok: false, reason: 'insufficient_credits', available, required: input.amount, limits: check }
-      if (!check.allowed) return { ok: false, reason: 'rate_limited', available, limits: check }
+      const first = await checkFirst(ledger, limiterStore, input)
+      if ('refused' in first) return first.refused
+      const { check, available } = first
       const reserved = await ledger.reserve({
         account: input.account,
         amount: input.amount,

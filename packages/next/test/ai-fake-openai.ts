@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import OpenAI from 'openai'
 
 /**
  * A loopback fake of the OpenAI API: `POST /v1/responses` and `POST /v1/chat/completions`
@@ -24,6 +25,8 @@ export interface Behaviour {
 
 export interface FakeOpenAI {
   baseURL: string
+  /** The official SDK pointed at this fake, without retries (a test sees each request once). */
+  client(): OpenAI
   behave(b: Partial<Behaviour>): void
   /** Requests received (parsed JSON bodies). */
   requests: Array<{ path: string; body: Record<string, unknown> }>
@@ -104,6 +107,13 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       return
     }
     const chat = req.url?.includes('/chat/completions')
+    const chatChunk = (rest: object) => ({
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: 1_760_000_000,
+      model,
+      ...rest,
+    })
     let seq = 0
     if (!chat) {
       await send('response.created', {
@@ -120,13 +130,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       }
       text += delta
       if (chat) {
-        await send(null, {
-          id: 'chatcmpl-1',
-          object: 'chat.completion.chunk',
-          created: 1_760_000_000,
-          model,
-          choices: [{ index: 0, delta: { content: delta }, finish_reason: null }],
-        })
+        await send(null, chatChunk({ choices: [{ index: 0, delta: { content: delta }, finish_reason: null }] }))
       } else {
         await send('response.output_text.delta', {
           type: 'response.output_text.delta',
@@ -145,28 +149,21 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       return
     }
     if (chat) {
-      await send(null, {
-        id: 'chatcmpl-1',
-        object: 'chat.completion.chunk',
-        created: 1_760_000_000,
-        model,
-        choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
-      })
+      await send(null, chatChunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }))
       const wantsUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage
       if (wantsUsage) {
-        await send(null, {
-          id: 'chatcmpl-1',
-          object: 'chat.completion.chunk',
-          created: 1_760_000_000,
-          model,
-          choices: [],
-          usage: {
-            prompt_tokens: b.usage.input,
-            completion_tokens: b.usage.output,
-            total_tokens: b.usage.input + b.usage.output,
-            prompt_tokens_details: { cached_tokens: b.usage.cached ?? 0 },
-          },
-        })
+        await send(
+          null,
+          chatChunk({
+            choices: [],
+            usage: {
+              prompt_tokens: b.usage.input,
+              completion_tokens: b.usage.output,
+              total_tokens: b.usage.input + b.usage.output,
+              prompt_tokens_details: { cached_tokens: b.usage.cached ?? 0 },
+            },
+          }),
+        )
       }
       if (alive()) res.write('data: [DONE]\n\n')
     } else {
@@ -194,8 +191,10 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
+  const baseURL = `http://127.0.0.1:${port}/v1`
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL,
+    client: () => new OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0 }),
     behave(b) {
       behaviour = { deltas: ['Hello', ' world'], usage: { input: 1000, output: 500 }, ...b }
     },

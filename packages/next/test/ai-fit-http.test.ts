@@ -1,4 +1,3 @@
-import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { estimateResponses, meteredResponsesStream } from '../src/ai/index.js'
 import { type FakeOpenAI, parseSse, startFakeOpenAI } from './ai-fake-openai.js'
@@ -18,7 +17,7 @@ describe('fit mode over HTTP with the OpenAI SDK', () => {
 
   beforeAll(async () => {
     fake = await startFakeOpenAI()
-    const openai = new OpenAI({ apiKey: 'sk-test', baseURL: fake.baseURL, maxRetries: 0 })
+    const openai = fake.client()
     const route = t.metered.withCredits(
       {
         feature: 'generate',

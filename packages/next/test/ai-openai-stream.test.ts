@@ -1,4 +1,4 @@
-import OpenAI from 'openai'
+import type OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { estimateChatCompletions, estimateResponses } from '../src/ai/index.js'
 import { meteredChatCompletionsStream, meteredResponsesStream } from '../src/index.js'
@@ -11,7 +11,7 @@ let openai: OpenAI
 
 beforeAll(async () => {
   fake = await startFakeOpenAI()
-  openai = new OpenAI({ apiKey: 'sk-test', baseURL: fake.baseURL, maxRetries: 0 })
+  openai = fake.client()
 })
 afterAll(() => fake.close())
 

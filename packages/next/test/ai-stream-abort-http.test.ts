@@ -1,11 +1,8 @@
-import { createLimiter, createMemoryStores, fixedWindow } from '@metered/core'
-import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { meteredChatCompletionsStream, meteredResponsesStream } from '../src/ai/index.js'
-import { createMeteredNext } from '../src/index.js'
 import { type FakeOpenAI, startFakeOpenAI } from './ai-fake-openai.js'
 import { openRequest, serveRoute } from './http-route-server.js'
-import { generatePricer } from './server-helpers.js'
+import { setup } from './server-helpers.js'
 
 /**
  * The AI stream helpers when the usage never arrives because the client left, over real HTTP
@@ -18,28 +15,13 @@ const estimate = { model: 'gpt-4.1-nano', inputTokens: 100, outputTokens: 4096 }
 describe('AI stream helpers, client leaves before the usage arrives (HTTP)', () => {
   let fake: FakeOpenAI
   let server: { url: string; close: () => Promise<void> }
-  const stores = createMemoryStores()
-  const tasks: Promise<unknown>[] = []
-  const metered = createMeteredNext({
-    ...stores,
-    limiter: createLimiter({
-      store: stores.limiterStore,
-      rules: { minute: fixedWindow({ limit: 1000, window: '1 m' }) },
-    }),
-    unitsPerCredit: 1000,
-    pricing: { generate: generatePricer },
-    identify: (req) => (req.headers.get('x-user') ? { id: req.headers.get('x-user') as string } : null),
-    after: (task) => {
-      tasks.push(task)
-    },
-    onError: () => {},
-  })
+  const { stores, metered, settled } = setup({ onError: () => {} })
   const price = (outputTokens: number) =>
     metered.metered.priceUnits('generate', { model: 'gpt-4.1-nano', inputTokens: 100, outputTokens })
 
   beforeAll(async () => {
     fake = await startFakeOpenAI()
-    const openai = new OpenAI({ apiKey: 'sk-test', baseURL: fake.baseURL, maxRetries: 0 })
+    const openai = fake.client()
     const responses = metered.withCredits({ feature: 'generate', estimate }, async (_req, ctx) =>
       meteredResponsesStream(
         await openai.responses.create({ model: 'gpt-4.1-nano', input: 'hi', stream: true }, { signal: ctx.signal }),
@@ -69,15 +51,13 @@ describe('AI stream helpers, client leaves before the usage arrives (HTTP)', () 
     await fake.close()
   })
 
-  async function settled(account: string) {
-    for (let i = 0; i < 1000; i++) {
-      while (tasks.length > 0) await Promise.all(tasks.splice(0))
+  /** The balance and usage once the call's settle ran and recorded its event. */
+  async function charged(account: string) {
+    return settled(async () => {
       const balance = await stores.ledger.balance(account)
       const { events } = await stores.usage.list({ account, from: 0, to: Date.now() + 60_000 })
-      if (balance.held === 0 && events.length > 0) return { balance, events }
-      await new Promise((r) => setTimeout(r, 10))
-    }
-    throw new Error('the call never settled')
+      return balance.held === 0 && events.length > 0 ? { balance, events } : undefined
+    })
   }
 
   async function start(path: string) {
@@ -97,33 +77,23 @@ describe('AI stream helpers, client leaves before the usage arrives (HTTP)', () 
     await client.until(client.received.indexOf('\n\n') + 2)
     expect(client.received.toString()).toContain('response.created')
     client.cut()
-    const { balance, events } = await settled(account)
+    const { balance, events } = await charged(account)
     expect(events.map((e) => [e.status, e.inputTokens, e.outputTokens])).toEqual([['aborted', 100, 0]])
     expect(balance).toMatchObject({ available: 10_000 - price(0), held: 0 })
   })
 
-  it('Responses: the client reads every delta and leaves before response.completed: input + produced output', async () => {
+  it.each([
+    ['Responses', 'response.completed', '/responses'],
+    ['Chat Completions', 'the usage chunk', '/chat'],
+  ])('%s: the client reads every delta and leaves before %s: input + produced output', async (_api, _last, path) => {
     fake.behave({ deltas: ['x'.repeat(40), 'y'.repeat(40)], hang: true })
-    const { account, client } = await start('/responses')
+    const { account, client } = await start(path)
     for (;;) {
       await client.until(client.received.length + 1)
       if (client.received.toString().includes('y'.repeat(40))) break
     }
     client.cut()
-    const { balance, events } = await settled(account)
-    expect(events.map((e) => [e.status, e.inputTokens, e.outputTokens])).toEqual([['aborted', 100, 20]])
-    expect(balance).toMatchObject({ available: 10_000 - price(20), held: 0 })
-  })
-
-  it('Chat Completions: the client reads every delta and leaves before the usage chunk: input + produced output', async () => {
-    fake.behave({ deltas: ['x'.repeat(40), 'y'.repeat(40)], hang: true })
-    const { account, client } = await start('/chat')
-    for (;;) {
-      await client.until(client.received.length + 1)
-      if (client.received.toString().includes('y'.repeat(40))) break
-    }
-    client.cut()
-    const { balance, events } = await settled(account)
+    const { balance, events } = await charged(account)
     expect(events.map((e) => [e.status, e.inputTokens, e.outputTokens])).toEqual([['aborted', 100, 20]])
     expect(balance).toMatchObject({ available: 10_000 - price(20), held: 0 })
   })
@@ -135,7 +105,7 @@ describe('AI stream helpers, client leaves before the usage arrives (HTTP)', () 
     // wait until the fake saw the request, so the hold exists and the upstream call is open
     for (let i = 0; i < 1000 && fake.requests.length === seen; i++) await new Promise((r) => setTimeout(r, 10))
     client.cut()
-    const { balance, events } = await settled(account)
+    const { balance, events } = await charged(account)
     expect(events.map((e) => e.status)).toEqual(['aborted'])
     expect(balance).toMatchObject({ available: 10_000, held: 0 })
   })

@@ -1,26 +1,11 @@
-import { fileURLToPath } from 'node:url'
-import { EdgeRuntime } from 'edge-runtime'
-import { build } from 'esbuild'
 import { expect, it } from 'vitest'
+import { runOnEdge } from './edge-run.js'
 
 it('a wrapped handler runs under edge-runtime (Web APIs only) with the memory stores', async () => {
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./edge/scenario.ts', import.meta.url))],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    conditions: ['edge-light', 'worker', 'browser', 'import'],
-    target: 'es2022',
+  const result = await runOnEdge('./edge/scenario.ts', '__scenario', {
     // loaded lazily by `after`; absent on this runtime, as on any non-Next host
     external: ['next/server'],
-    logLevel: 'silent',
   })
-  const code = bundle.outputFiles[0]!.text
-  expect(code).not.toMatch(/require\(["']node:/)
-  const vm = new EdgeRuntime()
-  vm.evaluate(code)
-  const result = await vm.evaluate<Promise<Record<string, unknown>>>('globalThis.__scenario()')
   expect(result).toEqual({
     isEdge: true,
     hasProcess: false,

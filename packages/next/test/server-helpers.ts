@@ -1,28 +1,44 @@
 import {
+  type Authorizer,
   createLimiter,
   createMemoryStores,
   fixed,
+  type Ledger,
   type LimiterStore,
+  type MemoryStores,
   type MeteredOptions,
   perToken,
   type Rules,
   slidingWindow,
+  type UsageStore,
+  type UserStore,
 } from '@metered/core'
 import { createMeteredNext, type Identity } from '../src/index.js'
 
 export const generatePricer = perToken({ markup: 1.3, creditValue: 0.001 })
 
-/** An instance over the memory stores whose `after` tasks the test can await. */
-export function setup(
+/** The stores an instance runs over: `createMemoryStores()`, or a deployment's mix. */
+export interface StoreSet {
+  ledger: Ledger
+  limiterStore: LimiterStore
+  usage: UsageStore
+  users: UserStore
+  authorizer?: Authorizer
+}
+
+/** An instance (over new memory stores unless `stores` are given) whose `after` tasks the test can await. */
+export function setup<S extends StoreSet = MemoryStores>(
   options: {
     rules?: Rules
     limiterStore?: LimiterStore
     identify?: (req: Request) => Identity | null | Promise<Identity | null>
     metered?: Partial<MeteredOptions>
+    stores?: S
     onError?: (error: unknown) => void
   } = {},
 ) {
-  const stores = createMemoryStores()
+  // without `stores`, S is its default: MemoryStores
+  const stores = options.stores ?? (createMemoryStores() as unknown as S)
   const limiter = createLimiter({
     store: options.limiterStore ?? stores.limiterStore,
     rules: options.rules ?? { minute: slidingWindow({ limit: 1000, window: '1 m' }) },
@@ -67,6 +83,19 @@ export function setup(
     },
     async available(account: string) {
       return (await stores.ledger.balance(account)).available
+    },
+    /**
+     * Waits for the `after` tasks and polls until `probe` returns a value: a streamed call settles
+     * only once the server saw the stream end, which is later than the client's cut.
+     */
+    async settled<T>(probe: () => Promise<T | undefined>): Promise<T> {
+      for (let i = 0; i < 1000; i++) {
+        while (tasks.length > 0) await Promise.all(tasks.splice(0))
+        const value = await probe()
+        if (value !== undefined) return value
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      throw new Error('the call never settled')
     },
   }
 }

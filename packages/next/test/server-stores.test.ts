@@ -1,38 +1,20 @@
-import {
-  type Authorizer,
-  createLimiter,
-  createMemoryStores,
-  fixedWindow,
-  type Ledger,
-  type LimiterStore,
-  type UsageStore,
-  type UserStore,
-} from '@metered/core'
+import { createMemoryStores, fixedWindow } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
 import { createRedisStores, fromIoredis } from '@metered/redis'
 import { redisUrl, uniqueName } from '@metered/tooling'
 import { freshPostgres } from '@metered/tooling/postgres-fresh'
 import { Redis as IoRedis } from 'ioredis'
-import OpenAI from 'openai'
+import type OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { estimateResponses, meteredResponsesStream } from '../src/ai/index.js'
-import { createMeteredNext } from '../src/index.js'
 import { type FakeOpenAI, parseSse, startFakeOpenAI } from './ai-fake-openai.js'
-import { generatePricer, noParams, post } from './server-helpers.js'
+import { noParams, post, type StoreSet, setup } from './server-helpers.js'
 
 /**
  * The main withCredits cases on every store set-up people deploy: memory (one process), and
  * "Postgres for money, Redis for limits" (ledger, usage and users in Postgres, limiter in Redis:
  * the two-step authorize path).
  */
-interface StoreSet {
-  ledger: Ledger
-  limiterStore: LimiterStore
-  usage: UsageStore
-  users: UserStore
-  authorizer?: Authorizer
-}
-
 const setups: Array<{ name: string; make: () => Promise<{ stores: StoreSet; close: () => Promise<void> }> }> = [
   {
     name: 'memory',
@@ -77,7 +59,7 @@ let fake: FakeOpenAI
 let openai: OpenAI
 beforeAll(async () => {
   fake = await startFakeOpenAI()
-  openai = new OpenAI({ apiKey: 'sk-test', baseURL: fake.baseURL, maxRetries: 0 })
+  openai = fake.client()
 })
 afterAll(() => fake.close())
 
@@ -90,28 +72,7 @@ describe.each(setups)('withCredits on $name stores', ({ make }) => {
   afterAll(() => close())
 
   function instance(limit = 1000) {
-    const tasks: Promise<unknown>[] = []
-    const metered = createMeteredNext({
-      ledger: stores.ledger,
-      usage: stores.usage,
-      users: stores.users,
-      ...(stores.authorizer ? { authorizer: stores.authorizer } : {}),
-      limiter: createLimiter({ store: stores.limiterStore, rules: { minute: fixedWindow({ limit, window: '1 m' }) } }),
-      unitsPerCredit: 1000,
-      pricing: { generate: generatePricer },
-      identify: (req) => (req.headers.get('x-user') ? { id: req.headers.get('x-user') as string } : null),
-      buyUrl: '/buy-credits',
-      after: (task) => {
-        tasks.push(task)
-      },
-      onError: () => {},
-    })
-    return {
-      metered,
-      flush: async () => {
-        while (tasks.length > 0) await Promise.all(tasks.splice(0))
-      },
-    }
+    return setup({ stores, rules: { minute: fixedWindow({ limit, window: '1 m' }) }, onError: () => {} })
   }
   const account = () => uniqueName('acct')
   const grant = (acct: string, units: number) =>

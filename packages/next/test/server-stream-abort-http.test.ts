@@ -1,14 +1,13 @@
-import { createLimiter, createMemoryStores, fixedWindow, type Ledger, type UsageStore } from '@metered/core'
+import { createMemoryStores, type Ledger, type UsageStore } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
 import { createRedisStores, fromIoredis } from '@metered/redis'
 import { redisUrl, uniqueName } from '@metered/tooling'
 import { freshPostgres } from '@metered/tooling/postgres-fresh'
 import { Redis as IoRedis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMeteredNext } from '../src/index.js'
 import type { CreditsContext } from '../src/server/types.js'
 import { openRequest, serveRoute } from './http-route-server.js'
-import { generatePricer } from './server-helpers.js'
+import { setup } from './server-helpers.js'
 
 /**
  * Who pays when the client walks away from a streamed body, over real HTTP, cut at exact bytes.
@@ -112,28 +111,16 @@ const setups: Array<{
 describe.each(setups)('a streamed body the client abandons, over HTTP ($name)', ({ make }) => {
   let stores: { ledger: Ledger; usage: UsageStore; close: () => Promise<void> }
   let server: { url: string; close: () => Promise<void> }
-  const tasks: Promise<unknown>[] = []
+  let settledWith: ReturnType<typeof setup>['settled']
   const routes = new Map<string, { charging: Charging; gates: Gates }>()
 
   beforeAll(async () => {
     stores = await make()
-    const memory = createMemoryStores()
-    const metered = createMeteredNext({
-      ledger: stores.ledger,
-      usage: stores.usage,
-      users: memory.users,
-      limiter: createLimiter({
-        store: memory.limiterStore,
-        rules: { minute: fixedWindow({ limit: 1000, window: '1 m' }) },
-      }),
-      unitsPerCredit: 1000,
-      pricing: { generate: generatePricer },
-      identify: (req) => (req.headers.get('x-user') ? { id: req.headers.get('x-user') as string } : null),
-      after: (task) => {
-        tasks.push(task)
-      },
-      onError: () => {},
-    })
+    // the limiter and users stay in memory; the memory authorizer is left out (bound to the memory ledger)
+    const { authorizer: _, ...memory } = createMemoryStores()
+    const instance = setup({ stores: { ...memory, ledger: stores.ledger, usage: stores.usage }, onError: () => {} })
+    const metered = instance.metered
+    settledWith = instance.settled
     const handler = async (_req: Request, ctx: CreditsContext) => {
       const route = routes.get(ctx.account)
       if (!route) throw new Error('no route for this account')
@@ -159,15 +146,10 @@ describe.each(setups)('a streamed body the client abandons, over HTTP ($name)', 
 
   /** Waits for the call's settle (scheduled through `after` once the server saw the end). */
   async function settled(account: string) {
-    for (let i = 0; i < 1000; i++) {
-      if (tasks.length > 0) {
-        while (tasks.length > 0) await Promise.all(tasks.splice(0))
-        const balance = await stores.ledger.balance(account)
-        if (balance.held === 0) return balance
-      }
-      await new Promise((r) => setTimeout(r, 10))
-    }
-    throw new Error('the call never settled')
+    return settledWith(async () => {
+      const balance = await stores.ledger.balance(account)
+      return balance.held === 0 ? balance : undefined
+    })
   }
 
   async function call(charging: Charging, onAbort = 'charge-produced') {

@@ -1,20 +1,9 @@
-import {
-  type Authorizer,
-  createLimiter,
-  createMemoryStores,
-  type Ledger,
-  type LimiterStore,
-  type MeteredUsage,
-  slidingWindow,
-  type UsageStore,
-  type UserStore,
-} from '@metered/core'
+import { createMemoryStores, type MeteredUsage, slidingWindow } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
 import { freshPostgres } from '@metered/tooling/postgres-fresh'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMeteredNext } from '../src/index.js'
 import { WARM_UP } from '../src/server/output-allowance.js'
-import { generatePricer, noParams, post } from './server-helpers.js'
+import { noParams, post, type StoreSet, setup } from './server-helpers.js'
 
 /**
  * `withCreditsAction` holds a usage estimate as `withCredits` does (docs/semantics.md, "Holds of
@@ -29,49 +18,19 @@ const estimate: MeteredUsage = { model: MODEL, inputTokens: 100, outputTokens: C
 const units = (outputTokens: number) => Math.ceil(13 + 0.52 * outputTokens)
 const WORST = units(CAP) // 533
 
-interface StoreSet {
-  ledger: Ledger
-  limiterStore: LimiterStore
-  usage: UsageStore
-  users: UserStore
-  authorizer?: Authorizer
-}
-
 type HoldOptions = { hold?: 'learned' | 'worst-case'; fit?: { minOutputTokens: number } }
 /** What a handler saw of its call: the cap it was given and the hold, in units. */
 type Seen = { maxOutputTokens: number | null; fitted: boolean; held: number; availableUnits: number }
 
 function instance(stores: StoreSet) {
-  const limiter = createLimiter({
-    store: stores.limiterStore,
-    // far above what a test spends: no rule refuses, whatever the wall clock
-    rules: { minute: slidingWindow({ limit: 100_000, window: '1 m' }) },
-    onStoreError: 'deny',
-  })
-  const tasks: Promise<unknown>[] = []
-  const errors: unknown[] = []
-  const metered = createMeteredNext({
-    ...stores,
-    limiter,
-    unitsPerCredit: 1000,
-    pricing: { generate: generatePricer },
-    identify: (req) => {
-      const id = req.headers.get('x-user')
-      return id ? { id } : null
-    },
-    buyUrl: '/buy-credits',
-    after: (task) => {
-      tasks.push(task)
-    },
-    onError: (error) => errors.push(error),
-  })
+  // far above what a test spends: no rule refuses, whatever the wall clock
+  const t = setup({ stores, rules: { minute: slidingWindow({ limit: 100_000, window: '1 m' }) } })
   let grants = 0
   return {
-    metered,
-    errors,
-    async flush() {
-      while (tasks.length > 0) await Promise.all(tasks.splice(0))
-    },
+    metered: t.metered,
+    errors: t.errors,
+    flush: t.flush,
+    /** `amount` in units. */
     async grant(account: string, amount: number) {
       await stores.ledger.grant({ account, amount, source: 'test', idempotencyKey: `g${grants++}:${account}` })
     },

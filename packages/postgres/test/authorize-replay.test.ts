@@ -1,17 +1,13 @@
 import { type AuthorizeStoreInput, createManualClock, fixedWindow, IdempotencyConflictError } from '@metered/core'
-import { afterEach, describe, expect, it } from 'vitest'
-import { backends, type OpenedBackend } from './harness.js'
+import { describe, expect, it } from 'vitest'
+import { backends, openPerTest } from './harness.js'
 
 // A retried authorize (same idempotency key) must replay the original outcome before any check,
 // even when the balance or a rule would refuse a fresh call now: docs/semantics.md, "One-step authorize".
 describe.each(backends)('postgres ($name): authorize replays its key first', (backend) => {
-  let open: OpenedBackend | undefined
-  afterEach(async () => {
-    await open?.close()
-    open = undefined
-  })
+  const openFresh = openPerTest(backend)
   const start = async () => {
-    open = await backend.open({ clock: createManualClock() })
+    const open = await openFresh({ clock: createManualClock() })
     return open.stores
   }
   const hourly = (account: string) => ({

@@ -1,19 +1,15 @@
 import { createManualClock, MAX_BALANCE, ValidationError } from '@metered/core'
 import { sql } from 'kysely'
-import { afterEach, describe, expect, it } from 'vitest'
-import { backends, type OpenedBackend } from './harness.js'
+import { describe, expect, it } from 'vitest'
+import { backends, openPerTest } from './harness.js'
 
 // An account holds at most MAX_BALANCE (2^53 - 1) units, available + held, so every total is an
 // exact JavaScript number. The grant function refuses, inside its transaction, what would pass it.
 describe.each(backends)('postgres ($name): balance bound', (backend) => {
-  let open: OpenedBackend | undefined
-  afterEach(async () => {
-    await open?.close()
-    open = undefined
-  })
+  const openFresh = openPerTest(backend)
   const start = async () => {
-    open = await backend.open({ clock: createManualClock() })
-    return open.stores
+    const open = await openFresh({ clock: createManualClock() })
+    return { ...open.stores, db: open.db, schema: open.schema }
   }
 
   it('a grant past MAX_BALANCE (available + held) is a ValidationError on amount and writes nothing', async () => {
@@ -59,15 +55,12 @@ describe.each(backends)('postgres ($name): balance bound', (backend) => {
   })
 
   it('verify compares exactly: one unit of difference above 2^53 is reported', async () => {
-    const { ledger } = await start()
-    if (!open) throw new Error('not open')
+    const { ledger, db, schema } = await start()
     const g = await ledger.grant({ account: 'a', amount: 5, source: 's', idempotencyKey: 'g1' })
-    const s = sql.raw(`"${open.schema}"`)
+    const s = sql.raw(`"${schema}"`)
     // A corruption no operation can produce: as doubles, 2^53 and 2^53 + 1 are the same number.
-    await sql`UPDATE ${s}.grants SET remaining = 9007199254740992 WHERE id = ${Number(g.grantId.slice(2))}`.execute(
-      open.db,
-    )
-    await sql`UPDATE ${s}.accounts SET available = 9007199254740993 WHERE account = 'a'`.execute(open.db)
+    await sql`UPDATE ${s}.grants SET remaining = 9007199254740992 WHERE id = ${Number(g.grantId.slice(2))}`.execute(db)
+    await sql`UPDATE ${s}.accounts SET available = 9007199254740993 WHERE account = 'a'`.execute(db)
     const v = await ledger.verify('a')
     expect(v.ok).toBe(false)
     expect(v.problems).toContain('available is 9007199254740993, live grants hold 9007199254740992')

@@ -1,7 +1,7 @@
 import { createManualClock, type Entry } from '@metered/core'
 import { sql } from 'kysely'
-import { afterEach, describe, expect, it } from 'vitest'
-import { backends, type OpenedBackend } from './harness.js'
+import { describe, expect, it } from 'vitest'
+import { backends, openPerTest } from './harness.js'
 
 /** The fields of an entry that say what happened, for comparing histories. */
 const what = (e: Entry) => ({ type: e.type, amount: e.amount, grantId: e.grantId, holdId: e.holdId, reason: e.reason })
@@ -9,14 +9,10 @@ const what = (e: Entry) => ({ type: e.type, amount: e.amount, grantId: e.grantId
 // A refund (partial revoke) that lands while the refunded credits are held must still take them
 // back when the hold returns them: docs/semantics.md, "Returning held units".
 describe.each(backends)('postgres ($name): clawback of held units', (backend) => {
-  let open: OpenedBackend | undefined
-  afterEach(async () => {
-    await open?.close()
-    open = undefined
-  })
+  const openFresh = openPerTest(backend)
   const start = async () => {
     const clock = createManualClock()
-    open = await backend.open({ clock })
+    const open = await openFresh({ clock })
     return { ...open.stores, clock, db: open.db, schema: open.schema }
   }
 

@@ -1,21 +1,17 @@
 import { StoreUnavailableError, ValidationError } from '@metered/core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type Ctx, callFn, jsonParam } from '../src/call.js'
 import { quoteSchema } from '../src/schema-name.js'
-import { backends, type OpenedBackend } from './harness.js'
+import { backends, openPerTest } from './harness.js'
 
 // Core refuses NUL and lone surrogates before any store sees them. Should such text reach
 // PostgreSQL anyway (a caller of the SQL layer, or a gap in validation), its refusal is bad
 // input, never "store unavailable": callFn is the adapter's path to every function.
 describe.each(backends)('postgres ($name): text PostgreSQL cannot store', (backend) => {
-  let open: OpenedBackend | undefined
-  afterEach(async () => {
-    await open?.close()
-    open = undefined
-  })
+  const openFresh = openPerTest(backend)
 
   it('a NUL in a text argument or in metadata is a ValidationError, and nothing is written', async () => {
-    open = await backend.open()
+    const open = await openFresh()
     const ctx: Ctx = { db: open.db, s: quoteSchema(open.schema), clock: undefined, calls: new Map() }
     const grant = (account: string, metadata: unknown) =>
       callFn(ctx, 'grant_credits', [

@@ -4,6 +4,7 @@ import type { LedgerRawReaders } from '@metered/core/testing'
 import { databaseUrl, uniqueName } from '@metered/tooling'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import { afterEach } from 'vitest'
 import type { AnyKysely } from '../src/db.js'
 import { createPostgresStores, migrate, pgliteDialect } from '../src/index.js'
 import { assertNoSessionState, auditSessions } from './session-audit.js'
@@ -126,3 +127,19 @@ export const backends: Backend[] = [
     },
   },
 ]
+
+/**
+ * For a describe block: a function that opens `backend` afresh, closed again after the test that
+ * opened it.
+ */
+export function openPerTest(backend: Backend): (options?: Parameters<Backend['open']>[0]) => Promise<OpenedBackend> {
+  let open: OpenedBackend | undefined
+  afterEach(async () => {
+    await open?.close()
+    open = undefined
+  })
+  return async (options) => {
+    open = await backend.open(options)
+    return open
+  }
+}

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto'
 import { createManualClock } from '@metered/core'
 import { fingerprint } from '@metered/core/adapter'
 import { sql } from 'kysely'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createPostgresStores, migrate } from '../src/index.js'
 import { installSchemaV4 } from './fixtures/schema-v4/index.js'
-import { backends, type OpenedBackend } from './harness.js'
+import { backends, type OpenedBackend, openPerTest } from './harness.js'
 
 /**
  * 0.1's revoke, called as 0.1's adapter called it: it took no account (keys were one namespace
@@ -39,15 +39,10 @@ async function revokeV4(
 // 0.1 databases exist: versions 5 to 9 must upgrade them in place, with their open holds, stored
 // idempotent results and balances intact, and give the same schema as a fresh install.
 describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backend) => {
-  let open: OpenedBackend | undefined
-  afterEach(async () => {
-    await open?.close()
-    open = undefined
-  })
+  const openFresh = openPerTest(backend)
 
   it('migrates a database in use by 0.1 to the current version, keeping its state', async () => {
-    open = await backend.open({ migrate: false })
-    const { db, schema } = open
+    const { db, schema } = await openFresh({ migrate: false })
     await installSchemaV4(db, schema)
     const clock = createManualClock()
     // 0.1's functions are what run before the upgrade.
@@ -101,8 +96,7 @@ describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backen
   }, 180_000)
 
   it('an upgraded schema has the same columns, constraints and functions as a fresh one', async () => {
-    open = await backend.open({ migrate: false })
-    const { db, schema } = open
+    const { db, schema } = await openFresh({ migrate: false })
     const fresh = `${schema}_fresh`
     await installSchemaV4(db, schema)
     await migrate(db, { schema })

@@ -1,10 +1,10 @@
 import { DAY_MS, HOUR_MS } from '@metered/core/adapter'
 import { propertySeed } from '@metered/core/testing'
 import { sql } from 'kysely'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Ctx } from '../src/call.js'
 import { rawBuckets } from '../src/usage-stats.js'
-import { backends, type OpenedBackend } from './harness.js'
+import { backends, openPerTest } from './harness.js'
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed with its seed. */
 function generator(seed: number) {
@@ -32,18 +32,13 @@ const SPAN_DAYS = 12
 // edges from the events. The rollup is kept by triggers on usage_events; this proves both give
 // exactly the raw query's numbers, after single inserts, bulk inserts, updates and deletes.
 describe.each(backends)('postgres ($name): the daily usage rollup', (backend) => {
-  let open: OpenedBackend | undefined
-  afterEach(async () => {
-    await open?.close()
-    open = undefined
-  })
+  const openFresh = openPerTest(backend)
 
   it('day-bucketed stats equal the raw aggregate on random data and random ranges', { timeout: 120_000 }, async () => {
     const seed = propertySeed()
     console.log(`usage rollup equality: seed ${seed} (rerun with FC_SEED=${seed})`)
     const r = generator(seed)
-    open = await backend.open()
-    const { db, schema, stores } = open
+    const { db, schema, stores } = await openFresh()
     const s = sql.id(schema)
     const ctx: Ctx = { db, s: `"${schema}"`, clock: undefined, calls: new Map() }
     const at = () => START + r.int(SPAN_DAYS * DAY_MS)
@@ -115,8 +110,7 @@ describe.each(backends)('postgres ($name): the daily usage rollup', (backend) =>
   })
 
   it('hour buckets and sub-day ranges still come from the events', async () => {
-    open = await backend.open()
-    const { stores } = open
+    const { stores } = await openFresh()
     const t = START + 5 * DAY_MS + 3 * HOUR_MS
     await stores.usage.record({ account: 'a', feature: 'chat', amount: 2, status: 'ok', at: t })
     await stores.usage.record({ account: 'a', feature: 'chat', amount: 3, status: 'error', at: t + HOUR_MS })

@@ -13,7 +13,13 @@ import type { LedgerUnderTest } from './helpers/ledgers.js'
 import { memoryLedger } from './helpers/ledgers.js'
 import { postgresLedger } from './helpers/postgres-ledger.js'
 import { redisLedger } from './helpers/redis-ledger.js'
-import { makeCredits, STARTER_PACKS, UNITS_PER_CREDIT } from './helpers/setup.js'
+import {
+  makeAutoTopUpCredits,
+  makeCredits,
+  memoryCustomerStore,
+  STARTER_PACKS,
+  UNITS_PER_CREDIT,
+} from './helpers/setup.js'
 import { memoryTopUps, postgresTopUps, redisTopUps, type TopUpStoreUnderTest } from './helpers/top-up-stores.js'
 
 const fake = new FakeStripe()
@@ -29,28 +35,16 @@ const matrix: [TopUpStoreUnderTest, LedgerUnderTest][] = [
 ]
 afterAll(() => Promise.all(matrix.flat().map((x) => x.close?.())))
 
-function customerStore(): StripeCustomerStore {
-  const map = new Map<string, string>()
-  return { get: async (a) => map.get(a), set: async (a, c) => void map.set(a, c) }
-}
-
 describe.each(matrix)('auto top-up on the $name store and ledger', (stores, ledgers) => {
   let ledger: Ledger
   let account: string
   let customers: StripeCustomerStore
 
-  const setup = async (autoTopUp: Partial<AutoTopUpOptions> = {}, overrides: Partial<StripeCreditsOptions> = {}) => {
+  const setup = async (autoTopUp: Partial<AutoTopUpOptions> = {}) => {
     ledger = await ledgers.fresh()
     account = `acct-${randomBytes(6).toString('hex')}`
-    customers = customerStore()
-    const made = makeCredits(fake, ledger, {
-      customers,
-      autoTopUp: { store: await stores.fresh(), ...autoTopUp },
-      ...overrides,
-    })
-    const top = made.credits.autoTopUp
-    if (!top) throw new Error('autoTopUp missing')
-    return { ...made, top }
+    customers = memoryCustomerStore()
+    return makeAutoTopUpCredits(fake, ledger, { store: await stores.fresh(), ...autoTopUp }, { customers })
   }
   type Made = Awaited<ReturnType<typeof setup>>
 
@@ -224,7 +218,7 @@ describe.each(matrix)('auto top-up on the $name store and ledger', (stores, ledg
 describe('auto top-up configuration', () => {
   const fresh = (overrides: Partial<StripeCreditsOptions> = {}) =>
     makeCredits(fake, createMemoryLedger(), {
-      customers: customerStore(),
+      customers: memoryCustomerStore(),
       autoTopUp: { store: createMemoryTopUpStore() },
       ...overrides,
     })

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import type { Ledger } from '@metered/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CreditPlan, StripeCustomerStore } from '../src/index.js'
+import type { CreditPlan } from '../src/index.js'
 import { delivery, event } from './helpers/events.js'
 import { FakeStripe } from './helpers/fake-stripe.js'
 import { FakeSubscriptions } from './helpers/fake-subscriptions.js'
 import { type LedgerUnderTest, memoryLedger } from './helpers/ledgers.js'
 import { postgresLedger } from './helpers/postgres-ledger.js'
 import { redisLedger } from './helpers/redis-ledger.js'
-import { makeCredits, UNITS_PER_CREDIT } from './helpers/setup.js'
+import { makeAutoTopUpCredits, memoryCustomerStore, UNITS_PER_CREDIT } from './helpers/setup.js'
 import { memoryTopUps, postgresTopUps, redisTopUps, type TopUpStoreUnderTest } from './helpers/top-up-stores.js'
 
 /**
@@ -39,11 +39,6 @@ const matrix: [LedgerUnderTest, TopUpStoreUnderTest][] = [
 ]
 afterAll(() => Promise.all(matrix.flat().map((x) => x.close?.())))
 
-function customerStore(): StripeCustomerStore {
-  const map = new Map<string, string>()
-  return { get: async (a) => map.get(a), set: async (a, c) => void map.set(a, c) }
-}
-
 describe.each(matrix)('refunds of top-ups and plans over the $name ledger', (ledgers, stores) => {
   let ledger: Ledger
   let account: string
@@ -51,14 +46,12 @@ describe.each(matrix)('refunds of top-ups and plans over the $name ledger', (led
   const setup = async () => {
     ledger = await ledgers.fresh()
     account = `acct-${randomBytes(6).toString('hex')}`
-    const made = makeCredits(fake, ledger, {
-      customers: customerStore(),
-      plans: PLANS,
-      autoTopUp: { store: await stores.fresh() },
-    })
-    const top = made.credits.autoTopUp
-    if (!top) throw new Error('autoTopUp missing')
-    return { ...made, top }
+    return makeAutoTopUpCredits(
+      fake,
+      ledger,
+      { store: await stores.fresh() },
+      { customers: memoryCustomerStore(), plans: PLANS },
+    )
   }
   type Made = Awaited<ReturnType<typeof setup>>
 

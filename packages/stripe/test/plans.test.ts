@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { type Ledger, NotFoundError, ValidationError } from '@metered/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CreditPlan, StripeCustomerStore } from '../src/index.js'
+import type { CreditPlan } from '../src/index.js'
 import { delivery, event } from './helpers/events.js'
 import { FakeStripe } from './helpers/fake-stripe.js'
 import { FakeSubscriptions, legacyInvoice } from './helpers/fake-subscriptions.js'
 import { type LedgerUnderTest, memoryLedger } from './helpers/ledgers.js'
 import { postgresLedger } from './helpers/postgres-ledger.js'
 import { redisLedger } from './helpers/redis-ledger.js'
-import { makeCredits, STARTER_PACKS, UNITS_PER_CREDIT } from './helpers/setup.js'
+import { makeCredits, memoryCustomerStore, STARTER_PACKS, UNITS_PER_CREDIT } from './helpers/setup.js'
 
 const fake = new FakeStripe()
 const subs = new FakeSubscriptions(fake)
@@ -27,11 +27,6 @@ const PACK = 1_000 * UNITS_PER_CREDIT
 /** A pack that expires before a monthly period ends: plan credits still go first. */
 const SOON_PACK = { id: 'pack-soon', credits: 1_000, unitAmount: 100, currency: 'usd', expiresIn: '1 d' as const }
 
-function customerStore(): StripeCustomerStore & { map: Map<string, string> } {
-  const map = new Map<string, string>()
-  return { map, get: async (a) => map.get(a), set: async (a, c) => void map.set(a, c) }
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const ledgers: LedgerUnderTest[] = [memoryLedger, postgresLedger(), redisLedger()]
@@ -43,7 +38,7 @@ describe.each(ledgers)('plans over the $name ledger', (under) => {
   const setup = async () => {
     ledger = await under.fresh()
     account = `acct-${randomBytes(6).toString('hex')}`
-    const customers = customerStore()
+    const customers = memoryCustomerStore()
     const packs = [...STARTER_PACKS, SOON_PACK]
     return { ...makeCredits(fake, ledger, { plans: PLANS, customers, packs }), customers }
   }

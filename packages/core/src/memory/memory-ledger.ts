@@ -90,6 +90,24 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
   }
 
   /**
+   * A keyed write for `n.account`: a result stored under the key is replayed (a conflict when the
+   * key was bound to other parameters) and `write` does not run; a success of `write` is stored
+   * under the key. Refusals are not stored: a retry after a top-up is evaluated afresh.
+   */
+  function once<T extends { ok: boolean }>(
+    n: { account: string; idempotencyKey: string | null },
+    fingerprint: string | null,
+    write: () => T,
+  ): T {
+    const print = fingerprint ?? ''
+    const replayed = replay<T>(n.account, n.idempotencyKey, print)
+    if (replayed) return replayed
+    const result = write()
+    if (result.ok) remember(n.account, n.idempotencyKey, print, result)
+    return result
+  }
+
+  /**
    * A released hold frees its key, like a refusal leaves none: the next call with it is
    * evaluated afresh (docs/semantics.md). Only while the key still names this hold.
    */
@@ -103,29 +121,26 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
   function reserveNow(n: NormalizedReserve, fingerprint: string | null): ReserveResult {
     const now = clock.now()
     const acc = touch(n.account, now)
-    const print = fingerprint ?? ''
-    const replayed = replay<ReserveResult>(n.account, n.idempotencyKey, print)
-    if (replayed) return replayed
-    if (acc.available < n.amount) {
-      return { ok: false, reason: 'insufficient_credits', available: acc.available, required: n.amount }
-    }
-    const hold: HoldRow = {
-      id: nextId(state, 'hold'),
-      account: n.account,
-      amount: n.amount,
-      reason: n.reason,
-      expiresAt: now + n.ttlMs,
-      createdAt: now,
-      metadata: n.metadata,
-      status: 'open',
-      allocations: take(acc, n.amount, now),
-      key: n.idempotencyKey,
-    }
-    state.holds.set(hold.id, hold)
-    openHold(acc, hold)
-    const result: ReserveResult = { ok: true, hold: publicHold(hold), available: acc.available, replayed: false }
-    remember(n.account, n.idempotencyKey, print, result)
-    return result
+    return once<ReserveResult>(n, fingerprint, () => {
+      if (acc.available < n.amount) {
+        return { ok: false, reason: 'insufficient_credits', available: acc.available, required: n.amount }
+      }
+      const hold: HoldRow = {
+        id: nextId(state, 'hold'),
+        account: n.account,
+        amount: n.amount,
+        reason: n.reason,
+        expiresAt: now + n.ttlMs,
+        createdAt: now,
+        metadata: n.metadata,
+        status: 'open',
+        allocations: take(acc, n.amount, now),
+        key: n.idempotencyKey,
+      }
+      state.holds.set(hold.id, hold)
+      openHold(acc, hold)
+      return { ok: true, hold: publicHold(hold), available: acc.available, replayed: false }
+    })
   }
 
   function settleNow(n: NormalizedSettle): SettleResult {
@@ -189,88 +204,76 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
     async grant(n, print) {
       const now = clock.now()
       const acc = touch(n.account, now)
-      const replayed = replay<GrantResult>(n.account, n.idempotencyKey, print)
-      if (replayed) return replayed
-      // Counted before a grant already past its expiry is expired: the bound is on what an
-      // account can ever be asked to hold, so no running total or sum passes 2^53 - 1.
-      if (n.amount > MAX_BALANCE - acc.available - acc.held) {
-        throw new ValidationError(
-          [{ path: 'amount', message: `would take the account past ${MAX_BALANCE} units (available + held)` }],
-          'grant',
-        )
-      }
-      const grant = {
-        id: nextId(state, 'grant'),
-        account: n.account,
-        source: n.source,
-        amount: n.amount,
-        remaining: n.amount,
-        clawback: 0,
-        priority: n.priority,
-        expiresAt: n.expiresAt,
-        createdAt: now,
-        seq: state.seq + 1,
-        status: 'live' as const,
-      }
-      state.grants.set(grant.id, grant)
-      acc.grants.push(grant)
-      acc.available += grant.amount
-      noteExpiry(acc, grant.expiresAt)
-      const entry = appendEntry(state, acc, {
-        account: n.account,
-        type: 'grant',
-        amount: n.amount,
-        grantId: grant.id,
-        holdId: null,
-        reason: n.source,
-        metadata: n.metadata,
-        createdAt: now,
+      return once<GrantResult>(n, print, () => {
+        // Counted before a grant already past its expiry is expired: the bound is on what an
+        // account can ever be asked to hold, so no running total or sum passes 2^53 - 1.
+        if (n.amount > MAX_BALANCE - acc.available - acc.held) {
+          throw new ValidationError(
+            [{ path: 'amount', message: `would take the account past ${MAX_BALANCE} units (available + held)` }],
+            'grant',
+          )
+        }
+        const grant = {
+          id: nextId(state, 'grant'),
+          account: n.account,
+          source: n.source,
+          amount: n.amount,
+          remaining: n.amount,
+          clawback: 0,
+          priority: n.priority,
+          expiresAt: n.expiresAt,
+          createdAt: now,
+          seq: state.seq + 1,
+          status: 'live' as const,
+        }
+        state.grants.set(grant.id, grant)
+        acc.grants.push(grant)
+        acc.available += grant.amount
+        noteExpiry(acc, grant.expiresAt)
+        const entry = appendEntry(state, acc, {
+          account: n.account,
+          type: 'grant',
+          amount: n.amount,
+          grantId: grant.id,
+          holdId: null,
+          reason: n.source,
+          metadata: n.metadata,
+          createdAt: now,
+        })
+        // A grant already past its expiry is expired at once rather than on the next touch:
+        // the same end state, and `available` in the result is then already right.
+        housekeep(state, acc, now)
+        return {
+          ok: true,
+          grantId: grant.id,
+          entryId: entry.id,
+          amount: n.amount,
+          available: acc.available,
+          replayed: false,
+        }
       })
-      // A grant already past its expiry is expired at once rather than on the next touch:
-      // the same end state, and `available` in the result is then already right.
-      housekeep(state, acc, now)
-      const result: GrantResult = {
-        ok: true,
-        grantId: grant.id,
-        entryId: entry.id,
-        amount: n.amount,
-        available: acc.available,
-        replayed: false,
-      }
-      remember(n.account, n.idempotencyKey, print, result)
-      return result
     },
 
     async debit(n, fingerprint) {
       const now = clock.now()
       const acc = touch(n.account, now)
-      const print = fingerprint ?? ''
-      const replayed = replay<DebitResult>(n.account, n.idempotencyKey, print)
-      if (replayed) return replayed
-      if (acc.available < n.amount) {
-        // Refusals are not stored under the key: a retry after a top-up is evaluated afresh.
-        return { ok: false, reason: 'insufficient_credits', available: acc.available, required: n.amount }
-      }
-      take(acc, n.amount, now)
-      const entry = appendEntry(state, acc, {
-        account: n.account,
-        type: 'debit',
-        amount: -n.amount,
-        grantId: null,
-        holdId: null,
-        reason: n.reason,
-        metadata: n.metadata,
-        createdAt: now,
+      return once<DebitResult>(n, fingerprint, () => {
+        if (acc.available < n.amount) {
+          return { ok: false, reason: 'insufficient_credits', available: acc.available, required: n.amount }
+        }
+        take(acc, n.amount, now)
+        const entry = appendEntry(state, acc, {
+          account: n.account,
+          type: 'debit',
+          amount: -n.amount,
+          grantId: null,
+          holdId: null,
+          reason: n.reason,
+          metadata: n.metadata,
+          createdAt: now,
+        })
+        return { ok: true, entryId: entry.id, amount: n.amount, available: acc.available, replayed: false }
       })
-      const result: DebitResult = {
-        ok: true,
-        entryId: entry.id,
-        amount: n.amount,
-        available: acc.available,
-        replayed: false,
-      }
-      remember(n.account, n.idempotencyKey, print, result)
-      return result
     },
 
     async reserve(n, fingerprint) {
@@ -299,56 +302,53 @@ export function createMemoryLedger(options: MemoryLedgerOptions = {}): MemoryLed
 
     async revoke(n, fingerprint) {
       const now = clock.now()
-      const print = fingerprint ?? ''
-      const replayed = replay<RevokeResult>(n.account, n.idempotencyKey, print)
-      if (replayed) return replayed
-      const grant =
-        n.grantId !== null ? state.grants.get(n.grantId) : grantByKey(state, n.account, n.grantIdempotencyKey ?? '')
-      // A grant of another account is not found: revoke acts within the account it names.
-      if (grant?.account !== n.account) return { ok: false, reason: 'grant_not_found' }
-      const acc = touch(grant.account, now)
-      let revoked = 0
-      let pending = 0
-      if (isLive(grant, now)) {
-        // Held units cannot be taken now: they are taken when their hold returns them.
-        const held = heldFrom(acc, grant)
-        if (n.amount === null) {
-          revoked = grant.remaining
-          pending = held
-          grant.status = 'revoked'
-        } else {
-          revoked = Math.min(grant.remaining, n.amount)
-          pending = Math.min(n.amount - revoked, Math.max(0, held - grant.clawback))
-          grant.clawback += pending
+      return once<RevokeResult>(n, fingerprint, () => {
+        const grant =
+          n.grantId !== null ? state.grants.get(n.grantId) : grantByKey(state, n.account, n.grantIdempotencyKey ?? '')
+        // A grant of another account is not found: revoke acts within the account it names.
+        if (grant?.account !== n.account) return { ok: false, reason: 'grant_not_found' }
+        const acc = touch(grant.account, now)
+        let revoked = 0
+        let pending = 0
+        if (isLive(grant, now)) {
+          // Held units cannot be taken now: they are taken when their hold returns them.
+          const held = heldFrom(acc, grant)
+          if (n.amount === null) {
+            revoked = grant.remaining
+            pending = held
+            grant.status = 'revoked'
+          } else {
+            revoked = Math.min(grant.remaining, n.amount)
+            pending = Math.min(n.amount - revoked, Math.max(0, held - grant.clawback))
+            grant.clawback += pending
+          }
         }
-      }
-      grant.remaining -= revoked
-      acc.available -= revoked
-      const entry =
-        revoked > 0
-          ? appendEntry(state, acc, {
-              account: grant.account,
-              type: 'revoke',
-              amount: -revoked,
-              grantId: grant.id,
-              holdId: null,
-              reason: n.reason,
-              metadata: n.metadata,
-              createdAt: now,
-            })
-          : null
-      const result: RevokeResult = {
-        ok: true,
-        revoked,
-        pending,
-        account: grant.account,
-        grantId: grant.id,
-        entryId: entry?.id ?? null,
-        available: acc.available,
-        replayed: false,
-      }
-      remember(n.account, n.idempotencyKey, print, result)
-      return result
+        grant.remaining -= revoked
+        acc.available -= revoked
+        const entry =
+          revoked > 0
+            ? appendEntry(state, acc, {
+                account: grant.account,
+                type: 'revoke',
+                amount: -revoked,
+                grantId: grant.id,
+                holdId: null,
+                reason: n.reason,
+                metadata: n.metadata,
+                createdAt: now,
+              })
+            : null
+        return {
+          ok: true,
+          revoked,
+          pending,
+          account: grant.account,
+          grantId: grant.id,
+          entryId: entry?.id ?? null,
+          available: acc.available,
+          replayed: false,
+        }
+      })
     },
 
     async balance(account) {

@@ -1,9 +1,11 @@
 import { createMetered, type Ledger } from '@metered/core'
 import {
+  type AutoTopUpOptions,
   type CreditPack,
   createStripeCredits,
   type StripeCreditsEvent,
   type StripeCreditsOptions,
+  type StripeCustomerStore,
   type StripeErrorContext,
 } from '../../src/index.js'
 import { WEBHOOK_SECRET } from './events.js'
@@ -43,4 +45,23 @@ export function makeCredits(fake: FakeStripe, ledger: Ledger, overrides: Partial
     ...overrides,
   })
   return { credits, hooks }
+}
+
+/** makeCredits with automatic top-ups on; `top` is the instance's `autoTopUp`. */
+export function makeAutoTopUpCredits(
+  fake: FakeStripe,
+  ledger: Ledger,
+  autoTopUp: AutoTopUpOptions,
+  overrides: Partial<StripeCreditsOptions> = {},
+) {
+  const made = makeCredits(fake, ledger, { ...overrides, autoTopUp })
+  const top = made.credits.autoTopUp
+  if (!top) throw new Error('autoTopUp missing')
+  return { ...made, top }
+}
+
+/** Where the app keeps each account's Stripe customer, as a Map the test can read. */
+export function memoryCustomerStore(): StripeCustomerStore & { map: Map<string, string> } {
+  const map = new Map<string, string>()
+  return { map, get: async (a) => map.get(a), set: async (a, c) => void map.set(a, c) }
 }

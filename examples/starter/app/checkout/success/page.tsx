@@ -29,30 +29,46 @@ export default async function CheckoutSuccessPage({
   }
   // Another account's session answers exactly like one that does not exist.
   if (status.status === 'not_found') return <Unknown />
-  if (status.plan !== undefined) return <PlanStatus status={status} />
+  return <Status status={status} />
+}
+
+/**
+ * Where a checkout stands. A pack's credits come with the payment; a plan's first month of credits
+ * comes with its first paid invoice. The paragraphs are the same, in each one's words.
+ */
+function Status({ status }: { status: CheckoutStatus }) {
   const credits = status.credits.toLocaleString('en-US')
+  const name = status.plan?.name ?? 'your plan'
+  const plan = status.plan !== undefined
+  const again = plan ? '/billing' : '/buy-credits'
   return (
     <>
       <h1>Thank you</h1>
       {status.status === 'granted' && (
         <p className="success" role="status" data-status="granted">
-          Payment received: {credits} credits were added to your account.
+          {plan
+            ? `You are subscribed to ${name}: ${credits} credits were added to your account for this month.`
+            : `Payment received: ${credits} credits were added to your account.`}
         </p>
       )}
       {status.status === 'processing' && (
         <>
           <p className="notice" role="status" data-status="processing">
-            Payment received, adding your {credits} credits… This page updates by itself.
+            {plan
+              ? `Subscribed to ${name}, adding this month's ${credits} credits…`
+              : `Payment received, adding your ${credits} credits…`}{' '}
+            This page updates by itself.
           </p>
           <RefreshWhileProcessing />
         </>
       )}
       {status.status === 'unpaid' && (
         <p className="notice" data-status="unpaid">
-          This checkout was not paid. <Link href="/buy-credits">Choose a pack</Link>
+          This checkout was not paid. <Link href={again}>{plan ? 'Choose a plan' : 'Choose a pack'}</Link>
         </p>
       )}
-      {status.status === 'refused' && (
+      {/* the pack's wording: a plan's checkout is never `refused` (its credits come with the paid invoice) */}
+      {status.status === 'refused' && !plan && (
         <p className="notice" role="status" data-status="refused">
           We could not add these credits: the payment does not match the pack. We have been told and will sort it out;
           nothing more to do on your side.
@@ -60,48 +76,12 @@ export default async function CheckoutSuccessPage({
       )}
       {status.status === 'expired' && (
         <p className="notice" data-status="expired">
-          This checkout expired unpaid. <Link href="/buy-credits">Start again</Link>
+          This checkout expired unpaid. <Link href={again}>Start again</Link>
         </p>
       )}
       <p>
-        <Link href="/">Back to chat</Link> · <Link href="/profile">Your credit history</Link>
-      </p>
-    </>
-  )
-}
-
-/** A subscription checkout: the plan's first month of credits comes with the first paid invoice. */
-function PlanStatus({ status }: { status: CheckoutStatus }) {
-  const name = status.plan?.name ?? 'your plan'
-  const credits = status.credits.toLocaleString('en-US')
-  return (
-    <>
-      <h1>Thank you</h1>
-      {status.status === 'granted' && (
-        <p className="success" role="status" data-status="granted">
-          You are subscribed to {name}: {credits} credits were added to your account for this month.
-        </p>
-      )}
-      {status.status === 'processing' && (
-        <>
-          <p className="notice" role="status" data-status="processing">
-            Subscribed to {name}, adding this month's {credits} credits… This page updates by itself.
-          </p>
-          <RefreshWhileProcessing />
-        </>
-      )}
-      {status.status === 'unpaid' && (
-        <p className="notice" data-status="unpaid">
-          This checkout was not paid. <Link href="/billing">Choose a plan</Link>
-        </p>
-      )}
-      {status.status === 'expired' && (
-        <p className="notice" data-status="expired">
-          This checkout expired unpaid. <Link href="/billing">Start again</Link>
-        </p>
-      )}
-      <p>
-        <Link href="/">Back to chat</Link> · <Link href="/billing">Billing</Link>
+        <Link href="/">Back to chat</Link> ·{' '}
+        {plan ? <Link href="/billing">Billing</Link> : <Link href="/profile">Your credit history</Link>}
       </p>
     </>
   )
