@@ -1,21 +1,17 @@
 import { createManualClock } from '@metered/core'
 import { sql } from 'kysely'
-import { afterEach, describe, expect, it } from 'vitest'
-import { backends, type OpenedBackend } from './harness.js'
+import { describe, expect, it } from 'vitest'
+import { backends, openPerTest } from './harness.js'
 
 // A debit writes the account row and its entry only; the grants its units come from are worked
 // out by the next operation that locks the account for anything else (migration 9, `_allocate`).
 // Each test below would take the units from the wrong grant, or fail, if that later allocation
 // looked at the grants as they are then instead of as they were at the debit.
 describe.each(backends)('postgres ($name): debits take from the grants later', (backend) => {
-  let open: OpenedBackend | undefined
-  afterEach(async () => {
-    await open?.close()
-    open = undefined
-  })
+  const openFresh = openPerTest(backend)
   const start = async () => {
     const clock = createManualClock()
-    open = await backend.open({ clock })
+    const open = await openFresh({ clock })
     const { db, schema } = open
     const s = sql.raw(`"${schema}"`)
     const rows = {
