@@ -4,7 +4,7 @@ import { resolveCaller } from './caller.js'
 import { createCharges } from './charges.js'
 import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
-import { createOutputHold, refuseShort } from './output-hold.js'
+import { type CallHold, createOutputHold, refuseShort } from './output-hold.js'
 import { type ParamsOf, type ParamsOption, type RouteParamsOf, resolveParams } from './params.js'
 import { unpricedModelError } from './prices.js'
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody } from './read-body.js'
@@ -23,6 +23,13 @@ import type {
   WithCreditsOptions,
 } from './types.js'
 import { isUpstreamError } from './upstream-error.js'
+
+/** The hold of a call whose price is fixed: authorized as given, never fitted or short. */
+const AS_GIVEN: CallHold = Object.freeze<CallHold>({
+  decide: (_estimate, input, authorize) => authorize(input),
+  fitted: null,
+  shortOf: null,
+})
 
 /** Whether a response is a stream the client reads over time (so settle waits for its end). */
 function isEventStream(res: Response): boolean {
@@ -111,6 +118,8 @@ export function createWithCredits(core: MeteredNextCore) {
     const limitKeyed = limitOption !== false
     const estimateFn = options.estimate
     const outputHold = createOutputHold(metered, options, 'withCredits')
+    // A fixed price or a credit estimate is authorized as given: no per-call hold decision.
+    const fixedPrice = options.price !== undefined || typeof options.estimate === 'number'
     // The fixed price in units, converted once, after the first authorize: a bad price is refused
     // there as a ValidationError rather than thrown where the route is defined.
     let fixedUnitsOnce: number | null = null
@@ -123,7 +132,11 @@ export function createWithCredits(core: MeteredNextCore) {
       const { identity, account } = caller
       const limitContext = { plan: identity.plan ?? null, role: identity.role ?? null }
       const headers = headerWriter(limitContext, options.limitRules, limitKeyed)
-      const params = await resolveParams(options.params, routeCtx?.params)
+      // no params schema and no params: nothing to await or check
+      const params =
+        options.params === undefined && routeCtx?.params === undefined
+          ? { ok: true as const, params: {} }
+          : await resolveParams(options.params, routeCtx?.params)
       if (!params.ok) return early(headers, params.response)
 
       // Body: read once, before anything is written, so 400/413 leave no trace.
@@ -142,7 +155,7 @@ export function createWithCredits(core: MeteredNextCore) {
       }
       const typedBody = body as BodyOf<S>
 
-      const hold = outputHold.call()
+      const hold = fixedPrice ? AS_GIVEN : outputHold.call()
       const step = await authorizeCall(
         core,
         req,
