@@ -1,8 +1,9 @@
-import type { AuthorizeInput, AuthorizeResult, Duration, Metadata, MeteredUsage } from '@metered/core'
+import type { AuthorizeInput, AuthorizeResult, Duration, LimitContext, Metadata, MeteredUsage } from '@metered/core'
 import type { ProblemIssue } from '@metered/core/http'
 import { type KnownCaller, limitKeyFor } from './caller.js'
 import { callerIssues } from './caller-issues.js'
 import { clientEstimateIssues } from './estimate-error.js'
+import type { Identity } from './identify.js'
 import { isUnpricedModel } from './prices.js'
 import type { LimitKeyOption, MeteredNextCore } from './types.js'
 
@@ -42,9 +43,15 @@ export type Decide = (
 
 const authorizeOnce: Decide = (_estimate, input, authorize) => authorize(input)
 
+/** The caller's plan and role, as the limiter picks its rules by them. */
+export function limitContextOf(identity: Identity): LimitContext {
+  return { plan: identity.plan ?? null, role: identity.role ?? null }
+}
+
 /**
  * The estimate, then `metered.authorize` for a known caller: the steps `withCredits` and
  * `withCreditsAction` share between identifying the caller and running the handler.
+ * `limitContext` is `limitContextOf(caller.identity)`, which the caller's headers use too.
  * `estimateFromInput` is the route's estimate function applied to this call's input, or null
  * for a fixed price or a static estimate.
  */
@@ -52,6 +59,7 @@ export async function authorizeCall(
   core: MeteredNextCore,
   req: Request,
   caller: KnownCaller,
+  limitContext: LimitContext,
   options: AuthorizeOptions & { estimate?: unknown },
   estimateFromInput: (() => Promise<number | MeteredUsage> | number | MeteredUsage) | null,
   decide: Decide = authorizeOnce,
@@ -67,7 +75,7 @@ export async function authorizeCall(
       account,
       feature: options.feature,
       estimate,
-      limitContext: { plan: identity.plan ?? null, role: identity.role ?? null },
+      limitContext,
     }
     // The account is authorize's default key: given only when it differs (checked once, not twice).
     const limitKey = limitKeyFor(options.limit ?? 'user', req, identity, core)

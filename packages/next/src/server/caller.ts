@@ -32,25 +32,33 @@ export async function identifyCaller(
   anonymous: AnonymousPolicy,
   check = true,
 ): Promise<CallerCheck> {
-  const caller = await knownCaller(core, req, anonymous)
-  if (!caller) return { ok: false, reason: 'unauthenticated' }
-  const issues = check ? callerIdentityIssues(caller.identity.id, caller.account) : null
-  return issues ? { ok: false, reason: 'invalid_input', issues } : { ok: true, ...caller }
+  return checkedCaller(await core.identify(req), core, req, anonymous, check)
 }
 
-async function knownCaller(
+/** The caller `identify` returned (or the anonymous one), checked: one step after the await. */
+function checkedCaller(
+  identity: Identity | null,
   core: MeteredNextCore,
   req: Request,
   anonymous: AnonymousPolicy,
-): Promise<KnownCaller | null> {
-  const identity = await core.identify(req)
-  if (identity) return { identity, account: accountOf(identity), anonymous: false }
-  if (anonymous !== 'ip') return null
-  const ip = core.clientIp(req)
-  // No address to meter by: treat as unauthenticated rather than pool every such caller together.
-  if (!ip) return null
-  const id = `ip:${ip}`
-  return { identity: { id }, account: id, anonymous: true }
+  check: boolean,
+): CallerCheck {
+  let account: string
+  let isAnonymous = false
+  if (identity) {
+    account = accountOf(identity)
+  } else {
+    const ip = anonymous === 'ip' ? core.clientIp(req) : null
+    // No address to meter by: treat as unauthenticated rather than pool every such caller together.
+    if (!ip) return { ok: false, reason: 'unauthenticated' }
+    account = `ip:${ip}`
+    identity = { id: account }
+    isAnonymous = true
+  }
+  const issues = check ? callerIdentityIssues(identity.id, account) : null
+  return issues
+    ? { ok: false, reason: 'invalid_input', issues }
+    : { ok: true, identity, account, anonymous: isAnonymous }
 }
 
 /** `identifyCaller` for a route: nobody is 401, a bad identity 400, an identify failure 500/503. */
@@ -62,7 +70,7 @@ export async function resolveCaller(
 ): Promise<Caller> {
   let caller: CallerCheck
   try {
-    caller = await identifyCaller(core, req, anonymous, check)
+    caller = checkedCaller(await core.identify(req), core, req, anonymous, check)
   } catch (error) {
     return { ok: false, response: core.problems.errorProblem(error, { onError: core.onError }) }
   }

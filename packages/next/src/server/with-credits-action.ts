@@ -7,7 +7,7 @@ import type {
   MeteredAction,
   WithCreditsActionOptions,
 } from './action-types.js'
-import { authorizeCall } from './authorize-call.js'
+import { authorizeCall, limitContextOf } from './authorize-call.js'
 import { type CallerCheck, identifyCaller } from './caller.js'
 import { createCharges } from './charges.js'
 import { createOutputHold, refuseShort } from './output-hold.js'
@@ -91,6 +91,7 @@ export function createWithCreditsAction(core: MeteredNextCore) {
         core,
         req,
         who,
+        limitContextOf(identity),
         options,
         typeof estimateFn === 'function' ? () => estimateFn(typedInput, { user: identity, account }) : null,
         hold.decide,

@@ -1,5 +1,5 @@
 import type { LimitResult } from '@metered/core'
-import { type AuthorizeStep, authorizeCall } from './authorize-call.js'
+import { type AuthorizeStep, authorizeCall, limitContextOf } from './authorize-call.js'
 import { resolveCaller } from './caller.js'
 import { createCharges } from './charges.js'
 import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
@@ -130,7 +130,7 @@ export function createWithCredits(core: MeteredNextCore) {
       const caller = await resolveCaller(core, req, anonymous, false)
       if (!caller.ok) return caller.response
       const { identity, account } = caller
-      const limitContext = { plan: identity.plan ?? null, role: identity.role ?? null }
+      const limitContext = limitContextOf(identity)
       const headers = headerWriter(limitContext, options.limitRules, limitKeyed)
       // no params schema and no params: nothing to await or check
       const params =
@@ -160,6 +160,7 @@ export function createWithCredits(core: MeteredNextCore) {
         core,
         req,
         caller,
+        limitContext,
         options,
         typeof estimateFn === 'function' ? () => estimateFn(req, { body: typedBody, user: identity, account }) : null,
         hold.decide,
