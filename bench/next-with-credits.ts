@@ -66,13 +66,12 @@ async function measure(name: string, upstreamMs: number, calls: number, inFlight
     await upstream(upstreamMs)
     return Response.json({ echo: body.prompt.length })
   }
-  const wrapped: Handler = metered.withCredits(
-    { feature: 'generate', price: 0.001, body: 'json' },
-    async (_req, ctx) => {
-      await upstream(upstreamMs)
-      return Response.json({ echo: (ctx.body as { prompt: string }).prompt.length })
-    },
-  )
+  const route = metered.withCredits({ feature: 'generate', price: 0.001, body: 'json' }, async (_req, ctx) => {
+    await upstream(upstreamMs)
+    return Response.json({ echo: (ctx.body as { prompt: string }).prompt.length })
+  })
+  // Called as a plain function, outside Next.js: no route context (params are then {}).
+  const wrapped: Handler = (req) => route(req, undefined as never)
   // warm up both paths (JIT, memory store maps)
   await run(bare, Math.min(2000, calls), pending, inFlight)
   await run(wrapped, Math.min(2000, calls), pending, inFlight)

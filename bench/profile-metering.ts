@@ -20,12 +20,14 @@ const start = performance.now()
 for (let i = 0; i < CALLS; i++) {
   const account = `user-${i % USERS}`
   if (MODE === 'next') {
+    // called as a plain function, outside Next.js: no route context (params are then {})
     const res = await wrapped(
       new Request('http://localhost/api/generate', {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-user': account },
         body: '{"prompt":"Write a haiku about metering."}',
       }),
+      undefined as never,
     )
     await res.arrayBuffer()
     await Promise.all(pending.splice(0))
