@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -53,6 +53,29 @@ export const CONFIG_VARS = [
   'NEXTAUTH_URL',
 ]
 
+const PACKAGES_DIR = path.resolve(APP_DIR, '../../packages')
+const STAMP = '.packages-built-at'
+
+/**
+ * Empties the e2e build directory when the packages were rebuilt since it was filled: Turbopack's
+ * cache does not notice a rebuilt workspace package, and would serve the app compiled against
+ * the old one.
+ */
+function dropStaleCache(dir: string): void {
+  let newest = 0
+  for (const pkg of readdirSync(PACKAGES_DIR)) {
+    const dist = path.join(PACKAGES_DIR, pkg, 'dist')
+    if (!existsSync(dist)) continue
+    for (const file of readdirSync(dist)) newest = Math.max(newest, statSync(path.join(dist, file)).mtimeMs)
+  }
+  const stamp = path.join(dir, STAMP)
+  const built = String(newest)
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === built) return
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(stamp, built)
+}
+
 /**
  * Starts the example with `next dev` on a free port: the development sign-in and checkout only
  * exist outside production builds (NODE_ENV is inlined at build time), which is what these tests
@@ -65,6 +88,7 @@ export async function startApp(options: StartAppOptions): Promise<AppServer> {
   // One build directory for every e2e server (they run one after another): the second server and
   // later runs start from Turbopack's cache instead of compiling every route again.
   const distDir = '.next-e2e'
+  dropStaleCache(path.join(APP_DIR, distDir))
   const env: NodeJS.ProcessEnv = { ...process.env }
   for (const name of CONFIG_VARS) delete env[name]
   Object.assign(env, {
