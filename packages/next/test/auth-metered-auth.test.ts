@@ -269,6 +269,62 @@ describe('meteredAuth: sessions', () => {
     expect(identityFromSession(session)?.id).toBe('usr_root')
   })
 
+  it('JWT strategy, a token minted before metered was installed: the first check records the profile and grants the signup credits, then stamps the token', async () => {
+    const t = setup({ signupCredits: 100, admins: ['root@example.com'] })
+    const old = { name: 'Alice', email: 'alice@example.com', picture: 'https://img/alice.png', sub: 'usr_alice' }
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => t.auth.callbacks.jwt({ token: { ...old } })))
+    for (const token of tokens) expect(token).toEqual({ ...old, id: 'usr_alice', role: 'user' })
+    expect(await t.stores.users.get('usr_alice')).toMatchObject({
+      id: 'usr_alice',
+      email: 'alice@example.com',
+      name: 'Alice',
+      image: 'https://img/alice.png',
+      role: 'user',
+    })
+    expect((await t.stores.ledger.balance('usr_alice')).available).toBe(100)
+    // the stamped token is not adopted again, and a later real sign-in grants nothing more
+    const reads: string[] = []
+    const get = t.stores.users.get.bind(t.stores.users)
+    t.stores.users.get = async (id) => {
+      reads.push(id)
+      return get(id)
+    }
+    expect(await t.auth.callbacks.jwt({ token: tokens[0]! })).toEqual(tokens[0])
+    expect(reads).toEqual([])
+    await t.signIn()
+    expect((await t.stores.ledger.balance('usr_alice')).available).toBe(100)
+    expect((await t.stores.users.logins('usr_alice')).logins).toHaveLength(1)
+    // an admin email is an admin from its first check
+    const root = await t.auth.callbacks.jwt({ token: { email: 'root@example.com', sub: 'usr_root' } })
+    expect(root).toMatchObject({ id: 'usr_root', role: 'admin' })
+    expect(await t.stores.users.get('usr_root')).toMatchObject({ role: 'admin' })
+    expect(t.errors).toEqual([])
+  })
+
+  it('JWT strategy, a token minted before metered and a store that fails: reported, left unstamped, nothing granted', async () => {
+    const stores = createMemoryStores()
+    const errors: unknown[] = []
+    let down = true
+    const users = {
+      ...stores.users,
+      upsert: async (p: Parameters<typeof stores.users.upsert>[0]) =>
+        down ? Promise.reject(new Error('db down')) : stores.users.upsert(p),
+    }
+    const auth = meteredAuth({
+      users,
+      metered: createMetered(stores),
+      signupCredits: 5,
+      onError: (e) => errors.push(e),
+    })
+    const first = await auth.callbacks.jwt({ token: { sub: 'usr_bob' } })
+    expect(first).toEqual({ sub: 'usr_bob' })
+    expect(errors).toHaveLength(1)
+    expect((await stores.ledger.balance('usr_bob')).available).toBe(0)
+    down = false
+    expect(await auth.callbacks.jwt({ token: first })).toEqual({ sub: 'usr_bob', id: 'usr_bob', role: 'user' })
+    expect((await stores.ledger.balance('usr_bob')).available).toBe(5)
+  })
+
   it('JWT strategy: an existing user’s stored role; update() refreshes it', async () => {
     const t = setup()
     await t.signIn()

@@ -21,6 +21,8 @@ function clip(value: string | null, max: number): string | null {
  *   user has no profile (signed in before metered was installed) records the profile and grants
  *   `signupCredits` at that check, once.
  * - `callbacks.jwt`: puts `id` and `role` in the token at sign-in; refreshes the role on `update`.
+ *   A token without metered's `id` (minted before metered was installed) records the profile and
+ *   grants `signupCredits` at its first check, once, then carries `id` and `role`.
  *
  * The session's role is for display; every admin check on the server reads the store.
  * @example
@@ -86,12 +88,14 @@ export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
    * next-auth extends such a session on use, so the next sign-in may never come: the profile and
    * the signup credits are recorded now (both idempotent; no login, none happened).
    */
-  async function adopt(user: AuthUserLike & { id: string }): Promise<void> {
+  async function adopt(user: AuthUserLike & { id: string }): Promise<boolean> {
     try {
       await users.upsert(profileOf(user))
       await grantSignup(user.id)
+      return true
     } catch (error) {
       report(error)
+      return false
     }
   }
 
@@ -168,6 +172,21 @@ export function meteredAuth(options: MeteredAuthOptions): MeteredAuth {
           return { ...token, id: withId.id, role: await roleAtSignIn(withId) }
         }
         const id = typeof token.id === 'string' ? token.id : null
+        const sub = typeof token.sub === 'string' && token.sub !== '' ? token.sub : null
+        if (id === null && sub !== null) {
+          // A token minted before metered was installed: it carries no id of ours, and the user
+          // may keep it for weeks without signing in again. Record the profile and the signup
+          // credits once, as for a database session, and stamp the token so it is not done again
+          // (next-auth writes the token back where it can set a cookie, e.g. /api/auth/session).
+          const stored = await storedUser(sub)
+          // a store failure (reported): left unstamped, so the next request tries again
+          if (stored === undefined) return token as typeof token & Partial<{ id: string; role: Role }>
+          if (stored === null && !(await adopt({ id: sub, ...tokenProfile(token) }))) {
+            return token as typeof token & Partial<{ id: string; role: Role }>
+          }
+          const role: Role = stored?.role ?? (isAdminEmail(textOf(token.email)) ? 'admin' : 'user')
+          return { ...token, id: sub, role }
+        }
         if (params.trigger === 'update' && id) {
           // The client asked for a fresh session (`update()`): pick up a role changed by an admin.
           const role = await storedRole(id)
@@ -192,4 +211,13 @@ function userStoreOf(options: MeteredAuthOptions, metered: MeteredAuthParts | nu
     throw new ValidationError([{ path: 'users', message: 'give a user store, or a metered instance with one' }])
   }
   return users
+}
+
+function textOf(value: unknown): string | null {
+  return typeof value === 'string' ? value : null
+}
+
+/** The profile fields a next-auth token carries (`picture` is the user's image). */
+function tokenProfile(token: Record<string, unknown>): Omit<AuthUserLike, 'id'> {
+  return { name: textOf(token.name), email: textOf(token.email), image: textOf(token.picture) }
 }
