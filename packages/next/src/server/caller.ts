@@ -1,6 +1,7 @@
 import type { ProblemIssue } from '@metered/core/http'
 import { callerIdentityIssues } from './caller-check.js'
 import { accountOf, type Identity } from './identify.js'
+import { nextControlFlow } from './next-control-flow.js'
 import type { AnonymousPolicy, LimitKeyOption, MeteredNextCore } from './types.js'
 
 /** Who is calling, once known: the identity, the account it is charged to, and how it was told. */
@@ -72,6 +73,8 @@ export async function resolveCaller(
   try {
     caller = checkedCaller(await core.identify(req), core, req, anonymous, check)
   } catch (error) {
+    // headers() in identify while Next prerenders a GET route: Next's signal that the route is dynamic
+    if (nextControlFlow(error)) throw error
     return { ok: false, response: core.problems.errorProblem(error, { onError: core.onError }) }
   }
   if (caller.ok) return caller

@@ -10,23 +10,13 @@ import type {
 import { authorizeCall, limitContextOf } from './authorize-call.js'
 import { type CallerCheck, identifyCaller } from './caller.js'
 import { createCharges } from './charges.js'
+import { nextControlFlow } from './next-control-flow.js'
 import { createOutputHold, refuseShort } from './output-hold.js'
 import { unpricedModelError } from './prices.js'
 import { type StandardSchemaLike, validate } from './schema.js'
 import { createSettlement } from './settlement.js'
 import type { BodyOf, MeteredNextCore } from './types.js'
 import { isUpstreamError } from './upstream-error.js'
-
-/**
- * Errors Next throws on purpose inside a Server Action (`redirect()`, `notFound()`, dynamic usage):
- * they carry a `digest` Next reads, and must reach Next unchanged.
- */
-function nextControlFlow(error: unknown): 'redirect' | 'other' | null {
-  const digest = (error as { digest?: unknown } | null)?.digest
-  if (typeof digest !== 'string') return null
-  if (digest.startsWith('NEXT_REDIRECT')) return 'redirect'
-  return digest.startsWith('NEXT_') || digest === 'DYNAMIC_SERVER_USAGE' ? 'other' : null
-}
 
 /** The `withCreditsAction` wrapper of one `createMeteredNext` instance. */
 export function createWithCreditsAction(core: MeteredNextCore) {

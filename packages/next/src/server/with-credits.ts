@@ -4,6 +4,7 @@ import { resolveCaller } from './caller.js'
 import { createCharges } from './charges.js'
 import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
 import { meterBody } from './metered-body.js'
+import { nextControlFlow } from './next-control-flow.js'
 import { type CallHold, createOutputHold, refuseShort } from './output-hold.js'
 import { type ParamsOf, type ParamsOption, type RouteParamsOf, resolveParams } from './params.js'
 import { unpricedModelError } from './prices.js'
@@ -259,6 +260,13 @@ export function createWithCredits(core: MeteredNextCore) {
       try {
         res = await handler(req, ctx)
       } catch (error) {
+        const flow = nextControlFlow(error)
+        if (flow) {
+          // A redirect is how a handler that did its work sends the caller on: it is charged.
+          core.after(settlement.finish(flow === 'redirect' ? 'ok' : 'error'))
+          abort.dispose()
+          throw error
+        }
         return failure(req.signal.aborted || abort.signal.aborted ? 'aborted' : 'error', error)
       }
 

@@ -2,6 +2,7 @@ import type { LimitResult } from '@metered/core'
 import { limitKeyFor, resolveCaller } from './caller.js'
 import { callerIssues } from './caller-issues.js'
 import { createHeaderWriter } from './header-writer.js'
+import { nextControlFlow } from './next-control-flow.js'
 import { limitRefusalResponse } from './refusal.js'
 import { linkedAbort } from './signals.js'
 import type {
@@ -61,6 +62,7 @@ export function createWithRateLimit(core: MeteredNextCore) {
             : null,
         ])
       } catch (error) {
+        if (nextControlFlow(error)) throw error
         // The key and the account come from the caller (user id, IP, or the app's function of the
         // request): one the stores refuse is the client's 400. Anything else stays a 500 or 503.
         const issues = callerIssues(error)
@@ -84,6 +86,7 @@ export function createWithRateLimit(core: MeteredNextCore) {
       try {
         res = await handler(req, ctx)
       } catch (error) {
+        if (nextControlFlow(error)) throw error
         return errorProblem(error, { onError: core.onError, headers: headers.write(new Headers(), available, limit) })
       } finally {
         abort.dispose()
