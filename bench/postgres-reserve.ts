@@ -15,15 +15,13 @@
 //   AB_BEFORE=/path/to/other/checkout/packages node --import tsx bench/postgres-reserve.ts
 //   DATABASE_URL=postgres://...  BENCH_SECONDS=5 (per measurement)  BENCH_ROUNDS=3  BENCH_CONNECTIONS=16
 
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createPostgresStores, migrate } from '@metered/postgres'
-import { findPostgresBinDir, type PostgresServer, spawnPostgresServer } from '@metered/tooling'
+import { type PostgresServer, spawnPostgresServer } from '@metered/tooling'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { pgbench } from './pgbench.js'
 import { check, writeResult } from './result.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
@@ -31,21 +29,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16)
 const BIG = 1_000_000_000_000 // never runs out: every call is admitted, the same work each time
 const HOLD_TTL_MS = 3_600_000 // no hold expires during the run, so housekeeping never runs
-
-/** Runs `script` with pgbench for `seconds`; returns script runs per second. */
-function pgbench(url: string, script: string, seconds: number): number {
-  const dir = mkdtempSync(path.join(tmpdir(), 'metered-pgbench-'))
-  const file = path.join(dir, 'reserve.sql')
-  writeFileSync(file, script)
-  const bin = path.join(findPostgresBinDir(), 'pgbench')
-  const out = execFileSync(bin, ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(seconds), '-f', file, url], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const tps = /tps = ([0-9.]+) \(without initial connection time\)/.exec(out)
-  if (!tps) throw new Error(`could not read pgbench's tps from:\n${out}`)
-  return Number(tps[1])
-}
 
 const WORK_RUNS = 1000
 
@@ -157,7 +140,8 @@ async function main() {
       }
     }
 
-    for (const b of builds) for (const w of Object.values(workloads)) pgbench(url, script(w, b.schema, account.hot), 1)
+    for (const b of builds)
+      for (const w of Object.values(workloads)) pgbench(url, script(w, b.schema, account.hot), 1, CONNECTIONS)
 
     const runs = new Map<string, number[]>()
     for (let round = 0; round < ROUNDS; round++) {
@@ -166,7 +150,7 @@ async function main() {
         for (const [where, a] of Object.entries(account)) {
           for (const b of order) {
             const key = `${b.name}|${workload}|${where}`
-            runs.set(key, [...(runs.get(key) ?? []), pgbench(url, script(calls, b.schema, a), SECONDS)])
+            runs.set(key, [...(runs.get(key) ?? []), pgbench(url, script(calls, b.schema, a), SECONDS, CONNECTIONS)])
           }
         }
       }

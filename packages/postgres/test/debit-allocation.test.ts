@@ -31,6 +31,19 @@ describe.each(backends)('postgres ($name): debits take from the grants later', (
     }
     return { ...open.stores, clock, rows }
   }
+  type Started = Awaited<ReturnType<typeof start>>
+  /** A trial of 100 that expires in an hour, then 100 paid, then a debit of 30 (from the trial). */
+  const trialPaidThenDebit = async (ledger: Started['ledger'], clock: Started['clock']) => {
+    await ledger.grant({
+      account: 'u',
+      amount: 100,
+      source: 'trial',
+      expiresAt: clock.now() + 3_600_000,
+      idempotencyKey: 't',
+    })
+    await ledger.grant({ account: 'u', amount: 100, source: 'paid', idempotencyKey: 'p' })
+    await ledger.debit({ account: 'u', amount: 30, reason: 'chat' })
+  }
 
   it('a debit leaves every grant row untouched and counts its units on the account', async () => {
     const { ledger, rows } = await start()
@@ -52,15 +65,7 @@ describe.each(backends)('postgres ($name): debits take from the grants later', (
 
   it('units debited before a grant expired came from it: only the rest expires', async () => {
     const { ledger, clock, rows } = await start()
-    await ledger.grant({
-      account: 'u',
-      amount: 100,
-      source: 'trial',
-      expiresAt: clock.now() + 3_600_000,
-      idempotencyKey: 't',
-    })
-    await ledger.grant({ account: 'u', amount: 100, source: 'paid', idempotencyKey: 'p' })
-    await ledger.debit({ account: 'u', amount: 30, reason: 'chat' })
+    await trialPaidThenDebit(ledger, clock)
     expect((await ledger.balance('u')).grants.map((g) => [g.source, g.remaining])).toEqual([
       ['trial', 70],
       ['paid', 100],
@@ -133,15 +138,7 @@ describe.each(backends)('postgres ($name): debits take from the grants later', (
 
   it('a hold that takes the slow path after debits gives them their grants once, before housekeeping', async () => {
     const { ledger, clock, rows } = await start()
-    await ledger.grant({
-      account: 'u',
-      amount: 100,
-      source: 'trial',
-      expiresAt: clock.now() + 3_600_000,
-      idempotencyKey: 't',
-    })
-    await ledger.grant({ account: 'u', amount: 100, source: 'paid', idempotencyKey: 'p' })
-    await ledger.debit({ account: 'u', amount: 30, reason: 'chat' })
+    await trialPaidThenDebit(ledger, clock)
     expect(await rows.unallocated('u')).toBe(30)
     clock.advance(2 * 3_600_000)
     // housekeeping is due, so the reserve locks through _open, which allocates the 30 first
