@@ -5,7 +5,7 @@
 //   K=next,bare,core  R=chunks per path (300)  CH=calls per chunk (200)
 // Both checkouts must be built (`pnpm build`). Prints mean and median CPU µs per call.
 import { fileURLToPath } from 'node:url'
-import { loadWrapperApp } from './wrapper-app.mjs'
+import { loadWrapperApp } from './memory-app.mjs'
 
 const A = process.env.AB_BEFORE
 if (!A) throw new Error('AB_BEFORE: the packages directory of the build to compare against')

@@ -15,7 +15,7 @@
 // per-round ratios are reported, which holds up on a shared, noisy machine. Every call's after()
 // work (settle + usage event) is awaited inside the measurement, so nothing is left out.
 
-import { memoryMeteredNext, USERS } from './memory-next.js'
+import { memoryMeteredNext, USERS } from './memory-app.mjs'
 import { check, writeResult } from './result.js'
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2_000)

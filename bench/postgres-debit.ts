@@ -14,14 +14,11 @@
 //   BENCH_SECONDS=10 (per measurement), BENCH_CONNECTIONS=16
 //   PGBOUNCER_URL=postgres://... adds ledger.debit through that pooler (transaction mode) to the rows
 
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { createPostgresStores, migrate } from '@metered/postgres'
-import { findPostgresBinDir, type PostgresServer, spawnPostgresServer } from '@metered/tooling'
+import { type PostgresServer, spawnPostgresServer } from '@metered/tooling'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import { pgbench } from './pgbench.js'
 import { check, writeResult } from './result.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -52,19 +49,10 @@ async function measure(debit: Debit): Promise<number> {
   return done / ((performance.now() - start) / 1000)
 }
 
-function pgbench(url: string, script: string): number {
-  const dir = mkdtempSync(path.join(tmpdir(), 'metered-pgbench-'))
-  const file = path.join(dir, 'debit.sql')
-  writeFileSync(file, script)
-  const bin = path.join(findPostgresBinDir(), 'pgbench')
-  execFileSync(bin, ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', '1', '-f', file, url], { stdio: 'pipe' })
-  const out = execFileSync(bin, ['-n', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-f', file, url], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const tps = /tps = ([0-9.]+) \(without initial connection time\)/.exec(out)
-  if (!tps) throw new Error(`could not read pgbench's tps from:\n${out}`)
-  return Number(tps[1])
+/** pgbench on `script` for a second, then for SECONDS: runs per second. */
+function pgbenchWarm(url: string, script: string): number {
+  pgbench(url, script, 1, CONNECTIONS)
+  return pgbench(url, script, SECONDS, CONNECTIONS)
 }
 
 async function main() {
@@ -151,8 +139,8 @@ async function main() {
     const update = (id: string) =>
       `UPDATE ${schema}.ref_balances SET balance = balance - 1 WHERE id = ${id} AND balance >= 1;\n`
     const ceiling = {
-      distinct: pgbench(url, `\\set aid :client_id + 2\n${update(':aid')}`),
-      hot: pgbench(url, update('1')),
+      distinct: pgbenchWarm(url, `\\set aid :client_id + 2\n${update(':aid')}`),
+      hot: pgbenchWarm(url, update('1')),
     }
 
     // The issue's ceiling: a debit that records its entry, in one statement (two rows written).
@@ -160,8 +148,8 @@ async function main() {
       `WITH a AS (UPDATE ${schema}.ref_balances SET balance = balance - 1 WHERE id = ${id} AND balance >= 1 RETURNING id)
         INSERT INTO ${schema}.ref_entries (account, amount, reason) SELECT id, -1, 'bench' FROM a`
     const twoRows = {
-      distinct: pgbench(url, `\\set aid :client_id + 2\n${debitEntry(':aid')};\n`),
-      hot: pgbench(url, `${debitEntry('1')};\n`),
+      distinct: pgbenchWarm(url, `\\set aid :client_id + 2\n${debitEntry(':aid')};\n`),
+      hot: pgbenchWarm(url, `${debitEntry('1')};\n`),
     }
     // The same statement sent by Node.js through the same pool: what any Node.js client can reach.
     const nodeTwoRows = {
@@ -171,8 +159,8 @@ async function main() {
 
     const fn = (account: string) => `SELECT "${schema}".debit(${account}, 1, 'bench', NULL, NULL, NULL, NULL);\n`
     const server = {
-      distinct: pgbench(url, fn(`'${schema}:acct:' || :client_id`)),
-      hot: pgbench(url, fn(`'${hot}'`)),
+      distinct: pgbenchWarm(url, fn(`'${schema}:acct:' || :client_id`)),
+      hot: pgbenchWarm(url, fn(`'${hot}'`)),
     }
     const clientCeiling = await measure(() => sql`SELECT 1`.execute(db))
 

@@ -5,7 +5,7 @@
 // mode: 'core' (authorize + ticket.settle by hand, the default), 'next' (withCredits) or 'debit'
 // (authorize with a fixed price). Open the .cpuprofile in Chrome DevTools or speedscope.
 
-import { memoryMeteredNext, USERS } from './memory-next.js'
+import { memoryMeteredNext, USERS } from './memory-app.mjs'
 
 const CALLS = Number(process.argv[2] ?? 200_000)
 const MODE = process.argv[3] ?? 'core'

@@ -12,7 +12,7 @@ import { Session } from 'node:inspector/promises'
 import path from 'node:path'
 import { PerformanceObserver } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
-import { loadWrapperApp } from './wrapper-app.mjs'
+import { loadWrapperApp } from './memory-app.mjs'
 
 const CALLS = 20_000
 

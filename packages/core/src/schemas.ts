@@ -150,7 +150,7 @@ export const reserveInputSchema = /* @__PURE__ */ lazily(() =>
  * built from its output without another check. The feature has the usage event's name rule (it
  * is also the hold's reason) and the user id the usage event's; rule names as the limiter's.
  */
-const authorizeShape = () => ({
+export const authorizeShape = () => ({
   account: id(),
   feature: ruleName(),
   price: z.optional(z.unknown()),
@@ -165,59 +165,9 @@ const authorizeShape = () => ({
   ttl: z.optional(duration()),
   metadata: z.optional(metadata()),
 })
-type AuthorizeShape = ReturnType<typeof authorizeShape>
+export type AuthorizeShape = ReturnType<typeof authorizeShape>
 
 export const authorizeInputSchema = /* @__PURE__ */ lazily(() => z.strictObject(authorizeShape()))
-
-/** One bit per field of the authorize input; account and feature are required. */
-const AUTHORIZE_FIELDS = /* @__PURE__ */ lazyValue(() => {
-  const bits = new Map<string, number>()
-  for (const [i, key] of Object.keys(authorizeShape()).entries()) bits.set(key, 1 << i)
-  return { bits, required: bits.get('account')! | bits.get('feature')! }
-})
-const authorizeBySet = new Map<number, z.ZodMiniObject>()
-const MAX_FIELD_SETS = 128
-
-/**
- * `parse(authorizeInputSchema, input)`, with zod shown only the fields the input has: an object
- * check visits every field of its shape, absent ones too, and authorize runs on every metered
- * call with a few of its thirteen fields. One strict schema per set of fields present, made on
- * first use (apps call with a handful of sets). Anything else (a field the shape does not have, a
- * required one missing, not a plain object) goes to the whole schema, which refuses it in full.
- */
-export function parseAuthorizeInput(input: unknown): z.output<typeof authorizeInputSchema> {
-  if (typeof input === 'object' && input !== null && Object.getPrototypeOf(input) === Object.prototype) {
-    const { bits, required } = AUTHORIZE_FIELDS()
-    let set = 0
-    for (const key in input) {
-      const bit = bits.get(key)
-      if (bit === undefined) {
-        set = -1
-        break
-      }
-      set |= bit
-    }
-    if (set !== -1 && (set & required) === required) {
-      let schema = authorizeBySet.get(set)
-      if (!schema) {
-        const shape = authorizeShape()
-        const picked = Object.fromEntries(Object.entries(shape).filter(([key]) => (set & bits.get(key)!) !== 0))
-        schema = z.strictObject(picked)
-        if (authorizeBySet.size < MAX_FIELD_SETS) authorizeBySet.set(set, schema)
-      }
-      return parse(schema, input, 'authorize') as z.output<z.ZodMiniObject<AuthorizeShape, z.core.$strict>>
-    }
-  }
-  return parse(authorizeInputSchema, input, 'authorize')
-}
-
-function lazyValue<T>(make: () => T): () => T {
-  let value: T | undefined
-  return () => {
-    value ??= make()
-    return value
-  }
-}
 
 export const settleInputSchema = /* @__PURE__ */ lazily(() =>
   z.strictObject({

@@ -18,19 +18,21 @@ describe('postgres: migrations', () => {
 
   it('applies every version once; a second run applies nothing', async () => {
     const t = await db()
-    expect(await migrate(t.db, { schema: t.schema })).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9], version: 9 })
-    expect(await migrate(t.db, { schema: t.schema })).toEqual({ applied: [], version: 9 })
+    expect(await migrate(t.db, { schema: t.schema })).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], version: 10 })
+    expect(await migrate(t.db, { schema: t.schema })).toEqual({ applied: [], version: 10 })
     const { rows } = await sql<{ version: number }>`
       SELECT version FROM ${sql.raw(`"${t.schema}"`)}.migrations ORDER BY version`.execute(t.db)
-    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
   })
 
   it('runs safely from 6 pools at once: one applies, the others find it done, the store works', async () => {
     const schema = uniqueName('mc')
     const pools = await Promise.all(Array.from({ length: 6 }, () => db({ schema })))
     const results = await Promise.all(pools.map((t) => migrate(t.db, { schema })))
-    expect(results.filter((r) => r.applied.length > 0)).toEqual([{ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9], version: 9 }])
-    expect(results.every((r) => r.version === 9)).toBe(true)
+    expect(results.filter((r) => r.applied.length > 0)).toEqual([
+      { applied: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], version: 10 },
+    ])
+    expect(results.every((r) => r.version === 10)).toBe(true)
     const { ledger } = createPostgresStores((pools[0] as PgTestDb).db, { schema })
     await ledger.grant({ account: 'a', amount: 5, source: 's', idempotencyKey: 'k' })
     expect((await ledger.balance('a')).available).toBe(5)

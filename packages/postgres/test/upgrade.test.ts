@@ -36,7 +36,7 @@ async function revokeV4(
   return rows[0]?.r ?? {}
 }
 
-// 0.1 databases exist: versions 5 to 9 must upgrade them in place, with their open holds, stored
+// 0.1 databases exist: versions 5 to 10 must upgrade them in place, with their open holds, stored
 // idempotent results and balances intact, and give the same schema as a fresh install.
 describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backend) => {
   const openFresh = openPerTest(backend)
@@ -59,8 +59,8 @@ describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backen
     await ledger.release({ holdId: releasedEarly.hold.id })
 
     const result = await migrate(db, { schema })
-    expect(result.applied).toEqual([5, 6, 7, 8, 9])
-    expect(result.version).toBe(9)
+    expect(result.applied).toEqual([5, 6, 7, 8, 9, 10])
+    expect(result.version).toBe(10)
 
     // A released hold frees its key, for holds placed by 0.1 too: released before the upgrade,
     // or released after it.
@@ -100,8 +100,49 @@ describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backen
     const fresh = `${schema}_fresh`
     await installSchemaV4(db, schema)
     await migrate(db, { schema })
-    expect(await migrate(db, { schema: fresh })).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9], version: 9 })
+    expect(await migrate(db, { schema: fresh })).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], version: 10 })
     expect(await shape(db, schema)).toEqual(await shape(db, fresh))
+  })
+})
+
+// Version 9's one-argument _allocate, which read the account's unallocated units itself.
+const allocateV9 = (s: string) => `CREATE FUNCTION ${s}._allocate(p_account text) RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+  DECLARE v_units bigint; v_taken bigint;
+  BEGIN
+    SELECT unallocated INTO v_units FROM ${s}.accounts WHERE account = p_account;
+    IF v_units > 0 THEN
+      SELECT taken INTO v_taken FROM ${s}._take(p_account, v_units, '-infinity', false);
+      IF v_taken <> v_units THEN
+        RAISE EXCEPTION 'cached available disagrees with the grants' USING ERRCODE = 'MT500';
+      END IF;
+      UPDATE ${s}.accounts SET unallocated = 0 WHERE account = p_account;
+    END IF;
+  END $$`
+
+describe.each(backends)('postgres ($name): upgrade from version 9', (backend) => {
+  const openFresh = openPerTest(backend)
+
+  it('drops the one-argument _allocate and gives the debits before the upgrade their grants', async () => {
+    const { db, schema } = await openFresh({ migrate: false })
+    const fresh = `${schema}_fresh`
+    await migrate(db, { schema })
+    const { ledger } = createPostgresStores(db, { schema, clock: createManualClock() })
+    await ledger.grant({ account: 'a', amount: 10, source: 'first', priority: 5, idempotencyKey: 'f' })
+    await ledger.grant({ account: 'a', amount: 100, source: 'second', idempotencyKey: 's' })
+    await ledger.debit({ account: 'a', amount: 8, reason: 'chat' })
+    // back to version 9 as far as version 10 changed it: its _allocate, and no record of 10
+    await sql.raw(allocateV9(`"${schema}"`)).execute(db)
+    await sql`DELETE FROM ${sql.id(schema)}.migrations WHERE version = 10`.execute(db)
+
+    expect(await migrate(db, { schema })).toEqual({ applied: [10], version: 10 })
+    await migrate(db, { schema: fresh })
+    expect(await shape(db, schema)).toEqual(await shape(db, fresh))
+    const hold = await ledger.reserve({ account: 'a', amount: 5, ttl: '10 m', reason: 'gen' })
+    expect(hold).toMatchObject({ ok: true, available: 97 })
+    expect((await ledger.balance('a')).grants.map((g) => [g.source, g.remaining])).toEqual([['second', 97]])
+    expect((await ledger.verify('a')).ok).toBe(true)
   })
 })
 

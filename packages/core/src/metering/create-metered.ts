@@ -1,3 +1,4 @@
+import { createAuthorizeInputParser } from '../authorize-input-parser.js'
 import { systemClock } from '../clock.js'
 import { driverOf } from '../driver-of.js'
 import { toMs } from '../duration.js'
@@ -11,7 +12,6 @@ import type { LimitOptions, LimitResult } from '../limiter/limiter-types.js'
 import { createCredits } from '../pricing/credits.js'
 import { ceil, mul, rational } from '../pricing/rational.js'
 import type { MeteredUsage } from '../pricing/types.js'
-import { parseAuthorizeInput } from '../schemas.js'
 import type { UsageDriver } from '../usage/usage-driver.js'
 import { checkedUsageField } from '../usage/usage-field.js'
 import { createAllowanceGranter } from './allowances.js'
@@ -49,6 +49,7 @@ export function createMetered(options: MeteredOptions): Metered {
   const pricing = options.pricing ?? {}
   const upc = rational(credits.unitsPerCredit)
   const limiter = options.limiter ?? null
+  const parseAuthorizeInput = createAuthorizeInputParser()
 
   function emit(event: MeteredEvent) {
     if (!options.onEvent) return

@@ -117,7 +117,7 @@ export const ledgerCore = (s: string): string[] => [
         SELECT next_check, unallocated INTO v_next, v_unallocated FROM ${s}.accounts WHERE account = p_account FOR UPDATE;
       END IF;
       IF v_unallocated > 0 THEN
-        PERFORM ${s}._allocate(p_account);
+        PERFORM ${s}._allocate(p_account, v_unallocated);
       END IF;
       v_now := ${s}._now(p_now_ms);
       IF v_next <= v_now THEN
@@ -180,20 +180,19 @@ export const ledgerCore = (s: string): string[] => [
   // between (everything else that touches grants comes through here first), and every live grant
   // with units left was unexpired when each of those debits ran (a debit needs next_check ahead
   // of its time, or housekeeping first), so taking the sum now, ignoring expiry, takes from the
-  // same grants as taking each debit when it ran. The caller holds the account lock.
-  `CREATE OR REPLACE FUNCTION ${s}._allocate(p_account text) RETURNS void
+  // same grants as taking each debit when it ran. The caller holds the account lock and passes
+  // p_units, the account's unallocated as the statement that locked it read it, and calls only
+  // when it is above zero.
+  `CREATE OR REPLACE FUNCTION ${s}._allocate(p_account text, p_units bigint) RETURNS void
     LANGUAGE plpgsql
     AS $$
-    DECLARE v_units bigint; v_taken bigint;
+    DECLARE v_taken bigint;
     BEGIN
-      SELECT unallocated INTO v_units FROM ${s}.accounts WHERE account = p_account;
-      IF v_units > 0 THEN
-        SELECT taken INTO v_taken FROM ${s}._take(p_account, v_units, '-infinity', false);
-        IF v_taken <> v_units THEN
-          RAISE EXCEPTION 'cached available disagrees with the grants' USING ERRCODE = 'MT500';
-        END IF;
-        UPDATE ${s}.accounts SET unallocated = 0 WHERE account = p_account;
+      SELECT taken INTO v_taken FROM ${s}._take(p_account, p_units, '-infinity', false);
+      IF v_taken <> p_units THEN
+        RAISE EXCEPTION 'cached available disagrees with the grants' USING ERRCODE = 'MT500';
       END IF;
+      UPDATE ${s}.accounts SET unallocated = unallocated - p_units WHERE account = p_account;
     END $$`,
 
   // The slow path to the account lock for operations that spend, after their one-statement fast

@@ -17,23 +17,28 @@ const idemCheck = (s: string) =>
  * Lock the account and take p_amount from its cached available. Fast path: one conditional
  * UPDATE (the row exists, nothing can have expired, there is enough), like pgbench's debit.
  * Otherwise the slow path. Sets v_now, v_ok (taken) and v_avail (available after).
- * `unallocated`: the units are also added to accounts.unallocated, for _allocate to take from the
- * grants later (debit); otherwise the caller takes them from the grants itself.
+ * `debit`: the units are also added to accounts.unallocated, for _allocate to take from the
+ * grants later. `reserve`: the caller takes the units from the grants itself, after the units of
+ * the debits before it; sets v_unallocated to those units as the locking UPDATE returned them
+ * (0 after the slow path, whose _open has allocated them), so nobody reads them again.
  */
-const lockSpend = (s: string, unallocated = false) => `
+const lockSpend = (s: string, op: 'debit' | 'reserve') => {
+  const debit = op === 'debit'
+  return `
       v_now := ${s}._now(p_now_ms);
-      UPDATE ${s}.accounts a SET available = a.available - p_amount${unallocated ? ', unallocated = a.unallocated + p_amount' : ''}
+      UPDATE ${s}.accounts a SET available = a.available - p_amount${debit ? ', unallocated = a.unallocated + p_amount' : ''}
       WHERE a.account = p_account AND a.next_check > v_now AND a.available >= p_amount
-      RETURNING a.available INTO v_avail;
+      RETURNING a.available${debit ? ' INTO v_avail' : ', a.unallocated INTO v_avail, v_unallocated'};
       v_ok := FOUND;
       IF NOT v_ok THEN
         SELECT l.at, l.ok, l.available INTO v_now, v_ok, v_avail FROM ${s}._lock_spend_slow(p_account, p_amount, p_now_ms) l;${
-          unallocated
+          debit
             ? `
         IF v_ok THEN
           UPDATE ${s}.accounts SET unallocated = unallocated + p_amount WHERE account = p_account;
         END IF;`
-            : ''
+            : `
+        v_unallocated := 0;`
         }
       END IF;
       IF p_key IS NOT NULL THEN
@@ -41,7 +46,7 @@ const lockSpend = (s: string, unallocated = false) => `
         ${idemCheck(s)};
         IF FOUND THEN
           IF v_ok THEN
-            UPDATE ${s}.accounts SET available = available + p_amount${unallocated ? ', unallocated = unallocated - p_amount' : ''}
+            UPDATE ${s}.accounts SET available = available + p_amount${debit ? ', unallocated = unallocated - p_amount' : ''}
             WHERE account = p_account;
           END IF;
           RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result);
@@ -50,6 +55,7 @@ const lockSpend = (s: string, unallocated = false) => `
       IF NOT v_ok THEN
         RETURN jsonb_build_object('ok', false, 'reason', 'insufficient_credits', 'available', v_avail, 'required', p_amount);
       END IF;`
+}
 
 export const ledgerOps = (s: string): string[] => [
   `CREATE OR REPLACE FUNCTION ${s}.grant_credits(p_account text, p_amount bigint, p_source text,
@@ -103,7 +109,7 @@ export const ledgerOps = (s: string): string[] => [
       END IF;
       -- Two rows, the account and the entry: the grants the units come from are worked out by the
       -- next operation that needs them (_allocate).
-${lockSpend(s, true)}
+${lockSpend(s, 'debit')}
       INSERT INTO ${s}.entries (account, type, amount, grant_id, hold_id, reason, metadata, created_at)
       VALUES (p_account, 'debit', -p_amount, NULL, NULL, p_reason, p_metadata, v_now)
       RETURNING id INTO v_eid;
@@ -117,14 +123,16 @@ ${lockSpend(s, true)}
       p_key text, p_fp text, p_metadata jsonb, p_now_ms bigint)
     RETURNS jsonb LANGUAGE plpgsql
     AS $$
-    DECLARE v_now timestamptz; v_ok boolean; v_avail bigint; v_take record; v_hold ${s}.holds; v_res jsonb; v_idem record;
+    DECLARE v_now timestamptz; v_ok boolean; v_avail bigint; v_unallocated bigint; v_take record; v_hold ${s}.holds; v_res jsonb; v_idem record;
     BEGIN
       IF p_key IS NOT NULL THEN
         ${idemCheck(s)};
         IF FOUND THEN RETURN ${s}._replay(p_fp, v_idem.fingerprint, v_idem.result); END IF;
       END IF;
-${lockSpend(s)}
-      PERFORM ${s}._allocate(p_account);
+${lockSpend(s, 'reserve')}
+      IF v_unallocated > 0 THEN
+        PERFORM ${s}._allocate(p_account, v_unallocated);
+      END IF;
       SELECT * INTO v_take FROM ${s}._take(p_account, p_amount, v_now, false);
       IF v_take.taken <> p_amount THEN
         RAISE EXCEPTION 'cached available disagrees with the grants' USING ERRCODE = 'MT500';

@@ -9,6 +9,7 @@ import { releaseFreesKey } from './006-release-frees-key.js'
 import { keysPerAccount } from './007-keys-per-account.js'
 import { usageDaily } from './008-usage-daily.js'
 import { allocateLater } from './009-debits-allocate-later.js'
+import { allocateGivenUnits } from './010-allocate-given-units.js'
 
 export interface Migration {
   version: number
@@ -55,5 +56,10 @@ export const migrations: Migration[] = [
     version: 9,
     name: 'debits take from the grants later',
     statements: (s) => [...allocateLater(s), ...functions(s)],
+  },
+  {
+    version: 10,
+    name: 'reserve allocates the debits before it only when there are some',
+    statements: (s) => [...allocateGivenUnits(s), ...functions(s)],
   },
 ]
