@@ -170,7 +170,10 @@ export function createLimiter(options: LimiterOptions): Limiter {
   }
 
   /** Runs `decide` on the store, and on failure applies the policy. Never throws. */
-  function withPolicy(request: ConsumeRequest, decide: (target: LimiterStore) => Promise<LimitResult>): Promise<LimitResult> {
+  function withPolicy(
+    request: ConsumeRequest,
+    decide: (target: LimiterStore) => Promise<LimitResult>,
+  ): Promise<LimitResult> {
     let decided: Promise<LimitResult>
     try {
       decided = decide(store)
@@ -206,7 +209,9 @@ export function createLimiter(options: LimiterOptions): Limiter {
       } catch (error) {
         return Promise.reject(error)
       }
-      return withPolicy(request, (target) => consume(target, request, (result) => summarise(ruleResults(result, request))))
+      return withPolicy(request, (target) =>
+        consume(target, request, (result) => summarise(ruleResults(result, request))),
+      )
     },
 
     async peek(key, opts = {}) {
