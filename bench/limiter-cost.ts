@@ -15,6 +15,7 @@ import { spawnRedisServer } from '@metered/tooling'
 import { Redis as IoRedis } from 'ioredis'
 import { RateLimiterRedis } from 'rate-limiter-flexible'
 import { LIMITER_CONSUME_LUA } from '../packages/redis/src/lua/limiter-consume.js'
+import { LIMITER_FIXED_LUA } from '../packages/redis/src/lua/limiter-single.js'
 import { check, writeResult } from './result.js'
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 60_000)
@@ -61,8 +62,11 @@ async function main(): Promise<void> {
     const limiter = createLimiter({ store, rules: { m: minute }, timeout: '10 s' })
     const flexible = new RateLimiterRedis({ storeClient: io, points: BIG, duration: 60, keyPrefix: 'flex' })
     const empty = (await io.script('LOAD', 'return 1')) as string
-    const script = (await io.script('LOAD', LIMITER_CONSUME_LUA)) as string
-    const args = ['', '0', '0', 'f', String(BIG), '60000', '0', '1']
+    // what limit() with one fixed window sends, and the generic script that several rules use
+    const fixed = (await io.script('LOAD', LIMITER_FIXED_LUA)) as string
+    const fixedArgs = ['', String(BIG), '60000', '1', '0']
+    const generic = (await io.script('LOAD', LIMITER_CONSUME_LUA)) as string
+    const genericArgs = ['', '0', '0', 'f', String(BIG), '60000', '0', '1']
     const calls: Array<[string, Call]> = [
       [
         'metered limit(), one fixed window',
@@ -75,7 +79,8 @@ async function main(): Promise<void> {
           check(r.allowed, `store.consume(${k}) refused`)
         },
       ],
-      ['the same script by hand (ioredis evalsha)', (k) => io.evalsha(script, 1, `cost:rl:{${k}}:m`, ...args)],
+      ['the same script by hand (ioredis evalsha)', (k) => io.evalsha(fixed, 1, `cost:rl:{${k}}:m`, ...fixedArgs)],
+      ['the multi-rule script, one rule, by hand', (k) => io.evalsha(generic, 1, `cost:rl:{${k}}:m`, ...genericArgs)],
       ['rate-limiter-flexible consume()', (k) => flexible.consume(k)],
       ['floor: an empty script (evalsha)', (k) => io.evalsha(empty, 1, k)],
       ['floor: GET', (k) => io.get(k)],

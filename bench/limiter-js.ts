@@ -8,8 +8,8 @@ import { createRedisStores, fromIoredis } from '@metered/redis'
 import { check } from './result.js'
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 300_000)
-// what the limiter script answers for one admitted rule: allowed, now, then allowed, remaining, reset, retryAfter
-const reply = [1, 1_700_000_000_000, 1, 999_999_999, 1_700_000_060_000, 0]
+// what the one-rule limiter script answers for an admitted call: allowed, now, remaining, reset, retryAfter
+const reply = [1, 1_700_000_000_000, 999_999_999, 1_700_000_060_000, 0]
 const client = { evalsha: async () => reply, eval: async () => reply }
 const store = createRedisStores(fromIoredis(client), { prefix: 'js:' }).limiterStore
 const minute = fixedWindow({ limit: 1e9, window: '1 m' })

@@ -4,10 +4,21 @@ import type { RedisScriptClient } from './client.js'
 import { limiterKey } from './keys.js'
 import { LIMITER_CONSUME_LUA } from './lua/limiter-consume.js'
 import { LIMITER_RESET_LUA } from './lua/limiter-reset.js'
-import { defineScript, runScript } from './script.js'
+import { LIMITER_BUCKET_LUA, LIMITER_FIXED_LUA, LIMITER_SLIDING_LUA } from './lua/limiter-single.js'
+import { defineScript, runScript, type Script } from './script.js'
 
 const consumeScript = /* @__PURE__ */ defineScript('limiter consume', LIMITER_CONSUME_LUA)
 const resetScript = /* @__PURE__ */ defineScript('limiter reset', LIMITER_RESET_LUA)
+/** The scripts of a call with one rule, by algorithm (see lua/limiter-single.ts). */
+const singleScripts: Record<RuleKind, Script> = /* @__PURE__ */ singleRuleScripts()
+
+function singleRuleScripts(): Record<RuleKind, Script> {
+  return {
+    fixed_window: defineScript('limiter consume', LIMITER_FIXED_LUA),
+    sliding_window: defineScript('limiter consume', LIMITER_SLIDING_LUA),
+    token_bucket: defineScript('limiter consume', LIMITER_BUCKET_LUA),
+  }
+}
 
 export const KIND_CODE: Record<RuleKind, string> = { fixed_window: 'f', sliding_window: 's', token_bucket: 'b' }
 
@@ -31,20 +42,28 @@ export interface RedisLimiterStoreOptions {
  */
 export function createRedisLimiterDriver(client: RedisScriptClient, options: RedisLimiterStoreOptions): LimiterDriver {
   const { prefix, clock } = options
+  const floorPx = clock ? String(INJECTED_CLOCK_MIN_PX) : '0'
   return {
     consume({ items, dryRun }): Promise<ConsumeResult> {
+      const now = clock ? String(clock.now()) : ''
+      if (items.length === 1) {
+        // the common call: a script per algorithm, five or six arguments, a five-number reply
+        const item = items[0]!
+        const r = item.rule
+        const args = [now, String(r.limit), String(r.windowMs), String(item.cost), dryRun ? 'd' : floorPx]
+        if (r.kind === 'token_bucket') args.push(String(r.refillAmount))
+        return runScript(client, singleScripts[r.kind], [limiterKey(prefix, item.key, item.name)], args, (reply) =>
+          singleResult(item, reply as unknown[]),
+        )
+      }
       const keys: string[] = []
-      const args: string[] = [
-        clock ? String(clock.now()) : '',
-        dryRun ? '1' : '0',
-        clock ? String(INJECTED_CLOCK_MIN_PX) : '0',
-      ]
+      const args: string[] = [now, dryRun ? '1' : '0', floorPx]
       for (const item of items) {
         keys.push(limiterKey(prefix, item.key, item.name))
         const r = item.rule
         args.push(KIND_CODE[r.kind], String(r.limit), String(r.windowMs), String(r.refillAmount), String(item.cost))
       }
-      return runScript(client, consumeScript, keys, args).then((reply) => toConsumeResult(items, reply as unknown[]))
+      return runScript(client, consumeScript, keys, args, (reply) => toConsumeResult(items, reply as unknown[]))
     },
 
     async reset(key, names) {
@@ -74,5 +93,25 @@ export function toConsumeResult(items: ConsumeItem[], reply: unknown[]): Consume
       reset: num(4 + i * 4),
       retryAfter: num(5 + i * 4),
     })),
+  }
+}
+
+/** The single-rule scripts' reply `{ allowed, now, remaining, reset, retryAfter }` as a `ConsumeResult`. */
+function singleResult(item: ConsumeItem, reply: unknown[]): ConsumeResult {
+  const allowed = Number(reply[0]) === 1
+  return {
+    allowed,
+    now: Number(reply[1]),
+    rules: [
+      {
+        name: item.name,
+        key: item.key,
+        limit: item.rule.limit,
+        allowed,
+        remaining: Number(reply[2]),
+        reset: Number(reply[3]),
+        retryAfter: Number(reply[4]),
+      },
+    ],
   }
 }

@@ -35,19 +35,34 @@ function isNoScript(error: unknown): boolean {
 /**
  * Runs `script` in one round trip: EVALSHA, and only when the server does not know the script
  * yet (first call after a restart or `SCRIPT FLUSH`), EVAL, which caches it for every later call.
- * Any client failure becomes a `StoreUnavailableError` (the cause is kept): the limiter's
- * `onStoreError` policy and the callers' retries key off that one type. Chained rather than
- * awaited: every limited call goes through here.
+ * The reply goes through `decode` (errors it throws pass as they are). Any client failure
+ * becomes a `StoreUnavailableError` (the cause is kept): the limiter's `onStoreError` policy
+ * and the callers' retries key off that one type. One `then` on the client's promise rather
+ * than awaits: every limited call goes through here.
  */
-export function runScript(client: RedisScriptClient, script: Script, keys: string[], args: string[]): Promise<unknown> {
+export function runScript<T = unknown>(
+  client: RedisScriptClient,
+  script: Script,
+  keys: string[],
+  args: string[],
+  decode: (reply: unknown) => T = asIs as (reply: unknown) => T,
+): Promise<T> {
   const sha = script.knownSha
-  if (sha === undefined) return script.sha().then(() => runScript(client, script, keys, args), unavailable(script))
-  return attempt(() => client.evalsha(sha, keys, args))
-    .catch((error: unknown) =>
-      isNoScript(error) ? attempt(() => client.eval(script.source, keys, args)) : Promise.reject(error),
-    )
-    .catch(unavailable(script))
+  if (sha === undefined)
+    return script.sha().then(() => runScript(client, script, keys, args, decode), unavailable(script))
+  let call: Promise<unknown>
+  try {
+    call = client.evalsha(sha, keys, args)
+  } catch (error) {
+    call = Promise.reject(error)
+  }
+  return call.then(decode, (error: unknown) => {
+    if (!isNoScript(error)) return unavailable(script)(error)
+    return attempt(() => client.eval(script.source, keys, args)).then(decode, unavailable(script))
+  })
 }
+
+const asIs = (reply: unknown): unknown => reply
 
 /** The client's promise, or a rejection for a synchronous throw. */
 function attempt(call: () => Promise<unknown>): Promise<unknown> {

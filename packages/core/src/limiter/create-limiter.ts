@@ -1,7 +1,8 @@
 import { driverOf } from '../driver-of.js'
 import { type Duration, toMs } from '../duration.js'
 import { isMeteredError, type MeteredError, StoreUnavailableError, ValidationError } from '../errors.js'
-import { keySchema, parse } from '../schemas.js'
+import { isCleanString } from '../input-rules.js'
+import { keySchema, MAX_ID_LENGTH, parse } from '../schemas.js'
 import { registerCheckedPlan } from './checked-plan.js'
 import { isConsumeResult, ruleResults, summarise, unavailableResult } from './limit-result.js'
 import type { LimiterDriver } from './limiter-driver.js'
@@ -80,8 +81,11 @@ export function createLimiter(options: LimiterOptions): Limiter {
     if (typeof key !== 'string' || key.length === 0) {
       throw new ValidationError([{ path: 'key', message: 'must be a non-empty string' }], 'limiter key')
     }
+    const k = `${prefix}${key}`
+    // what keySchema accepts without a doubt, checked by hand: this runs on every call
+    if (k.length <= MAX_ID_LENGTH && isCleanString(k)) return k
     try {
-      return parse(keySchema, `${prefix}${key}`, 'limiter key (with prefix)')
+      return parse(keySchema, k, 'limiter key (with prefix)')
     } catch (error) {
       // every issue on `key`: callers tell a bad key from a bad option by the path
       if (!(error instanceof ValidationError)) throw error
@@ -129,16 +133,18 @@ export function createLimiter(options: LimiterOptions): Limiter {
     return request
   }
 
-  function consume(target: LimiterStore, request: ConsumeRequest): Promise<ConsumeResult> {
-    // The request was planned here from validated rules, key and costs: a driver behind the
-    // store takes it as it is; any other store validates it itself. Chained, not awaited: this
-    // runs on every limited call.
+  /**
+   * One store call for `request`, its result checked and mapped by `finish`. The request was
+   * planned here from validated rules, key and costs: a driver behind the store takes it as it
+   * is; any other store validates it itself. Chained, not awaited: this runs on every limited call.
+   */
+  function consume<T>(target: LimiterStore, request: ConsumeRequest, finish: (result: ConsumeResult) => T): Promise<T> {
     const consumer = driverOf<LimiterDriver>(target) ?? target
     return withTimeout(() => consumer.consume(request), timeoutMs).then(
       (result: unknown) => {
         if (!isConsumeResult(result, request))
           throw new StoreUnavailableError('The limiter store gave a malformed result')
-        return result
+        return finish(result)
       },
       (error: unknown) => {
         throw toStoreError(error)
@@ -146,16 +152,13 @@ export function createLimiter(options: LimiterOptions): Limiter {
     )
   }
 
-  /** Runs `decide` on the store, and on failure applies the policy. Never throws. */
-  async function withPolicy(
+  /** After `decide` failed on the store: the `onStoreError` policy's result. Never throws. */
+  async function failover(
     request: ConsumeRequest,
+    error: unknown,
     decide: (target: LimiterStore) => Promise<LimitResult>,
   ): Promise<LimitResult> {
-    try {
-      return await decide(store)
-    } catch (error) {
-      report(error)
-    }
+    report(error)
     if (policy === 'deny' || policy === 'allow') return unavailableResult(request, policy === 'allow', Date.now())
     try {
       const result = await decide(policy.fallback)
@@ -166,15 +169,29 @@ export function createLimiter(options: LimiterOptions): Limiter {
     }
   }
 
+  /** Runs `decide` on the store, and on failure applies the policy. Never throws. */
+  function withPolicy(
+    request: ConsumeRequest,
+    decide: (target: LimiterStore) => Promise<LimitResult>,
+  ): Promise<LimitResult> {
+    let decided: Promise<LimitResult>
+    try {
+      decided = decide(store)
+    } catch (error) {
+      decided = Promise.reject(error)
+    }
+    return decided.then(undefined, (error: unknown) => failover(request, error, decide))
+  }
+
   async function peekOn(target: LimiterStore, request: ConsumeRequest): Promise<LimitResult> {
-    const seen = await consume(target, request)
+    const seen = await consume(target, request, asIs)
     const rules: RuleResult[] = ruleResults(seen, request).map((r) => ({ ...r, ok: r.remaining >= 1 }))
     // remaining >= 1 is exactly "a cost-1 call would pass" for all three algorithms; only
     // exhausted rules need asking when such a call would pass.
     const exhausted = request.items.filter((_, i) => !rules[i]!.ok).map((item) => ({ ...item, cost: 1 }))
     if (exhausted.length > 0) {
       const retryRequest: ConsumeRequest = { items: exhausted, dryRun: true }
-      const retry = await consume(target, retryRequest)
+      const retry = await consume(target, retryRequest, asIs)
       for (const [i, item] of exhausted.entries()) {
         const rule = rules.find((r) => r.name === item.name)!
         rule.retryAfter = retry.rules[i]!.retryAfter
@@ -185,10 +202,15 @@ export function createLimiter(options: LimiterOptions): Limiter {
   }
 
   const limiter: Limiter = {
-    async limit(key, opts = NO_OPTIONS) {
-      const request = buildRequest(key, opts, false)
+    limit(key, opts = NO_OPTIONS) {
+      let request: ConsumeRequest
+      try {
+        request = buildRequest(key, opts, false)
+      } catch (error) {
+        return Promise.reject(error)
+      }
       return withPolicy(request, (target) =>
-        consume(target, request).then((result) => summarise(ruleResults(result, request))),
+        consume(target, request, (result) => summarise(ruleResults(result, request))),
       )
     },
 
@@ -221,6 +243,8 @@ export function createLimiter(options: LimiterOptions): Limiter {
   registerCheckedPlan(limiter, (key, opts) => buildRequest(key, opts, false, true))
   return limiter
 }
+
+const asIs = (result: ConsumeResult): ConsumeResult => result
 
 /** Store failures as metered errors: timeouts and adapters' own store errors pass, anything else is wrapped. */
 function toStoreError(error: unknown): MeteredError {

@@ -1,4 +1,5 @@
 import { LUA_NOW, luaJoin } from './clock.js'
+import { LUA_ALIASES, LUA_BUCKET, LUA_FIXED, LUA_SLIDING, LUA_WINDOWS } from './limiter-rules.js'
 
 /**
  * Lua chunk shared by the limiter script and the one-step authorize script: evaluates the
@@ -10,10 +11,9 @@ import { LUA_NOW, luaJoin } from './clock.js'
  * write, and whether every rule admits.
  * limits_commit(key_offset, n, writes, floor_px) writes them, each with its PX.
  */
-export const LIMITER_EVAL_LUA = `
--- globals are table lookups on every use; locals are registers
-local tonumber, floor, ceil, max, min, fmt, match, call = tonumber, math.floor, math.ceil, math.max, math.min, string.format, string.match, redis.call
-
+export const LIMITER_EVAL_LUA = /* @__PURE__ */ luaJoin(
+  LUA_ALIASES,
+  `
 local function limits_evaluate(key_offset, arg_offset, n)
   local out = { 1, now }
   local writes = {}
@@ -27,75 +27,16 @@ local function limits_evaluate(key_offset, arg_offset, n)
     local cost = tonumber(ARGV[b + 5])
     local raw = call('GET', KEYS[key_offset + i])
     local allowed, remaining, reset, retry, state, expires_at
-
-    if kind == 'b' then
-      local rate = refill / W
-      local tokens = limit
-      if raw then
-        local t, u = match(raw, '^([^:]+):(.+)$')
-        local elapsed = max(0, now - tonumber(u))
-        tokens = min(limit, tonumber(t) + elapsed * rate)
-      end
-      allowed = tokens >= cost
-      local left = tokens
-      if allowed then left = tokens - cost end
-      remaining = max(0, floor(left))
-      reset = now + ceil((limit - left) / rate)
-      retry = 0
-      if not allowed then retry = ceil((cost - tokens) / rate) end
-      state = fmt('%.17g:%d', left, now)
-      expires_at = now + ceil(max(0, limit - left) / rate) + 1
-    else
-      local w = floor(now / W)
-      local curr, prev = 0, 0
-      if raw then
-        local sw, sc, sp = match(raw, '^([^:]+):([^:]+):(.+)$')
-        sw = tonumber(sw)
-        if sw == w then
-          curr, prev = tonumber(sc), tonumber(sp)
-        elseif sw == w - 1 then
-          prev = tonumber(sc)
-        end
-      end
-      if kind == 'f' then
-        allowed = curr + cost <= limit
-        local count = curr
-        if allowed then count = curr + cost end
-        local stop = (w + 1) * W
-        remaining = max(0, limit - count)
-        reset = stop
-        retry = 0
-        if not allowed then retry = stop - now end
-        state = fmt('%d:%d:0', w, count)
-        expires_at = stop
-      else
-        -- sliding: the previous window weighs by the part of it still inside the sliding window;
-        -- compared after multiplying by W so the test stays in integers
-        local left = W - (now - w * W)
-        allowed = prev * left + (curr + cost) * W <= limit * W
-        local count = curr
-        if allowed then count = curr + cost end
-        remaining = max(0, floor((limit * W - prev * left - count * W) / W))
-        if count > 0 then reset = (w + 2) * W elseif prev > 0 then reset = (w + 1) * W else reset = now end
-        retry = 0
-        if not allowed then
-          if curr + cost <= limit and prev > 0 then
-            local need_left = floor(((limit - curr - cost) * W) / prev)
-            retry = max(1, left - need_left)
-          elseif cost <= limit then
-            local start = (w + 1) * W
-            local need_left = W
-            if curr > 0 then need_left = floor(((limit - cost) * W) / curr) end
-            retry = start - now + max(0, W - need_left)
-          else
-            retry = reset - now
-          end
-        end
-        state = fmt('%d:%d:%d', w, count, prev)
-        expires_at = (w + 2) * W
-      end
+    if kind == 'b' then`,
+  LUA_BUCKET,
+  'else',
+  LUA_WINDOWS,
+  "if kind == 'f' then",
+  LUA_FIXED,
+  'else',
+  LUA_SLIDING,
+  `end
     end
-
     if not allowed then all = false end
     out[#out + 1] = allowed and 1 or 0
     out[#out + 1] = remaining
@@ -113,7 +54,8 @@ local function limits_commit(key_offset, n, writes, floor_px)
     call('SET', KEYS[key_offset + i], writes[i][1], 'PX', fmt('%d', px))
   end
 end
-`
+`,
+)
 
 /**
  * Checks and consumes every rule of one `limit()` call, all or nothing, in one script.
@@ -125,13 +67,8 @@ end
  *          from real time, so state cannot vanish before the injected clock says so)
  * ARGV[4 + 5(i-1) ..]  item i: kind (f|s|b), limit, windowMs, refillAmount, cost
  *
- * The arithmetic is `packages/core/src/limiter/algorithms.ts` line for line, in the same
- * floating-point operations (Lua numbers are IEEE doubles like JS numbers), so a Redis store
- * decides exactly as the memory store. State strings:
- *   windows: "<window index>:<count>:<previous window count>"
- *   bucket:  "<tokens, %.17g so the double round-trips exactly>:<updatedAt>"
- * Each state expires (PX) when it can no longer change a decision, as `stateExpiresAt` says:
- * fixed at its window's end, sliding one window later, bucket 1 ms after it is full again.
+ * The arithmetic and the state strings are limiter-rules.ts's, so a Redis store decides exactly
+ * as the memory store. Each state expires (PX) when it can no longer change a decision.
  *
  * Returns { allowed, now, then per item: allowed, remaining, reset, retryAfter } as integers.
  */
