@@ -1,4 +1,4 @@
-import { type FormEvent, useContext, useEffect, useId, useState } from 'react'
+import { type FormEvent, useContext, useEffect, useId, useRef, useState } from 'react'
 import { MeteredContext } from './context.js'
 import { MeteredHttpError } from './problem.js'
 import { requestJson, toError } from './request.js'
@@ -42,15 +42,17 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
   // Set once the user edits: saved settings that arrive later must not overwrite what they typed.
-  const [edited, setEdited] = useState(false)
+  // A ref, set in the event handler itself: an effect that applies settings committed just
+  // before the edit still runs after the handler, and must see the edit.
+  const edited = useRef(false)
   const id = useId()
   useEffect(() => {
     const s = current.data
-    if (!s || edited) return
+    if (!s || edited.current) return
     setEnabled(s.enabled)
     setThreshold(String(s.threshold))
     if (s.packId) setPackId(s.packId)
-  }, [current.data, edited])
+  }, [current.data])
 
   const save = async (e: FormEvent) => {
     e.preventDefault()
@@ -62,7 +64,7 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
         threshold: Number(threshold),
         packId,
       })
-      setEdited(false)
+      edited.current = false
       current.setData(saved)
       onSave?.(saved)
     } catch (err) {
@@ -80,7 +82,7 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
           type="checkbox"
           checked={enabled}
           onChange={(e) => {
-            setEdited(true)
+            edited.current = true
             setEnabled(e.target.checked)
           }}
         />{' '}
@@ -95,7 +97,7 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
         required
         value={threshold}
         onChange={(e) => {
-          setEdited(true)
+          edited.current = true
           setThreshold(e.target.value)
         }}
       />
@@ -104,7 +106,7 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
         id={`${id}-pack`}
         value={packId}
         onChange={(e) => {
-          setEdited(true)
+          edited.current = true
           setPackId(e.target.value)
         }}
       >
