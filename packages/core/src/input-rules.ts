@@ -3,8 +3,7 @@ import type { Metadata } from './ledger/types.js'
 /**
  * The input rules of docs/semantics.md ("Input rules") that are not lengths or ranges: every
  * string a store keeps must be well-formed Unicode without NUL, and metadata must be plain JSON.
- * One implementation, used by the zod schemas (schemas.ts) and the hand-written fast paths
- * (fast-parse.ts) alike, so the two cannot disagree.
+ * The zod schemas (schemas.ts) call these, so every input is checked by one implementation.
  *
  * Why: PostgreSQL text cannot hold NUL, and the Postgres and Redis drivers encode a lone
  * surrogate as U+FFFD, so `'x\uD800'` and `'x\uDC00'` would reach the store as one string.

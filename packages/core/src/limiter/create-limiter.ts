@@ -1,8 +1,7 @@
 import { driverOf } from '../driver-of.js'
 import { type Duration, toMs } from '../duration.js'
 import { isMeteredError, type MeteredError, StoreUnavailableError, ValidationError } from '../errors.js'
-import { isCleanString } from '../input-rules.js'
-import { keySchema, MAX_ID_LENGTH, parse } from '../schemas.js'
+import { keySchema, parse } from '../schemas.js'
 import { registerCheckedPlan } from './checked-plan.js'
 import { isConsumeResult, ruleResults, summarise, unavailableResult } from './limit-result.js'
 import type { LimiterDriver } from './limiter-driver.js'
@@ -81,11 +80,8 @@ export function createLimiter(options: LimiterOptions): Limiter {
     if (typeof key !== 'string' || key.length === 0) {
       throw new ValidationError([{ path: 'key', message: 'must be a non-empty string' }], 'limiter key')
     }
-    const k = `${prefix}${key}`
-    // what keySchema accepts without a doubt, checked by hand: this runs on every call
-    if (k.length <= MAX_ID_LENGTH && isCleanString(k)) return k
     try {
-      return parse(keySchema, k, 'limiter key (with prefix)')
+      return parse(keySchema, `${prefix}${key}`, 'limiter key (with prefix)')
     } catch (error) {
       // every issue on `key`: callers tell a bad key from a bad option by the path
       if (!(error instanceof ValidationError)) throw error
