@@ -69,6 +69,70 @@ describe('AutoTopUpSettings', () => {
     expect(input.value).toBe('42')
   })
 
+  it('keeps an edit made after the saved settings render but before their effect runs', async () => {
+    // The window the test targets: the render that shows the loaded settings has committed, and
+    // the effect that copies them into the form has not run yet (React runs it in a later task).
+    // A MutationObserver callback runs right after that commit, so the click lands in the window
+    // every time. A native click, not fireEvent: fireEvent's act() would run the effect first.
+    const { deps, topUp } = autoTopUpApp(() => ({ id: 'alice' }))
+    await topUp.configure('alice', { enabled: false, threshold: 10, packId: 'pack-5' })
+    const routes = createAutoTopUpRoutes(deps, topUp)
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const api = fakeApi({
+      'GET /api/auto-top-up': async (req) => {
+        await gate
+        return routes.GET(req, { params: Promise.resolve({}) })
+      },
+      'POST /api/auto-top-up': (req) => routes.POST(req, { params: Promise.resolve({}) }),
+    })
+    render(
+      <MeteredProvider fetch={api.fetch}>
+        <AutoTopUpSettings packs={PACKS} />
+      </MeteredProvider>,
+    )
+    const save = screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement
+    const checkbox = screen.getByRole('checkbox') as HTMLInputElement
+    const actEnvironment = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
+    const before = actEnvironment.IS_REACT_ACT_ENVIRONMENT
+    actEnvironment.IS_REACT_ACT_ENVIRONMENT = false
+    let clickedInWindow = false
+    try {
+      const clicked = new Promise<void>((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (save.disabled) return
+          observer.disconnect()
+          clickedInWindow = !checkbox.checked
+          checkbox.click()
+          resolve()
+        })
+        observer.observe(save, { attributes: true, attributeFilter: ['disabled'] })
+      })
+      release()
+      await clicked
+      // Let React run the pending effect and every render after it.
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    } finally {
+      actEnvironment.IS_REACT_ACT_ENVIRONMENT = before
+    }
+    expect(clickedInWindow).toBe(true)
+    // The switch is as clicked; the fields not touched show the saved settings.
+    expect(checkbox.checked).toBe(true)
+    expect((screen.getByLabelText('When credits fall below') as HTMLInputElement).value).toBe('10')
+    expect((screen.getByLabelText('Buy') as HTMLSelectElement).value).toBe('pack-5')
+    fireEvent.click(save)
+    await waitFor(async () =>
+      expect(await topUp.settings('alice')).toEqual({
+        enabled: true,
+        threshold: 10,
+        packId: 'pack-5',
+        paused: null,
+      }),
+    )
+  })
+
   it("shows the server's refusal and saves nothing", async () => {
     const { topUp } = app()
     await waitFor(() => expect(screen.getByRole('button', { name: 'Save' })).toHaveProperty('disabled', false))

@@ -41,17 +41,17 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
   const [packId, setPackId] = useState(packs[0]?.id ?? '')
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  // Set once the user edits: saved settings that arrive later must not overwrite what they typed.
-  // A ref, set in the event handler itself: an effect that applies settings committed just
-  // before the edit still runs after the handler, and must see the edit.
-  const edited = useRef(false)
+  // The fields the user has edited: saved settings that arrive later fill the others and leave
+  // these as typed. A ref, set in the event handler itself: an effect that applies settings
+  // committed just before the edit still runs after the handler, and must see the edit.
+  const edited = useRef(new Set<'enabled' | 'threshold' | 'packId'>())
   const id = useId()
   useEffect(() => {
     const s = current.data
-    if (!s || edited.current) return
-    setEnabled(s.enabled)
-    setThreshold(String(s.threshold))
-    if (s.packId) setPackId(s.packId)
+    if (!s) return
+    if (!edited.current.has('enabled')) setEnabled(s.enabled)
+    if (!edited.current.has('threshold')) setThreshold(String(s.threshold))
+    if (s.packId && !edited.current.has('packId')) setPackId(s.packId)
   }, [current.data])
 
   const save = async (e: FormEvent) => {
@@ -64,7 +64,7 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
         threshold: Number(threshold),
         packId,
       })
-      edited.current = false
+      edited.current.clear()
       current.setData(saved)
       onSave?.(saved)
     } catch (err) {
@@ -82,7 +82,7 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
           type="checkbox"
           checked={enabled}
           onChange={(e) => {
-            edited.current = true
+            edited.current.add('enabled')
             setEnabled(e.target.checked)
           }}
         />{' '}
@@ -97,7 +97,7 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
         required
         value={threshold}
         onChange={(e) => {
-          edited.current = true
+          edited.current.add('threshold')
           setThreshold(e.target.value)
         }}
       />
@@ -106,7 +106,7 @@ export function AutoTopUpSettings({ packs, url = '/api/auto-top-up', className, 
         id={`${id}-pack`}
         value={packId}
         onChange={(e) => {
-          edited.current = true
+          edited.current.add('packId')
           setPackId(e.target.value)
         }}
       >
