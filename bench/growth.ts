@@ -10,7 +10,7 @@
 //   GROWTH_EVENTS=200000 pnpm --filter @metered/bench growth  (a quick run)
 //   DATABASE_URL=postgres://... pnpm --filter @metered/bench growth
 
-import { exportUsage } from '@metered/core'
+import { ALL_ACCOUNTS, exportUsage } from '@metered/core'
 import { createPostgresStores, migrate } from '@metered/postgres'
 import { type PostgresServer, spawnPostgresServer } from '@metered/tooling'
 import { type CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely'
@@ -169,7 +169,7 @@ async function main() {
     })
     let allEvents = 0
     await time('admin: all accounts, 90 days by day', async () => {
-      const st = await usage.stats('all', { from: from90, to: now, bucket: 'day' })
+      const st = await usage.stats(ALL_ACCOUNTS, { from: from90, to: now, bucket: 'day' })
       allEvents = st.totals.events
       return `${st.buckets.length} buckets, ${st.totals.events} events`
     })
@@ -225,7 +225,7 @@ async function main() {
       return `${page.events.length} events`
     })
     await time('admin usage list: all accounts, first page (100)', async () => {
-      return `${(await usage.list({ ...listQuery, account: 'all' })).events.length} events`
+      return `${(await usage.list({ ...listQuery, account: ALL_ACCOUNTS })).events.length} events`
     })
     await time('export: one account, 30 days, CSV', async () => {
       const stream = exportUsage(usage, { account, from: now - 30 * DAY_MS, to: now, format: 'csv' })

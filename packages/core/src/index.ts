@@ -166,6 +166,7 @@ export {
   type ToUnitsOptions,
 } from './pricing/index.js'
 export { MAX_ID_LENGTH, textSchema } from './schemas.js'
+export { ALL_ACCOUNTS, type AllAccounts } from './usage/all-accounts.js'
 export {
   type ExportUsageOptions,
   exportUsage,

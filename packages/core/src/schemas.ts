@@ -291,9 +291,10 @@ export const usageStatsQuerySchema = /* @__PURE__ */ lazily(() =>
     ),
 )
 
+/** A list query; its `account` (an id or `ALL_ACCOUNTS`) is checked apart (usage/normalize.ts). */
 export const usageListQuerySchema = /* @__PURE__ */ lazily(() =>
   z.strictObject({
-    account: id(),
+    account: z.unknown(),
     from: instant(),
     to: instant(),
     cursor: optionalText(0, 200),

@@ -1,3 +1,4 @@
+import { ALL_ACCOUNTS } from '../src/usage/all-accounts.js'
 import type { UsageBucket, UsageEvent, UsageStore } from '../src/usage/types.js'
 
 /**
@@ -15,7 +16,7 @@ export function statsIgnoringTo(inner: UsageStore): UsageStore {
 
 /** Answers every account's stats with everyone's, as if the account filter were lost. */
 export function statsIgnoringAccount(inner: UsageStore): UsageStore {
-  return { ...inner, stats: (_account, q) => inner.stats('all', q) }
+  return { ...inner, stats: (_account, q) => inner.stats(ALL_ACCOUNTS, q) }
 }
 
 /** Truncates days in UTC+1 (a session time zone leaking into date_trunc): 23:00 UTC starts a day. */

@@ -2,7 +2,7 @@
  * Type tests (run by `pnpm typecheck`): the unit lives on `metered.credits` only, and usage export
  * takes the instance's `credits`, never a second `unitsPerCredit`.
  */
-import { createMemoryStores, createMemoryUsageStore, exportUsage, type Metered } from '../src/index.js'
+import { ALL_ACCOUNTS, createMemoryStores, createMemoryUsageStore, exportUsage, type Metered } from '../src/index.js'
 import { createMetered } from '../src/metering/create-metered.js'
 
 const metered: Metered = createMetered({ ...createMemoryStores(), unitsPerCredit: 1000 })
@@ -19,6 +19,6 @@ metered.toCredits(1)
 metered.toUnits(1)
 
 const usage = createMemoryUsageStore()
-exportUsage(usage, { account: 'all', from: 0, to: 1, format: 'csv', credits: metered.credits })
+exportUsage(usage, { account: ALL_ACCOUNTS, from: 0, to: 1, format: 'csv', credits: metered.credits })
 // @ts-expect-error export takes `credits: metered.credits`, not a unit of its own
-exportUsage(usage, { account: 'all', from: 0, to: 1, format: 'csv', unitsPerCredit: 1000 })
+exportUsage(usage, { account: ALL_ACCOUNTS, from: 0, to: 1, format: 'csv', unitsPerCredit: 1000 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createManualClock, createMemoryUsageStore, exportUsage, ValidationError } from '../src/index.js'
+import { ALL_ACCOUNTS, createManualClock, createMemoryUsageStore, exportUsage, ValidationError } from '../src/index.js'
 
 async function text(stream: ReadableStream<Uint8Array>) {
   return new Response(stream).text()
@@ -34,7 +34,7 @@ describe('exportUsage', () => {
     expect(new Set(lines.map((e) => e.id)).size).toBe(7)
 
     const csv = await text(
-      exportUsage(usage, { account: 'all', from: t0, to: t0 + 10_000, format: 'csv', pageSize: 2 }),
+      exportUsage(usage, { account: ALL_ACCOUNTS, from: t0, to: t0 + 10_000, format: 'csv', pageSize: 2 }),
     )
     const rows = csv.trim().split('\r\n')
     expect(rows[0]).toBe(

@@ -30,7 +30,7 @@ async function expectCheckFails(run: Promise<void>): Promise<void> {
 
 const usageCases: Array<[keyof typeof brokenUsage, UsageCheckName]> = [
   ['statsIgnoringTo', 'stats count from inclusive and to exclusive'],
-  ['statsIgnoringAccount', "stats of one account ignore other accounts; 'all' aggregates every account"],
+  ['statsIgnoringAccount', 'stats of one account ignore other accounts; ALL_ACCOUNTS aggregates every account'],
   ['daysInUtcPlusOne', 'an event at 23:59:59.999 and one at midnight fall in different hours and days'],
   ['statsDroppingCachedTokens', 'property: stats equal the sums of the events in range (one account and all)'],
   ['listRepeatingAcrossPages', 'list walks every event exactly once, oldest first, even while events are added'],

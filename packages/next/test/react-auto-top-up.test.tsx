@@ -95,7 +95,7 @@ describe('AutoTopUpSettings', () => {
     )
     const save = screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement
     const checkbox = screen.getByRole('checkbox') as HTMLInputElement
-    const actEnvironment = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }
+    const actEnvironment = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean | undefined }
     const before = actEnvironment.IS_REACT_ACT_ENVIRONMENT
     actEnvironment.IS_REACT_ACT_ENVIRONMENT = false
     let clickedInWindow = false

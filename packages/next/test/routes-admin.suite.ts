@@ -77,6 +77,23 @@ export function adminRoutesSuite(makeStores: MakeStores) {
       expect(lines[0]).toMatchObject({ account: 'bob', amount: 0.39 })
     })
 
+    it("?account=all exports the account named 'all'; every account needs no account at all", async () => {
+      const t = await setup()
+      const at = Date.now() - 60_000
+      await t.stores.usage.record({ account: 'all', feature: 'generate', amount: 1000, status: 'ok', at })
+      await t.stores.usage.record({ account: 'bob', feature: 'generate', amount: 2000, status: 'ok', at: at + 1 })
+      const one = await t.get(`usage/export?account=all&format=ndjson&from=${at}&to=${at + 10}`, { user: 'root' })
+      expect(one.headers.get('content-disposition')).toMatch(/filename="usage-account-/)
+      const lines = (await one.text()).trim().split('\n')
+      expect(lines.map((l) => JSON.parse(l).account)).toEqual(['all'])
+      const every = await t.get(`usage/export?format=ndjson&from=${at}&to=${at + 10}`, { user: 'root' })
+      const accounts = (await every.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).account)
+      expect(accounts).toEqual(['all', 'bob'])
+    })
+
     it('400 for a bad format or range, nothing streamed', async () => {
       const t = await setup()
       const bad = await t.get('usage/export?format=xml', { user: 'root' })

@@ -177,6 +177,19 @@ export function profileRoutesSuite(makeStores: MakeStores) {
       expect((await body(await t.get(`usage?${q}&account=bob`, { user: 'root' }))).totals.events).toBe(3)
     })
 
+    it("a user whose id is 'all' reads their own usage, not every account's", async () => {
+      const t = await setup()
+      await recordUsage(t, 'bob')
+      await t.stores.usage.record({ account: 'all', feature: 'generate', amount: 1000, status: 'ok', at: T0 + HOUR })
+      const q = `from=${T0}&to=${T0 + 3 * DAY}`
+      for (const path of [`usage?${q}`, `usage?${q}&account=all`]) {
+        const b = await body(await t.get(path, { user: 'all' }))
+        expect(b.totals, path).toMatchObject({ events: 1, amount: 1 })
+      }
+      // bob's usage stays his: the admin reading 'all' sees only that account too.
+      expect((await body(await t.get(`usage?${q}&account=all`, { user: 'root' }))).totals.events).toBe(1)
+    })
+
     it('404 without a usage store', async () => {
       const t = await setup({ usage: null })
       expect((await t.get('usage', { user: 'alice' })).status).toBe(404)

@@ -13,7 +13,7 @@ const bucketJson = (s: RawBuilder<unknown>) =>
 /** Events of [from, to) aggregated per bucket (and feature) straight from `usage_events`. */
 export function rawBuckets(ctx: Ctx, q: StatsQuery): Promise<UsageBucket[]> {
   const s = sql.raw(ctx.s)
-  const a = q.account === 'all' ? null : q.account
+  const a = q.account
   // date_trunc on the UTC wall time, then back to an instant: buckets aligned to UTC
   // whatever the session's TimeZone. Features sort by code point (COLLATE "C"), like JS.
   return queryRows<UsageBucket>(
@@ -38,12 +38,12 @@ export function rawBuckets(ctx: Ctx, q: StatsQuery): Promise<UsageBucket[]> {
 /**
  * Day buckets of [from, to): the whole UTC days inside the range from a daily rollup kept by
  * triggers in the same transaction as the events (migration 8: `usage_daily` per account,
- * `usage_daily_all` per stripe of accounts for `'all'`), the partial days at either end from the
+ * `usage_daily_all` per stripe of accounts for every account), the partial days at either end from the
  * events themselves. Same numbers as `rawBuckets`, from a bounded number of rows per day.
  */
 export function dailyBuckets(ctx: Ctx, q: StatsQuery): Promise<UsageBucket[]> {
   const s = sql.raw(ctx.s)
-  const a = q.account === 'all' ? null : q.account
+  const a = q.account
   // [lo, hi) is the run of whole days inside [from, to); empty (lo = hi = to) when there is none,
   // so the two raw edges [from, lo) and [hi, to) then cover the range exactly once.
   let lo = Math.ceil(q.from / DAY_MS) * DAY_MS

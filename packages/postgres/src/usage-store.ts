@@ -59,7 +59,7 @@ export function createPostgresUsageDriver(ctx: Ctx): UsageDriver {
     },
 
     async list(q) {
-      const a = q.account === 'all' ? null : q.account
+      const a = q.account
       const limit = q.limit
       const after = decodePairCursor(q.cursor)
       const rows = await queryRows<UsageEvent>(

@@ -1,3 +1,4 @@
+import { ALL_ACCOUNTS } from '@metered/core'
 import { DAY_MS, HOUR_MS } from '@metered/core/adapter'
 import { propertySeed } from '@metered/core/testing'
 import { sql } from 'kysely'
@@ -82,7 +83,7 @@ describe.each(backends)('postgres ($name): the daily usage rollup', (backend) =>
           : aligned
             ? r.int(SPAN_DAYS) * DAY_MS + DAY_MS
             : r.int(SPAN_DAYS * DAY_MS) + 1)
-      const account = r.int(4) === 0 ? 'all' : r.pick(ACCOUNTS)
+      const account = r.int(4) === 0 ? ALL_ACCOUNTS : r.pick(ACCOUNTS)
       const byFeature = r.int(2) === 0
       const got = await stores.usage.stats(account, {
         from,
@@ -90,8 +91,15 @@ describe.each(backends)('postgres ($name): the daily usage rollup', (backend) =>
         bucket: 'day',
         ...(byFeature ? { by: 'feature' as const } : {}),
       })
-      const raw = await rawBuckets(ctx, { account, from, to, bucket: 'day', byFeature })
-      expect(got.buckets, `seed ${seed}, query ${JSON.stringify({ account, from, to, byFeature })}`).toEqual(raw)
+      const raw = await rawBuckets(ctx, {
+        account: typeof account === 'string' ? account : null,
+        from,
+        to,
+        bucket: 'day',
+        byFeature,
+      })
+      const shown = typeof account === 'string' ? account : 'ALL_ACCOUNTS'
+      expect(got.buckets, `seed ${seed}, query ${JSON.stringify({ account: shown, from, to, byFeature })}`).toEqual(raw)
     }
 
     // The incrementally kept rollups are the ones a rebuild from the events computes (the migration's backfill).

@@ -54,7 +54,7 @@ export function createMemoryUsageStore(options: MemoryUsageStoreOptions = {}): U
       const totals = emptyTotals()
       const buckets = new Map<string, UsageBucket>()
       for (const event of events) {
-        if (q.account !== 'all' && event.account !== q.account) continue
+        if (q.account !== null && event.account !== q.account) continue
         if (event.at < q.from || event.at >= q.to) continue
         const start = bucketStart(event.at, q.bucket)
         const feature = q.byFeature ? event.feature : null
@@ -76,7 +76,7 @@ export function createMemoryUsageStore(options: MemoryUsageStoreOptions = {}): U
     async list(q) {
       const after = q.cursor === null ? null : decodeKeysetCursor(q.cursor)
       const matching = events
-        .filter((e) => (q.account === 'all' || e.account === q.account) && e.at >= q.from && e.at < q.to)
+        .filter((e) => (q.account === null || e.account === q.account) && e.at >= q.from && e.at < q.to)
         .filter((e) => after === null || e.at > after.at || (e.at === after.at && e.id > after.id))
         .sort(compareEvents)
       const page = matching.slice(0, q.limit)

@@ -23,7 +23,7 @@ export function uniqueId(prefix: string): string {
 
 /**
  * Midnight UTC of a random day between 2200 and ~9000: a time range no other test writes into,
- * so `'all'` queries over it see only this test's events even in a shared database. Years stay
+ * so `ALL_ACCOUNTS` queries over it see only this test's events even in a shared database. Years stay
  * four-digit so adapters that pass ISO strings to their database are not tripped up.
  */
 export function uniqueDay(): number {

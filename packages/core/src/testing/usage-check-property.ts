@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { expect } from 'vitest'
+import { ALL_ACCOUNTS } from '../usage/all-accounts.js'
 import type { UsageEventInput, UsageStatsQuery } from '../usage/types.js'
 import { assertProperty } from './seeded.js'
 import { DAY, expectedStats, recordAll, type UsageCheck, uniqueDay, uniqueId } from './usage-check-kit.js'
@@ -43,8 +44,8 @@ export const usagePropertyChecks = {
         }
         const expected = expectedStats(events, query)
         expect(await usage.stats(account, query)).toEqual(expected)
-        // The day range is unique to this run, so 'all' sees exactly the same events.
-        expect(await usage.stats('all', query)).toEqual(expected)
+        // The day range is unique to this run, so ALL_ACCOUNTS sees exactly the same events.
+        expect(await usage.stats(ALL_ACCOUNTS, query)).toEqual(expected)
       }),
       { numRuns: options.numRuns ?? 30 },
     )

@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import { ALL_ACCOUNTS } from '../usage/all-accounts.js'
 import type { UsageEventInput } from '../usage/types.js'
 import { type Attempt, expectAllRefused } from './expect-refused.js'
 import { badCounts, badIds, badMetadata, badStrings, edgeIds, edgeMetadata } from './hostile-inputs.js'
@@ -45,7 +46,7 @@ export const usageHostileChecks = {
     for (const a of [account, base, `${base}\uFFFD`]) {
       expect((await usage.list({ account: a, from: day, to: day + DAY })).events, `events of ${a}`).toEqual([])
     }
-    expect((await usage.stats('all', { from: day, to: day + DAY, bucket: 'day' })).totals.events).toBe(0)
+    expect((await usage.stats(ALL_ACCOUNTS, { from: day, to: day + DAY, bucket: 'day' })).totals.events).toBe(0)
   },
 
   'edge ids and metadata are recorded as given and kept apart': async ({ usage }) => {

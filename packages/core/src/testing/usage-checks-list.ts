@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import { ALL_ACCOUNTS } from '../usage/all-accounts.js'
 import type { UsageEvent, UsageListQuery, UsageStore } from '../usage/types.js'
 import { DAY, HOUR, recordAll, type UsageCheck, uniqueDay, uniqueId, usageEvent } from './usage-check-kit.js'
 
@@ -118,7 +119,7 @@ export const usageListChecks = {
     expect(empty).toEqual({ events: [], nextCursor: null })
   },
 
-  "list of 'all' returns every account's events in range; one account only its own": async ({ usage }) => {
+  "list of ALL_ACCOUNTS returns every account's events in range; one account only its own": async ({ usage }) => {
     const a = uniqueId('usage-list-a')
     const b = uniqueId('usage-list-b')
     const day = uniqueDay()
@@ -127,7 +128,7 @@ export const usageListChecks = {
       usageEvent(b, day + 1, { amount: 2 }),
       usageEvent(a, day + 2, { amount: 4 }),
     ])
-    const all = await usage.list({ account: 'all', from: day, to: day + DAY })
+    const all = await usage.list({ account: ALL_ACCOUNTS, from: day, to: day + DAY })
     expect(all.events.map((e) => [e.account, e.at])).toEqual([
       [b, day + 1],
       [a, day + 2],

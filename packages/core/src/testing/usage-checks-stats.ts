@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import { ALL_ACCOUNTS } from '../usage/all-accounts.js'
 import { DAY, HOUR, recordAll, type UsageCheck, uniqueDay, uniqueId, usageEvent } from './usage-check-kit.js'
 
 const zeroCounts = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, quantity: 0, errors: 0 }
@@ -144,7 +145,7 @@ export const usageStatsChecks = {
     expect(stats.buckets).toEqual([{ start: day, feature: null, ...stats.totals }])
   },
 
-  "stats of one account ignore other accounts; 'all' aggregates every account": async ({ usage }) => {
+  'stats of one account ignore other accounts; ALL_ACCOUNTS aggregates every account': async ({ usage }) => {
     const a = uniqueId('usage-a')
     const b = uniqueId('usage-b')
     const day = uniqueDay()
@@ -158,8 +159,8 @@ export const usageStatsChecks = {
     expect(ofA.totals).toEqual({ events: 2, amount: 50, ...zeroCounts, inputTokens: 5 })
     const ofB = await usage.stats(b, query)
     expect(ofB.totals).toEqual({ events: 1, amount: 20, ...zeroCounts, inputTokens: 2 })
-    // The day is unique to this test, so 'all' sees exactly these three events.
-    const all = await usage.stats('all', query)
+    // The day is unique to this test, so ALL_ACCOUNTS sees exactly these three events.
+    const all = await usage.stats(ALL_ACCOUNTS, query)
     expect(all.buckets).toEqual([
       { start: day + HOUR, feature: 'chat', events: 2, amount: 30, ...zeroCounts, inputTokens: 3 },
       { start: day + 2 * HOUR, feature: 'image', events: 1, amount: 40, ...zeroCounts, inputTokens: 4 },
@@ -167,5 +168,16 @@ export const usageStatsChecks = {
     expect(all.totals).toEqual({ events: 3, amount: 70, ...zeroCounts, inputTokens: 7 })
     const nobody = await usage.stats(uniqueId('usage-none'), query)
     expect(nobody).toEqual({ buckets: [], totals: { events: 0, amount: 0, ...zeroCounts } })
+  },
+  "an account named 'all' is one account: stats and list of it see none of the others": async ({ usage }) => {
+    // Every store shares the account 'all' across tests and runs; the unique day keeps this apart.
+    const other = uniqueId('usage-not-all')
+    const day = uniqueDay()
+    await recordAll(usage, [usageEvent('all', day + HOUR, { amount: 1 }), usageEvent(other, day + HOUR, { amount: 2 })])
+    const query = { from: day, to: day + DAY, bucket: 'day' } as const
+    expect((await usage.stats('all', query)).totals).toEqual({ events: 1, amount: 1, ...zeroCounts })
+    expect((await usage.stats(ALL_ACCOUNTS, query)).totals).toEqual({ events: 2, amount: 3, ...zeroCounts })
+    const listed = await usage.list({ account: 'all', from: day, to: day + DAY })
+    expect(listed.events.map((e) => [e.account, e.amount])).toEqual([['all', 1]])
   },
 } satisfies Record<string, UsageCheck>

@@ -12,7 +12,7 @@ export { type UsageCheckName, usageChecks } from './usage-checks.js'
  *
  * The factory runs once, in `beforeAll`, and gets a `ManualClock` starting 2026-01-01 that the
  * adapter must use as "now" for events recorded without `at`. Tests isolate themselves with
- * unique account ids and, for `'all'` queries, a random day between 2200 and 9000, so the store
+ * unique account ids and, for `ALL_ACCOUNTS` queries, a random day between 2200 and 9000, so the store
  * may be shared with other tests and need not start empty.
  * @example
  * usageSuite('postgres', async ({ clock }) => ({ usage: createPostgresStores(db, { clock }).usage }))

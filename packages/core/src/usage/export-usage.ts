@@ -1,12 +1,14 @@
 import { ValidationError } from '../errors.js'
 import type { Credits } from '../pricing/credits.js'
 import { parse, toEpoch, usageListQuerySchema } from '../schemas.js'
+import type { AllAccounts } from './all-accounts.js'
+import { normalizeAccountOrAll } from './normalize.js'
 import type { UsageEvent, UsageStore } from './types.js'
 
 /** Options of `exportUsage`: the range, the format and the credit unit. */
 export interface ExportUsageOptions {
-  /** An account or `'all'`. */
-  account: string | 'all'
+  /** An account id, or `ALL_ACCOUNTS` for every account. */
+  account: string | AllAccounts
   /** Epoch ms or Date, inclusive. */
   from: number | Date
   /** Epoch ms or Date, exclusive. */
@@ -60,7 +62,7 @@ function csvRow(event: UsageEvent): string {
  * Streams usage events as CSV or NDJSON, page by page from the store (memory stays flat however
  * long the range). Oldest first. Use it as a Response body:
  * @example
- * return new Response(exportUsage(usage, { account: 'all', from, to, format: 'csv' }), {
+ * return new Response(exportUsage(usage, { account: ALL_ACCOUNTS, from, to, format: 'csv' }), {
  *   headers: { 'content-type': 'text/csv; charset=utf-8' },
  * })
  */
@@ -70,6 +72,8 @@ export function exportUsage(usage: UsageStore, options: ExportUsageOptions): Rea
     { account: options.account, from: options.from, to: options.to, limit: options.pageSize ?? 500 },
     'export options',
   )
+  // Refused here, before the stream starts, rather than at its first read.
+  normalizeAccountOrAll(options.account)
   const credits = options.credits
   if (credits !== undefined && typeof credits?.toCredits !== 'function') {
     throw new ValidationError(
@@ -97,7 +101,7 @@ export function exportUsage(usage: UsageStore, options: ExportUsageOptions): Rea
         return
       }
       const page = await usage.list({
-        account: query.account,
+        account: options.account,
         from: toEpoch(query.from),
         to: toEpoch(query.to),
         limit: query.limit ?? 500,

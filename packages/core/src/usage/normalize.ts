@@ -6,6 +6,7 @@ import {
   usageListQuerySchema,
   usageStatsQuerySchema,
 } from '../schemas.js'
+import { ALL_ACCOUNTS, type AllAccounts } from './all-accounts.js'
 import type {
   NormalizedUsageEvent,
   NormalizedUsageListQuery,
@@ -47,9 +48,17 @@ export function normalizeUsageEvent(input: UsageEventInput): NormalizedUsageReco
   }
 }
 
-/** Validates a stats query (`from < to`, at most 400 days) and its account (or `'all'`). */
-export function normalizeUsageStatsQuery(account: string, query: UsageStatsQuery): NormalizedUsageStatsQuery {
-  const a = parse(accountSchema, account, 'account')
+/** An account id, validated, or null for `ALL_ACCOUNTS`. */
+export function normalizeAccountOrAll(account: unknown): string | null {
+  return account === ALL_ACCOUNTS ? null : parse(accountSchema, account, 'account')
+}
+
+/** Validates a stats query (`from < to`, at most 400 days) and its account (or `ALL_ACCOUNTS`). */
+export function normalizeUsageStatsQuery(
+  account: string | AllAccounts,
+  query: UsageStatsQuery,
+): NormalizedUsageStatsQuery {
+  const a = normalizeAccountOrAll(account)
   const v = parse(usageStatsQuerySchema, query, 'usage stats query')
   return { account: a, from: toEpoch(v.from), to: toEpoch(v.to), bucket: v.bucket, byFeature: v.by === 'feature' }
 }
@@ -57,8 +66,9 @@ export function normalizeUsageStatsQuery(account: string, query: UsageStatsQuery
 /** Validates a list query; the store decodes the cursor (its own format) and refuses a forged one. */
 export function normalizeUsageListQuery(query: UsageListQuery): NormalizedUsageListQuery {
   const v = parse(usageListQuerySchema, query, 'usage list query')
+  const a = normalizeAccountOrAll(v.account)
   return {
-    account: v.account,
+    account: a,
     from: toEpoch(v.from),
     to: toEpoch(v.to),
     cursor: v.cursor ?? null,

@@ -8,8 +8,8 @@ export type NormalizedUsageRecord = Omit<NormalizedUsageEvent, 'at'> & { at: num
 
 /** A validated stats query, instants in epoch ms. */
 export interface NormalizedUsageStatsQuery {
-  /** An account id or `'all'`. */
-  account: string
+  /** An account id, or null for every account (`ALL_ACCOUNTS`). */
+  account: string | null
   from: number
   to: number
   bucket: 'hour' | 'day'
@@ -18,8 +18,8 @@ export interface NormalizedUsageStatsQuery {
 
 /** A validated list query, instants in epoch ms. */
 export interface NormalizedUsageListQuery {
-  /** An account id or `'all'`. */
-  account: string
+  /** An account id, or null for every account (`ALL_ACCOUNTS`). */
+  account: string | null
   from: number
   to: number
   /** The `nextCursor` of the previous page as the caller gave it (the store decodes it); null for the first. */

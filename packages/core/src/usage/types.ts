@@ -1,4 +1,5 @@
 import type { Metadata } from '../ledger/types.js'
+import type { AllAccounts } from './all-accounts.js'
 
 /** How a metered call ended: charged (`ok`), failed (`error`), cut short by the client (`aborted`) or refused before it ran (`refused`). */
 export type UsageStatus = 'ok' | 'error' | 'aborted' | 'refused'
@@ -82,8 +83,8 @@ export interface UsageStats {
 
 /** The range and paging of `usage.list` (the export). */
 export interface UsageListQuery {
-  /** An account, or `'all'`. */
-  account: string | 'all'
+  /** An account id, or `ALL_ACCOUNTS` for every account. */
+  account: string | AllAccounts
   from: number | Date
   to: number | Date
   cursor?: string | null
@@ -102,8 +103,8 @@ export interface UsagePage {
 export interface UsageStore {
   /** Appends one call to the log. */
   record(event: UsageEventInput): Promise<UsageEvent>
-  /** Sums an account's calls (or everyone's) per hour or day. */
-  stats(account: string | 'all', query: UsageStatsQuery): Promise<UsageStats>
+  /** Sums an account's calls (or every account's, with `ALL_ACCOUNTS`) per hour or day. */
+  stats(account: string | AllAccounts, query: UsageStatsQuery): Promise<UsageStats>
   /** The calls of a range, oldest first, a page at a time. */
   list(query: UsageListQuery): Promise<UsagePage>
 }

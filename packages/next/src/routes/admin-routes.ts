@@ -1,4 +1,4 @@
-import { exportUsage } from '@metered/core'
+import { ALL_ACCOUNTS, exportUsage } from '@metered/core'
 import {
   balanceBody,
   type HistoryBody,
@@ -35,8 +35,8 @@ const DEFAULT_MAX_BODY = 16_384
  * - `POST users/<id>/role` `{ role: 'admin' | 'user' }` -> `{ user }`
  * - `GET users/<id>/history?cursor=&limit=&types=`, `GET users/<id>/usage?from=&to=&bucket=&by=`,
  *   `GET users/<id>/logins?cursor=`
- * - `GET usage/export?account=<id>|all&from=&to=&format=csv|ndjson` -> the usage log streamed
- *   page by page, amounts in credits
+ * - `GET usage/export?account=<id>&from=&to=&format=csv|ndjson` -> the usage log streamed page by
+ *   page, amounts in credits; every account's without `account`
  *
  * A user's credits are read from the account named by their id (pooled org accounts: use
  * `GET /api/credits/balance?account=<org>`).
@@ -116,9 +116,14 @@ export function createAdminRoutes(deps: RoutesDeps, options: RouteFactoryOptions
     if (!metered.usage) return r.problems.notFound('No usage store is configured.')
     const q = parseQuery(r.url, exportSchema, r.problems)
     if (!q.ok) return q.response
-    const { format, ...range } = q.value
-    const body = exportUsage(metered.usage, { ...range, format, credits: metered.credits })
-    const name = `usage-${range.account === 'all' ? 'all' : 'account'}-${new Date(range.from).toISOString().slice(0, 10)}`
+    const { format, account, ...range } = q.value
+    const body = exportUsage(metered.usage, {
+      ...range,
+      account: account ?? ALL_ACCOUNTS,
+      format,
+      credits: metered.credits,
+    })
+    const name = `usage-${account === undefined ? 'all' : 'account'}-${new Date(range.from).toISOString().slice(0, 10)}`
     return new Response(body, {
       headers: {
         'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',

@@ -176,7 +176,8 @@ export const usageExportQuery = (now: () => number) =>
     z
       .pipe(
         z.object({
-          account: z._default(z.union([z.literal('all'), accountSchema]), 'all'),
+          // absent: every account (core's ALL_ACCOUNTS); `?account=all` is the account named "all"
+          account: accountParam(),
           from: timeParam(),
           to: timeParam(),
           format: z._default(z.enum(['csv', 'ndjson']), 'csv'),
