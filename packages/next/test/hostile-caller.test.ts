@@ -20,6 +20,11 @@ const identities: Array<[string, Identity]> = [
   ['account not a string', { id: 'ok-user', account: 42 as never }],
   ['user id with NUL on a team account', { id: 'u\u0000', account: 'team' }],
   ['user id of 10,000 characters on a team account', { id: long, account: 'team' }],
+  // The accounts of anonymous callers (`anonymous: 'ip'`) are `ip:<address>`: a signed-in caller
+  // there would spend, and be limited with, whoever is anonymous at that address.
+  ['id starting with ip:', { id: 'ip:203.0.113.5' }],
+  ['account starting with ip:', { id: 'ok-user', account: 'ip:203.0.113.5' }],
+  ['user id starting with ip: on a team account', { id: 'ip:203.0.113.5', account: 'team' }],
 ]
 
 /** Hostile results of a route's `limit` function. */
@@ -110,6 +115,19 @@ describe('a hostile identity', () => {
     expect(w.counter.ran).toBe(0)
     expect(await state(t)).toEqual(before)
     expect(t.errors).toEqual([])
+  })
+
+  it("a signed-in id of an anonymous caller's account spends nothing of it", async () => {
+    const t = hostileSetup()
+    const anonymousAccount = 'ip:203.0.113.5'
+    await t.grant(anonymousAccount, 100)
+    const before = await t.stores.ledger.balance(anonymousAccount)
+    const w = wrappers(t)
+    t.caller.identity = { id: anonymousAccount }
+    await w.expectAllRefuse('the id of an anonymous account')
+    await t.flush()
+    expect(await t.stores.ledger.balance(anonymousAccount)).toEqual(before)
+    expect(w.counter.ran).toBe(0)
   })
 
   it('an id that is not a string is nobody: 401 and unauthenticated alike', async () => {

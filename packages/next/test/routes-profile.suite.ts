@@ -190,6 +190,16 @@ export function profileRoutesSuite(makeStores: MakeStores) {
       expect((await body(await t.get(`usage?${q}&account=all`, { user: 'root' }))).totals.events).toBe(1)
     })
 
+    it("a signed-in id in anonymous callers' ip: namespace is a 400, their usage unread", async () => {
+      const t = await setup()
+      await recordUsage(t, 'ip:203.0.113.5')
+      const res = await t.get(`usage?from=${T0}&to=${T0 + 3 * DAY}`, { user: 'ip:203.0.113.5' })
+      expect(res.status).toBe(400)
+      const problem = await body(res)
+      expect(problem).toMatchObject({ code: 'invalid_input', issues: [{ path: 'account' }] })
+      expect(JSON.stringify(problem)).not.toContain('5.39')
+    })
+
     it('404 without a usage store', async () => {
       const t = await setup({ usage: null })
       expect((await t.get('usage', { user: 'alice' })).status).toBe(404)

@@ -1,3 +1,4 @@
+import { reservedIdentityIssues } from '../server/caller-check.js'
 import { accountOf, type Identity, runIdentify } from '../server/identify.js'
 import { defaultProblems, type Problems } from '../server/problem.js'
 import { isAdminUser } from './guards.js'
@@ -106,6 +107,8 @@ export function createDispatcher(
 
         const identity = await runIdentify(deps.identify, req)
         if (!identity) return unauthenticated()
+        const reserved = reservedIdentityIssues(identity)
+        if (reserved) return problems.invalidInput(reserved)
         let adminCheck: Promise<boolean> | null = null
         const isAdmin = () => {
           adminCheck ??= isAdminUser(deps.metered.users, identity.id)

@@ -1,5 +1,6 @@
 import { accountSchema, parse, ValidationError } from '@metered/core/adapter'
 import type { ProblemIssue } from '@metered/core/http'
+import { accountOf, type Identity } from './identify.js'
 
 /**
  * Issues of what the app's identify returned, by core's rule for ids (what every store applies to
@@ -21,4 +22,24 @@ function idIssues(path: string, value: unknown): ProblemIssue[] {
     if (!(error instanceof ValidationError)) throw error
     return error.issues.map((issue) => ({ path, message: issue.message }))
   }
+}
+
+/** The prefix of anonymous callers' accounts and limiter keys: `ip:<address>`. */
+const ANONYMOUS_PREFIX = 'ip:'
+
+/**
+ * Issues when a signed-in caller's id or account starts with `ip:`, which would make them share
+ * the credits and limits of the anonymous callers from that address; null otherwise. Checked on
+ * every call, whatever else is checked where.
+ */
+export function reservedIdentityIssues(identity: Identity): ProblemIssue[] | null {
+  const message = 'must not start with "ip:" (the accounts of anonymous callers)'
+  const issues: ProblemIssue[] = []
+  if (typeof identity.account === 'string' && identity.account.startsWith(ANONYMOUS_PREFIX)) {
+    issues.push({ path: 'account', message })
+  }
+  if (identity.id.startsWith(ANONYMOUS_PREFIX)) {
+    issues.push({ path: accountOf(identity) === identity.id ? 'account' : 'userId', message })
+  }
+  return issues.length > 0 ? issues : null
 }

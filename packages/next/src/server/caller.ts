@@ -1,5 +1,5 @@
 import type { ProblemIssue } from '@metered/core/http'
-import { callerIdentityIssues } from './caller-check.js'
+import { callerIdentityIssues, reservedIdentityIssues } from './caller-check.js'
 import { accountOf, type Identity } from './identify.js'
 import { nextControlFlow } from './next-control-flow.js'
 import type { AnonymousPolicy, LimitKeyOption, MeteredNextCore } from './types.js'
@@ -47,6 +47,8 @@ function checkedCaller(
   let account: string
   let isAnonymous = false
   if (identity) {
+    const reserved = reservedIdentityIssues(identity)
+    if (reserved) return { ok: false, reason: 'invalid_input', issues: reserved }
     account = accountOf(identity)
   } else {
     const ip = anonymous === 'ip' ? core.clientIp(req) : null
