@@ -140,7 +140,9 @@ export function createProblems(typeBase?: string): Problems {
     }
     // With client input, an unknown id or a reused key is the client's mistake, not the app's: not reported.
     const clientMistake =
-      options.clientInput && isMeteredError(error) && (error.code === 'not_found' || error.code === 'idempotency_conflict')
+      options.clientInput &&
+      isMeteredError(error) &&
+      (error.code === 'not_found' || error.code === 'idempotency_conflict')
     if (options.onError && !clientMistake) {
       try {
         options.onError(error)
