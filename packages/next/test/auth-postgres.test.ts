@@ -38,6 +38,28 @@ describe('meteredAuth over Postgres', () => {
     expect(logins.logins[0]).toMatchObject({ provider: 'google', ip: '203.0.113.7', userAgent: 'UA' })
   })
 
+  it('20 concurrent first checks of a JWT minted before metered was installed: one profile, no login, the signup credits once, every token stamped', async () => {
+    const s = await stores()
+    const errors: unknown[] = []
+    const auth = meteredAuth({
+      metered: createMetered({ ledger: s.ledger, users: s.users, unitsPerCredit: 1000 }),
+      signupCredits: 100,
+      onError: (e) => errors.push(e),
+    })
+    // what next-auth decodes from the cookie: its own claims, none of metered's
+    const old = { sub: 'usr_old', name: 'Old', email: 'old@example.com', picture: null }
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => auth.callbacks.jwt({ token: { ...old } })))
+    expect(errors).toEqual([])
+    for (const token of tokens) expect(token).toMatchObject({ sub: 'usr_old', id: 'usr_old', role: 'user' })
+    expect((await s.ledger.balance('usr_old')).available).toBe(100_000)
+    expect((await s.ledger.history('usr_old')).entries).toHaveLength(1)
+    expect((await s.ledger.verify('usr_old')).ok).toBe(true)
+    expect(await s.users.get('usr_old')).toMatchObject({ email: 'old@example.com', name: 'Old', loginCount: 0 })
+    // a stamped token is not adopted again
+    expect(await auth.callbacks.jwt({ token: tokens[0] as typeof old })).toEqual(tokens[0])
+    expect((await s.ledger.history('usr_old')).entries).toHaveLength(1)
+  })
+
   it('admin emails are promoted and the session shows the stored role', async () => {
     const s = await stores()
     const auth = meteredAuth({ users: s.users, admins: 'Root@Example.com', getRequestInfo: () => null })

@@ -163,6 +163,8 @@ export function adminRoutesSuite(makeStores: MakeStores) {
       }
       expect((await t.post('users/bob/role', { user: 'root', raw: '{role:' })).status).toBe(400)
       expect((await t.post('users/ghost/role', { user: 'root', body: { role: 'admin' } })).status).toBe(404)
+      // every refusal above is the client's own doing: answered, never reported as an app error
+      expect(t.reported).toEqual([])
       expect(
         (await t.post('users/bob/role', { user: 'root', raw: `{"role":"admin","x":"${'y'.repeat(20_000)}"}` })).status,
       ).toBe(413)

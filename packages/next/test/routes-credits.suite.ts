@@ -194,6 +194,8 @@ export function creditRoutesSuite(makeStores: MakeStores) {
       expect(conflict.status).toBe(400)
       expect((await body(conflict)).issues).toEqual([{ path: 'idempotencyKey', message: expect.any(String) }])
       expect(await t.units('alice')).toBe(10_000)
+      // the client's own mistake: answered, not reported as an app error
+      expect(t.reported).toEqual([])
     })
 
     it('without a key every request is its own grant', async () => {

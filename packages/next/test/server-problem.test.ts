@@ -96,6 +96,29 @@ describe('problem+json', () => {
   })
 })
 
+describe('errorProblem with clientInput', () => {
+  it("answers the client's own mistakes without reporting them; everything else is reported", () => {
+    const seen: unknown[] = []
+    const onError = (e: unknown) => seen.push(e)
+    // what a route's client caused: an id that does not exist, a key reused with other parameters, bad input
+    const clients = [
+      new NotFoundError('user ghost'),
+      new IdempotencyConflictError('k'),
+      new ValidationError([{ path: 'cursor', message: 'is not a cursor' }]),
+    ]
+    expect(clients.map((e) => errorProblem(e, { clientInput: true, onError }).status)).toEqual([404, 400, 400])
+    expect(seen).toEqual([])
+    // the app's or the store's: reported
+    const apps = [new StoreTimeoutError(200), new Error('bug')]
+    expect(apps.map((e) => errorProblem(e, { clientInput: true, onError }).status)).toEqual([503, 500])
+    expect(seen).toEqual(apps)
+    // without clientInput nothing is the client's: a not-found from the app's own code is reported
+    seen.length = 0
+    expect(errorProblem(clients[0], { onError }).status).toBe(404)
+    expect(seen).toEqual([clients[0]])
+  })
+})
+
 describe('header fields', () => {
   it('RateLimit-Policy from rules (token bucket w = full refill time), cached per rules object', () => {
     const format = createPolicyFormatter()

@@ -22,7 +22,11 @@ export interface IssueLike {
 
 /** Options of `errorProblem`. */
 export interface ErrorProblemOptions {
-  /** Treat `ValidationError`/`ZodError` as the client's fault (400). @default false (500) */
+  /**
+   * The error came from the client's input: a `ValidationError`/`ZodError` is a 400, and the
+   * client's mistakes (that and not found, idempotency conflict) are not sent to `onError`.
+   * @default false (a validation error is a 500, and every error is reported)
+   */
   clientInput?: boolean
   /** Called with the original error, for logging. Errors it throws are ignored. Default: none. */
   onError?: (error: unknown) => void
@@ -50,7 +54,8 @@ export interface Problems {
    * Any thrown error as a problem, without leaking it: client-input validation -> 400 (only with
    * `clientInput: true`), idempotency conflict -> 400 on `idempotencyKey`, not found -> 404,
    * store unavailable or timed out -> 503, anything else -> 500 with a generic detail. The error
-   * goes to `onError` (log it there), never into the body.
+   * goes to `onError` (log it there), never into the body; with `clientInput: true` the client's
+   * own mistakes (invalid input, not found, idempotency conflict) are answered without it.
    * @example
    * catch (error) { return errorProblem(error, { clientInput: true, onError: console.error }) }
    */
@@ -133,7 +138,12 @@ export function createProblems(typeBase?: string): Problems {
       const validation = validationProblem(error, options.headers)
       if (validation) return validation
     }
-    if (options.onError) {
+    // With client input, an unknown id or a reused key is the client's mistake, not the app's: not reported.
+    const clientMistake =
+      options.clientInput &&
+      isMeteredError(error) &&
+      (error.code === 'not_found' || error.code === 'idempotency_conflict')
+    if (options.onError && !clientMistake) {
       try {
         options.onError(error)
       } catch {
