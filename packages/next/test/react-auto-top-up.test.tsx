@@ -11,12 +11,25 @@ const PACKS = [
   { id: 'dashboard-only', name: '10,000 credits' },
 ]
 
-/** The component against the real settings route, signed in as alice. */
-function app() {
+/**
+ * The component against the real settings route, signed in as alice, with `saved` settings if
+ * given. With `gated`, the saved settings reach the component only once `release()` is called.
+ */
+async function app(options: { saved?: { enabled: boolean; threshold: number; packId: string }; gated?: boolean } = {}) {
   const { deps, topUp } = autoTopUpApp(() => ({ id: 'alice' }))
+  if (options.saved) await topUp.configure('alice', options.saved)
   const routes = createAutoTopUpRoutes(deps, topUp)
+  let release = () => {}
+  const gate = options.gated
+    ? new Promise<void>((resolve) => {
+        release = resolve
+      })
+    : null
   const api = fakeApi({
-    'GET /api/auto-top-up': (req) => routes.GET(req, { params: Promise.resolve({}) }),
+    'GET /api/auto-top-up': async (req) => {
+      await gate
+      return routes.GET(req, { params: Promise.resolve({}) })
+    },
     'POST /api/auto-top-up': (req) => routes.POST(req, { params: Promise.resolve({}) }),
   })
   render(
@@ -24,12 +37,12 @@ function app() {
       <AutoTopUpSettings packs={PACKS} />
     </MeteredProvider>,
   )
-  return { api, topUp }
+  return { api, topUp, release }
 }
 
 describe('AutoTopUpSettings', () => {
   it('saves threshold, pack and the switch for the signed-in account', async () => {
-    const { topUp } = app()
+    const { topUp } = await app()
     await waitFor(() => expect(screen.getByRole('button', { name: 'Save' })).toHaveProperty('disabled', false))
     fireEvent.click(screen.getByRole('checkbox'))
     fireEvent.change(screen.getByLabelText('When credits fall below'), { target: { value: '20' } })
@@ -42,24 +55,7 @@ describe('AutoTopUpSettings', () => {
   })
 
   it('keeps what the user typed when the saved settings arrive after it', async () => {
-    const { deps, topUp } = autoTopUpApp(() => ({ id: 'alice' }))
-    await topUp.configure('alice', { enabled: true, threshold: 10, packId: 'pack-5' })
-    const routes = createAutoTopUpRoutes(deps, topUp)
-    let release = () => {}
-    const gate = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    const api = fakeApi({
-      'GET /api/auto-top-up': async (req) => {
-        await gate
-        return routes.GET(req, { params: Promise.resolve({}) })
-      },
-    })
-    render(
-      <MeteredProvider fetch={api.fetch}>
-        <AutoTopUpSettings packs={PACKS} />
-      </MeteredProvider>,
-    )
+    const { release } = await app({ saved: { enabled: true, threshold: 10, packId: 'pack-5' }, gated: true })
     const input = screen.getByLabelText('When credits fall below') as HTMLInputElement
     fireEvent.change(input, { target: { value: '42' } })
     expect(screen.getByRole('button', { name: 'Save' })).toHaveProperty('disabled', true)
@@ -74,25 +70,7 @@ describe('AutoTopUpSettings', () => {
     // the effect that copies them into the form has not run yet (React runs it in a later task).
     // A MutationObserver callback runs right after that commit, so the click lands in the window
     // every time. A native click, not fireEvent: fireEvent's act() would run the effect first.
-    const { deps, topUp } = autoTopUpApp(() => ({ id: 'alice' }))
-    await topUp.configure('alice', { enabled: false, threshold: 10, packId: 'pack-5' })
-    const routes = createAutoTopUpRoutes(deps, topUp)
-    let release = () => {}
-    const gate = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    const api = fakeApi({
-      'GET /api/auto-top-up': async (req) => {
-        await gate
-        return routes.GET(req, { params: Promise.resolve({}) })
-      },
-      'POST /api/auto-top-up': (req) => routes.POST(req, { params: Promise.resolve({}) }),
-    })
-    render(
-      <MeteredProvider fetch={api.fetch}>
-        <AutoTopUpSettings packs={PACKS} />
-      </MeteredProvider>,
-    )
+    const { topUp, release } = await app({ saved: { enabled: false, threshold: 10, packId: 'pack-5' }, gated: true })
     const save = screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement
     const checkbox = screen.getByRole('checkbox') as HTMLInputElement
     const actEnvironment = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean | undefined }
@@ -134,7 +112,7 @@ describe('AutoTopUpSettings', () => {
   })
 
   it("shows the server's refusal and saves nothing", async () => {
-    const { topUp } = app()
+    const { topUp } = await app()
     await waitFor(() => expect(screen.getByRole('button', { name: 'Save' })).toHaveProperty('disabled', false))
     fireEvent.click(screen.getByRole('checkbox'))
     fireEvent.change(screen.getByLabelText('When credits fall below'), { target: { value: '5' } })
