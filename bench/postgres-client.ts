@@ -13,6 +13,7 @@ import { createPostgresStores, migrate } from '@metered/postgres'
 import { spawnPostgresServer } from '@metered/tooling'
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { classifyClient, cpuShares } from './cpu-profile.js'
 import { check, writeResult } from './result.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2)
@@ -87,9 +88,15 @@ async function main(): Promise<void> {
     for (const r of rows) {
       console.log(`${r.name.padEnd(44)}${r.perSecond.toFixed(0).padStart(10)}${r.clientUs.toFixed(1).padStart(11)}`)
     }
+    // Where the client's CPU goes in `ledger.debit`, as shares of its busy samples (the machine's
+    // speed moves between runs; the shares within one run do not).
+    const debit = paths.find(([name]) => name === 'ledger.debit')![1]
+    const profile = await cpuShares(() => run(debit, SECONDS * 1000).then(() => {}), classifyClient)
+    console.log(`\nledger.debit, the client's busy CPU by part (V8 sampling profiler)\n`)
+    for (const [part, share] of profile) console.log(`${part.padEnd(44)}${(share * 100).toFixed(1).padStart(6)} %`)
     const verified = await ledger.verify(account(0))
     check(verified.ok, `verify: ${verified.problems.join('; ')}`)
-    writeResult({ connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, rows })
+    writeResult({ connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, rows, profile })
   } finally {
     await db.destroy()
     await server.destroy()

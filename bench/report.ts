@@ -64,6 +64,8 @@ export interface BenchFigures {
     seconds: number
     rounds: number
     rows: Array<{ name: string; perSecond: number; clientUs: number }>
+    /** Shares of the client's busy CPU during `ledger.debit`, by part. */
+    profile: Array<[string, number]>
   }
   ledger: {
     connections: number
@@ -269,6 +271,13 @@ export function renderBody(f: BenchFigures): string {
     table(
       ['', 'debits/s', 'client CPU µs per debit'],
       f.postgresClient.rows.map((r) => [r.name, ops(r.perSecond), r.clientUs.toFixed(1)]),
+    ),
+    '',
+    `The client's busy CPU during \`ledger.debit\`, by part (V8's sampling profiler, ${f.postgresClient.seconds} s; shares within one run, which the machine's speed does not move):`,
+    '',
+    table(
+      ['part', 'share of busy CPU'],
+      f.postgresClient.profile.map(([part, share]) => [part, `${(share * 100).toFixed(1)} %`]),
     ),
     '',
     '### Throughput against concurrency',
