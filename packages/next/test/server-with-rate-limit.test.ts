@@ -24,6 +24,21 @@ describe('withRateLimit', () => {
     expect(await t.available('u1')).toBe(1500)
   })
 
+  it("returns the handler's own response with the headers added; one with immutable headers is copied", async () => {
+    const t = setup({ rules: { minute: fixedWindow({ limit: 5, window: '1 m' }) } })
+    const own = new Response('body', { status: 201, headers: { 'x-own': '1' } })
+    const mutable = t.metered.withRateLimit({}, () => own)
+    const a = await mutable(post({}, { user: 'u1' }), noParams)
+    expect(a).toBe(own)
+    expect(a.headers.get('ratelimit')).toMatch(/^"minute";r=4;/)
+    // Response.redirect has immutable headers, as a response passed through from fetch does.
+    const passed = t.metered.withRateLimit({}, () => Response.redirect('http://localhost/next', 303))
+    const b = await passed(post({}, { user: 'u1' }), noParams)
+    expect(b.status).toBe(303)
+    expect(b.headers.get('location')).toBe('http://localhost/next')
+    expect(b.headers.get('ratelimit')).toMatch(/^"minute";r=3;/)
+  })
+
   it('401 for anonymous callers unless anonymous: ip; then keyed by IP', async () => {
     const t = setup({ rules: { minute: tokenBucket({ capacity: 1, refillEvery: '1 h' }) } })
     const strict = t.metered.withRateLimit({}, () => Response.json({}))

@@ -38,3 +38,27 @@ export function createHeaderWriter(core: MeteredNextCore) {
     },
   })
 }
+
+/**
+ * `res` with the metered header fields (and another body when given). A handler's own response
+ * usually has mutable headers; one passed through from `fetch` does not, and is copied.
+ */
+export function withHeaders(
+  res: Response,
+  body: ReadableStream<Uint8Array> | null,
+  writer: HeaderWriter,
+  available: number | null,
+  limit: LimitResult | null,
+): Response {
+  if (body === res.body) {
+    try {
+      writer.write(res.headers, available, limit)
+      return res
+    } catch {
+      // immutable headers (a fetch() response): copy below
+    }
+  }
+  const headers = new Headers(res.headers)
+  writer.write(headers, available, limit)
+  return new Response(body, { status: res.status, statusText: res.statusText, headers })
+}

@@ -1,8 +1,7 @@
-import type { LimitResult } from '@metered/core'
 import { type AuthorizeStep, authorizeCall, limitContextOf } from './authorize-call.js'
 import { resolveCaller } from './caller.js'
 import { createCharges } from './charges.js'
-import { createHeaderWriter, type HeaderWriter } from './header-writer.js'
+import { createHeaderWriter, type HeaderWriter, withHeaders } from './header-writer.js'
 import { meterBody } from './metered-body.js'
 import { nextControlFlow } from './next-control-flow.js'
 import { type CallHold, createOutputHold, refuseShort } from './output-hold.js'
@@ -36,30 +35,6 @@ const AS_GIVEN: CallHold = Object.freeze<CallHold>({
 function isEventStream(res: Response): boolean {
   const type = res.headers.get('content-type') ?? ''
   return type.startsWith('text/event-stream') || type.startsWith('application/x-ndjson')
-}
-
-/**
- * `res` with the metered header fields (and another body when given). A handler's own response
- * usually has mutable headers; one passed through from `fetch` does not, and is copied.
- */
-function withHeaders(
-  res: Response,
-  body: ReadableStream<Uint8Array> | null,
-  writer: HeaderWriter,
-  available: number | null,
-  limit: LimitResult | null,
-): Response {
-  if (body === res.body) {
-    try {
-      writer.write(res.headers, available, limit)
-      return res
-    } catch {
-      // immutable headers (a fetch() response): copy below
-    }
-  }
-  const headers = new Headers(res.headers)
-  writer.write(headers, available, limit)
-  return new Response(body, { status: res.status, statusText: res.statusText, headers })
 }
 
 /** The header writer plus `Fitted-Output-Tokens`, for a call whose output cap `fit` lowered. */

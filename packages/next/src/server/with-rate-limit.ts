@@ -1,7 +1,7 @@
 import type { LimitResult } from '@metered/core'
 import { limitKeyFor, resolveCaller } from './caller.js'
 import { callerIssues } from './caller-issues.js'
-import { createHeaderWriter } from './header-writer.js'
+import { createHeaderWriter, withHeaders } from './header-writer.js'
 import { nextControlFlow } from './next-control-flow.js'
 import { limitRefusalResponse } from './refusal.js'
 import { linkedAbort } from './signals.js'
@@ -91,9 +91,7 @@ export function createWithRateLimit(core: MeteredNextCore) {
       } finally {
         abort.dispose()
       }
-      const out = new Headers(res.headers)
-      headers.write(out, available, limit)
-      return new Response(res.body, { status: res.status, statusText: res.statusText, headers: out })
+      return withHeaders(res, res.body, headers, available, limit)
     }
   }
 }
