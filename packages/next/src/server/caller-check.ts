@@ -33,13 +33,10 @@ const ANONYMOUS_PREFIX = 'ip:'
  * every call, whatever else is checked where.
  */
 export function reservedIdentityIssues(identity: Identity): ProblemIssue[] | null {
-  const message = 'must not start with "ip:" (the accounts of anonymous callers)'
-  const issues: ProblemIssue[] = []
-  if (typeof identity.account === 'string' && identity.account.startsWith(ANONYMOUS_PREFIX)) {
-    issues.push({ path: 'account', message })
-  }
-  if (identity.id.startsWith(ANONYMOUS_PREFIX)) {
-    issues.push({ path: accountOf(identity) === identity.id ? 'account' : 'userId', message })
-  }
-  return issues.length > 0 ? issues : null
+  const path = String(accountOf(identity)).startsWith(ANONYMOUS_PREFIX)
+    ? 'account'
+    : identity.id.startsWith(ANONYMOUS_PREFIX)
+      ? 'userId'
+      : null
+  return path ? [{ path, message: 'must not start with "ip:" (the accounts of anonymous callers)' }] : null
 }

@@ -58,7 +58,6 @@ export function withHeaders(
       // immutable headers (a fetch() response): copy below
     }
   }
-  const headers = new Headers(res.headers)
-  writer.write(headers, available, limit)
+  const headers = writer.write(new Headers(res.headers), available, limit)
   return new Response(body, { status: res.status, statusText: res.statusText, headers })
 }
