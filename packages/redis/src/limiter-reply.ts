@@ -12,24 +12,38 @@ export function ruleArgs(item: ConsumeItem): string[] {
   return args
 }
 
-/** A stored state string (lua/limiter-rules.ts) as core's state; '' is no state. */
+/**
+ * A stored state string (lua/limiter-rules.ts) as core's state, read as the script read it; ''
+ * is no state, and so is a sliding window's string without three fields (another kind's state
+ * under the rule's name, which the script's pattern does not match).
+ */
 export function parseRuleState(kind: RuleKind, raw: string): RuleStateData | null {
   if (raw === '') return null
   const parts = raw.split(':')
   if (kind === 'token_bucket') return { tokens: Number(parts[0]), updatedAt: Number(parts[1]) }
+  if (kind === 'sliding_window' && parts.length < 3) return null
   return { window: Number(parts[0]), count: Number(parts[1]), prev: Number(parts[2]) }
 }
 
+/** The instant the script decided at, from its reply's head (see lua/limiter-single.ts). */
+function replyNow(head: string, sentNow: number | undefined): number {
+  if (sentNow !== undefined) return sentNow
+  const dot = head.indexOf('.')
+  if (dot < 0) return Number(head)
+  // Redis TIME's "<seconds>.<microseconds>", in ms as the script computed it (lua/clock.ts)
+  return Number(head.slice(0, dot)) * 1000 + Math.floor(Number(head.slice(dot + 1)) / 1000)
+}
+
 /**
- * A limiter script's reply "<now>/<state read of item 1>/..." as the call's `ConsumeResult`: the
- * script decided and wrote from exactly those states at that instant with the arithmetic of
+ * A limiter script's reply "<clock>/<state read of item 1>/..." as the call's `ConsumeResult`:
+ * the script decided and wrote from exactly those states at that instant with the arithmetic of
  * core's algorithms, so core's `evaluateConsume` on them reports what it decided, with every
- * number (`remaining`, `reset`, `retryAfter`) from core's one text. With an injected clock the
- * instant is the one the store sent, exactly (the reply prints it with 14 significant digits).
+ * number (`remaining`, `reset`, `retryAfter`) from core's one text. The clock is Redis TIME's
+ * "<s>.<us>", or epoch ms (authorize), or empty when the store sent an injected clock's now.
  */
 export function consumeResultOf(items: readonly ConsumeItem[], reply: unknown, sentNow?: number): ConsumeResult {
   const parts = String(reply).split('/')
-  const now = sentNow ?? Number(parts[0])
+  const now = replyNow(parts[0]!, sentNow)
   const states = items.map((item, i) => parseRuleState(item.rule.kind, parts[i + 1] ?? ''))
   return evaluateConsume(items, states, now).result
 }

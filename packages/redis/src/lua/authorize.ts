@@ -18,7 +18,7 @@ import { LIMITER_EVAL_LUA } from './limiter-consume.js'
  * ARGV  1..6 the ledger's, 7 amount, 8 ttl ms, 9 reason, 10 metadata JSON or '', 11 '1' to charge,
  *       12 minimum PX of limiter state (0 without an injected clock), 13 number of rules,
  *       14.. the rules' arguments (as limiter-consume: kind, limit, windowMs, cost, bucket refill)
- * Reply {"s":"ok"|"conflict","r":{...},"l":"<now>/<states read>" as limiter-consume returns it}
+ * Reply {"s":"ok"|"conflict","r":{...},"l":"<now, epoch ms>/<states read>" as limiter-consume's}
  */
 export const AUTHORIZE_LUA = /* @__PURE__ */ ledgerScript(
   `
@@ -36,7 +36,7 @@ if FP ~= '' then
   end
 end
 
-local limits, states, pxs, all = limits_evaluate(8, 13, n)
+local limits, states, pxs, all = limits_evaluate(8, 13, n, d(now))
 -- the states read are digits, '.', ':', 'e', '+' and '-': nothing to escape in a JSON string
 local function reply(result) return '{"s":"ok","r":' .. result .. ',"l":"' .. limits .. '"}' end
 local function ticket(hid, eid, available, replayed)

@@ -5,27 +5,28 @@ import { LUA_BUCKET, LUA_FIXED, LUA_SERVER_NOW, LUA_SLIDING } from './limiter-ru
  * Lua chunk shared by the limiter script and the one-step authorize script: evaluates the
  * rules of one call at `now` (which the including script defines) and, separately, commits them.
  *
- * limits_evaluate(key_offset, arg_offset, n): item i's state key is KEYS[key_offset + i]; its
- * arguments start after ARGV[arg_offset]: kind (f|s|b), limit, windowMs, cost, and for a bucket
- * refillAmount. Returns the reply text "<now>/<state read 1>/<state read 2>..." (an absent state
- * is empty), the states to write with their PX, and whether every rule admits.
+ * limits_evaluate(key_offset, arg_offset, n, clock): item i's state key is KEYS[key_offset + i];
+ * its arguments start after ARGV[arg_offset]: kind (f|s|b), limit, windowMs, cost, and for a
+ * bucket refillAmount. Returns the reply text "<clock>/<state read 1>/<state read 2>..." (an
+ * absent state is empty; `clock` as the one-rule scripts answer it, or the epoch ms), the states
+ * to write with their PX, and whether every rule admits.
  * limits_commit(key_offset, n, states, pxs, floor_px) writes them, each PX raised to floor_px
  * when one is given.
  */
 export const LIMITER_EVAL_LUA = /* @__PURE__ */ luaJoin(
   `
-local function limits_evaluate(key_offset, arg_offset, n)
-  local read = { now }
+local function limits_evaluate(key_offset, arg_offset, n, clock)
+  local read = { clock }
   local states, pxs = {}, {}
   local all = true
   local b = arg_offset
   for i = 1, n do
     local kind = ARGV[b + 1]
-    local limit, W, cost = tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4])
+    local limit, W, cost = ARGV[b + 2] + 0, ARGV[b + 3] + 0, ARGV[b + 4] + 0
     local raw = redis.call('GET', KEYS[key_offset + i])
     local allowed, state, expires_at
     if kind == 'b' then
-      local refill = tonumber(ARGV[b + 5])
+      local refill = ARGV[b + 5] + 0
       b = b + 5`,
   LUA_BUCKET,
   `else
@@ -70,8 +71,8 @@ end
  * The arithmetic and the state strings are limiter-rules.ts's, so a Redis store decides exactly
  * as the memory store. Each state expires (PX) when it can no longer change a decision.
  *
- * Reply "<now>/<state read of item 1>/<item 2>...", evaluated by the store with core's
- * `evaluateConsume`.
+ * Reply "<clock>/<state read of item 1>/<item 2>..." as the one-rule scripts' (limiter-single.ts),
+ * evaluated by the store with core's `evaluateConsume`.
  */
 export const LIMITER_CONSUME_LUA = /* @__PURE__ */ luaJoin(
   `
@@ -81,14 +82,14 @@ local a = 0
 for i = 1, n do
   if ARGV[a + 1] == 'b' then a = a + 5 else a = a + 4 end
 end
-local mode, now = ARGV[a + 1], ARGV[a + 2]
-if now then now = tonumber(now) else`,
+local mode, now, clock = ARGV[a + 1], ARGV[a + 2], ''
+if now then now = now + 0 else`,
   LUA_SERVER_NOW,
   'end',
   LIMITER_EVAL_LUA,
   `
-local reply, states, pxs, all = limits_evaluate(0, 0, n)
-if all and mode ~= 'd' then limits_commit(0, n, states, pxs, mode and tonumber(mode)) end
+local reply, states, pxs, all = limits_evaluate(0, 0, n, clock)
+if all and mode ~= 'd' then limits_commit(0, n, states, pxs, mode and mode + 0) end
 return reply
 `,
 )

@@ -11,21 +11,22 @@ import { LUA_BUCKET, LUA_FIXED, LUA_SERVER_NOW, LUA_SLIDING } from './limiter-ru
  *   mode   'd' for a dry run (decide, write nothing), or the minimum PX of the written state
  *          (an injected clock: see limiter-consume.ts); absent: write with the state's own PX
  *   now    epoch ms of an injected clock; absent: Redis TIME
- * Reply    "<now>/<the state read, or nothing>": the store evaluates it with core's
+ * Reply    "<clock>/<the state read, or nothing>", clock being Redis TIME's "<s>.<us>" (empty
+ *          with an injected clock, whose now the store sent): the store evaluates it with core's
  *          `evaluateConsume` for remaining, reset and retryAfter (see limiter-rules.ts). A string
  *          that is not JSON, so a client's automatic JSON parsing leaves it alone.
  */
 function singleScript(decide: string, ruleArgs: number): string {
   return luaJoin(
     `
-local now = ARGV[`,
+local now, clock = ARGV[`,
     ruleArgs + 2,
-    `]
-if now then now = tonumber(now) else`,
+    `], ''
+if now then now = now + 0 else`,
     LUA_SERVER_NOW,
     `end
-local limit, W, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])`,
-    ruleArgs === 4 ? '\nlocal refill = tonumber(ARGV[4])' : '',
+local limit, W, cost = ARGV[1] + 0, ARGV[2] + 0, ARGV[3] + 0`,
+    ruleArgs === 4 ? '\nlocal refill = ARGV[4] + 0' : '',
     `
 local raw = redis.call('GET', KEYS[1])
 local allowed, state, expires_at`,
@@ -37,10 +38,10 @@ local allowed, state, expires_at`,
   if not mode then
     redis.call('SET', KEYS[1], state, 'PX', string.format('%d', expires_at - now))
   elseif mode ~= 'd' then
-    redis.call('SET', KEYS[1], state, 'PX', string.format('%d', math.max(expires_at - now, tonumber(mode))))
+    redis.call('SET', KEYS[1], state, 'PX', string.format('%d', math.max(expires_at - now, mode + 0)))
   end
 end
-return now .. '/' .. (raw or '')
+return clock .. '/' .. (raw or '')
 `,
   )
 }
