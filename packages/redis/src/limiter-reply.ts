@@ -19,10 +19,10 @@ export function ruleArgs(item: ConsumeItem): string[] {
  */
 export function parseRuleState(kind: RuleKind, raw: string): RuleStateData | null {
   if (raw === '') return null
-  const parts = raw.split(':')
-  if (kind === 'token_bucket') return { tokens: Number(parts[0]), updatedAt: Number(parts[1]) }
-  if (kind === 'sliding_window' && parts.length < 3) return null
-  return { window: Number(parts[0]), count: Number(parts[1]), prev: Number(parts[2]) }
+  const [a, b, c] = raw.split(':').map(Number)
+  if (kind === 'token_bucket') return { tokens: a!, updatedAt: b! }
+  if (c === undefined && kind === 'sliding_window') return null
+  return { window: a!, count: b!, prev: c! }
 }
 
 /** The instant the script decided at, from its reply's head (see lua/limiter-single.ts). */

@@ -3,7 +3,9 @@ import type { ConsumeItem, ConsumeResult } from './types.js'
 
 /** A call's decision and, per item, the evaluation whose `next` state a store writes when it is admitted. */
 export interface ConsumeEvaluation {
+  /** What `LimiterStore.consume` answers for the call. */
   result: ConsumeResult
+  /** Per item, in request order: its evaluation, with the state to store when the call is admitted. */
   evaluations: Evaluation<RuleStateData>[]
 }
 
@@ -20,17 +22,9 @@ export function evaluateConsume(
   now: number,
 ): ConsumeEvaluation {
   const evaluations = items.map((item, i) => evaluateRule(item.rule, states[i] ?? null, now, item.cost))
-  const rules = items.map((item, i) => {
-    const e = evaluations[i]!
-    return {
-      name: item.name,
-      key: item.key,
-      limit: item.rule.limit,
-      remaining: e.remaining,
-      reset: e.reset,
-      retryAfter: e.retryAfter,
-      allowed: e.allowed,
-    }
+  const rules = items.map(({ name, key, rule }, i) => {
+    const { allowed, remaining, reset, retryAfter } = evaluations[i]!
+    return { name, key, limit: rule.limit, remaining, reset, retryAfter, allowed }
   })
   return { result: { allowed: evaluations.every((e) => e.allowed), rules, now }, evaluations }
 }

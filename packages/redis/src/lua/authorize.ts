@@ -92,7 +92,7 @@ bump('held', amount)
 remember('{"ok":true,"hold":{"id":' .. js(hid) .. ',"account":' .. js(ACCOUNT) .. ',"amount":' .. d(amount)
   .. ',"reason":' .. js(h.rs) .. ',"expiresAt":' .. d(h.x) .. ',"createdAt":' .. d(now) .. '},"available":'
   .. d(avail()) .. ',"replayed":false}')
-limits_commit(8, n, states, pxs, tonumber(ARGV[12]))
+limits_commit(8, n, states, pxs, ARGV[12])
 if not charge then return ticket(hid, nil, avail(), false) end
 return ticket(nil, charge_hold(hid, h), avail(), false)
 `,

@@ -10,8 +10,8 @@ import { LUA_BUCKET, LUA_FIXED, LUA_SERVER_NOW, LUA_SLIDING } from './limiter-ru
  * bucket refillAmount. Returns the reply text "<clock>/<state read 1>/<state read 2>..." (an
  * absent state is empty; `clock` as the one-rule scripts answer it, or the epoch ms), the states
  * to write with their PX, and whether every rule admits.
- * limits_commit(key_offset, n, states, pxs, floor_px) writes them, each PX raised to floor_px
- * when one is given.
+ * limits_commit(key_offset, n, states, pxs, mode) writes them, each PX raised to the floor
+ * `mode` when one is given (a number or its string).
  */
 export const LIMITER_EVAL_LUA = /* @__PURE__ */ luaJoin(
   `
@@ -47,12 +47,12 @@ local function limits_evaluate(key_offset, arg_offset, n, clock)
   return table.concat(read, '/'), states, pxs, all
 end
 
-local function limits_commit(key_offset, n, states, pxs, floor_px)
-  for i = 1, n do
-    local px = pxs[i]
-    if floor_px then px = math.max(px, floor_px) end
-    redis.call('SET', KEYS[key_offset + i], states[i], 'PX', string.format('%d', px))
-  end
+local function limits_commit(key_offset, n, states, pxs, mode)
+for i = 1, n do
+local px = pxs[i]
+if mode then px = math.max(px, mode + 0) end
+redis.call('SET', KEYS[key_offset + i], states[i], 'PX', string.format('%d', px))
+end
 end
 `,
 )
@@ -67,6 +67,7 @@ end
  *          state (a floor when an injected clock runs apart from real time, so state cannot
  *          vanish before the injected clock says so); absent: each state's own PX
  *   now    epoch ms of an injected clock; absent: Redis TIME
+ * The first loop finds where the optional arguments start: an item's length depends on its kind.
  *
  * The arithmetic and the state strings are limiter-rules.ts's, so a Redis store decides exactly
  * as the memory store. Each state expires (PX) when it can no longer change a decision.
@@ -77,7 +78,6 @@ end
 export const LIMITER_CONSUME_LUA = /* @__PURE__ */ luaJoin(
   `
 local n = #KEYS
--- the optional arguments follow the items, whose length depends on their kind
 local a = 0
 for i = 1, n do
   if ARGV[a + 1] == 'b' then a = a + 5 else a = a + 4 end
@@ -89,7 +89,7 @@ if now then now = now + 0 else`,
   LIMITER_EVAL_LUA,
   `
 local reply, states, pxs, all = limits_evaluate(0, 0, n, clock)
-if all and mode ~= 'd' then limits_commit(0, n, states, pxs, mode and mode + 0) end
+if all and mode ~= 'd' then limits_commit(0, n, states, pxs, mode) end
 return reply
 `,
 )

@@ -59,14 +59,14 @@ end
 /**
  * The current window's index `w`, its count `curr` and the previous one's `prev`. The previous
  * window weighs by the part of it still inside the sliding window; compared after multiplying
- * by W so the test stays in integers.
+ * by W so the test stays in integers. A state the pattern does not match (another kind's, under
+ * a rule name whose kind changed) reads as none.
  */
 export const LUA_SLIDING = `
 local w = math.floor(now / W)
 local curr, prev = 0, 0
 if raw then
   local sw, sc, sp = string.match(raw, '^([^:]+):([^:]+):(.+)$')
-  -- no match: another kind's state under this rule's name (the rule changed), read as none
   if sw then
     sw = sw + 0
     if sw == w then

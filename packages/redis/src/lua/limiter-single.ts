@@ -31,15 +31,13 @@ local limit, W, cost = ARGV[1] + 0, ARGV[2] + 0, ARGV[3] + 0`,
 local raw = redis.call('GET', KEYS[1])
 local allowed, state, expires_at`,
     decide,
-    `if allowed then
-  local mode = ARGV[`,
+    `local mode = ARGV[`,
     ruleArgs + 1,
     `]
-  if not mode then
-    redis.call('SET', KEYS[1], state, 'PX', string.format('%d', expires_at - now))
-  elseif mode ~= 'd' then
-    redis.call('SET', KEYS[1], state, 'PX', string.format('%d', math.max(expires_at - now, mode + 0)))
-  end
+if allowed and mode ~= 'd' then
+local px = expires_at - now
+if mode then px = math.max(px, mode + 0) end
+redis.call('SET', KEYS[1], state, 'PX', string.format('%d', px))
 end
 return clock .. '/' .. (raw or '')
 `,
