@@ -42,7 +42,10 @@ function replyNow(head: string, sentNow: number | undefined): number {
  * "<s>.<us>", or epoch ms (authorize), or empty when the store sent an injected clock's now.
  */
 export function consumeResultOf(items: readonly ConsumeItem[], reply: unknown, sentNow?: number): ConsumeResult {
-  const parts = String(reply).split('/')
+  let text = String(reply)
+  // the scripts quote it (a JSON string); a client that parses JSON replies has unquoted it
+  if (text.charCodeAt(0) === 34) text = text.slice(1, -1)
+  const parts = text.split('/')
   const now = replyNow(parts[0]!, sentNow)
   const states = items.map((item, i) => parseRuleState(item.rule.kind, parts[i + 1] ?? ''))
   return evaluateConsume(items, states, now).result

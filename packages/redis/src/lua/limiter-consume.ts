@@ -72,8 +72,8 @@ end
  * The arithmetic and the state strings are limiter-rules.ts's, so a Redis store decides exactly
  * as the memory store. Each state expires (PX) when it can no longer change a decision.
  *
- * Reply "<clock>/<state read of item 1>/<item 2>..." as the one-rule scripts' (limiter-single.ts),
- * evaluated by the store with core's `evaluateConsume`.
+ * Reply "<clock>/<state read of item 1>/<item 2>..." in double quotes, as the one-rule scripts'
+ * (limiter-single.ts), evaluated by the store with core's `evaluateConsume`.
  */
 export const LIMITER_CONSUME_LUA = /* @__PURE__ */ luaJoin(
   `
@@ -90,6 +90,6 @@ if now then now = now + 0 else`,
   `
 local reply, states, pxs, all = limits_evaluate(0, 0, n, clock)
 if all and mode ~= 'd' then limits_commit(0, n, states, pxs, mode) end
-return reply
+return '"' .. reply .. '"'
 `,
 )
