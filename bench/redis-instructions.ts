@@ -1,6 +1,6 @@
 // redis-server instructions per limiter call, counted by valgrind's callgrind: a figure the
 // machine's load does not move (CPU seconds on a shared 2-core machine do, by 2x between runs).
-// Each script is sent by hand through ioredis, 32 in flight, after a warm-up; the counters are
+// Each row calls through the store (or sends a script by hand), 32 in flight, after a warm-up; the counters are
 // zeroed before and dumped after each variant.
 //
 //   pnpm --filter @metered/bench redis-instructions        (needs valgrind and redis-server)
@@ -11,17 +11,20 @@ import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createLimiter, fixedWindow } from '@metered/core'
+import { type ConsumeItem, createLimiter, fixedWindow, slidingWindow, tokenBucket } from '@metered/core'
 import { createRedisStores, fromIoredis } from '@metered/redis'
 import { findRedisServer, freePort } from '@metered/tooling'
 import { Redis as IoRedis } from 'ioredis'
 import { RateLimiterRedis } from 'rate-limiter-flexible'
 import { LIMITER_CONSUME_LUA } from '../packages/redis/src/lua/limiter-consume.js'
-import { LIMITER_FIXED_LUA } from '../packages/redis/src/lua/limiter-single.js'
 
 const N = Number(process.env.N ?? 3000)
-const BIG = '1000000000' // every call is admitted: the same work each time
-const WINDOW = '60000'
+const BIG = 1e9 // every call is admitted: the same work each time
+const rule = {
+  fixed: fixedWindow({ limit: BIG, window: '1 m' }),
+  sliding: slidingWindow({ limit: BIG, window: '1 m' }),
+  bucket: tokenBucket({ capacity: BIG, refillEvery: '1 m', refillAmount: BIG }),
+}
 
 const port = await freePort()
 const dir = mkdtempSync(path.join(tmpdir(), 'metered-callgrind-'))
@@ -45,21 +48,35 @@ try {
   }
   const load = async (script: string) => (await io.script('LOAD', script)) as string
   const multi = await load(LIMITER_CONSUME_LUA)
-  const single = await load(LIMITER_FIXED_LUA)
   const empty = await load('return 1')
   const flexible = new RateLimiterRedis({ storeClient: io, points: 1e9, duration: 60, keyPrefix: 'flex' })
-  const { limiterStore } = createRedisStores(fromIoredis(io), { prefix: 'm:' })
-  const limiter = createLimiter({
-    store: limiterStore,
-    rules: { minute: fixedWindow({ limit: 1e9, window: '1 m' }) },
-  })
+  const { limiterStore, authorizer, ledger } = createRedisStores(fromIoredis(io), { prefix: 'm:' })
+  const limiter = createLimiter({ store: limiterStore, rules: { minute: rule.fixed } })
+  const item = (key: string, name: keyof typeof rule): ConsumeItem => ({ key, name, rule: rule[name], cost: 1 })
+  const consume = (...items: ConsumeItem[]) => limiterStore.consume({ items })
+  await ledger.grant({ account: 'acct', amount: 1e12, source: 'bench', idempotencyKey: 'bench' })
 
+  // Rows through the store send what the store sends, so the same file measures any version of
+  // the scripts; the multi-rule script with one rule, which the store never sends, is called by
+  // hand in the arguments of lua/limiter-consume.ts.
   const variants: [string, (key: string) => Promise<unknown>][] = [
     ['an empty script (evalsha)', (k) => io.evalsha(empty, 1, k)],
-    ['the one-rule fixed-window script', (k) => io.evalsha(single, 1, `s:${k}`, '', BIG, WINDOW, '1', '0')],
+    ['one rule: the fixed-window script', (k) => consume(item(k, 'fixed'))],
+    ['one rule: the sliding-window script', (k) => consume(item(k, 'sliding'))],
+    ['one rule: the token-bucket script', (k) => consume(item(k, 'bucket'))],
+    ['the multi-rule script, one rule', (k) => io.evalsha(multi, 1, `g:${k}`, 'f', String(BIG), '60000', '1')],
+    ['the multi-rule script, three rules', (k) => consume(item(k, 'fixed'), item(k, 'sliding'), item(k, 'bucket'))],
     [
-      'the multi-rule script, one rule',
-      (k) => io.evalsha(multi, 1, `g:${k}`, '', '0', '0', 'f', BIG, WINDOW, '0', '1'),
+      'authorize, one rule, charge',
+      (k) =>
+        authorizer.authorize({
+          account: 'acct',
+          amount: 1,
+          ttl: '1 m',
+          reason: 'bench',
+          charge: true,
+          limits: { items: [item(k, 'fixed')] },
+        }),
     ],
     ['metered limit(), one fixed window', (k) => limiter.limit(k)],
     ['rate-limiter-flexible consume()', (k) => flexible.consume(k)],
@@ -83,7 +100,7 @@ try {
     const text = readFileSync(path.join(dir, file), 'utf8')
     const total = Number(/^(?:summary|totals): (\d+)/m.exec(text)?.[1])
     if (!Number.isFinite(total) || total <= 0) throw new Error(`no instruction total in ${file}`)
-    console.log(`${name.padEnd(40)}${(total / N).toFixed(0).padStart(10)}`)
+    console.log(`${name.padEnd(44)}${(total / N).toFixed(0).padStart(10)}`)
   }
 } finally {
   io.disconnect()

@@ -20,6 +20,8 @@ export type {
   NormalizedSettle,
 } from './ledger/normalized.js'
 export { MAX_BALANCE } from './ledger/types.js'
+export type { BucketState, Evaluation, RuleStateData, WindowState } from './limiter/algorithms.js'
+export { type ConsumeEvaluation, evaluateConsume } from './limiter/evaluate-consume.js'
 export type { LimiterDriver } from './limiter/limiter-driver.js'
 export type { AuthorizerDriver, NormalizedAuthorize } from './metering/authorizer-driver.js'
 // The schemas and limits sibling packages (and third-party integrations) validate their own

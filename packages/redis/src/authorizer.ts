@@ -2,7 +2,8 @@ import type { AuthorizeStoreResult, Clock, ConsumeResult } from '@metered/core'
 import { type AuthorizerDriver, IdempotencyConflictError } from '@metered/core/adapter'
 import type { RedisScriptClient } from './client.js'
 import { accountKeys, encodeTagPart, idempotencyKey, limiterKey } from './keys.js'
-import { INJECTED_CLOCK_MIN_PX, KIND_CODE, toConsumeResult } from './limiter-store.js'
+import { consumeResultOf, ruleArgs } from './limiter-reply.js'
+import { INJECTED_CLOCK_MIN_PX } from './limiter-store.js'
 import { AUTHORIZE_LUA } from './lua/authorize.js'
 import { defineScript, runScript } from './script.js'
 
@@ -32,8 +33,9 @@ export function createRedisAuthorizerDriver(
     async authorize({ reserve: n, fingerprint, charge, items }): Promise<AuthorizeStoreResult> {
       const keys = accountKeys(prefix, n.account)
       keys.push(n.idempotencyKey === null ? (keys[0] as string) : idempotencyKey(prefix, n.account, n.idempotencyKey))
+      const now = clock?.now()
       const args = [
-        clock ? String(clock.now()) : '',
+        now === undefined ? '' : String(now),
         String(options.historyLimit),
         String(options.closedHoldsLimit),
         encodeTagPart(n.account),
@@ -49,17 +51,16 @@ export function createRedisAuthorizerDriver(
       ]
       for (const item of items) {
         keys.push(limiterKey(prefix, item.key, item.name))
-        const r = item.rule
-        args.push(KIND_CODE[r.kind], String(r.limit), String(r.windowMs), String(r.refillAmount), String(item.cost))
+        args.push(...ruleArgs(item))
       }
       const raw = await runScript(client, authorizeScript, keys, args)
       const reply = (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
         s: 'ok' | 'conflict'
         r: Record<string, unknown>
-        l: unknown[]
+        l: string
       }
       if (reply.s === 'conflict') throw new IdempotencyConflictError(n.idempotencyKey ?? '')
-      const limits: ConsumeResult = toConsumeResult(items, reply.l)
+      const limits: ConsumeResult = consumeResultOf(items, reply.l, now)
       return { ...reply.r, limits } as unknown as AuthorizeStoreResult
     },
   }

@@ -1,7 +1,8 @@
-import type { Clock, ConsumeItem, ConsumeResult, RuleKind } from '@metered/core'
+import type { Clock, ConsumeResult, RuleKind } from '@metered/core'
 import type { LimiterDriver } from '@metered/core/adapter'
 import type { RedisScriptClient } from './client.js'
 import { limiterKey } from './keys.js'
+import { consumeResultOf, ruleArgs } from './limiter-reply.js'
 import { LIMITER_CONSUME_LUA } from './lua/limiter-consume.js'
 import { LIMITER_RESET_LUA } from './lua/limiter-reset.js'
 import { LIMITER_BUCKET_LUA, LIMITER_FIXED_LUA, LIMITER_SLIDING_LUA } from './lua/limiter-single.js'
@@ -19,8 +20,6 @@ function singleRuleScripts(): Record<RuleKind, Script> {
     token_bucket: defineScript('limiter consume', LIMITER_BUCKET_LUA),
   }
 }
-
-export const KIND_CODE: Record<RuleKind, string> = { fixed_window: 'f', sliding_window: 's', token_bucket: 'b' }
 
 /**
  * With an injected clock (tests), stored state is kept at least this long in real time: the
@@ -42,28 +41,19 @@ export interface RedisLimiterStoreOptions {
  */
 export function createRedisLimiterDriver(client: RedisScriptClient, options: RedisLimiterStoreOptions): LimiterDriver {
   const { prefix, clock } = options
-  const floorPx = clock ? String(INJECTED_CLOCK_MIN_PX) : '0'
+  const floorPx = clock ? String(INJECTED_CLOCK_MIN_PX) : undefined
   return {
     consume({ items, dryRun }): Promise<ConsumeResult> {
-      const now = clock ? String(clock.now()) : ''
-      if (items.length === 1) {
-        // the common call: a script per algorithm, five or six arguments, a five-number reply
-        const item = items[0]!
-        const r = item.rule
-        const args = [now, String(r.limit), String(r.windowMs), String(item.cost), dryRun ? 'd' : floorPx]
-        if (r.kind === 'token_bucket') args.push(String(r.refillAmount))
-        return runScript(client, singleScripts[r.kind], [limiterKey(prefix, item.key, item.name)], args, (reply) =>
-          singleResult(item, reply as unknown[]),
-        )
-      }
-      const keys: string[] = []
-      const args: string[] = [now, dryRun ? '1' : '0', floorPx]
-      for (const item of items) {
-        keys.push(limiterKey(prefix, item.key, item.name))
-        const r = item.rule
-        args.push(KIND_CODE[r.kind], String(r.limit), String(r.windowMs), String(r.refillAmount), String(item.cost))
-      }
-      return runScript(client, consumeScript, keys, args, (reply) => toConsumeResult(items, reply as unknown[]))
+      const now = clock?.now()
+      const keys = items.map((item) => limiterKey(prefix, item.key, item.name))
+      // the common call, one rule, runs its algorithm's script, which takes no kind
+      const args = items.length === 1 ? ruleArgs(items[0]!).slice(1) : items.flatMap(ruleArgs)
+      // optional trailing arguments: the mode (dry run or PX floor), then an injected clock's now
+      const mode = dryRun ? 'd' : floorPx
+      if (now !== undefined) args.push(mode ?? '0', String(now))
+      else if (mode !== undefined) args.push(mode)
+      const script = items.length === 1 ? singleScripts[items[0]!.rule.kind] : consumeScript
+      return runScript(client, script, keys, args, (reply) => consumeResultOf(items, reply, now))
     },
 
     async reset(key, names) {
@@ -75,43 +65,5 @@ export function createRedisLimiterDriver(client: RedisScriptClient, options: Red
         [],
       )
     },
-  }
-}
-
-/** The limiter script's flat integer reply as a `ConsumeResult`, items in request order. */
-export function toConsumeResult(items: ConsumeItem[], reply: unknown[]): ConsumeResult {
-  const num = (i: number): number => Number(reply[i])
-  return {
-    allowed: num(0) === 1,
-    now: num(1),
-    rules: items.map((item, i) => ({
-      name: item.name,
-      key: item.key,
-      limit: item.rule.limit,
-      allowed: num(2 + i * 4) === 1,
-      remaining: num(3 + i * 4),
-      reset: num(4 + i * 4),
-      retryAfter: num(5 + i * 4),
-    })),
-  }
-}
-
-/** The single-rule scripts' reply `{ allowed, now, remaining, reset, retryAfter }` as a `ConsumeResult`. */
-function singleResult(item: ConsumeItem, reply: unknown[]): ConsumeResult {
-  const allowed = Number(reply[0]) === 1
-  return {
-    allowed,
-    now: Number(reply[1]),
-    rules: [
-      {
-        name: item.name,
-        key: item.key,
-        limit: item.rule.limit,
-        allowed,
-        remaining: Number(reply[2]),
-        reset: Number(reply[3]),
-        retryAfter: Number(reply[4]),
-      },
-    ],
   }
 }

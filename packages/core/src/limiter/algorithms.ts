@@ -9,25 +9,36 @@ import type { RuleSpec } from './types.js'
 
 /** Fixed and sliding windows: the count of the window `window` (index = floor(now / windowMs)) and of the one before. */
 export interface WindowState {
+  /** The window's index: floor(epoch ms / windowMs). */
   window: number
+  /** Units counted in that window. */
   count: number
+  /** Units counted in the window before it (sliding window; 0 for a fixed window). */
   prev: number
 }
 
 /** Token bucket: tokens (fractional) as of `updatedAt`. */
 export interface BucketState {
+  /** Tokens in the bucket, fractional. */
   tokens: number
+  /** Epoch ms the tokens were counted at. */
   updatedAt: number
 }
 
+/** A rule's stored state: windows keep counts, a token bucket its tokens. */
 export type RuleStateData = WindowState | BucketState
 
+/** One rule evaluated at one instant for one cost. */
 export interface Evaluation<S> {
+  /** Whether this rule alone admits the call. */
   allowed: boolean
   /** The state to store if the whole call is admitted. */
   next: S
+  /** Units left after the call (whole units, rounded down). */
   remaining: number
+  /** Epoch ms when the rule is fully replenished. */
   reset: number
+  /** Ms until a call of this cost could succeed; 0 when it is admitted. */
   retryAfter: number
 }
 

@@ -1,10 +1,11 @@
 import { limiterStoreFrom } from '../adapter/limiter-store-from.js'
 import { type Clock, systemClock } from '../clock.js'
 import { ValidationError } from '../errors.js'
-import { evaluateRule, type RuleStateData } from '../limiter/algorithms.js'
+import type { RuleStateData } from '../limiter/algorithms.js'
+import { evaluateConsume } from '../limiter/evaluate-consume.js'
 import type { LimiterDriver } from '../limiter/limiter-driver.js'
 import { stateExpiresAt } from '../limiter/state-expiry.js'
-import type { ConsumeRequest, ConsumeResult, LimiterStore, RuleState } from '../limiter/types.js'
+import type { ConsumeRequest, ConsumeResult, LimiterStore } from '../limiter/types.js'
 import { attachSync, type MemoryLimiterSync } from './memory-sync.js'
 
 /** Options of `createMemoryLimiterStore`. */
@@ -105,9 +106,12 @@ export function createMemoryLimiterStore(options: MemoryLimiterStoreOptions = {}
   function consumeNow({ items, dryRun }: ConsumeRequest): ConsumeResult {
     // One `now` for every item: the rules of one call are decided at the same instant.
     const now = clock.now()
-    const evaluations = items.map((item) => evaluateRule(item.rule, read(item.key, item.name, now), now, item.cost))
-    const allowed = evaluations.every((e) => e.allowed)
-    if (allowed && !dryRun) {
+    const { result, evaluations } = evaluateConsume(
+      items,
+      items.map((item) => read(item.key, item.name, now)),
+      now,
+    )
+    if (result.allowed && !dryRun) {
       items.forEach((item, i) => {
         const next = evaluations[i]!.next
         write(item.key, item.name, { state: next, expiresAt: stateExpiresAt(item.rule, next) })
@@ -115,19 +119,7 @@ export function createMemoryLimiterStore(options: MemoryLimiterStoreOptions = {}
       writesSinceSweep += items.length
       if (writesSinceSweep >= Math.max(sweepEvery, sizeAtSweep)) sweep(now)
     }
-    const rules: RuleState[] = items.map((item, i) => {
-      const e = evaluations[i]!
-      return {
-        name: item.name,
-        key: item.key,
-        limit: item.rule.limit,
-        remaining: e.remaining,
-        reset: e.reset,
-        retryAfter: e.retryAfter,
-        allowed: e.allowed,
-      }
-    })
-    return { allowed, rules, now }
+    return result
   }
 
   const driver: LimiterDriver = {

@@ -16,8 +16,9 @@ import { LIMITER_EVAL_LUA } from './limiter-consume.js'
  *
  * KEYS  1..8 the ledger's (see the prelude), 9.. the rules' state keys
  * ARGV  1..6 the ledger's, 7 amount, 8 ttl ms, 9 reason, 10 metadata JSON or '', 11 '1' to charge,
- *       12 minimum PX of limiter state, 13 number of rules, 14.. 5 per rule (as limiter-consume)
- * Reply {"s":"ok"|"conflict","r":{...},"l":[limiter numbers as limiter-consume returns them]}
+ *       12 minimum PX of limiter state (0 without an injected clock), 13 number of rules,
+ *       14.. the rules' arguments (as limiter-consume: kind, limit, windowMs, cost, bucket refill)
+ * Reply {"s":"ok"|"conflict","r":{...},"l":"<now, epoch ms>/<states read>" as limiter-consume's}
  */
 export const AUTHORIZE_LUA = /* @__PURE__ */ ledgerScript(
   `
@@ -35,11 +36,9 @@ if FP ~= '' then
   end
 end
 
-local out, writes, all = limits_evaluate(8, 13, n)
-local printed = {}
-for i = 1, #out do printed[i] = d(out[i]) end
-local limits = '[' .. table.concat(printed, ',') .. ']'
-local function reply(result) return '{"s":"ok","r":' .. result .. ',"l":' .. limits .. '}' end
+local limits, states, pxs, all = limits_evaluate(8, 13, n, d(now))
+-- the states read are digits, '.', ':', 'e', '+' and '-': nothing to escape in a JSON string
+local function reply(result) return '{"s":"ok","r":' .. result .. ',"l":"' .. limits .. '"}' end
 local function ticket(hid, eid, available, replayed)
   return reply('{"ok":true,"holdId":' .. js(hid) .. ',"entryId":' .. js(eid) .. ',"available":' .. d(available)
     .. ',"replayed":' .. tostring(replayed) .. '}')
@@ -93,7 +92,7 @@ bump('held', amount)
 remember('{"ok":true,"hold":{"id":' .. js(hid) .. ',"account":' .. js(ACCOUNT) .. ',"amount":' .. d(amount)
   .. ',"reason":' .. js(h.rs) .. ',"expiresAt":' .. d(h.x) .. ',"createdAt":' .. d(now) .. '},"available":'
   .. d(avail()) .. ',"replayed":false}')
-limits_commit(8, n, writes, tonumber(ARGV[12]))
+limits_commit(8, n, states, pxs, ARGV[12])
 if not charge then return ticket(hid, nil, avail(), false) end
 return ticket(nil, charge_hold(hid, h), avail(), false)
 `,

@@ -1,56 +1,50 @@
 import { luaJoin } from './clock.js'
-import { LUA_ALIASES, LUA_BUCKET, LUA_FIXED, LUA_SLIDING, LUA_WINDOWS } from './limiter-rules.js'
+import { LUA_BUCKET, LUA_FIXED, LUA_SERVER_NOW, LUA_SLIDING } from './limiter-rules.js'
 
 /**
  * One script per algorithm for a `limit()` call with one rule, the common case. Each runs the
  * same algorithm chunk as the multi-rule script (limiter-rules.ts) on the same state key, so a
- * rule's state is shared by one-rule calls, multi-rule calls and the one-step authorize. What
- * the generic script spends on every run and these do not: defining its two functions, reading
- * a kind and five arguments per rule, and tables of results and writes.
+ * rule's state is shared by one-rule calls, multi-rule calls and the one-step authorize.
  *
  * KEYS[1]  the rule's state key
- * ARGV[1]  now (epoch ms) or '' for Redis TIME
- * ARGV[2]  limit   ARGV[3]  windowMs   ARGV[4]  cost
- * ARGV[5]  'd' for a dry run (decide, write nothing), else the minimum PX of the written state
- *          (see limiter-consume.ts)
- * ARGV[6]  token bucket only: refillAmount
- * Reply { allowed, now, remaining, reset, retryAfter } as integers.
+ * ARGV     limit, windowMs, cost, and for the token bucket refillAmount; then, optional:
+ *   mode   'd' for a dry run (decide, write nothing), or the minimum PX of the written state
+ *          (an injected clock: see limiter-consume.ts); absent: write with the state's own PX
+ *   now    epoch ms of an injected clock; absent: Redis TIME
+ * Reply    "<clock>/<the state read, or nothing>", clock being Redis TIME's "<s>.<us>" (empty
+ *          with an injected clock, whose now the store sent): the store evaluates it with core's
+ *          `evaluateConsume` for remaining, reset and retryAfter (see limiter-rules.ts). It comes
+ *          in double quotes, a JSON string: `@upstash/redis` JSON-parses every string reply, and
+ *          a failed parse costs the client a thrown exception (about 9 µs) per call.
  */
-
-/**
- * The decision time, as `LUA_NOW` says: `(us - us % 1000) / 1000` is `floor(us / 1000)` exactly
- * (us is a whole number below 10^6).
- */
-const SINGLE_HEAD = /* @__PURE__ */ luaJoin(
-  LUA_ALIASES,
-  `
-local now = ARGV[1]
-if now == '' then
-  if redis.replicate_commands then redis.replicate_commands() end
-  local t = call('TIME')
-  local us = tonumber(t[2])
-  now = tonumber(t[1]) * 1000 + (us - us % 1000) / 1000
-else
-  now = tonumber(now)
+function singleScript(decide: string, ruleArgs: number): string {
+  return luaJoin(
+    `
+local now, clock = ARGV[`,
+    ruleArgs + 2,
+    `], ''
+if now then now = now + 0 else`,
+    LUA_SERVER_NOW,
+    `end
+local limit, W, cost = ARGV[1] + 0, ARGV[2] + 0, ARGV[3] + 0`,
+    ruleArgs === 4 ? '\nlocal refill = ARGV[4] + 0' : '',
+    `
+local raw = redis.call('GET', KEYS[1])
+local allowed, state, expires_at`,
+    decide,
+    `local mode = ARGV[`,
+    ruleArgs + 1,
+    `]
+if allowed and mode ~= 'd' then
+local px = expires_at - now
+if mode then px = math.max(px, mode + 0) end
+redis.call('SET', KEYS[1], state, 'PX', string.format('%d', px))
 end
-local limit, W, cost, refill = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[6])
-local raw = call('GET', KEYS[1])
-local allowed, remaining, reset, retry, state, expires_at
+return '"' .. clock .. '/' .. (raw or '') .. '"'
 `,
-)
+  )
+}
 
-/** Writes the state when the rule admits, unless this is a dry run; answers. */
-const SINGLE_TAIL = `
-if allowed then
-  local floor_px = ARGV[5]
-  if floor_px ~= 'd' then
-    call('SET', KEYS[1], state, 'PX', fmt('%d', max(expires_at - now, tonumber(floor_px), 1)))
-  end
-  return { 1, now, remaining, reset, retry }
-end
-return { 0, now, remaining, reset, retry }
-`
-
-export const LIMITER_FIXED_LUA = /* @__PURE__ */ luaJoin(SINGLE_HEAD, LUA_WINDOWS, LUA_FIXED, SINGLE_TAIL)
-export const LIMITER_SLIDING_LUA = /* @__PURE__ */ luaJoin(SINGLE_HEAD, LUA_WINDOWS, LUA_SLIDING, SINGLE_TAIL)
-export const LIMITER_BUCKET_LUA = /* @__PURE__ */ luaJoin(SINGLE_HEAD, LUA_BUCKET, SINGLE_TAIL)
+export const LIMITER_FIXED_LUA = /* @__PURE__ */ singleScript(LUA_FIXED, 3)
+export const LIMITER_SLIDING_LUA = /* @__PURE__ */ singleScript(LUA_SLIDING, 3)
+export const LIMITER_BUCKET_LUA = /* @__PURE__ */ singleScript(LUA_BUCKET, 4)
