@@ -18,11 +18,14 @@ describe('postgres: migrations', () => {
 
   it('applies every version once; a second run applies nothing', async () => {
     const t = await db()
-    expect(await migrate(t.db, { schema: t.schema })).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], version: 10 })
-    expect(await migrate(t.db, { schema: t.schema })).toEqual({ applied: [], version: 10 })
+    expect(await migrate(t.db, { schema: t.schema })).toEqual({
+      applied: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+      version: 11,
+    })
+    expect(await migrate(t.db, { schema: t.schema })).toEqual({ applied: [], version: 11 })
     const { rows } = await sql<{ version: number }>`
       SELECT version FROM ${sql.raw(`"${t.schema}"`)}.migrations ORDER BY version`.execute(t.db)
-    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
   })
 
   it('runs safely from 6 pools at once: one applies, the others find it done, the store works', async () => {
@@ -30,9 +33,9 @@ describe('postgres: migrations', () => {
     const pools = await Promise.all(Array.from({ length: 6 }, () => db({ schema })))
     const results = await Promise.all(pools.map((t) => migrate(t.db, { schema })))
     expect(results.filter((r) => r.applied.length > 0)).toEqual([
-      { applied: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], version: 10 },
+      { applied: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], version: 11 },
     ])
-    expect(results.every((r) => r.version === 10)).toBe(true)
+    expect(results.every((r) => r.version === 11)).toBe(true)
     const { ledger } = createPostgresStores((pools[0] as PgTestDb).db, { schema })
     await ledger.grant({ account: 'a', amount: 5, source: 's', idempotencyKey: 'k' })
     expect((await ledger.balance('a')).available).toBe(5)

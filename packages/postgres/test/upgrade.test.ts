@@ -59,8 +59,8 @@ describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backen
     await ledger.release({ holdId: releasedEarly.hold.id })
 
     const result = await migrate(db, { schema })
-    expect(result.applied).toEqual([5, 6, 7, 8, 9, 10])
-    expect(result.version).toBe(10)
+    expect(result.applied).toEqual([5, 6, 7, 8, 9, 10, 11])
+    expect(result.version).toBe(11)
 
     // A released hold frees its key, for holds placed by 0.1 too: released before the upgrade,
     // or released after it.
@@ -100,7 +100,7 @@ describe.each(backends)('postgres ($name): upgrade from the 0.1 schema', (backen
     const fresh = `${schema}_fresh`
     await installSchemaV4(db, schema)
     await migrate(db, { schema })
-    expect(await migrate(db, { schema: fresh })).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], version: 10 })
+    expect(await migrate(db, { schema: fresh })).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], version: 11 })
     expect(await shape(db, schema)).toEqual(await shape(db, fresh))
   })
 })
@@ -136,7 +136,7 @@ describe.each(backends)('postgres ($name): upgrade from version 9', (backend) =>
     await sql.raw(allocateV9(`"${schema}"`)).execute(db)
     await sql`DELETE FROM ${sql.id(schema)}.migrations WHERE version = 10`.execute(db)
 
-    expect(await migrate(db, { schema })).toEqual({ applied: [10], version: 10 })
+    expect(await migrate(db, { schema })).toEqual({ applied: [10], version: 11 })
     await migrate(db, { schema: fresh })
     expect(await shape(db, schema)).toEqual(await shape(db, fresh))
     const hold = await ledger.reserve({ account: 'a', amount: 5, ttl: '10 m', reason: 'gen' })

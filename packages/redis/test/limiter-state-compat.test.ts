@@ -77,12 +77,19 @@ describe('redis limiter state: the previous scripts and the current ones count t
       for (const [i, [advance, cost]] of steps.entries()) {
         clock.advance(advance)
         const expected = (await memory.consume({ items: [item(cost)] })).rules[0]!
-        const got = i % 2 === 0 ? await previous(cost) : await current(cost)
-        expect(got, `step ${i} (${i % 2 === 0 ? 'previous' : 'current'} script)`).toEqual({
+        const isPrevious = i % 2 === 0
+        const got = isPrevious ? await previous(cost) : await current(cost)
+        expect(got, `step ${i} (${isPrevious ? 'previous' : 'current'} script)`).toEqual({
           allowed: expected.allowed,
           remaining: expected.remaining,
           reset: expected.reset,
-          retryAfter: expected.retryAfter,
+          // The previous script's bucket retryAfter could be a millisecond short (core now steps
+          // it to the first millisecond that admits); the state, which is what they share, is
+          // checked by the next step.
+          retryAfter:
+            isPrevious && rule.kind === 'token_bucket' && !expected.allowed
+              ? expect.toSatisfy((r: number) => Math.abs(r - expected.retryAfter) <= 1)
+              : expected.retryAfter,
         })
         if (!expected.allowed) refused++
       }

@@ -111,16 +111,24 @@ export function evaluateTokenBucket(
 ): Evaluation<BucketState> {
   const W = rule.windowMs
   const rate = rule.refillAmount / W // tokens per ms
-  const elapsed = state ? Math.max(0, now - state.updatedAt) : 0
-  const tokens = state ? Math.min(rule.limit, state.tokens + elapsed * rate) : rule.limit
+  const tokensAt = (t: number) =>
+    state ? Math.min(rule.limit, state.tokens + Math.max(0, t - state.updatedAt) * rate) : rule.limit
+  const tokens = tokensAt(now)
   const allowed = tokens >= cost
   const left = allowed ? tokens - cost : tokens
+  let retryAfter = allowed ? 0 : Math.ceil((cost - tokens) / rate)
+  if (!allowed && cost <= rule.limit) {
+    // The refill is in doubles, so the division can land a millisecond off: step to the first
+    // whole millisecond at which this same evaluation admits the call.
+    while (retryAfter > 1 && tokensAt(now + retryAfter - 1) >= cost) retryAfter--
+    while (tokensAt(now + retryAfter) < cost) retryAfter++
+  }
   return {
     allowed,
     next: { tokens: left, updatedAt: now },
     remaining: Math.max(0, Math.floor(left)),
     reset: now + Math.ceil((rule.limit - left) / rate),
-    retryAfter: allowed ? 0 : Math.ceil((cost - tokens) / rate),
+    retryAfter,
   }
 }
 

@@ -173,3 +173,21 @@ export const tokenBucketCosts: LimiterCheck = async ({ store, clock, key }) => {
   clock.advance(3 * T + T / 4)
   expect(await one(store, k, 'b', rule, 0, true)).toMatchObject({ remaining: 6, reset: clock.now() + 2 * T - T / 4 })
 }
+
+/**
+ * `retryAfter` of a refused bucket call is exact: refused a millisecond before, admitted at it. At
+ * one token an hour the refill is not exact in floating point (1 / 3,600,000 per ms), and
+ * `ceil(missing / rate)` lands a millisecond short: the bucket then holds 0.9999999999999999.
+ */
+export const tokenBucketRetryAfterIsExact: LimiterCheck = async ({ store, clock, key }) => {
+  const rule = tokenBucket({ capacity: 2, refillEvery: H })
+  const k = key('bucket-exact')
+  expect((await one(store, k, 'b', rule, 2)).allowed).toBe(true)
+  clock.advance(1)
+  const refused = await one(store, k, 'b', rule)
+  expect(refused).toMatchObject({ allowed: false, retryAfter: H })
+  clock.advance(refused.retryAfter - 1)
+  expect(await one(store, k, 'b', rule)).toMatchObject({ allowed: false, retryAfter: 1 })
+  clock.advance(1)
+  expect((await one(store, k, 'b', rule)).allowed).toBe(true)
+}

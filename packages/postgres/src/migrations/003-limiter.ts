@@ -60,6 +60,18 @@ export const limiter = (s: string): string[] => [
           IF rate > 0 THEN
             rst := v_now + ceil((it.lim::float8 - left_t) / rate)::bigint;
             retry := CASE WHEN ok THEN 0 ELSE ceil((it.cost::float8 - tokens) / rate)::bigint END;
+            IF NOT ok AND it.cost <= it.lim AND it.s_kind = 'token_bucket' THEN
+              -- The refill is in doubles, so the division can land a millisecond off: step to the
+              -- first whole millisecond at which this same evaluation admits (core's algorithms.ts).
+              WHILE retry > 1 AND least(it.lim::float8, it.s_tokens
+                  + greatest(0, v_now + retry - 1 - it.s_updated)::float8 * rate) >= it.cost::float8 LOOP
+                retry := retry - 1;
+              END LOOP;
+              WHILE least(it.lim::float8, it.s_tokens
+                  + greatest(0, v_now + retry - it.s_updated)::float8 * rate) < it.cost::float8 LOOP
+                retry := retry + 1;
+              END LOOP;
+            END IF;
           ELSE
             -- No refill: JS would say Infinity. Report the latest representable time instead.
             rst := CASE WHEN left_t >= it.lim::float8 THEN v_now ELSE 8640000000000000 END;

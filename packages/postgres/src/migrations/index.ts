@@ -62,4 +62,5 @@ export const migrations: Migration[] = [
     name: 'reserve allocates the debits before it only when there are some',
     statements: (s) => [...allocateGivenUnits(s), ...functions(s)],
   },
+  { version: 11, name: 'a token bucket answers the exact retryAfter', statements: functions },
 ]
