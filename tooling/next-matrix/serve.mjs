@@ -175,7 +175,9 @@ export async function serve(app, log) {
   ])
   // instrumentation.ts logs the migrations it applied; none means register() never ran migrate
   if (!first.printed.includes('metered: applied migrations')) {
-    first.failures.unshift('the first start printed no "metered: applied migrations" (instrumentation.ts did not migrate)')
+    first.failures.unshift(
+      'the first start printed no "metered: applied migrations" (instrumentation.ts did not migrate)',
+    )
   }
   if (first.failures.length > 0) return first.failures
   const second = await withServer(app, log, (base) => requests(base, afterRestart))

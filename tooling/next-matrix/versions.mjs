@@ -27,7 +27,8 @@ export const tsconfigs = {
  * server bundle, and on Next 14 the instrumentation hook (off by default there, so
  * instrumentation.ts and its migrate(db) would never run) and the older name of that key.
  */
-const nextConfig = (lines) => `/** @type {import('next').NextConfig} */\nconst nextConfig = {\n${lines}\n}\n\nexport default nextConfig\n`
+const nextConfig = (lines) =>
+  `/** @type {import('next').NextConfig} */\nconst nextConfig = {\n${lines}\n}\n\nexport default nextConfig\n`
 
 export const nextConfigs = {
   next14: nextConfig(
