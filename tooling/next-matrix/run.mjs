@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
- * Every supported Next.js, as a user installs it: packs @metered/core and @metered/next (their
- * built dist) into tarballs, then for each version in versions.mjs creates a small app in a temp
- * dir outside the workspace (create-next-app's strict tsconfig; one route file per wrapper and
- * route factory, on the memory stores), installs the tarballs and that Next/React with npm, and
- * runs `next build` (which type-checks the routes against Next's own generated route checks),
+ * Every supported Next.js, as a user installs it: packs @metered/core, @metered/next and
+ * @metered/postgres (their built dist) into tarballs, then for each version in versions.mjs
+ * creates a small app in a temp dir outside the workspace (create-next-app's strict tsconfig; one
+ * route file per wrapper and route factory, on the Postgres stores over PGlite, with the
+ * `lib/db.ts` and `instrumentation.ts` of docs/getting-started.md and the next.config those docs
+ * ask for), installs the tarballs, that Next/React and the docs' kysely, PGlite and pg with npm,
+ * and runs `next build` (which type-checks the routes against Next's own generated route checks),
  * `next start` with a few requests (serve.mjs), and `tsc --noEmit` (which compiles those
  * generated checks as well). Exits non-zero when any version fails any of them.
  *
