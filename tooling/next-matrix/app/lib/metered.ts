@@ -27,8 +27,10 @@ export const metered = createMeteredNext({
   }),
   unitsPerCredit: 1000,
   identify: async (req) => {
-    await seed()
+    // the headers first, as a session lookup reads its cookie first: on Next 14, `next build`
+    // tries to prerender the GET routes and stops at that read, before any query
     const id = req.headers.get('x-user')
+    await seed()
     return id ? { id } : null
   },
 })
