@@ -55,7 +55,9 @@ export function run(cmd, args, { cwd, log, env = {}, timeoutMs = 8 * 60_000, lab
 /** The lines that say why a build or type-check failed, else the output's tail. */
 export function why(text) {
   const lines = text.split('\n')
-  const hits = lines.filter((l) => /error|invalid|Type error|failed/i.test(l) && !/^npm warn/i.test(l))
+  const hits = lines.filter(
+    (l) => /error|invalid|Type error|failed|not found|Can't resolve/i.test(l) && !/^npm warn/i.test(l),
+  )
   return (hits.length > 0 ? hits.slice(0, 40) : lines.slice(-40)).join('\n')
 }
 

@@ -1,6 +1,9 @@
 /**
  * `next start` of a built matrix app and a few requests that show each version hands the routes
- * their params (a plain object on Next 14, a promise on 15+) and the wrappers answer as documented.
+ * their params (a plain object on Next 14, a promise on 15+) and the wrappers answer as documented,
+ * on the Postgres stores that instrumentation.ts migrated at start (a store that is not migrated
+ * answers 503 to every metered call). Then a second `next start` on the same database: the
+ * balances the first one left are there, so they live in Postgres, not in the process.
  */
 import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
@@ -16,25 +19,49 @@ function freePort() {
   })
 }
 
-/** What each request must answer: [method, path, status, fields the JSON body must have, caller (u1)]. */
+/**
+ * What each request must answer, in order: [method, path, status, fields the JSON body must
+ * have, caller (u1), headers the response must have]. `reader` starts with 10 credits (seeded
+ * into Postgres on the first request); things/5 charges 1 of them.
+ */
 const expectations = [
   ['GET', '/api/items/42', 200, { id: '42' }],
   ['GET', '/api/credits/balance', 200, { account: 'u1', available: 0 }],
+  ['GET', '/api/credits/balance', 200, { account: 'reader', available: 10 }, 'reader'],
   ['POST', '/api/generate', 402, {}],
   ['POST', '/api/items/7', 402, {}],
-  ['POST', '/api/things/5', 200, { id: 5, next: 6, note: 'n' }, 'reader'],
+  ['POST', '/api/things/5', 200, { id: 5, next: 6, note: 'n' }, 'reader', { 'credits-remaining': '9' }],
   ['POST', '/api/things/five', 400, {}, 'reader'],
+  ['GET', '/api/credits/balance', 200, { account: 'reader', available: 9 }, 'reader'],
 ]
 
-async function request(base, [method, path, status, fields, user = 'u1']) {
+/** After a restart on the same database: what the first server left (the actions below spent 4 of rich's 10). */
+const afterRestart = [
+  ['GET', '/api/credits/balance', 200, { account: 'reader', available: 9 }, 'reader'],
+  ['GET', '/api/credits/balance', 200, { account: 'rich', available: 6 }, 'rich'],
+]
+
+async function request(base, [method, path, status, fields, user = 'u1', headers = {}]) {
   const init = { method, headers: { 'x-user': user, 'content-type': 'application/json' } }
   if (method === 'POST') init.body = JSON.stringify({ prompt: 'hi', note: 'n' })
   const res = await fetch(`${base}${path}`, init)
   const text = await res.text()
-  const wrong = `${method} ${path}: expected ${status} with ${JSON.stringify(fields)}, got ${res.status} ${text}`
+  const want = `${status} with ${JSON.stringify(fields)}${Object.keys(headers).length > 0 ? ` and ${JSON.stringify(headers)}` : ''}`
+  const got = `${res.status} ${[...Object.keys(headers)].map((h) => `${h}: ${res.headers.get(h)} `).join('')}${text}`
+  const wrong = `${method} ${path} as ${user}: expected ${want}, got ${got}`
   if (res.status !== status) return wrong
+  if (Object.entries(headers).some(([k, v]) => res.headers.get(k) !== v)) return wrong
   const body = JSON.parse(text)
   return Object.entries(fields).every(([k, v]) => body[k] === v) ? null : wrong
+}
+
+async function requests(base, list) {
+  const failures = []
+  for (const expectation of list) {
+    const failure = await request(base, expectation)
+    if (failure) failures.push(failure)
+  }
+  return failures
 }
 
 /**
@@ -97,8 +124,11 @@ async function actions(base) {
   return failures
 }
 
-/** Starts the app, runs the requests, stops it. Resolves with the failures (empty when all pass). */
-export async function serve(app, log) {
+/**
+ * Runs `next start` in `app`, calls `body(base)` once it answers, stops it. Resolves with
+ * body's failures and what the server printed.
+ */
+async function withServer(app, log, body) {
   const port = await freePort()
   const out = createWriteStream(log, { flags: 'a' })
   out.write(`\n$ next start -p ${port}\n`)
@@ -107,8 +137,13 @@ export async function serve(app, log) {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  child.stdout.pipe(out)
-  child.stderr.pipe(out)
+  let printed = ''
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (d) => {
+      printed += d
+      out.write(d)
+    })
+  }
   const base = `http://127.0.0.1:${port}`
   try {
     let up = false
@@ -119,17 +154,35 @@ export async function serve(app, log) {
       )
       if (!up) await new Promise((r) => setTimeout(r, 200))
     }
-    if (!up) return ['next start did not come up in 30 s']
-    const failures = []
-    for (const expectation of expectations) {
-      const failure = await request(base, expectation)
-      if (failure) failures.push(failure)
-    }
-    failures.push(...(await actions(base)))
-    return failures
+    if (!up) return { failures: ['next start did not come up in 30 s'], printed }
+    return { failures: await body(base), printed }
   } finally {
     const closed = new Promise((resolve) => child.on('close', resolve))
     child.kill()
     await closed
+    out.end()
   }
+}
+
+/**
+ * Starts the app on a fresh database, runs the requests and the actions; starts it again and
+ * reads the balances back. Resolves with the failures (empty when all pass).
+ */
+export async function serve(app, log) {
+  const first = await withServer(app, log, async (base) => [
+    ...(await requests(base, expectations)),
+    ...(await actions(base)),
+  ])
+  // instrumentation.ts logs the migrations it applied; none means register() never ran migrate
+  if (!first.printed.includes('metered: applied migrations')) {
+    first.failures.unshift(
+      'the first start printed no "metered: applied migrations" (instrumentation.ts did not migrate)',
+    )
+  }
+  if (first.failures.length > 0) return first.failures
+  const second = await withServer(app, log, (base) => requests(base, afterRestart))
+  if (second.printed.includes('metered: applied migrations')) {
+    second.failures.push('the second start applied migrations again: the first one left no schema behind')
+  }
+  return second.failures.map((f) => `after a restart: ${f}`)
 }
