@@ -64,9 +64,9 @@ async function main(): Promise<void> {
     const empty = (await io.script('LOAD', 'return 1')) as string
     // what limit() with one fixed window sends, and the generic script that several rules use
     const fixed = (await io.script('LOAD', LIMITER_FIXED_LUA)) as string
-    const fixedArgs = ['', String(BIG), '60000', '1', '0']
+    const fixedArgs = [String(BIG), '60000', '1']
     const generic = (await io.script('LOAD', LIMITER_CONSUME_LUA)) as string
-    const genericArgs = ['', '0', '0', 'f', String(BIG), '60000', '0', '1']
+    const genericArgs = ['f', String(BIG), '60000', '1']
     const calls: Array<[string, Call]> = [
       [
         'metered limit(), one fixed window',

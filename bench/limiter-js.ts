@@ -8,14 +8,21 @@ import { createRedisStores, fromIoredis } from '@metered/redis'
 import { check } from './result.js'
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 300_000)
-// what the one-rule limiter script answers for an admitted call: allowed, now, remaining, reset, retryAfter
-const reply = [1, 1_700_000_000_000, 999_999_999, 1_700_000_060_000, 0]
+// what the one-rule limiter script answers for a call that finds no state: Redis TIME, and the
+// empty state it read (lua/limiter-single.ts), as a JSON string
+const reply = '"1700000000.000000/"'
 const client = { evalsha: async () => reply, eval: async () => reply }
 const store = createRedisStores(fromIoredis(client), { prefix: 'js:' }).limiterStore
 const minute = fixedWindow({ limit: 1e9, window: '1 m' })
 const limiter = createLimiter({ store, rules: { m: minute }, timeout: '10 s' })
 const calls: Array<[string, (key: string) => Promise<unknown>]> = [
-  ['limit(key)', async (k) => check((await limiter.limit(k)).ok, 'limit refused')],
+  [
+    'limit(key)',
+    async (k) => {
+      const r = await limiter.limit(k)
+      check(r.ok && r.remaining === 1e9 - 1, `limit answered ${JSON.stringify(r)}`)
+    },
+  ],
   [
     'store.consume(), the checking port',
     (k) => store.consume({ items: [{ key: k, name: 'm', rule: minute, cost: 1 }] }),
